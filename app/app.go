@@ -1,0 +1,49 @@
+// Package app holds the use cases of the platform: one method per thing a
+// user does, each checking permissions and running in one transaction that
+// writes the change, its timeline event and its audit entries together.
+package app
+
+import (
+	"log/slog"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/store"
+)
+
+// Service runs the use cases over a store.
+type Service struct {
+	db    *store.DB
+	clock minsheng.Clock
+	cal   *calendar.Calendar
+	log   *slog.Logger
+}
+
+// Config holds what a Service needs.
+type Config struct {
+	DB       *store.DB
+	Clock    minsheng.Clock     // defaults to the system clock
+	Calendar *calendar.Calendar // defaults to China's 2026 calendar
+	Logger   *slog.Logger       // defaults to slog.Default()
+}
+
+// New returns a Service.
+func New(c Config) *Service {
+	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger}
+	if s.clock == nil {
+		s.clock = minsheng.SystemClock{}
+	}
+	if s.cal == nil {
+		s.cal = calendar.China2026()
+	}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	return s
+}
+
+// DB returns the store, for operations outside the use cases (health checks).
+func (s *Service) DB() *store.DB { return s.db }
+
+// Clock returns the service's clock.
+func (s *Service) Clock() minsheng.Clock { return s.clock }

@@ -1,0 +1,481 @@
+package app
+
+import (
+	"context"
+	"regexp"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// Sign-in limits.
+const (
+	SessionLifetime = 12 * time.Hour   // a working day and then some
+	MaxFailedLogins = 5                // failures before a lock-out
+	LockoutDuration = 15 * time.Minute // how long a lock-out lasts
+)
+
+var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,39}$`)
+
+func requireAdmin(actor *org.User) error {
+	if actor.Role != org.RoleAdmin || !actor.Active {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins may do this")
+	}
+	return nil
+}
+
+// Login checks a username and password and starts a browser session,
+// returning its secret. Wrong passwords count towards a lock-out; the error
+// does not tell whether the user exists.
+func (s *Service) Login(ctx context.Context, username, password string) (string, *org.User, error) {
+	bad := minsheng.Errorf(minsheng.EUNAUTHORIZED, "wrong username or password")
+	var u *org.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = store.GetUserByUsername(ctx, tx, strings.TrimSpace(username))
+		return err
+	})
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return "", nil, bad
+	}
+	if err != nil {
+		return "", nil, err
+	}
+	now := s.clock.Now()
+	// The password check is slow on purpose (argon2id); do it outside the
+	// write transaction.
+	pwErr := org.CheckPassword(u.PasswordHash, password)
+	secret := org.NewSecret("mss_")
+	// A failed attempt must be counted even though sign-in fails, so the
+	// transaction commits and the failure is reported after it.
+	var failure error
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		st, err := store.GetLoginState(ctx, tx, u.ID)
+		if err != nil {
+			return err
+		}
+		if st.LockedUntil != nil && now.Before(*st.LockedUntil) {
+			failure = minsheng.Errorf(minsheng.EUNAUTHORIZED, "too many failed sign-ins; try again in %d minutes",
+				int(st.LockedUntil.Sub(now).Minutes())+1)
+			return nil
+		}
+		if pwErr != nil || !u.Active {
+			st.FailedLogins++
+			if st.FailedLogins >= MaxFailedLogins {
+				until := now.Add(LockoutDuration)
+				st.LockedUntil, st.FailedLogins = &until, 0
+			}
+			failure = bad
+			return store.SetLoginState(ctx, tx, u.ID, st)
+		}
+		if err := store.SetLoginState(ctx, tx, u.ID, store.LoginState{}); err != nil {
+			return err
+		}
+		return store.InsertSession(ctx, tx, org.HashSecret(secret), u.ID, now, now.Add(SessionLifetime))
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if failure != nil {
+		return "", nil, failure
+	}
+	return secret, u, nil
+}
+
+// Logout ends a session.
+func (s *Service) Logout(ctx context.Context, secret string) error {
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		return store.DeleteSession(ctx, tx, org.HashSecret(secret))
+	})
+}
+
+// SessionUser returns the active user of a session secret, or EUNAUTHORIZED.
+func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, error) {
+	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
+		return store.SessionUser(ctx, tx, org.HashSecret(secret), s.clock.Now())
+	})
+}
+
+// TokenUser returns the active user of an API token, or EUNAUTHORIZED.
+func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, error) {
+	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
+		return store.APITokenUser(ctx, tx, org.HashSecret(secret))
+	})
+}
+
+func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64, error)) (*org.User, error) {
+	var u *org.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		id, err := find(tx)
+		if err != nil {
+			return err
+		}
+		u, err = store.GetUser(ctx, tx, id)
+		return err
+	})
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) || (err == nil && !u.Active) {
+		return nil, minsheng.Errorf(minsheng.EUNAUTHORIZED, "sign in first: the session or token is unknown, expired or revoked")
+	}
+	return u, err
+}
+
+// CreateAPIToken makes a new API token for the user and returns its secret,
+// which is shown once and stored only as a hash.
+func (s *Service) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return "", err
+	}
+	secret := org.NewSecret("mst_")
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		u, err := store.GetUserByUsername(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		return store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.clock.Now())
+	})
+	if err != nil {
+		return "", err
+	}
+	return secret, nil
+}
+
+// NewUser is what an admin submits to create a user.
+type NewUser struct {
+	Username string   `json:"username"`
+	Name     string   `json:"name"`
+	Role     org.Role `json:"role"`
+	UnitID   int64    `json:"unit_id"`
+	Password string   `json:"password"`
+}
+
+func (n *NewUser) validate() error {
+	n.Username = strings.TrimSpace(n.Username)
+	n.Name = strings.TrimSpace(n.Name)
+	if !usernameRE.MatchString(n.Username) {
+		return minsheng.FieldError("username", "username must be 2 to 40 lowercase letters, digits, '.', '_' or '-', starting with a letter")
+	}
+	if n.Name == "" || utf8.RuneCountInString(n.Name) > 50 {
+		return minsheng.FieldError("name", "name is required, at most 50 characters")
+	}
+	if !n.Role.Valid() {
+		return minsheng.FieldError("role", "role must be one of admin, agent, dispatcher, handler, grid_worker, leader")
+	}
+	if err := checkPassword(n.Password); err != nil {
+		return err
+	}
+	return nil
+}
+
+func checkPassword(p string) error {
+	if utf8.RuneCountInString(p) < org.MinPasswordLength || len(p) > 200 {
+		return minsheng.FieldError("password", "password must be %d to 200 characters", org.MinPasswordLength)
+	}
+	return nil
+}
+
+// CreateUser adds a staff user. Admins may place users only in their own
+// unit or below.
+func (s *Service) CreateUser(ctx context.Context, actor *org.User, n NewUser) (*org.User, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return nil, err
+		}
+	}
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	hash, err := org.HashPassword(n.Password)
+	if err != nil {
+		return nil, err
+	}
+	return s.insertUser(ctx, actor, n, hash)
+}
+
+func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, hash string) (*org.User, error) {
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := &org.User{ID: id, Username: n.Username, Name: n.Name, Role: n.Role, UnitID: n.UnitID, Active: true,
+		PasswordHash: hash, CreatedAt: s.clock.Now().UTC()}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		unit, err := store.GetUnit(ctx, tx, n.UnitID)
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return minsheng.FieldError("unit_id", "unit %d does not exist", n.UnitID)
+		}
+		if err != nil {
+			return err
+		}
+		if actor != nil && !actor.Sees(unit.Path) {
+			return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
+		}
+		u.UnitPath = unit.Path
+		return store.InsertUser(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// CreateUserWithHash adds a user whose password hash is already made; the
+// demo seeder uses it to hash one password once for many users.
+func (s *Service) CreateUserWithHash(ctx context.Context, n NewUser, hash string) (*org.User, error) {
+	n.Password = strings.Repeat("x", org.MinPasswordLength)
+	if err := n.validate(); err != nil {
+		return nil, err
+	}
+	return s.insertUser(ctx, nil, n, hash)
+}
+
+// UserChange is what an admin may change about a user. Nil fields stay.
+type UserChange struct {
+	Name     *string   `json:"name"`
+	Role     *org.Role `json:"role"`
+	UnitID   *int64    `json:"unit_id"`
+	Active   *bool     `json:"active"`
+	Password *string   `json:"password"`
+}
+
+// UpdateUser changes a user. A new password or deactivation ends the
+// user's sessions. actor nil means the shell (minsheng user passwd).
+func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username string, c UserChange) (*org.User, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return nil, err
+		}
+	}
+	var hash string
+	if c.Password != nil {
+		if err := checkPassword(*c.Password); err != nil {
+			return nil, err
+		}
+		var err error
+		if hash, err = org.HashPassword(*c.Password); err != nil {
+			return nil, err
+		}
+	}
+	var u *org.User
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = store.GetUserByUsername(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		if actor != nil && !actor.Sees(u.UnitPath) {
+			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
+		}
+		if c.Name != nil {
+			name := strings.TrimSpace(*c.Name)
+			if name == "" || utf8.RuneCountInString(name) > 50 {
+				return minsheng.FieldError("name", "name is required, at most 50 characters")
+			}
+			u.Name = name
+		}
+		if c.Role != nil {
+			if !c.Role.Valid() {
+				return minsheng.FieldError("role", "unknown role %q", *c.Role)
+			}
+			u.Role = *c.Role
+		}
+		if c.UnitID != nil {
+			unit, err := store.GetUnit(ctx, tx, *c.UnitID)
+			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+				return minsheng.FieldError("unit_id", "unit %d does not exist", *c.UnitID)
+			}
+			if err != nil {
+				return err
+			}
+			if actor != nil && !actor.Sees(unit.Path) {
+				return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
+			}
+			u.UnitID, u.UnitPath = unit.ID, unit.Path
+		}
+		if c.Active != nil {
+			u.Active = *c.Active
+		}
+		if hash != "" {
+			u.PasswordHash = hash
+		}
+		if err := store.UpdateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if hash != "" || !u.Active {
+			return store.DeleteUserSessions(ctx, tx, u.ID)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ListUsers returns the users of the admin's unit and below.
+func (s *Service) ListUsers(ctx context.Context, actor *org.User) ([]*org.User, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	var out []*org.User
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = store.ListUsers(ctx, tx, actor.UnitPath)
+		return err
+	})
+	return out, err
+}
+
+// ListUnits returns the whole unit tree: every staff user may see it, since
+// dispatching needs it.
+func (s *Service) ListUnits(ctx context.Context) ([]*org.Unit, error) {
+	var out []*org.Unit
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = store.ListUnits(ctx, tx, "")
+		return err
+	})
+	return out, err
+}
+
+// NewUnit is what an admin submits to create a unit.
+type NewUnit struct {
+	ParentID int64        `json:"parent_id"`
+	Kind     org.UnitKind `json:"kind"`
+	Code     string       `json:"code"`
+	Name     string       `json:"name"`
+}
+
+var codeRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,40}$`)
+
+// CreateUnit adds a unit under a parent (or a root, when the database has
+// no units yet and actor is nil: the shell or the seeder).
+func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*org.Unit, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return nil, err
+		}
+	}
+	n.Name, n.Code = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code)
+	if !n.Kind.Valid() {
+		return nil, minsheng.FieldError("kind", "kind must be one of district, street, town, community, grid, department, centre")
+	}
+	if !codeRE.MatchString(n.Code) {
+		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'")
+	}
+	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
+		return nil, minsheng.FieldError("name", "name is required, at most 100 characters")
+	}
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.clock.Now().UTC()}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if n.ParentID == 0 {
+			if actor != nil {
+				return minsheng.FieldError("parent_id", "parent_id is required")
+			}
+			u.Path = org.ChildPath("", id)
+			return store.InsertUnit(ctx, tx, u)
+		}
+		p, err := store.GetUnit(ctx, tx, n.ParentID)
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return minsheng.FieldError("parent_id", "unit %d does not exist", n.ParentID)
+		}
+		if err != nil {
+			return err
+		}
+		if actor != nil && !actor.Sees(p.Path) {
+			return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name)
+		}
+		u.Path = org.ChildPath(p.Path, id)
+		return store.InsertUnit(ctx, tx, u)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// ListCategories returns the category tree.
+func (s *Service) ListCategories(ctx context.Context) ([]*ticket.Category, error) {
+	var out []*ticket.Category
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = store.ListCategories(ctx, tx)
+		return err
+	})
+	return out, err
+}
+
+// NewCategory is what an admin submits to create a category.
+type NewCategory struct {
+	ParentID int64  `json:"parent_id"`
+	Code     string `json:"code"`
+	Name     string `json:"name"`
+	NameEN   string `json:"name_en"`
+}
+
+// CreateCategory adds a category at most three levels deep.
+func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCategory) (*ticket.Category, error) {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return nil, err
+		}
+	}
+	n.Name, n.Code, n.NameEN = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code), strings.TrimSpace(n.NameEN)
+	if !codeRE.MatchString(n.Code) {
+		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'")
+	}
+	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
+		return nil, minsheng.FieldError("name", "name is required, at most 100 characters")
+	}
+	if utf8.RuneCountInString(n.NameEN) > 100 {
+		return nil, minsheng.FieldError("name_en", "name_en is at most 100 characters")
+	}
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c := &ticket.Category{ID: id, ParentID: n.ParentID, Code: n.Code, Name: n.Name, NameEN: n.NameEN, Level: 1,
+		Active: true, CreatedAt: s.clock.Now().UTC()}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		c.Path = org.ChildPath("", id)
+		if n.ParentID != 0 {
+			p, err := store.GetCategory(ctx, tx, n.ParentID)
+			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+				return minsheng.FieldError("parent_id", "category %d does not exist", n.ParentID)
+			}
+			if err != nil {
+				return err
+			}
+			if p.Level >= ticket.MaxCategoryLevel {
+				return minsheng.FieldError("parent_id", "categories are at most %d levels deep", ticket.MaxCategoryLevel)
+			}
+			c.Level, c.Path = p.Level+1, org.ChildPath(p.Path, id)
+		}
+		return store.InsertCategory(ctx, tx, c)
+	})
+	if err != nil {
+		return nil, err
+	}
+	return c, nil
+}
+
+// IsEmpty reports whether the database holds no units yet (a new
+// installation, to be seeded).
+func (s *Service) IsEmpty(ctx context.Context) (bool, error) {
+	var n int
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = store.CountUnits(ctx, tx)
+		return err
+	})
+	return n == 0, err
+}

@@ -1,0 +1,354 @@
+package app
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// MaxIdempotencyKey is the longest Idempotency-Key accepted.
+const MaxIdempotencyKey = 200
+
+// errKeyTaken makes the create transaction roll back when its idempotency
+// key turns out to be taken by a concurrent request.
+var errKeyTaken = errors.New("idempotency key taken")
+
+// CreateTicket registers a request. With a non-empty idempotency key, a
+// retry of the same request returns the ticket that the first one created
+// (created is then false) and a reuse of the key for a different request is
+// refused with EIDEMPOTENCY.
+func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.NewTicket, key string) (t *ticket.Ticket, created bool, err error) {
+	if !ticket.RoleMay(actor.Role, ticket.ActionRegister) || !actor.Active {
+		return nil, false, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not register tickets", actor.Role)
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, false, err
+	}
+	if len(key) > MaxIdempotencyKey {
+		return nil, false, minsheng.FieldError("Idempotency-Key", "the key is longer than %d bytes", MaxIdempotencyKey)
+	}
+	scope := "user:" + strconv.FormatInt(actor.ID, 10)
+	fp := fingerprint(in)
+	if key != "" {
+		if t, err := s.replay(ctx, actor, scope, key, fp); err == nil || !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return t, false, err
+		}
+	}
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	now := s.clock.Now().UTC()
+	t = &ticket.Ticket{
+		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
+		Channel: in.Channel, Status: ticket.StatusRegistered, CategoryID: in.CategoryID,
+		CallerName: in.CallerName, CallerPhone: in.CallerPhone, Address: in.Address, Lat: in.Lat, Lng: in.Lng,
+		IntakeUnitID: actor.UnitID, IntakeUnitPath: actor.UnitPath, CreatedBy: actor.ID,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if in.CategoryID != 0 {
+			c, err := store.GetCategory(ctx, tx, in.CategoryID)
+			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+				return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
+			}
+			if err != nil {
+				return err
+			}
+			if !c.Active {
+				return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
+			}
+		}
+		if err := store.InsertTicket(ctx, tx, t); err != nil {
+			return err
+		}
+		if key != "" {
+			ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: scope, Key: key, Fingerprint: fp, TicketID: t.ID}, now)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				return errKeyTaken
+			}
+		}
+		return store.InsertEvent(ctx, tx, &ticket.Event{
+			TicketID: t.ID, Seq: 1, At: now, ActorID: actor.ID, Action: ticket.ActionRegister,
+			ToStatus: ticket.StatusRegistered, UnitID: actor.UnitID,
+		})
+	})
+	if errors.Is(err, errKeyTaken) {
+		t, err := s.replay(ctx, actor, scope, key, fp)
+		return t, false, err
+	}
+	if err != nil {
+		return nil, false, err
+	}
+	s.log.InfoContext(ctx, "ticket registered", "ticket", t.Number, "actor", actor.ID, "kind", t.Kind, "channel", t.Channel)
+	return t, true, nil
+}
+
+// replay returns the ticket created earlier with the key.
+func (s *Service) replay(ctx context.Context, actor *org.User, scope, key, fp string) (*ticket.Ticket, error) {
+	var t *ticket.Ticket
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		k, err := store.GetIdempotencyKey(ctx, tx, scope, key)
+		if err != nil {
+			return err
+		}
+		if k.Fingerprint != fp {
+			return minsheng.Errorf(minsheng.EIDEMPOTENCY, "Idempotency-Key %q was used for a different request", key)
+		}
+		t, err = store.GetTicket(ctx, tx, k.TicketID)
+		return err
+	})
+	return t, err
+}
+
+func fingerprint(in ticket.NewTicket) string {
+	b, _ := json.Marshal(in)
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+// TicketView is one ticket as a user sees it: masked caller data, the
+// timeline, and the actions the user may take now.
+type TicketView struct {
+	Ticket   ticket.Ticket   `json:"ticket"`
+	Events   []ticket.Event  `json:"events"`
+	Actions  []ticket.Action `json:"actions"`
+	CanReveal bool           `json:"can_reveal"`
+}
+
+// GetTicket returns a ticket by id or number, or ENOTFOUND when it does not
+// exist or the user may not see it.
+func (s *Service) GetTicket(ctx context.Context, actor *org.User, ref string) (*TicketView, error) {
+	var v TicketView
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := s.loadVisible(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		events, err := store.ListEvents(ctx, tx, t.ID)
+		if err != nil {
+			return err
+		}
+		v = TicketView{Ticket: t.Mask(), Events: events, CanReveal: ticket.MayReveal(actor, t)}
+		for _, a := range ticket.AvailableActions(t.Status, actor.Role) {
+			if ticket.CheckActor(actor, t, a) == nil {
+				v.Actions = append(v.Actions, a)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &v, nil
+}
+
+// loadVisible reads a ticket by id or number and checks that the actor may
+// see it; a ticket they may not see is reported as not found.
+func (s *Service) loadVisible(ctx context.Context, tx *store.Tx, actor *org.User, ref string) (*ticket.Ticket, error) {
+	ref = strings.TrimSpace(ref)
+	var t *ticket.Ticket
+	var err error
+	if strings.Contains(ref, "-") {
+		t, err = store.GetTicketByNumber(ctx, tx, ref)
+	} else if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 {
+		t, err = store.GetTicket(ctx, tx, id)
+	} else {
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !ticket.Visible(actor, t) {
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+	}
+	return t, nil
+}
+
+// ListQuery selects tickets for a list.
+type ListQuery struct {
+	Statuses    []ticket.Status
+	Kind        ticket.Kind
+	Urgency     ticket.Urgency
+	Channel     ticket.Channel
+	CategoryID  int64
+	UnitID      int64
+	CallerPhone string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time
+	Overdue     bool
+	Cursor      string
+	Limit       int
+}
+
+// MaxPageSize is the largest page of a list.
+const MaxPageSize = 200
+
+// TicketPage is one page of a list; NextCursor is empty on the last page.
+type TicketPage struct {
+	Tickets    []ticket.Ticket `json:"tickets"`
+	NextCursor string          `json:"next_cursor,omitempty"`
+}
+
+// ListTickets returns the tickets the user may see that match the query,
+// newest first, with caller data masked. Searching by caller phone is for the
+// roles that may see callers' data.
+func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery) (*TicketPage, error) {
+	if q.Limit == 0 {
+		q.Limit = 50
+	}
+	if q.Limit < 1 || q.Limit > MaxPageSize {
+		return nil, minsheng.FieldError("limit", "limit must be between 1 and %d", MaxPageSize)
+	}
+	for _, st := range q.Statuses {
+		if !st.Valid() {
+			return nil, minsheng.FieldError("status", "unknown status %q", st)
+		}
+	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return nil, minsheng.FieldError("kind", "unknown kind %q", q.Kind)
+	}
+	if q.Urgency != "" && !q.Urgency.Valid() {
+		return nil, minsheng.FieldError("urgency", "unknown urgency %q", q.Urgency)
+	}
+	if q.Channel != "" && !q.Channel.Valid() {
+		return nil, minsheng.FieldError("channel", "unknown channel %q", q.Channel)
+	}
+	f := store.TicketFilter{
+		Statuses: q.Statuses, Kind: q.Kind, Urgency: q.Urgency, Channel: q.Channel, CategoryID: q.CategoryID,
+		UnitID: q.UnitID, CreatedFrom: q.CreatedFrom, CreatedTo: q.CreatedTo, Limit: q.Limit + 1,
+	}
+	if q.CallerPhone != "" {
+		switch actor.Role {
+		case org.RoleAgent, org.RoleDispatcher, org.RoleHandler:
+		default:
+			return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not search by caller phone", actor.Role)
+		}
+		f.CallerPhone = ticket.NormalizePhone(q.CallerPhone)
+	}
+	if q.Overdue {
+		now := s.clock.Now()
+		f.Overdue = &now
+	}
+	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: limit to the user's subtree
+		f.VisiblePath = actor.UnitPath
+	}
+	if q.Cursor != "" {
+		at, id, err := decodeCursor(q.Cursor)
+		if err != nil {
+			return nil, minsheng.FieldError("cursor", "the cursor is not one this server gave out")
+		}
+		f.AfterCreated, f.AfterID = &at, id
+	}
+	var list []*ticket.Ticket
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		list, err = store.ListTickets(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	page := &TicketPage{Tickets: make([]ticket.Ticket, 0, len(list))}
+	if len(list) > q.Limit {
+		list = list[:q.Limit]
+		last := list[len(list)-1]
+		page.NextCursor = encodeCursor(last.CreatedAt, last.ID)
+	}
+	for _, t := range list {
+		page.Tickets = append(page.Tickets, t.Mask())
+	}
+	return page, nil
+}
+
+func encodeCursor(at time.Time, id int64) string {
+	return base64.RawURLEncoding.EncodeToString(fmt.Appendf(nil, "%d:%d", at.UnixNano(), id))
+}
+
+func decodeCursor(c string) (time.Time, int64, error) {
+	b, err := base64.RawURLEncoding.DecodeString(c)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	a, b2, ok := strings.Cut(string(b), ":")
+	if !ok {
+		return time.Time{}, 0, errors.New("bad cursor")
+	}
+	ns, err := strconv.ParseInt(a, 10, 64)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	id, err := strconv.ParseInt(b2, 10, 64)
+	if err != nil {
+		return time.Time{}, 0, err
+	}
+	return time.Unix(0, ns).UTC(), id, nil
+}
+
+// Caller is the personal data of a ticket's caller.
+type Caller struct {
+	Name  string `json:"caller_name"`
+	Phone string `json:"caller_phone"`
+}
+
+// RevealCaller returns the caller's name and phone unmasked, to the roles
+// that need them, and writes the reveal to the audit log in the same
+// transaction: no reveal without its audit entry.
+func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip string) (*Caller, error) {
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var c Caller
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		t, err := s.loadVisible(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		if !ticket.MayReveal(actor, t) {
+			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not see the caller's personal data of ticket %s", actor.Role, t.Number)
+		}
+		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
+		return store.InsertAudit(ctx, tx, &store.AuditEntry{
+			ID: id, At: s.clock.Now(), ActorID: actor.ID, Action: "reveal_caller", Object: "ticket", ObjectID: t.ID, IP: ip,
+		})
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// TicketAudit returns the audit log of a ticket (who revealed the caller's
+// data, when), for admins and leaders who may see the ticket.
+func (s *Service) TicketAudit(ctx context.Context, actor *org.User, ref string) ([]store.AuditEntry, error) {
+	if actor.Role != org.RoleAdmin && actor.Role != org.RoleLeader {
+		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the audit log", actor.Role)
+	}
+	var out []store.AuditEntry
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := s.loadVisible(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		out, err = store.ListAudit(ctx, tx, "ticket", t.ID)
+		return err
+	})
+	return out, err
+}

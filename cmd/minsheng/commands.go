@@ -1,0 +1,230 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/demo"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/web"
+)
+
+// open connects to the configured database and applies migrations.
+func (c *Config) open(ctx context.Context) (*store.DB, error) {
+	db, err := store.Open(ctx, c.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	return nil
+}
+
+func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, true)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := app.New(app.Config{DB: db, Logger: log})
+
+	empty, err := svc.IsEmpty(ctx)
+	if err != nil {
+		return err
+	}
+	if c.Demo && !empty {
+		return errors.New("-demo: the database already holds data; use a new database file")
+	}
+	var seeded *demo.Result
+	if empty && (c.Demo || !c.NoDemo) {
+		fmt.Fprintf(stdout, "New database: seeding the demo district (%d tickets)…\n", c.DemoTickets)
+		if seeded, err = demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log}); err != nil {
+			return fmt.Errorf("seed demo district: %w", err)
+		}
+	}
+
+	ln, err := net.Listen("tcp", c.Addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           web.NewServer(web.Config{Service: svc, Logger: log, Version: Version}),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       60 * time.Second,
+		WriteTimeout:      60 * time.Second,
+		IdleTimeout:       120 * time.Second,
+		ErrorLog:          nil,
+	}
+	url := "http://" + ln.Addr().String()
+	fmt.Fprintf(stdout, "Minsheng %s is running at %s (database %s)\n", Version, url, db.Dialect())
+	if seeded != nil {
+		fmt.Fprintf(stdout, "Demo logins (password %q for all): %v\n", seeded.Password, seeded.Usernames)
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	// SIGTERM: stop accepting, let requests in flight finish. Each request
+	// runs in its own transaction, so one cut short writes nothing.
+	log.Info("shutting down", "timeout", c.ShutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), c.ShutdownTimeout)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil {
+		return fmt.Errorf("shutdown: %w", err)
+	}
+	log.Info("stopped")
+	return nil
+}
+
+func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, false)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	fmt.Fprintln(stdout, "schema is current")
+	return nil
+}
+
+func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, false)
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	log, err := c.logger(stderr)
+	if err != nil {
+		return err
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if empty, err := app.New(app.Config{DB: db}).IsEmpty(ctx); err != nil {
+		return err
+	} else if !empty {
+		return errors.New("the database already holds data; seed into a new database")
+	}
+	res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
+	fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
+	return nil
+}
+
+func cmdUser(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		return errors.New("user: want create, passwd or token")
+	}
+	sub, args := args[0], args[1:]
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, false)
+	username := fs.String("username", "", "the user's login name")
+	name := fs.String("name", "", "the user's full name (create) or the token's label (token)")
+	role := fs.String("role", "", "role: admin, agent, dispatcher, handler, grid_worker, leader")
+	unit := fs.String("unit", "", "code of the user's unit")
+	password := fs.String("password", "", "password (at least 8 characters)")
+	// Allow "user token NAME" as well as "user token -username NAME".
+	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
+		*username, args = args[0], args[1:]
+	}
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *username == "" {
+		return errors.New("user: -username is required")
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := app.New(app.Config{DB: db})
+	switch sub {
+	case "create":
+		units, err := svc.ListUnits(ctx)
+		if err != nil {
+			return err
+		}
+		var unitID int64
+		for _, u := range units {
+			if u.Code == *unit {
+				unitID = u.ID
+			}
+		}
+		if unitID == 0 {
+			return fmt.Errorf("user create: no unit with code %q", *unit)
+		}
+		u, err := svc.CreateUser(ctx, nil, app.NewUser{Username: *username, Name: *name, Role: org.Role(*role), UnitID: unitID, Password: *password})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "created user %s (%s, %s)\n", u.Username, u.Name, u.Role)
+	case "passwd":
+		if _, err := svc.UpdateUser(ctx, nil, *username, app.UserChange{Password: password}); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "password of %s changed; their sessions are ended\n", *username)
+	case "token":
+		label := *name
+		if label == "" {
+			label = "created with minsheng user token"
+		}
+		tok, err := svc.CreateAPIToken(ctx, *username, label)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "API token for %s (shown once; send it as \"Authorization: Bearer TOKEN\"):\n%s\n", *username, tok)
+	default:
+		return fmt.Errorf("user: unknown subcommand %q; want create, passwd or token", sub)
+	}
+	return nil
+}

@@ -1,0 +1,77 @@
+// Command minsheng runs the Minsheng platform: the server, its database
+// migrations, the demo district, and account administration.
+//
+//	minsheng serve [-addr 127.0.0.1:8080] [-db sqlite:minsheng.db | postgres://…] [-demo]
+//	minsheng migrate
+//	minsheng seed
+//	minsheng user create|passwd|token …
+//	minsheng load -url … -token … -clients 32 -n 10000
+//	minsheng version
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
+		fmt.Fprintln(os.Stderr, "minsheng:", err)
+		os.Exit(1)
+	}
+}
+
+// usage is printed for -h and unknown commands.
+const usage = `minsheng — the district service platform
+
+Usage:
+  minsheng serve    [flags]   run the server (creates and seeds minsheng.db on first start)
+  minsheng migrate  [flags]   apply database migrations and exit
+  minsheng seed     [flags]   seed the demo district into an empty database
+  minsheng user create -username NAME -name 姓名 -role ROLE -unit CODE -password PW
+  minsheng user passwd -username NAME -password PW
+  minsheng user token  -username NAME [-name LABEL]   print a new API token (last line)
+  minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency
+  minsheng version
+
+Common flags (also from the environment, e.g. MINSHENG_DB):
+  -db     sqlite:PATH or postgres://… (default sqlite:minsheng.db)
+Run "minsheng COMMAND -h" for the flags of a command.
+`
+
+// run is the whole program, so that tests can start it in-process.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		args = []string{"serve"}
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return cmdServe(ctx, rest, getenv, stdout, stderr)
+	case "migrate":
+		return cmdMigrate(ctx, rest, getenv, stdout, stderr)
+	case "seed":
+		return cmdSeed(ctx, rest, getenv, stdout, stderr)
+	case "user":
+		return cmdUser(ctx, rest, getenv, stdout, stderr)
+	case "load":
+		return cmdLoad(ctx, rest, getenv, stdout, stderr)
+	case "version", "-version", "--version":
+		fmt.Fprintln(stdout, "minsheng", Version)
+		return nil
+	case "help", "-h", "-help", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprint(stderr, usage)
+	return fmt.Errorf("unknown command %q", cmd)
+}
+
+// Version is set at build time with -ldflags "-X main.Version=…".
+var Version = "dev"

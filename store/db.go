@@ -1,0 +1,206 @@
+// Package store keeps the platform's data in SQL, on embedded SQLite
+// (modernc.org/sqlite, pure Go) or on PostgreSQL (pgx). The same code serves
+// both: queries are written with ? placeholders and rebound for PostgreSQL,
+// and every other dialect difference lives in dialect.go and the
+// per-dialect migration folders.
+//
+// Use cases open one transaction with DB.Write (or DB.Read) and pass the
+// *Tx to the functions of this package, one file per noun.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"net/url"
+	"runtime"
+	"strings"
+	"sync"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	_ "modernc.org/sqlite"             // registers the "sqlite" driver
+)
+
+// DB is an open database. On SQLite it holds two pools: one connection for
+// writes (SQLite has one writer at a time; queuing in Go is cheaper than
+// SQLITE_BUSY retries) and several read-only connections, which WAL lets
+// run beside the writer. On PostgreSQL both are the same pool.
+type DB struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect Dialect
+	dsn     string
+
+	ids idAllocator
+
+	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
+}
+
+// Open connects to the database named by dsn: "sqlite:PATH" (PATH may be
+// ":memory:" only for throwaway use, since each connection would get its own
+// database) or a "postgres://" / "postgresql://" URL. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{dsn: dsn}
+	db.ids.db = db
+	switch {
+	case strings.HasPrefix(dsn, "sqlite:"):
+		db.dialect = SQLite
+		path := strings.TrimPrefix(dsn, "sqlite:")
+		if path == "" {
+			return nil, errors.New("open database: sqlite: needs a file path")
+		}
+		params := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+			"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		w, err := sql.Open("sqlite", "file:"+path+"?"+params+"&_txlock=immediate")
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		w.SetMaxOpenConns(1)
+		w.SetMaxIdleConns(1)
+		w.SetConnMaxLifetime(0)
+		r, err := sql.Open("sqlite", "file:"+path+"?"+params+"&_pragma=query_only(1)")
+		if err != nil {
+			w.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		n := max(4, runtime.GOMAXPROCS(0)*2)
+		r.SetMaxOpenConns(n)
+		r.SetMaxIdleConns(n)
+		db.write, db.read = w, r
+	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
+		db.dialect = Postgres
+		p, err := sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, fmt.Errorf("open database: %w", err)
+		}
+		p.SetMaxOpenConns(32)
+		p.SetMaxIdleConns(32)
+		db.write, db.read = p, p
+	default:
+		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor a postgres:// URL", redactDSN(dsn))
+	}
+	// The first write connection creates the SQLite file and switches it to
+	// WAL before any reader opens it.
+	if err := db.write.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("open database %s: %w", redactDSN(dsn), err)
+	}
+	return db, nil
+}
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	var errs []error
+	if db.write != nil {
+		errs = append(errs, db.write.Close())
+	}
+	if db.read != nil && db.read != db.write {
+		errs = append(errs, db.read.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// Dialect tells which database this is.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Ping checks that the database answers.
+func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+
+// Write runs fn in a read-write transaction and commits it if fn returns
+// nil. On SQLite the transaction takes the write lock at BEGIN, so two
+// writers never read the same row and then both change it.
+func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	return db.transact(ctx, db.write, fn)
+}
+
+// Read runs fn in a transaction on the read pool, for a consistent view
+// over several queries.
+func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	return db.transact(ctx, db.read, fn)
+}
+
+func (db *DB) transact(ctx context.Context, pool *sql.DB, fn func(*Tx) error) (err error) {
+	sqlTx, err := pool.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{tx: sqlTx, db: db}
+	defer func() {
+		if p := recover(); p != nil {
+			sqlTx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			sqlTx.Rollback()
+			return
+		}
+		if cerr := sqlTx.Commit(); cerr != nil {
+			err = fmt.Errorf("commit: %w", db.mapError(cerr))
+		}
+	}()
+	return fn(tx)
+}
+
+// Tx is a transaction. Its methods take queries with ? placeholders.
+type Tx struct {
+	tx *sql.Tx
+	db *DB
+}
+
+// Dialect tells which database the transaction is on.
+func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
+
+// Exec runs a statement.
+func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	res, err := tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
+	return res, tx.db.mapError(err)
+}
+
+// Query runs a query that returns rows.
+func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
+	return rows, tx.db.mapError(err)
+}
+
+// QueryRow runs a query that returns at most one row.
+func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
+}
+
+// rebind turns ? placeholders into $1, $2 … for PostgreSQL. Queries in this
+// package never contain a literal question mark.
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	out := b.String()
+	db.rebound.Store(q, out)
+	return out
+}
+
+// redactDSN hides a password in a URL so that it never reaches a log.
+func redactDSN(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil || u.User == nil {
+		return dsn
+	}
+	if _, ok := u.User.Password(); ok {
+		u.User = url.UserPassword(u.User.Username(), "xxxxx")
+	}
+	return u.String()
+}

@@ -1,0 +1,361 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+const ticketColumns = `id, number, title, description, kind, urgency, channel, status, category_id,
+	caller_name, caller_phone, address, lat, lng, intake_unit_id, intake_unit_path, unit_id, unit_path,
+	parent_id, created_by, created_at, updated_at, dispatched_at, acknowledged_at, replied_at, closed_at,
+	acknowledge_by, reply_by, callback_by, reply, resolved, satisfaction, callback_at,
+	return_count, reopen_count, version`
+
+type scanner interface{ Scan(dest ...any) error }
+
+func scanTicket(s scanner) (*ticket.Ticket, error) {
+	var t ticket.Ticket
+	var category, unit, parent, createdBy sql.NullInt64
+	var lat, lng sql.NullFloat64
+	var dispatched, acknowledged, replied, closed, ackBy, replyBy, callbackBy, callbackAt sql.NullTime
+	var resolved sql.NullBool
+	err := s.Scan(&t.ID, &t.Number, &t.Title, &t.Description, &t.Kind, &t.Urgency, &t.Channel, &t.Status, &category,
+		&t.CallerName, &t.CallerPhone, &t.Address, &lat, &lng, &t.IntakeUnitID, &t.IntakeUnitPath, &unit, &t.UnitPath,
+		&parent, &createdBy, &t.CreatedAt, &t.UpdatedAt, &dispatched, &acknowledged, &replied, &closed,
+		&ackBy, &replyBy, &callbackBy, &t.Reply, &resolved, &t.Satisfaction, &callbackAt,
+		&t.ReturnCount, &t.ReopenCount, &t.Version)
+	if err != nil {
+		return nil, err
+	}
+	t.CategoryID, t.UnitID, t.ParentID, t.CreatedBy = category.Int64, unit.Int64, parent.Int64, createdBy.Int64
+	if lat.Valid && lng.Valid {
+		t.Lat, t.Lng = &lat.Float64, &lng.Float64
+	}
+	t.CreatedAt, t.UpdatedAt = t.CreatedAt.UTC(), t.UpdatedAt.UTC()
+	t.DispatchedAt, t.AcknowledgedAt, t.RepliedAt, t.ClosedAt = timePtr(dispatched), timePtr(acknowledged), timePtr(replied), timePtr(closed)
+	t.AcknowledgeBy, t.ReplyBy, t.CallbackBy, t.CallbackAt = timePtr(ackBy), timePtr(replyBy), timePtr(callbackBy), timePtr(callbackAt)
+	if resolved.Valid {
+		t.Resolved = &resolved.Bool
+	}
+	return &t, nil
+}
+
+func timePtr(n sql.NullTime) *time.Time {
+	if !n.Valid {
+		return nil
+	}
+	t := n.Time.UTC()
+	return &t
+}
+
+func nullTime(t *time.Time) any {
+	if t == nil {
+		return nil
+	}
+	return t.UTC()
+}
+
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+func nullFloat(f *float64) any {
+	if f == nil {
+		return nil
+	}
+	return *f
+}
+
+func nullBool(b *bool) any {
+	if b == nil {
+		return nil
+	}
+	return *b
+}
+
+// InsertTicket writes a new ticket, giving it its number: the day of
+// t.CreatedAt in China and that day's next sequence number.
+func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	day := calendar.DateOf(t.CreatedAt)
+	seq, err := nextCounter(ctx, tx, "ticket:"+day.String())
+	if err != nil {
+		return err
+	}
+	t.Number = ticket.FormatNumber(day, seq)
+	_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES (
+		?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		t.ID, t.Number, t.Title, t.Description, t.Kind, t.Urgency, t.Channel, t.Status, nullID(t.CategoryID),
+		t.CallerName, t.CallerPhone, t.Address, nullFloat(t.Lat), nullFloat(t.Lng), t.IntakeUnitID, t.IntakeUnitPath,
+		nullID(t.UnitID), t.UnitPath, nullID(t.ParentID), nullID(t.CreatedBy), t.CreatedAt.UTC(), t.UpdatedAt.UTC(),
+		nullTime(t.DispatchedAt), nullTime(t.AcknowledgedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt),
+		nullTime(t.AcknowledgeBy), nullTime(t.ReplyBy), nullTime(t.CallbackBy), t.Reply, nullBool(t.Resolved),
+		t.Satisfaction, nullTime(t.CallbackAt), t.ReturnCount, t.ReopenCount, t.Version)
+	if err != nil {
+		return fmt.Errorf("insert ticket: %w", err)
+	}
+	return nil
+}
+
+// UpdateTicket writes every mutable field of t, provided the stored version
+// is still t.Version-1 (the caller has already counted its new event). It
+// returns ECONFLICT naming the current status when another change got there
+// first.
+func UpdateTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	res, err := tx.Exec(ctx, `UPDATE tickets SET
+		title = ?, description = ?, kind = ?, urgency = ?, status = ?, category_id = ?,
+		address = ?, lat = ?, lng = ?, unit_id = ?, unit_path = ?, parent_id = ?, updated_at = ?,
+		dispatched_at = ?, acknowledged_at = ?, replied_at = ?, closed_at = ?,
+		acknowledge_by = ?, reply_by = ?, callback_by = ?, reply = ?, resolved = ?, satisfaction = ?,
+		callback_at = ?, return_count = ?, reopen_count = ?, version = ?
+		WHERE id = ? AND version = ?`,
+		t.Title, t.Description, t.Kind, t.Urgency, t.Status, nullID(t.CategoryID),
+		t.Address, nullFloat(t.Lat), nullFloat(t.Lng), nullID(t.UnitID), t.UnitPath, nullID(t.ParentID), t.UpdatedAt.UTC(),
+		nullTime(t.DispatchedAt), nullTime(t.AcknowledgedAt), nullTime(t.RepliedAt), nullTime(t.ClosedAt),
+		nullTime(t.AcknowledgeBy), nullTime(t.ReplyBy), nullTime(t.CallbackBy), t.Reply, nullBool(t.Resolved), t.Satisfaction,
+		nullTime(t.CallbackAt), t.ReturnCount, t.ReopenCount, t.Version,
+		t.ID, t.Version-1)
+	if err != nil {
+		return fmt.Errorf("update ticket %s: %w", t.Number, err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return fmt.Errorf("update ticket %s: %w", t.Number, err)
+	}
+	if n == 0 {
+		cur, err := GetTicket(ctx, tx, t.ID)
+		if err != nil {
+			return err
+		}
+		return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(cur.Status),
+			Message: fmt.Sprintf("ticket %s was changed meanwhile and is now %s", t.Number, cur.Status)}
+	}
+	return nil
+}
+
+// GetTicket returns the ticket with the id, or ENOTFOUND.
+func GetTicket(ctx context.Context, tx *Tx, id int64) (*ticket.Ticket, error) {
+	t, err := scanTicket(tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("ticket", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get ticket %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// GetTicketByNumber returns the ticket with the number, or ENOTFOUND.
+func GetTicketByNumber(ctx context.Context, tx *Tx, number string) (*ticket.Ticket, error) {
+	t, err := scanTicket(tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("ticket", number)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get ticket %s: %w", number, err)
+	}
+	return t, nil
+}
+
+// InsertEvent appends an event to a ticket's timeline. Its Seq must be the
+// ticket's new version; the primary key (ticket_id, seq) refuses a second
+// event with the same number.
+func InsertEvent(ctx context.Context, tx *Tx, e *ticket.Event) error {
+	data := "{}"
+	if len(e.Data) > 0 {
+		b, err := json.Marshal(e.Data)
+		if err != nil {
+			return fmt.Errorf("event data: %w", err)
+		}
+		data = string(b)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO ticket_events
+		(ticket_id, seq, at, actor_id, action, from_status, to_status, unit_id, note, data)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		e.TicketID, e.Seq, e.At.UTC(), nullID(e.ActorID), e.Action, e.FromStatus, e.ToStatus, nullID(e.UnitID), e.Note, data)
+	if err != nil {
+		return fmt.Errorf("insert event %d/%d: %w", e.TicketID, e.Seq, err)
+	}
+	return nil
+}
+
+// ListEvents returns a ticket's timeline, oldest first, with actor names.
+func ListEvents(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Event, error) {
+	rows, err := tx.Query(ctx, `SELECT e.seq, e.at, COALESCE(e.actor_id, 0), COALESCE(u.name, ''), e.action,
+		e.from_status, e.to_status, COALESCE(e.unit_id, 0), e.note, e.data
+		FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
+		WHERE e.ticket_id = ? ORDER BY e.seq`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	defer rows.Close()
+	var out []ticket.Event
+	for rows.Next() {
+		e := ticket.Event{TicketID: ticketID}
+		var data string
+		if err := rows.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus,
+			&e.UnitID, &e.Note, &data); err != nil {
+			return nil, fmt.Errorf("list events: %w", err)
+		}
+		e.At = e.At.UTC()
+		if data != "" && data != "{}" {
+			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+				return nil, fmt.Errorf("event %d data: %w", e.Seq, err)
+			}
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// TicketFilter selects tickets for a list. Zero fields do not filter.
+type TicketFilter struct {
+	Statuses    []ticket.Status
+	Kind        ticket.Kind
+	Urgency     ticket.Urgency
+	Channel     ticket.Channel
+	CategoryID  int64
+	UnitID      int64 // handling unit exactly
+	CallerPhone string
+	CreatedFrom *time.Time
+	CreatedTo   *time.Time // exclusive
+	Overdue     *time.Time // open tickets whose reply deadline is before this moment
+	// Visible limits the list to tickets taken in by or handled by the unit
+	// with this path or below it; empty means everything (the district root).
+	VisiblePath string
+
+	// Keyset pagination, newest first: only tickets strictly older than
+	// (AfterCreated, AfterID).
+	AfterCreated *time.Time
+	AfterID      int64
+	Limit        int
+}
+
+// ListTickets returns tickets matching the filter, newest first.
+func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket, error) {
+	var where []string
+	var args []any
+	add := func(cond string, a ...any) {
+		where = append(where, cond)
+		args = append(args, a...)
+	}
+	if len(f.Statuses) > 0 {
+		ph := strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")
+		a := make([]any, len(f.Statuses))
+		for i, s := range f.Statuses {
+			a[i] = s
+		}
+		add("status IN ("+ph+")", a...)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.Urgency != "" {
+		add("urgency = ?", f.Urgency)
+	}
+	if f.Channel != "" {
+		add("channel = ?", f.Channel)
+	}
+	if f.CategoryID != 0 {
+		add("category_id = ?", f.CategoryID)
+	}
+	if f.UnitID != 0 {
+		add("unit_id = ?", f.UnitID)
+	}
+	if f.CallerPhone != "" {
+		add("caller_phone = ?", f.CallerPhone)
+	}
+	if f.CreatedFrom != nil {
+		add("created_at >= ?", f.CreatedFrom.UTC())
+	}
+	if f.CreatedTo != nil {
+		add("created_at < ?", f.CreatedTo.UTC())
+	}
+	if f.Overdue != nil {
+		add("reply_by < ? AND status IN ('dispatched', 'acknowledged', 'reopened')", f.Overdue.UTC())
+	}
+	if f.VisiblePath != "" {
+		// A range on the path instead of LIKE: indexable on both dialects.
+		// Paths hold only digits and '/', all below '~'.
+		add("((intake_unit_path >= ? AND intake_unit_path < ?) OR (unit_path >= ? AND unit_path < ?))",
+			f.VisiblePath, f.VisiblePath+"~", f.VisiblePath, f.VisiblePath+"~")
+	}
+	if f.AfterCreated != nil {
+		add("(created_at < ? OR (created_at = ? AND id < ?))", f.AfterCreated.UTC(), f.AfterCreated.UTC(), f.AfterID)
+	}
+	q := `SELECT ` + ticketColumns + ` FROM tickets`
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 50
+	}
+	q += fmt.Sprintf(" ORDER BY created_at DESC, id DESC LIMIT %d", limit)
+	rows, err := tx.Query(ctx, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list tickets: %w", err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list tickets: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// Idempotency records the ticket that a client's key created.
+type Idempotency struct {
+	Scope       string // who the key belongs to: "user:42", "public"
+	Key         string
+	Fingerprint string // a hash of the request, to refuse a key reused for another request
+	TicketID    int64
+}
+
+// ClaimIdempotencyKey records the key for a ticket about to be created in
+// the same transaction. It reports false when the key is already taken, and
+// then the caller rolls back and reads the first ticket with
+// GetIdempotencyKey. On PostgreSQL a concurrent claim of the same key waits
+// for the first transaction to finish.
+func ClaimIdempotencyKey(ctx context.Context, tx *Tx, k Idempotency, at time.Time) (bool, error) {
+	res, err := tx.Exec(ctx, `INSERT INTO idempotency_keys (scope, key, fingerprint, ticket_id, created_at)
+		VALUES (?, ?, ?, ?, ?) ON CONFLICT (scope, key) DO NOTHING`,
+		k.Scope, k.Key, k.Fingerprint, k.TicketID, at.UTC())
+	if err != nil {
+		return false, fmt.Errorf("claim idempotency key: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return false, err
+	}
+	return n == 1, nil
+}
+
+// GetIdempotencyKey returns a recorded key, or ENOTFOUND.
+func GetIdempotencyKey(ctx context.Context, tx *Tx, scope, key string) (*Idempotency, error) {
+	k := Idempotency{Scope: scope, Key: key}
+	err := tx.QueryRow(ctx, `SELECT fingerprint, ticket_id FROM idempotency_keys WHERE scope = ? AND key = ?`,
+		scope, key).Scan(&k.Fingerprint, &k.TicketID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("idempotency key", key)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get idempotency key: %w", err)
+	}
+	return &k, nil
+}

@@ -1,0 +1,93 @@
+package ticket
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/minsheng/minsheng/org"
+)
+
+// NormalizePhone removes spaces, dashes and a leading +86 country code, and
+// turns full-width digits into ASCII.
+func NormalizePhone(p string) string {
+	var b strings.Builder
+	for _, r := range strings.TrimSpace(p) {
+		switch {
+		case r >= '０' && r <= '９':
+			b.WriteRune('0' + (r - '０'))
+		case r == ' ' || r == '-' || r == '(' || r == ')' || r == '　':
+		default:
+			b.WriteRune(r)
+		}
+	}
+	s := b.String()
+	s = strings.TrimPrefix(s, "+86")
+	return s
+}
+
+// ValidPhone reports whether p (normalized) looks like a phone number:
+// a mobile or a landline with area code, 5 to 20 digits.
+func ValidPhone(p string) bool {
+	if len(p) < 5 || len(p) > 20 {
+		return false
+	}
+	for _, r := range p {
+		if r < '0' || r > '9' {
+			return false
+		}
+	}
+	return true
+}
+
+// MaskPhone hides the middle of a phone number: 13812341234 → 138****1234.
+// Short numbers keep only their last two digits.
+func MaskPhone(p string) string {
+	if p == "" {
+		return ""
+	}
+	if len(p) >= 11 {
+		return p[:3] + "****" + p[len(p)-4:]
+	}
+	if len(p) > 4 {
+		return strings.Repeat("*", len(p)-2) + p[len(p)-2:]
+	}
+	return strings.Repeat("*", len(p))
+}
+
+// MaskName keeps the first character of a name: 张三丰 → 张**.
+func MaskName(n string) string {
+	if n == "" {
+		return ""
+	}
+	r, size := utf8.DecodeRuneInString(n)
+	rest := utf8.RuneCountInString(n[size:])
+	if rest == 0 {
+		return "*"
+	}
+	return string(r) + strings.Repeat("*", rest)
+}
+
+// Mask returns a copy of the ticket with the caller's name and phone masked.
+// API shapes are always masked; the full values are given only by an audited
+// reveal.
+func (t Ticket) Mask() Ticket {
+	t.CallerName = MaskName(t.CallerName)
+	t.CallerPhone = MaskPhone(t.CallerPhone)
+	return t
+}
+
+// MayReveal reports whether the user may see the caller's personal data of
+// the ticket: agents and dispatchers, and handlers of the handling unit
+// (DESIGN §3 Privacy).
+func MayReveal(u *org.User, t *Ticket) bool {
+	if !u.Active || !Visible(u, t) {
+		return false
+	}
+	switch u.Role {
+	case org.RoleAgent, org.RoleDispatcher:
+		return true
+	case org.RoleHandler:
+		return t.UnitPath != "" && u.Sees(t.UnitPath)
+	}
+	return false
+}

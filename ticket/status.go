@@ -1,0 +1,216 @@
+package ticket
+
+import (
+	"fmt"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+)
+
+// Status is where a ticket stands in its life (DESIGN §3).
+type Status string
+
+// Statuses.
+const (
+	StatusRegistered       Status = "registered"         // 受理
+	StatusResolvedAtIntake Status = "resolved_at_intake" // 直接办结
+	StatusDispatched       Status = "dispatched"         // 已派单
+	StatusAcknowledged     Status = "acknowledged"       // 已签收
+	StatusReturned         Status = "returned"           // 已退单
+	StatusReplied          Status = "replied"            // 已办结回复
+	StatusClosed           Status = "closed"             // 已结案
+	StatusReopened         Status = "reopened"           // 重办
+	StatusMerged           Status = "merged"             // 重复件, merged into a parent
+	StatusInvalid          Status = "invalid"            // 无效件
+)
+
+// Statuses lists every status in lifecycle order.
+var Statuses = []Status{
+	StatusRegistered, StatusResolvedAtIntake, StatusDispatched, StatusAcknowledged, StatusReturned,
+	StatusReplied, StatusClosed, StatusReopened, StatusMerged, StatusInvalid,
+}
+
+// Valid reports whether s is a known status.
+func (s Status) Valid() bool { return oneOf(s, Statuses) }
+
+// Final reports whether nothing more can happen to a ticket in this status
+// except a late callback or a reopen.
+func (s Status) Final() bool {
+	return s == StatusClosed || s == StatusMerged || s == StatusInvalid
+}
+
+// Open reports whether a ticket in this status still waits for work by the
+// district: everything but closed, merged, invalid, and resolved at intake.
+func (s Status) Open() bool {
+	return !s.Final() && s != StatusResolvedAtIntake
+}
+
+// Action is something a user does to a ticket.
+type Action string
+
+// Actions. Register is the creation of the ticket; callback and the other
+// non-moving actions leave the status as it is and only add an event.
+const (
+	ActionRegister        Action = "register"
+	ActionResolveAtIntake Action = "resolve_at_intake"
+	ActionDispatch        Action = "dispatch"
+	ActionAcknowledge     Action = "acknowledge"
+	ActionReturn          Action = "return"
+	ActionRedispatch      Action = "redispatch"
+	ActionReply           Action = "reply"
+	ActionCallback        Action = "callback"
+	ActionClose           Action = "close"
+	ActionReopen          Action = "reopen"
+	ActionMerge           Action = "merge"
+	ActionInvalidate      Action = "invalidate"
+)
+
+// Actions lists every action.
+var Actions = []Action{
+	ActionRegister, ActionResolveAtIntake, ActionDispatch, ActionAcknowledge, ActionReturn,
+	ActionRedispatch, ActionReply, ActionCallback, ActionClose, ActionReopen, ActionMerge, ActionInvalidate,
+}
+
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool { return oneOf(a, Actions) }
+
+// rule says from which statuses an action may be taken, where it leads
+// (empty: the status does not change) and which roles may take it.
+type rule struct {
+	from  []Status
+	to    Status
+	roles []org.Role
+}
+
+// rules is the whole lifecycle of DESIGN §3 in one table.
+var rules = map[Action]rule{
+	ActionRegister: {
+		from:  nil, // creation
+		to:    StatusRegistered,
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher, org.RoleGridWorker},
+	},
+	ActionResolveAtIntake: {
+		from:  []Status{StatusRegistered},
+		to:    StatusResolvedAtIntake,
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher},
+	},
+	ActionDispatch: {
+		from:  []Status{StatusRegistered},
+		to:    StatusDispatched,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionAcknowledge: {
+		from:  []Status{StatusDispatched},
+		to:    StatusAcknowledged,
+		roles: []org.Role{org.RoleHandler},
+	},
+	ActionReturn: {
+		from:  []Status{StatusDispatched},
+		to:    StatusReturned,
+		roles: []org.Role{org.RoleHandler},
+	},
+	ActionRedispatch: {
+		from:  []Status{StatusReturned, StatusReopened},
+		to:    StatusDispatched,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionReply: {
+		from:  []Status{StatusAcknowledged, StatusReopened},
+		to:    StatusReplied,
+		roles: []org.Role{org.RoleHandler},
+	},
+	ActionCallback: {
+		from:  []Status{StatusReplied, StatusResolvedAtIntake, StatusClosed},
+		to:    "",
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher},
+	},
+	ActionClose: {
+		from:  []Status{StatusReplied, StatusResolvedAtIntake},
+		to:    StatusClosed,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionReopen: {
+		from:  []Status{StatusReplied, StatusClosed},
+		to:    StatusReopened,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionMerge: {
+		from:  []Status{StatusRegistered},
+		to:    StatusMerged,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionInvalidate: {
+		from:  []Status{StatusRegistered},
+		to:    StatusInvalid,
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher},
+	},
+}
+
+// Next returns the status that the action leads to from the given status.
+// It returns an ECONFLICT error naming the current status when the action is
+// not allowed from it.
+func Next(from Status, a Action) (Status, error) {
+	r, ok := rules[a]
+	if !ok || a == ActionRegister {
+		return "", minsheng.Errorf(minsheng.EINVALID, "unknown action %q", a)
+	}
+	if !oneOf(from, r.from) {
+		return "", &minsheng.Error{
+			Code:    minsheng.ECONFLICT,
+			Status:  string(from),
+			Message: fmt.Sprintf("cannot %s a ticket that is %s", a, from),
+		}
+	}
+	if r.to == "" {
+		return from, nil
+	}
+	return r.to, nil
+}
+
+// Allowed reports whether the action may be taken from the status.
+func Allowed(from Status, a Action) bool {
+	_, err := Next(from, a)
+	return err == nil
+}
+
+// RoleMay reports whether a user with the role may take the action at all.
+// Whether they may take it on a given ticket depends also on their unit; see
+// CheckActor.
+func RoleMay(role org.Role, a Action) bool {
+	r, ok := rules[a]
+	return ok && oneOf(role, r.roles)
+}
+
+// AvailableActions returns the actions a user with the role may take on a
+// ticket in the status, in the order of Actions.
+func AvailableActions(s Status, role org.Role) []Action {
+	var out []Action
+	for _, a := range Actions {
+		if a != ActionRegister && RoleMay(role, a) && Allowed(s, a) {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+// CheckActor returns an EFORBIDDEN error unless the user may take the action
+// on the ticket: their role must allow it, and handlers may act only on
+// tickets whose handling unit is theirs or below theirs.
+func CheckActor(u *org.User, t *Ticket, a Action) error {
+	if !u.Active {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "account is disabled")
+	}
+	if !RoleMay(u.Role, a) {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not %s tickets", u.Role, a)
+	}
+	if u.Role == org.RoleHandler && (t.UnitPath == "" || !u.Sees(t.UnitPath)) {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "ticket %s is not handled by your unit", t.Number)
+	}
+	return nil
+}
+
+// Visible reports whether the user may see the ticket at all: it was taken
+// in by, or is handled by, their unit or a unit below it.
+func Visible(u *org.User, t *Ticket) bool {
+	return u.Sees(t.IntakeUnitPath) || (t.UnitPath != "" && u.Sees(t.UnitPath))
+}

@@ -1,0 +1,452 @@
+package web
+
+import (
+	"net"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Username string `json:"username"`
+		Password string `json:"password"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	secret, u, err := s.svc.Login(r.Context(), in.Username, in.Password)
+	if err != nil {
+		return err
+	}
+	http.SetCookie(w, &http.Cookie{
+		Name: SessionCookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
+		Secure: r.TLS != nil, MaxAge: int(app.SessionLifetime.Seconds()),
+	})
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		if err := s.svc.Logout(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+	w.WriteHeader(http.StatusNoContent)
+	return nil
+}
+
+func (s *Server) me(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, u)
+	return nil
+}
+
+func (s *Server) createTicket(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in ticket.NewTicket
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	t, created, err := s.svc.CreateTicket(r.Context(), u, in, r.Header.Get("Idempotency-Key"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/tickets/"+t.Number)
+	status := http.StatusCreated
+	if !created {
+		w.Header().Set("Idempotent-Replayed", "true")
+		status = http.StatusOK
+	}
+	writeJSON(w, status, t.Mask())
+	return nil
+}
+
+func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.GetTicket(r.Context(), u, r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// listTickets reads its filters from the query string: status (repeatable
+// or comma-separated), kind, urgency, channel, category_id, unit_id,
+// caller_phone, created_from, created_to (RFC 3339 or YYYY-MM-DD), overdue,
+// limit, cursor.
+func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := knownParams(q, "status", "kind", "urgency", "channel", "category_id", "unit_id", "caller_phone",
+		"created_from", "created_to", "overdue", "limit", "cursor"); err != nil {
+		return err
+	}
+	lq := app.ListQuery{
+		Kind: ticket.Kind(q.Get("kind")), Urgency: ticket.Urgency(q.Get("urgency")), Channel: ticket.Channel(q.Get("channel")),
+		CallerPhone: q.Get("caller_phone"), Cursor: q.Get("cursor"),
+	}
+	for _, v := range q["status"] {
+		for _, st := range strings.Split(v, ",") {
+			if st = strings.TrimSpace(st); st != "" {
+				lq.Statuses = append(lq.Statuses, ticket.Status(st))
+			}
+		}
+	}
+	if lq.CategoryID, err = intParam(q, "category_id"); err != nil {
+		return err
+	}
+	if lq.UnitID, err = intParam(q, "unit_id"); err != nil {
+		return err
+	}
+	limit, err := intParam(q, "limit")
+	if err != nil {
+		return err
+	}
+	lq.Limit = int(limit)
+	if q.Has("limit") && limit == 0 {
+		return minsheng.FieldError("limit", "limit must be between 1 and %d", app.MaxPageSize)
+	}
+	if lq.CreatedFrom, err = timeParam(q, "created_from"); err != nil {
+		return err
+	}
+	if lq.CreatedTo, err = timeParam(q, "created_to"); err != nil {
+		return err
+	}
+	if v := q.Get("overdue"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return minsheng.FieldError("overdue", "overdue must be true or false")
+		}
+		lq.Overdue = b
+	}
+	page, err := s.svc.ListTickets(r.Context(), u, lq)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func knownParams(q url.Values, names ...string) error {
+	for k := range q {
+		found := false
+		for _, n := range names {
+			if k == n {
+				found = true
+				break
+			}
+		}
+		if !found {
+			return minsheng.FieldError(k, "unknown query parameter %q", k)
+		}
+	}
+	return nil
+}
+
+func intParam(q url.Values, name string) (int64, error) {
+	v := q.Get(name)
+	if v == "" {
+		return 0, nil
+	}
+	n, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || n < 0 {
+		return 0, minsheng.FieldError(name, "%s must be a positive whole number", name)
+	}
+	return n, nil
+}
+
+// timeParam reads an RFC 3339 time, or a date taken as midnight in China.
+func timeParam(q url.Values, name string) (*time.Time, error) {
+	v := q.Get(name)
+	if v == "" {
+		return nil, nil
+	}
+	if t, err := time.Parse(time.RFC3339, v); err == nil {
+		return &t, nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", v, time.FixedZone("CST", 8*3600)); err == nil {
+		return &t, nil
+	}
+	return nil, minsheng.FieldError(name, "%s must be a date (YYYY-MM-DD) or an RFC 3339 time", name)
+}
+
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+func (s *Server) revealCaller(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.RevealCaller(r.Context(), u, r.PathValue("ref"), clientIP(r))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, c)
+	return nil
+}
+
+func (s *Server) ticketAudit(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	entries, err := s.svc.TicketAudit(r.Context(), u, r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	return nil
+}
+
+// action is the shape of every ticket action handler: decode the body into
+// a fresh In, run the use case, answer with the changed ticket.
+func action[In any](s *Server, w http.ResponseWriter, r *http.Request, run func(u *org.User, ref string, in In) (*ticket.Ticket, error)) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in In
+	if r.ContentLength != 0 {
+		if err := decode(w, r, &in); err != nil {
+			return err
+		}
+	}
+	t, err := run(u, r.PathValue("ref"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, t)
+	return nil
+}
+
+type noteIn struct {
+	Note string `json:"note"`
+}
+
+type unitIn struct {
+	UnitID int64  `json:"unit_id"`
+	Note   string `json:"note"`
+}
+
+type returnIn struct {
+	Reason app.ReturnReason `json:"reason"`
+	Note   string           `json:"note"`
+}
+
+type replyIn struct {
+	Reply string `json:"reply"`
+}
+
+type answerIn struct {
+	Answer string `json:"answer"`
+}
+
+type reasonIn struct {
+	Reason string `json:"reason"`
+}
+
+type mergeIn struct {
+	Parent string `json:"parent"`
+	Note   string `json:"note"`
+}
+
+func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in unitIn) (*ticket.Ticket, error) {
+		return s.svc.Dispatch(r.Context(), u, ref, in.UnitID, in.Note)
+	})
+}
+
+func (s *Server) redispatch(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in unitIn) (*ticket.Ticket, error) {
+		return s.svc.Redispatch(r.Context(), u, ref, in.UnitID, in.Note)
+	})
+}
+
+func (s *Server) acknowledge(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.Acknowledge(r.Context(), u, ref, in.Note)
+	})
+}
+
+func (s *Server) returnTicket(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in returnIn) (*ticket.Ticket, error) {
+		return s.svc.Return(r.Context(), u, ref, in.Reason, in.Note)
+	})
+}
+
+func (s *Server) reply(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in replyIn) (*ticket.Ticket, error) {
+		return s.svc.Reply(r.Context(), u, ref, in.Reply)
+	})
+}
+
+func (s *Server) resolveAtIntake(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in answerIn) (*ticket.Ticket, error) {
+		return s.svc.ResolveAtIntake(r.Context(), u, ref, in.Answer)
+	})
+}
+
+func (s *Server) callback(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in app.CallbackResult) (*ticket.Ticket, error) {
+		return s.svc.Callback(r.Context(), u, ref, in)
+	})
+}
+
+func (s *Server) closeTicket(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.Close(r.Context(), u, ref, in.Note)
+	})
+}
+
+func (s *Server) reopen(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in reasonIn) (*ticket.Ticket, error) {
+		return s.svc.Reopen(r.Context(), u, ref, in.Reason)
+	})
+}
+
+func (s *Server) merge(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in mergeIn) (*ticket.Ticket, error) {
+		return s.svc.Merge(r.Context(), u, ref, in.Parent, in.Note)
+	})
+}
+
+func (s *Server) invalidate(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in reasonIn) (*ticket.Ticket, error) {
+		return s.svc.Invalidate(r.Context(), u, ref, in.Reason)
+	})
+}
+
+func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
+	if _, err := currentUser(r); err != nil {
+		return err
+	}
+	units, err := s.svc.ListUnits(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"units": units})
+	return nil
+}
+
+func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in app.NewUnit
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	unit, err := s.svc.CreateUnit(r.Context(), u, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, unit)
+	return nil
+}
+
+func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
+	if _, err := currentUser(r); err != nil {
+		return err
+	}
+	cs, err := s.svc.ListCategories(r.Context())
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"categories": cs})
+	return nil
+}
+
+func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in app.NewCategory
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.svc.CreateCategory(r.Context(), u, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, c)
+	return nil
+}
+
+func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	users, err := s.svc.ListUsers(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+	return nil
+}
+
+func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in app.NewUser
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	nu, err := s.svc.CreateUser(r.Context(), u, in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, nu)
+	return nil
+}
+
+func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in app.UserChange
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	nu, err := s.svc.UpdateUser(r.Context(), u, r.PathValue("username"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, nu)
+	return nil
+}

@@ -1,0 +1,142 @@
+// Package web serves the platform over HTTP: the JSON API under /api/v1
+// (described by the OpenAPI document it serves), health and readiness
+// checks, and Prometheus metrics. All routes are listed in routes(); every
+// handler returns an error, and writeError is the one place that turns
+// errors into responses.
+package web
+
+import (
+	"context"
+	_ "embed"
+	"log/slog"
+	"net/http"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/minsheng/minsheng/app"
+)
+
+//go:embed openapi.json
+var openapiJSON []byte
+
+// Server is the HTTP front of a Service.
+type Server struct {
+	svc     *app.Service
+	log     *slog.Logger
+	version string
+	reg     *prometheus.Registry
+	metrics *metrics
+	handler http.Handler
+}
+
+// Config holds what a Server needs.
+type Config struct {
+	Service *app.Service
+	Logger  *slog.Logger
+	Version string
+}
+
+// NewServer returns a Server with its routes and middleware in place.
+func NewServer(c Config) *Server {
+	s := &Server{svc: c.Service, log: c.Logger, version: c.Version, reg: prometheus.NewRegistry()}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
+	s.metrics = newMetrics(s.reg)
+	mux := http.NewServeMux()
+	s.routes(mux)
+	csrf := http.NewCrossOriginProtection()
+	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withAuth(csrf.Handler(mux)))))
+	return s
+}
+
+// ServeHTTP serves a request.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// handlerFunc is an HTTP handler that returns its error instead of writing it.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+func (s *Server) handle(h handlerFunc) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if err := h(w, r); err != nil {
+			s.writeError(w, r, err)
+		}
+	})
+}
+
+// routes lists every route of the server.
+func (s *Server) routes(mux *http.ServeMux) {
+	mux.Handle("GET /healthz", s.handle(s.healthz))
+	mux.Handle("GET /readyz", s.handle(s.readyz))
+	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
+
+	mux.Handle("GET /api/v1/openapi.json", s.handle(s.openapi))
+	mux.Handle("POST /api/v1/login", s.handle(s.login))
+	mux.Handle("POST /api/v1/logout", s.handle(s.logout))
+	mux.Handle("GET /api/v1/me", s.handle(s.me))
+
+	mux.Handle("GET /api/v1/tickets", s.handle(s.listTickets))
+	mux.Handle("POST /api/v1/tickets", s.handle(s.createTicket))
+	mux.Handle("GET /api/v1/tickets/{ref}", s.handle(s.getTicket))
+	mux.Handle("GET /api/v1/tickets/{ref}/audit", s.handle(s.ticketAudit))
+	mux.Handle("POST /api/v1/tickets/{ref}/reveal", s.handle(s.revealCaller))
+	mux.Handle("POST /api/v1/tickets/{ref}/dispatch", s.handle(s.dispatch))
+	mux.Handle("POST /api/v1/tickets/{ref}/redispatch", s.handle(s.redispatch))
+	mux.Handle("POST /api/v1/tickets/{ref}/acknowledge", s.handle(s.acknowledge))
+	mux.Handle("POST /api/v1/tickets/{ref}/return", s.handle(s.returnTicket))
+	mux.Handle("POST /api/v1/tickets/{ref}/reply", s.handle(s.reply))
+	mux.Handle("POST /api/v1/tickets/{ref}/resolve-at-intake", s.handle(s.resolveAtIntake))
+	mux.Handle("POST /api/v1/tickets/{ref}/callback", s.handle(s.callback))
+	mux.Handle("POST /api/v1/tickets/{ref}/close", s.handle(s.closeTicket))
+	mux.Handle("POST /api/v1/tickets/{ref}/reopen", s.handle(s.reopen))
+	mux.Handle("POST /api/v1/tickets/{ref}/merge", s.handle(s.merge))
+	mux.Handle("POST /api/v1/tickets/{ref}/invalidate", s.handle(s.invalidate))
+
+	mux.Handle("GET /api/v1/units", s.handle(s.listUnits))
+	mux.Handle("POST /api/v1/units", s.handle(s.createUnit))
+	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
+	mux.Handle("POST /api/v1/categories", s.handle(s.createCategory))
+	mux.Handle("GET /api/v1/users", s.handle(s.listUsers))
+	mux.Handle("POST /api/v1/users", s.handle(s.createUser))
+	mux.Handle("PATCH /api/v1/users/{username}", s.handle(s.updateUser))
+
+	mux.Handle("/", s.handle(s.notFound))
+}
+
+func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	return notFoundError(r)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) error {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.version})
+	return nil
+}
+
+// readyz answers 200 only when the database answers and its schema is the
+// one this binary expects, so a load balancer sends no traffic before.
+func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	db := s.svc.DB()
+	status := map[string]string{"database": "ok", "schema": "current"}
+	code := http.StatusOK
+	if err := db.Ping(ctx); err != nil {
+		s.log.WarnContext(ctx, "readiness: database unreachable", "err", err)
+		status["database"], code = "unreachable", http.StatusServiceUnavailable
+	} else if ok, err := db.SchemaCurrent(ctx); err != nil || !ok {
+		status["schema"], code = "outdated", http.StatusServiceUnavailable
+	}
+	writeJSON(w, code, status)
+	return nil
+}
+
+func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
+	w.Header().Set("Content-Type", "application/json")
+	w.Header().Set("Cache-Control", "public, max-age=300")
+	_, err := w.Write(openapiJSON)
+	return err
+}
