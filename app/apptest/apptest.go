@@ -1,0 +1,142 @@
+// Package apptest builds a small district for tests of the use cases and of
+// the HTTP layer: units, one user of each role, a category, on a fake clock.
+package apptest
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// Password is the password of every fixture user.
+const Password = "test-password"
+
+// Start is the fake clock's start: Monday 2 March 2026, 09:00 in China.
+var Start = time.Date(2026, 3, 2, 9, 0, 0, 0, time.FixedZone("CST", 8*3600))
+
+// Fixture is a small district:
+//
+//	城西区 (district; admin, agent, dispatcher, leader)
+//	├── 兴海路街道 (street; handler "street_handler")
+//	│   └── 海湖社区 (community; handler "handler", grid worker's grid below)
+//	│       └── 第一网格 (grid; grid_worker)
+//	├── 虎台街道 (street; handler "other_handler")
+//	└── 区住建局 (department; handler "dept_handler")
+type Fixture struct {
+	Svc   *app.Service
+	DB    *store.DB
+	Clock *minsheng.FakeClock
+
+	District, Street, Community, Grid, OtherStreet, Dept *org.Unit
+	Category                                             *ticket.Category
+
+	// Users by username: admin, agent, dispatcher, leader, handler,
+	// street_handler, other_handler, dept_handler, grid_worker.
+	Users map[string]*org.User
+}
+
+var (
+	hashOnce sync.Once
+	hash     string
+)
+
+// New builds the fixture on db.
+func New(t testing.TB, db *store.DB) *Fixture {
+	t.Helper()
+	ctx := context.Background()
+	f := &Fixture{DB: db, Clock: minsheng.NewFakeClock(Start), Users: map[string]*org.User{}}
+	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock})
+	unit := func(parent *org.Unit, kind org.UnitKind, code, name string) *org.Unit {
+		t.Helper()
+		var pid int64
+		if parent != nil {
+			pid = parent.ID
+		}
+		u, err := f.Svc.CreateUnit(ctx, nil, app.NewUnit{ParentID: pid, Kind: kind, Code: code, Name: name})
+		if err != nil {
+			t.Fatalf("unit %s: %v", code, err)
+		}
+		return u
+	}
+	f.District = unit(nil, org.KindDistrict, "chengxi", "城西区")
+	f.Street = unit(f.District, org.KindStreet, "xinghailu", "兴海路街道")
+	f.Community = unit(f.Street, org.KindCommunity, "haihu", "海湖社区")
+	f.Grid = unit(f.Community, org.KindGrid, "haihu-1", "第一网格")
+	f.OtherStreet = unit(f.District, org.KindStreet, "hutai", "虎台街道")
+	f.Dept = unit(f.District, org.KindDepartment, "zhujian", "区住建局")
+
+	hashOnce.Do(func() {
+		var err error
+		if hash, err = org.HashPassword(Password); err != nil {
+			panic(err)
+		}
+	})
+	user := func(username string, role org.Role, u *org.Unit) {
+		t.Helper()
+		usr, err := f.Svc.CreateUserWithHash(ctx, app.NewUser{Username: username, Name: username + "姓名", Role: role, UnitID: u.ID}, hash)
+		if err != nil {
+			t.Fatalf("user %s: %v", username, err)
+		}
+		f.Users[username] = usr
+	}
+	user("admin", org.RoleAdmin, f.District)
+	user("agent", org.RoleAgent, f.District)
+	user("dispatcher", org.RoleDispatcher, f.District)
+	user("leader", org.RoleLeader, f.District)
+	user("handler", org.RoleHandler, f.Community)
+	user("street_handler", org.RoleHandler, f.Street)
+	user("other_handler", org.RoleHandler, f.OtherStreet)
+	user("dept_handler", org.RoleHandler, f.Dept)
+	user("grid_worker", org.RoleGridWorker, f.Grid)
+
+	root, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "city", Name: "城乡建设", NameEN: "Urban construction"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Category, err = f.Svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: root.ID, Code: "city.property", Name: "物业管理", NameEN: "Property management"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return f
+}
+
+// NewTicket returns a valid request with a caller.
+func NewTicket() ticket.NewTicket {
+	return ticket.NewTicket{
+		Title:       "小区电梯停运三天无人维修",
+		Description: "海湖社区3号楼电梯已经停了三天，楼里有好几位老人上下楼很困难，物业一直说在等配件。",
+		Kind:        ticket.KindComplaint,
+		Channel:     ticket.ChannelPhone,
+		CallerName:  "王秀兰",
+		CallerPhone: "13897001234",
+		Address:     "城西区海湖路18号海湖小区3号楼",
+	}
+}
+
+// Register creates a ticket as the agent and fails the test on error.
+func (f *Fixture) Register(t testing.TB) *ticket.Ticket {
+	t.Helper()
+	tk, _, err := f.Svc.CreateTicket(context.Background(), f.Users["agent"], NewTicket(), "")
+	if err != nil {
+		t.Fatalf("register: %v", err)
+	}
+	return tk
+}
+
+// Dispatched creates a ticket and dispatches it to the community.
+func (f *Fixture) Dispatched(t testing.TB) *ticket.Ticket {
+	t.Helper()
+	tk := f.Register(t)
+	tk, err := f.Svc.Dispatch(context.Background(), f.Users["dispatcher"], tk.Number, f.Community.ID, "")
+	if err != nil {
+		t.Fatalf("dispatch: %v", err)
+	}
+	return tk
+}
