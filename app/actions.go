@@ -47,7 +47,7 @@ func (s *Service) act(ctx context.Context, actor *org.User, ref string, a ticket
 		if err != nil {
 			return err
 		}
-		now := s.clock.Now().UTC()
+		now := s.now()
 		e := &ticket.Event{TicketID: t.ID, At: now, ActorID: actor.ID, Action: a, FromStatus: t.Status, ToStatus: next, Note: note}
 		t.Status = next
 		if fn != nil {

@@ -5,6 +5,7 @@ package app
 
 import (
 	"log/slog"
+	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/calendar"
@@ -47,3 +48,8 @@ func (s *Service) DB() *store.DB { return s.db }
 
 // Clock returns the service's clock.
 func (s *Service) Clock() minsheng.Clock { return s.clock }
+
+// now reads the clock in UTC, cut to microseconds: the precision PostgreSQL
+// keeps, so that a time reads back equal to what was written on both
+// dialects.
+func (s *Service) now() time.Time { return s.clock.Now().UTC().Truncate(time.Microsecond) }

@@ -46,7 +46,7 @@ func (s *Service) Login(ctx context.Context, username, password string) (string,
 	if err != nil {
 		return "", nil, err
 	}
-	now := s.clock.Now()
+	now := s.now()
 	// The password check is slow on purpose (argon2id); do it outside the
 	// write transaction.
 	pwErr := org.CheckPassword(u.PasswordHash, password)
@@ -97,7 +97,7 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 // SessionUser returns the active user of a session secret, or EUNAUTHORIZED.
 func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, error) {
 	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		return store.SessionUser(ctx, tx, org.HashSecret(secret), s.clock.Now())
+		return store.SessionUser(ctx, tx, org.HashSecret(secret), s.now())
 	})
 }
 
@@ -137,7 +137,7 @@ func (s *Service) CreateAPIToken(ctx context.Context, username, name string) (st
 		if err != nil {
 			return err
 		}
-		return store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.clock.Now())
+		return store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.now())
 	})
 	if err != nil {
 		return "", err
@@ -203,7 +203,7 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 		return nil, err
 	}
 	u := &org.User{ID: id, Username: n.Username, Name: n.Name, Role: n.Role, UnitID: n.UnitID, Active: true,
-		PasswordHash: hash, CreatedAt: s.clock.Now().UTC()}
+		PasswordHash: hash, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		unit, err := store.GetUnit(ctx, tx, n.UnitID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
@@ -375,7 +375,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 	if err != nil {
 		return nil, err
 	}
-	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.clock.Now().UTC()}
+	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if n.ParentID == 0 {
 			if actor != nil {
@@ -444,7 +444,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCate
 		return nil, err
 	}
 	c := &ticket.Category{ID: id, ParentID: n.ParentID, Code: n.Code, Name: n.Name, NameEN: n.NameEN, Level: 1,
-		Active: true, CreatedAt: s.clock.Now().UTC()}
+		Active: true, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		c.Path = org.ChildPath("", id)
 		if n.ParentID != 0 {

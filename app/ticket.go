@@ -51,7 +51,7 @@ func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.N
 	if err != nil {
 		return nil, false, err
 	}
-	now := s.clock.Now().UTC()
+	now := s.now()
 	t = &ticket.Ticket{
 		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
 		Channel: in.Channel, Status: ticket.StatusRegistered, CategoryID: in.CategoryID,
@@ -126,10 +126,10 @@ func fingerprint(in ticket.NewTicket) string {
 // TicketView is one ticket as a user sees it: masked caller data, the
 // timeline, and the actions the user may take now.
 type TicketView struct {
-	Ticket   ticket.Ticket   `json:"ticket"`
-	Events   []ticket.Event  `json:"events"`
-	Actions  []ticket.Action `json:"actions"`
-	CanReveal bool           `json:"can_reveal"`
+	Ticket    ticket.Ticket   `json:"ticket"`
+	Events    []ticket.Event  `json:"events"`
+	Actions   []ticket.Action `json:"actions"`
+	CanReveal bool            `json:"can_reveal"`
 }
 
 // GetTicket returns a ticket by id or number, or ENOTFOUND when it does not
@@ -243,7 +243,7 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 		f.CallerPhone = ticket.NormalizePhone(q.CallerPhone)
 	}
 	if q.Overdue {
-		now := s.clock.Now()
+		now := s.now()
 		f.Overdue = &now
 	}
 	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: limit to the user's subtree
@@ -326,7 +326,7 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip str
 		}
 		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
 		return store.InsertAudit(ctx, tx, &store.AuditEntry{
-			ID: id, At: s.clock.Now(), ActorID: actor.ID, Action: "reveal_caller", Object: "ticket", ObjectID: t.ID, IP: ip,
+			ID: id, At: s.now(), ActorID: actor.ID, Action: "reveal_caller", Object: "ticket", ObjectID: t.ID, IP: ip,
 		})
 	})
 	if err != nil {

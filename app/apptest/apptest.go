@@ -4,6 +4,7 @@ package apptest
 
 import (
 	"context"
+	"log/slog"
 	"sync"
 	"testing"
 	"time"
@@ -52,7 +53,7 @@ func New(t testing.TB, db *store.DB) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &Fixture{DB: db, Clock: minsheng.NewFakeClock(Start), Users: map[string]*org.User{}}
-	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock})
+	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Logger: slog.New(slog.DiscardHandler)})
 	unit := func(parent *org.Unit, kind org.UnitKind, code, name string) *org.Unit {
 		t.Helper()
 		var pid int64

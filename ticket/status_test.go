@@ -1,0 +1,191 @@
+package ticket
+
+import (
+	"testing"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+)
+
+// lifecycle is DESIGN §3 written out as (from, action) → to. Every pair not
+// listed here must be refused.
+var lifecycle = map[Status]map[Action]Status{
+	StatusRegistered: {
+		ActionResolveAtIntake: StatusResolvedAtIntake,
+		ActionDispatch:        StatusDispatched,
+		ActionMerge:           StatusMerged,
+		ActionInvalidate:      StatusInvalid,
+	},
+	StatusResolvedAtIntake: {
+		ActionCallback: StatusResolvedAtIntake,
+		ActionClose:    StatusClosed,
+	},
+	StatusDispatched: {
+		ActionAcknowledge: StatusAcknowledged,
+		ActionReturn:      StatusReturned,
+	},
+	StatusReturned: {
+		ActionRedispatch: StatusDispatched,
+	},
+	StatusAcknowledged: {
+		ActionReply: StatusReplied,
+	},
+	StatusReplied: {
+		ActionCallback: StatusReplied,
+		ActionClose:    StatusClosed,
+		ActionReopen:   StatusReopened,
+	},
+	StatusClosed: {
+		ActionCallback: StatusClosed,
+		ActionReopen:   StatusReopened,
+	},
+	StatusReopened: {
+		ActionReply:      StatusReplied,
+		ActionRedispatch: StatusDispatched,
+	},
+	StatusMerged:  {},
+	StatusInvalid: {},
+}
+
+func TestEveryTransition(t *testing.T) {
+	for _, from := range Statuses {
+		for _, a := range Actions {
+			if a == ActionRegister {
+				continue
+			}
+			want, allowed := lifecycle[from][a]
+			name := string(from) + "/" + string(a)
+			t.Run(name, func(t *testing.T) {
+				got, err := Next(from, a)
+				if allowed {
+					if err != nil || got != want {
+						t.Fatalf("Next(%s, %s) = %q, %v; want %q", from, a, got, err, want)
+					}
+					return
+				}
+				if err == nil {
+					t.Fatalf("Next(%s, %s) = %q; want it refused", from, a, got)
+				}
+				var e *minsheng.Error
+				if !asError(err, &e) || e.Code != minsheng.ECONFLICT || e.Status != string(from) {
+					t.Fatalf("Next(%s, %s) error = %v; want a conflict naming status %s", from, a, err, from)
+				}
+			})
+		}
+	}
+}
+
+func asError(err error, target **minsheng.Error) bool {
+	e, ok := err.(*minsheng.Error)
+	if ok {
+		*target = e
+	}
+	return ok
+}
+
+// mayAct is who may take each action (DESIGN §1 and §3).
+var mayAct = map[Action][]org.Role{
+	ActionRegister:        {org.RoleAgent, org.RoleDispatcher, org.RoleGridWorker},
+	ActionResolveAtIntake: {org.RoleAgent, org.RoleDispatcher},
+	ActionDispatch:        {org.RoleDispatcher},
+	ActionRedispatch:      {org.RoleDispatcher},
+	ActionAcknowledge:     {org.RoleHandler},
+	ActionReturn:          {org.RoleHandler},
+	ActionReply:           {org.RoleHandler},
+	ActionCallback:        {org.RoleAgent, org.RoleDispatcher},
+	ActionClose:           {org.RoleDispatcher},
+	ActionReopen:          {org.RoleDispatcher},
+	ActionMerge:           {org.RoleDispatcher},
+	ActionInvalidate:      {org.RoleAgent, org.RoleDispatcher},
+}
+
+func TestWhoMayAct(t *testing.T) {
+	for _, a := range Actions {
+		for _, r := range org.Roles {
+			want := false
+			for _, x := range mayAct[a] {
+				want = want || x == r
+			}
+			if got := RoleMay(r, a); got != want {
+				t.Errorf("RoleMay(%s, %s) = %v, want %v", r, a, got, want)
+			}
+		}
+	}
+}
+
+func TestCheckActorUnitScope(t *testing.T) {
+	street := "/1/2/"
+	community := "/1/2/3/"
+	other := "/1/9/"
+	tk := &Ticket{Number: "20260302-00001", UnitPath: community, IntakeUnitPath: "/1/"}
+	cases := []struct {
+		name   string
+		user   org.User
+		action Action
+		ok     bool
+	}{
+		{"handler of the handling unit", org.User{Role: org.RoleHandler, UnitPath: community, Active: true}, ActionAcknowledge, true},
+		{"handler of the street above", org.User{Role: org.RoleHandler, UnitPath: street, Active: true}, ActionAcknowledge, true},
+		{"handler of another street", org.User{Role: org.RoleHandler, UnitPath: other, Active: true}, ActionAcknowledge, false},
+		{"dispatcher at the district", org.User{Role: org.RoleDispatcher, UnitPath: "/1/", Active: true}, ActionRedispatch, true},
+		{"disabled dispatcher", org.User{Role: org.RoleDispatcher, UnitPath: "/1/", Active: false}, ActionRedispatch, false},
+		{"leader may not close", org.User{Role: org.RoleLeader, UnitPath: "/1/", Active: true}, ActionClose, false},
+		{"admin may not dispatch", org.User{Role: org.RoleAdmin, UnitPath: "/1/", Active: true}, ActionDispatch, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			err := CheckActor(&tc.user, tk, tc.action)
+			if (err == nil) != tc.ok {
+				t.Fatalf("CheckActor = %v, want ok=%v", err, tc.ok)
+			}
+			if err != nil && !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+				t.Fatalf("CheckActor error code = %s, want forbidden", minsheng.ErrorCode(err))
+			}
+		})
+	}
+}
+
+func TestVisibleAndReveal(t *testing.T) {
+	tk := &Ticket{IntakeUnitPath: "/1/", UnitPath: "/1/2/3/"}
+	cases := []struct {
+		name            string
+		user            org.User
+		visible, reveal bool
+	}{
+		{"agent at district", org.User{Role: org.RoleAgent, UnitPath: "/1/", Active: true}, true, true},
+		{"dispatcher at district", org.User{Role: org.RoleDispatcher, UnitPath: "/1/", Active: true}, true, true},
+		{"leader at district", org.User{Role: org.RoleLeader, UnitPath: "/1/", Active: true}, true, false},
+		{"admin at district", org.User{Role: org.RoleAdmin, UnitPath: "/1/", Active: true}, true, false},
+		{"handler of the unit", org.User{Role: org.RoleHandler, UnitPath: "/1/2/3/", Active: true}, true, true},
+		{"handler above the unit", org.User{Role: org.RoleHandler, UnitPath: "/1/2/", Active: true}, true, true},
+		{"handler elsewhere", org.User{Role: org.RoleHandler, UnitPath: "/1/7/", Active: true}, false, false},
+		{"grid worker below the unit", org.User{Role: org.RoleGridWorker, UnitPath: "/1/2/3/4/", Active: true}, false, false},
+		{"leader of the street", org.User{Role: org.RoleLeader, UnitPath: "/1/2/", Active: true}, true, false},
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := Visible(&tc.user, tk); got != tc.visible {
+				t.Errorf("Visible = %v, want %v", got, tc.visible)
+			}
+			if got := MayReveal(&tc.user, tk); got != tc.reveal {
+				t.Errorf("MayReveal = %v, want %v", got, tc.reveal)
+			}
+		})
+	}
+}
+
+func TestAvailableActions(t *testing.T) {
+	got := AvailableActions(StatusRegistered, org.RoleDispatcher)
+	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate}
+	if len(got) != len(want) {
+		t.Fatalf("AvailableActions = %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i] != want[i] {
+			t.Fatalf("AvailableActions = %v, want %v", got, want)
+		}
+	}
+	if got := AvailableActions(StatusMerged, org.RoleDispatcher); len(got) != 0 {
+		t.Fatalf("merged ticket offers %v", got)
+	}
+}
