@@ -34,8 +34,18 @@ type change func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.
 // actor and the transition, apply the change, and write the ticket (guarded
 // by its version) and its event in one transaction.
 func (s *Service) act(ctx context.Context, actor *org.User, ref string, a ticket.Action, note string, fn change) (*ticket.Ticket, error) {
+	return s.actWithFiles(ctx, actor, ref, a, note, nil, fn)
+}
+
+// actWithFiles is act for actions that carry files: they are recorded with
+// the action's event, in the same transaction.
+func (s *Service) actWithFiles(ctx context.Context, actor *org.User, ref string, a ticket.Action, note string, files []Upload, fn change) (*ticket.Ticket, error) {
+	ids, err := s.uploadIDs(ctx, files)
+	if err != nil {
+		return nil, err
+	}
 	var out *ticket.Ticket
-	err := s.db.Write(ctx, func(tx *store.Tx) error {
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := s.loadVisible(ctx, tx, actor, ref)
 		if err != nil {
 			return err
@@ -43,29 +53,8 @@ func (s *Service) act(ctx context.Context, actor *org.User, ref string, a ticket
 		if err := ticket.CheckActor(actor, t, a); err != nil {
 			return err
 		}
-		next, err := ticket.Next(t.Status, a)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		e := &ticket.Event{TicketID: t.ID, At: now, ActorID: actor.ID, Action: a, FromStatus: t.Status, ToStatus: next, Note: note}
-		t.Status = next
-		if fn != nil {
-			if err := fn(ctx, tx, t, e, now); err != nil {
-				return err
-			}
-		}
-		t.UpdatedAt = now
-		t.Version++
-		e.Seq = t.Version
-		if err := store.UpdateTicket(ctx, tx, t); err != nil {
-			return err
-		}
-		if err := store.InsertEvent(ctx, tx, e); err != nil {
-			return err
-		}
 		out = t
-		return nil
+		return s.apply(ctx, tx, t, actor.ID, a, note, files, ids, fn)
 	})
 	if err != nil {
 		return nil, err
@@ -73,6 +62,35 @@ func (s *Service) act(ctx context.Context, actor *org.User, ref string, a ticket
 	s.log.InfoContext(ctx, "ticket changed", "ticket", out.Number, "action", a, "status", out.Status, "actor", actor.ID)
 	m := out.Mask()
 	return &m, nil
+}
+
+// apply checks that the action is allowed from the ticket's status, applies
+// the change, and writes the ticket (guarded by its version), its event and
+// the event's files. actorID is 0 for a resident acting with their
+// tracking token.
+func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, actorID int64, a ticket.Action, note string, files []Upload, ids []int64, fn change) error {
+	next, err := ticket.Next(t.Status, a)
+	if err != nil {
+		return err
+	}
+	now := s.now()
+	e := &ticket.Event{TicketID: t.ID, At: now, ActorID: actorID, Action: a, FromStatus: t.Status, ToStatus: next, Note: note}
+	t.Status = next
+	if fn != nil {
+		if err := fn(ctx, tx, t, e, now); err != nil {
+			return err
+		}
+	}
+	t.UpdatedAt = now
+	t.Version++
+	e.Seq = t.Version
+	if err := store.UpdateTicket(ctx, tx, t); err != nil {
+		return err
+	}
+	if err := store.InsertEvent(ctx, tx, e); err != nil {
+		return err
+	}
+	return insertUploads(ctx, tx, t.ID, e.Seq, actorID, now, files, ids)
 }
 
 // dispatchTo points the ticket at a handling unit and sets its deadlines.
@@ -160,13 +178,13 @@ func validReason(r ReturnReason) bool {
 	return false
 }
 
-// Reply records the handling unit's answer (办结回复) and starts the
-// callback deadline.
-func (s *Service) Reply(ctx context.Context, actor *org.User, ref, text string) (*ticket.Ticket, error) {
+// Reply records the handling unit's answer (办结回复), with optional photos
+// of the result, and starts the callback deadline.
+func (s *Service) Reply(ctx context.Context, actor *org.User, ref, text string, files ...Upload) (*ticket.Ticket, error) {
 	if err := ticket.CheckNote("reply", text, true); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, ref, ticket.ActionReply, text, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+	return s.actWithFiles(ctx, actor, ref, ticket.ActionReply, text, files, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		t.Reply = text
 		t.RepliedAt = &now
 		t.SetCallbackDeadline(s.cal, ticket.DefaultSLA(t.Kind, t.Urgency), now)
@@ -295,4 +313,15 @@ func (s *Service) Invalidate(ctx context.Context, actor *org.User, ref, reason s
 		return nil, err
 	}
 	return s.act(ctx, actor, ref, ticket.ActionInvalidate, reason, nil)
+}
+
+// Attach adds files (photos, scans) with a note to a ticket's timeline.
+func (s *Service) Attach(ctx context.Context, actor *org.User, ref, note string, files ...Upload) (*ticket.Ticket, error) {
+	if len(files) == 0 {
+		return nil, minsheng.FieldError("file", "attach at least one file")
+	}
+	if err := ticket.CheckNote("note", note, false); err != nil {
+		return nil, err
+	}
+	return s.actWithFiles(ctx, actor, ref, ticket.ActionAttach, note, files, nil)
 }

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/store"
 )
@@ -18,6 +19,7 @@ type Service struct {
 	clock minsheng.Clock
 	cal   *calendar.Calendar
 	log   *slog.Logger
+	blobs *blob.Store
 }
 
 // Config holds what a Service needs.
@@ -26,11 +28,12 @@ type Config struct {
 	Clock    minsheng.Clock     // defaults to the system clock
 	Calendar *calendar.Calendar // defaults to China's 2026 calendar
 	Logger   *slog.Logger       // defaults to slog.Default()
+	Blobs    *blob.Store        // where attachments are kept; nil refuses files
 }
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger}
+	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger, blobs: c.Blobs}
 	if s.clock == nil {
 		s.clock = minsheng.SystemClock{}
 	}

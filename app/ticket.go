@@ -25,41 +25,77 @@ const MaxIdempotencyKey = 200
 // key turns out to be taken by a concurrent request.
 var errKeyTaken = errors.New("idempotency key taken")
 
-// CreateTicket registers a request. With a non-empty idempotency key, a
-// retry of the same request returns the ticket that the first one created
-// (created is then false) and a reuse of the key for a different request is
-// refused with EIDEMPOTENCY.
-func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.NewTicket, key string) (t *ticket.Ticket, created bool, err error) {
+// CreateTicket registers a request taken by a staff user (an agent on the
+// phone, a grid worker on patrol), with optional files. With a non-empty
+// idempotency key, a retry of the same request returns the ticket that the
+// first one created (created is then false) and a reuse of the key for a
+// different request is refused with EIDEMPOTENCY.
+func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.NewTicket, key string, files ...Upload) (t *ticket.Ticket, created bool, err error) {
 	if !ticket.RoleMay(actor.Role, ticket.ActionRegister) || !actor.Active {
 		return nil, false, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not register tickets", actor.Role)
 	}
+	t, created, err = s.register(ctx, in, intake{
+		unitID: actor.UnitID, unitPath: actor.UnitPath, actorID: actor.ID,
+		scope: "user:" + strconv.FormatInt(actor.ID, 10), key: key,
+	}, files)
+	if err == nil && created {
+		s.log.InfoContext(ctx, "ticket registered", "ticket", t.Number, "actor", actor.ID, "kind", t.Kind, "channel", t.Channel)
+	}
+	return t, created, err
+}
+
+// intake says who took a request in: a staff user's unit, or the district
+// itself for residents without an account.
+type intake struct {
+	unitID   int64 // 0: the root unit
+	unitPath string
+	actorID  int64 // 0: a resident
+	scope    string
+	key      string
+	tracking string // hash of the resident's tracking token
+	data     map[string]string
+}
+
+// register validates a request and writes it with its register event and
+// files in one transaction.
+func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, files []Upload) (*ticket.Ticket, bool, error) {
 	in.Normalize()
 	if err := in.Validate(); err != nil {
 		return nil, false, err
 	}
-	if len(key) > MaxIdempotencyKey {
+	if len(ik.key) > MaxIdempotencyKey {
 		return nil, false, minsheng.FieldError("Idempotency-Key", "the key is longer than %d bytes", MaxIdempotencyKey)
 	}
-	scope := "user:" + strconv.FormatInt(actor.ID, 10)
-	fp := fingerprint(in)
-	if key != "" {
-		if t, err := s.replay(ctx, actor, scope, key, fp); err == nil || !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+	fp := fingerprint(in, files)
+	if ik.key != "" {
+		if t, err := s.replay(ctx, ik.scope, ik.key, fp); err == nil || !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			return t, false, err
 		}
+	}
+	fileIDs, err := s.uploadIDs(ctx, files)
+	if err != nil {
+		return nil, false, err
 	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {
 		return nil, false, err
 	}
 	now := s.now()
-	t = &ticket.Ticket{
+	t := &ticket.Ticket{
 		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
 		Channel: in.Channel, Status: ticket.StatusRegistered, CategoryID: in.CategoryID,
 		CallerName: in.CallerName, CallerPhone: in.CallerPhone, Address: in.Address, Lat: in.Lat, Lng: in.Lng,
-		IntakeUnitID: actor.UnitID, IntakeUnitPath: actor.UnitPath, CreatedBy: actor.ID,
+		IntakeUnitID: ik.unitID, IntakeUnitPath: ik.unitPath, CreatedBy: ik.actorID,
 		CreatedAt: now, UpdatedAt: now, Version: 1,
 	}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if t.IntakeUnitID == 0 {
+			root, err := store.RootUnit(ctx, tx)
+			if err != nil {
+				return err
+			}
+			t.IntakeUnitID, t.IntakeUnitPath = root.ID, root.Path
+		}
 		if in.CategoryID != 0 {
 			c, err := store.GetCategory(ctx, tx, in.CategoryID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
@@ -75,8 +111,13 @@ func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.N
 		if err := store.InsertTicket(ctx, tx, t); err != nil {
 			return err
 		}
-		if key != "" {
-			ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: scope, Key: key, Fingerprint: fp, TicketID: t.ID}, now)
+		if ik.tracking != "" {
+			if err := store.SetTrackingHash(ctx, tx, t.ID, ik.tracking); err != nil {
+				return err
+			}
+		}
+		if ik.key != "" {
+			ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: ik.scope, Key: ik.key, Fingerprint: fp, TicketID: t.ID}, now)
 			if err != nil {
 				return err
 			}
@@ -84,24 +125,26 @@ func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.N
 				return errKeyTaken
 			}
 		}
-		return store.InsertEvent(ctx, tx, &ticket.Event{
-			TicketID: t.ID, Seq: 1, At: now, ActorID: actor.ID, Action: ticket.ActionRegister,
-			ToStatus: ticket.StatusRegistered, UnitID: actor.UnitID,
-		})
+		if err := store.InsertEvent(ctx, tx, &ticket.Event{
+			TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
+			ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data,
+		}); err != nil {
+			return err
+		}
+		return insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs)
 	})
 	if errors.Is(err, errKeyTaken) {
-		t, err := s.replay(ctx, actor, scope, key, fp)
+		t, err := s.replay(ctx, ik.scope, ik.key, fp)
 		return t, false, err
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	s.log.InfoContext(ctx, "ticket registered", "ticket", t.Number, "actor", actor.ID, "kind", t.Kind, "channel", t.Channel)
 	return t, true, nil
 }
 
 // replay returns the ticket created earlier with the key.
-func (s *Service) replay(ctx context.Context, actor *org.User, scope, key, fp string) (*ticket.Ticket, error) {
+func (s *Service) replay(ctx context.Context, scope, key, fp string) (*ticket.Ticket, error) {
 	var t *ticket.Ticket
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		k, err := store.GetIdempotencyKey(ctx, tx, scope, key)
@@ -117,19 +160,26 @@ func (s *Service) replay(ctx context.Context, actor *org.User, scope, key, fp st
 	return t, err
 }
 
-func fingerprint(in ticket.NewTicket) string {
+// fingerprint identifies a request, files included, so that a reused
+// idempotency key with another request is caught.
+func fingerprint(in ticket.NewTicket, files []Upload) string {
 	b, _ := json.Marshal(in)
-	h := sha256.Sum256(b)
-	return hex.EncodeToString(h[:])
+	h := sha256.New()
+	h.Write(b)
+	for _, f := range files {
+		h.Write([]byte(f.Blob.SHA256))
+	}
+	return hex.EncodeToString(h.Sum(nil))
 }
 
 // TicketView is one ticket as a user sees it: masked caller data, the
 // timeline, and the actions the user may take now.
 type TicketView struct {
-	Ticket    ticket.Ticket   `json:"ticket"`
-	Events    []ticket.Event  `json:"events"`
-	Actions   []ticket.Action `json:"actions"`
-	CanReveal bool            `json:"can_reveal"`
+	Ticket      ticket.Ticket       `json:"ticket"`
+	Events      []ticket.Event      `json:"events"`
+	Attachments []ticket.Attachment `json:"attachments"`
+	Actions     []ticket.Action     `json:"actions"`
+	CanReveal   bool                `json:"can_reveal"`
 }
 
 // GetTicket returns a ticket by id or number, or ENOTFOUND when it does not
@@ -145,7 +195,14 @@ func (s *Service) GetTicket(ctx context.Context, actor *org.User, ref string) (*
 		if err != nil {
 			return err
 		}
-		v = TicketView{Ticket: t.Mask(), Events: events, CanReveal: ticket.MayReveal(actor, t)}
+		atts, err := store.ListAttachments(ctx, tx, t.ID)
+		if err != nil {
+			return err
+		}
+		if atts == nil {
+			atts = []ticket.Attachment{}
+		}
+		v = TicketView{Ticket: t.Mask(), Events: events, Attachments: atts, CanReveal: ticket.MayReveal(actor, t)}
 		for _, a := range ticket.AvailableActions(t.Status, actor.Role) {
 			if ticket.CheckActor(actor, t, a) == nil {
 				v.Actions = append(v.Actions, a)

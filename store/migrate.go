@@ -46,15 +46,17 @@ func (db *DB) migrations() ([]migration, error) {
 		out = append(out, migration{version: v, name: name, sql: string(b)})
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].version < out[j].version })
-	for i, m := range out {
-		if m.version != i+1 {
-			return nil, fmt.Errorf("migration %s: expected number %d", m.name, i+1)
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("migrations %s and %s have the same number", out[i-1].name, out[i].name)
 		}
 	}
 	return out, nil
 }
 
-// Migrate applies the migrations that have not run yet, each in its own
+// Migrate applies the migrations that have not run yet, in the order of
+// their numbers (numbers may have gaps, so that work on several features
+// can reserve its own), each in its own
 // transaction together with its row in schema_migrations. On PostgreSQL the
 // version table is locked for the duration, so that servers starting
 // together do not apply the same migration twice.
@@ -99,16 +101,36 @@ func (db *DB) Migrate(ctx context.Context) error {
 }
 
 // SchemaCurrent reports whether every migration of this binary has been
-// applied, and the database holds none that the binary does not know.
+// applied, and the database holds none that the binary does not know (it
+// was migrated by a newer binary).
 func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
 	ms, err := db.migrations()
 	if err != nil {
 		return false, err
 	}
-	var latest int
-	err = db.read.QueryRowContext(ctx, `SELECT COALESCE(MAX(version), 0) FROM schema_migrations`).Scan(&latest)
+	rows, err := db.read.QueryContext(ctx, `SELECT version FROM schema_migrations`)
 	if err != nil {
 		return false, err
 	}
-	return latest == len(ms), nil
+	defer rows.Close()
+	applied := map[int]bool{}
+	for rows.Next() {
+		var v int
+		if err := rows.Scan(&v); err != nil {
+			return false, err
+		}
+		applied[v] = true
+	}
+	if err := rows.Err(); err != nil {
+		return false, err
+	}
+	if len(applied) != len(ms) {
+		return false, nil
+	}
+	for _, m := range ms {
+		if !applied[m.version] {
+			return false, nil
+		}
+	}
+	return true, nil
 }

@@ -211,3 +211,16 @@ func SetLoginState(ctx context.Context, tx *Tx, userID int64, s LoginState) erro
 	}
 	return nil
 }
+
+// RootUnit returns the root of the unit tree (the district), or ENOTFOUND
+// in an empty database.
+func RootUnit(ctx context.Context, tx *Tx) (*org.Unit, error) {
+	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("unit", "root")
+	}
+	if err != nil {
+		return nil, fmt.Errorf("root unit: %w", err)
+	}
+	return u, nil
+}

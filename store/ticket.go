@@ -292,7 +292,12 @@ func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket,
 			f.VisiblePath, f.VisiblePath+"~", f.VisiblePath, f.VisiblePath+"~")
 	}
 	if f.AfterCreated != nil {
-		add("(created_at < ? OR (created_at = ? AND id < ?))", f.AfterCreated.UTC(), f.AfterCreated.UTC(), f.AfterID)
+		// The same as "created_at < ? OR (created_at = ? AND id < ?)", but
+		// with a bound on created_at outside the OR, which SQLite needs to
+		// start the index scan at the cursor instead of at the newest
+		// ticket (a page a year deep took 100 ms at 1,000,000 tickets,
+		// now 0.1 ms; see docs/performance.md).
+		add("created_at <= ? AND (created_at < ? OR id < ?)", f.AfterCreated.UTC(), f.AfterCreated.UTC(), f.AfterID)
 	}
 	q := `SELECT ` + ticketColumns + ` FROM tickets`
 	if len(where) > 0 {
@@ -358,4 +363,23 @@ func GetIdempotencyKey(ctx context.Context, tx *Tx, scope, key string) (*Idempot
 		return nil, fmt.Errorf("get idempotency key: %w", err)
 	}
 	return &k, nil
+}
+
+// SetTrackingHash stores the hash of a resident's tracking token.
+func SetTrackingHash(ctx context.Context, tx *Tx, ticketID int64, hash string) error {
+	_, err := tx.Exec(ctx, `UPDATE tickets SET tracking_hash = ? WHERE id = ?`, hash, ticketID)
+	if err != nil {
+		return fmt.Errorf("set tracking hash: %w", err)
+	}
+	return nil
+}
+
+// TrackingHash returns the hash of a ticket's tracking token ("" if none).
+func TrackingHash(ctx context.Context, tx *Tx, ticketID int64) (string, error) {
+	var h string
+	err := tx.QueryRow(ctx, `SELECT tracking_hash FROM tickets WHERE id = ?`, ticketID).Scan(&h)
+	if err != nil {
+		return "", fmt.Errorf("tracking hash: %w", err)
+	}
+	return h, nil
 }

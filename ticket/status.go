@@ -63,12 +63,14 @@ const (
 	ActionReopen          Action = "reopen"
 	ActionMerge           Action = "merge"
 	ActionInvalidate      Action = "invalidate"
+	ActionAttach          Action = "attach" // add files (photos) to the timeline
 )
 
 // Actions lists every action.
 var Actions = []Action{
 	ActionRegister, ActionResolveAtIntake, ActionDispatch, ActionAcknowledge, ActionReturn,
 	ActionRedispatch, ActionReply, ActionCallback, ActionClose, ActionReopen, ActionMerge, ActionInvalidate,
+	ActionAttach,
 }
 
 // Valid reports whether a is a known action.
@@ -143,6 +145,12 @@ var rules = map[Action]rule{
 		from:  []Status{StatusRegistered},
 		to:    StatusInvalid,
 		roles: []org.Role{org.RoleAgent, org.RoleDispatcher},
+	},
+	ActionAttach: {
+		from: []Status{StatusRegistered, StatusResolvedAtIntake, StatusDispatched, StatusAcknowledged,
+			StatusReturned, StatusReplied, StatusClosed, StatusReopened},
+		to:    "",
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher, org.RoleHandler, org.RoleGridWorker},
 	},
 }
 

@@ -11,35 +11,43 @@ import (
 // listed here must be refused.
 var lifecycle = map[Status]map[Action]Status{
 	StatusRegistered: {
+		ActionAttach:          StatusRegistered,
 		ActionResolveAtIntake: StatusResolvedAtIntake,
 		ActionDispatch:        StatusDispatched,
 		ActionMerge:           StatusMerged,
 		ActionInvalidate:      StatusInvalid,
 	},
 	StatusResolvedAtIntake: {
+		ActionAttach:   StatusResolvedAtIntake,
 		ActionCallback: StatusResolvedAtIntake,
 		ActionClose:    StatusClosed,
 	},
 	StatusDispatched: {
+		ActionAttach:      StatusDispatched,
 		ActionAcknowledge: StatusAcknowledged,
 		ActionReturn:      StatusReturned,
 	},
 	StatusReturned: {
+		ActionAttach:     StatusReturned,
 		ActionRedispatch: StatusDispatched,
 	},
 	StatusAcknowledged: {
-		ActionReply: StatusReplied,
+		ActionAttach: StatusAcknowledged,
+		ActionReply:  StatusReplied,
 	},
 	StatusReplied: {
+		ActionAttach:   StatusReplied,
 		ActionCallback: StatusReplied,
 		ActionClose:    StatusClosed,
 		ActionReopen:   StatusReopened,
 	},
 	StatusClosed: {
+		ActionAttach:   StatusClosed,
 		ActionCallback: StatusClosed,
 		ActionReopen:   StatusReopened,
 	},
 	StatusReopened: {
+		ActionAttach:     StatusReopened,
 		ActionReply:      StatusReplied,
 		ActionRedispatch: StatusDispatched,
 	},
@@ -97,6 +105,7 @@ var mayAct = map[Action][]org.Role{
 	ActionReopen:          {org.RoleDispatcher},
 	ActionMerge:           {org.RoleDispatcher},
 	ActionInvalidate:      {org.RoleAgent, org.RoleDispatcher},
+	ActionAttach:          {org.RoleAgent, org.RoleDispatcher, org.RoleHandler, org.RoleGridWorker},
 }
 
 func TestWhoMayAct(t *testing.T) {
@@ -176,7 +185,7 @@ func TestVisibleAndReveal(t *testing.T) {
 
 func TestAvailableActions(t *testing.T) {
 	got := AvailableActions(StatusRegistered, org.RoleDispatcher)
-	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate}
+	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate, ActionAttach}
 	if len(got) != len(want) {
 		t.Fatalf("AvailableActions = %v, want %v", got, want)
 	}

@@ -44,14 +44,14 @@ type Channel string
 
 // Channels.
 const (
-	ChannelPhone     Channel = "phone"      // hotline call
-	ChannelWeb       Channel = "web"        // resident portal
-	ChannelApp       Channel = "app"        // mini-program or app, through the API
-	ChannelOpen311   Channel = "open311"    // an Open311 client
-	ChannelGrid      Channel = "grid"       // found by a grid worker on patrol
-	ChannelWalkIn    Channel = "walk_in"    // in person at a service counter
-	ChannelLetter    Channel = "letter"     // letters and visits
-	ChannelTransfer  Channel = "transfer"   // passed on from another platform (e.g. the city's 12345)
+	ChannelPhone    Channel = "phone"    // hotline call
+	ChannelWeb      Channel = "web"      // resident portal
+	ChannelApp      Channel = "app"      // mini-program or app, through the API
+	ChannelOpen311  Channel = "open311"  // an Open311 client
+	ChannelGrid     Channel = "grid"     // found by a grid worker on patrol
+	ChannelWalkIn   Channel = "walk_in"  // in person at a service counter
+	ChannelLetter   Channel = "letter"   // letters and visits
+	ChannelTransfer Channel = "transfer" // passed on from another platform (e.g. the city's 12345)
 )
 
 // Channels lists every channel.

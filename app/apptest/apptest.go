@@ -11,6 +11,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -53,7 +54,11 @@ func New(t testing.TB, db *store.DB) *Fixture {
 	t.Helper()
 	ctx := context.Background()
 	f := &Fixture{DB: db, Clock: minsheng.NewFakeClock(Start), Users: map[string]*org.User{}}
-	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Logger: slog.New(slog.DiscardHandler)})
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Blobs: blobs, Logger: slog.New(slog.DiscardHandler)})
 	unit := func(parent *org.Unit, kind org.UnitKind, code, name string) *org.Unit {
 		t.Helper()
 		var pid int64
@@ -97,7 +102,9 @@ func New(t testing.TB, db *store.DB) *Fixture {
 	user("dept_handler", org.RoleHandler, f.Dept)
 	user("grid_worker", org.RoleGridWorker, f.Grid)
 
-	root, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "city", Name: "城乡建设", NameEN: "Urban construction"})
+	var root *ticket.Category
+
+	root, err = f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "city", Name: "城乡建设", NameEN: "Urban construction"})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -1,0 +1,63 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+
+	"github.com/minsheng/minsheng/ticket"
+)
+
+const attachmentColumns = `id, ticket_id, event_seq, name, content_type, size, sha256, COALESCE(created_by, 0), created_at`
+
+func scanAttachment(s scanner) (*ticket.Attachment, error) {
+	var a ticket.Attachment
+	if err := s.Scan(&a.ID, &a.TicketID, &a.EventSeq, &a.Name, &a.ContentType, &a.Size, &a.SHA256, &a.CreatedBy, &a.CreatedAt); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = a.CreatedAt.UTC()
+	return &a, nil
+}
+
+// InsertAttachment records a file added with an event; the event must be
+// written first.
+func InsertAttachment(ctx context.Context, tx *Tx, a *ticket.Attachment) error {
+	_, err := tx.Exec(ctx, `INSERT INTO attachments
+		(id, ticket_id, event_seq, name, content_type, size, sha256, created_by, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		a.ID, a.TicketID, a.EventSeq, a.Name, a.ContentType, a.Size, a.SHA256, nullID(a.CreatedBy), a.CreatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("insert attachment: %w", err)
+	}
+	return nil
+}
+
+// ListAttachments returns a ticket's attachments in timeline order.
+func ListAttachments(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Attachment, error) {
+	rows, err := tx.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? ORDER BY event_seq, id`, ticketID)
+	if err != nil {
+		return nil, fmt.Errorf("list attachments: %w", err)
+	}
+	defer rows.Close()
+	var out []ticket.Attachment
+	for rows.Next() {
+		a, err := scanAttachment(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list attachments: %w", err)
+		}
+		out = append(out, *a)
+	}
+	return out, rows.Err()
+}
+
+// GetAttachment returns one attachment of a ticket, or ENOTFOUND.
+func GetAttachment(ctx context.Context, tx *Tx, ticketID, id int64) (*ticket.Attachment, error) {
+	a, err := scanAttachment(tx.QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? AND id = ?`, ticketID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("attachment", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get attachment: %w", err)
+	}
+	return a, nil
+}
