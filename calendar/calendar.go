@@ -53,6 +53,7 @@ func (d Date) AddDays(n int) Date { return DateOf(d.Start().AddDate(0, 0, n).Add
 type Calendar struct {
 	holidays map[Date]string // day off on a weekday (or any day), with the holiday's name
 	workdays map[Date]string // make-up working day on a weekend
+	hours    []Period        // office hours; nil means DefaultOfficeHours
 }
 
 // New returns a calendar with the given exceptions.
@@ -70,6 +71,13 @@ func (c *Calendar) IsWorkday(d Date) bool {
 	}
 	wd := d.Start().Weekday()
 	return wd != time.Saturday && wd != time.Sunday
+}
+
+// Holiday returns the name of the holiday on d, if d is a day off that
+// would otherwise be a working day or falls in a holiday period.
+func (c *Calendar) Holiday(d Date) (string, bool) {
+	name, ok := c.holidays[d]
+	return name, ok
 }
 
 // AddWorkingDays returns the n-th working day after the day d (d itself

@@ -1,49 +1,30 @@
 package calendar
 
-import "time"
-
-// holidayRange lists a holiday as a first and last day.
-type holidayRange struct {
-	name        string
-	first, last Date
-}
-
-// china2026 is the State Council's notice of 2025-11-04 on the 2026
-// holidays (DESIGN §3): days off and make-up working days.
-var china2026 = struct {
-	off []holidayRange
-	on  []Date
-}{
-	off: []holidayRange{
-		{"元旦", Date{2026, time.January, 1}, Date{2026, time.January, 3}},
-		{"春节", Date{2026, time.February, 15}, Date{2026, time.February, 23}},
-		{"清明节", Date{2026, time.April, 4}, Date{2026, time.April, 6}},
-		{"劳动节", Date{2026, time.May, 1}, Date{2026, time.May, 5}},
-		{"端午节", Date{2026, time.June, 19}, Date{2026, time.June, 21}},
-		{"中秋节", Date{2026, time.September, 25}, Date{2026, time.September, 27}},
-		{"国庆节", Date{2026, time.October, 1}, Date{2026, time.October, 7}},
+// China2026Notice is the State Council's notice of 2025-11-04 on the 2026
+// holidays (DESIGN §3). It ships with the program; admins load later years.
+var China2026Notice = Year{
+	Year: 2026,
+	Holidays: []Holiday{
+		{Name: "元旦", First: "2026-01-01", Last: "2026-01-03"},
+		{Name: "春节", First: "2026-02-15", Last: "2026-02-23"},
+		{Name: "清明节", First: "2026-04-04", Last: "2026-04-06"},
+		{Name: "劳动节", First: "2026-05-01", Last: "2026-05-05"},
+		{Name: "端午节", First: "2026-06-19", Last: "2026-06-21"},
+		{Name: "中秋节", First: "2026-09-25", Last: "2026-09-27"},
+		{Name: "国庆节", First: "2026-10-01", Last: "2026-10-07"},
 	},
-	on: []Date{
-		{2026, time.January, 4}, {2026, time.February, 14}, {2026, time.February, 28},
-		{2026, time.May, 9}, {2026, time.September, 20}, {2026, time.October, 10},
+	Workdays: []Workday{
+		{Date: "2026-01-04"}, {Date: "2026-02-14"}, {Date: "2026-02-28"},
+		{Date: "2026-05-09"}, {Date: "2026-09-20"}, {Date: "2026-10-10"},
 	},
 }
 
 // China2026 returns the calendar of mainland China for 2026. Other years
 // fall back to the weekday rule until an admin loads their notice.
 func China2026() *Calendar {
-	holidays := map[Date]string{}
-	for _, h := range china2026.off {
-		for d := h.first; ; d = d.AddDays(1) {
-			holidays[d] = h.name
-			if d == h.last {
-				break
-			}
-		}
+	c, err := FromYears(China2026Notice)
+	if err != nil {
+		panic("the shipped 2026 notice is invalid: " + err.Error())
 	}
-	workdays := map[Date]string{}
-	for _, d := range china2026.on {
-		workdays[d] = "调休上班"
-	}
-	return New(holidays, workdays)
+	return c
 }

@@ -1,0 +1,132 @@
+package calendar
+
+import (
+	"fmt"
+	"sort"
+	"time"
+)
+
+// Holiday is one holiday period of a year's notice, first and last day
+// included.
+type Holiday struct {
+	Name  string `json:"name"`
+	First string `json:"first"` // YYYY-MM-DD
+	Last  string `json:"last"`  // YYYY-MM-DD
+}
+
+// Workday is a make-up working day (调休上班), always a weekend day.
+type Workday struct {
+	Date string `json:"date"` // YYYY-MM-DD
+	Name string `json:"name,omitempty"`
+}
+
+// Year is the State Council's notice for one year: its holidays and make-up
+// working days. Admins load each new year's notice.
+type Year struct {
+	Year     int       `json:"year"`
+	Holidays []Holiday `json:"holidays"`
+	Workdays []Workday `json:"workdays"`
+}
+
+// yearSlack is how far outside its year a notice may reach: a New Year
+// holiday can start on 30 or 31 December.
+const yearSlack = 31
+
+// Validate checks a year's notice: dates well formed and within the year
+// (a month's slack at either end), each holiday's first day not after its
+// last and at most 15 days long, no two holidays overlapping, make-up days
+// on weekends, not inside a holiday and not repeated.
+func (y Year) Validate() error {
+	if y.Year < 2000 || y.Year > 2100 {
+		return fmt.Errorf("year %d is out of range", y.Year)
+	}
+	lo := Date{y.Year, time.January, 1}.AddDays(-yearSlack)
+	hi := Date{y.Year, time.December, 31}.AddDays(yearSlack)
+	inRange := func(d Date) bool { return !d.Start().Before(lo.Start()) && !d.Start().After(hi.Start()) }
+	type span struct {
+		name        string
+		first, last Date
+	}
+	var spans []span
+	for i, h := range y.Holidays {
+		if h.Name == "" {
+			return fmt.Errorf("holiday %d has no name", i+1)
+		}
+		f, err := ParseDate(h.First)
+		if err != nil {
+			return fmt.Errorf("holiday %s: first: %w", h.Name, err)
+		}
+		l, err := ParseDate(h.Last)
+		if err != nil {
+			return fmt.Errorf("holiday %s: last: %w", h.Name, err)
+		}
+		if !inRange(f) || !inRange(l) {
+			return fmt.Errorf("holiday %s (%s to %s) is not in %d", h.Name, f, l, y.Year)
+		}
+		if l.Start().Before(f.Start()) {
+			return fmt.Errorf("holiday %s ends (%s) before it starts (%s)", h.Name, l, f)
+		}
+		if l.Start().Sub(f.Start()) > 15*24*time.Hour {
+			return fmt.Errorf("holiday %s is longer than 15 days", h.Name)
+		}
+		spans = append(spans, span{h.Name, f, l})
+	}
+	sort.Slice(spans, func(i, j int) bool { return spans[i].first.Start().Before(spans[j].first.Start()) })
+	for i := 1; i < len(spans); i++ {
+		if !spans[i].first.Start().After(spans[i-1].last.Start()) {
+			return fmt.Errorf("holidays %s and %s overlap", spans[i-1].name, spans[i].name)
+		}
+	}
+	seen := map[Date]bool{}
+	for _, w := range y.Workdays {
+		d, err := ParseDate(w.Date)
+		if err != nil {
+			return fmt.Errorf("make-up working day: %w", err)
+		}
+		if !inRange(d) {
+			return fmt.Errorf("make-up working day %s is not in %d", d, y.Year)
+		}
+		if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
+			return fmt.Errorf("make-up working day %s is a %s, not a weekend day", d, wd)
+		}
+		if seen[d] {
+			return fmt.Errorf("make-up working day %s is listed twice", d)
+		}
+		seen[d] = true
+		for _, s := range spans {
+			if !d.Start().Before(s.first.Start()) && !d.Start().After(s.last.Start()) {
+				return fmt.Errorf("make-up working day %s falls inside holiday %s", d, s.name)
+			}
+		}
+	}
+	return nil
+}
+
+// FromYears builds a calendar from validated notices.
+func FromYears(years ...Year) (*Calendar, error) {
+	holidays, workdays := map[Date]string{}, map[Date]string{}
+	for _, y := range years {
+		if err := y.Validate(); err != nil {
+			return nil, err
+		}
+		for _, h := range y.Holidays {
+			f, _ := ParseDate(h.First)
+			l, _ := ParseDate(h.Last)
+			for d := f; ; d = d.AddDays(1) {
+				holidays[d] = h.Name
+				if d == l {
+					break
+				}
+			}
+		}
+		for _, w := range y.Workdays {
+			d, _ := ParseDate(w.Date)
+			name := w.Name
+			if name == "" {
+				name = "调休上班"
+			}
+			workdays[d] = name
+		}
+	}
+	return New(holidays, workdays), nil
+}
