@@ -195,7 +195,7 @@ func TestPermissions(t *testing.T) {
 		wantCode(t, err, minsheng.ENOTFOUND)
 		// The street above the community sees it and may act for it.
 		v := mustView(t, f, "street_handler", tk.Number)
-		if len(v.Actions) != 3 { // acknowledge, return, attach
+		if len(v.Actions) != 4 { // acknowledge, return, attach, request_extension
 			t.Fatalf("street handler's actions = %v", v.Actions)
 		}
 		// A grid worker's own report is visible to them; others' are not.

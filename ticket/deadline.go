@@ -2,24 +2,60 @@ package ticket
 
 import (
 	"fmt"
+	"strings"
 	"time"
+
+	"github.com/minsheng/minsheng"
 
 	"github.com/minsheng/minsheng/calendar"
 )
 
-// Span is a time allowance: whole working days on the calendar, or clock
-// hours for urgent work, which does not wait for office days.
+// Span is a time allowance, in one of three measures: whole working days
+// on the calendar (the deadline is the end of the last one), hours of office
+// time on working days, or clock hours for urgent work, which does not wait
+// for office days.
 type Span struct {
-	WorkingDays int `json:"working_days,omitempty"`
-	Hours       int `json:"hours,omitempty"`
+	WorkingDays  int     `json:"working_days,omitempty"`
+	WorkingHours float64 `json:"working_hours,omitempty"`
+	Hours        int     `json:"hours,omitempty"`
 }
 
 // From returns the deadline for the span starting at t.
 func (s Span) From(cal *calendar.Calendar, t time.Time) time.Time {
-	if s.Hours > 0 {
+	switch {
+	case s.Hours > 0:
 		return t.Add(time.Duration(s.Hours) * time.Hour)
+	case s.WorkingHours > 0:
+		return cal.AddWorkingHours(t, s.WorkingHours)
 	}
 	return cal.Due(t, s.WorkingDays)
+}
+
+// Validate checks that exactly one measure is set, within sensible bounds.
+func (s Span) Validate(field string) error {
+	set := 0
+	if s.WorkingDays != 0 {
+		set++
+		if s.WorkingDays < 0 || s.WorkingDays > 365 {
+			return minsheng.FieldError(field, "%s: working_days must be between 1 and 365", field)
+		}
+	}
+	if s.WorkingHours != 0 {
+		set++
+		if s.WorkingHours < 0 || s.WorkingHours > 2000 {
+			return minsheng.FieldError(field, "%s: working_hours must be between 0 and 2000", field)
+		}
+	}
+	if s.Hours != 0 {
+		set++
+		if s.Hours < 0 || s.Hours > 24*365 {
+			return minsheng.FieldError(field, "%s: hours must be between 1 and 8760", field)
+		}
+	}
+	if set != 1 {
+		return minsheng.FieldError(field, "%s needs exactly one of working_days, working_hours or hours", field)
+	}
+	return nil
 }
 
 // SLA holds the allowances for one kind of request: to acknowledge after
@@ -49,6 +85,58 @@ func DefaultSLA(k Kind, u Urgency) SLA {
 		reply = 15
 	}
 	return SLA{Acknowledge: Span{WorkingDays: 1}, Reply: Span{WorkingDays: reply}, Callback: Span{WorkingDays: 2}}
+}
+
+// Validate checks the three spans.
+func (s SLA) Validate() error {
+	if err := s.Acknowledge.Validate("acknowledge"); err != nil {
+		return err
+	}
+	if err := s.Reply.Validate("reply"); err != nil {
+		return err
+	}
+	return s.Callback.Validate("callback")
+}
+
+// SLARule sets the allowances for requests of a category (and everything
+// below it), optionally only of one kind or urgency. The most specific rule
+// that matches a ticket wins; DefaultSLA applies when none does.
+type SLARule struct {
+	ID           int64   `json:"id"`
+	CategoryID   int64   `json:"category_id,omitempty"`
+	CategoryPath string  `json:"-"`
+	Kind         Kind    `json:"kind,omitempty"`
+	Urgency      Urgency `json:"urgency,omitempty"`
+	SLA          SLA     `json:"sla"`
+}
+
+// PickSLA returns the allowances for a ticket of the category (by path),
+// kind and urgency: the matching rule with the deepest category, then one
+// naming the urgency, then one naming the kind; DefaultSLA when none matches.
+func PickSLA(rules []SLARule, categoryPath string, k Kind, u Urgency) SLA {
+	best, bestScore := -1, -1
+	for i, r := range rules {
+		if r.CategoryPath != "" && (categoryPath == "" || !strings.HasPrefix(categoryPath, r.CategoryPath)) {
+			continue
+		}
+		if (r.Kind != "" && r.Kind != k) || (r.Urgency != "" && r.Urgency != u) {
+			continue
+		}
+		score := strings.Count(r.CategoryPath, "/") * 4
+		if r.Urgency != "" {
+			score += 2
+		}
+		if r.Kind != "" {
+			score++
+		}
+		if score > bestScore {
+			best, bestScore = i, score
+		}
+	}
+	if best < 0 {
+		return DefaultSLA(k, u)
+	}
+	return rules[best].SLA
 }
 
 // SetDispatchDeadlines sets the acknowledge and reply deadlines of a ticket

@@ -45,3 +45,53 @@ func TestFormatNumber(t *testing.T) {
 		t.Fatalf("FormatNumber = %s", got)
 	}
 }
+
+func TestPickSLA(t *testing.T) {
+	days := func(n int) SLA {
+		return SLA{Acknowledge: Span{WorkingHours: 4}, Reply: Span{WorkingDays: n}, Callback: Span{WorkingDays: 2}}
+	}
+	rules := []SLARule{
+		{ID: 1, CategoryPath: "/1/", SLA: days(10)},                     // 城乡建设
+		{ID: 2, CategoryPath: "/1/2/", SLA: days(5)},                    // 物业管理
+		{ID: 3, CategoryPath: "/1/2/", Kind: KindInquiry, SLA: days(2)}, // 物业咨询
+		{ID: 4, Urgency: UrgencyUrgent, SLA: SLA{Acknowledge: Span{Hours: 1}, Reply: Span{Hours: 12}, Callback: Span{WorkingDays: 1}}},
+		{ID: 5, CategoryPath: "/9/", Urgency: UrgencyUrgent, SLA: days(1)}, // another tree
+	}
+	cases := []struct {
+		name     string
+		path     string
+		kind     Kind
+		urgency  Urgency
+		replyDay int
+		hours    int
+	}{
+		{"deepest category wins", "/1/2/3/", KindComplaint, UrgencyNormal, 5, 0},
+		{"kind narrows", "/1/2/3/", KindInquiry, UrgencyNormal, 2, 0},
+		{"parent category", "/1/7/", KindComplaint, UrgencyNormal, 10, 0},
+		{"urgent rule without category", "/4/", KindHelp, UrgencyUrgent, 0, 12},
+		{"category beats urgency-only", "/1/2/", KindHelp, UrgencyUrgent, 5, 0},
+		{"no match falls back to the default", "/4/", KindSuggestion, UrgencyNormal, 15, 0},
+		{"no category", "", KindInquiry, UrgencyNormal, 3, 0},
+	}
+	for _, tc := range cases {
+		got := PickSLA(rules, tc.path, tc.kind, tc.urgency)
+		if got.Reply.WorkingDays != tc.replyDay || got.Reply.Hours != tc.hours {
+			t.Errorf("%s: reply %+v, want %d days / %d hours", tc.name, got.Reply, tc.replyDay, tc.hours)
+		}
+	}
+}
+
+func TestSpanValidate(t *testing.T) {
+	good := []Span{{WorkingDays: 3}, {WorkingHours: 4.5}, {Hours: 2}}
+	for _, s := range good {
+		if err := s.Validate("reply"); err != nil {
+			t.Errorf("%+v: %v", s, err)
+		}
+	}
+	bad := []Span{{}, {WorkingDays: 3, Hours: 2}, {WorkingDays: -1}, {Hours: 100000}}
+	for _, s := range bad {
+		if err := s.Validate("reply"); err == nil {
+			t.Errorf("%+v accepted", s)
+		}
+	}
+}

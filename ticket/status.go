@@ -64,13 +64,22 @@ const (
 	ActionMerge           Action = "merge"
 	ActionInvalidate      Action = "invalidate"
 	ActionAttach          Action = "attach" // add files (photos) to the timeline
+
+	ActionRemind           Action = "remind"            // 催办: before a deadline
+	ActionSupervise        Action = "supervise"         // 督办: after a deadline, or by a leader
+	ActionRequestExtension Action = "request_extension" // 延期申请
+	ActionApproveExtension Action = "approve_extension"
+	ActionRefuseExtension  Action = "refuse_extension"
 )
+
+// inHand are the statuses in which a handling unit owes work.
+var inHand = []Status{StatusDispatched, StatusAcknowledged, StatusReopened}
 
 // Actions lists every action.
 var Actions = []Action{
 	ActionRegister, ActionResolveAtIntake, ActionDispatch, ActionAcknowledge, ActionReturn,
 	ActionRedispatch, ActionReply, ActionCallback, ActionClose, ActionReopen, ActionMerge, ActionInvalidate,
-	ActionAttach,
+	ActionAttach, ActionRemind, ActionSupervise, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
 }
 
 // Valid reports whether a is a known action.
@@ -151,6 +160,26 @@ var rules = map[Action]rule{
 			StatusReturned, StatusReplied, StatusClosed, StatusReopened},
 		to:    "",
 		roles: []org.Role{org.RoleAgent, org.RoleDispatcher, org.RoleHandler, org.RoleGridWorker},
+	},
+	ActionRemind: {
+		from:  inHand,
+		roles: []org.Role{org.RoleDispatcher, org.RoleLeader},
+	},
+	ActionSupervise: {
+		from:  append([]Status{StatusReturned}, inHand...),
+		roles: []org.Role{org.RoleDispatcher, org.RoleLeader},
+	},
+	ActionRequestExtension: {
+		from:  inHand,
+		roles: []org.Role{org.RoleHandler},
+	},
+	ActionApproveExtension: {
+		from:  inHand,
+		roles: []org.Role{org.RoleDispatcher},
+	},
+	ActionRefuseExtension: {
+		from:  inHand,
+		roles: []org.Role{org.RoleDispatcher},
 	},
 }
 

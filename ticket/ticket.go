@@ -137,6 +137,22 @@ type Ticket struct {
 
 	ReturnCount int `json:"return_count"`
 	ReopenCount int `json:"reopen_count"`
+
+	// LocationUnitID is the grid (or community, street) that the point
+	// lies in; SuggestedUnitID the handling unit the routing rules suggest.
+	LocationUnitID   int64  `json:"location_unit_id,omitempty"`
+	LocationUnitPath string `json:"-"`
+	SuggestedUnitID  int64  `json:"suggested_unit_id,omitempty"`
+	// FinalAssignment is set once the ticket has been returned too often:
+	// the dispatchers' decision is final (审定) and the unit cannot return it.
+	FinalAssignment bool `json:"final_assignment"`
+	// ExtensionDays is a pending extension request (0: none);
+	// ExtensionCount counts approved ones.
+	ExtensionDays  int `json:"extension_days,omitempty"`
+	ExtensionCount int `json:"extension_count"`
+	// SuperviseLevel counts automatic supervisions of the current
+	// deadline: 1 at the deadline, 2 once escalated to the parent unit.
+	SuperviseLevel int `json:"supervise_level,omitempty"`
 	// Version counts the ticket's events; a change is written only if the
 	// version it read is still current, so two conflicting changes cannot
 	// both succeed.
