@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"strconv"
 	"time"
 
@@ -93,8 +94,14 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 	return insertUploads(ctx, tx, t.ID, e.Seq, actorID, now, files, ids)
 }
 
-// dispatchTo points the ticket at a handling unit and sets its deadlines.
+// dispatchTo points the ticket at a handling unit, sets its deadlines by
+// the deadline rules and schedules its reminders. After the allowed number
+// of returns the assignment is final (审定).
 func (s *Service) dispatchTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, unitID int64, now time.Time) error {
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return err
+	}
 	if unitID <= 0 {
 		return minsheng.FieldError("unit_id", "unit_id is required")
 	}
@@ -108,13 +115,22 @@ func (s *Service) dispatchTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if u.ParentID == 0 || u.Kind == org.KindCentre {
 		return minsheng.FieldError("unit_id", "%s does not handle tickets; choose a street, community, grid or department", u.Name)
 	}
+	cp, err := categoryPath(ctx, tx, t.CategoryID)
+	if err != nil {
+		return err
+	}
 	t.UnitID, t.UnitPath = u.ID, u.Path
 	t.DispatchedAt = &now
 	t.AcknowledgedAt = nil
-	t.SetDispatchDeadlines(s.cal, ticket.DefaultSLA(t.Kind, t.Urgency), now)
+	t.ExtensionDays, t.SuperviseLevel = 0, 0
+	t.SetDispatchDeadlines(cfg.cal, cfg.slaFor(t, cp), now)
 	e.UnitID = u.ID
 	e.Data = map[string]string{"unit": u.Name}
-	return nil
+	if t.ReturnCount >= cfg.settings.MaxReturns && t.ReturnCount > 0 {
+		t.FinalAssignment = true
+		e.Data["final"] = "true"
+	}
+	return s.scheduleDeadlines(ctx, tx, t, cfg, now)
 }
 
 // Dispatch sends a registered ticket to a handling unit (派单).
@@ -162,6 +178,10 @@ func (s *Service) Return(ctx context.Context, actor *org.User, ref string, reaso
 		return nil, err
 	}
 	return s.act(ctx, actor, ref, ticket.ActionReturn, note, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, _ time.Time) error {
+		if t.FinalAssignment {
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(ticket.StatusDispatched),
+				Message: fmt.Sprintf("ticket %s has been returned %d times; this assignment is final (审定) and cannot be returned", t.Number, t.ReturnCount)}
+		}
 		e.UnitID = t.UnitID
 		e.Data = map[string]string{"reason": string(reason)}
 		t.ReturnCount++
@@ -184,10 +204,19 @@ func (s *Service) Reply(ctx context.Context, actor *org.User, ref, text string, 
 	if err := ticket.CheckNote("reply", text, true); err != nil {
 		return nil, err
 	}
-	return s.actWithFiles(ctx, actor, ref, ticket.ActionReply, text, files, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+	return s.actWithFiles(ctx, actor, ref, ticket.ActionReply, text, files, func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+		cfg, err := s.config(ctx)
+		if err != nil {
+			return err
+		}
+		cp, err := categoryPath(ctx, tx, t.CategoryID)
+		if err != nil {
+			return err
+		}
 		t.Reply = text
 		t.RepliedAt = &now
-		t.SetCallbackDeadline(s.cal, ticket.DefaultSLA(t.Kind, t.Urgency), now)
+		t.ExtensionDays = 0
+		t.SetCallbackDeadline(cfg.cal, cfg.slaFor(t, cp), now)
 		e.UnitID = t.UnitID
 		if t.ReplyBy != nil && now.After(*t.ReplyBy) {
 			e.Data = map[string]string{"late": "true"}
@@ -255,17 +284,26 @@ func (s *Service) Reopen(ctx context.Context, actor *org.User, ref, reason strin
 	if err := ticket.CheckNote("reason", reason, true); err != nil {
 		return nil, err
 	}
-	return s.act(ctx, actor, ref, ticket.ActionReopen, reason, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+	return s.act(ctx, actor, ref, ticket.ActionReopen, reason, func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		if t.UnitID == 0 {
 			return minsheng.Errorf(minsheng.ECONFLICT, "ticket %s was resolved at intake and has no handling unit to reopen it; register a new one", t.Number)
 		}
+		cfg, err := s.config(ctx)
+		if err != nil {
+			return err
+		}
+		cp, err := categoryPath(ctx, tx, t.CategoryID)
+		if err != nil {
+			return err
+		}
 		t.ReopenCount++
 		t.ClosedAt = nil
-		reply := ticket.DefaultSLA(t.Kind, t.Urgency).Reply.From(s.cal, now)
+		reply := cfg.slaFor(t, cp).Reply.From(cfg.cal, now)
 		t.ReplyBy = &reply
 		t.CallbackBy = nil
+		t.SuperviseLevel = 0
 		e.UnitID = t.UnitID
-		return nil
+		return s.scheduleDeadlines(ctx, tx, t, cfg, now)
 	})
 }
 

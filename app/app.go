@@ -20,25 +20,26 @@ type Service struct {
 	cal   *calendar.Calendar
 	log   *slog.Logger
 	blobs *blob.Store
+	jobs  Scheduler
+
+	cfgCache configCache
 }
 
 // Config holds what a Service needs.
 type Config struct {
 	DB       *store.DB
 	Clock    minsheng.Clock     // defaults to the system clock
-	Calendar *calendar.Calendar // defaults to China's 2026 calendar
+	Calendar *calendar.Calendar // fixed calendar for tests; nil reads the admins' notices (and the shipped 2026 one)
 	Logger   *slog.Logger       // defaults to slog.Default()
 	Blobs    *blob.Store        // where attachments are kept; nil refuses files
+	Jobs     Scheduler          // where deadline jobs are enqueued; nil schedules none
 }
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger, blobs: c.Blobs}
+	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger, blobs: c.Blobs, jobs: c.Jobs}
 	if s.clock == nil {
 		s.clock = minsheng.SystemClock{}
-	}
-	if s.cal == nil {
-		s.cal = calendar.China2026()
 	}
 	if s.log == nil {
 		s.log = slog.Default()

@@ -80,6 +80,10 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	if err != nil {
 		return nil, false, err
 	}
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return nil, false, err
+	}
 	now := s.now()
 	t := &ticket.Ticket{
 		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
@@ -96,6 +100,7 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 			}
 			t.IntakeUnitID, t.IntakeUnitPath = root.ID, root.Path
 		}
+		var catPath string
 		if in.CategoryID != 0 {
 			c, err := store.GetCategory(ctx, tx, in.CategoryID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
@@ -107,7 +112,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 			if !c.Active {
 				return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
 			}
+			catPath = c.Path
 		}
+		rule := cfg.route(t, catPath)
 		if err := store.InsertTicket(ctx, tx, t); err != nil {
 			return err
 		}
@@ -131,7 +138,21 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		}); err != nil {
 			return err
 		}
-		return insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs)
+		if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
+			return err
+		}
+		if rule != nil && rule.AutoDispatch {
+			// The rule decides: dispatch now, as the system.
+			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
+				func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+					if err := s.dispatchTo(ctx, tx, t, e, rule.UnitID, now); err != nil {
+						return err
+					}
+					e.Data["rule"], e.Data["auto"] = rule.Name, "true"
+					return nil
+				})
+		}
+		return nil
 	})
 	if errors.Is(err, errKeyTaken) {
 		t, err := s.replay(ctx, ik.scope, ik.key, fp)

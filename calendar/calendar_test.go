@@ -124,3 +124,21 @@ func TestYearValidate(t *testing.T) {
 		t.Errorf("new year across years: %v", err)
 	}
 }
+
+func TestSubWorkingHours(t *testing.T) {
+	c := China2026()
+	cases := []struct {
+		from  time.Time
+		hours float64
+		want  string
+	}{
+		{Date{2026, 3, 4}.End(), 4, "2026-03-04 11:30"},
+		{Date{2026, 3, 4}.End(), 8, "2026-03-03 17:00"}, // a day holds 7 office hours
+		{time.Date(2026, 2, 24, 9, 0, 0, 0, China), 2, "2026-02-14 16:30"}, // back over Spring Festival to the make-up Saturday
+	}
+	for _, tc := range cases {
+		if got := c.SubWorkingHours(tc.from, tc.hours).In(China).Format("2006-01-02 15:04"); got != tc.want {
+			t.Errorf("SubWorkingHours(%s, %g) = %s, want %s", tc.from, tc.hours, got, tc.want)
+		}
+	}
+}

@@ -57,3 +57,35 @@ func (c *Calendar) AddWorkingHours(t time.Time, n float64) time.Time {
 	}
 	return t
 }
+
+// SubWorkingHours returns the moment n hours of office time before t: a
+// reminder 4 working hours before a deadline at the end of a working day
+// goes out at 11:30 that day.
+func (c *Calendar) SubWorkingHours(t time.Time, n float64) time.Time {
+	left := time.Duration(n * float64(time.Hour))
+	t = t.In(China)
+	day := DateOf(t)
+	ps := c.OfficeHours()
+	for i := 0; i < 3700; i++ {
+		if c.IsWorkday(day) {
+			start := day.Start()
+			for k := len(ps) - 1; k >= 0; k-- {
+				from, to := start.Add(ps[k].Start), start.Add(ps[k].End)
+				if t.Before(to) {
+					to = t
+				}
+				if !from.Before(to) {
+					continue
+				}
+				if avail := to.Sub(from); avail >= left {
+					return to.Add(-left)
+				} else {
+					left -= avail
+				}
+			}
+		}
+		day = day.AddDays(-1)
+		t = day.End().Add(time.Second)
+	}
+	return t
+}
