@@ -286,7 +286,8 @@ func (s *Service) Reopen(ctx context.Context, actor *org.User, ref, reason strin
 	}
 	return s.act(ctx, actor, ref, ticket.ActionReopen, reason, func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		if t.UnitID == 0 {
-			return minsheng.Errorf(minsheng.ECONFLICT, "ticket %s was resolved at intake and has no handling unit to reopen it; register a new one", t.Number)
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(e.FromStatus),
+				Message: fmt.Sprintf("ticket %s was resolved at intake and has no handling unit to reopen it; register a new one", t.Number)}
 		}
 		cfg, err := s.config(ctx)
 		if err != nil {

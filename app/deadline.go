@@ -191,12 +191,12 @@ func (s *Service) RequestExtension(ctx context.Context, actor *org.User, ref str
 	return s.act(ctx, actor, ref, ticket.ActionRequestExtension, reason, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		switch {
 		case t.ExtensionDays > 0:
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(t.Status), Message: "an extension request is already waiting for a decision"}
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(e.FromStatus), Message: "an extension request is already waiting for a decision"}
 		case t.ExtensionCount >= cfg.settings.MaxExtensions:
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(t.Status),
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(e.FromStatus),
 				Message: fmt.Sprintf("ticket %s has had %d extension(s), the most allowed", t.Number, t.ExtensionCount)}
 		case t.ReplyBy == nil || !now.Before(*t.ReplyBy):
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(t.Status), Message: "an extension must be asked before the reply deadline"}
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(e.FromStatus), Message: "an extension must be asked before the reply deadline"}
 		}
 		t.ExtensionDays = days
 		e.UnitID = t.UnitID
@@ -218,7 +218,7 @@ func (s *Service) DecideExtension(ctx context.Context, actor *org.User, ref stri
 	}
 	return s.act(ctx, actor, ref, a, note, func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		if t.ExtensionDays == 0 {
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(t.Status), Message: "no extension request is waiting"}
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(e.FromStatus), Message: "no extension request is waiting"}
 		}
 		days := t.ExtensionDays
 		t.ExtensionDays = 0

@@ -133,7 +133,7 @@ func TestSubWorkingHours(t *testing.T) {
 		want  string
 	}{
 		{Date{2026, 3, 4}.End(), 4, "2026-03-04 11:30"},
-		{Date{2026, 3, 4}.End(), 8, "2026-03-03 17:00"}, // a day holds 7 office hours
+		{Date{2026, 3, 4}.End(), 8, "2026-03-03 17:00"},                    // a day holds 7 office hours
 		{time.Date(2026, 2, 24, 9, 0, 0, 0, China), 2, "2026-02-14 16:30"}, // back over Spring Festival to the make-up Saturday
 	}
 	for _, tc := range cases {

@@ -86,6 +86,7 @@ func (s *Server) getTicket(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	v.Events, v.Actions = orEmpty(v.Events), orEmpty(v.Actions)
 	writeJSON(w, http.StatusOK, v)
 	return nil
 }
@@ -148,6 +149,15 @@ func (s *Server) listTickets(w http.ResponseWriter, r *http.Request) error {
 	}
 	writeJSON(w, http.StatusOK, page)
 	return nil
+}
+
+// orEmpty turns a nil list into an empty one, so that clients get [] and
+// never null where the document promises an array.
+func orEmpty[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 func knownParams(q url.Values, names ...string) error {
@@ -224,7 +234,7 @@ func (s *Server) ticketAudit(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"entries": entries})
+	writeJSON(w, http.StatusOK, map[string]any{"entries": orEmpty(entries)})
 	return nil
 }
 
@@ -235,11 +245,11 @@ func action[In any](s *Server, w http.ResponseWriter, r *http.Request, run func(
 	if err != nil {
 		return err
 	}
+	// The body may be empty (no Content-Length, or a chunked body with
+	// nothing in it): the use case then reports what is missing.
 	var in In
-	if r.ContentLength != 0 {
-		if err := decode(w, r, &in); err != nil {
-			return err
-		}
+	if err := decode(w, r, &in); err != nil && err != errEmptyBody {
+		return err
 	}
 	t, err := run(u, r.PathValue("ref"), in)
 	if err != nil {
@@ -354,7 +364,7 @@ func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"units": units})
+	writeJSON(w, http.StatusOK, map[string]any{"units": orEmpty(units)})
 	return nil
 }
 
@@ -383,7 +393,7 @@ func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"categories": cs})
+	writeJSON(w, http.StatusOK, map[string]any{"categories": orEmpty(cs)})
 	return nil
 }
 
@@ -413,7 +423,7 @@ func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": users})
+	writeJSON(w, http.StatusOK, map[string]any{"users": orEmpty(users)})
 	return nil
 }
 

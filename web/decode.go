@@ -14,6 +14,10 @@ import (
 // MaxBody is the largest request body accepted (1 MiB).
 const MaxBody = 1 << 20
 
+// errEmptyBody is decode's error for a body with nothing in it; actions
+// whose fields are all optional accept it.
+var errEmptyBody = minsheng.Errorf(minsheng.EINVALID, "the body is empty; send a JSON object")
+
 // decode reads a JSON body into v strictly: one object, no unknown fields,
 // right types, at most MaxBody bytes. Its errors name the field at fault.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
@@ -27,7 +31,10 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 		if dec.More() {
 			return minsheng.Errorf(minsheng.EINVALID, "the body must hold one JSON object and nothing after it")
 		}
-		if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		var tooBig *http.MaxBytesError
+		if _, err := dec.Token(); errors.As(err, &tooBig) {
+			return minsheng.Errorf(minsheng.ETOOLARGE, "the body is larger than %d bytes", MaxBody)
+		} else if !errors.Is(err, io.EOF) {
 			return minsheng.Errorf(minsheng.EINVALID, "the body must hold one JSON object and nothing after it")
 		}
 		return nil
@@ -39,7 +46,7 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	case errors.As(err, &tooBig):
 		return minsheng.Errorf(minsheng.ETOOLARGE, "the body is larger than %d bytes", MaxBody)
 	case errors.Is(err, io.EOF):
-		return minsheng.Errorf(minsheng.EINVALID, "the body is empty; send a JSON object")
+		return errEmptyBody
 	case errors.Is(err, io.ErrUnexpectedEOF):
 		return minsheng.Errorf(minsheng.EINVALID, "malformed JSON: the body ends too early")
 	case errors.As(err, &syntax):

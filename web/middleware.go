@@ -126,7 +126,9 @@ func (s *Server) withMetrics(next http.Handler) http.Handler {
 		s.metrics.inFlight.Inc()
 		defer s.metrics.inFlight.Dec()
 		next.ServeHTTP(sw, r)
-		route := r.Pattern
+		// The mux sets r.Pattern only on the copy of the request that
+		// reaches it (withAuth makes a new one), so ask it here.
+		_, route := s.mux.Handler(r)
 		if route == "" {
 			route = "unmatched"
 		} else if _, p, ok := strings.Cut(route, " "); ok {

@@ -16,6 +16,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 )
 
@@ -29,6 +30,7 @@ type Server struct {
 	version string
 	reg     *prometheus.Registry
 	metrics *metrics
+	mux     *http.ServeMux
 	handler http.Handler
 }
 
@@ -47,10 +49,13 @@ func NewServer(c Config) *Server {
 	}
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
-	mux := http.NewServeMux()
-	s.routes(mux)
+	s.mux = http.NewServeMux()
+	s.routes(s.mux)
 	csrf := http.NewCrossOriginProtection()
-	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withAuth(csrf.Handler(mux)))))
+	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
+	}))
+	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withAuth(csrf.Handler(s.mux)))))
 	return s
 }
 
