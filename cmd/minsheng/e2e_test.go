@@ -288,6 +288,26 @@ func TestCommandLine(t *testing.T) {
 	if tok := lastLine(minsheng(t, dir, "user", "token", "zhangwei", "-db", "sqlite:x.db")); !strings.HasPrefix(tok, "mst_") {
 		t.Fatalf("token line %q", tok)
 	}
+	// The calendar from the shell: across National Day and its make-up Saturday.
+	if got := lastLine(minsheng(t, dir, "calendar", "due", "2026-09-30", "3")); got != "2026-10-10" {
+		t.Fatalf("calendar due 2026-09-30 3 = %s, want 2026-10-10", got)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "minsheng.db")); err == nil {
+		t.Fatal("calendar due created minsheng.db")
+	}
+	notice := filepath.Join(dir, "2027.json")
+	os.WriteFile(notice, []byte(`{"year":2027,"holidays":[{"name":"春节","first":"2027-02-06","last":"2027-02-13"}],"workdays":[{"date":"2027-02-14"}]}`), 0o644)
+	minsheng(t, dir, "calendar", "import", notice, "-db", "sqlite:x.db")
+	if got := lastLine(minsheng(t, dir, "calendar", "due", "2027-02-05", "1", "-db", "sqlite:x.db")); got != "2027-02-14" {
+		t.Fatalf("after import, due 2027-02-05 1 = %s, want the make-up Sunday 2027-02-14", got)
+	}
+	os.WriteFile(notice, []byte(`{"year":2027,"holidays":[{"name":"甲","first":"2027-02-06","last":"2027-02-13"},{"name":"乙","first":"2027-02-10","last":"2027-02-15"}]}`), 0o644)
+	overlap := exec.Command(binary, "calendar", "import", notice, "-db", "sqlite:x.db")
+	overlap.Dir = dir
+	if out, err := overlap.CombinedOutput(); err == nil || !strings.Contains(string(out), "overlap") {
+		t.Fatalf("overlapping notice: %v %s", err, out)
+	}
+
 	unknown := exec.Command(binary, "frobnicate")
 	if out, err := unknown.CombinedOutput(); err == nil || !strings.Contains(string(out), "unknown command") {
 		t.Fatalf("unknown command: %v %s", err, out)

@@ -38,6 +38,8 @@ Usage:
   minsheng user passwd -username NAME -password PW
   minsheng user token  -username NAME [-name LABEL]   print a new API token (last line)
   minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency
+  minsheng calendar due FROM N     the day on which N working days after FROM (YYYY-MM-DD) end
+  minsheng calendar import FILE    load a year's holiday notice (JSON) into the database
   minsheng classify train|eval …   train or evaluate the dispatch classifier
   minsheng open311 key NAME        issue an Open311 API key for a client application (last line)
   minsheng version
@@ -64,6 +66,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdUser(ctx, rest, getenv, stdout, stderr)
 	case "load":
 		return cmdLoad(ctx, rest, getenv, stdout, stderr)
+	case "calendar":
+		return cmdCalendar(ctx, rest, getenv, stdout, stderr)
 	case "classify":
 		return cmdClassify(ctx, rest, getenv, stdout, stderr)
 	case "open311":
