@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
@@ -57,7 +58,11 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
-	svc := app.New(app.Config{DB: db, Logger: log})
+	blobs, err := blob.Open(c.Files)
+	if err != nil {
+		return err
+	}
+	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs})
 
 	empty, err := svc.IsEmpty(ctx)
 	if err != nil {

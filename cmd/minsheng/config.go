@@ -15,6 +15,7 @@ import (
 // MINSHENG_* environment variables, which win over the defaults.
 type Config struct {
 	DB              string        // MINSHENG_DB
+	Files           string        // MINSHENG_FILES: folder for attachments
 	Addr            string        // MINSHENG_ADDR
 	Demo            bool          // MINSHENG_DEMO: seed the demo district into an empty database
 	NoDemo          bool          // MINSHENG_NO_DEMO: never seed automatically
@@ -29,6 +30,7 @@ type Config struct {
 func DefaultConfig() Config {
 	return Config{
 		DB:              "sqlite:minsheng.db",
+		Files:           "minsheng-files",
 		Addr:            "127.0.0.1:8080",
 		LogLevel:        "info",
 		LogFormat:       "json",
@@ -57,6 +59,7 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool
 		return def
 	}
 	fs.StringVar(&c.DB, "db", env("DB", c.DB), "database: sqlite:PATH or a postgres:// URL")
+	fs.StringVar(&c.Files, "files", env("FILES", c.Files), "folder where attachments (photos) are kept")
 	fs.StringVar(&c.LogLevel, "log-level", env("LOG_LEVEL", c.LogLevel), "log level: debug, info, warn, error")
 	fs.StringVar(&c.LogFormat, "log-format", env("LOG_FORMAT", c.LogFormat), "log format: json or text")
 	fs.IntVar(&c.DemoTickets, "demo-tickets", c.DemoTickets, "how many tickets the demo district gets")
