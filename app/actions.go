@@ -74,6 +74,7 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 	if err != nil {
 		return err
 	}
+	before := *t
 	now := s.now()
 	e := &ticket.Event{TicketID: t.ID, At: now, ActorID: actorID, Action: a, FromStatus: t.Status, ToStatus: next, Note: note}
 	t.Status = next
@@ -89,6 +90,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 		return err
 	}
 	if err := store.InsertEvent(ctx, tx, e); err != nil {
+		return err
+	}
+	if err := recordStats(ctx, tx, &before, t); err != nil {
 		return err
 	}
 	return insertUploads(ctx, tx, t.ID, e.Seq, actorID, now, files, ids)

@@ -141,6 +141,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
 			return err
 		}
+		if err := recordStats(ctx, tx, nil, t); err != nil {
+			return err
+		}
 		if rule != nil && rule.AutoDispatch {
 			// The rule decides: dispatch now, as the system.
 			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,

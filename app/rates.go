@@ -1,0 +1,252 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/stats"
+	"github.com/minsheng/minsheng/store"
+)
+
+// Breakdowns of the rates.
+const (
+	ByNone     = ""
+	ByUnit     = "unit" // the selected unit's children (the streets and departments of the district)
+	ByKind     = "kind"
+	ByChannel  = "channel"
+	ByCategory = "category" // top-level categories
+)
+
+// RatesQuery selects the rates of a unit's subtree over a period.
+type RatesQuery struct {
+	UnitID   int64         // 0: the user's own unit
+	From, To calendar.Date // inclusive
+	By       string
+	Weights  *stats.Weights // nil: stats.DefaultWeights
+}
+
+// RatesRow is the counts and rates of one group.
+type RatesRow struct {
+	Key         string         `json:"key"`
+	Label       string         `json:"label"`
+	Counts      stats.Counters `json:"counts"`
+	OverdueOpen int64          `json:"overdue_open"`
+	Rates       stats.Rates    `json:"rates"`
+}
+
+// RatesReport is the rates of a subtree and period, the same for the
+// period before it, and a breakdown.
+type RatesReport struct {
+	Unit     *org.Unit     `json:"unit"`
+	From     string        `json:"from"`
+	To       string        `json:"to"`
+	Weights  stats.Weights `json:"weights"`
+	Total    RatesRow      `json:"total"`
+	Previous RatesRow      `json:"previous"` // the period of the same length just before
+	By       string        `json:"by,omitempty"`
+	Rows     []RatesRow    `json:"rows"`
+	AsOf     time.Time     `json:"as_of"`
+}
+
+// maxRatesDays bounds a period.
+const maxRatesDays = 3 * 366
+
+// Rates returns the district's rates (DESIGN §4) for a unit's subtree and
+// period, read from the summaries, with the counts beside every rate.
+// Leaders, dispatchers and admins may read any unit below theirs; handlers
+// their own unit and below.
+func (s *Service) Rates(ctx context.Context, actor *org.User, q RatesQuery) (*RatesReport, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	days := int(q.To.Start().Sub(q.From.Start()).Hours()/24) + 1
+	if days < 1 || days > maxRatesDays {
+		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays)
+	}
+	switch q.By {
+	case ByNone, ByUnit, ByKind, ByChannel, ByCategory:
+	default:
+		return nil, minsheng.FieldError("by", "by must be one of unit, kind, channel, category")
+	}
+	w := stats.DefaultWeights
+	if q.Weights != nil {
+		w = *q.Weights
+		if w.Response < 0 || w.Resolution < 0 || w.Satisfaction < 0 || w.Response+w.Resolution+w.Satisfaction == 0 {
+			return nil, minsheng.FieldError("weights", "weights must be non-negative and not all zero")
+		}
+	}
+	r := &RatesReport{From: q.From.String(), To: q.To.String(), Weights: w, By: q.By, Rows: []RatesRow{}, AsOf: s.now()}
+	now := s.clock.Now()
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		unitID := q.UnitID
+		if unitID == 0 {
+			unitID = actor.UnitID
+		}
+		u, err := store.GetUnit(ctx, tx, unitID)
+		if err != nil || !actor.Sees(u.Path) {
+			return minsheng.FieldError("unit_id", "unit %d not found", unitID)
+		}
+		r.Unit = u
+		total, err := s.ratesRows(ctx, tx, u, q.From, q.To, ByNone, now, w)
+		if err != nil {
+			return err
+		}
+		if len(total) > 0 {
+			r.Total = total[0]
+		}
+		prevTo := q.From.AddDays(-1)
+		prev, err := s.ratesRows(ctx, tx, u, prevTo.AddDays(1-days), prevTo, ByNone, now, w)
+		if err != nil {
+			return err
+		}
+		if len(prev) > 0 {
+			r.Previous = prev[0]
+		}
+		if q.By != ByNone {
+			r.Rows, err = s.ratesRows(ctx, tx, u, q.From, q.To, q.By, now, w)
+		}
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func dayOf(d calendar.Date) stats.Day { return stats.Day(d.Year*10000 + int(d.Month)*100 + d.Day) }
+
+// ratesRows sums the summaries of a subtree and period and adds the open
+// overdue tickets, grouped as asked.
+func (s *Service) ratesRows(ctx context.Context, tx *store.Tx, u *org.Unit, from, to calendar.Date, by string, now time.Time, w stats.Weights) ([]RatesRow, error) {
+	q := store.StatQuery{UnitIDs: []int64{u.ID}, From: dayOf(from), To: dayOf(to), Dim: store.DimAll}
+	labels := map[string]string{}
+	var children []*org.Unit
+	switch by {
+	case ByUnit:
+		all, err := store.ListUnits(ctx, tx, u.Path)
+		if err != nil {
+			return nil, err
+		}
+		q.UnitIDs = nil
+		for _, c := range all {
+			if c.ParentID == u.ID {
+				children = append(children, c)
+				q.UnitIDs = append(q.UnitIDs, c.ID)
+				labels[strconv.FormatInt(c.ID, 10)] = c.Name
+			}
+		}
+	case ByKind:
+		q.Dim = store.DimKind
+	case ByChannel:
+		q.Dim = store.DimChannel
+	case ByCategory:
+		q.Dim = store.DimCategory
+		cats, err := store.ListCategories(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		labels["0"] = "未分类"
+		for _, c := range cats {
+			if c.ParentID == 0 {
+				labels[strconv.FormatInt(c.ID, 10)] = c.Name
+			}
+		}
+	}
+	sums, err := store.SumStats(ctx, tx, q)
+	if err != nil {
+		return nil, err
+	}
+	rows := map[string]*RatesRow{}
+	var order []string
+	key := func(sr store.StatRow) string {
+		if by == ByUnit {
+			return strconv.FormatInt(sr.UnitID, 10)
+		}
+		return sr.Val
+	}
+	for _, sr := range sums {
+		k := key(sr)
+		if rows[k] == nil {
+			rows[k] = &RatesRow{Key: k, Label: labels[k]}
+			order = append(order, k)
+		}
+		rows[k].Counts.Add(sr.Counters, 1)
+	}
+	if by == ByUnit { // every child, even one with nothing yet
+		order = order[:0]
+		for _, c := range children {
+			k := strconv.FormatInt(c.ID, 10)
+			if rows[k] == nil {
+				rows[k] = &RatesRow{Key: k, Label: c.Name}
+			}
+			order = append(order, k)
+		}
+	}
+	if by == ByNone && rows[""] == nil {
+		rows[""] = &RatesRow{}
+		order = []string{""}
+	}
+	overdue, err := store.ListOverdueOpen(ctx, tx, u.Path, from.Start(), to.AddDays(1).Start(), now)
+	if err != nil {
+		return nil, err
+	}
+	var roots map[int64]int64
+	for _, o := range overdue {
+		var k string
+		switch by {
+		case ByNone:
+			k = ""
+		case ByUnit:
+			for _, c := range children {
+				if strings.HasPrefix(o.UnitPath, c.Path) {
+					k = strconv.FormatInt(c.ID, 10)
+				}
+			}
+		case ByKind:
+			k = string(o.Kind)
+		case ByChannel:
+			k = string(o.Channel)
+		case ByCategory:
+			if roots == nil {
+				if roots, err = categoryRoots(ctx, tx); err != nil {
+					return nil, err
+				}
+			}
+			k = strconv.FormatInt(roots[o.CategoryID], 10)
+		}
+		if rows[k] == nil {
+			rows[k] = &RatesRow{Key: k, Label: labels[k]}
+			order = append(order, k)
+		}
+		rows[k].OverdueOpen++
+	}
+	out := make([]RatesRow, 0, len(order))
+	for _, k := range order {
+		row := rows[k]
+		if row.Label == "" {
+			row.Label = k
+		}
+		row.Rates = stats.Compute(row.Counts, row.OverdueOpen, w)
+		out = append(out, *row)
+	}
+	return out, nil
+}
+
+// categoryRoots maps every category id to its top-level category's id.
+func categoryRoots(ctx context.Context, tx *store.Tx) (map[int64]int64, error) {
+	cats, err := store.ListCategories(ctx, tx)
+	if err != nil {
+		return nil, err
+	}
+	out := map[int64]int64{0: 0}
+	for _, c := range cats {
+		first, _, _ := strings.Cut(strings.TrimPrefix(c.Path, "/"), "/")
+		out[c.ID], _ = strconv.ParseInt(first, 10, 64)
+	}
+	return out, nil
+}

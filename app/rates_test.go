@@ -1,0 +1,266 @@
+package app_test
+
+import (
+	"math/rand/v2"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/stats"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// randomHistory drives n tickets through random but legal lives on the
+// fake clock, over about two months from apptest.Start.
+func randomHistory(t *testing.T, f *apptest.Fixture, rng *rand.Rand, n int) {
+	t.Helper()
+	s, u := f.Svc, f.Users
+	units := []*org.Unit{f.Community, f.OtherStreet, f.Dept, f.Grid}
+	handlers := map[int64]*org.User{f.Community.ID: u["handler"], f.OtherStreet.ID: u["other_handler"], f.Dept.ID: u["dept_handler"], f.Grid.ID: u["street_handler"]}
+	kinds := ticket.Kinds
+	channels := []ticket.Channel{ticket.ChannelPhone, ticket.ChannelWeb, ticket.ChannelGrid}
+	tick := func(maxHours int) { f.Clock.Advance(time.Duration(rng.IntN(maxHours*60)+1) * time.Minute) }
+	yes, no := true, false
+	sats := ticket.Satisfactions
+	var first string
+	for i := 0; i < n; i++ {
+		f.Clock.Set(apptest.Start.Add(time.Duration(rng.IntN(60*24)) * time.Hour))
+		in := ticket.NewTicket{Description: "随机工单 " + strconv.Itoa(i), Kind: kinds[rng.IntN(len(kinds))], Channel: channels[rng.IntN(len(channels))]}
+		if rng.IntN(3) > 0 {
+			in.CategoryID = f.Category.ID
+		}
+		tk, _, err := s.CreateTicket(ctx, u["agent"], in, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := tk.Number
+		if first == "" {
+			first = n
+		}
+		must := func(_ *ticket.Ticket, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatalf("ticket %d: %v", i, err)
+			}
+		}
+		switch p := rng.IntN(20); {
+		case p == 0:
+			must(s.Invalidate(ctx, u["agent"], n, "测试电话"))
+			continue
+		case p == 1 && i > 0:
+			must(s.Merge(ctx, u["dispatcher"], n, first, ""))
+			continue
+		case p < 4:
+			tick(2)
+			must(s.ResolveAtIntake(ctx, u["agent"], n, "已答复"))
+			if rng.IntN(2) == 0 {
+				tick(48)
+				must(s.Callback(ctx, u["agent"], n, app.CallbackResult{Resolved: &yes, Satisfaction: sats[rng.IntN(3)]}))
+				must(s.Close(ctx, u["dispatcher"], n, ""))
+			}
+			continue
+		case p == 4:
+			continue // left registered
+		}
+		unit := units[rng.IntN(len(units))]
+		tick(5)
+		must(s.Dispatch(ctx, u["dispatcher"], n, unit.ID, ""))
+		if rng.IntN(6) == 0 {
+			tick(30)
+			must(s.Return(ctx, handlers[unit.ID], n, app.ReturnWrongArea, "不属于本单位"))
+			unit = units[rng.IntN(len(units))]
+			tick(5)
+			must(s.Redispatch(ctx, u["dispatcher"], n, unit.ID, ""))
+		}
+		if rng.IntN(8) == 0 {
+			continue // never acknowledged
+		}
+		tick(40) // sometimes after the acknowledge deadline
+		must(s.Acknowledge(ctx, handlers[unit.ID], n, ""))
+		if rng.IntN(7) == 0 {
+			continue // still in hand, perhaps overdue
+		}
+		tick(24 * 12) // sometimes after the reply deadline
+		must(s.Reply(ctx, handlers[unit.ID], n, "已办理"))
+		if rng.IntN(4) == 0 {
+			continue
+		}
+		tick(72)
+		res := &yes
+		if rng.IntN(4) == 0 {
+			res = &no
+		}
+		sat := sats[rng.IntN(3)]
+		must(s.Callback(ctx, u["agent"], n, app.CallbackResult{Resolved: res, Satisfaction: sat}))
+		if sat == ticket.Unsatisfied && rng.IntN(2) == 0 {
+			must(s.Reopen(ctx, u["dispatcher"], n, "不满意"))
+			if rng.IntN(2) == 0 {
+				tick(24 * 8)
+				must(s.Reply(ctx, handlers[unit.ID], n, "重新办理"))
+			}
+			continue
+		}
+		must(s.Close(ctx, u["dispatcher"], n, ""))
+	}
+}
+
+// rawRates recomputes the counts of DESIGN §4 straight from ticket rows,
+// for the tickets that count for the subtree below path, grouped by key.
+func rawRates(tks []*ticket.Ticket, path string, from, to calendar.Date, now time.Time, key func(*ticket.Ticket) string) map[string]stats.Counters {
+	in := func(at *time.Time) bool {
+		if at == nil {
+			return false
+		}
+		d := calendar.DateOf(*at)
+		return !d.Start().Before(from.Start()) && !d.Start().After(to.Start())
+	}
+	out := map[string]stats.Counters{}
+	for _, t := range tks {
+		p := t.IntakeUnitPath
+		if t.UnitID != 0 {
+			p = t.UnitPath
+		}
+		if !strings.HasPrefix(p, path) {
+			continue
+		}
+		c := out[key(t)]
+		if in(&t.CreatedAt) {
+			c.Received++
+			switch t.Status {
+			case ticket.StatusInvalid:
+				c.Invalid++
+			case ticket.StatusMerged:
+				c.Merged++
+			case ticket.StatusClosed:
+				c.Closed++
+			}
+		}
+		if in(t.AcknowledgeBy) {
+			c.AckDue++
+			if t.AcknowledgedAt != nil && !t.AcknowledgedAt.After(*t.AcknowledgeBy) {
+				c.AckOnTime++
+			}
+		}
+		inHand := t.Status == ticket.StatusDispatched || t.Status == ticket.StatusAcknowledged || t.Status == ticket.StatusReopened
+		if in(t.ReplyBy) && (t.Status == ticket.StatusReplied || t.Status == ticket.StatusClosed) && t.UnitID != 0 {
+			c.Replied++
+			if !t.RepliedAt.After(*t.ReplyBy) {
+				c.RepliedOnTime++
+			}
+		}
+		if in(t.ReplyBy) && inHand && t.ReplyBy.Before(now) {
+			c.OpenDue++ // here: open AND past the deadline
+		}
+		if in(t.CallbackAt) && t.Satisfaction != "" {
+			c.Callbacks++
+			if t.Resolved != nil && *t.Resolved {
+				c.Resolved++
+			}
+			if t.Satisfaction == ticket.Satisfied {
+				c.Satisfied++
+			}
+			if t.Satisfaction == ticket.BasicallySatisfied {
+				c.BasicallySatisfied++
+			}
+		}
+		out[key(t)] = c
+	}
+	return out
+}
+
+func TestRatesFromSummariesEqualRawRecount(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		rng := rand.New(rand.NewPCG(7, 11))
+		randomHistory(t, f, rng, 150)
+		end := apptest.Start.Add(75 * 24 * time.Hour)
+		f.Clock.Set(end)
+		var all []*ticket.Ticket
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			all, err = store.ListTickets(ctx, tx, store.TicketFilter{Limit: 10000})
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		root := strconv.FormatInt(f.Category.ParentID, 10)
+		keys := map[string]func(*ticket.Ticket) string{
+			app.ByNone:    func(*ticket.Ticket) string { return "" },
+			app.ByKind:    func(t *ticket.Ticket) string { return string(t.Kind) },
+			app.ByChannel: func(t *ticket.Ticket) string { return string(t.Channel) },
+			app.ByCategory: func(t *ticket.Ticket) string {
+				if t.CategoryID == 0 {
+					return "0"
+				}
+				return root
+			},
+		}
+		d := func(s string) calendar.Date { v, _ := calendar.ParseDate(s); return v }
+		periods := [][2]calendar.Date{{d("2026-03-01"), d("2026-05-31")}, {d("2026-03-09"), d("2026-03-22")}, {d("2026-04-01"), d("2026-04-30")}}
+		for _, unit := range []*org.Unit{f.District, f.Street, f.Dept} {
+			for _, p := range periods {
+				for by, key := range keys {
+					rep, err := f.Svc.Rates(ctx, f.Users["leader"], app.RatesQuery{UnitID: unit.ID, From: p[0], To: p[1], By: by})
+					if err != nil {
+						t.Fatal(err)
+					}
+					want := rawRates(all, unit.Path, p[0], p[1], end, key)
+					got := map[string]app.RatesRow{}
+					if by == app.ByNone {
+						got[""] = rep.Total
+					}
+					for _, r := range rep.Rows {
+						got[r.Key] = r
+					}
+					for k, w := range want {
+						g := got[k]
+						gc := g.Counts
+						gc.OpenDue = g.OverdueOpen // compare open-and-overdue with the raw count
+						wc := w
+						if gc != wc {
+							t.Errorf("%s %s..%s by %q key %q:\nsummary %+v\nraw     %+v", unit.Name, p[0], p[1], by, k, gc, wc)
+						}
+						wr := stats.Compute(w, w.OpenDue, stats.DefaultWeights)
+						if !sameRate(g.Rates.OnTime, wr.OnTime) || !sameRate(g.Rates.Closure, wr.Closure) || !sameRate(g.Rates.Satisfaction, wr.Satisfaction) {
+							t.Errorf("%s by %q key %q: rates differ: %+v vs %+v", unit.Name, by, k, g.Rates, wr)
+						}
+					}
+				}
+			}
+		}
+		// By unit: the district's children add up to the district.
+		rep, err := f.Svc.Rates(ctx, f.Users["leader"], app.RatesQuery{From: d("2026-03-01"), To: d("2026-05-31"), By: app.ByUnit})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sum int64
+		for _, r := range rep.Rows {
+			sum += r.Counts.Received
+		}
+		intake := rawRates(all, f.District.Path, d("2026-03-01"), d("2026-05-31"), end, func(t *ticket.Ticket) string {
+			if t.UnitID == 0 {
+				return "intake"
+			}
+			return "unit"
+		})
+		if sum != intake["unit"].Received || rep.Total.Counts.Received != sum+intake["intake"].Received {
+			t.Errorf("by unit: children received %d, dispatched tickets %d, total %d", sum, intake["unit"].Received, rep.Total.Counts.Received)
+		}
+		if rep.Total.Counts.Received < 100 || rep.Total.Rates.Composite == nil {
+			t.Fatalf("the history is too thin to test: %+v", rep.Total)
+		}
+		t.Logf("district, March–May: %+v overdue open %d; closure %.3f on-time %.3f composite %.1f", rep.Total.Counts, rep.Total.OverdueOpen,
+			*rep.Total.Rates.Closure.Value, *rep.Total.Rates.OnTime.Value, *rep.Total.Rates.Composite)
+	})
+}
+
+func sameRate(a, b stats.Rate) bool {
+	return a.Numerator == b.Numerator && a.Denominator == b.Denominator
+}

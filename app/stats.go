@@ -1,0 +1,56 @@
+package app
+
+import (
+	"context"
+	"strconv"
+	"strings"
+
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// recordStats updates the dashboard summaries for a ticket's change inside
+// the change's transaction: it removes what the ticket counted before
+// (nil for a new ticket) and adds what it counts now.
+func recordStats(ctx context.Context, tx *store.Tx, before, after *ticket.Ticket) error {
+	root, err := categoryRoot(ctx, tx, after.CategoryID)
+	if err != nil {
+		return err
+	}
+	d := store.StatDeltas{}
+	if before != nil {
+		broot := root
+		if before.CategoryID != after.CategoryID {
+			if broot, err = categoryRoot(ctx, tx, before.CategoryID); err != nil {
+				return err
+			}
+		}
+		d.Ticket(before, statsPath(before), broot, -1)
+	}
+	d.Ticket(after, statsPath(after), root, 1)
+	return store.ApplyStats(ctx, tx, d)
+}
+
+// statsPath is the unit a ticket counts for: its handling unit once it has
+// one, the unit that took it in before.
+func statsPath(t *ticket.Ticket) string {
+	if t.UnitID != 0 {
+		return t.UnitPath
+	}
+	return t.IntakeUnitPath
+}
+
+// categoryRoot returns the id of the top-level category above id (itself
+// if top-level), 0 for none. Category paths never change, so the first id
+// of the path is the root.
+func categoryRoot(ctx context.Context, tx *store.Tx, id int64) (int64, error) {
+	if id == 0 {
+		return 0, nil
+	}
+	c, err := store.GetCategory(ctx, tx, id)
+	if err != nil {
+		return 0, err
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(c.Path, "/"), "/")
+	return strconv.ParseInt(first, 10, 64)
+}
