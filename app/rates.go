@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -247,6 +248,72 @@ func categoryRoots(ctx context.Context, tx *store.Tx) (map[int64]int64, error) {
 	for _, c := range cats {
 		first, _, _ := strings.Cut(strings.TrimPrefix(c.Path, "/"), "/")
 		out[c.ID], _ = strconv.ParseInt(first, 10, 64)
+	}
+	return out, nil
+}
+
+// RankQuery selects a ranking (十佳) of the units below a unit.
+type RankQuery struct {
+	UnitID    int64 // 0: the user's unit
+	From, To  calendar.Date
+	MinVolume int64 // units that received fewer tickets in the period do not qualify
+	Weights   *stats.Weights
+}
+
+// RankRow is one unit's place in a ranking.
+type RankRow struct {
+	Place     int  `json:"place,omitempty"` // 0: did not qualify
+	Qualified bool `json:"qualified"`
+	RatesRow
+}
+
+// Rankings orders the units directly below a unit by composite score,
+// highest first; units under the minimum volume, or without any rate yet,
+// come last, unranked. Ties keep the higher satisfaction first, then the
+// unit's name.
+func (s *Service) Rankings(ctx context.Context, actor *org.User, q RankQuery) ([]RankRow, error) {
+	if q.MinVolume < 0 {
+		return nil, minsheng.FieldError("min_volume", "min_volume must not be negative")
+	}
+	rep, err := s.Rates(ctx, actor, RatesQuery{UnitID: q.UnitID, From: q.From, To: q.To, By: ByUnit, Weights: q.Weights})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]RankRow, len(rep.Rows))
+	for i, r := range rep.Rows {
+		out[i] = RankRow{RatesRow: r, Qualified: r.Counts.Received >= q.MinVolume && r.Rates.Composite != nil}
+	}
+	score := func(r RankRow) (float64, float64) {
+		var c, sat float64
+		if r.Rates.Composite != nil {
+			c = *r.Rates.Composite
+		}
+		if r.Rates.Satisfaction.Value != nil {
+			sat = *r.Rates.Satisfaction.Value
+		}
+		return c, sat
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i], out[j]
+		if a.Qualified != b.Qualified {
+			return a.Qualified
+		}
+		ca, sa := score(a)
+		cb, sb := score(b)
+		if ca != cb {
+			return ca > cb
+		}
+		if sa != sb {
+			return sa > sb
+		}
+		return a.Label < b.Label
+	})
+	place := 0
+	for i := range out {
+		if out[i].Qualified {
+			place++
+			out[i].Place = place
+		}
 	}
 	return out, nil
 }

@@ -264,3 +264,35 @@ func TestRatesFromSummariesEqualRawRecount(t *testing.T) {
 func sameRate(a, b stats.Rate) bool {
 	return a.Numerator == b.Numerator && a.Denominator == b.Denominator
 }
+
+func TestRankings(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		randomHistory(t, f, rand.New(rand.NewPCG(3, 5)), 80)
+		d := func(s string) calendar.Date { v, _ := calendar.ParseDate(s); return v }
+		rows, err := f.Svc.Rankings(ctx, f.Users["leader"], app.RankQuery{From: d("2026-03-01"), To: d("2026-05-31"), MinVolume: 5})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(rows) != 3 { // the district's children: two streets and a department
+			t.Fatalf("%d rows, want 3", len(rows))
+		}
+		prev := 101.0
+		for i, r := range rows {
+			if r.Qualified != (r.Counts.Received >= 5 && r.Rates.Composite != nil) {
+				t.Errorf("%s qualified=%v with %d received", r.Label, r.Qualified, r.Counts.Received)
+			}
+			if r.Qualified {
+				if r.Place != i+1 || *r.Rates.Composite > prev {
+					t.Errorf("%s at place %d (row %d) with score %v after %v", r.Label, r.Place, i, *r.Rates.Composite, prev)
+				}
+				prev = *r.Rates.Composite
+			} else if r.Place != 0 {
+				t.Errorf("unqualified %s has place %d", r.Label, r.Place)
+			}
+		}
+		if _, err := f.Svc.Rankings(ctx, f.Users["leader"], app.RankQuery{From: d("2026-03-01"), To: d("2026-05-31"), MinVolume: -1}); err == nil {
+			t.Fatal("negative minimum accepted")
+		}
+	})
+}
