@@ -59,3 +59,59 @@ func nextCounter(ctx context.Context, tx *Tx, name string) (int64, error) {
 	}
 	return v, nil
 }
+
+// ReserveIDs reserves n consecutive ids for a bulk load and returns the
+// first. Like NextID it must not be called inside a Write transaction.
+func (db *DB) ReserveIDs(ctx context.Context, n int) (int64, error) {
+	if n <= 0 {
+		return 0, fmt.Errorf("reserve %d ids", n)
+	}
+	var hi int64
+	err := db.Write(ctx, func(tx *Tx) error {
+		return tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES ('id', ?)
+			ON CONFLICT (name) DO UPDATE SET value = counters.value + ?
+			RETURNING value`, n, n).Scan(&hi)
+	})
+	if err != nil {
+		return 0, fmt.Errorf("reserve ids: %w", err)
+	}
+	return hi - int64(n) + 1, nil
+}
+
+// RaiseCounter sets a counter to at least v, so that numbers handed out
+// later continue after a bulk load.
+func RaiseCounter(ctx context.Context, tx *Tx, name string, v int64) error {
+	_, err := tx.Exec(ctx, `INSERT INTO counters (name, value) VALUES (?, ?)
+		ON CONFLICT (name) DO UPDATE SET value = CASE WHEN counters.value > excluded.value THEN counters.value ELSE excluded.value END`,
+		name, v)
+	if err != nil {
+		return fmt.Errorf("raise counter %s: %w", name, err)
+	}
+	return nil
+}
+
+// CounterValue returns a counter's value (0 if unset).
+func CounterValue(ctx context.Context, tx *Tx, name string) (int64, error) {
+	var v int64
+	err := tx.QueryRow(ctx, `SELECT COALESCE(MAX(value), 0) FROM counters WHERE name = ?`, name).Scan(&v)
+	return v, err
+}
+
+// ListCounters returns the counters whose names start with prefix.
+func ListCounters(ctx context.Context, tx *Tx, prefix string) (map[string]int64, error) {
+	rows, err := tx.Query(ctx, `SELECT name, value FROM counters WHERE name >= ? AND name < ?`, prefix, prefix+"~")
+	if err != nil {
+		return nil, fmt.Errorf("list counters: %w", err)
+	}
+	defer rows.Close()
+	out := map[string]int64{}
+	for rows.Next() {
+		var n string
+		var v int64
+		if err := rows.Scan(&n, &v); err != nil {
+			return nil, err
+		}
+		out[n] = v
+	}
+	return out, rows.Err()
+}

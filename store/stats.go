@@ -91,26 +91,35 @@ func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
 		}
 		return a.Val < b.Val
 	})
-	for _, k := range keys {
-		args := []any{int(k.Day), k.UnitID, k.Dim, k.Val}
-		for _, v := range d[k].Values() {
-			args = append(args, v)
+	// Many rows per statement: a bulk load touches tens of thousands.
+	cols := 4 + len(stats.Columns)
+	per := maxBulkParams / cols
+	for start := 0; start < len(keys); start += per {
+		chunk := keys[start:min(start+per, len(keys))]
+		args := make([]any, 0, len(chunk)*cols)
+		for _, k := range chunk {
+			args = append(args, int(k.Day), k.UnitID, k.Dim, k.Val)
+			for _, v := range d[k].Values() {
+				args = append(args, v)
+			}
 		}
-		if _, err := tx.Exec(ctx, upsertStats, args...); err != nil {
+		if _, err := tx.Exec(ctx, upsertStats(len(chunk)), args...); err != nil {
 			return fmt.Errorf("apply stats: %w", err)
 		}
 	}
 	return nil
 }
 
-var upsertStats = func() string {
+// upsertStats returns the statement that adds rows of counts to the
+// summaries.
+func upsertStats(rows int) string {
 	set := make([]string, len(stats.Columns))
 	for i, c := range stats.Columns {
 		set[i] = c + " = ticket_stats." + c + " + excluded." + c
 	}
 	return `INSERT INTO ticket_stats (day, unit_id, dim, val, ` + strings.Join(stats.Columns, ", ") + `) VALUES ` +
-		valuesList(1, 4+len(stats.Columns)) + ` ON CONFLICT (unit_id, dim, day, val) DO UPDATE SET ` + strings.Join(set, ", ")
-}()
+		valuesList(rows, 4+len(stats.Columns)) + ` ON CONFLICT (unit_id, dim, day, val) DO UPDATE SET ` + strings.Join(set, ", ")
+}
 
 // StatRow is a sum of counts for one group.
 type StatRow struct {

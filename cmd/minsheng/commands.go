@@ -15,6 +15,7 @@ import (
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/synth"
 	"github.com/minsheng/minsheng/web"
 )
 
@@ -137,8 +138,12 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	c.flags(fs, getenv, false)
+	tickets := fs.Int("tickets", 0, "also generate this many synthetic tickets over two years (bulk, for benchmarks)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *tickets < 0 {
+		return errors.New("-tickets must not be negative")
 	}
 	log, err := c.logger(stderr)
 	if err != nil {
@@ -149,17 +154,29 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		return err
 	}
 	defer db.Close()
-	if empty, err := app.New(app.Config{DB: db}).IsEmpty(ctx); err != nil {
-		return err
-	} else if !empty {
-		return errors.New("the database already holds data; seed into a new database")
-	}
-	res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log})
+	empty, err := app.New(app.Config{DB: db}).IsEmpty(ctx)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
-	fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
+	switch {
+	case empty:
+		res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
+		fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
+	case *tickets == 0:
+		return errors.New("the database already holds data; seed into a new database (or add -tickets N to generate more)")
+	}
+	if *tickets > 0 {
+		res, err := synth.Generate(ctx, db, synth.Options{Tickets: *tickets, Now: time.Now(), Seed: 1, Progress: stdout})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "generated %d tickets in %.1fs (%.0f tickets/s)\n", res.Tickets, res.Elapsed.Seconds(),
+			float64(res.Tickets)/res.Elapsed.Seconds())
+	}
 	return nil
 }
 

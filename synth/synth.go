@@ -1,0 +1,246 @@
+// Package synth fills a database with synthetic tickets for benchmarks and
+// demos: millions of realistic requests across the district's units,
+// categories, kinds, channels and every status, spread over years with the
+// weekly and daily rhythm of a hotline, written in bulk together with their
+// dashboard summaries. Unlike the demo district's tickets, which live
+// through the real use cases, these are written directly: each gets its
+// register event and its final state, not the events in between.
+package synth
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math/rand/v2"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// Options controls a run.
+type Options struct {
+	Tickets  int
+	Now      time.Time // tickets fall in the Years before Now
+	Years    int       // default 2
+	Seed     uint64
+	Progress io.Writer // a progress bar is drawn here when set
+}
+
+// Result tells what was written.
+type Result struct {
+	Tickets int
+	Elapsed time.Duration
+}
+
+// batch is how many tickets go in one transaction.
+const batch = 10000
+
+type unitRef struct {
+	id   int64
+	path string
+	kind org.UnitKind
+}
+
+type catRef struct {
+	id, root int64
+	name     string
+	rootName string
+}
+
+// Generate writes o.Tickets tickets into a database that holds a district
+// (units and categories).
+func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
+	start := time.Now()
+	if o.Tickets <= 0 {
+		return &Result{}, nil
+	}
+	if o.Years <= 0 {
+		o.Years = 2
+	}
+	var units []*org.Unit
+	var cats []*ticket.Category
+	var counters map[string]int64
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		if units, err = store.ListUnits(ctx, tx, ""); err != nil {
+			return err
+		}
+		if counters, err = store.ListCounters(ctx, tx, "ticket:"); err != nil {
+			return err
+		}
+		cats, err = store.ListCategories(ctx, tx)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var root *org.Unit
+	var handlers []unitRef
+	for _, u := range units {
+		switch {
+		case u.ParentID == 0:
+			root = u
+		case u.Kind != org.KindGrid && u.Kind != org.KindCentre:
+			handlers = append(handlers, unitRef{u.ID, u.Path, u.Kind})
+		}
+	}
+	if root == nil || len(handlers) == 0 {
+		return nil, fmt.Errorf("synth: the database holds no district to fill (seed the demo first)")
+	}
+	var leaves []catRef
+	names := map[int64]string{}
+	for _, c := range cats {
+		names[c.ID] = c.Name
+	}
+	for _, c := range cats {
+		if c.Level == ticket.MaxCategoryLevel || !hasChild(cats, c.ID) {
+			first, _, _ := strings.Cut(strings.TrimPrefix(c.Path, "/"), "/")
+			var r int64
+			fmt.Sscan(first, &r)
+			leaves = append(leaves, catRef{c.ID, r, c.Name, names[r]})
+		}
+	}
+	firstID, err := db.ReserveIDs(ctx, o.Tickets)
+	if err != nil {
+		return nil, err
+	}
+	g := &gen{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), cal: calendar.China2026(), root: root,
+		handlers: handlers, cats: leaves, now: o.Now, nextID: firstID, perDay: map[calendar.Date]int64{}}
+	// Numbers go on after those the day already has.
+	for name, v := range counters {
+		if d, err := calendar.ParseDate(strings.TrimPrefix(name, "ticket:")); err == nil {
+			g.perDay[d] = v
+		}
+	}
+	from := o.Now.AddDate(-o.Years, 0, 0)
+	span := o.Now.Sub(from)
+	done := 0
+	bar := newBar(o.Progress, o.Tickets, start)
+	for done < o.Tickets {
+		n := min(batch, o.Tickets-done)
+		// Each batch covers its share of the span, so that numbers of a
+		// day stay in order and every batch is chronological.
+		lo := from.Add(time.Duration(float64(span) * float64(done) / float64(o.Tickets)))
+		hi := from.Add(time.Duration(float64(span) * float64(done+n) / float64(o.Tickets)))
+		ts := g.batch(n, lo, hi)
+		if err := db.Write(ctx, func(tx *store.Tx) error { return g.write(ctx, tx, ts) }); err != nil {
+			return nil, err
+		}
+		done += n
+		bar.update(done)
+	}
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		for day, v := range g.perDay {
+			if err := store.RaiseCounter(ctx, tx, "ticket:"+day.String(), v); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	bar.finish()
+	return &Result{Tickets: done, Elapsed: time.Since(start)}, nil
+}
+
+func hasChild(cats []*ticket.Category, id int64) bool {
+	for _, c := range cats {
+		if c.ParentID == id {
+			return true
+		}
+	}
+	return false
+}
+
+type gen struct {
+	rng      *rand.Rand
+	cal      *calendar.Calendar
+	root     *org.Unit
+	handlers []unitRef
+	cats     []catRef
+	now      time.Time
+	nextID   int64
+	perDay   map[calendar.Date]int64
+	roots    map[int64]int64
+}
+
+// write inserts a batch with its summaries.
+func (g *gen) write(ctx context.Context, tx *store.Tx, ts []*ticket.Ticket) error {
+	if err := store.BulkInsertTickets(ctx, tx, ts); err != nil {
+		return err
+	}
+	d := store.StatDeltas{}
+	for _, t := range ts {
+		path := t.IntakeUnitPath
+		if t.UnitID != 0 {
+			path = t.UnitPath
+		}
+		d.Ticket(t, path, g.rootOf(t.CategoryID), 1)
+	}
+	return store.ApplyStats(ctx, tx, d)
+}
+
+func (g *gen) rootOf(id int64) int64 {
+	if g.roots == nil {
+		g.roots = map[int64]int64{}
+		for _, c := range g.cats {
+			g.roots[c.id] = c.root
+		}
+	}
+	return g.roots[id]
+}
+
+// hourWeight is the share of calls by hour of day: busy in office hours,
+// quiet at night.
+var hourWeight = [24]int{1, 1, 1, 1, 1, 2, 3, 6, 10, 14, 14, 12, 8, 9, 12, 13, 12, 10, 8, 6, 5, 4, 3, 2}
+
+// batch makes n tickets created between lo and hi, oldest first.
+func (g *gen) batch(n int, lo, hi time.Time) []*ticket.Ticket {
+	ts := make([]*ticket.Ticket, 0, n)
+	span := hi.Sub(lo)
+	times := make([]time.Time, n)
+	for i := range times {
+		at := lo.Add(time.Duration(g.rng.Int64N(int64(span) + 1)))
+		// Move the time within its day by the hourly rhythm, and thin
+		// weekends a little by moving some of them to the Friday before.
+		d := calendar.DateOf(at)
+		if wd := d.Start().Weekday(); (wd == time.Saturday || wd == time.Sunday) && g.rng.IntN(3) > 0 {
+			d = d.AddDays(-int(wd-time.Friday+7) % 7)
+		}
+		at = d.Start().Add(time.Duration(pickHour(g.rng))*time.Hour + time.Duration(g.rng.IntN(3600))*time.Second)
+		if at.After(g.now) {
+			at = g.now.Add(-time.Duration(g.rng.IntN(3600)) * time.Second)
+		}
+		times[i] = at
+	}
+	sortTimes(times)
+	for _, at := range times {
+		ts = append(ts, g.ticket(at))
+	}
+	return ts
+}
+
+func pickHour(r *rand.Rand) int {
+	total := 0
+	for _, w := range hourWeight {
+		total += w
+	}
+	x := r.IntN(total)
+	for h, w := range hourWeight {
+		if x < w {
+			return h
+		}
+		x -= w
+	}
+	return 12
+}
+
+func sortTimes(ts []time.Time) {
+	slices.SortFunc(ts, func(a, b time.Time) int { return a.Compare(b) })
+}
