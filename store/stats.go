@@ -93,7 +93,7 @@ func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
 	})
 	// Many rows per statement: a bulk load touches tens of thousands.
 	cols := 4 + len(stats.Columns)
-	per := maxBulkParams / cols
+	per := 30000 / cols // parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535
 	for start := 0; start < len(keys); start += per {
 		chunk := keys[start:min(start+per, len(keys))]
 		args := make([]any, 0, len(chunk)*cols)
