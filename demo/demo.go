@@ -1,30 +1,49 @@
 // Package demo builds the demo district: the units of Chengxi District
-// (the streets named in the reference article and more), their communities
-// and grids, the departments, a user for every role, a three-level category
-// tree, and a year of tickets in every state. Every text is written here.
+// (城西区, the streets named in the reference article and more), their
+// communities and grids, the departments, users for every role, a
+// three-level category tree, and a year of tickets in every status.
+//
+// Every ticket is driven through the real use cases (package app) on a fake
+// clock, so that its timeline, deadlines and numbers are what the platform
+// itself would have written. Every text is written here for the demo.
 package demo
 
 import (
 	"context"
 	"fmt"
 	"log/slog"
+	"math/rand/v2"
 	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // Password is the password of every demo user.
 const Password = "minsheng-demo"
 
+// DefaultTickets is how many tickets are seeded when Options.Tickets is zero.
+const DefaultTickets = 2000
+
 // Options controls the seeding.
 type Options struct {
-	Tickets int       // how many tickets, spread over the 12 months before Now
-	Now     time.Time // the present of the demo
-	Seed    int64     // random seed; the same seed gives the same district
-	Logger  *slog.Logger
+	// Tickets is how many tickets to make, spread over the 12 months before
+	// Now: zero means DefaultTickets, a negative number none.
+	Tickets int
+	Now     time.Time // the present of the demo; zero means time.Now()
+	Seed    int64     // random seed; the same seed (and Now) gives the same district
+	// Logger gets progress lines; the use cases' own lines below warnings
+	// are dropped, since there are thousands.
+	Logger *slog.Logger
+	// Workers is how many parts of the year (of twelve) are played side by
+	// side. Zero picks 1 on SQLite, which has one writer anyway, and 12 on
+	// PostgreSQL, where each transaction waits for its commit to reach the
+	// disk. The tickets are the same for any number; only their ids differ.
+	Workers int
 }
 
 // Result tells what was seeded.
@@ -32,32 +51,120 @@ type Result struct {
 	Units      int
 	Categories int
 	Tickets    int
-	Usernames  []string
+	Usernames  []string // role-named logins first: admin, agent, dispatcher, handler, grid_worker, leader
 	Password   string
+	// Statuses counts the tickets by their status at Now.
+	Statuses map[ticket.Status]int
+	// Overdue counts the open tickets past their reply deadline at Now.
+	Overdue int
 }
 
-// Seed fills an empty database with the demo district.
+// Seed fills an empty database with the demo district. It refuses a
+// database that already holds units, with ECONFLICT.
 func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	clock := minsheng.NewFakeClock(o.Now.AddDate(-1, 0, -1))
-	svc := app.New(app.Config{DB: db, Clock: clock, Logger: o.Logger})
-	res := &Result{Password: Password}
-	district, err := svc.CreateUnit(ctx, nil, app.NewUnit{Kind: org.KindDistrict, Code: "chengxi", Name: "城西区"})
-	if err != nil {
-		return nil, fmt.Errorf("district: %w", err)
+	if o.Now.IsZero() {
+		o.Now = time.Now()
 	}
-	res.Units++
+	switch {
+	case o.Tickets == 0:
+		o.Tickets = DefaultTickets
+	case o.Tickets < 0:
+		o.Tickets = 0
+	}
+	log := o.Logger
+	begin := time.Now()
+
+	// The district exists a year and a day before now; its first ticket
+	// comes after that.
+	now := o.Now.Truncate(time.Second)
+	setup := calendar.DateOf(now.AddDate(-1, 0, -1)).Start().Add(9 * time.Hour)
+	clock := minsheng.NewFakeClock(setup)
+	svc := app.New(app.Config{DB: db, Clock: clock, Logger: slog.New(quietHandler{o.Logger.Handler()})})
+
+	empty, err := svc.IsEmpty(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !empty {
+		return nil, minsheng.Errorf(minsheng.ECONFLICT, "the database already holds units; the demo district is seeded only into a new database")
+	}
+
+	w, err := createUnits(ctx, svc)
+	if err != nil {
+		return nil, fmt.Errorf("demo units: %w", err)
+	}
+	res := &Result{Units: len(w.units), Password: Password}
 	hash, err := org.HashPassword(Password)
 	if err != nil {
 		return nil, err
 	}
-	for _, role := range org.Roles {
-		if _, err := svc.CreateUserWithHash(ctx, app.NewUser{Username: string(role), Name: string(role), Role: role, UnitID: district.ID}, hash); err != nil {
-			return nil, err
-		}
-		res.Usernames = append(res.Usernames, string(role))
+	if res.Usernames, err = createUsers(ctx, svc, w, hash); err != nil {
+		return nil, fmt.Errorf("demo users: %w", err)
 	}
+	cats, err := createCategories(ctx, svc)
+	if err != nil {
+		return nil, fmt.Errorf("demo categories: %w", err)
+	}
+	res.Categories = len(cats)
+	if err := createBoundaries(ctx, svc, w.admin, w); err != nil {
+		return nil, fmt.Errorf("demo boundaries: %w", err)
+	}
+	slaRules, err := createRules(ctx, svc, w.admin, w, cats)
+	if err != nil {
+		return nil, fmt.Errorf("demo rules: %w", err)
+	}
+	log.InfoContext(ctx, "demo: district made", "units", res.Units, "users", len(res.Usernames), "categories", res.Categories)
+
+	workers := o.Workers
+	if workers <= 0 {
+		workers = 1
+		if db.Dialect() == store.Postgres {
+			workers = chunks
+		}
+	}
+	p := &planner{w: w, cats: cats, sla: slaRules, cal: calendar.China2026(), now: now, start: setup, seed: uint64(o.Seed)}
+	p.r = rand.New(rand.NewPCG(mix(p.seed), mix(^p.seed)))
+	specs := p.plan(o.Tickets)
+	for _, sp := range specs {
+		if sp.req != nil {
+			sp.in.CategoryID = cats[sp.req.cat].ID
+		}
+	}
+	p.ensureVariety(specs)
+	tickets, err := play(ctx, db, o.Logger, specs, workers)
+	if err != nil {
+		return nil, fmt.Errorf("demo tickets: %w", err)
+	}
+	res.Tickets = len(tickets)
+	res.Statuses = map[ticket.Status]int{}
+	for i, t := range tickets {
+		res.Statuses[t.Status]++
+		if p.isOverdue(specs[i]) {
+			res.Overdue++
+		}
+	}
+	log.InfoContext(ctx, "demo: seeded", "tickets", res.Tickets, "overdue", res.Overdue, "took", time.Since(begin).Round(time.Millisecond).String())
 	return res, nil
+}
+
+// quietHandler passes on only warnings and errors: the use cases log a line
+// for every change, which is noise while seeding thousands of them.
+type quietHandler struct{ slog.Handler }
+
+// Enabled reports whether a record of the level is passed on.
+func (h quietHandler) Enabled(ctx context.Context, l slog.Level) bool {
+	return l >= slog.LevelWarn && h.Handler.Enabled(ctx, l)
+}
+
+// WithAttrs returns a quiet handler with the attributes.
+func (h quietHandler) WithAttrs(as []slog.Attr) slog.Handler {
+	return quietHandler{h.Handler.WithAttrs(as)}
+}
+
+// WithGroup returns a quiet handler with the group.
+func (h quietHandler) WithGroup(name string) slog.Handler {
+	return quietHandler{h.Handler.WithGroup(name)}
 }

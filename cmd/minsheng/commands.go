@@ -75,7 +75,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	var seeded *demo.Result
 	if empty && (c.Demo || !c.NoDemo) {
 		fmt.Fprintf(stdout, "New database: seeding the demo district (%d tickets)…\n", c.DemoTickets)
-		if seeded, err = demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log}); err != nil {
+		if seeded, err = demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log}); err != nil {
 			return fmt.Errorf("seed demo district: %w", err)
 		}
 	}
@@ -160,7 +160,7 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	switch {
 	case empty:
-		res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.DemoTickets, Now: time.Now(), Logger: log})
+		res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log})
 		if err != nil {
 			return err
 		}

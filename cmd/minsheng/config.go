@@ -90,3 +90,12 @@ func (c *Config) logger(w io.Writer) (*slog.Logger, error) {
 	}
 	return slog.New(web.LogHandler(h)), nil
 }
+
+// demoTickets is the demo's ticket count for demo.Options, where zero means
+// the default and a negative number none; on the command line 0 means none.
+func (c *Config) demoTickets() int {
+	if c.DemoTickets <= 0 {
+		return -1
+	}
+	return c.DemoTickets
+}

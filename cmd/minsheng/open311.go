@@ -3,10 +3,93 @@ package main
 import (
 	"context"
 	"errors"
+	"flag"
+	"fmt"
 	"io"
+	"strings"
+
+	"github.com/minsheng/minsheng/app"
 )
 
-// cmdOpen311 is replaced by the Open311 work (issue 6).
+// cmdOpen311 manages the client applications of the Open311 interface:
+//
+//	minsheng open311 key NAME [-rate N]   issue a key (the last line), creating the client if new
+//	minsheng open311 revoke NAME          stop the client's key from working
+//	minsheng open311 list                 list the clients
 func cmdOpen311(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	return errors.New("open311: not available yet")
+	if len(args) == 0 {
+		return errors.New("open311: want key NAME, revoke NAME or list")
+	}
+	sub, args := args[0], args[1:]
+	c := DefaultConfig()
+	fs := flag.NewFlagSet("open311 "+sub, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, false)
+	rate := fs.Int("rate", -1, "requests a minute the client may send (0: the server's default); key only")
+	var name string
+	// The name comes first ("open311 key FixMyStreet -db …") or last.
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		name, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if name == "" && fs.NArg() > 0 {
+		name = fs.Arg(0)
+	} else if fs.NArg() > 0 {
+		return fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if sub != "list" && strings.TrimSpace(name) == "" {
+		return fmt.Errorf("open311 %s: the client's NAME is required", sub)
+	}
+	db, err := c.open(ctx)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	svc := app.New(app.Config{DB: db})
+	switch sub {
+	case "key":
+		k, created, err := svc.IssueAPIKey(ctx, nil, name)
+		if err != nil {
+			return err
+		}
+		if *rate >= 0 {
+			if k.Client, err = svc.SetAPIClientRate(ctx, nil, name, *rate); err != nil {
+				return err
+			}
+		}
+		if created {
+			fmt.Fprintf(stdout, "registered Open311 client %q\n", k.Client.Name)
+		} else {
+			fmt.Fprintf(stdout, "new key for Open311 client %q; its old key no longer works\n", k.Client.Name)
+		}
+		fmt.Fprintln(stdout, "API key (shown once; the client sends it as api_key):")
+		fmt.Fprintln(stdout, k.Key)
+	case "revoke":
+		cl, err := svc.RevokeAPIClient(ctx, nil, name)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked Open311 client %q: its key no longer works\n", cl.Name)
+	case "list":
+		cs, err := svc.ListAPIClients(ctx, nil)
+		if err != nil {
+			return err
+		}
+		for _, cl := range cs {
+			state := "active"
+			if !cl.Active() {
+				state = "revoked " + cl.RevokedAt.Format("2006-01-02")
+			}
+			rate := "default rate"
+			if cl.RatePerMinute > 0 {
+				rate = fmt.Sprintf("%d/min", cl.RatePerMinute)
+			}
+			fmt.Fprintf(stdout, "%s\t%s…\t%s\t%s\n", cl.Name, cl.KeyHint, rate, state)
+		}
+	default:
+		return fmt.Errorf("open311: unknown subcommand %q; want key, revoke or list", sub)
+	}
+	return nil
 }
