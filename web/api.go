@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net"
 	"net/http"
 	"net/url"
@@ -216,7 +217,7 @@ func (s *Server) revealCaller(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.svc.RevealCaller(r.Context(), u, r.PathValue("ref"), clientIP(r))
+	c, err := s.svc.RevealCaller(r.Context(), u, r.PathValue("ref"), s.remoteIP(r))
 	if err != nil {
 		return err
 	}
@@ -241,22 +242,32 @@ func (s *Server) ticketAudit(w http.ResponseWriter, r *http.Request) error {
 // action is the shape of every ticket action handler: decode the body into
 // a fresh In, run the use case, answer with the changed ticket.
 func action[In any](s *Server, w http.ResponseWriter, r *http.Request, run func(u *org.User, ref string, in In) (*ticket.Ticket, error)) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	// The body may be empty (no Content-Length, or a chunked body with
-	// nothing in it): the use case then reports what is missing.
-	var in In
-	if err := decode(w, r, &in); err != nil && err != errEmptyBody {
-		return err
-	}
-	t, err := run(u, r.PathValue("ref"), in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, t)
-	return nil
+	return ticketAction(w, r, func(u *org.User, ref string) (*ticket.Ticket, error) {
+		// The body may be empty (no Content-Length, or a chunked body with
+		// nothing in it): the use case then reports what is missing.
+		var in In
+		if err := decode(w, r, &in); err != nil && err != errEmptyBody {
+			return nil, err
+		}
+		return run(u, ref, in)
+	})
+}
+
+// formAction is action for multipart bodies: one text field and files.
+func (s *Server) formAction(w http.ResponseWriter, r *http.Request, field string, run func(u *org.User, ref string, f *form) (*ticket.Ticket, error)) error {
+	return ticketAction(w, r, func(u *org.User, ref string) (*ticket.Ticket, error) {
+		f, err := s.readForm(w, r, field)
+		if err != nil {
+			return nil, err
+		}
+		return run(u, ref, f)
+	})
+}
+
+// ticketAction runs an action of the signed-in user on the ticket of the
+// path and answers with the changed ticket.
+func ticketAction(w http.ResponseWriter, r *http.Request, run func(u *org.User, ref string) (*ticket.Ticket, error)) error {
+	return answer(w, r, http.StatusOK, func(u *org.User) (*ticket.Ticket, error) { return run(u, r.PathValue("ref")) })
 }
 
 type noteIn struct {
@@ -314,9 +325,79 @@ func (s *Server) returnTicket(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+// reply takes JSON, or multipart/form-data with the reply and photos of
+// the result.
 func (s *Server) reply(w http.ResponseWriter, r *http.Request) error {
+	if isMultipart(r) {
+		return s.formAction(w, r, "reply", func(u *org.User, ref string, f *form) (*ticket.Ticket, error) {
+			return s.svc.Reply(r.Context(), u, ref, f.values["reply"], f.files...)
+		})
+	}
 	return action(s, w, r, func(u *org.User, ref string, in replyIn) (*ticket.Ticket, error) {
 		return s.svc.Reply(r.Context(), u, ref, in.Reply)
+	})
+}
+
+// attach adds files with an optional note to a ticket's timeline.
+func (s *Server) attach(w http.ResponseWriter, r *http.Request) error {
+	return s.formAction(w, r, "note", func(u *org.User, ref string, f *form) (*ticket.Ticket, error) {
+		return s.svc.Attach(r.Context(), u, ref, f.values["note"], f.files...)
+	})
+}
+
+func (s *Server) getAttachment(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	return sendFile(w, r, func(id int64) (*ticket.Attachment, io.ReadSeekCloser, error) {
+		return s.svc.OpenAttachment(r.Context(), u, r.PathValue("ref"), id)
+	})
+}
+
+// pathID reads a positive id from the path; anything else names nothing
+// (not found).
+func pathID(r *http.Request, name, what string) (int64, error) {
+	v := r.PathValue(name)
+	id, err := strconv.ParseInt(v, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, minsheng.Errorf(minsheng.ENOTFOUND, "%s %q not found", what, v)
+	}
+	return id, nil
+}
+
+type daysIn struct {
+	Days   int    `json:"days"`
+	Reason string `json:"reason"`
+}
+
+func (s *Server) remind(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.Remind(r.Context(), u, ref, in.Note)
+	})
+}
+
+func (s *Server) supervise(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.Supervise(r.Context(), u, ref, in.Note)
+	})
+}
+
+func (s *Server) requestExtension(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in daysIn) (*ticket.Ticket, error) {
+		return s.svc.RequestExtension(r.Context(), u, ref, in.Days, in.Reason)
+	})
+}
+
+func (s *Server) approveExtension(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.DecideExtension(r.Context(), u, ref, true, in.Note)
+	})
+}
+
+func (s *Server) refuseExtension(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in noteIn) (*ticket.Ticket, error) {
+		return s.svc.DecideExtension(r.Context(), u, ref, false, in.Note)
 	})
 }
 
@@ -357,106 +438,73 @@ func (s *Server) invalidate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) listUnits(w http.ResponseWriter, r *http.Request) error {
-	if _, err := currentUser(r); err != nil {
-		return err
-	}
-	units, err := s.svc.ListUnits(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"units": orEmpty(units)})
-	return nil
+	return answer(w, r, http.StatusOK, func(*org.User) (any, error) {
+		units, err := s.svc.ListUnits(r.Context())
+		return map[string]any{"units": orEmpty(units)}, err
+	})
 }
 
 func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	var in app.NewUnit
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	unit, err := s.svc.CreateUnit(r.Context(), u, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, unit)
-	return nil
+	return userWrite(w, r, http.StatusCreated, func(u *org.User, in app.NewUnit) (*org.Unit, error) {
+		return s.svc.CreateUnit(r.Context(), u, in)
+	})
 }
 
 func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
-	if _, err := currentUser(r); err != nil {
-		return err
-	}
-	cs, err := s.svc.ListCategories(r.Context())
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"categories": orEmpty(cs)})
-	return nil
+	return answer(w, r, http.StatusOK, func(*org.User) (any, error) {
+		cs, err := s.svc.ListCategories(r.Context())
+		return map[string]any{"categories": orEmpty(cs)}, err
+	})
 }
 
 func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	var in app.NewCategory
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := s.svc.CreateCategory(r.Context(), u, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return userWrite(w, r, http.StatusCreated, func(u *org.User, in app.NewCategory) (*ticket.Category, error) {
+		return s.svc.CreateCategory(r.Context(), u, in)
+	})
 }
 
 func (s *Server) listUsers(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	users, err := s.svc.ListUsers(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"users": orEmpty(users)})
-	return nil
+	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
+		users, err := s.svc.ListUsers(r.Context(), u)
+		return map[string]any{"users": orEmpty(users)}, err
+	})
 }
 
 func (s *Server) createUser(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	var in app.NewUser
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	nu, err := s.svc.CreateUser(r.Context(), u, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, nu)
-	return nil
+	return userWrite(w, r, http.StatusCreated, func(u *org.User, in app.NewUser) (*org.User, error) {
+		return s.svc.CreateUser(r.Context(), u, in)
+	})
 }
 
 func (s *Server) updateUser(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in app.UserChange) (*org.User, error) {
+		return s.svc.UpdateUser(r.Context(), u, r.PathValue("username"), in)
+	})
+}
+
+// answer runs fn for the signed-in user and answers with status and what
+// it returns.
+func answer[T any](w http.ResponseWriter, r *http.Request, status int, fn func(u *org.User) (T, error)) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in app.UserChange
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	nu, err := s.svc.UpdateUser(r.Context(), u, r.PathValue("username"), in)
+	v, err := fn(u)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, nu)
+	writeJSON(w, status, v)
 	return nil
+}
+
+// userWrite decodes the body into a fresh In, runs the signed-in user's
+// change, and answers with status and what it returns.
+func userWrite[In, Out any](w http.ResponseWriter, r *http.Request, status int, run func(u *org.User, in In) (Out, error)) error {
+	return answer(w, r, status, func(u *org.User) (out Out, err error) {
+		var in In
+		if err := decode(w, r, &in); err != nil {
+			return out, err
+		}
+		return run(u, in)
+	})
 }

@@ -37,6 +37,10 @@ func TestCreateRefusesBadInput(t *testing.T) {
 		{name: "array", body: `[]`},
 		{name: "null", body: `null`, field: "description"},
 		{name: "unknown field", body: valid + `,"colour":"red"}`, field: "colour"},
+		{name: "field name in capitals", body: `{"TITLE":"路灯不亮","kind":"help"}`, field: "TITLE"},
+		{name: "field name in another case", body: valid + `,"Caller_Name":"王"}`, field: "Caller_Name"},
+		{name: "field twice", body: valid + `,"title":"另一件事"}`, field: "title"},
+		{name: "field twice, once in capitals", body: valid + `,"Title":"另一件事"}`, field: "Title"},
 		{name: "title as number", body: `{"title":42,"kind":"help"}`, field: "title"},
 		{name: "lat as string", body: valid + `,"lat":"36.6","lng":101.7}`, field: "lat"},
 		{name: "category as string", body: valid + `,"category_id":"1"}`, field: "category_id"},
@@ -105,7 +109,7 @@ func TestActionsRefuseBadInput(t *testing.T) {
 	tests := []struct {
 		bad
 		action  string
-		state   string // the ticket's state: registered, dispatched or acknowledged
+		state   string // the ticket's state (see ticketIn)
 		current string // current_status on a conflict
 	}{
 		{bad: bad{name: "unknown unit", user: "dispatcher", body: `{"unit_id":999999}`, field: "unit_id"}, action: "dispatch", state: "registered"},
@@ -128,6 +132,13 @@ func TestActionsRefuseBadInput(t *testing.T) {
 		{bad: bad{name: "merge into unknown", user: "dispatcher", body: `{"parent":"20260302-99999"}`, field: "parent"}, action: "merge", state: "registered"},
 		{bad: bad{name: "answer missing", user: "agent", body: `{}`, field: "answer"}, action: "resolve-at-intake", state: "registered"},
 		{bad: bad{name: "invalidate without reason", user: "agent", body: `{"reason":""}`, field: "reason"}, action: "invalidate", state: "registered"},
+		{bad: bad{name: "supervise without note", user: "leader", body: nil, field: "note"}, action: "supervise", state: "dispatched"},
+		{bad: bad{name: "remind note in capitals", user: "dispatcher", body: `{"NOTE":"x"}`, field: "NOTE"}, action: "remind", state: "dispatched"},
+		{bad: bad{name: "extension of no days", user: "handler", body: `{"days":0,"reason":"x"}`, field: "days"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "extension too long", user: "handler", body: `{"days":11,"reason":"x"}`, field: "days"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "extension days as string", user: "handler", body: `{"days":"3","reason":"x"}`, field: "days"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "extension without reason", user: "handler", body: `{"days":3}`, field: "reason"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "refusal without note", user: "dispatcher", body: `{}`, field: "note"}, action: "extension/refuse", state: "extension-asked"},
 
 		{bad: bad{name: "handler dispatching", user: "handler", body: `{"unit_id":COMMUNITY}`, status: 403, code: "forbidden"}, action: "dispatch", state: "registered-in-grid"},
 		{bad: bad{name: "agent closing", user: "agent", body: nil, status: 403, code: "forbidden"}, action: "close", state: "replied"},
@@ -136,6 +147,15 @@ func TestActionsRefuseBadInput(t *testing.T) {
 		{bad: bad{name: "handler of another unit", user: "other_handler", body: nil, status: 404, code: "not_found"}, action: "acknowledge", state: "dispatched"},
 		{bad: bad{name: "grid worker", user: "grid_worker", body: nil, status: 404, code: "not_found"}, action: "acknowledge", state: "dispatched"},
 		{bad: bad{name: "no credentials", user: "-", body: nil, status: 401, code: "unauthorized"}, action: "acknowledge", state: "dispatched"},
+		{bad: bad{name: "handler reminding", user: "handler", body: nil, status: 403, code: "forbidden"}, action: "remind", state: "dispatched"},
+		{bad: bad{name: "agent supervising", user: "agent", body: `{"note":"x"}`, status: 403, code: "forbidden"}, action: "supervise", state: "dispatched"},
+		{bad: bad{name: "dispatcher asking an extension", user: "dispatcher", body: `{"days":3,"reason":"x"}`, status: 403, code: "forbidden"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "handler approving", user: "handler", body: nil, status: 403, code: "forbidden"}, action: "extension/approve", state: "extension-asked"},
+		{bad: bad{name: "another street asking an extension", user: "other_handler", body: `{"days":3,"reason":"x"}`, status: 404, code: "not_found"}, action: "extension", state: "dispatched"},
+		{bad: bad{name: "remind a registered ticket", user: "dispatcher", body: nil, status: 409, code: "conflict"}, action: "remind", state: "registered", current: "registered"},
+		{bad: bad{name: "supervise a replied ticket", user: "leader", body: `{"note":"x"}`, status: 409, code: "conflict"}, action: "supervise", state: "replied", current: "replied"},
+		{bad: bad{name: "approve with nothing asked", user: "dispatcher", body: nil, status: 409, code: "conflict"}, action: "extension/approve", state: "dispatched", current: "dispatched"},
+		{bad: bad{name: "extension asked twice", user: "handler", body: `{"days":3,"reason":"x"}`, status: 409, code: "conflict"}, action: "extension", state: "extension-asked", current: "dispatched"},
 
 		{bad: bad{name: "dispatch twice", user: "dispatcher", body: `{"unit_id":COMMUNITY}`, status: 409, code: "conflict"}, action: "dispatch", state: "dispatched", current: "dispatched"},
 		{bad: bad{name: "acknowledge twice", user: "handler", body: nil, status: 409, code: "conflict"}, action: "acknowledge", state: "acknowledged", current: "acknowledged"},
@@ -183,7 +203,8 @@ func userOf(u string) string {
 	return u
 }
 
-// ticketIn makes a ticket in the named state through the use cases.
+// ticketIn makes a ticket in the named state through the API: a status, or
+// registered-in-grid, dispatched-to-dept-from-grid, extension-asked.
 func (e *env) ticketIn(t *testing.T, state string) ticket.Ticket {
 	t.Helper()
 	f := e.f
@@ -194,6 +215,9 @@ func (e *env) ticketIn(t *testing.T, state string) ticket.Ticket {
 			return tk
 		}
 		return e.act(t, "dispatcher", tk.Number, "dispatch", map[string]any{"unit_id": f.Dept.ID})
+	}
+	if state == "extension-asked" {
+		return e.act(t, "handler", e.ticketIn(t, "dispatched").Number, "extension", map[string]any{"days": 2, "reason": "等配件"})
 	}
 	tk := e.create(t, "agent", apptest.NewTicket())
 	for _, s := range []struct {

@@ -4,7 +4,9 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"io"
 	"mime"
+	"mime/multipart"
 	"net/http"
 	"os"
 	"regexp"
@@ -92,33 +94,38 @@ func (d *apiDoc) deref(n map[string]any) map[string]any {
 	return n
 }
 
-// operation finds the documented operation for a request path.
+// operation finds the documented operation for a request path. Like the
+// router, it prefers literal segments to parameters (/calendar/due to
+// /calendar/{year}).
 func (d *apiDoc) operation(method, path string) (op map[string]any, template string) {
 	path, _, _ = strings.Cut(path, "?")
 	segs := strings.Split(path, "/")
+	best := -1
 	for tmpl, item := range obj(d.root["paths"]) {
 		ts := strings.Split(tmpl, "/")
 		if len(ts) != len(segs) {
 			continue
 		}
-		match := true
+		literal := 0
 		for i := range ts {
-			if ts[i] != segs[i] && !(strings.HasPrefix(ts[i], "{") && segs[i] != "") {
-				match = false
+			if ts[i] == segs[i] {
+				literal++
+			} else if !strings.HasPrefix(ts[i], "{") || segs[i] == "" {
+				literal = -1
 				break
 			}
 		}
-		if match {
-			return obj(obj(item)[strings.ToLower(method)]), tmpl
+		if literal > best {
+			best, op, template = literal, obj(obj(item)[strings.ToLower(method)]), tmpl
 		}
 	}
-	return nil, ""
+	return op, template
 }
 
 // check compares an exchange with the document: the status must be listed
 // for the operation, with its content type, schema and required headers;
 // and a request body that the server accepted must fit the documented one.
-func (d *apiDoc) check(method, path string, reqBody []byte, r *res) []string {
+func (d *apiDoc) check(method, path, reqType string, reqBody []byte, r *res) []string {
 	op, tmpl := d.operation(method, path)
 	if tmpl == "" {
 		return nil // the catch-all: undocumented on purpose
@@ -152,11 +159,43 @@ func (d *apiDoc) check(method, path string, reqBody []byte, r *res) []string {
 		probs = append(probs, d.validateJSON(r.body, obj(media["schema"]), "response")...)
 	}
 	if r.status < 300 && len(reqBody) > 0 {
-		if rb := d.deref(obj(op["requestBody"])); rb != nil {
-			probs = append(probs, d.validateJSON(reqBody, obj(obj(obj(rb["content"])["application/json"])["schema"]), "request")...)
-		}
+		probs = append(probs, d.checkRequest(op, reqType, reqBody)...)
 	}
 	return probs
+}
+
+// checkRequest checks a body that the server accepted against the
+// documented one of its content type: JSON as it is, a multipart form as
+// an object of its text fields and its file parts (a list of names).
+func (d *apiDoc) checkRequest(op map[string]any, reqType string, body []byte) []string {
+	rb := d.deref(obj(op["requestBody"]))
+	if rb == nil {
+		return []string{"a request body where none is documented"}
+	}
+	mt, params, _ := mime.ParseMediaType(reqType)
+	schema := obj(obj(obj(rb["content"])[mt])["schema"])
+	if schema == nil {
+		return []string{fmt.Sprintf("request content type %q is not documented", mt)}
+	}
+	if mt != "multipart/form-data" {
+		return d.validateJSON(body, schema, "request")
+	}
+	fields := map[string]any{}
+	mr := multipart.NewReader(bytes.NewReader(body), params["boundary"])
+	for {
+		p, err := mr.NextPart()
+		if err != nil {
+			break
+		}
+		if p.FormName() == "file" {
+			files, _ := fields["file"].([]any)
+			fields["file"] = append(files, p.FileName())
+		} else {
+			b, _ := io.ReadAll(p)
+			fields[p.FormName()] = string(b)
+		}
+	}
+	return d.validate(fields, schema, "request")
 }
 
 func (d *apiDoc) validateJSON(b []byte, schema map[string]any, at string) []string {
@@ -170,7 +209,7 @@ func (d *apiDoc) validateJSON(b []byte, schema map[string]any, at string) []stri
 }
 
 // annotations are schema keywords that constrain nothing.
-var annotations = map[string]bool{"description": true, "examples": true, "default": true, "title": true}
+var annotations = map[string]bool{"description": true, "examples": true, "default": true, "title": true, "contentMediaType": true}
 
 // validate checks v against a schema, with the keywords the document uses.
 // A keyword it does not know is a problem, so that no constraint in the
@@ -446,7 +485,7 @@ func TestOpenAPIServed(t *testing.T) {
 		}
 		for _, route := range openAPI(t).documentedRoutes() {
 			method, path, _ := strings.Cut(route, " ")
-			path = strings.NewReplacer("{ref}", "1", "{username}", "nobody").Replace(path)
+			path = strings.NewReplacer("{ref}", "1", "{username}", "nobody", "{id}", "1", "{number}", "20260302-00001", "{year}", "2027").Replace(path)
 			r := e.do(t, method, path, "", nil)
 			if strings.Contains(string(r.body), "no such page") {
 				t.Errorf("%s reaches the catch-all: %s", route, r)

@@ -32,6 +32,9 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+
+	realIPHeader    string
+	perIP, perPhone *limiter
 }
 
 // Config holds what a Server needs.
@@ -39,14 +42,31 @@ type Config struct {
 	Service *app.Service
 	Logger  *slog.Logger
 	Version string
+
+	// PublicPerIP and PublicPerPhone limit the new requests residents may
+	// send without an account (POST /api/v1/public/tickets), per client
+	// address and per caller phone. Zero values take DefaultPublicPerIP
+	// and DefaultPublicPerPhone.
+	PublicPerIP, PublicPerPhone Rate
+	// RealIPHeader names the header in which a reverse proxy in front
+	// passes the client's address (X-Real-IP, X-Forwarded-For). Empty: the
+	// connection's address. Set it only behind a proxy that overwrites it.
+	RealIPHeader string
+	// Clock is what the rate limits read; nil: the service's clock.
+	Clock minsheng.Clock
 }
 
 // NewServer returns a Server with its routes and middleware in place.
 func NewServer(c Config) *Server {
-	s := &Server{svc: c.Service, log: c.Logger, version: c.Version, reg: prometheus.NewRegistry()}
+	s := &Server{svc: c.Service, log: c.Logger, version: c.Version, reg: prometheus.NewRegistry(), realIPHeader: c.RealIPHeader}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	if c.Clock == nil {
+		c.Clock = c.Service.Clock()
+	}
+	s.perIP = newLimiter(c.PublicPerIP, DefaultPublicPerIP, c.Clock)
+	s.perPhone = newLimiter(c.PublicPerPhone, DefaultPublicPerPhone, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
 	s.mux = http.NewServeMux()
@@ -100,6 +120,18 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("POST /api/v1/tickets/{ref}/reopen", s.handle(s.reopen))
 	mux.Handle("POST /api/v1/tickets/{ref}/merge", s.handle(s.merge))
 	mux.Handle("POST /api/v1/tickets/{ref}/invalidate", s.handle(s.invalidate))
+	mux.Handle("POST /api/v1/tickets/{ref}/remind", s.handle(s.remind))
+	mux.Handle("POST /api/v1/tickets/{ref}/supervise", s.handle(s.supervise))
+	mux.Handle("POST /api/v1/tickets/{ref}/extension", s.handle(s.requestExtension))
+	mux.Handle("POST /api/v1/tickets/{ref}/extension/approve", s.handle(s.approveExtension))
+	mux.Handle("POST /api/v1/tickets/{ref}/extension/refuse", s.handle(s.refuseExtension))
+	mux.Handle("POST /api/v1/tickets/{ref}/attachments", s.handle(s.attach))
+	mux.Handle("GET /api/v1/tickets/{ref}/attachments/{id}", s.handle(s.getAttachment))
+
+	mux.Handle("POST /api/v1/public/tickets", s.handle(s.createPublicTicket))
+	mux.Handle("GET /api/v1/public/tickets/{number}", s.handle(s.trackTicket))
+	mux.Handle("POST /api/v1/public/tickets/{number}/rating", s.handle(s.rateTicket))
+	mux.Handle("GET /api/v1/public/tickets/{number}/attachments/{id}", s.handle(s.getTrackedAttachment))
 
 	mux.Handle("GET /api/v1/units", s.handle(s.listUnits))
 	mux.Handle("POST /api/v1/units", s.handle(s.createUnit))
@@ -108,6 +140,21 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/users", s.handle(s.listUsers))
 	mux.Handle("POST /api/v1/users", s.handle(s.createUser))
 	mux.Handle("PATCH /api/v1/users/{username}", s.handle(s.updateUser))
+	mux.Handle("GET /api/v1/boundaries", s.handle(s.listBoundaries))
+	mux.Handle("PUT /api/v1/units/{id}/boundary", s.handle(s.setBoundary))
+
+	mux.Handle("GET /api/v1/routing-rules", s.handle(s.listRoutingRules))
+	mux.Handle("POST /api/v1/routing-rules", s.handle(s.createRoutingRule))
+	mux.Handle("PUT /api/v1/routing-rules/{id}", s.handle(s.updateRoutingRule))
+	mux.Handle("DELETE /api/v1/routing-rules/{id}", s.handle(s.deleteRoutingRule))
+	mux.Handle("GET /api/v1/sla-rules", s.handle(s.listSLARules))
+	mux.Handle("POST /api/v1/sla-rules", s.handle(s.createSLARule))
+	mux.Handle("DELETE /api/v1/sla-rules/{id}", s.handle(s.deleteSLARule))
+	mux.Handle("GET /api/v1/calendar", s.handle(s.listCalendarYears))
+	mux.Handle("PUT /api/v1/calendar/{year}", s.handle(s.putCalendarYear))
+	mux.Handle("GET /api/v1/calendar/due", s.handle(s.dueDate))
+	mux.Handle("GET /api/v1/settings/dispatch", s.handle(s.dispatchSettings))
+	mux.Handle("PUT /api/v1/settings/dispatch", s.handle(s.setDispatchSettings))
 
 	mux.Handle("/", s.handle(s.notFound))
 }

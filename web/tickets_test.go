@@ -47,8 +47,8 @@ func (e *env) run(t *testing.T, tk ticket.Ticket, steps ...step) ticket.Ticket {
 	for i, s := range steps {
 		ev := events[before+i]
 		want := ticket.Action(s.action)
-		if s.action == "resolve-at-intake" {
-			want = ticket.ActionResolveAtIntake
+		if a, ok := eventOf[s.action]; ok {
+			want = a
 		}
 		if ev.Seq != before+i+1 || ev.Action != want || ev.ToStatus != s.want || ev.FromStatus != from ||
 			ev.ActorID != e.f.Users[s.user].ID || ev.ActorName != e.f.Users[s.user].Name {
@@ -57,6 +57,12 @@ func (e *env) run(t *testing.T, tk ticket.Ticket, steps ...step) ticket.Ticket {
 		from = s.want
 	}
 	return tk
+}
+
+// eventOf is the event of the actions whose path says it otherwise.
+var eventOf = map[string]ticket.Action{
+	"resolve-at-intake": ticket.ActionResolveAtIntake, "extension": ticket.ActionRequestExtension,
+	"extension/approve": ticket.ActionApproveExtension, "extension/refuse": ticket.ActionRefuseExtension,
 }
 
 func TestLifecycle(t *testing.T) {
