@@ -22,6 +22,22 @@ func requireStaff(actor *org.User) error {
 	return nil
 }
 
+// checkDistrictAdmin allows district-wide setup (routing and deadline
+// rules, the calendar, settings) only to admins of the district itself, not
+// to admins of a street. actor nil means the shell or the seeder.
+func (s *Service) checkDistrictAdmin(actor *org.User) error {
+	if actor == nil {
+		return nil
+	}
+	if err := requireAdmin(actor); err != nil {
+		return err
+	}
+	if strings.Count(actor.UnitPath, "/") > 2 {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins of the district may change district-wide setup")
+	}
+	return nil
+}
+
 // adminWrite runs an admin's change in a transaction and drops the cached
 // dispatch configuration, so that this server uses the change at once (the
 // others within configTTL). actor nil means the shell or the seeder.
@@ -74,6 +90,9 @@ func checkRuleRefs(ctx context.Context, tx *store.Tx, r *routing.Rule) error {
 
 // CreateRoutingRule adds a routing rule.
 func (s *Service) CreateRoutingRule(ctx context.Context, actor *org.User, r routing.Rule) (*routing.Rule, error) {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return nil, err
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
@@ -96,23 +115,39 @@ func (s *Service) CreateRoutingRule(ctx context.Context, actor *org.User, r rout
 
 // UpdateRoutingRule replaces a routing rule's fields.
 func (s *Service) UpdateRoutingRule(ctx context.Context, actor *org.User, r routing.Rule) (*routing.Rule, error) {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return nil, err
+	}
 	if err := r.Validate(); err != nil {
 		return nil, err
 	}
+	var out *routing.Rule
 	err := s.adminWrite(ctx, actor, func(tx *store.Tx) error {
 		if err := checkRuleRefs(ctx, tx, &r); err != nil {
 			return err
 		}
-		return store.UpdateRoutingRule(ctx, tx, &r)
+		if err := store.UpdateRoutingRule(ctx, tx, &r); err != nil {
+			return err
+		}
+		rules, err := store.ListRoutingRules(ctx, tx)
+		for i := range rules {
+			if rules[i].ID == r.ID {
+				out = &rules[i]
+			}
+		}
+		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return &r, nil
+	return out, nil
 }
 
 // DeleteRoutingRule removes a routing rule.
 func (s *Service) DeleteRoutingRule(ctx context.Context, actor *org.User, id int64) error {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return err
+	}
 	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.DeleteRoutingRule(ctx, tx, id) })
 }
 
@@ -133,6 +168,9 @@ func (s *Service) ListSLARules(ctx context.Context, actor *org.User) ([]ticket.S
 // CreateSLARule adds a deadline rule for a category (and below), kind and
 // urgency; any of the three may be left open.
 func (s *Service) CreateSLARule(ctx context.Context, actor *org.User, r ticket.SLARule) (*ticket.SLARule, error) {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return nil, err
+	}
 	if r.Kind != "" && !r.Kind.Valid() {
 		return nil, minsheng.FieldError("kind", "unknown kind %q", r.Kind)
 	}
@@ -165,6 +203,9 @@ func (s *Service) CreateSLARule(ctx context.Context, actor *org.User, r ticket.S
 
 // DeleteSLARule removes a deadline rule.
 func (s *Service) DeleteSLARule(ctx context.Context, actor *org.User, id int64) error {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return err
+	}
 	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.DeleteSLARule(ctx, tx, id) })
 }
 
@@ -192,8 +233,11 @@ func (s *Service) CalendarYears(ctx context.Context) ([]calendar.Year, error) {
 // validating it: dates in range, no overlapping holidays, make-up days on
 // weekends outside holidays.
 func (s *Service) ImportCalendarYear(ctx context.Context, actor *org.User, y calendar.Year) error {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return err
+	}
 	if err := y.Validate(); err != nil {
-		return minsheng.FieldError("holidays", "%s", err.Error())
+		return err
 	}
 	var by int64
 	if actor != nil {
@@ -240,11 +284,20 @@ func (s *Service) ListBoundaries(ctx context.Context, actor *org.User) ([]Bounda
 // SetBoundary sets a unit's boundary from GeoJSON (a Polygon, a
 // MultiPolygon or a Feature holding one).
 func (s *Service) SetBoundary(ctx context.Context, actor *org.User, unitID int64, geojson []byte) error {
+	if actor != nil {
+		if err := requireAdmin(actor); err != nil {
+			return err
+		}
+	}
 	shape, err := geo.Parse(geojson)
 	if err != nil {
 		return minsheng.FieldError("geojson", "%s", err.Error())
 	}
 	return s.adminWrite(ctx, actor, func(tx *store.Tx) error {
+		u, err := store.GetUnit(ctx, tx, unitID)
+		if err != nil || (actor != nil && !actor.Sees(u.Path)) {
+			return minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
+		}
 		return store.PutBoundary(ctx, tx, unitID, strings.TrimSpace(string(geojson)), shape.Box, s.now())
 	})
 }
@@ -260,6 +313,9 @@ func (s *Service) DispatchSettings(ctx context.Context) (Settings, error) {
 
 // SetDispatchSettings changes the district's dispatch limits.
 func (s *Service) SetDispatchSettings(ctx context.Context, actor *org.User, st Settings) error {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return err
+	}
 	if err := st.validate(); err != nil {
 		return err
 	}

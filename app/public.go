@@ -49,8 +49,11 @@ func (s *Service) CreatePublicTicket(ctx context.Context, in ticket.NewTicket, p
 		client = string(p.Channel)
 	}
 	token := org.NewSecret("msr_")
+	// Keys are scoped by client and caller, so that two residents who
+	// happen to pick the same key do not meet.
+	scope := "public:" + client + ":" + ticket.NormalizePhone(in.CallerPhone)
 	t, created, err := s.register(ctx, in, intake{
-		scope: "public:" + client, key: p.Key, tracking: org.HashSecret(token),
+		scope: scope, key: p.Key, tracking: org.HashSecret(token),
 		data: map[string]string{"client": client},
 	}, files)
 	if err != nil {

@@ -1,7 +1,7 @@
 package calendar
 
 import (
-	"fmt"
+	"github.com/minsheng/minsheng"
 	"sort"
 	"time"
 )
@@ -38,7 +38,7 @@ const yearSlack = 31
 // on weekends, not inside a holiday and not repeated.
 func (y Year) Validate() error {
 	if y.Year < 2000 || y.Year > 2100 {
-		return fmt.Errorf("year %d is out of range", y.Year)
+		return minsheng.FieldError("year", "year %d is out of range", y.Year)
 	}
 	lo := Date{y.Year, time.January, 1}.AddDays(-yearSlack)
 	hi := Date{y.Year, time.December, 31}.AddDays(yearSlack)
@@ -50,52 +50,52 @@ func (y Year) Validate() error {
 	var spans []span
 	for i, h := range y.Holidays {
 		if h.Name == "" {
-			return fmt.Errorf("holiday %d has no name", i+1)
+			return minsheng.FieldError("holidays", "holiday %d has no name", i+1)
 		}
 		f, err := ParseDate(h.First)
 		if err != nil {
-			return fmt.Errorf("holiday %s: first: %w", h.Name, err)
+			return minsheng.FieldError("holidays", "holiday %s: first: %v", h.Name, err)
 		}
 		l, err := ParseDate(h.Last)
 		if err != nil {
-			return fmt.Errorf("holiday %s: last: %w", h.Name, err)
+			return minsheng.FieldError("holidays", "holiday %s: last: %v", h.Name, err)
 		}
 		if !inRange(f) || !inRange(l) {
-			return fmt.Errorf("holiday %s (%s to %s) is not in %d", h.Name, f, l, y.Year)
+			return minsheng.FieldError("holidays", "holiday %s (%s to %s) is not in %d", h.Name, f, l, y.Year)
 		}
 		if l.Start().Before(f.Start()) {
-			return fmt.Errorf("holiday %s ends (%s) before it starts (%s)", h.Name, l, f)
+			return minsheng.FieldError("holidays", "holiday %s ends (%s) before it starts (%s)", h.Name, l, f)
 		}
 		if l.Start().Sub(f.Start()) > 15*24*time.Hour {
-			return fmt.Errorf("holiday %s is longer than 15 days", h.Name)
+			return minsheng.FieldError("holidays", "holiday %s is longer than 15 days", h.Name)
 		}
 		spans = append(spans, span{h.Name, f, l})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].first.Start().Before(spans[j].first.Start()) })
 	for i := 1; i < len(spans); i++ {
 		if !spans[i].first.Start().After(spans[i-1].last.Start()) {
-			return fmt.Errorf("holidays %s and %s overlap", spans[i-1].name, spans[i].name)
+			return minsheng.FieldError("holidays", "holidays %s and %s overlap", spans[i-1].name, spans[i].name)
 		}
 	}
 	seen := map[Date]bool{}
 	for _, w := range y.Workdays {
 		d, err := ParseDate(w.Date)
 		if err != nil {
-			return fmt.Errorf("make-up working day: %w", err)
+			return minsheng.FieldError("workdays", "make-up working day: %v", err)
 		}
 		if !inRange(d) {
-			return fmt.Errorf("make-up working day %s is not in %d", d, y.Year)
+			return minsheng.FieldError("workdays", "make-up working day %s is not in %d", d, y.Year)
 		}
 		if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
-			return fmt.Errorf("make-up working day %s is a %s, not a weekend day", d, wd)
+			return minsheng.FieldError("workdays", "make-up working day %s is a %s, not a weekend day", d, wd)
 		}
 		if seen[d] {
-			return fmt.Errorf("make-up working day %s is listed twice", d)
+			return minsheng.FieldError("workdays", "make-up working day %s is listed twice", d)
 		}
 		seen[d] = true
 		for _, s := range spans {
 			if !d.Start().Before(s.first.Start()) && !d.Start().After(s.last.Start()) {
-				return fmt.Errorf("make-up working day %s falls inside holiday %s", d, s.name)
+				return minsheng.FieldError("workdays", "make-up working day %s falls inside holiday %s", d, s.name)
 			}
 		}
 	}

@@ -21,7 +21,12 @@ func NormalizePhone(p string) string {
 		}
 	}
 	s := b.String()
-	s = strings.TrimPrefix(s, "+86")
+	// The country code, written +86, 0086 or 86 before a mobile number.
+	for _, cc := range []string{"+86", "0086", "86"} {
+		if rest, ok := strings.CutPrefix(s, cc); ok && (cc == "+86" || (len(rest) == 11 && rest[0] == '1')) {
+			return rest
+		}
+	}
 	return s
 }
 

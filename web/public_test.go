@@ -122,7 +122,13 @@ func TestResidentIntake(t *testing.T) {
 		if pv := e.track(t, first.Ticket.Number, again.Token); pv.Status != ticket.StatusRegistered || pv.CanRate || len(pv.Events) != 1 {
 			t.Errorf("view %+v", pv)
 		}
-		mustProblem(t, e.do(t, "POST", publicTickets, "", residentRequest("13800009999"), key...), http.StatusUnprocessableEntity, "idempotency_mismatch", "")
+		// Keys are scoped by caller: another resident's same key is a new request.
+		if other := e.submit(t, residentRequest("13800009999"), key...); other.Ticket.Number == first.Ticket.Number {
+			t.Errorf("another caller's request with the same key replayed %s", first.Ticket.Number)
+		}
+		changed := residentRequest("13800001111")
+		changed["description"] = "另一件事"
+		mustProblem(t, e.do(t, "POST", publicTickets, "", changed, key...), http.StatusUnprocessableEntity, "idempotency_mismatch", "")
 		// No kind: a request for help.
 		in := residentRequest("13800003333")
 		delete(in, "kind")
@@ -137,8 +143,8 @@ func TestResidentIntake(t *testing.T) {
 				append(hdr, "X-Tracking-Token", again.Token)...)
 			mustProblem(t, r, http.StatusForbidden, "forbidden", "")
 		}
-		if n := e.count(t); n != 2 {
-			t.Errorf("%d tickets, want 2", n)
+		if n := e.count(t); n != 3 {
+			t.Errorf("%d tickets, want 3", n)
 		}
 	})
 }
