@@ -1774,6 +1774,16 @@ func maskEmail(e string) string {
 
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
 
+// asciiDigits turns full-width digits into ASCII and leaves the rest.
+func asciiDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '０' && r <= '９' {
+			return '0' + (r - '０')
+		}
+		return r
+	}, s)
+}
+
 // MaskPersonal masks what looks like personal data in text shown to the
 // public: mobile numbers (138****5678), landlines, ID card and bank card
 // numbers, and emails. Ticket numbers and dates are left as they are.
@@ -1801,7 +1811,7 @@ func MaskPersonal(s string) string {
 			j++ // an ID card number ending in X
 		}
 		run := string(rs[i:j])
-		d := ticket.NormalizePhone(run) // full-width digits to ASCII
+		d := asciiDigits(run) // full-width digits to ASCII, nothing else changed
 		n := len(d)
 		afterAreaCode := i > 0 && prevEnd == i-1 && rs[i-1] == '-' && (len(prev) == 3 || len(prev) == 4) && prev[0] == '0'
 		switch {
