@@ -1,0 +1,82 @@
+package app
+
+import (
+	"context"
+	"strings"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// queueRoles says who may read each work list: the dispatchers' queues
+// are for dispatchers (and leaders, who watch them); the inbox is for
+// anyone whose unit handles tickets.
+func mayReadQueue(actor *org.User, q store.Queue) bool {
+	if q == store.QueueInbox {
+		return true
+	}
+	return actor.Role == org.RoleDispatcher || actor.Role == org.RoleLeader || actor.Role == org.RoleAgent && q == store.QueueCallback
+}
+
+func (s *Service) queueFilter(actor *org.User, q store.Queue, limit int) (store.QueueFilter, error) {
+	if err := requireStaff(actor); err != nil {
+		return store.QueueFilter{}, err
+	}
+	if !mayReadQueue(actor, q) {
+		return store.QueueFilter{}, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the %s queue", actor.Role, q)
+	}
+	f := store.QueueFilter{Queue: q, Now: s.now(), Limit: limit}
+	if q == store.QueueInbox || strings.Count(actor.UnitPath, "/") > 2 {
+		f.VisiblePath = actor.UnitPath
+	}
+	return f, nil
+}
+
+// ListQueue returns the tickets of a work list that the user may see, the
+// most pressing first, with caller data masked: for dispatchers the new,
+// returned, review, callback and extension queues; for a handling unit its
+// inbox (the tickets its unit and those below it must answer).
+func (s *Service) ListQueue(ctx context.Context, actor *org.User, q store.Queue, limit int) ([]ticket.Ticket, error) {
+	if limit <= 0 || limit > MaxPageSize {
+		limit = MaxPageSize
+	}
+	f, err := s.queueFilter(actor, q, limit)
+	if err != nil {
+		return nil, err
+	}
+	var list []*ticket.Ticket
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		list, err = store.ListQueue(ctx, tx, f)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ticket.Ticket, 0, len(list))
+	for _, t := range list {
+		out = append(out, t.Mask())
+	}
+	return out, nil
+}
+
+// QueueCounts returns how many tickets each of the queues holds for the
+// user.
+func (s *Service) QueueCounts(ctx context.Context, actor *org.User, qs ...store.Queue) (map[store.Queue]int, error) {
+	out := make(map[store.Queue]int, len(qs))
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		for _, q := range qs {
+			f, err := s.queueFilter(actor, q, 0)
+			if err != nil {
+				return err
+			}
+			if out[q], err = store.CountQueue(ctx, tx, f); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	return out, err
+}

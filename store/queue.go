@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// Queue names a work list of the web pages.
+type Queue string
+
+// Work lists. The dispatchers' queues hold the tickets that wait for them;
+// the inbox holds what a handling unit owes.
+const (
+	QueueNew       Queue = "new"       // registered, not yet dispatched
+	QueueReturned  Queue = "returned"  // returned by a unit (退单)
+	QueueReview    Queue = "review"    // replied, the reply not yet checked by a callback
+	QueueCallback  Queue = "callback"  // to call back or to close: answered at intake, called back, or callback due
+	QueueExtension Queue = "extension" // a unit asked for more time (延期申请)
+	QueueInbox     Queue = "inbox"     // in the unit's hands: dispatched, acknowledged, reopened
+)
+
+// Queues lists the queues in the order the pages show them.
+var Queues = []Queue{QueueNew, QueueReturned, QueueReview, QueueCallback, QueueExtension, QueueInbox}
+
+// QueueFilter selects the tickets of a queue.
+type QueueFilter struct {
+	Queue Queue
+	// VisiblePath limits the queue to tickets taken in or handled by this
+	// unit or below it; empty means everything. For QueueInbox it limits
+	// to tickets handled there.
+	VisiblePath string
+	// Now is the moment callbacks are due by (QueueCallback).
+	Now   time.Time
+	Limit int
+}
+
+// queueWhere returns the conditions of a queue.
+func queueWhere(f QueueFilter) (string, []any, string, error) {
+	var where []string
+	var args []any
+	order := "created_at, id"
+	inHand := "status IN ('dispatched', 'acknowledged', 'reopened')"
+	switch f.Queue {
+	case QueueNew:
+		where = append(where, "status = 'registered'")
+	case QueueReturned:
+		where = append(where, "status = 'returned'")
+	case QueueReview:
+		where = append(where, "status = 'replied' AND callback_at IS NULL")
+		order = "replied_at, id"
+	case QueueCallback:
+		where = append(where, "(status = 'resolved_at_intake' OR (status = 'replied' AND (callback_at IS NOT NULL OR callback_by < ?)))")
+		args = append(args, f.Now.UTC())
+		order = "callback_by IS NULL, callback_by, created_at, id"
+	case QueueExtension:
+		where = append(where, inHand+" AND extension_days > 0")
+		order = "reply_by IS NULL, reply_by, id"
+	case QueueInbox:
+		where = append(where, inHand)
+		order = "reply_by IS NULL, reply_by, created_at, id"
+	default:
+		return "", nil, "", fmt.Errorf("unknown queue %q", f.Queue)
+	}
+	if f.VisiblePath != "" {
+		if f.Queue == QueueInbox {
+			where = append(where, "(unit_path >= ? AND unit_path < ?)")
+			args = append(args, f.VisiblePath, f.VisiblePath+"~")
+		} else {
+			where = append(where, "((intake_unit_path >= ? AND intake_unit_path < ?) OR (unit_path >= ? AND unit_path < ?))")
+			args = append(args, f.VisiblePath, f.VisiblePath+"~", f.VisiblePath, f.VisiblePath+"~")
+		}
+	}
+	return strings.Join(where, " AND "), args, order, nil
+}
+
+// ListQueue returns the tickets of a queue, the most pressing first.
+func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, error) {
+	where, args, order, err := queueWhere(f)
+	if err != nil {
+		return nil, err
+	}
+	limit := f.Limit
+	if limit <= 0 {
+		limit = 100
+	}
+	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d`, where, order, limit), args...)
+	if err != nil {
+		return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// CountQueue returns the number of tickets in a queue.
+func CountQueue(ctx context.Context, tx *Tx, f QueueFilter) (int, error) {
+	where, args, _, err := queueWhere(f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE `+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count queue %s: %w", f.Queue, err)
+	}
+	return n, nil
+}

@@ -1,0 +1,172 @@
+package ui
+
+import (
+	"crypto/rand"
+	"encoding/hex"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// consoleQueues are the dispatchers' work lists, in tab order.
+var consoleQueues = []store.Queue{store.QueueNew, store.QueueReturned, store.QueueReview, store.QueueCallback, store.QueueExtension}
+
+// listData is a work list: the console's queues or a unit's inbox.
+type listData struct {
+	Queue   store.Queue
+	Queues  []store.Queue
+	Counts  map[store.Queue]int
+	Rows    []rowData
+	Summary map[string]int // inbox: overdue, today, ok
+}
+
+// rowData is one ticket of a work list with what its quick forms need.
+type rowData struct {
+	T       ticket.Ticket
+	Queue   store.Queue
+	Next    string // where a plain (non-htmx) form goes back to
+	Done    string // a message after an action on the row
+	Error   string // a message after a failed action on the row
+	Keep    bool   // after an action the ticket is still in the list: keep its forms
+	Actions map[ticket.Action]bool
+}
+
+// May reports whether the row offers the action.
+func (r rowData) May(a string) bool { return r.Actions[ticket.Action(a)] }
+
+func (u *UI) consolePage(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	q := store.Queue(r.URL.Query().Get("q"))
+	if q == "" {
+		q = store.QueueNew
+	}
+	valid := false
+	for _, x := range consoleQueues {
+		valid = valid || x == q
+	}
+	if !valid {
+		return minsheng.Errorf(minsheng.ENOTFOUND, "no queue %q", q)
+	}
+	return u.renderList(w, r, me, "console", "/console", q, consoleQueues)
+}
+
+func (u *UI) inboxPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return u.renderList(w, r, me, "inbox", "/inbox", store.QueueInbox, nil)
+}
+
+func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, name, path string, q store.Queue, tabs []store.Queue) error {
+	ctx := r.Context()
+	p := u.newPage(w, r, me, path)
+	p.Title = p.T(name + ".title")
+	rf, err := u.loadRefs(ctx, p)
+	if err != nil {
+		return err
+	}
+	p.R = rf
+	list, err := u.svc.ListQueue(ctx, me, q, 100)
+	if err != nil {
+		return err
+	}
+	d := listData{Queue: q, Queues: tabs}
+	if len(tabs) > 0 {
+		if d.Counts, err = u.svc.QueueCounts(ctx, me, tabs...); err != nil {
+			return err
+		}
+	}
+	next := path
+	if len(tabs) > 0 {
+		next += "?q=" + string(q)
+	}
+	if q == store.QueueInbox {
+		d.Summary = map[string]int{}
+	}
+	for _, t := range list {
+		row := rowData{T: t, Queue: q, Next: next, Actions: rowActions(me, t)}
+		if d.Summary != nil {
+			d.Summary[p.Due(t.ReplyBy)]++
+		}
+		d.Rows = append(d.Rows, row)
+	}
+	p.Data = d
+	u.render(w, http.StatusOK, p, name)
+	return nil
+}
+
+// rowActions are the actions a user may take on a ticket now.
+func rowActions(me *org.User, t ticket.Ticket) map[ticket.Action]bool {
+	m := map[ticket.Action]bool{}
+	for _, a := range ticket.AvailableActions(t.Status, me.Role) {
+		if ticket.CheckActor(me, &t, a) == nil {
+			m[a] = true
+		}
+	}
+	return m
+}
+
+// ticketsData is the list of every ticket the user may see.
+type ticketsData struct {
+	Tickets  []ticket.Ticket
+	Status   string
+	Statuses []ticket.Status
+	Next     string
+	Query    string
+}
+
+func (u *UI) ticketsPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	q := r.URL.Query()
+	if n := strings.TrimSpace(q.Get("number")); n != "" {
+		redirect(w, r, "/t/"+url.PathEscape(n))
+		return nil
+	}
+	lq := app.ListQuery{Cursor: q.Get("cursor"), Limit: 50}
+	if s := q.Get("status"); s != "" {
+		lq.Statuses = []ticket.Status{ticket.Status(s)}
+	}
+	if q.Get("overdue") == "1" {
+		lq.Overdue = true
+	}
+	page, err := u.svc.ListTickets(r.Context(), me, lq)
+	if err != nil {
+		return err
+	}
+	p := u.newPage(w, r, me, "/tickets")
+	p.Title = p.T("tickets.title")
+	rf, err := u.loadRefs(r.Context(), p)
+	if err != nil {
+		return err
+	}
+	p.R = rf
+	d := ticketsData{Tickets: page.Tickets, Status: q.Get("status"), Statuses: ticket.Statuses}
+	if page.NextCursor != "" {
+		v := url.Values{"cursor": {page.NextCursor}}
+		if d.Status != "" {
+			v.Set("status", d.Status)
+		}
+		d.Next = "/tickets?" + v.Encode()
+	}
+	p.Data = d
+	u.render(w, http.StatusOK, p, "tickets")
+	return nil
+}
+
+// newKey makes an idempotency key for a form, so that sending it twice
+// (a double click, a reload) registers one ticket.
+func newKey() string {
+	b := make([]byte, 12)
+	rand.Read(b)
+	return "form-" + hex.EncodeToString(b)
+}
+
+func parseID(s string) (int64, error) {
+	id, err := strconv.ParseInt(s, 10, 64)
+	if err != nil || id <= 0 {
+		return 0, minsheng.Errorf(minsheng.ENOTFOUND, "not found")
+	}
+	return id, nil
+}

@@ -1,0 +1,253 @@
+package ui
+
+import (
+	"fmt"
+	"html/template"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// china is the time zone the pages show times in.
+var china = time.FixedZone("CST", 8*3600)
+
+// page is the data of every template: who is signed in, in which
+// language, the navigation of their role, and the page's own data.
+type page struct {
+	Lang      string
+	User      *org.User
+	Title     string
+	Nav       []navItem
+	Active    string // the nav entry of this page
+	Path      string // the request's path and query, for the language switch
+	RequestID string
+	VendorOK  bool
+	Flash     string // a message after a successful action
+	Form      *formState
+	R         *refs // units and categories, on pages that name them
+	Data      any
+	now       time.Time
+}
+
+// navItem is one link of the navigation bar.
+type navItem struct {
+	Key, Href string
+}
+
+// navFor lists the pages of a role, the first being its home.
+func navFor(role org.Role) []navItem {
+	switch role {
+	case org.RoleAgent:
+		return []navItem{{"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
+	case org.RoleDispatcher:
+		return []navItem{{"nav.console", "/console"}, {"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
+	case org.RoleHandler:
+		return []navItem{{"nav.inbox", "/inbox"}, {"nav.tickets", "/tickets"}}
+	case org.RoleGridWorker:
+		return []navItem{{"nav.report", "/desk"}, {"nav.tickets", "/tickets"}}
+	case org.RoleAdmin:
+		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
+			{"nav.admin_kb", "/admin/kb"}, {"nav.tickets", "/tickets"}}
+	case org.RoleLeader:
+		return []navItem{{"nav.tickets", "/tickets"}}
+	}
+	return nil
+}
+
+// home returns the first page of a role.
+func home(role org.Role) string {
+	if n := navFor(role); len(n) > 0 {
+		return n[0].Href
+	}
+	return "/tickets"
+}
+
+func (u *UI) newPage(w http.ResponseWriter, r *http.Request, me *org.User, active string) *page {
+	p := &page{Lang: langOf(r), User: me, Active: active, Path: r.URL.RequestURI(), RequestID: u.reqID(w, r),
+		VendorOK: u.vendorOK, now: u.svc.Clock().Now()}
+	if me != nil {
+		p.Nav = navFor(me.Role)
+	}
+	if ok := r.URL.Query().Get("ok"); ok != "" && messageExists("ok."+ok) {
+		p.Flash = p.T("ok." + ok)
+	}
+	return p
+}
+
+// T translates a message key into the page's language; args fill its
+// verbs as fmt does. An unknown key shows as itself, so that a missing
+// translation is visible but harmless.
+func (p *page) T(key string, args ...any) string {
+	m, ok := catalogue[key]
+	if !ok {
+		return key
+	}
+	s := m[0]
+	if p.Lang == "en" && m[1] != "" {
+		s = m[1]
+	}
+	if len(args) > 0 {
+		return fmt.Sprintf(s, args...)
+	}
+	return s
+}
+
+// E translates an enum value: E "status" "replied" → 已办结回复.
+func (p *page) E(group string, v any) string {
+	s := fmt.Sprint(v)
+	if s == "" {
+		return ""
+	}
+	key := group + "." + s
+	if _, ok := catalogue[key]; !ok {
+		return s
+	}
+	return p.T(key)
+}
+
+// Time formats a time in China's zone.
+func (p *page) Time(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		if v.IsZero() {
+			return ""
+		}
+		return v.In(china).Format("2006-01-02 15:04")
+	case *time.Time:
+		if v == nil {
+			return ""
+		}
+		return v.In(china).Format("2006-01-02 15:04")
+	}
+	return ""
+}
+
+// Due classifies a deadline for colouring: "overdue", "today" (due before
+// the end of today in China) or "ok"; "" without a deadline.
+func (p *page) Due(t *time.Time) string {
+	if t == nil {
+		return ""
+	}
+	now := p.now.In(china)
+	switch {
+	case t.Before(now):
+		return "overdue"
+	case t.Before(time.Date(now.Year(), now.Month(), now.Day()+1, 0, 0, 0, 0, china)):
+		return "today"
+	}
+	return "ok"
+}
+
+// Ago says how long ago a time was, roughly.
+func (p *page) Ago(t time.Time) string {
+	d := p.now.Sub(t)
+	switch {
+	case d < time.Minute:
+		return p.T("ago.now")
+	case d < time.Hour:
+		return p.T("ago.min", int(d.Minutes()))
+	case d < 48*time.Hour:
+		return p.T("ago.hour", int(d.Hours()))
+	}
+	return p.T("ago.day", int(d.Hours()/24))
+}
+
+// formState is a form sent back with an error: which form, which field
+// is at fault, the message, and what the user typed.
+type formState struct {
+	Action  string
+	Field   string
+	Message string
+	Values  map[string][]string
+}
+
+// Bad reports whether the form of the action has an error on the field
+// (any field when field is "").
+func (p *page) Bad(action, field string) bool {
+	return p.Form != nil && p.Form.Action == action && (field == "" || p.Form.Field == field)
+}
+
+// Err returns the error message of the action's form, or "".
+func (p *page) Err(action string) string {
+	if p.Form == nil || p.Form.Action != action {
+		return ""
+	}
+	return p.Form.Message
+}
+
+// V returns what the user typed into a field of the action's form.
+func (p *page) V(action, field string) string {
+	if p.Form == nil || p.Form.Action != action {
+		return ""
+	}
+	if v := p.Form.Values[field]; len(v) > 0 {
+		return v[0]
+	}
+	return ""
+}
+
+// pair passes the page along with one item to a partial template.
+type pair struct {
+	P *page
+	X any
+}
+
+var funcs = template.FuncMap{
+	"pair":  func(p *page, x any) pair { return pair{p, x} },
+	"mask":  ticket.MaskPhone,
+	"deref": func(b *bool) bool { return b != nil && *b },
+	"pct":   func(f float64) float64 { return f * 100 },
+	// more reports whether a description says more than its title (a
+	// title made from the description's start says nothing new).
+	"more": func(title, desc string) bool {
+		t := strings.TrimSuffix(strings.TrimSpace(title), "…")
+		d := strings.TrimSpace(desc)
+		return d != "" && d != t
+	},
+	"mapOf": func(lat, lng string, pick bool) mapSpec { return mapSpec{Lat: lat, Lng: lng, Pick: pick} },
+	"join":  strings.Join,
+	"itoa":  func(v int64) string { return strconv.FormatInt(v, 10) },
+	"isImage": func(ct string) bool {
+		return strings.HasPrefix(ct, "image/")
+	},
+	"kb": func(size int64) string {
+		if size < 1024 {
+			return fmt.Sprintf("%d B", size)
+		}
+		if size < 1<<20 {
+			return fmt.Sprintf("%.0f KB", float64(size)/1024)
+		}
+		return fmt.Sprintf("%.1f MB", float64(size)/(1<<20))
+	},
+	"coord": func(f *float64) string {
+		if f == nil {
+			return ""
+		}
+		return strconv.FormatFloat(*f, 'f', 6, 64)
+	},
+	"seq": func(n int) []int {
+		s := make([]int, n)
+		for i := range s {
+			s[i] = i + 1
+		}
+		return s
+	},
+}
+
+// ReturnReasons lists the reasons a unit may give for a return.
+func (p *page) ReturnReasons() []app.ReturnReason { return app.ReturnReasons }
+
+// Satisfactions lists the answers of a callback.
+func (p *page) Satisfactions() []ticket.Satisfaction { return ticket.Satisfactions }
+
+// mapSpec is a map on a page: its marker, and whether a click sets the
+// point of the form around it.
+type mapSpec struct {
+	Lat, Lng string
+	Pick     bool
+}

@@ -1,0 +1,143 @@
+package ui
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng/org"
+)
+
+// Register adds every page route to mux. The server in front registers
+// them on its own mux beside the JSON API, so that its middleware
+// (request ids, sessions, CSRF protection, metrics by route) applies.
+func (u *UI) Register(mux *http.ServeMux) {
+	staffRoles := []org.Role{org.RoleAgent, org.RoleDispatcher, org.RoleGridWorker}
+	desk := []org.Role{org.RoleAgent, org.RoleDispatcher}
+
+	mux.Handle("GET /{$}", u.handle(u.home))
+	mux.Handle("GET /static/", u.staticHandler())
+	mux.Handle("GET /lang/{lang}", u.handle(u.setLang))
+	mux.Handle("GET /map/areas.json", u.handle(u.mapAreas))
+
+	// Sign-in.
+	mux.Handle("GET /login", u.handle(u.loginPage))
+	mux.Handle("POST /login", u.handle(u.login))
+	mux.Handle("POST /logout", u.handle(u.logout))
+
+	// Residents.
+	mux.Handle("GET /portal", u.handle(u.portalPage))
+	mux.Handle("POST /portal", u.handle(u.portalSubmit))
+	mux.Handle("GET /track/{number}", u.handle(u.trackPage))
+	mux.Handle("POST /track/{number}/rate", u.handle(u.trackRate))
+	mux.Handle("GET /track/{number}/files/{id}", u.handle(u.trackFile))
+
+	// The hotline desk (agents, dispatchers; grid workers report there).
+	mux.Handle("GET /desk", u.staff(u.deskPage, staffRoles...))
+	mux.Handle("POST /desk", u.staff(u.deskSubmit, staffRoles...))
+	mux.Handle("GET /desk/history", u.staff(u.deskHistory, desk...))
+	mux.Handle("GET /desk/similar", u.staff(u.deskSimilar, staffRoles...))
+	mux.Handle("GET /desk/kb", u.staff(u.deskKB))
+
+	// Dispatch console, unit inbox, ticket lists and pages.
+	mux.Handle("GET /console", u.staff(u.consolePage, org.RoleDispatcher, org.RoleLeader))
+	mux.Handle("GET /inbox", u.staff(u.inboxPage))
+	mux.Handle("GET /tickets", u.staff(u.ticketsPage))
+	mux.Handle("GET /t/{ref}", u.staff(u.ticketPage))
+	mux.Handle("POST /t/{ref}/{action}", u.staff(u.ticketAction))
+	mux.Handle("GET /t/{ref}/files/{id}", u.staff(u.ticketFile))
+
+	// Knowledge base for staff.
+	mux.Handle("GET /kb", u.staff(u.kbPage))
+	mux.Handle("GET /kb/{id}", u.staff(u.kbArticle))
+
+	// Admin pages.
+	admin := org.RoleAdmin
+	mux.Handle("GET /admin", u.staff(func(w http.ResponseWriter, r *http.Request, _ *org.User) error {
+		redirect(w, r, "/admin/units")
+		return nil
+	}, admin))
+	mux.Handle("GET /admin/units", u.staff(u.adminUnits, admin))
+	mux.Handle("POST /admin/units", u.staff(u.adminCreateUnit, admin))
+	mux.Handle("GET /admin/users", u.staff(u.adminUsers, admin))
+	mux.Handle("POST /admin/users", u.staff(u.adminCreateUser, admin))
+	mux.Handle("POST /admin/users/{username}", u.staff(u.adminUpdateUser, admin))
+	mux.Handle("GET /admin/categories", u.staff(u.adminCategories, admin))
+	mux.Handle("POST /admin/categories", u.staff(u.adminCreateCategory, admin))
+	mux.Handle("GET /admin/kb", u.staff(u.adminKB, admin))
+	mux.Handle("GET /admin/kb/new", u.staff(u.adminKBEdit, admin))
+	mux.Handle("GET /admin/kb/{id}", u.staff(u.adminKBEdit, admin))
+	mux.Handle("POST /admin/kb", u.staff(u.adminKBSave, admin))
+	mux.Handle("POST /admin/kb/{id}", u.staff(u.adminKBSave, admin))
+}
+
+// home sends staff to the first page of their role and shows residents
+// the portal.
+func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
+	if me := u.user(r); me != nil {
+		redirect(w, r, home(me.Role))
+		return nil
+	}
+	return u.portalPage(w, r)
+}
+
+// staticHandler serves the embedded files. The libraries and our own
+// files change only with a new build, so browsers may keep them a day.
+func (u *UI) staticHandler() http.Handler {
+	files := http.StripPrefix("/static/", http.FileServerFS(u.static))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if strings.HasSuffix(r.URL.Path, "/") || strings.Contains(r.URL.Path, "/.") {
+			http.NotFound(w, r)
+			return
+		}
+		w.Header().Set("Cache-Control", "public, max-age=86400")
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		files.ServeHTTP(w, r)
+	})
+}
+
+// mapAreas serves the boundaries that maps draw as their base layer.
+func (u *UI) mapAreas(w http.ResponseWriter, r *http.Request) error {
+	areas, err := u.svc.MapAreas(r.Context(), r.URL.Query().Get("grids") == "1" && u.user(r) != nil)
+	if err != nil {
+		return err
+	}
+	type feature struct {
+		Type       string          `json:"type"`
+		Geometry   json.RawMessage `json:"geometry"`
+		Properties map[string]any  `json:"properties"`
+	}
+	fc := struct {
+		Type     string    `json:"type"`
+		Features []feature `json:"features"`
+	}{Type: "FeatureCollection", Features: []feature{}}
+	for _, a := range areas {
+		geom := a.GeoJSON
+		// A stored Feature keeps its geometry; a bare geometry is used as is.
+		var probe struct {
+			Type     string          `json:"type"`
+			Geometry json.RawMessage `json:"geometry"`
+		}
+		if json.Unmarshal(geom, &probe) == nil && probe.Type == "Feature" {
+			geom = probe.Geometry
+		}
+		fc.Features = append(fc.Features, feature{Type: "Feature", Geometry: geom,
+			Properties: map[string]any{"unit_id": a.UnitID, "name": a.Name, "kind": a.Kind}})
+	}
+	w.Header().Set("Content-Type", "application/geo+json")
+	w.Header().Set("Cache-Control", "private, max-age=300")
+	return json.NewEncoder(w).Encode(fc)
+}
+
+// setLang remembers the chosen language for a year and goes back.
+func (u *UI) setLang(w http.ResponseWriter, r *http.Request) error {
+	lang := r.PathValue("lang")
+	if lang != "zh" && lang != "en" {
+		lang = "zh"
+	}
+	http.SetCookie(w, &http.Cookie{Name: langCookie, Value: lang, Path: "/", MaxAge: int((365 * 24 * time.Hour).Seconds()),
+		HttpOnly: true, SameSite: http.SameSiteLaxMode, Secure: r.TLS != nil})
+	redirect(w, r, safeNext(r.URL.Query().Get("next"), "/"))
+	return nil
+}

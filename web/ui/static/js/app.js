@@ -1,0 +1,144 @@
+// Minsheng pages: small enhancements over server-rendered HTML. Every
+// form works without this file; with it, maps (Leaflet over the units'
+// boundaries, no online tiles), a filter for long pickers, the browser's
+// location, and a few desk helpers.
+(function () {
+  "use strict";
+  // With htmx, the plain fallbacks (a lookup button) give way to live
+  // updates.
+  if (window.htmx) document.documentElement.classList.add("js");
+
+  var areasPromise = null;
+  function areas(url) {
+    if (!areasPromise) {
+      areasPromise = fetch(url, { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { type: "FeatureCollection", features: [] }; })
+        .catch(function () { return { type: "FeatureCollection", features: [] }; });
+    }
+    return areasPromise;
+  }
+
+  var styles = {
+    district: { color: "#b3261e", weight: 2, fill: false },
+    street: { color: "#1f5fbf", weight: 1.5, fillColor: "#dce8f8", fillOpacity: 0.35 },
+    town: { color: "#1f5fbf", weight: 1.5, fillColor: "#dce8f8", fillOpacity: 0.35 },
+    community: { color: "#6b86b0", weight: 0.8, dashArray: "3 3", fillOpacity: 0 },
+    grid: { color: "#9aa9bf", weight: 0.5, fillOpacity: 0 }
+  };
+
+  function formOf(el) { return el.closest("form") || document; }
+
+  function setPoint(scope, lat, lng) {
+    var la = scope.querySelector("[name=lat]"), ln = scope.querySelector("[name=lng]");
+    if (la && ln) {
+      la.value = lat.toFixed(6);
+      ln.value = lng.toFixed(6);
+      la.dispatchEvent(new Event("change", { bubbles: true }));
+    }
+    var label = scope.querySelector("[data-point-label]");
+    if (label) label.textContent = lat.toFixed(5) + ", " + lng.toFixed(5);
+    var m = scope.querySelector("[data-map]");
+    if (m && m._place) m._place(lat, lng, true);
+  }
+
+  function initMap(el) {
+    if (!window.L) return;
+    var map = L.map(el, { attributionControl: false, zoomSnap: 0.5, minZoom: 10, maxZoom: 19 });
+    var marker = null;
+    el._place = function (lat, lng, pan) {
+      if (marker) marker.setLatLng([lat, lng]);
+      else marker = L.circleMarker([lat, lng], { radius: 8, color: "#fff", weight: 2, fillColor: "#b3261e", fillOpacity: 1 }).addTo(map);
+      if (pan) map.setView([lat, lng], Math.max(map.getZoom() || 15, 15));
+    };
+    var lat = parseFloat(el.dataset.lat), lng = parseFloat(el.dataset.lng);
+    var has = !isNaN(lat) && !isNaN(lng);
+    if (has) { map.setView([lat, lng], 14); el._place(lat, lng, false); }
+    else map.setView([36.625, 101.74], 13);
+    areas(el.dataset.areas || "/map/areas.json").then(function (fc) {
+      if (!fc.features.length) return;
+      var layer = L.geoJSON(fc, {
+        style: function (f) { return styles[f.properties.kind] || styles.community; },
+        interactive: false,
+        onEachFeature: function (f, l) {
+          if (f.properties.kind === "street" || f.properties.kind === "town") {
+            l.bindTooltip(f.properties.name, { permanent: true, direction: "top", className: "area-label", offset: [0, -20] });
+          }
+        }
+      }).addTo(map);
+      layer.bringToBack();
+      if (!has) map.fitBounds(layer.getBounds(), { padding: [4, 4] });
+    });
+    if (el.hasAttribute("data-pick")) {
+      map.on("click", function (e) { setPoint(formOf(el), e.latlng.lat, e.latlng.lng); });
+    }
+    setTimeout(function () { map.invalidateSize(); }, 50);
+  }
+
+  // A search box above a long <select>: keeps only the matching options.
+  function initFilter(input) {
+    var sel = document.getElementById(input.dataset.filterFor);
+    if (!sel) return;
+    var all = Array.prototype.slice.call(sel.options).map(function (o) { return o.cloneNode(true); });
+    input.addEventListener("input", function () {
+      var q = input.value.trim().toLowerCase();
+      var cur = sel.value;
+      sel.innerHTML = "";
+      all.forEach(function (o) {
+        var hay = ((o.dataset.search || "") + " " + o.textContent).toLowerCase();
+        if (!q || o.value === "" || hay.indexOf(q) >= 0) sel.appendChild(o.cloneNode(true));
+      });
+      sel.value = cur;
+      if (sel.value !== cur && q) {
+        var first = Array.prototype.find.call(sel.options, function (o) { return o.value && !o.disabled; });
+        if (first) sel.value = first.value;
+      }
+    });
+  }
+
+  function init(root) {
+    root.querySelectorAll("[data-map]:not([data-ready])").forEach(function (el) {
+      el.setAttribute("data-ready", "");
+      initMap(el);
+    });
+    root.querySelectorAll("input[data-filter-for]:not([data-ready])").forEach(function (el) {
+      el.setAttribute("data-ready", "");
+      initFilter(el);
+    });
+  }
+
+  document.addEventListener("click", function (e) {
+    var t = e.target.closest("[data-geolocate],[data-use-answer],[data-duplicate]");
+    if (!t) return;
+    if (t.hasAttribute("data-geolocate")) {
+      if (!navigator.geolocation) return;
+      var scope = formOf(t);
+      t.disabled = true;
+      navigator.geolocation.getCurrentPosition(function (pos) {
+        t.disabled = false;
+        setPoint(scope, pos.coords.latitude, pos.coords.longitude);
+      }, function () { t.disabled = false; }, { enableHighAccuracy: true, timeout: 10000 });
+    } else if (t.hasAttribute("data-use-answer")) {
+      var a = document.getElementById("answer");
+      if (a) {
+        a.value = t.getAttribute("data-use-answer");
+        var d = a.closest("details");
+        if (d) d.open = true;
+        var kind = document.getElementById("kind");
+        if (kind) kind.value = "inquiry";
+        a.focus();
+      }
+    } else if (t.hasAttribute("data-duplicate")) {
+      var n = t.getAttribute("data-duplicate");
+      var f = document.getElementById("duplicate_of"), note = document.getElementById("duplicate-note");
+      if (f) f.value = n;
+      if (note) {
+        note.hidden = !n;
+        var b = note.querySelector("[data-duplicate-number]");
+        if (b) b.textContent = n;
+      }
+    }
+  });
+
+  document.addEventListener("DOMContentLoaded", function () { init(document); });
+  document.addEventListener("htmx:load", function (e) { init(e.detail.elt); });
+})();
