@@ -10,7 +10,7 @@ import (
 // applications and their keys, the Open311 settings and custom fields
 // (attributes) of categories, and what a client sent with a ticket. The
 // Open311 interface itself is web/open311, mounted at /open311/v2/.
-func (s *Server) routesOpen311Admin(mux *http.ServeMux) {
+func (s *Server) routesOpen311Admin(mux router) {
 	mux.Handle("GET /api/v1/open311/clients", s.handle(s.listAPIClients))
 	mux.Handle("POST /api/v1/open311/clients", s.handle(s.createAPIClient))
 	mux.Handle("PATCH /api/v1/open311/clients/{name}", s.handle(s.updateAPIClient))

@@ -1,8 +1,9 @@
 // Package web serves the platform over HTTP: the JSON API under /api/v1
-// (described by the OpenAPI document it serves), health and readiness
-// checks, and Prometheus metrics. All routes are listed in routes(); every
-// handler returns an error, and writeError is the one place that turns
-// errors into responses.
+// (described by the OpenAPI document it serves), the Open311 GeoReport v2
+// interface under /open311/v2/ (package web/open311, docs/open311.md),
+// health and readiness checks, and Prometheus metrics. All routes are
+// listed in routes(); every handler returns an error, and writeError is the
+// one place that turns errors into responses.
 package web
 
 import (
@@ -18,6 +19,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/web/open311"
 )
 
 //go:embed openapi.json
@@ -32,6 +34,10 @@ type Server struct {
 	metrics *metrics
 	mux     *http.ServeMux
 	handler http.Handler
+	open311 http.Handler // the Open311 interface, mounted at /open311/v2/
+	// patterns are the routes' patterns, in the order routes() registers
+	// them; the tests compare them with the OpenAPI document.
+	patterns []string
 
 	realIPHeader    string
 	perIP, perPhone *limiter
@@ -54,6 +60,16 @@ type Config struct {
 	RealIPHeader string
 	// Clock is what the rate limits read; nil: the service's clock.
 	Clock minsheng.Clock
+
+	// PublicURL is the scheme and host (and path, behind a proxy that
+	// strips one) at which clients reach the server, e.g.
+	// "https://12345.chengxi.gov.cn". Open311 makes its links (media_url,
+	// the discovery document) from it; empty: from the request's Host
+	// header, which a client can set, so set it in production.
+	PublicURL string
+	// Open311Jurisdiction, when set, is the only jurisdiction_id Open311
+	// accepts; requests naming another get 404.
+	Open311Jurisdiction string
 }
 
 // NewServer returns a Server with its routes and middleware in place.
@@ -69,9 +85,26 @@ func NewServer(c Config) *Server {
 	s.perPhone = newLimiter(c.PublicPerPhone, DefaultPublicPerPhone, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
+	// Open311 (GeoReport v2) is a standard interface of its own, described
+	// in docs/open311.md rather than in the OpenAPI document. Its rate
+	// limits count clients by the same address as the server's.
+	s.open311 = open311.New(open311.Config{
+		Service:        s.svc,
+		Logger:         s.log,
+		BaseURL:        c.PublicURL,
+		JurisdictionID: c.Open311Jurisdiction,
+		ClientIP:       s.clientAddr,
+		Now:            c.Clock.Now,
+	})
 	s.mux = http.NewServeMux()
-	s.routes(s.mux)
+	rm := &recordingMux{ServeMux: s.mux}
+	s.routes(rm)
+	s.patterns = rm.patterns
 	csrf := http.NewCrossOriginProtection()
+	// Open311 clients authenticate with an api_key in the request, never
+	// with the session cookie, so a page of another site gains nothing by
+	// sending one: apps and portals of other sites may post to it.
+	csrf.AddInsecureBypassPattern("/open311/v2/")
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
 	}))
@@ -93,8 +126,27 @@ func (s *Server) handle(h handlerFunc) http.Handler {
 	})
 }
 
-// routes lists every route of the server.
-func (s *Server) routes(mux *http.ServeMux) {
+// router is what routes are registered on: a recordingMux over the
+// server's mux, or a bare ServeMux in tests.
+type router interface {
+	Handle(pattern string, h http.Handler)
+}
+
+// recordingMux registers routes on a ServeMux and keeps their patterns.
+type recordingMux struct {
+	*http.ServeMux
+	patterns []string
+}
+
+func (m *recordingMux) Handle(pattern string, h http.Handler) {
+	m.patterns = append(m.patterns, pattern)
+	m.ServeMux.Handle(pattern, h)
+}
+
+// routes lists every route of the server. Every route with a method is in
+// the OpenAPI document; those without one, the Open311 interface and the
+// catch-all, are not.
+func (s *Server) routes(mux router) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))
 	mux.Handle("GET /metrics", promhttp.HandlerFor(s.reg, promhttp.HandlerOpts{}))
@@ -155,6 +207,11 @@ func (s *Server) routes(mux *http.ServeMux) {
 	mux.Handle("GET /api/v1/calendar/due", s.handle(s.dueDate))
 	mux.Handle("GET /api/v1/settings/dispatch", s.handle(s.dispatchSettings))
 	mux.Handle("PUT /api/v1/settings/dispatch", s.handle(s.setDispatchSettings))
+
+	s.routesOpen311Admin(mux)
+	// No StripPrefix: the handler knows its prefix, and the metrics see
+	// the route "/open311/v2/".
+	mux.Handle("/open311/v2/", s.open311)
 
 	mux.Handle("/", s.handle(s.notFound))
 }

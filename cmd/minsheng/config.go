@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/url"
+	"strconv"
 	"strings"
 	"time"
 
@@ -23,6 +25,13 @@ type Config struct {
 	LogFormat       string        // MINSHENG_LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration // MINSHENG_SHUTDOWN_TIMEOUT
 	DemoTickets     int           // MINSHENG_DEMO_TICKETS
+
+	// The server's place on the network.
+	PublicURL           string // MINSHENG_PUBLIC_URL: how clients reach the server, for links (Open311)
+	Open311Jurisdiction string // MINSHENG_OPEN311_JURISDICTION: the one jurisdiction_id Open311 accepts
+	RealIPHeader        string // MINSHENG_REAL_IP_HEADER: the proxy's header with the client's address
+	PublicPerIP         string // MINSHENG_PUBLIC_PER_IP: residents' new requests per address, N/PERIOD
+	PublicPerPhone      string // MINSHENG_PUBLIC_PER_PHONE: residents' new requests per phone, N/PERIOD
 }
 
 // DefaultConfig returns the defaults: SQLite in the working directory, on
@@ -68,7 +77,105 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool
 		fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "seed the demo district (the database must be empty)")
 		fs.BoolVar(&c.NoDemo, "no-demo", envBool("NO_DEMO", c.NoDemo), "do not seed the demo district into an empty database")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests in flight may take to finish on SIGTERM")
+		fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", c.PublicURL),
+			"the URL at which clients reach the server, e.g. https://12345.chengxi.gov.cn; Open311 makes its links from it "+
+				"(empty: from the request's Host header, which clients can set)")
+		fs.StringVar(&c.Open311Jurisdiction, "open311-jurisdiction", env("OPEN311_JURISDICTION", c.Open311Jurisdiction),
+			"the only jurisdiction_id Open311 accepts (requests may leave it out); empty: any")
+		fs.StringVar(&c.RealIPHeader, "real-ip-header", env("REAL_IP_HEADER", c.RealIPHeader),
+			"header in which the reverse proxy in front passes the client's address (X-Real-IP, X-Forwarded-For), "+
+				"for rate limits and the audit log; set it only behind a proxy that overwrites it")
+		fs.StringVar(&c.PublicPerIP, "public-per-ip", env("PUBLIC_PER_IP", c.PublicPerIP),
+			fmt.Sprintf("new requests residents may send without an account per client address, as N/PERIOD (default %s)", rateString(web.DefaultPublicPerIP)))
+		fs.StringVar(&c.PublicPerPhone, "public-per-phone", env("PUBLIC_PER_PHONE", c.PublicPerPhone),
+			fmt.Sprintf("new requests residents may send without an account per caller phone, as N/PERIOD (default %s)", rateString(web.DefaultPublicPerPhone)))
 	}
+}
+
+// webConfig checks the server's settings and returns the web.Config they
+// make, but for its Service.
+func (c *Config) webConfig(log *slog.Logger) (web.Config, error) {
+	wc := web.Config{Logger: log, Version: Version, Open311Jurisdiction: strings.TrimSpace(c.Open311Jurisdiction)}
+	var err error
+	if wc.PublicURL, err = checkPublicURL(c.PublicURL); err != nil {
+		return wc, fmt.Errorf("-public-url: %w", err)
+	}
+	if wc.RealIPHeader, err = checkHeaderName(c.RealIPHeader); err != nil {
+		return wc, fmt.Errorf("-real-ip-header: %w", err)
+	}
+	if wc.PublicPerIP, err = parseRate(c.PublicPerIP); err != nil {
+		return wc, fmt.Errorf("-public-per-ip: %w", err)
+	}
+	if wc.PublicPerPhone, err = parseRate(c.PublicPerPhone); err != nil {
+		return wc, fmt.Errorf("-public-per-phone: %w", err)
+	}
+	return wc, nil
+}
+
+// checkPublicURL accepts an absolute http or https URL, without a query
+// or fragment, and returns it without a trailing slash.
+func checkPublicURL(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", nil
+	}
+	u, err := url.Parse(s)
+	if err != nil {
+		return "", err
+	}
+	if (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return "", fmt.Errorf("%q is not an http:// or https:// URL with a host", s)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return "", fmt.Errorf("%q may not have a query, a fragment or a user", s)
+	}
+	return strings.TrimSuffix(s, "/"), nil
+}
+
+// checkHeaderName accepts an HTTP header name (any case).
+func checkHeaderName(s string) (string, error) {
+	s = strings.TrimSpace(s)
+	for _, r := range s {
+		if !(r == '-' || r >= '0' && r <= '9' || r >= 'A' && r <= 'Z' || r >= 'a' && r <= 'z') {
+			return "", fmt.Errorf("%q is not a header name (letters, digits and '-')", s)
+		}
+	}
+	return s, nil
+}
+
+// parseRate reads a rate limit written N/PERIOD: "10/1m", "5/h", "100/24h".
+// A bare unit is one of it. Empty: the zero Rate, which is web's default.
+func parseRate(s string) (web.Rate, error) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return web.Rate{}, nil
+	}
+	ns, per, ok := strings.Cut(s, "/")
+	n, err := strconv.Atoi(strings.TrimSpace(ns))
+	if !ok || err != nil || n < 1 {
+		return web.Rate{}, fmt.Errorf("%q is not N/PERIOD with N at least 1, e.g. 10/1m", s)
+	}
+	per = strings.TrimSpace(per)
+	if per != "" && strings.IndexAny(per[:1], "0123456789") < 0 {
+		per = "1" + per
+	}
+	d, err := time.ParseDuration(per)
+	if err != nil || d < time.Second {
+		return web.Rate{}, fmt.Errorf("%q: the period must be a duration of at least 1s, e.g. 1m or 1h", s)
+	}
+	return web.Rate{N: n, Per: d}, nil
+}
+
+// rateString writes a rate as parseRate reads it.
+func rateString(r web.Rate) string {
+	per := r.Per.String() // 1h0m0s
+	if p, ok := strings.CutSuffix(per, "m0s"); ok {
+		per = p + "m"
+	}
+	if p, ok := strings.CutSuffix(per, "h0m"); ok {
+		per = p + "h"
+	}
+	return fmt.Sprintf("%d/%s", r.N, per)
 }
 
 // logger makes the program's logger. JSON by default: one object per line,
