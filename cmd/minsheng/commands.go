@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng/app"
@@ -17,6 +18,7 @@ import (
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/synth"
 	"github.com/minsheng/minsheng/web"
+	"github.com/minsheng/minsheng/web/ui"
 )
 
 // open connects to the configured database and applies migrations.
@@ -89,8 +91,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
+	api := web.NewServer(wc)
+	pages, err := ui.New(ui.Config{Service: svc, Logger: log, CurrentUser: web.CurrentUser,
+		RequestID: web.RequestID, SessionCookie: web.SessionCookie})
+	if err != nil {
+		return err
+	}
+	api.MountPages(pages)
 	srv := &http.Server{
-		Handler:           web.NewServer(wc),
+		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,
 		ReadTimeout:       60 * time.Second,
 		WriteTimeout:      60 * time.Second,
@@ -100,7 +109,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	url := "http://" + ln.Addr().String()
 	fmt.Fprintf(stdout, "Minsheng %s is running at %s (database %s)\n", Version, url, db.Dialect())
 	if seeded != nil {
-		fmt.Fprintf(stdout, "Demo logins (password %q for all): %v\n", seeded.Password, seeded.Usernames)
+		fmt.Fprintf(stdout, "Demo logins (password %q for all): %s\n", seeded.Password, loginList(seeded.Usernames))
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
@@ -254,4 +263,13 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		return fmt.Errorf("user: unknown subcommand %q; want create, passwd or token", sub)
 	}
 	return nil
+}
+
+// loginList names the role-named demo logins and counts the rest.
+func loginList(names []string) string {
+	const shown = 6
+	if len(names) <= shown {
+		return strings.Join(names, ", ")
+	}
+	return fmt.Sprintf("%s and %d more (handler2 …)", strings.Join(names[:shown], ", "), len(names)-shown)
 }
