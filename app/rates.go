@@ -317,3 +317,83 @@ func (s *Service) Rankings(ctx context.Context, actor *org.User, q RankQuery) ([
 	}
 	return out, nil
 }
+
+// SeriesPoint is one day of a time series.
+type SeriesPoint struct {
+	Day    string         `json:"day"` // YYYY-MM-DD
+	Counts stats.Counters `json:"counts"`
+}
+
+// Series returns the counts of a unit's subtree for each day of a period
+// (days without tickets included, as zeros), for charts of intake over
+// time; callers group days into weeks or months.
+func (s *Service) Series(ctx context.Context, actor *org.User, unitID int64, from, to calendar.Date) ([]SeriesPoint, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	days := int(to.Start().Sub(from.Start()).Hours()/24) + 1
+	if days < 1 || days > maxRatesDays {
+		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays)
+	}
+	var out []SeriesPoint
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		u, err := s.visibleUnit(ctx, tx, actor, unitID)
+		if err != nil {
+			return err
+		}
+		rows, err := store.SumStats(ctx, tx, store.StatQuery{UnitIDs: []int64{u.ID}, From: dayOf(from), To: dayOf(to), Dim: store.DimAll, ByDay: true})
+		if err != nil {
+			return err
+		}
+		byDay := map[stats.Day]stats.Counters{}
+		for _, r := range rows {
+			byDay[r.Day] = r.Counters
+		}
+		for d := from; !d.Start().After(to.Start()); d = d.AddDays(1) {
+			out = append(out, SeriesPoint{Day: d.String(), Counts: byDay[dayOf(d)]})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// HeatMap returns how many tickets a unit's subtree received in a period
+// by weekday (0 Sunday … 6 Saturday) and hour (0–23), China time.
+func (s *Service) HeatMap(ctx context.Context, actor *org.User, unitID int64, from, to calendar.Date) (*[7][24]int64, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	var out [7][24]int64
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		u, err := s.visibleUnit(ctx, tx, actor, unitID)
+		if err != nil {
+			return err
+		}
+		rows, err := store.SumStats(ctx, tx, store.StatQuery{UnitIDs: []int64{u.ID}, From: dayOf(from), To: dayOf(to), Dim: store.DimHour})
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			if v, err := strconv.Atoi(r.Val); err == nil && v >= 0 && v < 7*24 {
+				out[v/24][v%24] += r.Received
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
+// visibleUnit returns the unit (the user's own for 0) if the user may see it.
+func (s *Service) visibleUnit(ctx context.Context, tx *store.Tx, actor *org.User, unitID int64) (*org.Unit, error) {
+	if unitID == 0 {
+		unitID = actor.UnitID
+	}
+	u, err := store.GetUnit(ctx, tx, unitID)
+	if err != nil || !actor.Sees(u.Path) {
+		return nil, minsheng.FieldError("unit_id", "unit %d not found", unitID)
+	}
+	return u, nil
+}

@@ -296,3 +296,53 @@ func TestRankings(t *testing.T) {
 		}
 	})
 }
+
+func TestSeriesAndHeatMap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		randomHistory(t, f, rand.New(rand.NewPCG(9, 9)), 60)
+		d := func(s string) calendar.Date { v, _ := calendar.ParseDate(s); return v }
+		series, err := f.Svc.Series(ctx, f.Users["leader"], 0, d("2026-03-01"), d("2026-05-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var total int64
+		for _, p := range series {
+			total += p.Counts.Received
+		}
+		if len(series) != 92 || total != 60 {
+			t.Fatalf("%d days, %d received; want 92 days and 60 tickets", len(series), total)
+		}
+		hm, err := f.Svc.HeatMap(ctx, f.Users["leader"], 0, d("2026-03-01"), d("2026-05-31"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var cells int64
+		for wd := range hm {
+			for h := range hm[wd] {
+				cells += hm[wd][h]
+			}
+		}
+		if cells != 60 {
+			t.Fatalf("heat map holds %d tickets, want 60", cells)
+		}
+		// Cell by cell, as recounted from the tickets' creation times.
+		var all []*ticket.Ticket
+		db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			all, err = store.ListTickets(ctx, tx, store.TicketFilter{Limit: 1000})
+			return err
+		})
+		var want [7][24]int64
+		for _, tk := range all {
+			l := tk.CreatedAt.In(calendar.China)
+			want[l.Weekday()][l.Hour()]++
+		}
+		if *hm != want {
+			t.Fatalf("heat map %v\nwant     %v", *hm, want)
+		}
+		if _, err := f.Svc.Series(ctx, f.Users["other_handler"], f.Street.ID, d("2026-03-01"), d("2026-03-02")); err == nil {
+			t.Fatal("a handler of another street read this street's series")
+		}
+	})
+}

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/stats"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -19,6 +20,10 @@ const (
 	DimKind     = "kind"
 	DimChannel  = "channel"
 	DimCategory = "category"
+	// DimHour breaks counts down by the weekday and hour the ticket was
+	// received: val is weekday×24+hour (Sunday 0), in China's time, for the
+	// dashboard's heat map. Only its received counts mean anything.
+	DimHour = "hour"
 )
 
 // StatKey is one row of the summaries.
@@ -42,8 +47,20 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 	units := pathIDs(unitPath)
 	dims := [4][2]string{{DimAll, ""}, {DimKind, string(t.Kind)}, {DimChannel, string(t.Channel)},
 		{DimCategory, strconv.FormatInt(categoryRoot, 10)}}
+	local := t.CreatedAt.In(calendar.China)
+	hour := [2]string{DimHour, strconv.Itoa(int(local.Weekday())*24 + local.Hour())}
+	created := stats.DayOf(t.CreatedAt)
 	for _, f := range stats.Facts(t) {
 		for _, u := range units {
+			if f.Day == created && f.Received != 0 {
+				k := StatKey{Day: f.Day, UnitID: u, Dim: hour[0], Val: hour[1]}
+				c := d[k]
+				if c == nil {
+					c = &stats.Counters{}
+					d[k] = c
+				}
+				c.Received += sign * f.Received
+			}
 			for _, dv := range dims {
 				k := StatKey{Day: f.Day, UnitID: u, Dim: dv[0], Val: dv[1]}
 				c := d[k]
