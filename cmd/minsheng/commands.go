@@ -107,10 +107,10 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		ErrorLog:          nil,
 	}
 	url := "http://" + ln.Addr().String()
-	fmt.Fprintf(stdout, "Minsheng %s is running at %s (database %s)\n", Version, url, db.Dialect())
 	if seeded != nil {
 		fmt.Fprintf(stdout, "Demo logins (password %q for all): %s\n", seeded.Password, loginList(seeded.Usernames))
 	}
+	fmt.Fprintf(stdout, "Minsheng %s is running at %s (database %s)\n", Version, url, db.Dialect())
 	errc := make(chan error, 1)
 	go func() { errc <- srv.Serve(ln) }()
 	select {
