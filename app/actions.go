@@ -92,6 +92,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 	if err := store.InsertEvent(ctx, tx, e); err != nil {
 		return err
 	}
+	if err := s.notifyEvent(ctx, tx, t, e); err != nil {
+		return err
+	}
 	if err := recordStats(ctx, tx, &before, t); err != nil {
 		return err
 	}

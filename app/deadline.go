@@ -243,3 +243,51 @@ func (s *Service) DecideExtension(ctx context.Context, actor *org.User, ref stri
 		return s.scheduleDeadlines(ctx, tx, t, cfg, now)
 	})
 }
+
+// ScheduleOpenDeadlines makes sure every ticket in a unit's hands has its
+// deadline jobs, for tickets written without a scheduler (the demo, a bulk
+// load, an older version). Jobs are keyed, so scheduling twice adds
+// nothing. It returns how many tickets it looked at.
+func (s *Service) ScheduleOpenDeadlines(ctx context.Context) (int, error) {
+	if s.jobs == nil {
+		return 0, nil
+	}
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	var after *time.Time
+	var afterID int64
+	for {
+		var page []*ticket.Ticket
+		err := s.db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			page, err = store.ListTickets(ctx, tx, store.TicketFilter{
+				Statuses:     []ticket.Status{ticket.StatusDispatched, ticket.StatusAcknowledged, ticket.StatusReopened},
+				AfterCreated: after, AfterID: afterID, Limit: 500})
+			return err
+		})
+		if err != nil {
+			return n, err
+		}
+		if len(page) == 0 {
+			return n, nil
+		}
+		now := s.now()
+		err = s.db.Write(ctx, func(tx *store.Tx) error {
+			for _, t := range page {
+				if err := s.scheduleDeadlines(ctx, tx, t, cfg, now); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return n, err
+		}
+		n += len(page)
+		last := page[len(page)-1]
+		after, afterID = &last.CreatedAt, last.ID
+	}
+}

@@ -132,10 +132,12 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 				return errKeyTaken
 			}
 		}
-		if err := store.InsertEvent(ctx, tx, &ticket.Event{
-			TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
-			ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data,
-		}); err != nil {
+		ev := &ticket.Event{TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
+			ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data}
+		if err := store.InsertEvent(ctx, tx, ev); err != nil {
+			return err
+		}
+		if err := s.notifyEvent(ctx, tx, t, ev); err != nil {
 			return err
 		}
 		if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {

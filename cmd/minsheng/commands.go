@@ -14,6 +14,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/demo"
+	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/synth"
@@ -69,7 +70,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs})
+	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}})
 
 	empty, err := svc.IsEmpty(ctx)
 	if err != nil {
@@ -87,6 +88,19 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	wc.Service = svc
+	// Every server process runs the scheduler; jobs are claimed with
+	// leases, so each runs once across all of them.
+	stopJobs, err := startJobs(ctx, &c, getenv, db, svc, log)
+	if err != nil {
+		return err
+	}
+	defer stopJobs()
+	if n, err := svc.ScheduleOpenDeadlines(ctx); err != nil {
+		return fmt.Errorf("schedule deadlines: %w", err)
+	} else if n > 0 {
+		log.Info("deadline jobs scheduled for open tickets", "tickets", n)
+	}
+
 	ln, err := net.Listen("tcp", c.Addr)
 	if err != nil {
 		return err

@@ -40,6 +40,8 @@ Usage:
   minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency
   minsheng calendar due FROM N     the day on which N working days after FROM (YYYY-MM-DD) end
   minsheng calendar import FILE    load a year's holiday notice (JSON) into the database
+  minsheng jobs list|stats|retry ID|cancel KEY|work   the background jobs
+  minsheng notify webhook add|list|on|off, contact, deliveries   notifications
   minsheng classify train|eval …   train or evaluate the dispatch classifier
   minsheng open311 key NAME        issue an Open311 API key for a client application (last line)
   minsheng version
@@ -68,6 +70,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdLoad(ctx, rest, getenv, stdout, stderr)
 	case "calendar":
 		return cmdCalendar(ctx, rest, getenv, stdout, stderr)
+	case "jobs":
+		return cmdJobs(ctx, rest, getenv, stdout, stderr)
+	case "notify":
+		return cmdNotify(ctx, rest, getenv, stdout, stderr)
 	case "classify":
 		return cmdClassify(ctx, rest, getenv, stdout, stderr)
 	case "open311":

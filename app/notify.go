@@ -1,0 +1,281 @@
+package app
+
+import (
+	"context"
+	"net/mail"
+	"strings"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/notify"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// notifyEvent writes to the outbox, in tx (the transaction of the event),
+// the notifications that an event of a ticket calls for:
+//
+//   - the resident, by SMS to the caller's phone, when the request is
+//     acknowledged (签收) and when it is replied to (办结回复);
+//   - the handlers of the unit, by e-mail (or SMS if they have no e-mail),
+//     when the ticket is dispatched or redispatched to it, reminded before
+//     its deadline (催办) or supervised after it (督办); a supervision
+//     escalated to the parent unit goes to the parent's handlers;
+//   - every active webhook subscriber that wants the action, for every event.
+//
+// Each message is sent later by a job on any server process; see package
+// notify for what happens exactly once and what at least once.
+func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	var unit string
+	if t.UnitID != 0 {
+		u, err := store.GetUnit(ctx, tx, t.UnitID)
+		if err != nil {
+			return err
+		}
+		unit = u.Name
+	}
+	data := notify.TicketData(t, e, unit)
+	base := notify.Message{TicketID: t.ID, EventSeq: e.Seq, At: e.At}
+
+	var msgs []notify.Message
+	switch e.Action {
+	case ticket.ActionAcknowledge, ticket.ActionReply:
+		if ticket.ValidPhone(t.CallerPhone) {
+			name := notify.ResidentAcknowledged
+			if e.Action == ticket.ActionReply {
+				name = notify.ResidentReplied
+			}
+			_, body, err := notify.Render(notify.LangZH, name, data)
+			if err != nil {
+				return err
+			}
+			m := base
+			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, t.CallerPhone, name, notify.LangZH, body
+			msgs = append(msgs, m)
+		}
+	case ticket.ActionDispatch, ticket.ActionRedispatch, ticket.ActionRemind, ticket.ActionSupervise:
+		name := notify.HandlerDispatched
+		switch e.Action {
+		case ticket.ActionRemind:
+			name = notify.HandlerReminded
+		case ticket.ActionSupervise:
+			name = notify.HandlerSupervised
+		}
+		unitID := e.UnitID
+		if unitID == 0 {
+			unitID = t.UnitID
+		}
+		if unitID == 0 {
+			break
+		}
+		contacts, err := store.UnitContacts(ctx, tx, unitID, org.RoleHandler)
+		if err != nil {
+			return err
+		}
+		for _, c := range contacts {
+			m, ok, err := staffMessage(base, name, data, c)
+			if err != nil {
+				return err
+			}
+			if ok {
+				msgs = append(msgs, m)
+			}
+		}
+	}
+
+	hooks, err := store.ListWebhooks(ctx, tx, true)
+	if err != nil {
+		return err
+	}
+	var body []byte
+	for _, h := range hooks {
+		if !h.Wants(string(e.Action)) {
+			continue
+		}
+		if body == nil {
+			if body, err = notify.EventBody(t, e, unit); err != nil {
+				return err
+			}
+		}
+		m := base
+		m.Channel, m.To, m.WebhookID, m.Template, m.Lang, m.Body = notify.ChannelWebhook, h.URL, h.ID, "ticket."+string(e.Action), "", string(body)
+		msgs = append(msgs, m)
+	}
+
+	for _, m := range msgs {
+		if _, err := notify.Enqueue(ctx, tx, m); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// staffMessage renders a message to one staff member in their language:
+// an e-mail if they have an address, else an SMS if they have a phone;
+// ok is false if they have neither.
+func staffMessage(base notify.Message, name string, data notify.Data, c store.Contact) (m notify.Message, ok bool, err error) {
+	data.Recipient = c.Name
+	lang := notify.Lang(c.Lang)
+	subject, body, err := notify.Render(lang, name, data)
+	if err != nil {
+		return m, false, err
+	}
+	m = base
+	m.Template, m.Lang, m.UserID = name, lang, c.UserID
+	switch {
+	case c.Email != "":
+		m.Channel, m.To, m.Subject, m.Body = notify.ChannelEmail, c.Email, subject, body
+	case c.Phone != "":
+		// An SMS holds the subject line only.
+		m.Channel, m.To, m.Body = notify.ChannelSMS, c.Phone, subject
+	default:
+		return m, false, nil
+	}
+	return m, true, nil
+}
+
+// NewWebhook is what an admin gives to subscribe a system to ticket events.
+type NewWebhook struct {
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// Events lists the actions wanted (dispatch, reply, …); empty for all.
+	Events []string `json:"events"`
+}
+
+// systemOrAdmin allows the command line (a nil actor) and admins.
+func systemOrAdmin(actor *org.User) error {
+	if actor == nil {
+		return nil
+	}
+	return requireAdmin(actor)
+}
+
+// CreateWebhook subscribes a system to ticket events and returns the
+// subscriber with its secret, which signs every body and is shown only
+// this once. Admins only; a nil actor is the command line.
+func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebhook) (*store.Webhook, string, error) {
+	if err := systemOrAdmin(actor); err != nil {
+		return nil, "", err
+	}
+	n.Name = strings.TrimSpace(n.Name)
+	if n.Name == "" || len(n.Name) > 100 {
+		return nil, "", minsheng.FieldError("name", "name is required (at most 100 bytes)")
+	}
+	if err := notify.ValidWebhookURL(n.URL); err != nil {
+		return nil, "", err
+	}
+	for _, a := range n.Events {
+		if !ticket.Action(a).Valid() {
+			return nil, "", minsheng.FieldError("events", "%q is not a ticket action", a)
+		}
+	}
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, "", err
+	}
+	w := &store.Webhook{ID: id, Name: n.Name, URL: n.URL, Secret: notify.NewSecret(), Events: n.Events, Active: true, CreatedAt: s.now()}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := store.InsertWebhook(ctx, tx, w); err != nil {
+			return err
+		}
+		var actorID int64
+		if actor != nil {
+			actorID = actor.ID
+		}
+		return store.InsertAudit(ctx, tx, &store.AuditEntry{
+			ID: id, At: w.CreatedAt, ActorID: actorID, Action: "create_webhook", Object: "webhook", ObjectID: id, Detail: w.URL,
+		})
+	})
+	if err != nil {
+		return nil, "", err
+	}
+	return w, w.Secret, nil
+}
+
+// ListWebhooks returns every subscriber, without secrets. Admins only (or
+// the command line).
+func (s *Service) ListWebhooks(ctx context.Context, actor *org.User) ([]*store.Webhook, error) {
+	if err := systemOrAdmin(actor); err != nil {
+		return nil, err
+	}
+	var out []*store.Webhook
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = store.ListWebhooks(ctx, tx, false)
+		return err
+	})
+	return out, err
+}
+
+// SetWebhookActive switches a subscriber on or off; messages to a
+// subscriber switched off are skipped. Admins only (or the command line).
+func (s *Service) SetWebhookActive(ctx context.Context, actor *org.User, id int64, active bool) error {
+	if err := systemOrAdmin(actor); err != nil {
+		return err
+	}
+	return s.db.Write(ctx, func(tx *store.Tx) error { return store.SetWebhookActive(ctx, tx, id, active) })
+}
+
+// Contact is where a staff user is told of work.
+type Contact struct {
+	Email string `json:"email"`
+	Phone string `json:"phone"`
+	Lang  string `json:"lang"` // zh (default) or en
+}
+
+// SetContact sets a user's e-mail address, mobile phone and message
+// language. Admins (and the command line, a nil actor) may set anyone's;
+// a user may set their own.
+func (s *Service) SetContact(ctx context.Context, actor *org.User, username string, c Contact) error {
+	if actor == nil || actor.Username != username {
+		if err := systemOrAdmin(actor); err != nil {
+			return err
+		}
+	}
+	c.Email = strings.TrimSpace(c.Email)
+	if c.Email != "" {
+		a, err := mail.ParseAddress(c.Email)
+		if err != nil || a.Name != "" || a.Address != c.Email {
+			return minsheng.FieldError("email", "email must be a plain address such as name@example.gov.cn")
+		}
+	}
+	c.Phone = ticket.NormalizePhone(c.Phone)
+	if c.Phone != "" && !ticket.ValidPhone(c.Phone) {
+		return minsheng.FieldError("phone", "phone must be a phone number of 5 to 20 digits")
+	}
+	switch c.Lang {
+	case "":
+		c.Lang = notify.LangZH
+	case notify.LangZH, notify.LangEN:
+	default:
+		return minsheng.FieldError("lang", "lang must be zh or en")
+	}
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		u, err := store.GetUserByUsername(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		return store.SetUserContact(ctx, tx, u.ID, c.Email, c.Phone, c.Lang)
+	})
+}
+
+// TicketDeliveries returns the notifications sent about a ticket, newest
+// first, with phone numbers masked, to users who may see the ticket.
+func (s *Service) TicketDeliveries(ctx context.Context, actor *org.User, ref string) ([]*store.Delivery, error) {
+	var out []*store.Delivery
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		t, err := s.loadVisible(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		out, err = store.ListDeliveries(ctx, tx, store.DeliveryFilter{TicketID: t.ID, Limit: 500})
+		return err
+	})
+	for _, d := range out {
+		if d.Channel == notify.ChannelSMS {
+			d.Recipient = ticket.MaskPhone(d.Recipient)
+			d.Body = notify.MaskDigits(d.Body)
+		}
+	}
+	return out, err
+}

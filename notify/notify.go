@@ -1,0 +1,112 @@
+// Package notify tells people what happens to tickets: residents by SMS
+// when their request is taken up and answered, staff by e-mail or SMS when
+// work reaches their unit or is about to be late, and outside systems by
+// signed webhooks of every event.
+//
+// Notifications go through an outbox: Enqueue writes the message (rendered
+// from the templates in Chinese or English) as a row of the deliveries
+// table, with one job to send it, in the same transaction as the ticket
+// event it tells of. So a message exists exactly when its event does, and
+// is written once (a dedup key refuses the same message twice). The job
+// (kind JobKind) runs on any server process (package jobs): it sends the
+// message outside any transaction, then records the outcome in the
+// delivery log (status, attempts, response code) in the transaction that
+// ends the job. A delivery recorded as sent is never sent again.
+//
+// What is exactly-once and what is at-least-once: the delivery row, its
+// job, and each record in the delivery log are database writes and happen
+// exactly once. The send itself is outside the database: if a process dies
+// after the receiver accepted a message and before the record was
+// committed, the job runs again when its lease ends and the message is sent
+// again. Receivers de-duplicate by the delivery id, which every send
+// carries (the X-Minsheng-Delivery header of webhooks, the Message-ID and
+// X-Minsheng-Delivery headers of e-mail, the reference of an SMS).
+package notify
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"time"
+
+	"github.com/minsheng/minsheng/jobs"
+	"github.com/minsheng/minsheng/store"
+)
+
+// Channels a message goes by.
+const (
+	ChannelWebhook = "webhook"
+	ChannelEmail   = "email"
+	ChannelSMS     = "sms"
+)
+
+// JobKind is the kind of the job that sends one delivery.
+const JobKind = "notify.deliver"
+
+// Message is one notification to one recipient.
+type Message struct {
+	Channel string
+	// To is the webhook's URL, the e-mail address or the phone number.
+	To       string
+	Template string // the template it was rendered from, for the log
+	Lang     string
+	Subject  string // e-mail only
+	Body     string // the text, or the JSON of a webhook
+	TicketID int64
+	EventSeq int
+	UserID   int64 // the staff member written to, if any
+	// WebhookID is the subscriber of a webhook message; its URL and
+	// secret are read when the message is sent.
+	WebhookID int64
+	// At is when the message is due: the event's time.
+	At time.Time
+}
+
+// jobPayload is the payload of a delivery job.
+type jobPayload struct {
+	Delivery int64 `json:"delivery,string"`
+}
+
+// Enqueue writes the message to the outbox and enqueues the job that sends
+// it, in the caller's transaction. It returns the delivery's id, or 0 and
+// no error when the same message (same template, event, channel and
+// recipient) was written before.
+func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
+	switch m.Channel {
+	case ChannelWebhook, ChannelEmail, ChannelSMS:
+	default:
+		return 0, fmt.Errorf("notify: unknown channel %q", m.Channel)
+	}
+	if m.To == "" || m.Body == "" || m.At.IsZero() {
+		return 0, errors.New("notify: a message needs a recipient, a body and a time")
+	}
+	d := &store.Delivery{
+		DedupKey: dedupKey(m), Channel: m.Channel, Recipient: m.To, WebhookID: m.WebhookID, UserID: m.UserID,
+		TicketID: m.TicketID, EventSeq: m.EventSeq, Template: m.Template, Lang: m.Lang,
+		Subject: m.Subject, Body: m.Body,
+	}
+	ok, err := store.InsertDelivery(ctx, tx, d, m.At)
+	if err != nil || !ok {
+		return 0, err
+	}
+	_, err = jobs.Enqueue(ctx, tx, jobs.Spec{
+		Kind: JobKind, Key: "delivery:" + strconv.FormatInt(d.ID, 10),
+		Payload: jobPayload{Delivery: d.ID}, RunAt: m.At,
+	})
+	if err != nil {
+		return 0, err
+	}
+	return d.ID, nil
+}
+
+// dedupKey names a message by what it tells of and to whom, hashed so that
+// no phone number or address is kept in it a second time.
+func dedupKey(m Message) string {
+	b, _ := json.Marshal([]any{m.Template, m.TicketID, m.EventSeq, m.Channel, m.To, m.WebhookID, m.UserID})
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}

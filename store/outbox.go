@@ -1,0 +1,347 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+)
+
+// DeliveryStatus is where one notification stands.
+type DeliveryStatus string
+
+// Delivery statuses. A delivery is pending until its first attempt,
+// retrying after a failed one, and ends sent, dead (out of attempts) or
+// skipped (nothing to send it with: the channel is not configured, or the
+// subscriber was switched off).
+const (
+	DeliveryPending  DeliveryStatus = "pending"
+	DeliveryRetrying DeliveryStatus = "retrying"
+	DeliverySent     DeliveryStatus = "sent"
+	DeliveryDead     DeliveryStatus = "dead"
+	DeliverySkipped  DeliveryStatus = "skipped"
+)
+
+// Delivery is one message to one recipient: a row of the outbox, which is
+// also the delivery log.
+type Delivery struct {
+	ID int64 `json:"id,string"`
+	// DedupKey names the message (what it tells of and to whom) so that it is
+	// written once however often the writer runs.
+	DedupKey  string `json:"-"`
+	Channel   string `json:"channel"`   // webhook, email or sms
+	Recipient string `json:"recipient"` // URL, e-mail address or phone number (personal data: mask it when shown)
+	WebhookID int64  `json:"webhook_id,omitempty"`
+	UserID    int64  `json:"user_id,omitempty"`
+	TicketID  int64  `json:"ticket_id,omitempty"`
+	EventSeq  int    `json:"event_seq,omitempty"`
+	Template  string `json:"template"`
+	Lang      string `json:"lang"`
+	Subject   string `json:"subject,omitempty"`
+	Body      string `json:"body"`
+
+	Status       DeliveryStatus `json:"status"`
+	Attempts     int            `json:"attempts"`
+	ResponseCode int            `json:"response_code,omitempty"`
+	LastError    string         `json:"last_error,omitempty"`
+	CreatedAt    time.Time      `json:"created_at"`
+	UpdatedAt    time.Time      `json:"updated_at"`
+	SentAt       *time.Time     `json:"sent_at,omitempty"`
+}
+
+const deliveryColumns = `id, dedup_key, channel, recipient, COALESCE(webhook_id, 0), COALESCE(user_id, 0),
+	COALESCE(ticket_id, 0), event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
+	created_at, updated_at, sent_at`
+
+func scanDelivery(s scanner) (*Delivery, error) {
+	var d Delivery
+	var sent sql.NullTime
+	if err := s.Scan(&d.ID, &d.DedupKey, &d.Channel, &d.Recipient, &d.WebhookID, &d.UserID, &d.TicketID, &d.EventSeq,
+		&d.Template, &d.Lang, &d.Subject, &d.Body, &d.Status, &d.Attempts, &d.ResponseCode, &d.LastError,
+		&d.CreatedAt, &d.UpdatedAt, &sent); err != nil {
+		return nil, err
+	}
+	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sent)
+	return &d, nil
+}
+
+// InsertDelivery writes a pending delivery and sets its ID, status and
+// times. It returns false, writing nothing, when a delivery with the same
+// DedupKey exists.
+func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bool, error) {
+	if d.DedupKey == "" {
+		return false, errors.New("insert delivery: no dedup key")
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	for try := 0; try < 5; try++ {
+		id := newRowID()
+		res, err := tx.Exec(ctx, `INSERT INTO deliveries (id, dedup_key, channel, recipient, webhook_id, user_id,
+			ticket_id, event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
+			created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, '', ?, ?) ON CONFLICT DO NOTHING`,
+			id, d.DedupKey, d.Channel, d.Recipient, nullID(d.WebhookID), nullID(d.UserID), nullID(d.TicketID), d.EventSeq,
+			d.Template, d.Lang, d.Subject, d.Body, now, now)
+		if err != nil {
+			return false, fmt.Errorf("insert delivery: %w", err)
+		}
+		if n, _ := res.RowsAffected(); n == 1 {
+			d.ID, d.Status, d.CreatedAt, d.UpdatedAt = id, DeliveryPending, now, now
+			return true, nil
+		}
+		var n int
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM deliveries WHERE dedup_key = ?`, d.DedupKey).Scan(&n); err != nil {
+			return false, fmt.Errorf("insert delivery: %w", err)
+		}
+		if n > 0 {
+			return false, nil
+		}
+	}
+	return false, errors.New("insert delivery: no free id after 5 tries")
+}
+
+// GetDelivery returns the delivery with the id, or ENOTFOUND.
+func GetDelivery(ctx context.Context, tx *Tx, id int64) (*Delivery, error) {
+	d, err := scanDelivery(tx.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("delivery", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get delivery %d: %w", id, err)
+	}
+	return d, nil
+}
+
+// DeliveryAttempt is the outcome of one try to send a delivery.
+type DeliveryAttempt struct {
+	Status       DeliveryStatus // sent, retrying, dead or skipped
+	ResponseCode int            // HTTP or SMTP status; 0 if none came
+	Error        string
+	At           time.Time
+}
+
+// RecordDeliveryAttempt writes the outcome of an attempt to the delivery
+// log. A delivery already sent is never changed again, so a late duplicate
+// attempt cannot undo the record; it returns false then.
+func RecordDeliveryAttempt(ctx context.Context, tx *Tx, id int64, a DeliveryAttempt) (bool, error) {
+	at := a.At.UTC().Truncate(time.Microsecond)
+	var sent any
+	if a.Status == DeliverySent {
+		sent = at
+	}
+	res, err := tx.Exec(ctx, `UPDATE deliveries SET status = ?, attempts = attempts + 1, response_code = ?,
+		last_error = ?, updated_at = ?, sent_at = ?
+		WHERE id = ? AND status <> 'sent'`, a.Status, a.ResponseCode, a.Error, at, sent, id)
+	if err != nil {
+		return false, fmt.Errorf("record delivery %d: %w", id, err)
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// DeliveryFilter selects deliveries for a list. Zero fields do not filter.
+type DeliveryFilter struct {
+	TicketID int64
+	Status   DeliveryStatus
+	Channel  string
+	Limit    int // default 100
+}
+
+// ListDeliveries returns deliveries matching the filter, newest first.
+func ListDeliveries(ctx context.Context, tx *Tx, f DeliveryFilter) ([]*Delivery, error) {
+	var where []string
+	var args []any
+	if f.TicketID != 0 {
+		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
+	}
+	if f.Status != "" {
+		where, args = append(where, "status = ?"), append(args, f.Status)
+	}
+	if f.Channel != "" {
+		where, args = append(where, "channel = ?"), append(args, f.Channel)
+	}
+	q := `SELECT ` + deliveryColumns + ` FROM deliveries`
+	if len(where) > 0 {
+		q += ` WHERE ` + strings.Join(where, " AND ")
+	}
+	if f.Limit <= 0 {
+		f.Limit = 100
+	}
+	rows, err := tx.Query(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	if err != nil {
+		return nil, fmt.Errorf("list deliveries: %w", err)
+	}
+	defer rows.Close()
+	var out []*Delivery
+	for rows.Next() {
+		d, err := scanDelivery(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list deliveries: %w", err)
+		}
+		out = append(out, d)
+	}
+	return out, rows.Err()
+}
+
+// Webhook is a subscriber told of ticket events by signed HTTP POSTs.
+type Webhook struct {
+	ID   int64  `json:"id"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+	// Secret signs each body (HMAC-SHA256). It is shown once, when the
+	// subscriber is created.
+	Secret string `json:"-"`
+	// Events lists the ticket actions the subscriber wants; empty means all.
+	Events    []string  `json:"events,omitempty"`
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
+}
+
+// Wants reports whether the subscriber asked for events of the action.
+func (w *Webhook) Wants(action string) bool {
+	if len(w.Events) == 0 {
+		return true
+	}
+	for _, e := range w.Events {
+		if e == action {
+			return true
+		}
+	}
+	return false
+}
+
+const webhookColumns = `id, name, url, secret, events, active, created_at`
+
+func scanWebhook(s scanner) (*Webhook, error) {
+	var w Webhook
+	var events string
+	if err := s.Scan(&w.ID, &w.Name, &w.URL, &w.Secret, &events, &w.Active, &w.CreatedAt); err != nil {
+		return nil, err
+	}
+	if events != "" {
+		w.Events = strings.Split(events, ",")
+	}
+	w.CreatedAt = w.CreatedAt.UTC()
+	return &w, nil
+}
+
+// InsertWebhook writes a new subscriber; w.ID must be set.
+func InsertWebhook(ctx context.Context, tx *Tx, w *Webhook) error {
+	_, err := tx.Exec(ctx, `INSERT INTO webhooks (id, name, url, secret, events, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, w.ID, w.Name, w.URL, w.Secret, strings.Join(w.Events, ","), w.Active, w.CreatedAt.UTC())
+	if IsUnique(err) {
+		return minsheng.FieldError("name", "a webhook named %q already exists", w.Name)
+	}
+	if err != nil {
+		return fmt.Errorf("insert webhook: %w", err)
+	}
+	return nil
+}
+
+// SetWebhookActive switches a subscriber on or off. Deliveries to a
+// subscriber switched off are skipped, also those already in the outbox.
+func SetWebhookActive(ctx context.Context, tx *Tx, id int64, active bool) error {
+	res, err := tx.Exec(ctx, `UPDATE webhooks SET active = ? WHERE id = ?`, active, id)
+	if err != nil {
+		return fmt.Errorf("update webhook: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("webhook", id)
+	}
+	return nil
+}
+
+// GetWebhook returns the subscriber with the id, or ENOTFOUND.
+func GetWebhook(ctx context.Context, tx *Tx, id int64) (*Webhook, error) {
+	w, err := scanWebhook(tx.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("webhook", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get webhook %d: %w", id, err)
+	}
+	return w, nil
+}
+
+// ListWebhooks returns the subscribers by name; only the active ones with
+// activeOnly.
+func ListWebhooks(ctx context.Context, tx *Tx, activeOnly bool) ([]*Webhook, error) {
+	q := `SELECT ` + webhookColumns + ` FROM webhooks`
+	if activeOnly {
+		q += ` WHERE active = TRUE`
+	}
+	rows, err := tx.Query(ctx, q+` ORDER BY name`)
+	if err != nil {
+		return nil, fmt.Errorf("list webhooks: %w", err)
+	}
+	defer rows.Close()
+	var out []*Webhook
+	for rows.Next() {
+		w, err := scanWebhook(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list webhooks: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}
+
+// Contact is where a staff user is told of work.
+type Contact struct {
+	UserID int64  `json:"user_id"`
+	Name   string `json:"name"`
+	Email  string `json:"email,omitempty"`
+	Phone  string `json:"phone,omitempty"` // personal data: mask it when shown or logged
+	Lang   string `json:"lang"`            // zh or en
+}
+
+// SetUserContact writes a user's e-mail address, phone and message
+// language, or returns ENOTFOUND.
+func SetUserContact(ctx context.Context, tx *Tx, userID int64, email, phone, lang string) error {
+	res, err := tx.Exec(ctx, `UPDATE users SET email = ?, phone = ?, lang = ? WHERE id = ?`, email, phone, lang, userID)
+	if err != nil {
+		return fmt.Errorf("set contact: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("user", userID)
+	}
+	return nil
+}
+
+// GetUserContact returns a user's contact details, or ENOTFOUND.
+func GetUserContact(ctx context.Context, tx *Tx, userID int64) (*Contact, error) {
+	var c Contact
+	err := tx.QueryRow(ctx, `SELECT id, name, email, phone, lang FROM users WHERE id = ?`, userID).
+		Scan(&c.UserID, &c.Name, &c.Email, &c.Phone, &c.Lang)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("user", userID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get contact %d: %w", userID, err)
+	}
+	return &c, nil
+}
+
+// UnitContacts returns the contact details of the active users with the
+// role in exactly the unit (not those of units below it), by user id.
+func UnitContacts(ctx context.Context, tx *Tx, unitID int64, role org.Role) ([]Contact, error) {
+	rows, err := tx.Query(ctx, `SELECT id, name, email, phone, lang FROM users
+		WHERE unit_id = ? AND role = ? AND active = TRUE ORDER BY id`, unitID, role)
+	if err != nil {
+		return nil, fmt.Errorf("unit contacts: %w", err)
+	}
+	defer rows.Close()
+	var out []Contact
+	for rows.Next() {
+		var c Contact
+		if err := rows.Scan(&c.UserID, &c.Name, &c.Email, &c.Phone, &c.Lang); err != nil {
+			return nil, fmt.Errorf("unit contacts: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
