@@ -25,6 +25,7 @@ const (
 	HandlerReminded      = "handler.reminded"      // a deadline is near (催办)
 	HandlerSupervised    = "handler.supervised"    // a deadline has passed (督办)
 	EventSummary         = "event"                 // one line about any event, for webhooks
+	UnitDigest           = "unit.digest"           // the morning summary of a unit's open work
 )
 
 // Data is what a template may show about a ticket and an event. The
@@ -40,6 +41,10 @@ type Data struct {
 	Note      string // the event's note (dispatch instructions, reminder text)
 	Reply     string // the unit's answer
 	Recipient string // name of the staff member written to
+
+	// The daily digest's counts of a unit's open work, and its date.
+	Date                                 string
+	Open, AwaitingAck, DueToday, Overdue int
 	// AcknowledgeBy and ReplyBy are the deadlines, zero if unset; they are
 	// shown in China time.
 	AcknowledgeBy time.Time
@@ -79,6 +84,14 @@ var sources = map[string]map[string]string{
 {{if .Note}}督办意见：{{.Note}}
 {{end}}
 —— 民生服务平台{{end}}`,
+		UnitDigest: `{{define "subject"}}【每日提醒】{{.Unit}}：在办 {{.Open}} 件，逾期 {{.Overdue}} 件{{end}}` +
+			`{{define "body"}}{{if .Recipient}}{{.Recipient}}，您好：
+
+{{end}}{{.Date}} {{.Unit}}工单情况：
+在办 {{.Open}} 件，其中待签收 {{.AwaitingAck}} 件，今日到期 {{.DueToday}} 件，已逾期 {{.Overdue}} 件。
+请登录民生服务平台及时处理。
+
+—— 民生服务平台{{end}}`,
 		EventSummary: `{{define "body"}}工单 {{.Number}}：{{action .Action}}{{if .Unit}}（{{.Unit}}）{{end}}，当前状态：{{status .Status}}{{end}}`,
 	},
 	LangEN: {
@@ -109,6 +122,14 @@ Reply by: {{when .ReplyBy}}
 {{end}}Ticket {{.Number}} "{{cut .Title 30}}", handled by {{.Unit}}, passed its deadline ({{when .ReplyBy}}) and is now under supervision. Please handle it at once and report.
 {{if .Note}}Supervisor's note: {{.Note}}
 {{end}}
+-- Minsheng service platform{{end}}`,
+		UnitDigest: `{{define "subject"}}[Daily] {{.Unit}}: {{.Open}} open, {{.Overdue}} overdue{{end}}` +
+			`{{define "body"}}{{if .Recipient}}Dear {{.Recipient}},
+
+{{end}}Open work of {{.Unit}} on {{.Date}}:
+{{.Open}} open tickets: {{.AwaitingAck}} to acknowledge, {{.DueToday}} due today, {{.Overdue}} overdue.
+Please sign in to the Minsheng platform to handle them.
+
 -- Minsheng service platform{{end}}`,
 		EventSummary: `{{define "body"}}Ticket {{.Number}}: {{action .Action}}{{if .Unit}} ({{.Unit}}){{end}}; now {{status .Status}}{{end}}`,
 	},
@@ -226,5 +247,5 @@ func Render(lang, name string, d Data) (subject, body string, err error) {
 
 // Templates lists the template names, for tests and documentation.
 func Templates() []string {
-	return []string{ResidentAcknowledged, ResidentReplied, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary}
+	return []string{ResidentAcknowledged, ResidentReplied, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest}
 }

@@ -345,3 +345,34 @@ func UnitContacts(ctx context.Context, tx *Tx, unitID int64, role org.Role) ([]C
 	}
 	return out, rows.Err()
 }
+
+// OpenWork is a handling unit's open tickets, counted for its digest.
+type OpenWork struct {
+	UnitID                               int64
+	Open, AwaitingAck, DueToday, Overdue int
+}
+
+// ListOpenWork counts, per handling unit, the tickets in its hands: those
+// waiting to be acknowledged, those due today (reply deadline in
+// [dayStart, dayEnd)) and those past their deadline at now.
+func ListOpenWork(ctx context.Context, tx *Tx, now, dayStart, dayEnd time.Time) ([]OpenWork, error) {
+	rows, err := tx.Query(ctx, `SELECT unit_id, COUNT(*),
+		SUM(CASE WHEN status = 'dispatched' THEN 1 ELSE 0 END),
+		SUM(CASE WHEN reply_by >= ? AND reply_by < ? THEN 1 ELSE 0 END),
+		SUM(CASE WHEN reply_by < ? THEN 1 ELSE 0 END)
+		FROM tickets WHERE status IN ('dispatched', 'acknowledged', 'reopened') AND unit_id IS NOT NULL
+		GROUP BY unit_id ORDER BY unit_id`, dayStart.UTC(), dayEnd.UTC(), now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("open work: %w", err)
+	}
+	defer rows.Close()
+	var out []OpenWork
+	for rows.Next() {
+		var w OpenWork
+		if err := rows.Scan(&w.UnitID, &w.Open, &w.AwaitingAck, &w.DueToday, &w.Overdue); err != nil {
+			return nil, fmt.Errorf("open work: %w", err)
+		}
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

@@ -15,6 +15,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/store"
@@ -104,6 +105,9 @@ func (jc jobsConfig) newScheduler(db *store.DB, svc *app.Service, log *slog.Logg
 	notify.New(nc).Register(s)
 	s.Register(app.JobDeadline, func(ctx context.Context, tx *store.Tx, j *jobs.Job) error {
 		return svc.RunDeadlineJob(ctx, tx, j.Payload)
+	})
+	s.Every(app.JobDailyDigest, jobs.Daily(8, 0, calendar.China), func(ctx context.Context, tx *store.Tx, _ *jobs.Job) error {
+		return svc.RunDailyDigest(ctx, tx)
 	})
 	return s, nil
 }
