@@ -98,6 +98,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 	if err := recordStats(ctx, tx, &before, t); err != nil {
 		return err
 	}
+	if err := s.indexSearch(ctx, tx, &before, t); err != nil {
+		return err
+	}
 	return insertUploads(ctx, tx, t.ID, e.Seq, actorID, now, files, ids)
 }
 

@@ -23,6 +23,7 @@ type Service struct {
 	jobs  Scheduler
 
 	cfgCache configCache
+	text     textState // search index, classifier models, duplicate index (search.go)
 }
 
 // Config holds what a Service needs.

@@ -192,40 +192,44 @@ func (s *Service) ratesRows(ctx context.Context, tx *store.Tx, u *org.Unit, from
 		rows[""] = &RatesRow{}
 		order = []string{""}
 	}
-	overdue, err := store.ListOverdueOpen(ctx, tx, u.Path, from.Start(), to.AddDays(1).Start(), now)
-	if err != nil {
-		return nil, err
-	}
 	var roots map[int64]int64
-	for _, o := range overdue {
-		var k string
+	if by == ByCategory {
+		if roots, err = categoryRoots(ctx, tx); err != nil {
+			return nil, err
+		}
+	}
+	group := func(o store.OverdueOpen) []string {
 		switch by {
-		case ByNone:
-			k = ""
 		case ByUnit:
 			for _, c := range children {
 				if strings.HasPrefix(o.UnitPath, c.Path) {
-					k = strconv.FormatInt(c.ID, 10)
+					return []string{strconv.FormatInt(c.ID, 10)}
 				}
 			}
+			return nil
 		case ByKind:
-			k = string(o.Kind)
+			return []string{string(o.Kind)}
 		case ByChannel:
-			k = string(o.Channel)
+			return []string{string(o.Channel)}
 		case ByCategory:
-			if roots == nil {
-				if roots, err = categoryRoots(ctx, tx); err != nil {
-					return nil, err
-				}
-			}
-			k = strconv.FormatInt(roots[o.CategoryID], 10)
+			return []string{strconv.FormatInt(roots[o.CategoryID], 10)}
 		}
+		return []string{""}
+	}
+	overdue, err := overdueOpen(ctx, tx, q, sums, key, u.Path, from, to, now, group)
+	if err != nil {
+		return nil, err
+	}
+	var extra []string
+	for k, n := range overdue {
 		if rows[k] == nil {
 			rows[k] = &RatesRow{Key: k, Label: labels[k]}
-			order = append(order, k)
+			extra = append(extra, k)
 		}
-		rows[k].OverdueOpen++
+		rows[k].OverdueOpen = n
 	}
+	sort.Strings(extra)
+	order = append(order, extra...)
 	out := make([]RatesRow, 0, len(order))
 	for _, k := range order {
 		row := rows[k]

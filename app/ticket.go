@@ -13,8 +13,10 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/text/replycheck"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -146,6 +148,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		if err := recordStats(ctx, tx, nil, t); err != nil {
 			return err
 		}
+		if err := s.indexSearch(ctx, tx, nil, t); err != nil {
+			return err
+		}
 		if rule != nil && rule.AutoDispatch {
 			// The rule decides: dispatch now, as the system.
 			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
@@ -206,6 +211,13 @@ type TicketView struct {
 	Attachments []ticket.Attachment `json:"attachments"`
 	Actions     []ticket.Action     `json:"actions"`
 	CanReveal   bool                `json:"can_reveal"`
+	// Text features (textviews.go): the classifier's suggestions for those
+	// who may dispatch the ticket now, when a model is loaded; the review
+	// of the reply while the ticket is replied; possible duplicates of a
+	// registered ticket for those who may dispatch it.
+	Suggestions *Suggestions       `json:"suggestions,omitempty"`
+	ReplyCheck  *replycheck.Result `json:"reply_check,omitempty"`
+	Duplicates  []Duplicate        `json:"duplicates,omitempty"`
 }
 
 // GetTicket returns a ticket by id or number, or ENOTFOUND when it does not
@@ -234,7 +246,7 @@ func (s *Service) GetTicket(ctx context.Context, actor *org.User, ref string) (*
 				v.Actions = append(v.Actions, a)
 			}
 		}
-		return nil
+		return s.addTextViews(ctx, tx, actor, t, &v)
 	})
 	if err != nil {
 		return nil, err
@@ -278,6 +290,23 @@ type ListQuery struct {
 	Overdue     bool
 	Cursor      string
 	Limit       int
+
+	// The dashboards' drill-down: the tickets behind a figure.
+
+	// Under: taken in by or handled by this unit or one below it (the
+	// unit a figure of the dashboards counts).
+	Under int64
+	// CategoryTree: of this category or one below it (the dashboards
+	// count by top-level category).
+	CategoryTree int64
+	// HourOfWeek: received on this weekday and hour (China time), as
+	// weekday×24+hour with Sunday 0: a cell of the heat map.
+	HourOfWeek *int
+	// Box: with a point inside (a cluster of the map of needs).
+	Box *geo.Box
+	// Places: whose point lies in one of these units (the grids of a
+	// cluster of the map of needs).
+	Places []int64
 }
 
 // MaxPageSize is the largest page of a list.
@@ -331,6 +360,9 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 	}
 	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: limit to the user's subtree
 		f.VisiblePath = actor.UnitPath
+	}
+	if err := s.drillDown(ctx, actor, q, &f); err != nil {
+		return nil, err
 	}
 	if q.Cursor != "" {
 		at, id, err := decodeCursor(q.Cursor)

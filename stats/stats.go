@@ -29,7 +29,7 @@ type Counters struct {
 	AckDue    int64 `json:"ack_due"`     // dispatched with an acknowledge deadline on the day
 	AckOnTime int64 `json:"ack_on_time"` // … and acknowledged by it
 
-	Replied       int64 `json:"replied"`        // replied (not back in hand) with a reply deadline on the day
+	Replied       int64 `json:"replied"`         // replied (not back in hand) with a reply deadline on the day
 	RepliedOnTime int64 `json:"replied_on_time"` // … replied by it
 	OpenDue       int64 `json:"open_due"`        // still in hand with a reply deadline on the day
 

@@ -11,11 +11,11 @@ import (
 // eventColumnCount is the number of columns a register event writes.
 const eventColumnCount = 10
 
-// bulkRows is how many rows one bulk INSERT carries: 500 tickets bind
-// about 22,000 parameters, under both SQLite's limit (32,766) and
-// PostgreSQL's (65,535), and large enough that the per-statement cost
+// maxBulkParams bounds the parameters of one bulk INSERT: under both
+// SQLite's limit (32,766) and PostgreSQL's (65,535). At 43 columns a
+// statement carries 697 tickets, enough that the per-statement cost
 // disappears.
-const bulkRows = 500
+const maxBulkParams = 30000
 
 // BulkInsertTickets writes many tickets with multi-row INSERTs, each with
 // its register event (seq 1, at CreatedAt, by CreatedBy, in the intake
@@ -26,6 +26,7 @@ const bulkRows = 500
 // Callers that want the counters to go on from the bulk numbers set them
 // themselves.
 func BulkInsertTickets(ctx context.Context, tx *Tx, ts []*ticket.Ticket) error {
+	bulkRows := max(1, maxBulkParams/ticketColumnCount)
 	for start := 0; start < len(ts); start += bulkRows {
 		batch := ts[start:min(start+bulkRows, len(ts))]
 		for _, t := range batch {

@@ -35,6 +35,12 @@ type DB struct {
 	ids idAllocator
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
+
+	// Prepared statements of each SQLite pool (nil on PostgreSQL, where
+	// pgx keeps its own per connection).
+	writeStmts, readStmts *stmtCache
+
+	batch *batcher // SQLite: writes that queue are committed together
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (PATH may be
@@ -52,7 +58,15 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		params := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 			"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-		w, err := sql.Open("sqlite", "file:"+path+"?"+params+"&_txlock=immediate")
+		// The writer copies the WAL into the database (a checkpoint, two
+		// fsyncs) every 10,000 pages instead of SQLite's 1,000: at about
+		// 45 pages a ticket, the default stalled the writer for a
+		// checkpoint every 20 tickets, a quarter of its time under load
+		// (docs/performance.md). The WAL file grows to about 40 MB.
+		// temp_store(MEMORY) keeps the savepoints' journals of the group
+		// commit (batch.go) in memory instead of temporary files.
+		w, err := sql.Open("sqlite", "file:"+path+"?"+params+
+			"&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
@@ -68,6 +82,8 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		r.SetMaxOpenConns(n)
 		r.SetMaxIdleConns(n)
 		db.write, db.read = w, r
+		db.writeStmts, db.readStmts = newStmtCache(w), newStmtCache(r)
+		db.batch = &batcher{db: db}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
 		p, err := sql.Open("pgx", dsn)
@@ -92,6 +108,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
+		if c != nil {
+			errs = append(errs, c.close())
+		}
+	}
 	if db.write != nil {
 		errs = append(errs, db.write.Close())
 	}
@@ -109,23 +130,33 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 
 // Write runs fn in a read-write transaction and commits it if fn returns
 // nil. On SQLite the transaction takes the write lock at BEGIN, so two
-// writers never read the same row and then both change it.
+// writers never read the same row and then both change it; writes that
+// queue meanwhile are committed together, each in a savepoint of its own
+// (batch.go).
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	return db.transact(ctx, db.write, fn)
+	if db.batch != nil {
+		return db.batch.write(ctx, fn)
+	}
+	return db.transact(ctx, db.write, db.writeStmts, fn)
 }
 
 // Read runs fn in a transaction on the read pool, for a consistent view
 // over several queries.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.transact(ctx, db.read, fn)
+	return db.transact(ctx, db.read, db.readStmts, fn)
 }
 
-func (db *DB) transact(ctx context.Context, pool *sql.DB, fn func(*Tx) error) (err error) {
+func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, fn func(*Tx) error) (err error) {
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, db: db}
+	tx := &Tx{tx: sqlTx, db: db, stmts: stmts}
+	defer func() {
+		if len(tx.missed) > 0 {
+			stmts.prepareLater(tx.missed)
+		}
+	}()
 	defer func() {
 		if p := recover(); p != nil {
 			sqlTx.Rollback()
@@ -146,6 +177,14 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, fn func(*Tx) error) (e
 type Tx struct {
 	tx *sql.Tx
 	db *DB
+
+	stmts   *stmtCache      // nil: statements are not cached
+	missed  []string        // statements not in the cache yet
+	queried map[string]bool // queries that have had rows in this transaction
+
+	// noCancel: statements run to their end even when their context is
+	// done, since interrupting one would roll back a whole group commit.
+	noCancel bool
 }
 
 // Dialect tells which database the transaction is on.
@@ -153,19 +192,69 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 // Exec runs a statement.
 func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	res, err := tx.tx.ExecContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if tx.noCancel {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if s := tx.stmt(ctx, query); s != nil {
+		res, err := s.ExecContext(ctx, args...)
+		return res, tx.db.mapError(err)
+	}
+	res, err := tx.tx.ExecContext(ctx, query, args...)
 	return res, tx.db.mapError(err)
 }
 
 // Query runs a query that returns rows.
 func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if tx.noCancel {
+		ctx = context.WithoutCancel(ctx)
+	}
+	// The first rows of a query in a transaction may come from its prepared
+	// statement; later ones may not, since the first may still be open.
+	if tx.stmts != nil && !tx.queried[query] {
+		if tx.queried == nil {
+			tx.queried = map[string]bool{}
+		}
+		tx.queried[query] = true
+		if s := tx.stmt(ctx, query); s != nil {
+			rows, err := s.QueryContext(ctx, args...)
+			return rows, tx.db.mapError(err)
+		}
+	}
+	rows, err := tx.tx.QueryContext(ctx, query, args...)
 	return rows, tx.db.mapError(err)
 }
 
 // QueryRow runs a query that returns at most one row.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(query), args...)
+	query = tx.db.rebind(query)
+	if tx.noCancel {
+		ctx = context.WithoutCancel(ctx)
+	}
+	if s := tx.stmt(ctx, query); s != nil {
+		return s.QueryRowContext(ctx, args...)
+	}
+	return tx.tx.QueryRowContext(ctx, query, args...)
+}
+
+// stmt returns the prepared statement of the query for use in tx, or nil
+// when it has none yet (it is then prepared after the transaction).
+//
+// A prepared SQLite statement can be stepped by one result at a time.
+// Exec and QueryRow read their result at once. Query leaves its rows open
+// to the caller, who may run the same query again before closing them, so
+// it uses the prepared statement only for the first rows of a query in a
+// transaction; every transaction must close its rows before it ends.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if tx.stmts == nil {
+		return nil
+	}
+	if s := tx.stmts.get(query); s != nil {
+		return tx.tx.StmtContext(ctx, s)
+	}
+	tx.missed = append(tx.missed, query)
+	return nil
 }
 
 // rebind turns ? placeholders into $1, $2 … for PostgreSQL. Queries in this

@@ -24,6 +24,11 @@ const (
 	// received: val is weekday×24+hour (Sunday 0), in China's time, for the
 	// dashboard's heat map. Only its received counts mean anything.
 	DimHour = "hour"
+	// DimPlace breaks counts down by where the ticket is: val is the id of
+	// the unit its point lies in (a grid, usually), for the map of needs.
+	// Only its received counts mean anything; tickets without a located
+	// point have no row.
+	DimPlace = "place"
 )
 
 // StatKey is one row of the summaries.
@@ -50,6 +55,7 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 	local := t.CreatedAt.In(calendar.China)
 	hour := [2]string{DimHour, strconv.Itoa(int(local.Weekday())*24 + local.Hour())}
 	created := stats.DayOf(t.CreatedAt)
+	place := strconv.FormatInt(t.LocationUnitID, 10)
 	for _, f := range stats.Facts(t) {
 		for _, u := range units {
 			if f.Day == created && f.Received != 0 {
@@ -60,6 +66,15 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 					d[k] = c
 				}
 				c.Received += sign * f.Received
+				if t.LocationUnitID != 0 {
+					k := StatKey{Day: f.Day, UnitID: u, Dim: DimPlace, Val: place}
+					c := d[k]
+					if c == nil {
+						c = &stats.Counters{}
+						d[k] = c
+					}
+					c.Received += sign * f.Received
+				}
 			}
 			for _, dv := range dims {
 				k := StatKey{Day: f.Day, UnitID: u, Dim: dv[0], Val: dv[1]}

@@ -11,12 +11,14 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -65,9 +67,13 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	var units []*org.Unit
 	var cats []*ticket.Category
 	var counters map[string]int64
+	var bounds []store.Boundary
 	err := db.Read(ctx, func(tx *store.Tx) error {
 		var err error
 		if units, err = store.ListUnits(ctx, tx, ""); err != nil {
+			return err
+		}
+		if bounds, err = store.ListBoundaries(ctx, tx); err != nil {
 			return err
 		}
 		if counters, err = store.ListCounters(ctx, tx, "ticket:"); err != nil {
@@ -111,11 +117,27 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	}
 	g := &gen{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), cal: calendar.China2026(), root: root,
 		handlers: handlers, cats: leaves, now: o.Now, nextID: firstID, perDay: map[calendar.Date]int64{}}
+	g.places(units, bounds)
 	// Numbers go on after those the day already has.
 	for name, v := range counters {
 		if d, err := calendar.ParseDate(strings.TrimPrefix(name, "ticket:")); err == nil {
 			g.perDay[d] = v
 		}
+	}
+	if db.Dialect() == store.SQLite {
+		// A page cache of 256 MB for the writer while it fills: with
+		// SQLite's default of 2 MB, a batch spills dirty index pages to
+		// the WAL before it commits and reads them back.
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, "PRAGMA cache_size = -262144")
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		defer db.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
+			_, err := tx.Exec(ctx, "PRAGMA cache_size = -2000")
+			return err
+		})
 	}
 	from := o.Now.AddDate(-o.Years, 0, 0)
 	span := o.Now.Sub(from)
@@ -160,6 +182,8 @@ func hasChild(cats []*ticket.Category, id int64) bool {
 
 type gen struct {
 	rng      *rand.Rand
+	areas    []area           // the smallest units with a boundary (grids in the demo)
+	areasOf  map[int64][]area // by handling unit: the areas below it
 	cal      *calendar.Calendar
 	root     *org.Unit
 	handlers []unitRef
@@ -168,6 +192,70 @@ type gen struct {
 	nextID   int64
 	perDay   map[calendar.Date]int64
 	roots    map[int64]int64
+}
+
+// area is a unit's boundary where tickets' points are placed.
+type area struct {
+	id    int64
+	path  string
+	box   geo.Box
+	shape *geo.Shape
+}
+
+// places collects the smallest areas (those with no bounded unit below
+// them) and, for every handling unit, the areas that lie below it.
+func (g *gen) places(units []*org.Unit, bounds []store.Boundary) {
+	g.areasOf = map[int64][]area{}
+	for _, b := range bounds {
+		leaf := true
+		for _, o := range bounds {
+			if o.UnitID != b.UnitID && strings.HasPrefix(o.UnitPath, b.UnitPath) {
+				leaf = false
+				break
+			}
+		}
+		if !leaf {
+			continue
+		}
+		sh, err := geo.Parse([]byte(b.GeoJSON))
+		if err != nil {
+			continue
+		}
+		g.areas = append(g.areas, area{b.UnitID, b.UnitPath, b.Box, sh})
+	}
+	for _, h := range g.handlers {
+		for _, a := range g.areas {
+			if strings.HasPrefix(a.path, h.path) {
+				g.areasOf[h.id] = append(g.areasOf[h.id], a)
+			}
+		}
+	}
+}
+
+// locate gives most tickets a point: in an area of the handling unit when
+// it has any, anywhere in the district otherwise (departments). About one
+// call in eight gives no place that can be pinned.
+func (g *gen) locate(t *ticket.Ticket, unitID int64) {
+	r := g.rng
+	if len(g.areas) == 0 || r.IntN(8) == 0 {
+		return
+	}
+	as := g.areasOf[unitID]
+	if len(as) == 0 {
+		as = g.areas
+	}
+	a := as[r.IntN(len(as))]
+	p := geo.Point{Lat: (a.box.MinLat + a.box.MaxLat) / 2, Lng: (a.box.MinLng + a.box.MaxLng) / 2}
+	for range 8 {
+		q := geo.Point{Lat: a.box.MinLat + r.Float64()*(a.box.MaxLat-a.box.MinLat), Lng: a.box.MinLng + r.Float64()*(a.box.MaxLng-a.box.MinLng)}
+		if a.shape.Contains(q) {
+			p = q
+			break
+		}
+	}
+	lat, lng := math.Round(p.Lat*1e6)/1e6, math.Round(p.Lng*1e6)/1e6
+	t.Lat, t.Lng = &lat, &lng
+	t.LocationUnitID, t.LocationUnitPath = a.id, a.path
 }
 
 // write inserts a batch with its summaries.

@@ -157,6 +157,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /api/v1/me", s.handle(s.me))
 
 	mux.Handle("GET /api/v1/tickets", s.handle(s.listTickets))
+	mux.Handle("GET /api/v1/search", s.handle(s.search))
 	mux.Handle("POST /api/v1/tickets", s.handle(s.createTicket))
 	mux.Handle("GET /api/v1/tickets/{ref}", s.handle(s.getTicket))
 	mux.Handle("GET /api/v1/tickets/{ref}/audit", s.handle(s.ticketAudit))
@@ -208,6 +209,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /api/v1/settings/dispatch", s.handle(s.dispatchSettings))
 	mux.Handle("PUT /api/v1/settings/dispatch", s.handle(s.setDispatchSettings))
 
+	s.routesStats(mux)
 	s.routesOpen311Admin(mux)
 	// No StripPrefix: the handler knows its prefix, and the metrics see
 	// the route "/open311/v2/".

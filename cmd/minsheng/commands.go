@@ -88,6 +88,20 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 
 	wc.Service = svc
+	// Search index, classifier models and the duplicate index: tickets
+	// written in bulk or by an older version are indexed now.
+	if n, err := svc.ReindexSearch(ctx); err != nil {
+		return fmt.Errorf("search index: %w", err)
+	} else if n > 0 {
+		log.Info("search index filled", "tickets", n)
+	}
+	if err := svc.LoadModels(ctx); err != nil {
+		return fmt.Errorf("classifier models: %w", err)
+	}
+	if err := svc.BuildDuplicateIndex(ctx); err != nil {
+		return fmt.Errorf("duplicate index: %w", err)
+	}
+
 	// Every server process runs the scheduler; jobs are claimed with
 	// leases, so each runs once across all of them.
 	stopJobs, err := startJobs(ctx, &c, getenv, db, svc, log)

@@ -36,6 +36,7 @@ type rowData struct {
 	Error   string // a message after a failed action on the row
 	Keep    bool   // after an action the ticket is still in the list: keep its forms
 	Actions map[ticket.Action]bool
+	Hints   app.Hints // classifier suggestions, reply check (app/textviews.go)
 }
 
 // May reports whether the row offers the action.
@@ -86,8 +87,12 @@ func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, na
 	if q == store.QueueInbox {
 		d.Summary = map[string]int{}
 	}
-	for _, t := range list {
-		row := rowData{T: t, Queue: q, Next: next, Actions: rowActions(me, t)}
+	hints, err := u.svc.ListHints(ctx, me, list)
+	if err != nil {
+		return err
+	}
+	for i, t := range list {
+		row := rowData{T: t, Queue: q, Next: next, Actions: rowActions(me, t), Hints: hints[i]}
 		if d.Summary != nil {
 			d.Summary[p.Due(t.ReplyBy)]++
 		}
@@ -116,6 +121,11 @@ type ticketsData struct {
 	Statuses []ticket.Status
 	Next     string
 	Query    string
+	// Filters are the dashboards' drill-down filters in force
+	// (dashboard_drill.go); Filter is their query string.
+	Filters []filterChip
+	Filter  string
+	Keep    [][2]string // the filters besides the status, kept by the form
 }
 
 func (u *UI) ticketsPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -124,17 +134,6 @@ func (u *UI) ticketsPage(w http.ResponseWriter, r *http.Request, me *org.User) e
 		redirect(w, r, "/t/"+url.PathEscape(n))
 		return nil
 	}
-	lq := app.ListQuery{Cursor: q.Get("cursor"), Limit: 50}
-	if s := q.Get("status"); s != "" {
-		lq.Statuses = []ticket.Status{ticket.Status(s)}
-	}
-	if q.Get("overdue") == "1" {
-		lq.Overdue = true
-	}
-	page, err := u.svc.ListTickets(r.Context(), me, lq)
-	if err != nil {
-		return err
-	}
 	p := u.newPage(w, r, me, "/tickets")
 	p.Title = p.T("tickets.title")
 	rf, err := u.loadRefs(r.Context(), p)
@@ -142,12 +141,24 @@ func (u *UI) ticketsPage(w http.ResponseWriter, r *http.Request, me *org.User) e
 		return err
 	}
 	p.R = rf
-	d := ticketsData{Tickets: page.Tickets, Status: q.Get("status"), Statuses: ticket.Statuses}
-	if page.NextCursor != "" {
-		v := url.Values{"cursor": {page.NextCursor}}
-		if d.Status != "" {
-			v.Set("status", d.Status)
+	lq := app.ListQuery{Cursor: q.Get("cursor"), Limit: 50}
+	filters, filter, err := readListFilters(p, q, &lq)
+	if err != nil {
+		return err
+	}
+	page, err := u.svc.ListTickets(r.Context(), me, lq)
+	if err != nil {
+		return err
+	}
+	d := ticketsData{Tickets: page.Tickets, Status: q.Get("status"), Statuses: ticket.Statuses, Filters: filters, Filter: filter}
+	for _, k := range listFilters {
+		if v := q.Get(k); v != "" && k != "status" {
+			d.Keep = append(d.Keep, [2]string{k, v})
 		}
+	}
+	if page.NextCursor != "" {
+		v, _ := url.ParseQuery(filter)
+		v.Set("cursor", page.NextCursor)
 		d.Next = "/tickets?" + v.Encode()
 	}
 	p.Data = d

@@ -45,16 +45,17 @@ func navFor(role org.Role) []navItem {
 	case org.RoleAgent:
 		return []navItem{{"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
 	case org.RoleDispatcher:
-		return []navItem{{"nav.console", "/console"}, {"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
+		return []navItem{{"nav.console", "/console"}, {"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"},
+			{"nav.map", "/map"}, {"nav.kb", "/kb"}}
 	case org.RoleHandler:
-		return []navItem{{"nav.inbox", "/inbox"}, {"nav.tickets", "/tickets"}}
+		return []navItem{{"nav.inbox", "/inbox"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleGridWorker:
 		return []navItem{{"nav.report", "/desk"}, {"nav.tickets", "/tickets"}}
 	case org.RoleAdmin:
 		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
-			{"nav.admin_kb", "/admin/kb"}, {"nav.tickets", "/tickets"}}
+			{"nav.admin_kb", "/admin/kb"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
-		return []navItem{{"nav.tickets", "/tickets"}}
+		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.tickets", "/tickets"}}
 	}
 	return nil
 }

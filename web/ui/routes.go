@@ -45,6 +45,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /inbox", u.staff(u.inboxPage))
 	mux.Handle("GET /tickets", u.staff(u.ticketsPage))
 	mux.Handle("GET /t/{ref}", u.staff(u.ticketPage))
+	mux.Handle("GET /search", u.staff(u.searchPage))
 	mux.Handle("POST /t/{ref}/{action}", u.staff(u.ticketAction))
 	mux.Handle("GET /t/{ref}/files/{id}", u.staff(u.ticketFile))
 
@@ -70,6 +71,10 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/kb/{id}", u.staff(u.adminKBEdit, admin))
 	mux.Handle("POST /admin/kb", u.staff(u.adminKBSave, admin))
 	mux.Handle("POST /admin/kb/{id}", u.staff(u.adminKBSave, admin))
+
+	// Dashboards, the map of needs, the monthly report, exports, and the
+	// public figures (dashboard.go).
+	u.registerDashboards(mux)
 }
 
 // home sends staff to the first page of their role and shows residents

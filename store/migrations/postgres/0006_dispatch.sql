@@ -55,4 +55,6 @@ ALTER TABLE tickets ADD COLUMN extension_days INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN extension_count INTEGER NOT NULL DEFAULT 0;
 ALTER TABLE tickets ADD COLUMN supervise_level INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX tickets_location_path ON tickets (location_unit_path, created_at);
-CREATE INDEX tickets_reply_by ON tickets (status, reply_by);
+-- created_at and id too, so that the overdue list (newest first) can pick
+-- its page from this index alone (docs/performance.md).
+CREATE INDEX tickets_reply_by ON tickets (status, reply_by, created_at, id);

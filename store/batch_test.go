@@ -1,0 +1,301 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"runtime"
+	"sync"
+	"testing"
+)
+
+// openBatchTest opens a new migrated SQLite database. (This file is inside
+// package store, to see the queue of the group commit, so it cannot use
+// storetest.)
+func openBatchTest(t *testing.T) *DB {
+	t.Helper()
+	db, err := Open(context.Background(), "sqlite:"+filepath.Join(t.TempDir(), "batch.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	return db
+}
+
+// queued reports how many writes wait for their turn.
+func (b *batcher) queued() int {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return len(b.waiting)
+}
+
+// holdWriter starts a write that keeps the write connection until release
+// is closed, and returns once it holds it.
+func holdWriter(t *testing.T, db *DB, release <-chan struct{}) <-chan error {
+	t.Helper()
+	holding := make(chan struct{})
+	done := make(chan error, 1)
+	go func() {
+		done <- db.Write(context.Background(), func(tx *Tx) error {
+			close(holding)
+			<-release
+			return nil
+		})
+	}()
+	<-holding
+	return done
+}
+
+// waitQueued waits until n writes are queued behind the holder.
+func waitQueued(db *DB, n int) {
+	for db.batch.queued() < n {
+		runtime.Gosched()
+	}
+}
+
+func insertName(ctx context.Context, tx *Tx, name string) error {
+	_, err := tx.Exec(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)`, name)
+	return err
+}
+
+func names(t *testing.T, db *DB) map[string]bool {
+	t.Helper()
+	out := map[string]bool{}
+	err := db.Read(context.Background(), func(tx *Tx) error {
+		rows, err := tx.Query(context.Background(), `SELECT name FROM counters WHERE name LIKE 'w%'`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var n string
+			if err := rows.Scan(&n); err != nil {
+				return err
+			}
+			out[n] = true
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestGroupCommitKeepsWritesApart(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	release := make(chan struct{})
+	held := holdWriter(t, db, release)
+	before := db.batch.commits.Load()
+
+	const n = 40
+	errs := make([]error, n)
+	panics := make([]any, n)
+	var wg sync.WaitGroup
+	for i := range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			defer func() { panics[i] = recover() }()
+			errs[i] = db.Write(ctx, func(tx *Tx) error {
+				if err := insertName(ctx, tx, fmt.Sprintf("w%02d", i)); err != nil {
+					return err
+				}
+				switch i % 4 {
+				case 1:
+					return errors.New("refused")
+				case 2:
+					panic("boom")
+				}
+				return nil
+			})
+		}()
+	}
+	waitQueued(db, n)
+	close(release)
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	wg.Wait()
+
+	got := names(t, db)
+	for i := range n {
+		name := fmt.Sprintf("w%02d", i)
+		switch i % 4 {
+		case 1:
+			if errs[i] == nil || errs[i].Error() != "refused" {
+				t.Errorf("write %d returned %v, want its own error", i, errs[i])
+			}
+		case 2:
+			if panics[i] != "boom" {
+				t.Errorf("write %d: panic %v, want boom in the caller", i, panics[i])
+			}
+		default:
+			if errs[i] != nil || panics[i] != nil {
+				t.Errorf("write %d: %v, %v", i, errs[i], panics[i])
+			}
+		}
+		if want := i%4 == 0 || i%4 == 3; got[name] != want {
+			t.Errorf("row %s stored: %v, want %v", name, got[name], want)
+		}
+	}
+	if c := db.batch.commits.Load() - before; c >= n {
+		t.Errorf("%d writes took %d transactions: no group commit", n+1, c)
+	}
+}
+
+// A write that fails because of what an earlier write of its batch did
+// returns after that write is committed, so that the caller can read it.
+func TestGroupCommitFailedWriteReturnsAfterCommit(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	for round := range 20 {
+		release := make(chan struct{})
+		held := holdWriter(t, db, release)
+		key := fmt.Sprintf("w-key-%d", round)
+		first := make(chan error, 1)
+		go func() { first <- db.Write(ctx, func(tx *Tx) error { return insertName(ctx, tx, key) }) }()
+		waitQueued(db, 1)
+		second := make(chan error, 1)
+		go func() {
+			second <- db.Write(ctx, func(tx *Tx) error {
+				var v int
+				if err := tx.QueryRow(ctx, `SELECT value FROM counters WHERE name = ?`, key).Scan(&v); err != nil {
+					return err
+				}
+				return errors.New("taken")
+			})
+		}()
+		waitQueued(db, 2)
+		close(release)
+		if err := <-second; err == nil || err.Error() != "taken" {
+			t.Fatalf("second write: %v, want taken", err)
+		}
+		err := db.Read(ctx, func(tx *Tx) error {
+			var v int
+			return tx.QueryRow(ctx, `SELECT value FROM counters WHERE name = ?`, key).Scan(&v)
+		})
+		if err != nil {
+			t.Fatalf("round %d: the write the second one saw is not readable when it returns: %v", round, err)
+		}
+		if err := <-first; err != nil {
+			t.Fatal(err)
+		}
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+	}
+}
+
+func TestGroupCommitContexts(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	release := make(chan struct{})
+	held := holdWriter(t, db, release)
+
+	// Cancelled while waiting: it does not run.
+	cctx, cancel := context.WithCancel(ctx)
+	ran := false
+	canceled := make(chan error, 1)
+	go func() {
+		canceled <- db.Write(cctx, func(tx *Tx) error { ran = true; return insertName(ctx, tx, "w-cancelled") })
+	}()
+	waitQueued(db, 1)
+	// Cancelled during its turn: its statements still run, and it commits.
+	dctx, dcancel := context.WithCancel(ctx)
+	during := make(chan error, 1)
+	go func() {
+		during <- db.Write(dctx, func(tx *Tx) error {
+			dcancel()
+			return insertName(dctx, tx, "w-during")
+		})
+	}()
+	waitQueued(db, 2)
+	// Ends its goroutine in its turn (t.FailNow does): its write is undone,
+	// the others go on.
+	go db.Write(ctx, func(tx *Tx) error {
+		insertName(ctx, tx, "w-goexit")
+		runtime.Goexit()
+		return nil
+	})
+	waitQueued(db, 3)
+	after := make(chan error, 1)
+	go func() { after <- db.Write(ctx, func(tx *Tx) error { return insertName(ctx, tx, "w-after") }) }()
+	waitQueued(db, 4)
+	cancel()
+	close(release)
+
+	if err := <-canceled; !errors.Is(err, context.Canceled) || ran {
+		t.Errorf("write cancelled while waiting: %v (ran %v), want context.Canceled without running", err, ran)
+	}
+	if err := <-during; err != nil {
+		t.Errorf("write cancelled during its turn: %v", err)
+	}
+	if err := <-after; err != nil {
+		t.Errorf("write after the one that ended its goroutine: %v", err)
+	}
+	if err := <-held; err != nil {
+		t.Fatal(err)
+	}
+	got := names(t, db)
+	want := map[string]bool{"w-during": true, "w-after": true}
+	if len(got) != len(want) || !got["w-during"] || !got["w-after"] {
+		t.Errorf("rows stored: %v, want %v", got, want)
+	}
+}
+
+// A query run again while its first rows are still open gets rows of its
+// own: a prepared statement serves one result at a time.
+func TestNestedQueriesOfOneText(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	for i := range 3 {
+		if err := db.Write(ctx, func(tx *Tx) error { return insertName(ctx, tx, fmt.Sprintf("w%d", i)) }); err != nil {
+			t.Fatal(err)
+		}
+	}
+	const q = `SELECT name FROM counters WHERE name LIKE 'w%' ORDER BY name`
+	for round := range 3 { // the statement is prepared after the first round
+		err := db.Read(ctx, func(tx *Tx) error {
+			outer, err := tx.Query(ctx, q)
+			if err != nil {
+				return err
+			}
+			defer outer.Close()
+			var pairs int
+			for outer.Next() {
+				inner, err := tx.Query(ctx, q)
+				if err != nil {
+					return err
+				}
+				for inner.Next() {
+					pairs++
+				}
+				if err := inner.Close(); err != nil {
+					return err
+				}
+			}
+			if pairs != 9 {
+				t.Errorf("round %d: %d pairs of rows, want 9", round, pairs)
+			}
+			return outer.Err()
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		waitPrepared(db.readStmts, q)
+	}
+}
+
+// waitPrepared waits until the query's statement is prepared (in the
+// background, after the first transaction that ran it).
+func waitPrepared(c *stmtCache, q string) {
+	for c.get(q) == nil {
+		runtime.Gosched()
+	}
+}

@@ -1,0 +1,283 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/chromedp"
+
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/synth"
+	"github.com/minsheng/minsheng/web"
+	"github.com/minsheng/minsheng/web/ui"
+)
+
+// TestBrowserDashboards opens the leader's dashboard, the map of needs, the
+// monthly report and the public figures in a real headless Chromium over a
+// year of synthetic tickets; checks that every chart drew its data, that the
+// map drew its areas and clusters, that a click on a heat-map cell and on a
+// cluster opens the tickets behind them; and saves screenshots in
+// testdata/artifacts (dash-*.png).
+func TestBrowserDashboards(t *testing.T) {
+	exe := chromium()
+	if exe == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
+	}
+	db := storetest.Open(t, "sqlite")
+	f := apptest.New(t, db)
+	ctx := context.Background()
+	admin := f.Users["admin"]
+	for _, b := range []struct {
+		u    *org.Unit
+		area []byte
+	}{
+		{f.District, box(36.60, 101.70, 36.65, 101.78)},
+		{f.Street, box(36.60, 101.70, 36.65, 101.745)},
+		{f.Community, box(36.61, 101.71, 36.64, 101.74)},
+		{f.Grid, box(36.62, 101.715, 36.635, 101.73)},
+		{f.OtherStreet, box(36.60, 101.745, 36.65, 101.78)},
+	} {
+		if err := f.Svc.SetBoundary(ctx, admin, b.u.ID, b.area); err != nil {
+			t.Fatal(err)
+		}
+	}
+	now := f.Clock.Now()
+	if _, err := synth.Generate(ctx, db, synth.Options{Tickets: 4000, Now: now, Years: 1, Seed: 7}); err != nil {
+		t.Fatal(err)
+	}
+	log := slog.New(slog.DiscardHandler)
+	srv := web.NewServer(web.Config{Service: f.Svc, Logger: log, Version: "test"})
+	pages, err := ui.New(ui.Config{Service: f.Svc, Logger: log, CurrentUser: web.CurrentUser, RequestID: web.RequestID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pages.VendorOK() {
+		t.Fatal("the front-end libraries are not built in: run `go generate ./web/ui` before the tests")
+	}
+	srv.MountPages(pages)
+	ts := httptest.NewServer(srv)
+	defer ts.Close()
+	base := ts.URL
+	shots := artifacts(t)
+
+	alloc, cancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "zh-CN,zh"), chromedp.Flag("lang", "zh-CN"),
+	)
+	defer cancel()
+	browser, cancel := chromedp.NewContext(alloc)
+	defer cancel()
+	browser, cancel = context.WithTimeout(browser, 3*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(browser); err != nil { // starts Chromium
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	person := func() context.Context {
+		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		return c
+	}
+	shot := func(c context.Context, name string) {
+		t.Helper()
+		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		p := filepath.Join(shots, "dash-"+name+".png")
+		if err := os.WriteFile(p, img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", p)
+	}
+	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(c, steps...); err != nil {
+			loc, _ := chromedp.Run(c, chromedp.Location())
+			t.Fatalf("%s: %v (at %s)", what, err, loc)
+		}
+	}
+	location := func(c context.Context) string {
+		t.Helper()
+		loc, err := chromedp.Run(c, chromedp.Location())
+		if err != nil {
+			t.Fatal(err)
+		}
+		return loc
+	}
+	evalNum := func(c context.Context, js string) float64 {
+		t.Helper()
+		v, err := chromedp.Run(c, chromedp.Evaluate[float64](js))
+		if err != nil {
+			t.Fatalf("evaluate %s: %v", js, err)
+		}
+		return v
+	}
+	// seriesSum counts the data of a chart's first series and adds it up
+	// (numbers, or the last number of each [x, y, value] item); -1 when
+	// the chart has no ECharts instance or no canvas.
+	seriesSum := func(c context.Context, id string) (points int, sum float64) {
+		t.Helper()
+		r, err := chromedp.Run(c, chromedp.Evaluate[[]float64](fmt.Sprintf(`(function(){
+			var el = document.getElementById(%q), c = el && echarts.getInstanceByDom(el);
+			if (!c || !el.querySelector('canvas')) return [-1, 0];
+			var d = c.getOption().series[0].data, s = 0;
+			d.forEach(function (v) { if (v && typeof v === 'object') v = Array.isArray(v) ? v[v.length-1] : v.value; if (typeof v === 'number') s += v; });
+			return [d.length, s];
+		})()`, id)))
+		if err != nil || len(r) != 2 {
+			t.Fatalf("chart %s: %v %v", id, r, err)
+		}
+		return int(r[0]), r[1]
+	}
+	media := func(m string) chromedp.Action[chromedp.Void] {
+		return chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+			_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: m})
+			return err
+		})
+	}
+	rowsShown := func(c context.Context) int {
+		return int(evalNum(c, `document.querySelectorAll('table.list tbody tr td a.num').length`))
+	}
+
+	leader := person()
+	do(leader, "sign in",
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "leader"),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+	)
+	if loc := location(leader); !strings.HasSuffix(loc, "/dashboard") {
+		t.Errorf("the leader's home is %s, want the dashboard", loc)
+	}
+	do(leader, "open the dashboard for a year",
+		chromedp.Navigate(base+"/dashboard?period=days365"),
+		chromedp.WaitVisible(chromedp.CSS("#chart-heat canvas")),
+		chromedp.Sleep(800*time.Millisecond), // ECharts animates its first frames
+	)
+	for _, id := range []string{"chart-intake", "chart-funnel", "chart-units", "chart-cats", "chart-heat"} {
+		if n, sum := seriesSum(leader, id); n <= 0 || sum <= 0 {
+			t.Errorf("%s drew %d points adding up to %v; want data", id, n, sum)
+		}
+	}
+	if n, _ := seriesSum(leader, "chart-heat"); n != 7*24 {
+		t.Errorf("the heat map has %d cells, want 168", n)
+	}
+	shot(leader, "dashboard")
+	do(leader, "group by month", chromedp.Click(chromedp.CSS(`[data-group="month"]`)), chromedp.Sleep(300*time.Millisecond))
+	if n, _ := seriesSum(leader, "chart-intake"); n < 12 || n > 13 {
+		t.Errorf("by month the intake chart has %d bars, want 12 or 13", n)
+	}
+
+	// A click on the busiest cell of the heat map opens its tickets.
+	do(leader, "scroll to the heat map", chromedp.ScrollIntoView(chromedp.CSS("#chart-heat")), chromedp.Sleep(200*time.Millisecond))
+	xy, err := chromedp.Run(leader, chromedp.Evaluate[[]float64](`(function(){
+		var el = document.getElementById('chart-heat'), c = echarts.getInstanceByDom(el);
+		var d = c.getOption().series[0].data, best = d[0];
+		d.forEach(function (v) { if (v[2] > best[2]) best = v; });
+		var p = c.convertToPixel({seriesIndex: 0}, [best[0], best[1]]), r = el.getBoundingClientRect();
+		return [p[0] + r.left, p[1] + r.top];
+	})()`))
+	if err != nil || len(xy) != 2 {
+		t.Fatalf("heat-map cell: %v %v", xy, err)
+	}
+	do(leader, "click the busiest heat-map cell",
+		chromedp.MouseClickXY(xy[0], xy[1]),
+		chromedp.WaitVisible(chromedp.CSS("#drill-filters")),
+	)
+	if loc := location(leader); !regexp.MustCompile(`/tickets\?.*hour=\d+`).MatchString(loc) {
+		t.Errorf("the heat-map cell opened %s", loc)
+	}
+	if rowsShown(leader) == 0 {
+		t.Error("the busiest heat-map cell lists no tickets")
+	}
+	shot(leader, "drill-heatmap")
+
+	// The map of needs: shaded areas and clusters; a cluster opens its
+	// tickets.
+	do(leader, "open the map",
+		chromedp.Navigate(base+"/map?period=days365"),
+		chromedp.WaitReady(chromedp.CSS("#needs-map[data-ready-map]")),
+		chromedp.WaitVisible(chromedp.CSS(".mcluster")),
+	)
+	areas := evalNum(leader, `document.querySelectorAll('#needs-map path.leaflet-interactive').length`)
+	clusters := evalNum(leader, `document.querySelectorAll('#needs-map .mcluster').length`)
+	if areas < 2 || clusters < 1 {
+		t.Errorf("the map drew %v areas and %v clusters", areas, clusters)
+	}
+	shot(leader, "map")
+	do(leader, "shade communities by satisfaction",
+		chromedp.Navigate(base+"/map?period=days365&measure=satisfaction&level=community"),
+		chromedp.WaitReady(chromedp.CSS("#needs-map[data-ready-map]")),
+		chromedp.WaitVisible(chromedp.CSS(".mcluster")),
+	)
+	shot(leader, "map-satisfaction")
+	count, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS(".mcluster span")))
+	do(leader, "click a cluster",
+		chromedp.Click(chromedp.CSS(".mcluster")),
+		chromedp.WaitVisible(chromedp.CSS("#drill-filters")),
+	)
+	if loc := location(leader); !strings.Contains(loc, "place=") {
+		t.Errorf("the cluster opened %s", loc)
+	}
+	if rowsShown(leader) == 0 {
+		t.Errorf("the cluster of %s lists no tickets", count)
+	}
+
+	// The monthly report, on screen and as printed.
+	do(leader, "open the report",
+		chromedp.Navigate(base+"/report?month=2026-02"),
+		chromedp.WaitVisible(chromedp.CSS("#report-summary")),
+	)
+	shot(leader, "report")
+	do(leader, "print media", media("print"))
+	if shown, _ := chromedp.Run(leader, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header.top')).display !== 'none'`)); shown {
+		t.Error("the printed report shows the navigation bar")
+	}
+	shot(leader, "report-print")
+	do(leader, "screen media", media(""))
+
+	// The public figures, without signing in, on a desktop and a phone.
+	resident := person()
+	do(resident, "open the public figures",
+		chromedp.Navigate(base+"/stats?month=2026-02"),
+		chromedp.WaitVisible(chromedp.CSS("#chart-trend canvas")),
+		chromedp.Sleep(800*time.Millisecond),
+	)
+	if n, sum := seriesSum(resident, "chart-trend"); n != 12 || sum <= 0 {
+		t.Errorf("the trend chart drew %d months adding up to %v", n, sum)
+	}
+	body, err := chromedp.Run(resident, chromedp.Text(chromedp.CSS("main")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m := regexp.MustCompile(`1[3-9]\d{9}|\d{3}\*{4}\d{4}|\d{8}-\d{5}`).FindString(body); m != "" {
+		t.Errorf("the public page shows %q", m)
+	}
+	if !strings.Contains(body, "办结率") || !strings.Contains(body, f.Street.Name) {
+		t.Error("the public page lacks the rates by street")
+	}
+	shot(resident, "stats")
+	do(resident, "on a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/stats?month=2026-02"),
+		chromedp.WaitVisible(chromedp.CSS("#chart-trend canvas")),
+		chromedp.Sleep(800*time.Millisecond),
+	)
+	shot(resident, "stats-phone")
+}
