@@ -110,35 +110,9 @@ func TestBrowserLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	log := slog.New(slog.DiscardHandler)
-	srv := web.NewServer(web.Config{Service: f.Svc, Logger: log, Version: "test"})
-	pages, err := ui.New(ui.Config{Service: f.Svc, Logger: log, CurrentUser: web.CurrentUser, RequestID: web.RequestID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !pages.VendorOK() {
-		t.Fatal("the front-end libraries are not built in: run `go generate ./web/ui` before the tests (the README's test command does)")
-	}
-	srv.MountPages(pages)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	base := ts.URL
+	base := servePages(t, f)
 	shots := artifacts(t)
-
-	alloc, cancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1366, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "zh-CN,zh"), chromedp.Flag("lang", "zh-CN"),
-	)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	browser, cancel = context.WithTimeout(browser, 3*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil { // starts Chromium
-		t.Fatalf("start %s: %v", exe, err)
-	}
+	browser := startBrowser(t, ctx, exe, 1366)
 	// Each person has their own browser context: their own cookies.
 	person := func() context.Context {
 		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
@@ -335,4 +309,44 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.WaitVisible(`//h2[normalize-space()="Timeline"]`),
 	)
 	shot(dispatcher, "ticket-en-phone")
+}
+
+// servePages starts the API and the pages over the fixture, as serve does,
+// and returns the base URL.
+func servePages(t *testing.T, f *apptest.Fixture) string {
+	t.Helper()
+	log := slog.New(slog.DiscardHandler)
+	srv := web.NewServer(web.Config{Service: f.Svc, Logger: log, Version: "test"})
+	pages, err := ui.New(ui.Config{Service: f.Svc, Logger: log, CurrentUser: web.CurrentUser, RequestID: web.RequestID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !pages.VendorOK() {
+		t.Fatal("the front-end libraries are not built in: run `go generate ./web/ui` before the tests (the README's test command does)")
+	}
+	srv.MountPages(pages)
+	ts := httptest.NewServer(srv)
+	t.Cleanup(ts.Close)
+	return ts.URL
+}
+
+// startBrowser starts headless Chromium at exe with a window width, closed
+// when the test ends; the returned context times out after 3 minutes.
+func startBrowser(t *testing.T, ctx context.Context, exe string, width int) context.Context {
+	t.Helper()
+	alloc, cancel := chromedp.NewExecAllocator(ctx,
+		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
+		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(width, 900),
+		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
+		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "zh-CN,zh"), chromedp.Flag("lang", "zh-CN"),
+	)
+	t.Cleanup(cancel)
+	browser, cancel := chromedp.NewContext(alloc)
+	t.Cleanup(cancel)
+	browser, cancel = context.WithTimeout(browser, 3*time.Minute)
+	t.Cleanup(cancel)
+	if err := chromedp.Do(browser); err != nil { // starts Chromium
+		t.Fatalf("start %s: %v", exe, err)
+	}
+	return browser
 }

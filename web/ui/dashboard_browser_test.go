@@ -3,8 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"log/slog"
-	"net/http/httptest"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,8 +18,6 @@ import (
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/synth"
-	"github.com/minsheng/minsheng/web"
-	"github.com/minsheng/minsheng/web/ui"
 )
 
 // TestBrowserDashboards opens the leader's dashboard, the map of needs, the
@@ -57,35 +53,9 @@ func TestBrowserDashboards(t *testing.T) {
 	if _, err := synth.Generate(ctx, db, synth.Options{Tickets: 4000, Now: now, Years: 1, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	log := slog.New(slog.DiscardHandler)
-	srv := web.NewServer(web.Config{Service: f.Svc, Logger: log, Version: "test"})
-	pages, err := ui.New(ui.Config{Service: f.Svc, Logger: log, CurrentUser: web.CurrentUser, RequestID: web.RequestID})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !pages.VendorOK() {
-		t.Fatal("the front-end libraries are not built in: run `go generate ./web/ui` before the tests")
-	}
-	srv.MountPages(pages)
-	ts := httptest.NewServer(srv)
-	defer ts.Close()
-	base := ts.URL
+	base := servePages(t, f)
 	shots := artifacts(t)
-
-	alloc, cancel := chromedp.NewExecAllocator(ctx,
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.DisableGPU, chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck, chromedp.UserDataDir(t.TempDir()), chromedp.WindowSize(1440, 900),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("accept-lang", "zh-CN,zh"), chromedp.Flag("lang", "zh-CN"),
-	)
-	defer cancel()
-	browser, cancel := chromedp.NewContext(alloc)
-	defer cancel()
-	browser, cancel = context.WithTimeout(browser, 3*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(browser); err != nil { // starts Chromium
-		t.Fatalf("start %s: %v", exe, err)
-	}
+	browser := startBrowser(t, ctx, exe, 1440)
 	person := func() context.Context {
 		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
 		t.Cleanup(cancel)
