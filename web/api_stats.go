@@ -1,6 +1,7 @@
 package web
 
 import (
+	"github.com/minsheng/minsheng/org"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -126,19 +127,7 @@ func (s *Server) statsRankings(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) statsSeries(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	if err := knownParams(q, "unit_id", "from", "to"); err != nil {
-		return err
-	}
-	unitID, err := intParam(q, "unit_id")
-	if err != nil {
-		return err
-	}
-	from, to, err := s.period(q)
+	u, unitID, from, to, err := s.unitPeriod(r)
 	if err != nil {
 		return err
 	}
@@ -151,19 +140,7 @@ func (s *Server) statsSeries(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) statsHeatMap(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	if err := knownParams(q, "unit_id", "from", "to"); err != nil {
-		return err
-	}
-	unitID, err := intParam(q, "unit_id")
-	if err != nil {
-		return err
-	}
-	from, to, err := s.period(q)
+	u, unitID, from, to, err := s.unitPeriod(r)
 	if err != nil {
 		return err
 	}
@@ -235,4 +212,21 @@ func (s *Server) statsPublic(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Cache-Control", "public, max-age=300")
 	writeJSON(w, http.StatusOK, ps)
 	return nil
+}
+
+// unitPeriod reads the signed-in user and the query of the endpoints that
+// take only unit_id, from and to.
+func (s *Server) unitPeriod(r *http.Request) (u *org.User, unitID int64, from, to calendar.Date, err error) {
+	if u, err = currentUser(r); err != nil {
+		return
+	}
+	q := r.URL.Query()
+	if err = knownParams(q, "unit_id", "from", "to"); err != nil {
+		return
+	}
+	if unitID, err = intParam(q, "unit_id"); err != nil {
+		return
+	}
+	from, to, err = s.period(q)
+	return
 }
