@@ -737,22 +737,20 @@ func (s *Service) SubmitOpen311Request(ctx context.Context, client *store.APICli
 	if err != nil {
 		return nil, err
 	}
-	rc, created, err := s.CreatePublicTicket(ctx, nt, PublicIntake{Channel: ticket.ChannelOpen311, Client: client.Name, Key: in.IdempotencyKey}, files...)
-	if err != nil {
-		return nil, err
-	}
-	// The ticket is written; record what Open311 adds to it. A failure here
-	// leaves the request without its attributes, which a retry with the
-	// same idempotency key completes.
-	extra.TicketID, extra.ClientID, extra.CreatedAt = rc.Ticket.ID, client.ID, rc.Ticket.CreatedAt
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		if err := store.InsertTicketAttributes(ctx, tx, rc.Ticket.ID, values); err != nil {
+	// The attributes and the Open311 record are written in the transaction
+	// that registers the ticket: a request is never stored without them.
+	within := func(ctx context.Context, tx *store.Tx, t *ticket.Ticket) error {
+		if err := store.InsertTicketAttributes(ctx, tx, t.ID, values); err != nil {
 			return err
 		}
-		return store.InsertOpen311Request(ctx, tx, &extra)
-	})
+		r := extra
+		r.TicketID, r.ClientID, r.CreatedAt = t.ID, client.ID, t.CreatedAt
+		return store.InsertOpen311Request(ctx, tx, &r)
+	}
+	rc, created, err := s.CreatePublicTicket(ctx, nt, PublicIntake{Channel: ticket.ChannelOpen311, Client: client.Name,
+		Key: in.IdempotencyKey, within: within}, files...)
 	if err != nil {
-		return nil, fmt.Errorf("open311 request %s: %w", rc.Ticket.Number, err)
+		return nil, err
 	}
 	return &Open311Receipt{Number: rc.Ticket.Number, Token: rc.Token, AccountID: in.AccountID, Created: created,
 		ReplyWithin: ticket.DefaultSLA(rc.Ticket.Kind, rc.Ticket.Urgency).Reply}, nil

@@ -2,6 +2,8 @@ package app_test
 
 import (
 	"bytes"
+	"context"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -318,6 +320,38 @@ func asErr(err error, target **minsheng.Error) bool {
 		*target = e
 	}
 	return ok
+}
+
+// TestChannelRecordsAreAtomic checks that what a channel adds to a new
+// ticket (an Open311 client's attributes) is written in the transaction
+// that registers it: when that write fails, no ticket exists and the
+// idempotency key is still free for the retry.
+func TestChannelRecordsAreAtomic(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		in := ticket.NewTicket{Title: "路灯不亮", Description: "海湖路18号门口路灯不亮", CallerPhone: "13897001234",
+			Address: "海湖路18号", CategoryID: f.Category.ID}
+		p := app.PublicIntake{Channel: ticket.ChannelOpen311, Client: "fms", Key: "retry-1"}
+		failed := errors.New("attributes could not be written")
+		_, _, err := f.Svc.CreatePublicTicketWithin(ctx, in, p, func(context.Context, *store.Tx, *ticket.Ticket) error { return failed })
+		if !errors.Is(err, failed) {
+			t.Fatalf("create = %v, want the hook's error", err)
+		}
+		if n := countTickets(t, f); n != 0 {
+			t.Fatalf("a failed channel write left %d tickets", n)
+		}
+		var wrote int64
+		rc, created, err := f.Svc.CreatePublicTicketWithin(ctx, in, p, func(_ context.Context, _ *store.Tx, tk *ticket.Ticket) error {
+			wrote = tk.ID
+			return nil
+		})
+		if err != nil || !created || wrote == 0 || rc.Ticket.ID != wrote {
+			t.Fatalf("retry = %+v, created %v, hook saw %d, %v", rc, created, wrote, err)
+		}
+		if n := countTickets(t, f); n != 1 {
+			t.Fatalf("after the retry %d tickets, want 1", n)
+		}
+	})
 }
 
 func TestPublicRequests(t *testing.T) {

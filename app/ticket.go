@@ -56,6 +56,10 @@ type intake struct {
 	key      string
 	tracking string // hash of the resident's tracking token
 	data     map[string]string
+	// within, when set, writes what the channel adds to the ticket (an
+	// Open311 client's attributes) in the registering transaction, so
+	// that the ticket never exists without it.
+	within func(ctx context.Context, tx *store.Tx, t *ticket.Ticket) error
 }
 
 // register validates a request and writes it with its register event and
@@ -150,6 +154,11 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		}
 		if err := s.indexSearch(ctx, tx, nil, t); err != nil {
 			return err
+		}
+		if ik.within != nil {
+			if err := ik.within(ctx, tx, t); err != nil {
+				return err
+			}
 		}
 		if rule != nil && rule.AutoDispatch {
 			// The rule decides: dispatch now, as the system.

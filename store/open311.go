@@ -366,9 +366,9 @@ type TicketAttribute struct {
 	Value    string `json:"value"`
 }
 
-// InsertTicketAttributes records the attribute values of a ticket. Values
-// already recorded are left as they are, so that a retried submission can
-// record what a failed one did not.
+// InsertTicketAttributes records the attribute values of a ticket, in the
+// transaction that registers it. Values already recorded are left as they
+// are.
 func InsertTicketAttributes(ctx context.Context, tx *Tx, ticketID int64, attrs []TicketAttribute) error {
 	for _, a := range attrs {
 		_, err := tx.Exec(ctx, `INSERT INTO ticket_attributes (ticket_id, code, position, value) VALUES (?, ?, ?, ?)
