@@ -319,7 +319,9 @@ func (s *Service) Reopen(ctx context.Context, actor *org.User, ref, reason strin
 }
 
 // Merge marks a registered ticket as a duplicate of another (重复件) and
-// notes the merge on the parent's timeline too.
+// notes the merge on the parent's timeline too. The duplicate's caller is
+// told by SMS which ticket carries their request, and from then on gets
+// the parent's messages to callers (notifyEvent).
 func (s *Service) Merge(ctx context.Context, actor *org.User, ref, parentRef, note string) (*ticket.Ticket, error) {
 	if err := ticket.CheckNote("note", note, false); err != nil {
 		return nil, err

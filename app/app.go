@@ -23,7 +23,8 @@ type Service struct {
 	jobs  Scheduler
 
 	cfgCache configCache
-	text     textState // search index, classifier models, duplicate index (search.go)
+	hot      hotSpotCache // hot-spot boards (hotspots.go)
+	text     textState    // search index, classifier models, duplicate index (search.go)
 }
 
 // Config holds what a Service needs.

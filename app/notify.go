@@ -16,7 +16,11 @@ import (
 // the notifications that an event of a ticket calls for:
 //
 //   - the resident, by SMS to the caller's phone, when the request is
-//     acknowledged (签收) and when it is replied to (办结回复);
+//     acknowledged (签收) and when it is replied to (办结回复); the callers
+//     of the duplicates merged into it (重复件) get the same messages, one
+//     per phone;
+//   - the caller of a duplicate, by SMS, when it is merged: which ticket
+//     now carries their request;
 //   - the handlers of the unit, by e-mail (or SMS if they have no e-mail),
 //     when the ticket is dispatched or redispatched to it, reminded before
 //     its deadline (催办) or supervised after it (督办); a supervision
@@ -40,17 +44,46 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 	var msgs []notify.Message
 	switch e.Action {
 	case ticket.ActionAcknowledge, ticket.ActionReply:
-		if ticket.ValidPhone(t.CallerPhone) {
-			name := notify.ResidentAcknowledged
-			if e.Action == ticket.ActionReply {
-				name = notify.ResidentReplied
+		// The caller, and the callers of the duplicates merged into the
+		// ticket: one message per phone.
+		phones := []string{t.CallerPhone}
+		merged, err := store.MergedCallerPhones(ctx, tx, t.ID)
+		if err != nil {
+			return err
+		}
+		phones = append(phones, merged...)
+		name := notify.ResidentAcknowledged
+		if e.Action == ticket.ActionReply {
+			name = notify.ResidentReplied
+		}
+		var body string
+		seen := map[string]bool{}
+		for _, phone := range phones {
+			key := ticket.NormalizePhone(phone) // "+86 139…" and "139…" are one phone
+			if !ticket.ValidPhone(phone) || seen[key] {
+				continue
 			}
-			_, body, err := notify.Render(notify.LangZH, name, data)
+			seen[key] = true
+			if body == "" {
+				if _, body, err = notify.Render(notify.LangZH, name, data); err != nil {
+					return err
+				}
+			}
+			m := base
+			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, phone, name, notify.LangZH, body
+			msgs = append(msgs, m)
+		}
+	case ticket.ActionMerge:
+		// A duplicate's caller learns which ticket now carries their
+		// request; they hear of its progress from then on.
+		if e.ToStatus == ticket.StatusMerged && ticket.ValidPhone(t.CallerPhone) {
+			data.Parent = e.Data["parent"]
+			_, body, err := notify.Render(notify.LangZH, notify.ResidentMerged, data)
 			if err != nil {
 				return err
 			}
 			m := base
-			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, t.CallerPhone, name, notify.LangZH, body
+			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, t.CallerPhone, notify.ResidentMerged, notify.LangZH, body
 			msgs = append(msgs, m)
 		}
 	case ticket.ActionDispatch, ticket.ActionRedispatch, ticket.ActionRemind, ticket.ActionSupervise:

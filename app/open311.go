@@ -367,6 +367,29 @@ type ServiceSettingsChange struct {
 	Description *string `json:"description"`
 }
 
+// ServiceSettings returns what the public sees of a category (its
+// private flag and service description), for the admin who edits it; any
+// category has them, Open311 service or not.
+func (s *Service) ServiceSettings(ctx context.Context, actor *org.User, code string) (*store.ServiceSettings, error) {
+	if err := requireAdmin(actor); err != nil {
+		return nil, err
+	}
+	var out store.ServiceSettings
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		cat, err := categoryByCode(ctx, tx, code)
+		if err != nil {
+			return err
+		}
+		all, err := store.ListServiceSettings(ctx, tx)
+		out = all[cat.ID]
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &out, nil
+}
+
 // SetServiceSettings marks a category private or public and sets the
 // description its Open311 service shows.
 func (s *Service) SetServiceSettings(ctx context.Context, actor *org.User, code string, c ServiceSettingsChange) (*store.ServiceSettings, error) {

@@ -303,3 +303,47 @@ func (s *Service) addTextViews(ctx context.Context, tx *store.Tx, actor *org.Use
 	}
 	return nil
 }
+
+// confidentUnit returns the handling unit the classifier predicts for a
+// new request, and its confidence, when that is at least threshold (0:
+// off) and the label is a unit that handles tickets; 0 otherwise. It never
+// waits for a model (none loaded: 0) and never fails: a registration does
+// not depend on it. It reads the units in a transaction of its own, so
+// that nothing here can break the registering one.
+func (s *Service) confidentUnit(ctx context.Context, title, description string, threshold float64) (unitID int64, conf float64) {
+	if threshold <= 0 {
+		return 0, 0
+	}
+	m := s.model(ModelUnit)
+	if m == nil {
+		return 0, 0
+	}
+	label, conf := func() (label string, conf float64) {
+		defer func() {
+			if r := recover(); r != nil {
+				s.log.ErrorContext(ctx, "unit model failed", "panic", r)
+				label, conf = "", 0
+			}
+		}()
+		return m.Best(title, description)
+	}()
+	if label == "" || conf < threshold {
+		return 0, 0
+	}
+	var units []*org.Unit
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		var err error
+		units, err = store.ListUnits(ctx, tx, "")
+		return err
+	})
+	if err != nil {
+		s.log.WarnContext(ctx, "automatic dispatch skipped", "err", err)
+		return 0, 0
+	}
+	for _, u := range units {
+		if u.Code == label && u.ParentID != 0 && u.Kind != org.KindCentre {
+			return u.ID, conf
+		}
+	}
+	return 0, 0
+}

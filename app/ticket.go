@@ -90,6 +90,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	if err != nil {
 		return nil, false, err
 	}
+	// The classifier's unit, if it is sure enough to dispatch without a
+	// dispatcher (used when no routing rule dispatches).
+	autoUnit, autoConf := s.confidentUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	now := s.now()
 	t := &ticket.Ticket{
 		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
@@ -168,6 +171,17 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 						return err
 					}
 					e.Data["rule"], e.Data["auto"] = rule.Name, "true"
+					return nil
+				})
+		}
+		if autoUnit != 0 {
+			// The classifier is sure enough: dispatch now, as the system.
+			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
+				func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+					if err := s.dispatchTo(ctx, tx, t, e, autoUnit, now); err != nil {
+						return err
+					}
+					e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(autoConf, 'f', 3, 64)
 					return nil
 				})
 		}

@@ -32,7 +32,7 @@ var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
 func sampleData() notify.Data {
 	return notify.Data{
 		Number: "20260302-00001", Title: "小区电梯停运三天无人维修，老人上下楼非常困难", Kind: "complaint", Urgency: "urgent",
-		Status: "dispatched", Action: "dispatch", Unit: "海湖社区", Note: "请尽快联系物业", Recipient: "张伟",
+		Status: "dispatched", Action: "dispatch", Unit: "海湖社区", Note: "请尽快联系物业", Recipient: "张伟", Parent: "20260301-00007",
 		Reply: "已协调维保单位更换主板，电梯已于3月3日恢复运行。", AcknowledgeBy: start.Add(2 * time.Hour), ReplyBy: start.Add(24 * time.Hour),
 		Date: "2026-03-02", Open: 7, AwaitingAck: 2, DueToday: 1, Overdue: 3,
 	}

@@ -21,6 +21,7 @@ const (
 const (
 	ResidentAcknowledged = "resident.acknowledged" // the handling unit took the request (签收)
 	ResidentReplied      = "resident.replied"      // the handling unit answered (办结回复)
+	ResidentMerged       = "resident.merged"       // the request was merged into another about the same matter (重复件)
 	HandlerDispatched    = "handler.dispatched"    // a ticket was dispatched or redispatched to the unit (派单)
 	HandlerReminded      = "handler.reminded"      // a deadline is near (催办)
 	HandlerSupervised    = "handler.supervised"    // a deadline has passed (督办)
@@ -41,6 +42,7 @@ type Data struct {
 	Note      string // the event's note (dispatch instructions, reminder text)
 	Reply     string // the unit's answer
 	Recipient string // name of the staff member written to
+	Parent    string // number of the ticket a duplicate was merged into
 
 	// The daily digest's counts of a unit's open work, and its date.
 	Date                                 string
@@ -58,6 +60,7 @@ var sources = map[string]map[string]string{
 	LangZH: {
 		ResidentAcknowledged: `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已由{{.Unit}}签收办理，请耐心等待。凭工单号可查询进度。{{end}}`,
 		ResidentReplied:      `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已办结：{{cut .Reply 60}} 稍后将有工作人员回访，感谢您的支持。{{end}}`,
+		ResidentMerged:       `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）与工单{{.Parent}}为同一问题，已合并办理，办理进展将短信告知您。{{end}}`,
 		HandlerDispatched: `{{define "subject"}}【新工单】{{.Number}} {{cut .Title 30}}{{end}}` +
 			`{{define "body"}}{{if .Recipient}}{{.Recipient}}，您好：
 
@@ -97,6 +100,7 @@ var sources = map[string]map[string]string{
 	LangEN: {
 		ResidentAcknowledged: `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) taken up by {{.Unit}}. Quote the number to follow it.{{end}}`,
 		ResidentReplied:      `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) answered: {{cut .Reply 40}} We will call you back.{{end}}`,
+		ResidentMerged:       `{{define "body"}}[Minsheng hotline] Request No. {{.Number}} is merged into No. {{.Parent}} (same matter). We will text you its progress.{{end}}`,
 		HandlerDispatched: `{{define "subject"}}[New ticket] {{.Number}} {{cut .Title 30}}{{end}}` +
 			`{{define "body"}}{{if .Recipient}}Dear {{.Recipient}},
 
@@ -247,5 +251,5 @@ func Render(lang, name string, d Data) (subject, body string, err error) {
 
 // Templates lists the template names, for tests and documentation.
 func Templates() []string {
-	return []string{ResidentAcknowledged, ResidentReplied, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest}
+	return []string{ResidentAcknowledged, ResidentReplied, ResidentMerged, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest}
 }

@@ -206,13 +206,16 @@ func (s *Server) dispatchSettings(w http.ResponseWriter, r *http.Request) error 
 }
 
 // settingsIn is the dispatch settings with every field required: a PUT
-// replaces them all, so a forgotten field is an error, not a zero.
+// replaces them all, so a forgotten field is an error, not a zero. The
+// one exception is auto_dispatch_confidence, added later: a client that
+// does not know it leaves it as it is.
 type settingsIn struct {
-	MaxReturns        *int     `json:"max_returns"`
-	MaxExtensions     *int     `json:"max_extensions"`
-	MaxExtensionDays  *int     `json:"max_extension_days"`
-	RemindBeforeHours *float64 `json:"remind_before_hours"`
-	EscalateAfterDays *int     `json:"escalate_after_days"`
+	MaxReturns             *int     `json:"max_returns"`
+	MaxExtensions          *int     `json:"max_extensions"`
+	MaxExtensionDays       *int     `json:"max_extension_days"`
+	RemindBeforeHours      *float64 `json:"remind_before_hours"`
+	EscalateAfterDays      *int     `json:"escalate_after_days"`
+	AutoDispatchConfidence *float64 `json:"auto_dispatch_confidence"`
 }
 
 func (s *Server) setDispatchSettings(w http.ResponseWriter, r *http.Request) error {
@@ -232,6 +235,15 @@ func (s *Server) setDispatchSettings(w http.ResponseWriter, r *http.Request) err
 		}
 		st = app.Settings{MaxReturns: *in.MaxReturns, MaxExtensions: *in.MaxExtensions, MaxExtensionDays: *in.MaxExtensionDays,
 			RemindBeforeHours: *in.RemindBeforeHours, EscalateAfterDays: *in.EscalateAfterDays}
+		if in.AutoDispatchConfidence != nil {
+			st.AutoDispatchConfidence = *in.AutoDispatchConfidence
+		} else {
+			cur, err := s.svc.DispatchSettings(r.Context())
+			if err != nil {
+				return st, err
+			}
+			st.AutoDispatchConfidence = cur.AutoDispatchConfidence
+		}
 		return st, s.svc.SetDispatchSettings(r.Context(), u, st)
 	})
 }

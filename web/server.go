@@ -210,6 +210,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("PUT /api/v1/settings/dispatch", s.handle(s.setDispatchSettings))
 
 	s.routesStats(mux)
+	s.routesHotSpots(mux)
 	s.routesOpen311Admin(mux)
 	// No StripPrefix: the handler knows its prefix, and the metrics see
 	// the route "/open311/v2/".

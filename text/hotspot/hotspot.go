@@ -72,6 +72,9 @@ type Spot struct {
 	Trend []int `json:"trend"`
 	// Samples are ids of requests in the window, the most typical first.
 	Samples []int64 `json:"samples"`
+	// Members are the ids of all the requests in the window, the most
+	// typical first, for the caller to show where they come from.
+	Members []int64 `json:"-"`
 	// Score orders the board: volume, weighted up by growth and by how
 	// many different people are affected.
 	Score float64 `json:"score"`
@@ -255,9 +258,11 @@ func Detect(items []Item, now time.Time, cfg Config) []Spot {
 		if sp.Title == "" {
 			sp.Title = text.Cut(use[in[0]].Body, 40)
 		}
-		for _, m := range in[:min(len(in), cfg.Samples)] {
-			sp.Samples = append(sp.Samples, use[m].ID)
+		sp.Members = make([]int64, len(in))
+		for k, m := range in {
+			sp.Members[k] = use[m].ID
 		}
+		sp.Samples = sp.Members[:min(len(in), cfg.Samples):min(len(in), cfg.Samples)]
 		sp.Terms = topTerms(in, sets, tw, df, n, names, 5)
 		sp.Score = float64(sp.Count) * (1 + min(max(sp.Growth, 0), 3)/3) * (0.5 + 0.5*float64(sp.Callers)/float64(sp.Count))
 		spots = append(spots, sp)

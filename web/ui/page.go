@@ -46,16 +46,16 @@ func navFor(role org.Role) []navItem {
 		return []navItem{{"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
 	case org.RoleDispatcher:
 		return []navItem{{"nav.console", "/console"}, {"nav.desk", "/desk"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"},
-			{"nav.map", "/map"}, {"nav.kb", "/kb"}}
+			{"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.kb", "/kb"}}
 	case org.RoleHandler:
 		return []navItem{{"nav.inbox", "/inbox"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleGridWorker:
 		return []navItem{{"nav.report", "/desk"}, {"nav.tickets", "/tickets"}}
 	case org.RoleAdmin:
 		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
-			{"nav.admin_kb", "/admin/kb"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
+			{"nav.admin_kb", "/admin/kb"}, {"nav.clients", "/admin/clients"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
-		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.tickets", "/tickets"}}
+		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.tickets", "/tickets"}}
 	}
 	return nil
 }

@@ -71,10 +71,22 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/kb/{id}", u.staff(u.adminKBEdit, admin))
 	mux.Handle("POST /admin/kb", u.staff(u.adminKBSave, admin))
 	mux.Handle("POST /admin/kb/{id}", u.staff(u.adminKBSave, admin))
+	// Open311 clients and services (admin_open311.go).
+	mux.Handle("GET /admin/clients", u.staff(u.adminClients, admin))
+	mux.Handle("POST /admin/clients", u.staff(u.adminCreateClient, admin))
+	mux.Handle("POST /admin/clients/{name}/rotate", u.staff(u.adminRotateClient, admin))
+	mux.Handle("POST /admin/clients/{name}/revoke", u.staff(u.adminRevokeClient, admin))
+	mux.Handle("POST /admin/clients/{name}/rate", u.staff(u.adminClientRate, admin))
+	mux.Handle("GET /admin/categories/{code}/service", u.staff(u.adminService, admin))
+	mux.Handle("POST /admin/categories/{code}/service", u.staff(u.adminSaveService, admin))
+	mux.Handle("POST /admin/categories/{code}/attributes", u.staff(u.adminCreateAttribute, admin))
+	mux.Handle("POST /admin/categories/{code}/attributes/{attr}", u.staff(u.adminUpdateAttribute, admin))
+	mux.Handle("POST /admin/categories/{code}/attributes/{attr}/delete", u.staff(u.adminDeleteAttribute, admin))
 
 	// Dashboards, the map of needs, the monthly report, exports, and the
 	// public figures (dashboard.go).
 	u.registerDashboards(mux)
+	mux.Handle("GET /hotspots", u.staff(u.hotSpotsPage, dashRoles...)) // the hot-spot board (hotspots.go)
 }
 
 // home sends staff to the first page of their role and shows residents

@@ -99,8 +99,9 @@ var pageNames = []string{
 	"login", "error", "portal", "portal_done", "track",
 	"desk", "console", "inbox", "ticket", "tickets", "kb", "kb_article",
 	"admin_units", "admin_users", "admin_categories", "admin_kb", "admin_kb_edit",
+	"admin_clients", "admin_service",
 	"search",
-	"dashboard", "map", "stats", "report",
+	"dashboard", "map", "stats", "report", "hotspots",
 }
 
 // vendorFiles are the library files the pages load; New warns when one is

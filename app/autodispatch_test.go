@@ -1,0 +1,111 @@
+package app_test
+
+import (
+	"strconv"
+	"testing"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/text/classify"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// setAutoDispatch sets the threshold, leaving the other settings as they are.
+func setAutoDispatch(t *testing.T, f *apptest.Fixture, threshold float64) {
+	t.Helper()
+	st, err := f.Svc.DispatchSettings(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.AutoDispatchConfidence = threshold
+	if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); err != nil {
+		t.Fatalf("threshold %v: %v", threshold, err)
+	}
+}
+
+// lift registers a clear case for the community: a broken lift.
+func lift(t *testing.T, f *apptest.Fixture) *ticket.Ticket {
+	t.Helper()
+	in := apptest.NewTicket()
+	in.Title, in.Description = "电梯故障无人维修", "楼道电梯坏了，物业不修电梯"
+	tk, _, err := f.Svc.CreateTicket(ctx, f.Users["agent"], in, "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
+func TestAutoDispatchByClassifier(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		// The threshold is off or 0.5–1.
+		for _, bad := range []float64{0.3, 1.2, -0.1} {
+			st := app.DefaultSettings
+			st.AutoDispatchConfidence = bad
+			if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); minsheng.ErrorCode(err) != minsheng.EINVALID {
+				t.Errorf("threshold %v: %v", bad, err)
+			}
+		}
+		if st, _ := f.Svc.DispatchSettings(ctx); st.AutoDispatchConfidence != 0 {
+			t.Errorf("automatic dispatch is on by default: %v", st.AutoDispatchConfidence)
+		}
+
+		// A threshold but no model: registration works, nothing is dispatched.
+		setAutoDispatch(t, f, 0.5)
+		if tk := lift(t, f); tk.Status != ticket.StatusRegistered {
+			t.Fatalf("dispatched without a model: %s", tk.Status)
+		}
+
+		var unit []classify.Example
+		for _, s := range []string{"电梯停运无人维修", "小区电梯故障", "楼道电梯坏了", "电梯困人", "物业不修电梯"} {
+			unit = append(unit, classify.Example{Title: s, Label: f.Community.Code})
+		}
+		for _, s := range []string{"工资拖欠", "社保断缴", "公司不发工资", "劳动合同纠纷", "加班费不给"} {
+			unit = append(unit, classify.Example{Title: s, Label: f.Dept.Code})
+		}
+		mustSaveModel(t, f, app.ModelUnit, unit)
+		if err := f.Svc.LoadModels(ctx); err != nil {
+			t.Fatal(err)
+		}
+
+		// Off: never dispatched, whatever the model says.
+		setAutoDispatch(t, f, 0)
+		off := lift(t, f)
+		if off.Status != ticket.StatusRegistered {
+			t.Fatalf("threshold 0 dispatched the ticket: %s", off.Status)
+		}
+		sg := mustView(t, f, "dispatcher", off.Number).Suggestions
+		if sg == nil || len(sg.Units) == 0 || sg.Units[0].ID != f.Community.ID {
+			t.Fatalf("the model does not predict the community: %+v", sg)
+		}
+		conf := sg.Units[0].Confidence
+		if conf < 0.5 || conf >= 1 {
+			t.Fatalf("confidence %v: the test needs 0.5 ≤ c < 1", conf)
+		}
+
+		// At or below its confidence: dispatched by the system to the
+		// predicted unit, with the confidence on the event.
+		setAutoDispatch(t, f, 0.5)
+		tk := lift(t, f)
+		if tk.Status != ticket.StatusDispatched || tk.UnitID != f.Community.ID || tk.ReplyBy == nil {
+			t.Fatalf("ticket %s is %s at unit %d", tk.Number, tk.Status, tk.UnitID)
+		}
+		v := mustView(t, f, "dispatcher", tk.Number)
+		e := v.Events[len(v.Events)-1]
+		if e.Action != ticket.ActionDispatch || e.ActorID != 0 || e.Data["auto"] != "classifier" || e.UnitID != f.Community.ID {
+			t.Errorf("dispatch event %+v", e)
+		}
+		if c, err := strconv.ParseFloat(e.Data["confidence"], 64); err != nil || c < conf-0.001 || c > conf+0.001 {
+			t.Errorf("event confidence %q, want %.3f", e.Data["confidence"], conf)
+		}
+
+		// Above its confidence: left for a dispatcher.
+		setAutoDispatch(t, f, conf+(1-conf)/2)
+		if tk := lift(t, f); tk.Status != ticket.StatusRegistered {
+			t.Errorf("threshold above the confidence dispatched the ticket: %s", tk.Status)
+		}
+	})
+}
