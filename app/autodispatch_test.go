@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"math"
 	"strconv"
 	"testing"
 
@@ -48,6 +49,22 @@ func TestAutoDispatchByClassifier(t *testing.T) {
 			if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); minsheng.ErrorCode(err) != minsheng.EINVALID {
 				t.Errorf("threshold %v: %v", bad, err)
 			}
+		}
+		// Not-a-number settings are refused too, and the stored settings
+		// still load afterwards.
+		for _, edit := range []func(*app.Settings){
+			func(st *app.Settings) { st.RemindBeforeHours = math.NaN() },
+			func(st *app.Settings) { st.RemindBeforeHours = math.Inf(1) },
+			func(st *app.Settings) { st.AutoDispatchConfidence = math.NaN() },
+		} {
+			st := app.DefaultSettings
+			edit(&st)
+			if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); minsheng.ErrorCode(err) != minsheng.EINVALID {
+				t.Errorf("%+v: %v", st, err)
+			}
+		}
+		if _, err := f.Svc.DispatchSettings(ctx); err != nil {
+			t.Fatalf("settings no longer load: %v", err)
 		}
 		if st, _ := f.Svc.DispatchSettings(ctx); st.AutoDispatchConfidence != 0 {
 			t.Errorf("automatic dispatch is on by default: %v", st.AutoDispatchConfidence)

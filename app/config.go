@@ -51,7 +51,7 @@ func (st Settings) validate() error {
 		return minsheng.FieldError("max_extensions", "max_extensions must be between 0 and 10")
 	case st.MaxExtensionDays < 1 || st.MaxExtensionDays > 60:
 		return minsheng.FieldError("max_extension_days", "max_extension_days must be between 1 and 60")
-	case st.RemindBeforeHours < 0 || st.RemindBeforeHours > 200:
+	case !(st.RemindBeforeHours >= 0 && st.RemindBeforeHours <= 200): // NaN too
 		return minsheng.FieldError("remind_before_hours", "remind_before_hours must be between 0 and 200")
 	case st.EscalateAfterDays < 1 || st.EscalateAfterDays > 30:
 		return minsheng.FieldError("escalate_after_days", "escalate_after_days must be between 1 and 30")

@@ -319,6 +319,9 @@ func (s *Service) SetDispatchSettings(ctx context.Context, actor *org.User, st S
 	if err := st.validate(); err != nil {
 		return err
 	}
-	b, _ := json.Marshal(st)
+	b, err := json.Marshal(st)
+	if err != nil {
+		return minsheng.Errorf(minsheng.EINVALID, "settings cannot be stored: %v", err)
+	}
 	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.PutSetting(ctx, tx, settingsKey, string(b), s.now()) })
 }

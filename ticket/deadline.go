@@ -42,7 +42,7 @@ func (s Span) Validate(field string) error {
 	}
 	if s.WorkingHours != 0 {
 		set++
-		if s.WorkingHours < 0 || s.WorkingHours > 2000 {
+		if !(s.WorkingHours > 0 && s.WorkingHours <= 2000) { // NaN too
 			return minsheng.FieldError(field, "%s: working_hours must be between 0 and 2000", field)
 		}
 	}

@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"math"
 	"testing"
 	"time"
 
@@ -88,7 +89,7 @@ func TestSpanValidate(t *testing.T) {
 			t.Errorf("%+v: %v", s, err)
 		}
 	}
-	bad := []Span{{}, {WorkingDays: 3, Hours: 2}, {WorkingDays: -1}, {Hours: 100000}}
+	bad := []Span{{}, {WorkingDays: 3, Hours: 2}, {WorkingDays: -1}, {Hours: 100000}, {WorkingHours: math.NaN()}, {WorkingHours: math.Inf(1)}}
 	for _, s := range bad {
 		if err := s.Validate("reply"); err == nil {
 			t.Errorf("%+v accepted", s)

@@ -53,7 +53,8 @@ func navFor(role org.Role) []navItem {
 		return []navItem{{"nav.report", "/desk"}, {"nav.tickets", "/tickets"}}
 	case org.RoleAdmin:
 		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
-			{"nav.admin_kb", "/admin/kb"}, {"nav.clients", "/admin/clients"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
+			{"nav.admin_kb", "/admin/kb"}, {"nav.clients", "/admin/clients"}, {"nav.dispatch", "/admin/dispatch"}, {"nav.routing", "/admin/routing"},
+			{"nav.calendar", "/admin/calendar"}, {"nav.webhooks", "/admin/webhooks"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
 		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.tickets", "/tickets"}}
 	}

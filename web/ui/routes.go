@@ -82,6 +82,22 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /admin/categories/{code}/attributes", u.staff(u.adminCreateAttribute, admin))
 	mux.Handle("POST /admin/categories/{code}/attributes/{attr}", u.staff(u.adminUpdateAttribute, admin))
 	mux.Handle("POST /admin/categories/{code}/attributes/{attr}/delete", u.staff(u.adminDeleteAttribute, admin))
+	// Dispatch setup: settings and deadline rules, routing rules, the
+	// working-day calendar, webhooks (admin_dispatch.go).
+	mux.Handle("GET /admin/dispatch", u.staff(u.adminDispatch, admin))
+	mux.Handle("POST /admin/dispatch/settings", u.staff(u.adminSaveSettings, admin))
+	mux.Handle("POST /admin/dispatch/sla", u.staff(u.adminCreateSLARule, admin))
+	mux.Handle("POST /admin/dispatch/sla/{id}/delete", u.staff(u.adminDeleteSLARule, admin))
+	mux.Handle("GET /admin/routing", u.staff(u.adminRouting, admin))
+	mux.Handle("POST /admin/routing", u.staff(u.adminCreateRoutingRule, admin))
+	mux.Handle("POST /admin/routing/{id}", u.staff(u.adminUpdateRoutingRule, admin))
+	mux.Handle("POST /admin/routing/{id}/delete", u.staff(u.adminDeleteRoutingRule, admin))
+	mux.Handle("GET /admin/calendar", u.staff(u.adminCalendar, admin))
+	mux.Handle("POST /admin/calendar", u.staff(u.adminImportCalendar, admin))
+	mux.Handle("POST /admin/calendar/json", u.staff(u.adminImportCalendarJSON, admin))
+	mux.Handle("GET /admin/webhooks", u.staff(u.adminWebhooks, admin))
+	mux.Handle("POST /admin/webhooks", u.staff(u.adminCreateWebhook, admin))
+	mux.Handle("POST /admin/webhooks/{id}/{switch}", u.staff(u.adminSetWebhookActive, admin))
 
 	// Dashboards, the map of needs, the monthly report, exports, and the
 	// public figures (dashboard.go).

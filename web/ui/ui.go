@@ -99,7 +99,7 @@ var pageNames = []string{
 	"login", "error", "portal", "portal_done", "track",
 	"desk", "console", "inbox", "ticket", "tickets", "kb", "kb_article",
 	"admin_units", "admin_users", "admin_categories", "admin_kb", "admin_kb_edit",
-	"admin_clients", "admin_service",
+	"admin_clients", "admin_service", "admin_dispatch", "admin_routing", "admin_calendar", "admin_webhooks",
 	"search",
 	"dashboard", "map", "stats", "report", "hotspots",
 }
