@@ -209,6 +209,22 @@ func TestBrowserDashboards(t *testing.T) {
 		t.Errorf("the cluster of %s lists no tickets", count)
 	}
 
+	// The hot-spot board: ranked spots, each with its trend drawn.
+	do(leader, "open the hot-spot board",
+		chromedp.Navigate(base+"/hotspots?days=30"),
+		chromedp.WaitVisible(chromedp.CSS("#hotspots")),
+		chromedp.WaitVisible(chromedp.CSS("#spark-0 canvas")),
+	)
+	spots := evalNum(leader, `document.querySelectorAll('#hotspots tr.hotspot').length`)
+	drawn := evalNum(leader, `document.querySelectorAll('#hotspots .spark canvas').length`)
+	if spots < 1 || drawn != spots {
+		t.Errorf("the board shows %v spots and %v trend lines", spots, drawn)
+	}
+	if n, sum := seriesSum(leader, "spark-0"); n != 30 || sum <= 0 {
+		t.Errorf("the first spot's trend has %d days adding up to %v, want 30 days with requests", n, sum)
+	}
+	shot(leader, "hotspots")
+
 	// The monthly report, on screen and as printed.
 	do(leader, "open the report",
 		chromedp.Navigate(base+"/report?month=2026-02"),
