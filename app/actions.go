@@ -345,15 +345,20 @@ func (s *Service) Merge(ctx context.Context, actor *org.User, ref, parentRef, no
 		}
 		t.ParentID = p.ID
 		e.Data = map[string]string{"parent": p.Number}
+		before := *p
 		p.UpdatedAt = now
 		p.Version++
 		if err := store.UpdateTicket(ctx, tx, p); err != nil {
 			return err
 		}
-		return store.InsertEvent(ctx, tx, &ticket.Event{
+		if err := store.InsertEvent(ctx, tx, &ticket.Event{
 			TicketID: p.ID, Seq: p.Version, At: now, ActorID: actor.ID, Action: ticket.ActionMerge,
 			FromStatus: p.Status, ToStatus: p.Status, Note: note, Data: map[string]string{"child": t.Number},
-		})
+		}); err != nil {
+			return err
+		}
+		// The note is on the parent's timeline too, and found there.
+		return s.indexSearch(ctx, tx, &before, p)
 	})
 }
 

@@ -24,14 +24,20 @@ type textState struct {
 }
 
 // indexSearch keeps the search index (and this server's duplicate index)
-// current: called in the transaction of every ticket change (before nil: a
-// new ticket). Changes that leave the searchable fields alone cost nothing.
+// current: called in the transaction of every ticket change, after its
+// event is written (before nil: a new ticket). The ticket's document is
+// rewritten when a searchable field, a value the SQLite index filters on
+// (status, units, kind, channel) or the notes (the new event has one)
+// changed; other changes cost one look-up of the event.
 func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *ticket.Ticket) error {
 	if before == nil || before.Status.Open() != after.Status.Open() || store.SearchFieldsChanged(before, after) {
 		s.noteDuplicateIndex(before, after)
 	}
-	if !store.SearchFieldsChanged(before, after) {
-		return nil
+	if !store.SearchDocumentChanged(tx.Dialect(), before, after) {
+		note, err := store.EventHasNote(ctx, tx, after.ID, after.Version)
+		if err != nil || !note {
+			return err
+		}
 	}
 	return store.IndexTicket(ctx, tx, after)
 }
@@ -40,7 +46,9 @@ func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *
 const reindexBatch = 500
 
 // ReindexSearch indexes the tickets missing from the search index: those
-// written before the index existed or by the bulk loader. It runs in
+// written before the index existed or by the bulk loader, and all of them
+// after a migration that changes the document's format (0010 emptied the
+// index to add notes and filter tags). It runs in
 // batches of reindexBatch tickets, each in its own transaction, and returns
 // how many it indexed. Run it at start (the first search runs it too when
 // the newest ticket is missing from the index).
@@ -54,12 +62,7 @@ func (s *Service) ReindexSearch(ctx context.Context) (int, error) {
 			if list, err = store.UnindexedTickets(ctx, tx, after, reindexBatch); err != nil {
 				return err
 			}
-			for _, t := range list {
-				if err := store.IndexTicket(ctx, tx, t); err != nil {
-					return err
-				}
-			}
-			return nil
+			return store.IndexTickets(ctx, tx, list)
 		})
 		if err != nil {
 			return n, err
@@ -101,11 +104,15 @@ func (s *Service) ensureIndexed(ctx context.Context) error {
 	return nil
 }
 
-// SearchQuery is a full-text search: the text and optional filters.
+// SearchQuery is a full-text search: the text and optional filters (zero
+// values do not filter).
 type SearchQuery struct {
 	Text     string
-	Statuses []ticket.Status
-	Limit    int // 1..MaxSearchResults; 0 means 20
+	Statuses []ticket.Status // any of these
+	Kind     ticket.Kind
+	Channel  ticket.Channel
+	UnitID   int64 // the handling unit, exactly
+	Limit    int   // 1..MaxSearchResults; 0 means 20
 }
 
 // MaxSearchResults is the most hits one search returns.
@@ -150,6 +157,15 @@ func (s *Service) Search(ctx context.Context, actor *org.User, q SearchQuery) (*
 			return nil, minsheng.FieldError("status", "unknown status %q", st)
 		}
 	}
+	if q.Kind != "" && !q.Kind.Valid() {
+		return nil, minsheng.FieldError("kind", "unknown kind %q", q.Kind)
+	}
+	if q.Channel != "" && !q.Channel.Valid() {
+		return nil, minsheng.FieldError("channel", "unknown channel %q", q.Channel)
+	}
+	if q.UnitID < 0 {
+		return nil, minsheng.FieldError("unit_id", "unknown unit %d", q.UnitID)
+	}
 	res := &SearchResult{Terms: store.QueryTerms(q.Text), Hits: []SearchHit{}}
 	if res.Terms == nil {
 		res.Terms = []string{}
@@ -158,7 +174,7 @@ func (s *Service) Search(ctx context.Context, actor *org.User, q SearchQuery) (*
 	if err := s.ensureIndexed(ctx); err != nil {
 		return nil, err
 	}
-	sq := store.SearchQuery{Text: q.Text, Statuses: q.Statuses, Limit: q.Limit}
+	sq := store.SearchQuery{Text: q.Text, Statuses: q.Statuses, Kind: q.Kind, Channel: q.Channel, UnitID: q.UnitID, Limit: q.Limit}
 	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: the user's subtree, as ListTickets
 		sq.VisiblePath = actor.UnitPath
 	}
@@ -175,7 +191,7 @@ func (s *Service) Search(ctx context.Context, actor *org.User, q SearchQuery) (*
 		if !ticket.Visible(actor, h.Ticket) {
 			continue
 		}
-		field, frags := Snippet(h.Ticket, h.Terms)
+		field, frags := Snippet(h.Ticket, h.Notes, h.Terms)
 		res.Hits = append(res.Hits, SearchHit{Ticket: h.Ticket.Mask(), Score: h.Score, Field: field, Snippet: frags})
 	}
 	return res, nil
@@ -185,13 +201,17 @@ func (s *Service) Search(ctx context.Context, actor *org.User, q SearchQuery) (*
 const snippetChars = 80
 
 // Snippet returns the searchable field of t with the most matches of the
-// terms (title, description, address or reply; the title when none
-// matches) and a piece of it around the first match, cut to about
-// snippetChars characters, with the matches marked. Matching folds case
-// and full-width forms as the index does; the text shown is the original.
-func Snippet(t *ticket.Ticket, terms []string) (field string, frags []Fragment) {
+// terms (title, description, address, reply or one of the notes of its
+// timeline, field "notes"; the title when none matches) and a piece of it
+// around the first match, cut to about snippetChars characters, with the
+// matches marked. Matching folds case and full-width forms as the index
+// does; the text shown is the original.
+func Snippet(t *ticket.Ticket, notes []string, terms []string) (field string, frags []Fragment) {
 	fields := []struct{ name, text string }{
 		{"title", t.Title}, {"description", t.Description}, {"address", t.Address}, {"reply", t.Reply},
+	}
+	for _, n := range notes {
+		fields = append(fields, struct{ name, text string }{"notes", n})
 	}
 	best := 0
 	bestMarks, bestN := markTerms(fields[0].text, terms)

@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 
@@ -122,7 +123,7 @@ func TestSearch(t *testing.T) {
 
 func TestSearchSnippetIsCutAroundTheMatch(t *testing.T) {
 	tk := &ticket.Ticket{Title: "噪音", Description: strings.Repeat("前文很长", 50) + "电梯坏了" + strings.Repeat("后文很长", 50)}
-	field, frags := app.Snippet(tk, []string{"电梯"})
+	field, frags := app.Snippet(tk, nil, []string{"电梯"})
 	h := app.SearchHit{Snippet: frags}
 	got := snippetText(h)
 	if field != "description" || !strings.Contains(got, "[电梯]坏了") || !strings.HasPrefix(got, "…") || !strings.HasSuffix(got, "…") {
@@ -132,7 +133,7 @@ func TestSearchSnippetIsCutAroundTheMatch(t *testing.T) {
 		t.Errorf("snippet of %d characters", n)
 	}
 	// A word term matches whole words only.
-	_, frags = app.Snippet(&ticket.Ticket{Title: "wifi 和 wifi6"}, []string{"wifi"})
+	_, frags = app.Snippet(&ticket.Ticket{Title: "wifi 和 wifi6"}, nil, []string{"wifi"})
 	if got := snippetText(app.SearchHit{Snippet: frags}); got != "[wifi] 和 wifi6" {
 		t.Errorf("word snippet %q", got)
 	}
@@ -142,7 +143,9 @@ func TestReindexSearch(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
 		tk := register(t, f, "井盖缺失", "人行道上的井盖丢了，很危险。", "")
-		// Forget the index, as after the migration on an existing database.
+		ok(t)(f.Svc.Dispatch(ctx, f.Users["dispatcher"], tk.Number, f.Community.ID, "市政设施维护"))
+		// Forget the index, as after a migration that adds it or changes
+		// its format (0009, 0010) on an existing database.
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			q := `DELETE FROM ticket_search`
 			if db.Dialect() == store.Postgres {
@@ -163,8 +166,93 @@ func TestReindexSearch(t *testing.T) {
 		if got := hitNumbers(r); len(got) != 1 || got[0] != tk.Number {
 			t.Fatalf("after reindex: %v", got)
 		}
+		// The notes and the filters are rebuilt too.
+		r, err = svc.Search(ctx, f.Users["handler"], app.SearchQuery{Text: "设施维护", Statuses: []ticket.Status{ticket.StatusDispatched}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := hitNumbers(r); len(got) != 1 || got[0] != tk.Number {
+			t.Fatalf("note with filters after reindex: %v", got)
+		}
 		if n, err := svc.ReindexSearch(ctx); err != nil || n != 0 {
 			t.Errorf("second reindex: %d, %v", n, err)
 		}
 	})
 }
+
+// Notes of the timeline are found, and the filters and the visibility
+// follow the ticket's status and handling unit as they change.
+func TestSearchFollowsTheTimeline(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		tk := register(t, f, "垃圾桶满了", "小区门口垃圾桶三天没清运", "海湖路")
+		find := func(user, q string, statuses ...ticket.Status) string {
+			t.Helper()
+			return strings.Join(hitNumbers(mustSearch(t, f, user, q, statuses...)), ",")
+		}
+		if got := find("dispatcher", "垃圾桶", ticket.StatusDispatched); got != "" {
+			t.Errorf("dispatched before dispatch: %s", got)
+		}
+		ok(t)(f.Svc.Dispatch(ctx, f.Users["dispatcher"], tk.Number, f.OtherStreet.ID, "请环卫所上门清运"))
+		r := mustSearch(t, f, "dispatcher", "环卫所")
+		if got := strings.Join(hitNumbers(r), ","); got != tk.Number {
+			t.Fatalf("dispatch note: %s, want %s", got, tk.Number)
+		}
+		if h := r.Hits[0]; h.Field != "notes" || snippetText(h) != "请[环卫所]上门清运" {
+			t.Errorf("snippet %s %q", h.Field, snippetText(h))
+		}
+		for _, c := range []struct {
+			user     string
+			statuses []ticket.Status
+			want     string
+		}{
+			{"dispatcher", []ticket.Status{ticket.StatusDispatched}, tk.Number},
+			{"dispatcher", []ticket.Status{ticket.StatusRegistered}, ""},
+			{"other_handler", nil, tk.Number},
+			{"handler", nil, ""},
+		} {
+			if got := find(c.user, "垃圾桶", c.statuses...); got != c.want {
+				t.Errorf("after dispatch, %s %v: %q, want %q", c.user, c.statuses, got, c.want)
+			}
+		}
+
+		// Returned and sent to the community: the other street no longer
+		// sees it, the community does, and the reason is searchable.
+		ok(t)(f.Svc.Return(ctx, f.Users["other_handler"], tk.Number, app.ReturnWrongArea, "该小区属于海湖社区管辖"))
+		if got := find("dispatcher", "管辖", ticket.StatusReturned); got != tk.Number {
+			t.Errorf("return reason among returned tickets: %q", got)
+		}
+		ok(t)(f.Svc.Redispatch(ctx, f.Users["dispatcher"], tk.Number, f.Community.ID, ""))
+		for _, c := range []struct {
+			user     string
+			statuses []ticket.Status
+			want     string
+		}{
+			{"dispatcher", []ticket.Status{ticket.StatusReturned}, ""},
+			{"handler", []ticket.Status{ticket.StatusDispatched}, tk.Number},
+			{"street_handler", nil, tk.Number},
+			{"other_handler", nil, ""},
+		} {
+			if got := find(c.user, "垃圾桶", c.statuses...); got != c.want {
+				t.Errorf("after redispatch, %s %v: %q, want %q", c.user, c.statuses, got, c.want)
+			}
+		}
+
+		// A supervision changes no status; its note is found all the same.
+		ok(t)(f.Svc.Supervise(ctx, f.Users["dispatcher"], tk.Number, "请加快清运进度"))
+		if got := find("handler", "加快 垃圾桶", ticket.StatusDispatched); got != tk.Number {
+			t.Errorf("supervision note: %q", got)
+		}
+
+		// A merge writes its note on both timelines: the parent is found
+		// by it as well as the duplicate.
+		dup := register(t, f, "垃圾没人收", "门口垃圾堆着", "海湖路")
+		ok(t)(f.Svc.Merge(ctx, f.Users["dispatcher"], dup.Number, tk.Number, "同一小区重复反映"))
+		want := strings.Join([]string{tk.Number, dup.Number}, ",")
+		if got := strings.Join(sorted(hitNumbers(mustSearch(t, f, "dispatcher", "重复反映"))), ","); got != want {
+			t.Errorf("merge note: %q, want %q", got, want)
+		}
+	})
+}
+
+func sorted(s []string) []string { slices.Sort(s); return s }

@@ -15,8 +15,9 @@ import (
 
 // Full-text search (issue 7). Both dialects index the same terms, computed
 // in Go by text.Terms: SQLite in the FTS5 table ticket_search (rowid =
-// ticket id, one column per field), PostgreSQL in tickets.search_terms with
-// a generated tsvector and a GIN index (migrations 0009_search.sql).
+// ticket id, one column per field, the notes of the timeline, and the
+// filter tags), PostgreSQL in tickets.search_terms with a generated
+// tsvector and a GIN index (migrations 0009_search.sql, 0010).
 
 // MaxQueryChars is how much of a search query is read; the rest is cut.
 const MaxQueryChars = 200
@@ -25,10 +26,14 @@ const MaxQueryChars = 200
 const maxQueryTerms = 24
 
 // searchFields are a ticket's searchable fields, in the order of the FTS5
-// columns.
+// columns (the notes, from the timeline, come after them).
 func searchFields(t *ticket.Ticket) [4]string {
 	return [4]string{t.Title, t.Description, t.Address, t.Reply}
 }
+
+// textColumns are the FTS5 columns that hold text: a query's terms are
+// looked for in these only, never in tags.
+const textColumns = `{title description address reply notes}`
 
 // SearchFieldsChanged reports whether a change of a ticket from before to
 // after touched a searchable field (before nil: a new ticket).
@@ -36,15 +41,139 @@ func SearchFieldsChanged(before, after *ticket.Ticket) bool {
 	return before == nil || searchFields(before) != searchFields(after)
 }
 
-// IndexTicket writes the ticket's terms into the search index, replacing
-// what was indexed before. Call it in the transaction that writes the
+// SearchDocumentChanged reports whether a change of a ticket from before
+// to after changes what the search index of dialect d holds for it, notes
+// aside: a searchable field or, on SQLite, a value the search filters on
+// (status, intake or handling unit, kind, channel). before nil: a new
 // ticket.
+func SearchDocumentChanged(d Dialect, before, after *ticket.Ticket) bool {
+	return SearchFieldsChanged(before, after) || d == SQLite && searchTags(before) != searchTags(after)
+}
+
+// searchTags returns the filter tokens of a ticket, for the tags column of
+// the SQLite index: "s" and the status, "u" and the id of every unit on the
+// paths of the intake and the handling unit (so that "the subtree of unit
+// 12" is the one token u12), "h" and the id of the handling unit, "k" and
+// the kind, "c" and the channel, with anything but letters and digits
+// dropped (the tokenizer would split there). They live in their own
+// column and the text terms are queried in the other columns, so they
+// cannot collide with what users type.
+func searchTags(t *ticket.Ticket) string {
+	tags := []string{statusTag(t.Status)}
+	seen := map[string]bool{}
+	for _, p := range []string{t.IntakeUnitPath, t.UnitPath} {
+		for id := range strings.SplitSeq(strings.Trim(p, "/"), "/") {
+			if id != "" && !seen[id] {
+				seen[id] = true
+				tags = append(tags, "u"+tagWord(id))
+			}
+		}
+	}
+	if t.UnitID != 0 {
+		tags = append(tags, "h"+strconv.FormatInt(t.UnitID, 10))
+	}
+	tags = append(tags, "k"+tagWord(string(t.Kind)), "c"+tagWord(string(t.Channel)))
+	return strings.Join(tags, " ")
+}
+
+// statusTag is the tag of a status.
+func statusTag(s ticket.Status) string { return "s" + tagWord(string(s)) }
+
+// unitTag returns the tag of the last unit of a unit path ("/1/5/12/" →
+// u12), false when the path names no unit.
+func unitTag(path string) (string, bool) {
+	p := strings.Trim(path, "/")
+	id := p[strings.LastIndexByte(p, '/')+1:]
+	if id == "" {
+		return "", false
+	}
+	if _, err := strconv.ParseInt(id, 10, 64); err != nil {
+		return "", false
+	}
+	return "u" + id, true
+}
+
+// tagWord keeps the ASCII letters and digits of s, lower-cased.
+func tagWord(s string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= '0' && r <= '9':
+			return r
+		case r >= 'A' && r <= 'Z':
+			return r + 'a' - 'A'
+		}
+		return -1
+	}, s)
+}
+
+// ticketNotes returns the non-empty notes of the timelines of the tickets,
+// by ticket id, oldest first.
+func ticketNotes(ctx context.Context, tx *Tx, ids []int64) (map[int64][]string, error) {
+	out := map[int64][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ")
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := tx.Query(ctx, `SELECT ticket_id, note FROM ticket_events
+		WHERE ticket_id IN (`+ph+`) AND note <> '' ORDER BY ticket_id, seq`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("ticket notes: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var note string
+		if err := rows.Scan(&id, &note); err != nil {
+			return nil, fmt.Errorf("ticket notes: %w", err)
+		}
+		out[id] = append(out[id], note)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("ticket notes: %w", err)
+	}
+	return out, nil
+}
+
+// EventHasNote reports whether the event seq of the ticket has a note (a
+// change that adds a note must rewrite the ticket's search document).
+func EventHasNote(ctx context.Context, tx *Tx, ticketID int64, seq int) (bool, error) {
+	var has bool
+	err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM ticket_events WHERE ticket_id = ? AND seq = ? AND note <> '')`,
+		ticketID, seq).Scan(&has)
+	if err != nil {
+		return false, fmt.Errorf("event %d/%d: %w", ticketID, seq, err)
+	}
+	return has, nil
+}
+
+// IndexTicket writes the ticket's search document (its fields, the notes of
+// its timeline as stored in tx, and on SQLite its filter tags) into the
+// search index, replacing what was indexed before. Call it in the
+// transaction that writes the ticket, after its event.
 func IndexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
-	f := searchFields(t)
-	var terms [4]string
-	for i, s := range f {
+	notes, err := ticketNotes(ctx, tx, []int64{t.ID})
+	if err != nil {
+		return fmt.Errorf("index ticket %d: %w", t.ID, err)
+	}
+	return indexTicket(ctx, tx, t, notes[t.ID])
+}
+
+func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) error {
+	var terms [5]string
+	for i, s := range searchFields(t) {
 		terms[i] = text.Terms(s)
 	}
+	noteTerms := make([]string, 0, len(notes))
+	for _, n := range notes {
+		if nt := text.Terms(n); nt != "" {
+			noteTerms = append(noteTerms, nt)
+		}
+	}
+	terms[4] = strings.Join(noteTerms, " ")
 	var err error
 	switch tx.Dialect() {
 	case Postgres:
@@ -52,12 +181,32 @@ func IndexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
 			strings.Join(terms[:], " "), t.ID)
 	default:
 		if _, err = tx.Exec(ctx, `DELETE FROM ticket_search WHERE rowid = ?`, t.ID); err == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply) VALUES (?, ?, ?, ?, ?)`,
-				t.ID, terms[0], terms[1], terms[2], terms[3])
+			_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply, notes, tags)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				t.ID, terms[0], terms[1], terms[2], terms[3], terms[4], searchTags(t))
 		}
 	}
 	if err != nil {
 		return fmt.Errorf("index ticket %d: %w", t.ID, err)
+	}
+	return nil
+}
+
+// IndexTickets is IndexTicket for a batch of tickets (one query for the
+// notes of all).
+func IndexTickets(ctx context.Context, tx *Tx, list []*ticket.Ticket) error {
+	ids := make([]int64, len(list))
+	for i, t := range list {
+		ids[i] = t.ID
+	}
+	notes, err := ticketNotes(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for _, t := range list {
+		if err := indexTicket(ctx, tx, t, notes[t.ID]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
@@ -156,6 +305,9 @@ func QueryTerms(q string) []string {
 type SearchQuery struct {
 	Text     string
 	Statuses []ticket.Status
+	Kind     ticket.Kind
+	Channel  ticket.Channel
+	UnitID   int64 // handling unit exactly
 	// VisiblePath limits the result as in TicketFilter.
 	VisiblePath string
 	Limit       int
@@ -164,7 +316,10 @@ type SearchQuery struct {
 // SearchHit is a ticket found by a search, with its rank: higher is better.
 type SearchHit struct {
 	Ticket *ticket.Ticket
-	Score  float64
+	// Notes are the notes of the ticket's timeline, oldest first (they are
+	// searched too).
+	Notes []string
+	Score float64
 	// Terms are the query's terms (for highlighting).
 	Terms []string
 }
@@ -205,7 +360,11 @@ func SearchTickets(ctx context.Context, tx *Tx, q SearchQuery) ([]SearchHit, err
 		for i, t := range terms {
 			quoted[i] = `"` + strings.ReplaceAll(t, `"`, `""`) + `"`
 		}
-		return searchSQLite(ctx, tx, q, terms, strings.Join(quoted, " "), limit)
+		match := textColumns + ` : (` + strings.Join(quoted, " ") + `)`
+		if tags := filterTags(q); tags != "" {
+			match += ` AND ` + tags
+		}
+		return searchSQLite(ctx, tx, q, terms, match, limit)
 	}
 	filters, filterArgs = searchFilters(q)
 	where, args = append(where, filters...), append(args, filterArgs...)
@@ -231,7 +390,29 @@ func SearchTickets(ctx context.Context, tx *Tx, q SearchQuery) ([]SearchHit, err
 		h.Terms = terms
 		out = append(out, h)
 	}
-	return out, rows.Err()
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	if err := addNotes(ctx, tx, out); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	return out, nil
+}
+
+// addNotes fills the hits' notes.
+func addNotes(ctx context.Context, tx *Tx, hits []SearchHit) error {
+	ids := make([]int64, len(hits))
+	for i, h := range hits {
+		ids[i] = h.Ticket.ID
+	}
+	notes, err := ticketNotes(ctx, tx, ids)
+	if err != nil {
+		return err
+	}
+	for i := range hits {
+		hits[i].Notes = notes[hits[i].Ticket.ID]
+	}
+	return nil
 }
 
 // searchFilters returns the conditions of the query's filters on tickets t.
@@ -245,6 +426,15 @@ func searchFilters(q SearchQuery) ([]string, []any) {
 			args = append(args, s)
 		}
 	}
+	if q.Kind != "" {
+		where, args = append(where, "t.kind = ?"), append(args, q.Kind)
+	}
+	if q.Channel != "" {
+		where, args = append(where, "t.channel = ?"), append(args, q.Channel)
+	}
+	if q.UnitID != 0 {
+		where, args = append(where, "t.unit_id = ?"), append(args, q.UnitID)
+	}
 	if q.VisiblePath != "" {
 		where = append(where, "((t.intake_unit_path >= ? AND t.intake_unit_path < ?) OR (t.unit_path >= ? AND t.unit_path < ?))")
 		args = append(args, q.VisiblePath, q.VisiblePath+"~", q.VisiblePath, q.VisiblePath+"~")
@@ -252,9 +442,40 @@ func searchFilters(q SearchQuery) ([]string, []any) {
 	return where, args
 }
 
+// filterTags returns the query's filters as an FTS5 expression over the
+// tags column ("" when it has none): MATCH then yields only the tickets
+// that pass them, so a broad text with narrow filters no longer looks up
+// tens of thousands of matches in tickets. The filters are still checked
+// on tickets' columns too (searchFilters), at no cost worth measuring.
+func filterTags(q SearchQuery) string {
+	var parts []string
+	if len(q.Statuses) > 0 {
+		st := make([]string, len(q.Statuses))
+		for i, s := range q.Statuses {
+			st[i] = `"` + statusTag(s) + `"`
+		}
+		parts = append(parts, `tags : (`+strings.Join(st, " OR ")+`)`)
+	}
+	if q.Kind != "" {
+		parts = append(parts, `tags : "k`+tagWord(string(q.Kind))+`"`)
+	}
+	if q.Channel != "" {
+		parts = append(parts, `tags : "c`+tagWord(string(q.Channel))+`"`)
+	}
+	if q.UnitID != 0 {
+		parts = append(parts, `tags : "h`+strconv.FormatInt(q.UnitID, 10)+`"`)
+	}
+	if q.VisiblePath != "" {
+		if u, ok := unitTag(q.VisiblePath); ok {
+			parts = append(parts, `tags : "`+u+`"`)
+		}
+	}
+	return strings.Join(parts, " AND ")
+}
+
 // searchSQLite reads the newest RankWindow matches that pass the filters
-// (FTS5 walks its lists by rowid, newest first, without ranking) and ranks
-// them in Go with termScore. FTS5's bm25 was not used: to weigh each term
+// (FTS5 walks its lists by rowid, newest first, without ranking, and the
+// filters are tags in match) and ranks them in Go with termScore. FTS5's bm25 was not used: to weigh each term
 // it reads the whole list of tickets holding it, which at 1,000,000
 // tickets took 40 ms a query for common pairs (建议, 问题) even when only
 // 180 tickets matched all terms, and a query's hits all hold all its terms
@@ -278,10 +499,16 @@ func searchSQLite(ctx context.Context, tx *Tx, q SearchQuery, terms []string, ma
 		if err != nil {
 			return nil, fmt.Errorf("search tickets: %w", err)
 		}
-		out = append(out, SearchHit{Ticket: t, Score: termScore(t, terms), Terms: terms})
+		out = append(out, SearchHit{Ticket: t, Terms: terms})
 	}
 	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	if err := addNotes(ctx, tx, out); err != nil {
+		return nil, fmt.Errorf("search tickets: %w", err)
+	}
+	for i := range out {
+		out[i].Score = termScore(out[i].Ticket, out[i].Notes, terms)
 	}
 	slices.SortStableFunc(out, func(a, b SearchHit) int {
 		if c := cmp.Compare(b.Score, a.Score); c != 0 {
@@ -293,19 +520,22 @@ func searchSQLite(ctx context.Context, tx *Tx, q SearchQuery, terms []string, ma
 }
 
 // Field weights and typical lengths (characters) of termScore, in the
-// order of searchFields.
+// order of searchFields, then the notes.
 var (
-	fieldWeight = [4]float64{4, 1, 2, 1}
-	fieldLength = [4]float64{16, 80, 16, 80}
+	fieldWeight = [5]float64{4, 1, 2, 1, 1}
+	fieldLength = [5]float64{16, 80, 16, 80, 80}
 )
 
 // termScore ranks a ticket that holds all the terms: BM25's term-frequency
 // part (k1 1.2, b 0.75) per field, weighted by field (a term in the title
-// counts four times one in the description), without the terms' rarity.
-func termScore(t *ticket.Ticket, terms []string) float64 {
+// counts four times one in the description; the notes, joined, count as
+// one field), without the terms' rarity.
+func termScore(t *ticket.Ticket, notes []string, terms []string) float64 {
 	const k1, b = 1.2, 0.75
 	var score float64
-	for i, f := range searchFields(t) {
+	f4 := searchFields(t)
+	fields := append(f4[:], strings.Join(notes, "\n"))
+	for i, f := range fields {
 		if f == "" {
 			continue
 		}

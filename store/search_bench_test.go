@@ -28,6 +28,12 @@ import (
 func BenchmarkSearch(b *testing.B) {
 	db, o := benchDataSet(b, "sqlite")
 	ctx := context.Background()
+	// A cached data set copied from before a search migration (its file
+	// renamed to the new key) is brought up to date here; the loop below
+	// then rebuilds the emptied index.
+	if err := db.Migrate(ctx); err != nil {
+		b.Fatal(err)
+	}
 	start := time.Now()
 	n := 0
 	for {
@@ -37,12 +43,7 @@ func BenchmarkSearch(b *testing.B) {
 			if list, err = store.UnindexedTickets(ctx, tx, 0, 5000); err != nil {
 				return err
 			}
-			for _, t := range list {
-				if err := store.IndexTicket(ctx, tx, t); err != nil {
-					return err
-				}
-			}
-			return nil
+			return store.IndexTickets(ctx, tx, list)
 		})
 		n += len(list)
 		if len(list) < 5000 {

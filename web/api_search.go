@@ -10,7 +10,7 @@ import (
 )
 
 // search answers GET /api/v1/search: q (the text), status (repeatable or
-// comma-separated), limit. A query with nothing to search for (empty,
+// comma-separated), kind, channel, unit_id (the handling unit), limit. A query with nothing to search for (empty,
 // punctuation, emoji) finds nothing; a long one is cut.
 func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
@@ -18,10 +18,13 @@ func (s *Server) search(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	q := r.URL.Query()
-	if err := knownParams(q, "q", "status", "limit"); err != nil {
+	if err := knownParams(q, "q", "status", "kind", "channel", "unit_id", "limit"); err != nil {
 		return err
 	}
-	sq := app.SearchQuery{Text: q.Get("q")}
+	sq := app.SearchQuery{Text: q.Get("q"), Kind: ticket.Kind(q.Get("kind")), Channel: ticket.Channel(q.Get("channel"))}
+	if sq.UnitID, err = intParam(q, "unit_id"); err != nil {
+		return err
+	}
 	for _, v := range q["status"] {
 		for _, st := range strings.Split(v, ",") {
 			if st = strings.TrimSpace(st); st != "" {
