@@ -125,7 +125,7 @@ func BenchmarkDashboard(b *testing.B) {
 	svc := app.New(app.Config{DB: db, Clock: minsheng.NewFakeClock(benchNow), Logger: slog.New(slog.DiscardHandler)})
 	var leader *org.User
 	var street *org.Unit
-	var category int64
+	var category, topCategory int64
 	var n int64
 	err := db.Read(ctx, func(tx *store.Tx) error {
 		var err error
@@ -146,6 +146,12 @@ func BenchmarkDashboard(b *testing.B) {
 			return err
 		}
 		category = cats[0].ID
+		for _, c := range cats {
+			if c.ParentID == 0 {
+				topCategory = c.ID
+				break
+			}
+		}
 		return tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n)
 	})
 	if err != nil {
@@ -199,6 +205,10 @@ func BenchmarkDashboard(b *testing.B) {
 		}},
 		{"map-year", func() error {
 			_, err := svc.MapData(ctx, leader, app.MapQuery{From: yearAgo, To: today, Zoom: 13, Box: &district})
+			return err
+		}},
+		{"map-year-category", func() error {
+			_, err := svc.MapData(ctx, leader, app.MapQuery{From: yearAgo, To: today, Zoom: 13, Box: &district, CategoryID: topCategory})
 			return err
 		}},
 		{"drill-street-year-first-page", func() error {

@@ -122,9 +122,23 @@ func (s *Service) MapData(ctx context.Context, actor *org.User, q MapQuery) (*Ma
 				return err
 			}
 		}
-		if q.CategoryID == 0 {
-			err = s.placeClusters(ctx, tx, u, q, out)
-		} else {
+		switch {
+		case q.CategoryID == 0:
+			err = s.placeClusters(ctx, tx, u, q, store.DimPlace, out)
+		case u.ParentID == 0:
+			// The district's places by category are summarised too,
+			// unless the summaries predate that (migration 0011, until
+			// "minsheng stats rebuild").
+			var old bool
+			if old, err = store.StatsRebuildNeeded(ctx, tx); err != nil {
+				return err
+			}
+			if !old {
+				err = s.placeClusters(ctx, tx, u, q, store.DimPlaceCategory(q.CategoryID), out)
+				break
+			}
+			fallthrough
+		default:
 			err = s.pointClusters(ctx, tx, u, q, cats, out)
 		}
 		if err != nil {
@@ -140,12 +154,13 @@ func (s *Service) MapData(ctx context.Context, actor *org.User, q MapQuery) (*Ma
 }
 
 // placeClusters clusters the tickets of the period by the units their
-// points lie in (grids), from the summaries: as fast for ten million
-// tickets as for ten. Each place is drawn at the centre of its boundary,
-// places are merged by the cells of the zoom, and a cluster lists its
-// places for the drill-down.
-func (s *Service) placeClusters(ctx context.Context, tx *store.Tx, u *org.Unit, q MapQuery, out *MapData) error {
-	rows, err := store.SumStats(ctx, tx, store.StatQuery{UnitIDs: []int64{u.ID}, From: dayOf(q.From), To: dayOf(q.To), Dim: store.DimPlace})
+// points lie in (grids), from the summaries of dimension dim (DimPlace, or
+// DimPlaceCategory for the district): as fast for ten million tickets as
+// for ten. Each place is drawn at the centre of its boundary, places are
+// merged by the cells of the zoom, and a cluster lists its places for the
+// drill-down.
+func (s *Service) placeClusters(ctx context.Context, tx *store.Tx, u *org.Unit, q MapQuery, dim string, out *MapData) error {
+	rows, err := store.SumStats(ctx, tx, store.StatQuery{UnitIDs: []int64{u.ID}, From: dayOf(q.From), To: dayOf(q.To), Dim: dim})
 	if err != nil || len(rows) == 0 {
 		return err
 	}
@@ -198,9 +213,9 @@ func (s *Service) placeClusters(ctx context.Context, tx *store.Tx, u *org.Unit, 
 }
 
 // pointClusters clusters the tickets of the period and category by their
-// points, in the database (the summaries do not cross places with
-// categories): a scan of the period's tickets, fine for a district's
-// month, slow for a city's year.
+// points, in the database, for a unit below the district (the summaries
+// cross places with categories for the district alone): a scan of the
+// unit's tickets of the period.
 func (s *Service) pointClusters(ctx context.Context, tx *store.Tx, u *org.Unit, q MapQuery, cats []int64, out *MapData) error {
 	f := store.MapFilter{From: q.From.Start(), To: q.To.AddDays(1).Start(), CategoryIDs: cats, Box: q.Box, Cell: out.Cell}
 	if strings.Count(u.Path, "/") > 2 {

@@ -47,6 +47,9 @@ func TestMapClustersMatchTheLists(t *testing.T) {
 		for i := range 120 {
 			f.Clock.Set(apptest.Start.Add(time.Duration(rng.IntN(40*24)) * time.Hour))
 			in := ticket.NewTicket{Description: fmt.Sprintf("随机工单 %d", i), Kind: ticket.KindHelp, Channel: ticket.ChannelPhone}
+			if i%2 == 0 {
+				in.CategoryID = f.Category.ID
+			}
 			if rng.IntN(5) > 0 {
 				lat, lng := 36.59+rng.Float64()*0.07, 101.69+rng.Float64()*0.10 // some outside the district
 				in.Lat, in.Lng = &lat, &lng
@@ -66,9 +69,16 @@ func TestMapClustersMatchTheLists(t *testing.T) {
 			}
 		}
 		from, to := calendar.DateOf(apptest.Start.Add(5*24*time.Hour)), calendar.DateOf(apptest.Start.Add(30*24*time.Hour))
-		for _, who := range []string{"leader", "other_handler"} {
-			actor := u[who]
-			all, _, err := s.ExportTickets(ctx, actor, app.ListQuery{})
+		root := f.Category.ParentID
+		// The leader's map with and without a category filter (the
+		// district's places by category are summarised), a street's
+		// handler's map (its own tickets).
+		for _, c := range []struct {
+			who      string
+			category int64
+		}{{"leader", 0}, {"leader", root}, {"other_handler", 0}, {"other_handler", root}} {
+			who, actor := c.who, u[c.who]
+			all, _, err := s.ExportTickets(ctx, actor, app.ListQuery{CategoryTree: c.category})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -79,28 +89,37 @@ func TestMapClustersMatchTheLists(t *testing.T) {
 					want++
 				}
 			}
+			if c.category != 0 && (want == 0 || want == len(all)) && who == "leader" {
+				t.Fatalf("%d of %d tickets in the category: the test wants some in and some out", want, len(all))
+			}
 			for _, zoom := range []int{8, 12, 14, 17} {
-				m, err := s.MapData(ctx, actor, app.MapQuery{From: from, To: to, Zoom: zoom})
+				m, err := s.MapData(ctx, actor, app.MapQuery{From: from, To: to, Zoom: zoom, CategoryID: c.category})
 				if err != nil {
 					t.Fatal(err)
 				}
 				var sum int64
-				for _, c := range m.Clusters {
-					sum += c.Count
+				for _, cl := range m.Clusters {
+					sum += cl.Count
+					if len(cl.Places) == 0 {
+						continue // clusters of points (below the district, by category): checked by their sum
+					}
 					cf, ct := from.Start(), to.AddDays(1).Start()
-					list, _, err := s.ExportTickets(ctx, actor, app.ListQuery{Places: c.Places, CreatedFrom: &cf, CreatedTo: &ct})
+					list, _, err := s.ExportTickets(ctx, actor, app.ListQuery{Places: cl.Places, CategoryTree: c.category, CreatedFrom: &cf, CreatedTo: &ct})
 					if err != nil {
 						t.Fatal(err)
 					}
-					if int64(len(list)) != c.Count {
-						t.Errorf("%s, zoom %d: a cluster of %d lists %d tickets", who, zoom, c.Count, len(list))
+					if int64(len(list)) != cl.Count {
+						t.Errorf("%s, category %d, zoom %d: a cluster of %d lists %d tickets", who, c.category, zoom, cl.Count, len(list))
 					}
 				}
-				if who == "leader" && zoom == 17 && (len(m.Clusters) < 3 || want < 30) {
+				if who == "leader" && c.category == 0 && zoom == 17 && (len(m.Clusters) < 3 || want < 30) {
 					t.Errorf("zoom 17: %d clusters of %d tickets; the test wants more", len(m.Clusters), want)
 				}
 				if sum != m.Located || (who == "leader" && sum != int64(want)) {
-					t.Errorf("%s, zoom %d: clusters hold %d, located %d, the tickets %d", who, zoom, sum, m.Located, want)
+					t.Errorf("%s, category %d, zoom %d: clusters hold %d, located %d, the tickets %d", who, c.category, zoom, sum, m.Located, want)
+				}
+				if who == "leader" && c.category != 0 && len(m.Clusters) > 0 && len(m.Clusters[0].Places) == 0 {
+					t.Errorf("the district's map by category was not read from the summaries")
 				}
 			}
 		}

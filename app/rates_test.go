@@ -1,6 +1,7 @@
 package app_test
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"strconv"
 	"strings"
@@ -182,6 +183,16 @@ func TestRatesFromSummariesEqualRawRecount(t *testing.T) {
 		randomHistory(t, f, rng, 150)
 		end := apptest.Start.Add(75 * 24 * time.Hour)
 		f.Clock.Set(end)
+		assertRatesEqualRaw(t, f, db, end)
+	})
+}
+
+// assertRatesEqualRaw checks the rates of the district, a street and a
+// department, by every breakdown and over several periods, against a
+// count from the raw tickets.
+func assertRatesEqualRaw(t *testing.T, f *apptest.Fixture, db *store.DB, end time.Time) {
+	t.Helper()
+	{
 		var all []*ticket.Ticket
 		if err := db.Read(ctx, func(tx *store.Tx) error {
 			var err error
@@ -258,7 +269,100 @@ func TestRatesFromSummariesEqualRawRecount(t *testing.T) {
 		}
 		t.Logf("district, March–May: %+v overdue open %d; closure %.3f on-time %.3f composite %.1f", rep.Total.Counts, rep.Total.OverdueOpen,
 			*rep.Total.Rates.Closure.Value, *rep.Total.Rates.OnTime.Value, *rep.Total.Rates.Composite)
+	}
+}
+
+// TestStatsRebuildRestoresSummaries damages the summaries (rows lost,
+// counts wrong, a dimension missing) and checks that a rebuild gives back
+// exactly the summaries kept by the ticket changes, and rates equal to a
+// count from the raw tickets.
+func TestStatsRebuildRestoresSummaries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		rng := rand.New(rand.NewPCG(3, 5))
+		randomHistory(t, f, rng, 120)
+		end := apptest.Start.Add(75 * 24 * time.Hour)
+		f.Clock.Set(end)
+		before := statRows(t, db)
+		if len(before) < 100 {
+			t.Fatalf("only %d summary rows: the history is too thin to test", len(before))
+		}
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			for _, q := range []string{
+				`DELETE FROM ticket_stats WHERE dim = 'hour' OR dim LIKE 'place%'`,
+				`DELETE FROM ticket_stats WHERE day % 3 = 0`,
+				`UPDATE ticket_stats SET received = received + 7, closed = closed * 2`,
+			} {
+				if _, err := tx.Exec(ctx, q); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := statRows(t, db); len(got) == len(before) {
+			t.Fatal("the summaries were not damaged")
+		}
+		n, err := f.Svc.RebuildStats(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var tickets int
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&tickets)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if n != tickets {
+			t.Errorf("rebuilt from %d tickets, the database holds %d", n, tickets)
+		}
+		after := statRows(t, db)
+		for k, v := range before {
+			if after[k] != v {
+				t.Errorf("row %s: rebuilt %q, kept by the changes %q", k, after[k], v)
+			}
+		}
+		for k, v := range after {
+			if _, ok := before[k]; !ok {
+				t.Errorf("row %s: rebuilt %q, not kept by the changes", k, v)
+			}
+		}
+		assertRatesEqualRaw(t, f, db, end)
 	})
+}
+
+// statRows returns the summaries' non-zero rows, keyed by unit, dimension,
+// day and value.
+func statRows(t *testing.T, db *store.DB) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	cols := strings.Join(stats.Columns, ", ")
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		rows, err := tx.Query(ctx, `SELECT unit_id, dim, day, val, `+cols+` FROM ticket_stats`)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			var unit, day int64
+			var dim, val string
+			var c stats.Counters
+			if err := rows.Scan(append([]any{&unit, &dim, &day, &val}, c.Pointers()...)...); err != nil {
+				return err
+			}
+			if c.Zero() {
+				continue
+			}
+			out[fmt.Sprintf("%d/%s/%d/%s", unit, dim, day, val)] = fmt.Sprint(c.Values())
+		}
+		return rows.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
 
 func sameRate(a, b stats.Rate) bool {

@@ -33,11 +33,21 @@ func recordStats(ctx context.Context, tx *store.Tx, before, after *ticket.Ticket
 
 // statsPath is the unit a ticket counts for: its handling unit once it has
 // one, the unit that took it in before.
-func statsPath(t *ticket.Ticket) string {
-	if t.UnitID != 0 {
-		return t.UnitPath
-	}
-	return t.IntakeUnitPath
+func statsPath(t *ticket.Ticket) string { return store.StatUnitPath(t) }
+
+// RebuildStats counts the dashboard summaries again from the tickets, in
+// every dimension, and replaces them, in one transaction (safe beside live
+// work: store.RebuildStats). It repairs summaries that predate a dimension
+// or were damaged, and returns the number of tickets counted. It is an
+// operator's command (minsheng stats rebuild), not a user's action.
+func (s *Service) RebuildStats(ctx context.Context) (int, error) {
+	var n int
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = store.RebuildStats(ctx, tx)
+		return err
+	})
+	return n, err
 }
 
 // categoryRoot returns the id of the top-level category above id (itself

@@ -27,7 +27,8 @@ func TestBulkInsertTickets(t *testing.T) {
 			day := g.day(start.AddDate(0, 0, d), 40, func() int64 { return benchID(t, db) }, 0)
 			ts = append(ts, day...)
 		}
-		if err := db.Write(ctx, func(tx *store.Tx) error { return store.BulkInsertTickets(ctx, tx, ts) }); err != nil {
+		// WriteTickets: BulkInsertTickets on SQLite, COPY on PostgreSQL.
+		if err := db.WriteTickets(ctx, ts); err != nil {
 			t.Fatalf("bulk insert: %v", err)
 		}
 

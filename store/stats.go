@@ -31,6 +31,19 @@ const (
 	DimPlace = "place"
 )
 
+// DimPlaceCategory is the dimension of the places of one top-level
+// category: the district's map of needs filtered by category. The category
+// is in the dimension's name ("place:12") and the place in val, so that
+// the map of a year reads one range of the primary key, as with DimPlace.
+// Only its received counts mean anything. It is kept for the district (the
+// root unit) alone: below it, a unit's day has few tickets spread over
+// thousands of places × categories, so such rows would be nearly one per
+// ticket (ten million more at ten million tickets), and a smaller unit's
+// map reads its own tickets quickly enough.
+func DimPlaceCategory(categoryRoot int64) string {
+	return DimPlace + ":" + strconv.FormatInt(categoryRoot, 10)
+}
+
 // StatKey is one row of the summaries.
 type StatKey struct {
 	Day    stats.Day
@@ -56,6 +69,7 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 	hour := [2]string{DimHour, strconv.Itoa(int(local.Weekday())*24 + local.Hour())}
 	created := stats.DayOf(t.CreatedAt)
 	place := strconv.FormatInt(t.LocationUnitID, 10)
+	placeCat := DimPlaceCategory(categoryRoot)
 	for _, f := range stats.Facts(t) {
 		for _, u := range units {
 			if f.Day == created && f.Received != 0 {
@@ -74,6 +88,15 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 						d[k] = c
 					}
 					c.Received += sign * f.Received
+					if categoryRoot != 0 && u == units[0] {
+						k := StatKey{Day: f.Day, UnitID: u, Dim: placeCat, Val: place}
+						c := d[k]
+						if c == nil {
+							c = &stats.Counters{}
+							d[k] = c
+						}
+						c.Received += sign * f.Received
+					}
 				}
 			}
 			for _, dv := range dims {
@@ -123,35 +146,33 @@ func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
 		}
 		return a.Val < b.Val
 	})
-	// Many rows per statement: a bulk load touches tens of thousands.
+	// Many rows per statement: a bulk load touches millions.
 	cols := 4 + len(stats.Columns)
-	per := 30000 / cols // parameters per statement: under SQLite's 32,766 and PostgreSQL's 65,535
-	for start := 0; start < len(keys); start += per {
-		chunk := keys[start:min(start+per, len(keys))]
-		args := make([]any, 0, len(chunk)*cols)
-		for _, k := range chunk {
-			args = append(args, int(k.Day), k.UnitID, k.Dim, k.Val)
-			for _, v := range d[k].Values() {
-				args = append(args, v)
-			}
+	args := make([]any, 0, len(keys)*cols)
+	for _, k := range keys {
+		args = append(args, int(k.Day), k.UnitID, k.Dim, k.Val)
+		for _, v := range d[k].Values() {
+			args = append(args, v)
 		}
-		if _, err := tx.Exec(ctx, upsertStats(len(chunk)), args...); err != nil {
-			return fmt.Errorf("apply stats: %w", err)
-		}
+	}
+	if err := bulkExec(ctx, tx, upsertStatsHead, upsertStatsTail, cols, args); err != nil {
+		return fmt.Errorf("apply stats: %w", err)
 	}
 	return nil
 }
 
-// upsertStats returns the statement that adds rows of counts to the
-// summaries.
-func upsertStats(rows int) string {
-	set := make([]string, len(stats.Columns))
-	for i, c := range stats.Columns {
-		set[i] = c + " = ticket_stats." + c + " + excluded." + c
-	}
-	return `INSERT INTO ticket_stats (day, unit_id, dim, val, ` + strings.Join(stats.Columns, ", ") + `) VALUES ` +
-		valuesList(rows, 4+len(stats.Columns)) + ` ON CONFLICT (unit_id, dim, day, val) DO UPDATE SET ` + strings.Join(set, ", ")
-}
+// upsertStatsHead and upsertStatsTail surround the rows of the statement
+// that adds counts to the summaries.
+var (
+	upsertStatsHead = `INSERT INTO ticket_stats (day, unit_id, dim, val, ` + strings.Join(stats.Columns, ", ") + `) VALUES `
+	upsertStatsTail = ` ON CONFLICT (unit_id, dim, day, val) DO UPDATE SET ` + func() string {
+		set := make([]string, len(stats.Columns))
+		for i, c := range stats.Columns {
+			set[i] = c + " = ticket_stats." + c + " + excluded." + c
+		}
+		return strings.Join(set, ", ")
+	}()
+)
 
 // StatRow is a sum of counts for one group.
 type StatRow struct {
@@ -244,6 +265,116 @@ func ListOverdueOpen(ctx context.Context, tx *Tx, path string, from, to, now tim
 			return nil, err
 		}
 		out = append(out, o)
+	}
+	return out, rows.Err()
+}
+
+// StatUnitPath is the unit a ticket counts for in the summaries: its
+// handling unit once it has one, the unit that took it in before.
+func StatUnitPath(t *ticket.Ticket) string {
+	if t.UnitID != 0 {
+		return t.UnitPath
+	}
+	return t.IntakeUnitPath
+}
+
+// rebuildFlush is how many summary rows RebuildStats gathers in memory
+// before writing them (about 200 MB).
+const rebuildFlush = 1 << 20
+
+// RebuildStats replaces every summary with one counted again from the
+// tickets, in tx, and returns the number of tickets read. Run in one
+// transaction it is safe beside live work: on SQLite it holds the one
+// write lock, so no ticket changes meanwhile; on PostgreSQL it first locks
+// ticket_stats against writes, so a ticket change waits to write its
+// summaries until the rebuild commits and then adds its difference to the
+// rebuilt rows (a change committed before the lock is read with the
+// tickets). Readers see the old summaries until the commit.
+func RebuildStats(ctx context.Context, tx *Tx) (int, error) {
+	if tx.Dialect() == Postgres {
+		if _, err := tx.Exec(ctx, `LOCK TABLE ticket_stats IN EXCLUSIVE MODE`); err != nil {
+			return 0, fmt.Errorf("rebuild stats: %w", err)
+		}
+	}
+	roots := map[int64]int64{}
+	rows, err := tx.Query(ctx, `SELECT id, path FROM categories`)
+	if err != nil {
+		return 0, fmt.Errorf("rebuild stats: %w", err)
+	}
+	for rows.Next() {
+		var id int64
+		var path string
+		if err := rows.Scan(&id, &path); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("rebuild stats: %w", err)
+		}
+		first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
+		roots[id], _ = strconv.ParseInt(first, 10, 64)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("rebuild stats: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM ticket_stats`); err != nil {
+		return 0, fmt.Errorf("rebuild stats: %w", err)
+	}
+	const page = 10000
+	n := 0
+	d := StatDeltas{}
+	for after := int64(0); ; {
+		ts, err := ticketsAfter(ctx, tx, after, page)
+		if err != nil {
+			return n, fmt.Errorf("rebuild stats: %w", err)
+		}
+		for _, t := range ts {
+			d.Ticket(t, StatUnitPath(t), roots[t.CategoryID], 1)
+			after = t.ID
+		}
+		n += len(ts)
+		if len(d) >= rebuildFlush || len(ts) < page {
+			if err := ApplyStats(ctx, tx, d); err != nil {
+				return n, fmt.Errorf("rebuild stats: %w", err)
+			}
+			d = StatDeltas{}
+		}
+		if len(ts) < page {
+			break
+		}
+	}
+	if _, err := tx.Exec(ctx, `DELETE FROM settings WHERE key = ?`, statsRebuildKey); err != nil {
+		return n, fmt.Errorf("rebuild stats: %w", err)
+	}
+	return n, nil
+}
+
+// statsRebuildKey is the settings row that marks summaries older than
+// their dimensions (migration 0011): value names what is missing.
+const statsRebuildKey = "stats.rebuild_needed"
+
+// StatsRebuildNeeded reports whether the summaries lack a dimension for
+// the tickets written before it was added (until RebuildStats runs).
+func StatsRebuildNeeded(ctx context.Context, tx *Tx) (bool, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM settings WHERE key = ?`, statsRebuildKey).Scan(&n); err != nil {
+		return false, fmt.Errorf("stats rebuild needed: %w", err)
+	}
+	return n > 0, nil
+}
+
+// ticketsAfter returns up to limit tickets with an id above after, by id.
+func ticketsAfter(ctx context.Context, tx *Tx, after int64, limit int) ([]*ticket.Ticket, error) {
+	rows, err := tx.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id > ? ORDER BY id LIMIT `+strconv.Itoa(limit), after)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*ticket.Ticket
+	for rows.Next() {
+		t, err := scanTicket(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
 	}
 	return out, rows.Err()
 }

@@ -124,37 +124,16 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 			g.perDay[d] = v
 		}
 	}
-	if db.Dialect() == store.SQLite {
-		// A page cache of 256 MB for the writer while it fills: with
-		// SQLite's default of 2 MB, a batch spills dirty index pages to
-		// the WAL before it commits and reads them back.
-		if err := db.Write(ctx, func(tx *store.Tx) error {
-			_, err := tx.Exec(ctx, "PRAGMA cache_size = -262144")
-			return err
-		}); err != nil {
-			return nil, err
-		}
-		defer db.Write(context.WithoutCancel(ctx), func(tx *store.Tx) error {
-			_, err := tx.Exec(ctx, "PRAGMA cache_size = -2000")
-			return err
-		})
+	load, err := store.BeginBulkLoad(ctx, db)
+	if err != nil {
+		return nil, err
 	}
-	from := o.Now.AddDate(-o.Years, 0, 0)
-	span := o.Now.Sub(from)
-	done := 0
-	bar := newBar(o.Progress, o.Tickets, start)
-	for done < o.Tickets {
-		n := min(batch, o.Tickets-done)
-		// Each batch covers its share of the span, so that numbers of a
-		// day stay in order and every batch is chronological.
-		lo := from.Add(time.Duration(float64(span) * float64(done) / float64(o.Tickets)))
-		hi := from.Add(time.Duration(float64(span) * float64(done+n) / float64(o.Tickets)))
-		ts := g.batch(n, lo, hi)
-		if err := db.Write(ctx, func(tx *store.Tx) error { return g.write(ctx, tx, ts) }); err != nil {
-			return nil, err
-		}
-		done += n
-		bar.update(done)
+	done, err := g.fill(ctx, db, o)
+	if endErr := load.End(ctx); err == nil {
+		err = endErr
+	}
+	if err != nil {
+		return nil, err
 	}
 	err = db.Write(ctx, func(tx *store.Tx) error {
 		for day, v := range g.perDay {
@@ -167,8 +146,93 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	bar.finish()
 	return &Result{Tickets: done, Elapsed: time.Since(start)}, nil
+}
+
+// statsFlush is how many summary rows the generator gathers in memory
+// before it writes them: about 400 MB. Two years of a district's
+// summaries are about three million rows; gathering them over many
+// batches turns most of the per-ticket upserts into additions in memory.
+const statsFlush = 2 << 20
+
+// work is what the making goroutine hands the writer: a batch of tickets,
+// or summaries to write.
+type work struct {
+	tickets []*ticket.Ticket
+	stats   store.StatDeltas
+}
+
+// fill makes the tickets in one goroutine and writes them in another, so
+// that making them (and their summaries) costs the writer nothing: SQLite
+// has one writer, and the machine has more than one core. Each batch
+// commits on its own; the summaries are written when statsFlush rows have
+// gathered and at the end. A fill cut short leaves tickets without their
+// summaries ("minsheng stats rebuild" repairs them).
+func (g *gen) fill(ctx context.Context, db *store.DB, o Options) (int, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	ch := make(chan work, 2)
+	send := func(w work) bool {
+		select {
+		case ch <- w:
+			return true
+		case <-ctx.Done():
+			return false
+		}
+	}
+	from := o.Now.AddDate(-o.Years, 0, 0)
+	span := o.Now.Sub(from)
+	go func() {
+		defer close(ch)
+		acc := store.StatDeltas{}
+		for done := 0; done < o.Tickets; {
+			n := min(batch, o.Tickets-done)
+			// Each batch covers its share of the span, so that numbers
+			// of a day stay in order and every batch is chronological.
+			lo := from.Add(time.Duration(float64(span) * float64(done) / float64(o.Tickets)))
+			hi := from.Add(time.Duration(float64(span) * float64(done+n) / float64(o.Tickets)))
+			ts := g.batch(n, lo, hi)
+			for _, t := range ts {
+				path := t.IntakeUnitPath
+				if t.UnitID != 0 {
+					path = t.UnitPath
+				}
+				acc.Ticket(t, path, g.rootOf(t.CategoryID), 1)
+			}
+			if !send(work{tickets: ts}) {
+				return
+			}
+			if len(acc) >= statsFlush {
+				if !send(work{stats: acc}) {
+					return
+				}
+				acc = store.StatDeltas{}
+			}
+			done += n
+		}
+		send(work{stats: acc})
+	}()
+	start := time.Now()
+	bar := newBar(o.Progress, o.Tickets, start)
+	done := 0
+	for w := range ch {
+		var err error
+		if w.stats != nil {
+			err = db.Write(ctx, func(tx *store.Tx) error { return store.ApplyStats(ctx, tx, w.stats) })
+		} else {
+			err = db.WriteTickets(ctx, w.tickets)
+		}
+		if err != nil {
+			return done, err
+		}
+		done += len(w.tickets)
+		bar.update(done)
+	}
+	if err := ctx.Err(); err != nil {
+		return done, err
+	}
+	bar.finish()
+	return done, nil
 }
 
 func hasChild(cats []*ticket.Category, id int64) bool {
@@ -256,22 +320,6 @@ func (g *gen) locate(t *ticket.Ticket, unitID int64) {
 	lat, lng := math.Round(p.Lat*1e6)/1e6, math.Round(p.Lng*1e6)/1e6
 	t.Lat, t.Lng = &lat, &lng
 	t.LocationUnitID, t.LocationUnitPath = a.id, a.path
-}
-
-// write inserts a batch with its summaries.
-func (g *gen) write(ctx context.Context, tx *store.Tx, ts []*ticket.Ticket) error {
-	if err := store.BulkInsertTickets(ctx, tx, ts); err != nil {
-		return err
-	}
-	d := store.StatDeltas{}
-	for _, t := range ts {
-		path := t.IntakeUnitPath
-		if t.UnitID != 0 {
-			path = t.UnitPath
-		}
-		d.Ticket(t, path, g.rootOf(t.CategoryID), 1)
-	}
-	return store.ApplyStats(ctx, tx, d)
 }
 
 func (g *gen) rootOf(id int64) int64 {

@@ -43,6 +43,7 @@ Usage:
   minsheng jobs list|stats|retry ID|cancel KEY|work   the background jobs
   minsheng notify webhook add|list|on|off, contact, deliveries   notifications
   minsheng classify train|eval …   train or evaluate the dispatch classifier
+  minsheng stats rebuild           count the dashboards' summaries again from the tickets
   minsheng open311 key NAME        issue an Open311 API key for a client application (last line)
   minsheng version
 
@@ -78,6 +79,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdClassify(ctx, rest, getenv, stdout, stderr)
 	case "open311":
 		return cmdOpen311(ctx, rest, getenv, stdout, stderr)
+	case "stats":
+		return cmdStats(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "minsheng", Version)
 		return nil
