@@ -257,6 +257,7 @@ func (s *Service) areaStats(ctx context.Context, tx *store.Tx, u *org.Unit, q Ma
 	val := ""
 	if q.CategoryID != 0 {
 		sq.Dim, val = store.DimCategory, strconv.FormatInt(q.CategoryID, 10)
+		sq.Val = val
 	}
 	sums, err := store.SumStats(ctx, tx, sq)
 	if err != nil {

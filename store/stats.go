@@ -189,7 +189,10 @@ type StatQuery struct {
 	UnitIDs  []int64
 	From, To stats.Day
 	Dim      string
-	ByDay    bool
+	// Val, when set, keeps only that value of the dimension (one
+	// category's rows, read through the (unit_id, dim, val, day) index).
+	Val   string
+	ByDay bool
 }
 
 // SumStats returns the summed counts of the query, one row per unit (and
@@ -213,9 +216,13 @@ func SumStats(ctx context.Context, tx *Tx, q StatQuery) ([]StatRow, error) {
 		ph[i] = "?"
 		args = append(args, id)
 	}
+	where := `dim = ? AND day >= ? AND day <= ? AND unit_id IN (` + strings.Join(ph, ", ") + `)`
+	if q.Val != "" {
+		where += ` AND val = ?`
+		args = append(args, q.Val)
+	}
 	rows, err := tx.Query(ctx, `SELECT `+sel+`, `+strings.Join(sums, ", ")+` FROM ticket_stats
-		WHERE dim = ? AND day >= ? AND day <= ? AND unit_id IN (`+strings.Join(ph, ", ")+`)
-		GROUP BY `+group+` ORDER BY `+group, args...)
+		WHERE `+where+` GROUP BY `+group+` ORDER BY `+group, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sum stats: %w", err)
 	}
