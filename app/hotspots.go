@@ -60,33 +60,20 @@ type HotSpotArea struct {
 	Count  int    `json:"count"`
 }
 
-// HotSpot is one cluster of similar requests.
+// HotSpot is one cluster of similar requests: what text/hotspot found
+// (title, shared terms, count and the count before, growth, distinct
+// callers, ~1 km places, the daily trend aligned with the board's Dates,
+// score), ranked, with where the requests come from and the most typical
+// of them.
 type HotSpot struct {
 	Rank int `json:"rank"`
-	// Title is the most typical request's title; Terms the words (character
-	// pairs) the requests share most.
-	Title string   `json:"title"`
-	Terms []string `json:"terms"`
-	// Count is the number of requests in the window, Previous in the
-	// window of the same length before it; Growth is
-	// (Count − Previous) / max(Previous, 1).
-	Count    int     `json:"count"`
-	Previous int     `json:"previous"`
-	Growth   float64 `json:"growth"`
-	// Callers is the number of distinct callers (a request without a
-	// phone counts as one).
-	Callers int `json:"callers"`
-	// Spread: Places is the number of distinct ~1 km cells among the
-	// requests with a point; Areas the communities they come from, most
-	// first (at most five), AreaCount how many there are in all.
-	Places    int           `json:"places"`
+	hotspot.Spot
+	// Areas are the communities the requests come from, most first (at
+	// most five); AreaCount how many there are in all.
 	AreaCount int           `json:"area_count"`
 	Areas     []HotSpotArea `json:"areas"`
-	// Trend counts the window's requests per day, aligned with the
-	// board's Dates.
-	Trend []int   `json:"trend"`
-	Score float64 `json:"score"`
-	// Samples are the most typical requests, caller data masked.
+	// Samples are the most typical requests, caller data masked (they
+	// replace the spot's sample ids).
 	Samples []ticket.Ticket `json:"samples"`
 }
 
@@ -279,9 +266,7 @@ func (s *Service) computeHotSpots(ctx context.Context, u *org.Unit, days int) (*
 		unitByID[x.ID] = x
 	}
 	for i, sp := range spots {
-		h := HotSpot{Rank: i + 1, Title: sp.Title, Terms: sp.Terms, Count: sp.Count, Previous: sp.Previous,
-			Growth: sp.Growth, Callers: sp.Callers, Places: sp.Places, Trend: sp.Trend, Score: sp.Score,
-			Areas: []HotSpotArea{}, Samples: []ticket.Ticket{}}
+		h := HotSpot{Rank: i + 1, Spot: sp, Areas: []HotSpotArea{}, Samples: []ticket.Ticket{}}
 		if h.Terms == nil {
 			h.Terms = []string{}
 		}
