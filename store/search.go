@@ -326,10 +326,10 @@ type SearchHit struct {
 
 // RankWindow bounds the work of a search on SQLite: the newest RankWindow
 // tickets that match and pass the filters are ranked, older ones are not
-// looked at. A word found in every ticket then costs reading 500 tickets,
+// looked at. A word found in every ticket then costs reading 300 tickets,
 // not 1,000,000; newer requests matter more to a hotline, and a broad query
 // is refined rather than paged through.
-const RankWindow = 500
+const RankWindow = 300
 
 // SearchTickets returns the tickets containing every term of the query,
 // best first (termScore on SQLite, among the newest RankWindow matches;
