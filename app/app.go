@@ -5,6 +5,7 @@ package app
 
 import (
 	"log/slog"
+	"sync"
 	"time"
 
 	"github.com/minsheng/minsheng"
@@ -25,6 +26,8 @@ type Service struct {
 	cfgCache configCache
 	hot      hotSpotCache // hot-spot boards (hotspots.go)
 	text     textState    // search index, classifier models, duplicate index (search.go)
+
+	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
 }
 
 // Config holds what a Service needs.
@@ -48,6 +51,21 @@ func New(c Config) *Service {
 	}
 	return s
 }
+
+// goBackground runs fn in its own goroutine, counted so that Wait can let
+// it finish before the store closes.
+func (s *Service) goBackground(fn func()) {
+	s.background.Add(1)
+	go func() {
+		defer s.background.Done()
+		fn()
+	}()
+}
+
+// Wait returns when the background refreshes started by requests (hot-spot
+// boards, models, the duplicate index) have finished. Call it after the
+// last request and before closing the store.
+func (s *Service) Wait() { s.background.Wait() }
 
 // DB returns the store, for operations outside the use cases (health checks).
 func (s *Service) DB() *store.DB { return s.db }

@@ -67,6 +67,7 @@ func withJobs(t *testing.T, db *store.DB) (*apptest.Fixture, *recordingJobs) {
 	f := apptest.New(t, db)
 	rec := &recordingJobs{}
 	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Jobs: rec, Logger: discard})
+	t.Cleanup(f.Svc.Wait)
 	return f, rec
 }
 

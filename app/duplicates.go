@@ -58,13 +58,13 @@ func (s *Service) dedupIndex() *dedup.Index {
 	defer d.mu.Unlock()
 	if !d.building && s.clock.Now().Sub(d.built) >= dedupRebuild {
 		d.building = true
-		go func() {
+		s.goBackground(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 			defer cancel()
 			if err := s.BuildDuplicateIndex(ctx); err != nil {
 				s.log.Warn("build duplicate index", "err", err)
 			}
-		}()
+		})
 	}
 	return d.ix
 }

@@ -166,7 +166,7 @@ func (s *Service) hotSpotBoard(ctx context.Context, u *org.Unit, days int) (*Hot
 	if e.running == nil {
 		done := make(chan struct{})
 		e.running = done
-		go func() {
+		s.goBackground(func() {
 			// Not the request's context: the board outlives the request
 			// that asked first.
 			ctx, cancel := context.WithTimeout(context.Background(), 2*time.Minute)
@@ -181,7 +181,7 @@ func (s *Service) hotSpotBoard(ctx context.Context, u *org.Unit, days int) (*Hot
 			e.err, e.running = err, nil
 			c.mu.Unlock()
 			close(done)
-		}()
+		})
 	}
 	if usable {
 		// Stale but recent: show it while the new one is computed.

@@ -159,6 +159,7 @@ func TestReindexSearch(t *testing.T) {
 		}
 		// A fresh service (a restarted server) completes the index on its first search.
 		svc := app.New(app.Config{DB: db, Clock: f.Clock})
+		t.Cleanup(svc.Wait)
 		r, err := svc.Search(ctx, f.Users["dispatcher"], app.SearchQuery{Text: "井盖"})
 		if err != nil {
 			t.Fatal(err)

@@ -55,13 +55,13 @@ func (s *Service) model(name string) *classify.Model {
 	}
 	if !m.loading && s.clock.Now().Sub(m.checked) >= modelTTL {
 		m.loading = true
-		go func() {
+		s.goBackground(func() {
 			ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 			defer cancel()
 			if err := s.reloadModel(ctx, name); err != nil {
 				s.log.Warn("load model", "model", name, "err", err)
 			}
-		}()
+		})
 	}
 	return m.model
 }

@@ -59,6 +59,9 @@ func New(t testing.TB, db *store.DB) *Fixture {
 		t.Fatal(err)
 	}
 	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Blobs: blobs, Logger: slog.New(slog.DiscardHandler)})
+	// Runs before the store closes (cleanups run last-registered first):
+	// refreshes a request started in the background finish first.
+	t.Cleanup(f.Svc.Wait)
 	unit := func(parent *org.Unit, kind org.UnitKind, code, name string) *org.Unit {
 		t.Helper()
 		var pid int64

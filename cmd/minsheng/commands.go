@@ -71,6 +71,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}})
+	defer svc.Wait() // before db.Close: refreshes started by the last requests finish
 
 	empty, err := svc.IsEmpty(ctx)
 	if err != nil {
