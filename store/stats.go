@@ -1,9 +1,10 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"fmt"
-	"sort"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -127,31 +128,35 @@ func pathIDs(path string) []int64 {
 // zero. Rows are written in key order so that concurrent transactions on
 // PostgreSQL lock them in the same order and cannot deadlock.
 func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
-	keys := make([]StatKey, 0, len(d))
+	type row struct {
+		k StatKey
+		c *stats.Counters
+	}
+	rows := make([]row, 0, len(d))
 	for k, c := range d {
 		if !c.Zero() {
-			keys = append(keys, k)
+			rows = append(rows, row{k, c})
 		}
 	}
-	sort.Slice(keys, func(i, j int) bool {
-		a, b := keys[i], keys[j]
-		if a.UnitID != b.UnitID {
-			return a.UnitID < b.UnitID
+	slices.SortFunc(rows, func(x, y row) int {
+		a, b := &x.k, &y.k
+		if c := cmp.Compare(a.UnitID, b.UnitID); c != 0 {
+			return c
 		}
-		if a.Dim != b.Dim {
-			return a.Dim < b.Dim
+		if c := strings.Compare(a.Dim, b.Dim); c != 0 {
+			return c
 		}
-		if a.Day != b.Day {
-			return a.Day < b.Day
+		if c := cmp.Compare(a.Day, b.Day); c != 0 {
+			return c
 		}
-		return a.Val < b.Val
+		return strings.Compare(a.Val, b.Val)
 	})
 	// Many rows per statement: a bulk load touches millions.
 	cols := 4 + len(stats.Columns)
-	args := make([]any, 0, len(keys)*cols)
-	for _, k := range keys {
-		args = append(args, int(k.Day), k.UnitID, k.Dim, k.Val)
-		for _, v := range d[k].Values() {
+	args := make([]any, 0, len(rows)*cols)
+	for _, r := range rows {
+		args = append(args, int(r.k.Day), r.k.UnitID, r.k.Dim, r.k.Val)
+		for _, v := range r.c.Values() {
 			args = append(args, v)
 		}
 	}

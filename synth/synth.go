@@ -20,6 +20,7 @@ import (
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/stats"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -149,11 +150,21 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	return &Result{Tickets: done, Elapsed: time.Since(start)}, nil
 }
 
-// statsFlush is how many summary rows the generator gathers in memory
-// before it writes them: about 400 MB. Two years of a district's
-// summaries are about three million rows; gathering them over many
-// batches turns most of the per-ticket upserts into additions in memory.
+// statsFlush bounds the summary rows the generator gathers in memory
+// (about 200 bytes each): when that many have gathered, all are written.
 const statsFlush = 2 << 20
+
+// statsSettled is how far behind the tickets being made a day's summaries
+// are final enough to write. A ticket counts on the days it was received,
+// dispatched, replied to, called back and closed, nearly always within a
+// few weeks; so when statsSplit rows have gathered, the days older than
+// that are written and dropped from memory, and most summary rows are
+// written once (an upsert: a late ticket adds to its row).
+const statsSettled = 60 * 24 * time.Hour
+
+// statsSplit is a variable so that tests can make the generator write
+// settled summaries often.
+var statsSplit = 1 << 19
 
 // work is what the making goroutine hands the writer: a batch of tickets,
 // or summaries to write.
@@ -165,8 +176,8 @@ type work struct {
 // fill makes the tickets in one goroutine and writes them in another, so
 // that making them (and their summaries) costs the writer nothing: SQLite
 // has one writer, and the machine has more than one core. Each batch
-// commits on its own; the summaries are written when statsFlush rows have
-// gathered and at the end. A fill cut short leaves tickets without their
+// commits on its own; the summaries of settled days are written as they
+// settle (statsSettled), the rest at the end. A fill cut short leaves tickets without their
 // summaries ("minsheng stats rebuild" repairs them).
 func (g *gen) fill(ctx context.Context, db *store.DB, o Options) (int, error) {
 	ctx, cancel := context.WithCancel(ctx)
@@ -185,6 +196,7 @@ func (g *gen) fill(ctx context.Context, db *store.DB, o Options) (int, error) {
 	go func() {
 		defer close(ch)
 		acc := store.StatDeltas{}
+		splitAt := statsSplit
 		for done := 0; done < o.Tickets; {
 			n := min(batch, o.Tickets-done)
 			// Each batch covers its share of the span, so that numbers
@@ -202,11 +214,15 @@ func (g *gen) fill(ctx context.Context, db *store.DB, o Options) (int, error) {
 			if !send(work{tickets: ts}) {
 				return
 			}
-			if len(acc) >= statsFlush {
-				if !send(work{stats: acc}) {
+			if len(acc) >= splitAt {
+				settled := settledStats(acc, stats.DayOf(lo.Add(-statsSettled)))
+				if len(acc) >= statsFlush {
+					settled, acc = acc, store.StatDeltas{}
+				}
+				splitAt = len(acc) + statsSplit
+				if len(settled) > 0 && !send(work{stats: settled}) {
 					return
 				}
-				acc = store.StatDeltas{}
 			}
 			done += n
 		}
@@ -233,6 +249,18 @@ func (g *gen) fill(ctx context.Context, db *store.DB, o Options) (int, error) {
 	}
 	bar.finish()
 	return done, nil
+}
+
+// settledStats moves the rows of days before day out of acc.
+func settledStats(acc store.StatDeltas, day stats.Day) store.StatDeltas {
+	out := store.StatDeltas{}
+	for k, c := range acc {
+		if k.Day < day {
+			out[k] = c
+			delete(acc, k)
+		}
+	}
+	return out
 }
 
 func hasChild(cats []*ticket.Category, id int64) bool {
