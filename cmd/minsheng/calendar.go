@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -29,10 +28,7 @@ func cmdCalendar(ctx context.Context, args []string, getenv func(string) string,
 		return errors.New("calendar: want due, import or show")
 	}
 	sub, args := args[0], args[1:]
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("calendar "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("calendar "+sub, getenv, stderr, false)
 	// Positional arguments come first: "calendar due 2026-09-30 3 -db …".
 	var pos []string
 	for len(args) > 0 && !strings.HasPrefix(args[0], "-") {
@@ -41,7 +37,7 @@ func cmdCalendar(ctx context.Context, args []string, getenv func(string) string,
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	svc, closeDB, err := calendarService(ctx, &c, sub == "due", getenv)
+	svc, closeDB, err := calendarService(ctx, c, sub == "due", getenv)
 	if err != nil {
 		return err
 	}

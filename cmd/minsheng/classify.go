@@ -125,10 +125,7 @@ type modelMetrics struct {
 }
 
 func classifyTrain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("classify train", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("classify train", getenv, stderr, false)
 	limit := fs.Int("limit", 200000, "learn from at most this many of the most recently closed tickets")
 	minN := fs.Int("min", 50, "do not train a model from fewer labelled tickets than this")
 	keep := fs.Int("keep", 5, "versions of each model to keep in the database")

@@ -46,10 +46,7 @@ func parse(fs *flag.FlagSet, args []string) error {
 }
 
 func cmdServe(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, true)
+	c, fs := commandFlags("serve", getenv, stderr, true)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -105,7 +102,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 
 	// Every server process runs the scheduler; jobs are claimed with
 	// leases, so each runs once across all of them.
-	stopJobs, err := startJobs(ctx, &c, getenv, db, svc, log)
+	stopJobs, err := startJobs(ctx, c, getenv, db, svc, log)
 	if err != nil {
 		return err
 	}
@@ -160,10 +157,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 }
 
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("migrate", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("migrate", getenv, stderr, false)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -177,10 +171,7 @@ func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, 
 }
 
 func cmdSeed(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("seed", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("seed", getenv, stderr, false)
 	tickets := fs.Int("tickets", 0, "also generate this many synthetic tickets over two years (bulk, for benchmarks)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -228,10 +219,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		return errors.New("user: want create, passwd or token")
 	}
 	sub, args := args[0], args[1:]
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("user "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("user "+sub, getenv, stderr, false)
 	username := fs.String("username", "", "the user's login name")
 	name := fs.String("name", "", "the user's full name (create) or the token's label (token)")
 	role := fs.String("role", "", "role: admin, agent, dispatcher, handler, grid_worker, leader")

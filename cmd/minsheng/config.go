@@ -48,6 +48,17 @@ func DefaultConfig() Config {
 	}
 }
 
+// commandFlags returns the configuration and the flag set of a command
+// named name, with the common flags registered (and the server's when
+// server is set): the start of every command that opens the database.
+func commandFlags(name string, getenv func(string) string, stderr io.Writer, server bool) (*Config, *flag.FlagSet) {
+	c := DefaultConfig()
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	c.flags(fs, getenv, server)
+	return &c, fs
+}
+
 // flags registers the common flags on fs, with defaults taken from the
 // environment.
 func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool) {

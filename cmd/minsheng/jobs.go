@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -147,10 +146,7 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 		return errors.New("jobs: want list, stats, retry ID, cancel KEY or work")
 	}
 	sub, args := args[0], args[1:]
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("jobs "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("jobs "+sub, getenv, stderr, false)
 	status := fs.String("status", "", "list: only jobs in this status (pending, running, done, dead, cancelled)")
 	kind := fs.String("kind", "", "list: only jobs of this kind")
 	limit := fs.Int("n", 50, "list: at most this many jobs")
@@ -261,10 +257,7 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		}
 		sub, args = "webhook "+args[0], args[1:]
 	}
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("notify "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("notify "+sub, getenv, stderr, false)
 	name := fs.String("name", "", "webhook add: the subscriber's name")
 	url := fs.String("url", "", "webhook add: where to POST events")
 	events := fs.String("events", "", "webhook add: comma-separated actions to send (dispatch,reply,…); empty for all")

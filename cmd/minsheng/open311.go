@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strings"
@@ -21,10 +20,7 @@ func cmdOpen311(ctx context.Context, args []string, getenv func(string) string, 
 		return errors.New("open311: want key NAME, revoke NAME or list")
 	}
 	sub, args := args[0], args[1:]
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("open311 "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("open311 "+sub, getenv, stderr, false)
 	rate := fs.Int("rate", -1, "requests a minute the client may send (0: the server's default); key only")
 	var name string
 	// The name comes first ("open311 key FixMyStreet -db …") or last.

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -25,10 +24,7 @@ func cmdStats(ctx context.Context, args []string, getenv func(string) string, st
 		return errors.New("stats: want rebuild")
 	}
 	sub, args := args[0], args[1:]
-	c := DefaultConfig()
-	fs := flag.NewFlagSet("stats "+sub, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	c.flags(fs, getenv, false)
+	c, fs := commandFlags("stats "+sub, getenv, stderr, false)
 	if err := parse(fs, args); err != nil {
 		return err
 	}
