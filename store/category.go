@@ -60,18 +60,9 @@ func GetCategory(ctx context.Context, tx *Tx, id int64) (*ticket.Category, error
 
 // ListCategories returns the whole tree in tree order.
 func ListCategories(ctx context.Context, tx *Tx) ([]*ticket.Category, error) {
-	rows, err := tx.Query(ctx, `SELECT `+categoryColumns+` FROM categories ORDER BY path`)
+	out, err := queryAll(ctx, tx, scanCategory, `SELECT `+categoryColumns+` FROM categories ORDER BY path`)
 	if err != nil {
 		return nil, fmt.Errorf("list categories: %w", err)
 	}
-	defer rows.Close()
-	var out []*ticket.Category
-	for rows.Next() {
-		c, err := scanCategory(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list categories: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }

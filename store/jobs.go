@@ -405,20 +405,11 @@ func ListJobs(ctx context.Context, tx *Tx, f JobFilter) ([]*Job, error) {
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY updated_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	out, err := queryAll(ctx, tx, scanJob, q+` ORDER BY updated_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}
-	defer rows.Close()
-	var out []*Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountJobs returns how many jobs there are in each status.

@@ -111,20 +111,11 @@ func ListArticles(ctx context.Context, tx *Tx, f ArticleFilter) ([]*Article, err
 		limit = 100
 	}
 	q += fmt.Sprintf(" ORDER BY updated_at DESC, id DESC LIMIT %d", limit)
-	rows, err := tx.Query(ctx, q, args...)
+	out, err := queryAll(ctx, tx, scanArticle, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}
-	defer rows.Close()
-	var out []*Article
-	for rows.Next() {
-		a, err := scanArticle(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list articles: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // likeEscape escapes the LIKE wildcards of s with a backslash.

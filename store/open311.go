@@ -102,20 +102,11 @@ func getAPIClient(ctx context.Context, tx *Tx, cond string, arg any) (*APIClient
 
 // ListAPIClients returns every client by name.
 func ListAPIClients(ctx context.Context, tx *Tx) ([]*APIClient, error) {
-	rows, err := tx.Query(ctx, `SELECT `+apiClientColumns+` FROM api_clients ORDER BY name`)
+	out, err := queryAll(ctx, tx, scanAPIClient, `SELECT `+apiClientColumns+` FROM api_clients ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list api clients: %w", err)
 	}
-	defer rows.Close()
-	var out []*APIClient
-	for rows.Next() {
-		c, err := scanAPIClient(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list api clients: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Attribute datatypes, as GeoReport v2 names them.
@@ -245,20 +236,11 @@ func DeleteCategoryAttribute(ctx context.Context, tx *Tx, id int64) error {
 
 // ListCategoryAttributes returns a category's attributes in their order.
 func ListCategoryAttributes(ctx context.Context, tx *Tx, categoryID int64) ([]*CategoryAttribute, error) {
-	rows, err := tx.Query(ctx, `SELECT `+attributeColumns+` FROM category_attributes WHERE category_id = ? ORDER BY position, code`, categoryID)
+	out, err := queryAll(ctx, tx, scanAttribute, `SELECT `+attributeColumns+` FROM category_attributes WHERE category_id = ? ORDER BY position, code`, categoryID)
 	if err != nil {
 		return nil, fmt.Errorf("list category attributes: %w", err)
 	}
-	defer rows.Close()
-	var out []*CategoryAttribute
-	for rows.Next() {
-		a, err := scanAttribute(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list category attributes: %w", err)
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountCategoryAttributes returns how many attributes each category has
@@ -567,20 +549,11 @@ func ListPublicTickets(ctx context.Context, tx *Tx, f PublicTicketFilter) ([]*ti
 	}
 	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(" ORDER BY created_at DESC, id DESC LIMIT %d OFFSET %d", limit, max(f.Offset, 0))
-	rows, err := tx.Query(ctx, q, args...)
+	out, err := queryAll(ctx, tx, scanTicket, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list public tickets: %w", err)
 	}
-	defer rows.Close()
-	var out []*ticket.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list public tickets: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PublicEvent is an event of a ticket in the public listing, with the

@@ -72,20 +72,11 @@ func ListUnits(ctx context.Context, tx *Tx, path string) ([]*org.Unit, error) {
 		q += ` WHERE path >= ? AND path < ?`
 		args = append(args, path, path+"~")
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY path`, args...)
+	out, err := queryAll(ctx, tx, scanUnit, q+` ORDER BY path`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list units: %w", err)
 	}
-	defer rows.Close()
-	var out []*org.Unit
-	for rows.Next() {
-		u, err := scanUnit(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list units: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountUnits returns how many units exist; zero means a new database.
@@ -167,20 +158,11 @@ func ListUsers(ctx context.Context, tx *Tx, path string) ([]*org.User, error) {
 		q += ` WHERE n.path >= ? AND n.path < ?`
 		args = append(args, path, path+"~")
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY u.username`, args...)
+	out, err := queryAll(ctx, tx, scanUser, q+` ORDER BY u.username`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list users: %w", err)
 	}
-	defer rows.Close()
-	var out []*org.User
-	for rows.Next() {
-		u, err := scanUser(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list users: %w", err)
-		}
-		out = append(out, u)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // LoginState is what sign-in needs beyond the user: failed attempts and a

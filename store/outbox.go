@@ -171,20 +171,11 @@ func ListDeliveries(ctx context.Context, tx *Tx, f DeliveryFilter) ([]*Delivery,
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	out, err := queryAll(ctx, tx, scanDelivery, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}
-	defer rows.Close()
-	var out []*Delivery
-	for rows.Next() {
-		d, err := scanDelivery(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list deliveries: %w", err)
-		}
-		out = append(out, d)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Webhook is a subscriber told of ticket events by signed HTTP POSTs.
@@ -274,20 +265,11 @@ func ListWebhooks(ctx context.Context, tx *Tx, activeOnly bool) ([]*Webhook, err
 	if activeOnly {
 		q += ` WHERE active = TRUE`
 	}
-	rows, err := tx.Query(ctx, q+` ORDER BY name`)
+	out, err := queryAll(ctx, tx, scanWebhook, q+` ORDER BY name`)
 	if err != nil {
 		return nil, fmt.Errorf("list webhooks: %w", err)
 	}
-	defer rows.Close()
-	var out []*Webhook
-	for rows.Next() {
-		w, err := scanWebhook(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list webhooks: %w", err)
-		}
-		out = append(out, w)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Contact is where a staff user is told of work.

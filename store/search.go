@@ -219,20 +219,11 @@ func UnindexedTickets(ctx context.Context, tx *Tx, afterID int64, limit int) ([]
 	if tx.Dialect() == Postgres {
 		q = `SELECT ` + ticketColumns + ` FROM tickets WHERE id > ? AND search_terms IS NULL ORDER BY id LIMIT ` + strconv.Itoa(limit)
 	}
-	rows, err := tx.Query(ctx, q, afterID)
+	out, err := queryAll(ctx, tx, scanTicket, q, afterID)
 	if err != nil {
 		return nil, fmt.Errorf("unindexed tickets: %w", err)
 	}
-	defer rows.Close()
-	var out []*ticket.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("unindexed tickets: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // SearchIndexIncomplete reports whether some ticket is missing from the

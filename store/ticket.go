@@ -377,20 +377,11 @@ func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket,
 		inner += " ORDER BY created_at DESC, id DESC LIMIT " + strconv.Itoa(limit)
 	}
 	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN (` + inner + `) ORDER BY created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit)
-	rows, err := tx.Query(ctx, q, args...)
+	out, err := queryAll(ctx, tx, scanTicket, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tickets: %w", err)
 	}
-	defer rows.Close()
-	var out []*ticket.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list tickets: %w", err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // visibleIDsSQLite returns the query for the ids of a page of a unit's
