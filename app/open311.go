@@ -768,7 +768,10 @@ func (s *Service) SubmitOpen311Request(ctx context.Context, client *store.APICli
 		}
 		r := extra
 		r.TicketID, r.ClientID, r.CreatedAt = t.ID, client.ID, t.CreatedAt
-		return store.InsertOpen311Request(ctx, tx, &r)
+		if err := store.InsertOpen311Request(ctx, tx, &r); err != nil {
+			return err
+		}
+		return store.TouchAPIClient(ctx, tx, client.ID, t.CreatedAt)
 	}
 	rc, created, err := s.CreatePublicTicket(ctx, nt, PublicIntake{Channel: ticket.ChannelOpen311, Client: client.Name,
 		Key: in.IdempotencyKey, within: within}, files...)
@@ -1638,10 +1641,11 @@ func (s *Service) PostOpen311Update(ctx context.Context, client *store.APIClient
 				}
 				return nil
 			})
-		if err == nil {
-			seq = t.Version
+		if err != nil {
+			return err
 		}
-		return err
+		seq = t.Version
+		return store.TouchAPIClient(ctx, tx, client.ID, t.UpdatedAt)
 	})
 	if err != nil {
 		return nil, err

@@ -247,6 +247,17 @@ func TestSubmitOpen311Request(t *testing.T) {
 		if n := countTickets(t, f); n != 0 {
 			t.Fatalf("bad submissions created %d tickets", n)
 		}
+		lastUsed := func() *time.Time {
+			t.Helper()
+			c, err := s.AuthenticateAPIKey(ctx, key)
+			if err != nil {
+				t.Fatal(err)
+			}
+			return c.LastUsedAt
+		}
+		if at := lastUsed(); at != nil {
+			t.Fatalf("refused submissions mark the key used at %v", at)
+		}
 
 		photo, err := s.PutUpload("lift.png", bytes.NewReader(pngBytes))
 		if err != nil {
@@ -260,6 +271,10 @@ func TestSubmitOpen311Request(t *testing.T) {
 		}
 		v := mustView(t, f, "dispatcher", rc.Number)
 		tk := v.Ticket
+		// The admins see when the key was last used.
+		if at := lastUsed(); at == nil || !at.Equal(tk.CreatedAt) {
+			t.Fatalf("key last used at %v, want %v", at, tk.CreatedAt)
+		}
 		if tk.Channel != ticket.ChannelOpen311 || tk.CategoryID != f.Category.ID || tk.CallerName != "王**" || tk.Address != "海湖路18号" ||
 			v.Events[0].Data["client"] != "fms" || len(v.Attachments) != 1 {
 			t.Fatalf("ticket = %+v, events %+v", tk, v.Events)

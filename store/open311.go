@@ -30,27 +30,29 @@ type APIClient struct {
 	CreatedAt     time.Time  `json:"created_at"`
 	KeyIssuedAt   time.Time  `json:"key_issued_at"`
 	RevokedAt     *time.Time `json:"revoked_at,omitempty"`
+	LastUsedAt    *time.Time `json:"last_used_at,omitempty"` // its last accepted request or update
 }
 
 // Active reports whether the client's key is accepted.
 func (c *APIClient) Active() bool { return c.RevokedAt == nil }
 
-const apiClientColumns = `id, name, key_hash, key_hint, rate_per_minute, created_at, key_issued_at, revoked_at`
+const apiClientColumns = `id, name, key_hash, key_hint, rate_per_minute, created_at, key_issued_at, revoked_at, last_used_at`
 
 func scanAPIClient(s scanner) (*APIClient, error) {
 	var c APIClient
-	var revoked sql.NullTime
-	if err := s.Scan(&c.ID, &c.Name, &c.KeyHash, &c.KeyHint, &c.RatePerMinute, &c.CreatedAt, &c.KeyIssuedAt, &revoked); err != nil {
+	var revoked, used sql.NullTime
+	if err := s.Scan(&c.ID, &c.Name, &c.KeyHash, &c.KeyHint, &c.RatePerMinute, &c.CreatedAt, &c.KeyIssuedAt, &revoked, &used); err != nil {
 		return nil, err
 	}
-	c.CreatedAt, c.KeyIssuedAt, c.RevokedAt = c.CreatedAt.UTC(), c.KeyIssuedAt.UTC(), timePtr(revoked)
+	c.CreatedAt, c.KeyIssuedAt, c.RevokedAt, c.LastUsedAt = c.CreatedAt.UTC(), c.KeyIssuedAt.UTC(), timePtr(revoked), timePtr(used)
 	return &c, nil
 }
 
 // InsertAPIClient writes a new client.
 func InsertAPIClient(ctx context.Context, tx *Tx, c *APIClient) error {
-	_, err := tx.Exec(ctx, `INSERT INTO api_clients (`+apiClientColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
-		c.ID, c.Name, c.KeyHash, c.KeyHint, c.RatePerMinute, c.CreatedAt.UTC(), c.KeyIssuedAt.UTC(), nullTime(c.RevokedAt))
+	_, err := tx.Exec(ctx, `INSERT INTO api_clients (`+apiClientColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.KeyHash, c.KeyHint, c.RatePerMinute, c.CreatedAt.UTC(), c.KeyIssuedAt.UTC(), nullTime(c.RevokedAt),
+		nullTime(c.LastUsedAt))
 	if IsUnique(err) {
 		return minsheng.FieldError("name", "a client named %q already exists", c.Name)
 	}
@@ -69,6 +71,17 @@ func UpdateAPIClient(ctx context.Context, tx *Tx, c *APIClient) error {
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("api client", c.ID)
+	}
+	return nil
+}
+
+// TouchAPIClient records that the client had a request or an update
+// accepted at at (never moving the time back).
+func TouchAPIClient(ctx context.Context, tx *Tx, id int64, at time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE api_clients SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		at.UTC(), id, at.UTC())
+	if err != nil {
+		return fmt.Errorf("touch api client: %w", err)
 	}
 	return nil
 }

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 
 	"github.com/minsheng/minsheng/app"
 )
@@ -82,7 +83,11 @@ func cmdOpen311(ctx context.Context, args []string, getenv func(string) string, 
 			if cl.RatePerMinute > 0 {
 				rate = fmt.Sprintf("%d/min", cl.RatePerMinute)
 			}
-			fmt.Fprintf(stdout, "%s\t%s…\t%s\t%s\n", cl.Name, cl.KeyHint, rate, state)
+			used := "never used"
+			if cl.LastUsedAt != nil {
+				used = "last used " + cl.LastUsedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%s\t%s…\t%s\t%s\t%s\n", cl.Name, cl.KeyHint, rate, state, used)
 		}
 	default:
 		return fmt.Errorf("open311: unknown subcommand %q; want key, revoke or list", sub)

@@ -45,7 +45,7 @@ func TestOpen311Command(t *testing.T) {
 	if err != nil || c.RatePerMinute != 30 {
 		t.Fatalf("second key: %+v, %v", c, err)
 	}
-	if out := runOK("open311", "list"); !strings.Contains(out, "FixMyStreet") || !strings.Contains(out, "30/min") {
+	if out := runOK("open311", "list"); !strings.Contains(out, "FixMyStreet") || !strings.Contains(out, "30/min") || !strings.Contains(out, "never used") {
 		t.Fatalf("list = %q", out)
 	}
 	runOK("open311", "revoke", "FixMyStreet")

@@ -72,6 +72,9 @@ func TestAdminOpen311Clients(t *testing.T) {
 		// Issue a key: it is shown once, and it works.
 		name := "FixMyStreet 城西/H5"
 		key := shownKey(t, admin.post("/admin/clients", url.Values{"name": {name}, "rate_per_minute": {"120"}}))
+		if r := admin.get("/admin/clients"); !strings.Contains(r.body, `class="last-used"><span class="muted">从未使用`) {
+			t.Fatalf("a new client is not shown as never used")
+		}
 		if st := e.submitOpen311(t, key); st != http.StatusCreated {
 			t.Fatalf("Open311 request with the issued key: %d; want 201", st)
 		}
@@ -79,8 +82,9 @@ func TestAdminOpen311Clients(t *testing.T) {
 		if strings.Contains(r.body, key) || strings.Contains(r.body, `id="api-key"`) {
 			t.Fatalf("the list shows the key again")
 		}
-		if !strings.Contains(r.body, "FixMyStreet 城西/H5") || !strings.Contains(r.body, key[:8]+"…") || !strings.Contains(r.body, `value="120"`) {
-			t.Fatalf("the list lacks the client, its key hint or its rate:\n%s", r.body)
+		if !strings.Contains(r.body, "FixMyStreet 城西/H5") || !strings.Contains(r.body, key[:8]+"…") || !strings.Contains(r.body, `value="120"`) ||
+			strings.Contains(r.body, "从未使用") {
+			t.Fatalf("the list lacks the client, its key hint, its rate or its last use:\n%s", r.body)
 		}
 		base := "/admin/clients/" + url.PathEscape(name)
 

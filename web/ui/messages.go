@@ -354,6 +354,8 @@ var catalogue = map[string][2]string{
 	"admin_clients.created":       {"创建时间", "Created"},
 	"admin_clients.key_hint":      {"密钥开头", "Key starts"},
 	"admin_clients.key_issued":    {"密钥签发时间", "Key issued"},
+	"admin_clients.last_used":     {"最近使用", "Last used"},
+	"admin_clients.never_used":    {"从未使用", "Never"},
 	"admin_clients.rotate":        {"更换密钥", "Rotate key"},
 	"admin_clients.reenable":      {"重新启用并签发新密钥", "Enable with a new key"},
 	"admin_clients.revoke":        {"吊销", "Revoke"},
