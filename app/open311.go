@@ -35,7 +35,9 @@ const (
 	MaxOpen311Radius   = 50_000              // metres
 	MaxOpen311IDs      = 100                 // service_request_id values in one query
 	MaxAPIClientRate   = 6000                // requests a minute a client may be allowed
-	maxAttributeValue  = 500                 // characters of a string attribute
+	// DefaultAPIClientRate is the rate of a client without its own.
+	DefaultAPIClientRate = 60
+	maxAttributeValue    = 500 // characters of a string attribute
 )
 
 // APIClientKeyPrefix starts every Open311 API key, so that one found in a
@@ -742,6 +744,32 @@ type Open311Receipt struct {
 	Created     bool
 }
 
+// countClientWrite counts a request or an update of the client accepted
+// at at, in the transaction that accepts it, and refuses it (rolling the
+// whole write back) when the client has had its rate a minute accepted
+// already: the HTTP layer's token buckets hold per process, this holds
+// across all the servers. It also records when the client was last used.
+func countClientWrite(ctx context.Context, tx *store.Tx, client *store.APIClient, at time.Time) error {
+	n, err := store.CountAPIClientWrite(ctx, tx, client.ID, at.Unix()/60)
+	if err != nil {
+		return err
+	}
+	if limit := APIClientRate(client); n > limit {
+		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests: at most %d a minute from this client; try again in %d seconds",
+			limit, 60-at.Second())
+	}
+	return store.TouchAPIClient(ctx, tx, client.ID, at)
+}
+
+// APIClientRate is how many requests and updates a minute the client may
+// have accepted: its own rate, or DefaultAPIClientRate.
+func APIClientRate(c *store.APIClient) int {
+	if c.RatePerMinute > 0 {
+		return c.RatePerMinute
+	}
+	return DefaultAPIClientRate
+}
+
 // CheckOpen311Request makes every check of SubmitOpen311Request without
 // writing anything, so that the HTTP layer can refuse a bad request before
 // it stores the request's files.
@@ -771,7 +799,7 @@ func (s *Service) SubmitOpen311Request(ctx context.Context, client *store.APICli
 		if err := store.InsertOpen311Request(ctx, tx, &r); err != nil {
 			return err
 		}
-		return store.TouchAPIClient(ctx, tx, client.ID, t.CreatedAt)
+		return countClientWrite(ctx, tx, client, t.CreatedAt)
 	}
 	rc, created, err := s.CreatePublicTicket(ctx, nt, PublicIntake{Channel: ticket.ChannelOpen311, Client: client.Name,
 		Key: in.IdempotencyKey, within: within}, files...)
@@ -1645,7 +1673,7 @@ func (s *Service) PostOpen311Update(ctx context.Context, client *store.APIClient
 			return err
 		}
 		seq = t.Version
-		return store.TouchAPIClient(ctx, tx, client.ID, t.UpdatedAt)
+		return countClientWrite(ctx, tx, client, t.UpdatedAt)
 	})
 	if err != nil {
 		return nil, err

@@ -2,8 +2,10 @@ package app_test
 
 import (
 	"bytes"
+	"cmp"
 	"context"
 	"errors"
+	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -556,4 +558,57 @@ func TestMaskPersonal(t *testing.T) {
 			t.Errorf("MaskPersonal(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
+}
+
+// TestAPIClientRateAcrossServers checks that a client's rate holds across
+// servers: two services on one database (two processes) together accept
+// at most the rate in a minute, refused writes change nothing, and the next
+// minute accepts again.
+func TestAPIClientRateAcrossServers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		key := defineAttributes(t, f)
+		if _, err := f.Svc.SetAPIClientRate(ctx, nil, "fms", 3); err != nil {
+			t.Fatal(err)
+		}
+		other := app.New(app.Config{DB: db, Clock: f.Clock, Logger: slog.New(slog.DiscardHandler)})
+		t.Cleanup(other.Wait)
+		client, err := f.Svc.AuthenticateAPIKey(ctx, key)
+		if err != nil {
+			t.Fatal(err)
+		}
+		code := f.Category.Code
+		var first string
+		for i, svc := range []*app.Service{f.Svc, other, f.Svc} {
+			rc, err := svc.SubmitOpen311Request(ctx, client, goodSubmission(code))
+			if err != nil {
+				t.Fatalf("request %d of 3: %v", i+1, err)
+			}
+			first = cmp.Or(first, rc.Number)
+		}
+		// The fourth in the minute is refused on either server, and an
+		// update counts as well.
+		for _, svc := range []*app.Service{other, f.Svc} {
+			if _, err := svc.SubmitOpen311Request(ctx, client, goodSubmission(code)); !minsheng.IsCode(err, minsheng.ERATELIMIT) {
+				t.Fatalf("fourth request in a minute: %v, want %s", err, minsheng.ERATELIMIT)
+			}
+			if _, err := svc.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: first, Description: "又停了"}); !minsheng.IsCode(err, minsheng.ERATELIMIT) {
+				t.Fatalf("update over the rate: %v, want %s", err, minsheng.ERATELIMIT)
+			}
+		}
+		if n := countTickets(t, f); n != 3 {
+			t.Fatalf("%d tickets after refused requests; want 3", n)
+		}
+		if v := mustView(t, f, "dispatcher", first); len(v.Events) != 1 {
+			t.Fatalf("a refused update was recorded: %+v", v.Events)
+		}
+		// A new minute accepts again.
+		f.Clock.Advance(time.Minute)
+		if _, err := other.SubmitOpen311Request(ctx, client, goodSubmission(code)); err != nil {
+			t.Fatalf("next minute: %v", err)
+		}
+		if _, err := f.Svc.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: first, Description: "又停了"}); err != nil {
+			t.Fatalf("update in the next minute: %v", err)
+		}
+	})
 }

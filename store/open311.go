@@ -86,6 +86,25 @@ func TouchAPIClient(ctx context.Context, tx *Tx, id int64, at time.Time) error {
 	return nil
 }
 
+// CountAPIClientWrite adds one to the writes the client had accepted in
+// the minute (Unix time / 60) and returns the new count. The first write
+// of a minute removes the client's earlier minutes.
+func CountAPIClientWrite(ctx context.Context, tx *Tx, id, minute int64) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `INSERT INTO api_client_minutes (client_id, minute, writes) VALUES (?, ?, 1)
+		ON CONFLICT (client_id, minute) DO UPDATE SET writes = api_client_minutes.writes + 1
+		RETURNING writes`, id, minute).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count api client write: %w", tx.db.mapError(err))
+	}
+	if n == 1 {
+		if _, err := tx.Exec(ctx, `DELETE FROM api_client_minutes WHERE client_id = ? AND minute < ?`, id, minute); err != nil {
+			return 0, fmt.Errorf("count api client write: %w", err)
+		}
+	}
+	return n, nil
+}
+
 // GetAPIClientByName returns the client with the name, or ENOTFOUND.
 func GetAPIClientByName(ctx context.Context, tx *Tx, name string) (*APIClient, error) {
 	return getAPIClient(ctx, tx, "name = ?", name)

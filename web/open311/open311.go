@@ -104,7 +104,7 @@ func New(cfg Config) http.Handler {
 		cfg.EndpointType = "production"
 	}
 	if cfg.RatePerMinute == 0 {
-		cfg.RatePerMinute = 60
+		cfg.RatePerMinute = app.DefaultAPIClientRate
 	}
 	if cfg.Burst == 0 {
 		cfg.Burst = 20
@@ -399,6 +399,10 @@ func (c *call) fail(err error) {
 		if id != "" {
 			msg += " (request id " + id + ")"
 		}
+	}
+	if status == http.StatusTooManyRequests && c.w.Header().Get("Retry-After") == "" {
+		// The client's rate across all servers: a new minute starts soon.
+		c.w.Header().Set("Retry-After", strconv.Itoa(60-c.h.cfg.Now().Second()))
 	}
 	c.w.Header().Set("Cache-Control", "no-store")
 	list(c.responder, status, "errors", "error", []errorEntry{{Code: status, Description: msg}})

@@ -3,6 +3,7 @@ package open311_test
 import (
 	"bytes"
 	"encoding/json"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"regexp"
@@ -658,6 +659,32 @@ func TestRateLimit(t *testing.T) {
 		e.f.Clock.Advance(31 * time.Second)
 		mustStatus(t, get(e.key), 200)
 		mustStatus(t, get(e.key), http.StatusTooManyRequests)
+	})
+}
+
+// TestRateAcrossServers posts through two handlers (two servers, each
+// with its own token buckets) with one key: together they accept the
+// client's rate a minute, then answer 429 with a Retry-After until the
+// next minute.
+func TestRateAcrossServers(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		second := open311.New(open311.Config{Service: e.f.Svc, BaseURL: base, Logger: slog.New(slog.DiscardHandler), Now: e.f.Clock.Now})
+		if _, err := e.f.Svc.SetAPIClientRate(ctx, nil, "FixMyStreet", 2); err != nil {
+			t.Fatal(err)
+		}
+		post := func(h http.Handler) *res {
+			return (&env{f: e.f, h: h, key: e.key}).do(t, "POST", "/open311/v2/requests.json", e.submission())
+		}
+		mustStatus(t, post(e.h), 201)
+		mustStatus(t, post(second), 201)
+		r := post(e.h) // its own bucket has tokens left
+		mustStatus(t, r, http.StatusTooManyRequests)
+		if ra, _ := strconv.Atoi(r.hdr.Get("Retry-After")); ra < 1 || ra > 60 {
+			t.Errorf("Retry-After = %q", r.hdr.Get("Retry-After"))
+		}
+		e.f.Clock.Advance(time.Minute)
+		mustStatus(t, post(second), 201)
 	})
 }
 
