@@ -62,8 +62,9 @@ type writeReq struct {
 }
 
 type turnResult struct {
-	broken error    // the transaction cannot be used any more
-	missed []string // statements to prepare for next time
+	broken   error             // the transaction cannot be used any more
+	missed   []string          // statements to prepare for next time
+	deferred []func(*Tx) error // what the write left to run before the commit (Tx.Defer)
 }
 
 // savepoint is the name of every caller's savepoint; they are never nested.
@@ -139,6 +140,9 @@ func (b *batcher) run(sqlTx *sql.Tx, fn func(*Tx) error, r *writeReq) (fnErr err
 	if _, err := sqlTx.ExecContext(bg, `RELEASE `+savepoint); err != nil {
 		res.broken = err
 	}
+	if fnErr == nil && p == nil {
+		res.deferred = tx.deferred
+	}
 	return fnErr, p
 }
 
@@ -178,6 +182,7 @@ func (b *batcher) runBatch(batch []*writeReq) {
 	}
 	var ran []*writeReq
 	var missed []string
+	var deferred []func(*Tx) error
 	var broken error
 	for i, r := range batch {
 		if i > 0 && time.Since(start) > maxBatchTime {
@@ -198,9 +203,18 @@ func (b *batcher) runBatch(batch []*writeReq) {
 		res := <-r.back
 		ran = append(ran, r)
 		missed = append(missed, res.missed...)
+		deferred = append(deferred, res.deferred...)
 		if res.broken != nil {
 			broken = fmt.Errorf("write: the transaction was lost: %w", db.mapError(res.broken))
 		}
+	}
+	if broken == nil && len(deferred) > 0 {
+		// Outside every savepoint (Tx.Defer).
+		tx := &Tx{tx: sqlTx, db: db, stmts: db.writeStmts, noCancel: true}
+		if err := runDeferred(tx, deferred); err != nil {
+			broken = fmt.Errorf("write: %w", err)
+		}
+		missed = append(missed, tx.missed...)
 	}
 	b.commits.Add(1)
 	result := broken

@@ -299,3 +299,83 @@ func waitPrepared(c *stmtCache, q string) {
 		runtime.Gosched()
 	}
 }
+
+// Work a write defers (Tx.Defer) runs in the batch's transaction after
+// every write's savepoint: a write that fails leaves none of it, and when
+// deferred work fails, every write of the batch fails and nothing of the
+// batch is stored.
+func TestGroupCommitDeferredWork(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	batch := func(n int, deferErr func(i int) error, fnErr func(i int) error) []error {
+		t.Helper()
+		release := make(chan struct{})
+		held := holdWriter(t, db, release)
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Write(ctx, func(tx *Tx) error {
+					name := fmt.Sprintf("w%d-%02d", n, i)
+					tx.Defer(func(tx *Tx) error {
+						if err := deferErr(i); err != nil {
+							return err
+						}
+						return insertName(ctx, tx, name+"-deferred")
+					})
+					if err := insertName(ctx, tx, name); err != nil {
+						return err
+					}
+					return fnErr(i)
+				})
+			}()
+			waitQueued(db, i+1)
+		}
+		close(release)
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		wg.Wait()
+		return errs
+	}
+
+	none := func(int) error { return nil }
+	errs := batch(6, none, func(i int) error {
+		if i == 2 {
+			return errors.New("refused")
+		}
+		return nil
+	})
+	got := names(t, db)
+	for i, err := range errs {
+		name := fmt.Sprintf("w6-%02d", i)
+		ok := i != 2
+		if (err == nil) != ok || got[name] != ok || got[name+"-deferred"] != ok {
+			t.Errorf("write %d: %v; stored %v, deferred work stored %v; want %v", i, err, got[name], got[name+"-deferred"], ok)
+		}
+	}
+
+	before := db.batch.commits.Load()
+	errs = batch(5, func(i int) error {
+		if i == 3 {
+			return errors.New("index full")
+		}
+		return nil
+	}, none)
+	// The holder's transaction and, unless a slow machine split them
+	// (maxBatchTime), one for the five writes.
+	oneBatch := db.batch.commits.Load()-before == 2
+	got = names(t, db)
+	for i, err := range errs {
+		name := fmt.Sprintf("w5-%02d", i)
+		failed := err != nil
+		if failed && err.Error() != "write: index full" || got[name] == failed || got[name+"-deferred"] == failed {
+			t.Errorf("write %d: %v; stored %v, deferred work stored %v", i, err, got[name], got[name+"-deferred"])
+		}
+		if !failed && (i == 3 || oneBatch) {
+			t.Errorf("write %d succeeded in a batch whose deferred work failed", i)
+		}
+	}
+}

@@ -180,11 +180,20 @@ func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) 
 		_, err = tx.Exec(ctx, `UPDATE tickets SET search_terms = ? WHERE id = ?`,
 			strings.Join(terms[:], " "), t.ID)
 	default:
-		if _, err = tx.Exec(ctx, `DELETE FROM ticket_search WHERE rowid = ?`, t.ID); err == nil {
-			_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply, notes, tags)
-				VALUES (?, ?, ?, ?, ?, ?, ?)`,
-				t.ID, terms[0], terms[1], terms[2], terms[3], terms[4], searchTags(t))
-		}
+		// After the rest of the write, outside the group commit's
+		// savepoints (Tx.Defer).
+		id, tags := t.ID, searchTags(t)
+		tx.Defer(func(tx *Tx) error {
+			_, err := tx.Exec(ctx, `DELETE FROM ticket_search WHERE rowid = ?`, id)
+			if err == nil {
+				_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply, notes, tags)
+					VALUES (?, ?, ?, ?, ?, ?, ?)`, id, terms[0], terms[1], terms[2], terms[3], terms[4], tags)
+			}
+			if err != nil {
+				return fmt.Errorf("index ticket %d: %w", id, err)
+			}
+			return nil
+		})
 	}
 	if err != nil {
 		return fmt.Errorf("index ticket %d: %w", t.ID, err)
