@@ -29,6 +29,8 @@ type stmtCache struct {
 	stmts   map[string]*sql.Stmt
 	pending map[string]bool
 	closed  bool
+
+	preparing sync.WaitGroup // prepareLater's goroutines, which close waits for
 }
 
 func newStmtCache(pool *sql.DB) *stmtCache {
@@ -53,11 +55,15 @@ func (c *stmtCache) prepareLater(queries []string) {
 		c.pending[q] = true
 		todo = append(todo, q)
 	}
+	if len(todo) > 0 {
+		c.preparing.Add(1)
+	}
 	c.mu.Unlock()
 	if len(todo) == 0 {
 		return
 	}
 	go func() {
+		defer c.preparing.Done()
 		for _, q := range todo {
 			s, err := c.pool.PrepareContext(context.Background(), q)
 			c.mu.Lock()
@@ -73,11 +79,16 @@ func (c *stmtCache) prepareLater(queries []string) {
 	}()
 }
 
-// close closes the statements; the pool is closed after.
+// close closes the statements; the pool is closed after. It first waits
+// for statements being prepared, so that no connection is in use when the
+// pool closes (an SQLite file is then left with nothing open on it).
 func (c *stmtCache) close() error {
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.closed = true
+	c.mu.Unlock()
+	c.preparing.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
 	var errs []error
 	for q, s := range c.stmts {
 		errs = append(errs, s.Close())
