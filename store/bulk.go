@@ -228,6 +228,10 @@ func BeginBulkLoad(ctx context.Context, db *DB) (*BulkLoad, error) {
 		"PRAGMA cache_size = -262144"); err != nil {
 		return nil, fmt.Errorf("begin bulk load: %w", err)
 	}
+	// The background checkpoints need not wait for the disk either.
+	if _, err := db.ckpt.conn.ExecContext(ctx, "PRAGMA synchronous = OFF"); err != nil {
+		return nil, fmt.Errorf("begin bulk load: %w", err)
+	}
 	return b, nil
 }
 
@@ -239,6 +243,9 @@ func (b *BulkLoad) End(ctx context.Context) error {
 	// The page cache stays large: shrinking it frees every page one by
 	// one, seconds of work for nothing.
 	if err := b.db.writerPragmas(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL", "PRAGMA foreign_keys = ON"); err != nil {
+		return fmt.Errorf("end bulk load: %w", err)
+	}
+	if _, err := b.db.ckpt.conn.ExecContext(context.WithoutCancel(ctx), "PRAGMA synchronous = NORMAL"); err != nil {
 		return fmt.Errorf("end bulk load: %w", err)
 	}
 	return nil

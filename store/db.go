@@ -41,6 +41,8 @@ type DB struct {
 	writeStmts, readStmts *stmtCache
 
 	batch *batcher // SQLite: writes that queue are committed together
+
+	ckpt *checkpointer // SQLite: copies the WAL into the database off the write path
 }
 
 // Open connects to the database named by dsn: "sqlite:PATH" (PATH may be
@@ -66,7 +68,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// temp_store(MEMORY) keeps the savepoints' journals of the group
 		// commit (batch.go) in memory instead of temporary files.
 		w, err := sql.Open("sqlite", "file:"+path+"?"+params+
-			"&_pragma=wal_autocheckpoint(10000)&_pragma=temp_store(MEMORY)&_txlock=immediate")
+			"&_pragma=wal_autocheckpoint(50000)&_pragma=temp_store(MEMORY)&_txlock=immediate")
 		if err != nil {
 			return nil, fmt.Errorf("open database: %w", err)
 		}
@@ -84,6 +86,11 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.write, db.read = w, r
 		db.writeStmts, db.readStmts = newStmtCache(w), newStmtCache(r)
 		db.batch = &batcher{db: db}
+		if db.ckpt, err = startCheckpointer("file:" + path + "?" + params); err != nil {
+			w.Close()
+			r.Close()
+			return nil, fmt.Errorf("open database: %w", err)
+		}
 	case strings.HasPrefix(dsn, "postgres://"), strings.HasPrefix(dsn, "postgresql://"):
 		db.dialect = Postgres
 		p, err := sql.Open("pgx", dsn)
@@ -108,6 +115,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.ckpt != nil {
+		errs = append(errs, db.ckpt.close())
+	}
 	for _, c := range []*stmtCache{db.writeStmts, db.readStmts} {
 		if c != nil {
 			errs = append(errs, c.close())

@@ -1,0 +1,59 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"time"
+)
+
+// checkpointInterval is how often the background checkpointer copies the
+// WAL into the database file.
+const checkpointInterval = 250 * time.Millisecond
+
+// checkpointer copies SQLite's WAL into the database file from a
+// connection of its own, in PASSIVE mode (it waits for no reader and no
+// writer), every checkpointInterval. Left to the writer, a checkpoint runs
+// inside the commit that crosses the WAL's size limit, and every write
+// queued behind that commit waits for it. The writer still checkpoints
+// itself if the WAL reaches 50,000 pages (200 MB), should this one fall
+// behind.
+type checkpointer struct {
+	conn *sql.DB
+	stop chan struct{}
+	done chan struct{}
+}
+
+func startCheckpointer(dsn string) (*checkpointer, error) {
+	conn, err := sql.Open("sqlite", dsn)
+	if err != nil {
+		return nil, err
+	}
+	conn.SetMaxOpenConns(1)
+	conn.SetMaxIdleConns(1)
+	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
+	go c.run()
+	return c, nil
+}
+
+func (c *checkpointer) run() {
+	defer close(c.done)
+	t := time.NewTicker(checkpointInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-c.stop:
+			return
+		case <-t.C:
+			// A failure (the file busy, a disk error) is left to the next
+			// tick and, at worst, to the writer's own checkpoint.
+			c.conn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
+}
+
+// close stops the checkpointer and closes its connection.
+func (c *checkpointer) close() error {
+	close(c.stop)
+	<-c.done
+	return c.conn.Close()
+}
