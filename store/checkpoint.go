@@ -23,7 +23,9 @@ type checkpointer struct {
 	done chan struct{}
 }
 
-func startCheckpointer(dsn string) (*checkpointer, error) {
+// startCheckpointer opens the checkpointer's connection and, when every
+// is above zero, checkpoints at that interval until closed.
+func startCheckpointer(dsn string, every time.Duration) (*checkpointer, error) {
 	conn, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, err
@@ -31,13 +33,17 @@ func startCheckpointer(dsn string) (*checkpointer, error) {
 	conn.SetMaxOpenConns(1)
 	conn.SetMaxIdleConns(1)
 	c := &checkpointer{conn: conn, stop: make(chan struct{}), done: make(chan struct{})}
-	go c.run()
+	if every <= 0 {
+		close(c.done)
+		return c, nil
+	}
+	go c.run(every)
 	return c, nil
 }
 
-func (c *checkpointer) run() {
+func (c *checkpointer) run(every time.Duration) {
 	defer close(c.done)
-	t := time.NewTicker(checkpointInterval)
+	t := time.NewTicker(every)
 	defer t.Stop()
 	for {
 		select {
@@ -46,9 +52,15 @@ func (c *checkpointer) run() {
 		case <-t.C:
 			// A failure (the file busy, a disk error) is left to the next
 			// tick and, at worst, to the writer's own checkpoint.
-			c.conn.ExecContext(context.Background(), `PRAGMA wal_checkpoint(PASSIVE)`)
+			c.checkpoint(context.Background())
 		}
 	}
+}
+
+// checkpoint copies what it can of the WAL into the database now.
+func (c *checkpointer) checkpoint(ctx context.Context) error {
+	_, err := c.conn.ExecContext(ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+	return err
 }
 
 // close stops the checkpointer and closes its connection.

@@ -60,11 +60,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		}
 		params := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
 			"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-		// The writer copies the WAL into the database (a checkpoint, two
-		// fsyncs) every 10,000 pages instead of SQLite's 1,000: at about
-		// 45 pages a ticket, the default stalled the writer for a
-		// checkpoint every 20 tickets, a quarter of its time under load
-		// (docs/performance.md). The WAL file grows to about 40 MB.
+		// The WAL is copied into the database (a checkpoint, two fsyncs)
+		// by a connection of its own in the background (checkpoint.go).
+		// The writer does it itself only past 50,000 pages (200 MB), as
+		// a backstop: with SQLite's 1,000, at about 45 pages a ticket, it
+		// stalled for a checkpoint every 20 tickets, a quarter of its time
+		// under load, and every write queued behind (docs/performance.md).
 		// temp_store(MEMORY) keeps the savepoints' journals of the group
 		// commit (batch.go) in memory instead of temporary files.
 		w, err := sql.Open("sqlite", "file:"+path+"?"+params+
@@ -86,7 +87,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.write, db.read = w, r
 		db.writeStmts, db.readStmts = newStmtCache(w), newStmtCache(r)
 		db.batch = &batcher{db: db}
-		if db.ckpt, err = startCheckpointer("file:" + path + "?" + params); err != nil {
+		if db.ckpt, err = startCheckpointer("file:"+path+"?"+params, checkpointInterval); err != nil {
 			w.Close()
 			r.Close()
 			return nil, fmt.Errorf("open database: %w", err)
