@@ -223,6 +223,10 @@ func TestBrowserDashboards(t *testing.T) {
 	if n, sum := seriesSum(leader, "spark-0"); n != 30 || sum <= 0 {
 		t.Errorf("the first spot's trend has %d days adding up to %v, want 30 days with requests", n, sum)
 	}
+	// With the line drawn, its counts are for screen readers only.
+	if w := evalNum(leader, `document.querySelector('#hotspots .hot-trend').getBoundingClientRect().width`); w > 1 {
+		t.Errorf("the counts beside a drawn trend line still take %vpx", w)
+	}
 	shot(leader, "hotspots")
 
 	// The monthly report, on screen and as printed.

@@ -1,6 +1,7 @@
 // Minsheng hot-spot board: a small ECharts line of each spot's requests per
-// day. The counts are also written under each line, so the board works
-// without this file.
+// day. The counts are also written beside each line, so the board works
+// without this file; once the line is drawn they are kept for screen
+// readers only.
 (function () {
   "use strict";
   function start() {
@@ -21,6 +22,8 @@
         series: [{ type: "line", data: trend, symbol: "none", smooth: false, lineStyle: { width: 2, color: "#b3261e" },
           areaStyle: { color: "rgba(179,38,30,0.12)" } }]
       });
+      var counts = box.parentNode.querySelector(".hot-trend");
+      if (counts) counts.classList.add("sr-only");
       window.addEventListener("resize", function () { c.resize(); });
     });
   }
