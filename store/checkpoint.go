@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"sync"
 	"time"
 )
 
@@ -21,6 +22,9 @@ type checkpointer struct {
 	conn *sql.DB
 	stop chan struct{}
 	done chan struct{}
+
+	closeOnce sync.Once
+	closeErr  error
 }
 
 // startCheckpointer opens the checkpointer's connection and, when every
@@ -63,9 +67,13 @@ func (c *checkpointer) checkpoint(ctx context.Context) error {
 	return err
 }
 
-// close stops the checkpointer and closes its connection.
+// close stops the checkpointer and closes its connection; closing again
+// (a DB closed twice) does nothing.
 func (c *checkpointer) close() error {
-	close(c.stop)
-	<-c.done
-	return c.conn.Close()
+	c.closeOnce.Do(func() {
+		close(c.stop)
+		<-c.done
+		c.closeErr = c.conn.Close()
+	})
+	return c.closeErr
 }
