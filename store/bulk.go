@@ -100,9 +100,9 @@ func bulkExec(ctx context.Context, tx *Tx, head, tail string, cols int, args []a
 		n := min(per, rows-start)
 		a := args[start*cols : (start+n)*cols]
 		if n < per {
-			// Through the statement cache: a ticket's change writes a
-			// few dozen rows of summaries, in a statement of the same
-			// text each time.
+			// The last rows on PostgreSQL (never on SQLite, one row a
+			// statement): a ticket's change writes a few dozen rows of
+			// summaries this way, a statement pgx keeps prepared.
 			if _, err := tx.Exec(ctx, head+valuesList(n, cols)+tail, a...); err != nil {
 				return err
 			}

@@ -67,50 +67,37 @@ func (d StatDeltas) Ticket(t *ticket.Ticket, unitPath string, categoryRoot int64
 	dims := [4][2]string{{DimAll, ""}, {DimKind, string(t.Kind)}, {DimChannel, string(t.Channel)},
 		{DimCategory, strconv.FormatInt(categoryRoot, 10)}}
 	local := t.CreatedAt.In(calendar.China)
-	hour := [2]string{DimHour, strconv.Itoa(int(local.Weekday())*24 + local.Hour())}
+	hour := strconv.Itoa(int(local.Weekday())*24 + local.Hour())
 	created := stats.DayOf(t.CreatedAt)
 	place := strconv.FormatInt(t.LocationUnitID, 10)
 	placeCat := DimPlaceCategory(categoryRoot)
 	for _, f := range stats.Facts(t) {
 		for _, u := range units {
 			if f.Day == created && f.Received != 0 {
-				k := StatKey{Day: f.Day, UnitID: u, Dim: hour[0], Val: hour[1]}
-				c := d[k]
-				if c == nil {
-					c = &stats.Counters{}
-					d[k] = c
-				}
-				c.Received += sign * f.Received
+				d.row(f.Day, u, DimHour, hour).Received += sign * f.Received
 				if t.LocationUnitID != 0 {
-					k := StatKey{Day: f.Day, UnitID: u, Dim: DimPlace, Val: place}
-					c := d[k]
-					if c == nil {
-						c = &stats.Counters{}
-						d[k] = c
-					}
-					c.Received += sign * f.Received
+					d.row(f.Day, u, DimPlace, place).Received += sign * f.Received
 					if categoryRoot != 0 && u == units[0] {
-						k := StatKey{Day: f.Day, UnitID: u, Dim: placeCat, Val: place}
-						c := d[k]
-						if c == nil {
-							c = &stats.Counters{}
-							d[k] = c
-						}
-						c.Received += sign * f.Received
+						d.row(f.Day, u, placeCat, place).Received += sign * f.Received
 					}
 				}
 			}
 			for _, dv := range dims {
-				k := StatKey{Day: f.Day, UnitID: u, Dim: dv[0], Val: dv[1]}
-				c := d[k]
-				if c == nil {
-					c = &stats.Counters{}
-					d[k] = c
-				}
-				c.Add(f.Counters, sign)
+				d.row(f.Day, u, dv[0], dv[1]).Add(f.Counters, sign)
 			}
 		}
 	}
+}
+
+// row returns the counts of a summary row, adding it when new.
+func (d StatDeltas) row(day stats.Day, unitID int64, dim, val string) *stats.Counters {
+	k := StatKey{Day: day, UnitID: unitID, Dim: dim, Val: val}
+	c := d[k]
+	if c == nil {
+		c = &stats.Counters{}
+		d[k] = c
+	}
+	return c
 }
 
 // pathIDs returns the ids in a unit path "/1/5/23/".

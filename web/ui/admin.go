@@ -3,6 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/minsheng/minsheng"
@@ -62,6 +63,21 @@ func (u *UI) adminPage(w http.ResponseWriter, r *http.Request, me *org.User, nam
 	p.R, p.Form, p.Data = rf, form, data
 	u.render(w, status, p, name)
 	return nil
+}
+
+// formPage draws a page of forms, with the state of a refused one (nil:
+// none).
+type formPage func(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error
+
+// showRefused answers a form the service refused: when the input was at
+// fault, the page again with the error beside the form and its values
+// kept (400); any other error is returned as it is.
+func showRefused(page formPage, w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
+	form, err := refused(action, err, vals)
+	if err != nil {
+		return err
+	}
+	return page(w, r, me, http.StatusBadRequest, form)
 }
 
 // refused turns an invalid-input error into the form state to show it

@@ -123,15 +123,6 @@ func (u *UI) adminDispatch(w http.ResponseWriter, r *http.Request, me *org.User)
 	return u.dispatchPage(w, r, me, http.StatusOK, nil)
 }
 
-// dispatchRefused shows the dispatch page again with a form's error.
-func (u *UI) dispatchRefused(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := refused(action, err, vals)
-	if err != nil {
-		return err
-	}
-	return u.dispatchPage(w, r, me, http.StatusBadRequest, form)
-}
-
 // parseSettings reads the settings form. Every field is required but the
 // confidence of automatic dispatch, whose blank means 0: off.
 func parseSettings(vals url.Values) (app.Settings, error) {
@@ -169,7 +160,7 @@ func (u *UI) adminSaveSettings(w http.ResponseWriter, r *http.Request, me *org.U
 		err = u.svc.SetDispatchSettings(r.Context(), me, st)
 	}
 	if err != nil {
-		return u.dispatchRefused(w, r, me, "settings", err, vals)
+		return showRefused(u.dispatchPage, w, r, me, "settings", err, vals)
 	}
 	redirect(w, r, "/admin/dispatch?ok=saved")
 	return nil
@@ -214,7 +205,7 @@ func (u *UI) adminCreateSLARule(w http.ResponseWriter, r *http.Request, me *org.
 		_, err = u.svc.CreateSLARule(r.Context(), me, rule)
 	}
 	if err != nil {
-		return u.dispatchRefused(w, r, me, "sla", err, vals)
+		return showRefused(u.dispatchPage, w, r, me, "sla", err, vals)
 	}
 	redirect(w, r, "/admin/dispatch?ok=saved")
 	return nil
@@ -307,15 +298,6 @@ func (u *UI) adminRouting(w http.ResponseWriter, r *http.Request, me *org.User) 
 	return u.routingPage(w, r, me, http.StatusOK, nil)
 }
 
-// routingRefused shows the routing page again with a form's error.
-func (u *UI) routingRefused(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := refused(action, err, vals)
-	if err != nil {
-		return err
-	}
-	return u.routingPage(w, r, me, http.StatusBadRequest, form)
-}
-
 func (u *UI) adminCreateRoutingRule(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
@@ -326,7 +308,7 @@ func (u *UI) adminCreateRoutingRule(w http.ResponseWriter, r *http.Request, me *
 		_, err = u.svc.CreateRoutingRule(r.Context(), me, rule)
 	}
 	if err != nil {
-		return u.routingRefused(w, r, me, "rule", err, vals)
+		return showRefused(u.routingPage, w, r, me, "rule", err, vals)
 	}
 	redirect(w, r, "/admin/routing?ok=saved")
 	return nil
@@ -347,7 +329,7 @@ func (u *UI) adminUpdateRoutingRule(w http.ResponseWriter, r *http.Request, me *
 		_, err = u.svc.UpdateRoutingRule(r.Context(), me, rule)
 	}
 	if err != nil {
-		return u.routingRefused(w, r, me, ruleAction(id), err, vals)
+		return showRefused(u.routingPage, w, r, me, ruleAction(id), err, vals)
 	}
 	redirect(w, r, "/admin/routing?ok=saved")
 	return nil
@@ -478,15 +460,6 @@ func (u *UI) adminCalendar(w http.ResponseWriter, r *http.Request, me *org.User)
 	return u.calendarPage(w, r, me, http.StatusOK, nil)
 }
 
-// calendarRefused shows the calendar page again with a form's error.
-func (u *UI) calendarRefused(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := refused(action, err, vals)
-	if err != nil {
-		return err
-	}
-	return u.calendarPage(w, r, me, http.StatusBadRequest, form)
-}
-
 // parseYearJSON reads a year's notice as `minsheng calendar import` does:
 // one JSON object, no unknown fields.
 func parseYearJSON(s string) (calendar.Year, error) {
@@ -561,7 +534,7 @@ func (u *UI) adminImportCalendar(w http.ResponseWriter, r *http.Request, me *org
 		err = u.svc.ImportCalendarYear(r.Context(), me, y)
 	}
 	if err != nil {
-		return u.calendarRefused(w, r, me, "calendar", err, vals)
+		return showRefused(u.calendarPage, w, r, me, "calendar", err, vals)
 	}
 	redirect(w, r, "/admin/calendar?ok=saved")
 	return nil
@@ -583,7 +556,7 @@ func (u *UI) adminImportCalendarJSON(w http.ResponseWriter, r *http.Request, me 
 		err = u.svc.ImportCalendarYear(r.Context(), me, y)
 	}
 	if err != nil {
-		return u.calendarRefused(w, r, me, "calendar_json", err, vals)
+		return showRefused(u.calendarPage, w, r, me, "calendar_json", err, vals)
 	}
 	redirect(w, r, "/admin/calendar?ok=saved")
 	return nil

@@ -37,24 +37,16 @@ func (u *UI) clientsData(r *http.Request, me *org.User, key *app.APIClientKey) (
 }
 
 func (u *UI) adminClients(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	d, err := u.clientsData(r, me, nil)
-	if err != nil {
-		return err
-	}
-	return u.adminPage(w, r, me, "admin_clients", "/admin/clients", http.StatusOK, nil, d)
+	return u.clientsPage(w, r, me, http.StatusOK, nil)
 }
 
-// clientsRefused shows the clients page again with a form's error.
-func (u *UI) clientsRefused(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := refused(action, err, vals)
-	if err != nil {
-		return err
-	}
+// clientsPage draws the clients page (a formPage).
+func (u *UI) clientsPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
 	d, err := u.clientsData(r, me, nil)
 	if err != nil {
 		return err
 	}
-	return u.adminPage(w, r, me, "admin_clients", "/admin/clients", http.StatusBadRequest, form, d)
+	return u.adminPage(w, r, me, "admin_clients", "/admin/clients", status, form, d)
 }
 
 // showKey answers a form that issued a key with the page that shows it.
@@ -88,11 +80,11 @@ func (u *UI) adminCreateClient(w http.ResponseWriter, r *http.Request, me *org.U
 	}
 	rate, err := parseRate(vals.Get("rate_per_minute"))
 	if err != nil {
-		return u.clientsRefused(w, r, me, "client", err, vals)
+		return showRefused(u.clientsPage, w, r, me, "client", err, vals)
 	}
 	k, err := u.svc.CreateAPIClient(r.Context(), me, app.NewAPIClient{Name: vals.Get("name"), RatePerMinute: rate})
 	if err != nil {
-		return u.clientsRefused(w, r, me, "client", err, vals)
+		return showRefused(u.clientsPage, w, r, me, "client", err, vals)
 	}
 	return u.showKey(w, r, me, k)
 }
@@ -130,7 +122,7 @@ func (u *UI) adminClientRate(w http.ResponseWriter, r *http.Request, me *org.Use
 		_, err = u.svc.SetAPIClientRate(r.Context(), me, name, rate)
 	}
 	if err != nil {
-		return u.clientsRefused(w, r, me, "rate:"+name, err, vals)
+		return showRefused(u.clientsPage, w, r, me, "rate:"+name, err, vals)
 	}
 	redirect(w, r, "/admin/clients?ok=saved")
 	return nil
@@ -286,15 +278,6 @@ func (u *UI) adminService(w http.ResponseWriter, r *http.Request, me *org.User) 
 	return u.servicePage(w, r, me, http.StatusOK, nil)
 }
 
-// serviceRefused shows the service page again with a form's error.
-func (u *UI) serviceRefused(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := refused(action, err, vals)
-	if err != nil {
-		return err
-	}
-	return u.servicePage(w, r, me, http.StatusBadRequest, form)
-}
-
 func (u *UI) adminSaveService(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
@@ -303,7 +286,7 @@ func (u *UI) adminSaveService(w http.ResponseWriter, r *http.Request, me *org.Us
 	code := r.PathValue("code")
 	private, desc := vals.Get("private") == "1", vals.Get("description")
 	if _, err := u.svc.SetServiceSettings(r.Context(), me, code, app.ServiceSettingsChange{Private: &private, Description: &desc}); err != nil {
-		return u.serviceRefused(w, r, me, "service", err, vals)
+		return showRefused(u.servicePage, w, r, me, "service", err, vals)
 	}
 	redirect(w, r, servicePath(code)+"?ok=saved")
 	return nil
@@ -325,7 +308,7 @@ func (u *UI) adminCreateAttribute(w http.ResponseWriter, r *http.Request, me *or
 			Values: parseValues(vals.Get("values"))})
 	}
 	if err != nil {
-		return u.serviceRefused(w, r, me, "attr", err, vals)
+		return showRefused(u.servicePage, w, r, me, "attr", err, vals)
 	}
 	redirect(w, r, servicePath(code)+"?ok=saved")
 	return nil
@@ -353,7 +336,7 @@ func (u *UI) adminUpdateAttribute(w http.ResponseWriter, r *http.Request, me *or
 		_, err = u.svc.UpdateCategoryAttribute(r.Context(), me, code, attr, c)
 	}
 	if err != nil {
-		return u.serviceRefused(w, r, me, "attr:"+attr, err, vals)
+		return showRefused(u.servicePage, w, r, me, "attr:"+attr, err, vals)
 	}
 	redirect(w, r, servicePath(code)+"?ok=saved")
 	return nil
