@@ -778,7 +778,7 @@ var catalogue = map[string][2]string{
 	"hot.callers":    {"%d 位来电人", "%d callers"},
 	"hot.previous":   {"上期 %d 件", "%d before"},
 	"hot.new":        {"新出现", "new"},
-	"hot.places":     {"%d 处地点（约1公里）", "%d places (~1 km)"},
+	"hot.places":     {"%d 处地点（约1公里）", "places (~1 km): %d"},
 	"hot.more_areas": {"共 %d 个区域", "%d areas in all"},
 	"hot.requests":   {"诉求", "requests"},
 	"hot.none":       {"近%d天没有形成热点（同一事项至少3件诉求）。", "No hot spot in the last %d days (at least 3 requests about one matter)."},
