@@ -13,26 +13,18 @@ import (
 // progress as well as its own caller. The lookup uses the index on
 // tickets.parent_id.
 func MergedCallerPhones(ctx context.Context, tx *Tx, parentID int64) ([]string, error) {
-	rows, err := tx.Query(ctx, `SELECT caller_phone FROM tickets
+	phones, err := queryAll(ctx, tx, scanString, `SELECT caller_phone FROM tickets
 		WHERE parent_id = ? AND status = ? AND caller_phone <> '' ORDER BY created_at, id`, parentID, ticket.StatusMerged)
 	if err != nil {
 		return nil, fmt.Errorf("merged callers of %d: %w", parentID, err)
 	}
-	defer rows.Close()
 	var out []string
 	seen := map[string]bool{}
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("merged callers of %d: %w", parentID, err)
-		}
+	for _, p := range phones {
 		if !seen[p] {
 			seen[p] = true
 			out = append(out, p)
 		}
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("merged callers of %d: %w", parentID, err)
 	}
 	return out, nil
 }

@@ -279,6 +279,13 @@ func queryAll[T any](ctx context.Context, tx *Tx, scan func(scanner) (T, error),
 	return out, tx.db.mapError(rows.Err())
 }
 
+// scanString reads a row of one text column, for queryAll.
+func scanString(s scanner) (string, error) {
+	var v string
+	err := s.Scan(&v)
+	return v, err
+}
+
 // QueryRow runs a query that returns at most one row.
 func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row {
 	query = tx.db.rebind(query)

@@ -451,7 +451,7 @@ const maxPathArms = 200
 // from one value to the next (a loose index scan): one seek a path,
 // however many tickets each has. It stops after maxPathArms+1.
 func distinctPaths(ctx context.Context, tx *Tx, col, path string) ([]string, error) {
-	rows, err := tx.Query(ctx, `WITH RECURSIVE p(path, n) AS (
+	out, err := queryAll(ctx, tx, scanString, `WITH RECURSIVE p(path, n) AS (
 		SELECT (SELECT MIN(`+col+`) FROM tickets WHERE `+col+` >= ? AND `+col+` < ?), 0
 		UNION ALL
 		SELECT (SELECT MIN(`+col+`) FROM tickets WHERE `+col+` > p.path AND `+col+` < ?), n + 1
@@ -460,16 +460,7 @@ func distinctPaths(ctx context.Context, tx *Tx, col, path string) ([]string, err
 	if err != nil {
 		return nil, fmt.Errorf("paths below %s: %w", path, err)
 	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var p string
-		if err := rows.Scan(&p); err != nil {
-			return nil, fmt.Errorf("paths below %s: %w", path, err)
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Idempotency records the ticket that a client's key created.
