@@ -55,8 +55,7 @@ func (db *DB) migrations() ([]migration, error) {
 }
 
 // Migrate applies the migrations that have not run yet, in the order of
-// their numbers (numbers may have gaps, so that work on several features
-// can reserve its own), each in its own
+// their numbers, each in its own
 // transaction together with its row in schema_migrations. On PostgreSQL the
 // version table is locked for the duration, so that servers starting
 // together do not apply the same migration twice.
@@ -66,9 +65,11 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return err
 	}
 	if err := db.Write(ctx, func(tx *Tx) error {
-		_, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
-			version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`)
-		return err
+		if _, err := tx.Exec(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (
+			version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TIMESTAMP NOT NULL)`); err != nil {
+			return err
+		}
+		return widenVersion(ctx, tx)
 	}); err != nil {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
@@ -133,4 +134,25 @@ func (db *DB) SchemaCurrent(ctx context.Context) (bool, error) {
 		}
 	}
 	return true, nil
+}
+
+// widenVersion makes schema_migrations.version a 64-bit integer on
+// PostgreSQL databases made before migrations were named by date
+// (YYYYMMDDHHMM_name.sql does not fit in a 32-bit INTEGER). SQLite's
+// INTEGER is already 64 bits.
+func widenVersion(ctx context.Context, tx *Tx) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	var typ string
+	err := tx.QueryRow(ctx, `SELECT data_type FROM information_schema.columns
+		WHERE table_schema = current_schema() AND table_name = 'schema_migrations' AND column_name = 'version'`).Scan(&typ)
+	if err != nil {
+		return fmt.Errorf("schema_migrations.version: %w", err)
+	}
+	if typ == "bigint" {
+		return nil
+	}
+	_, err = tx.Exec(ctx, `ALTER TABLE schema_migrations ALTER COLUMN version TYPE BIGINT`)
+	return err
 }
