@@ -58,6 +58,11 @@ type Message struct {
 	Body     string // the text, or the JSON of a webhook
 	TicketID int64
 	EventSeq int
+	// Object and ObjectID name what a message about anything but a ticket
+	// tells of (kit.Change fills them); EventSeq is then the seq of the
+	// object's timeline event.
+	Object   string
+	ObjectID int64
 	UserID   int64 // the staff member written to, if any
 	// WebhookID is the subscriber of a webhook message; its URL and
 	// secret are read when the message is sent.
@@ -86,7 +91,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
 	}
 	d := &store.Delivery{
 		DedupKey: dedupKey(m), Channel: m.Channel, Recipient: m.To, WebhookID: m.WebhookID, UserID: m.UserID,
-		TicketID: m.TicketID, EventSeq: m.EventSeq, Template: m.Template, Lang: m.Lang,
+		TicketID: m.TicketID, EventSeq: m.EventSeq, ObjectType: m.Object, ObjectID: m.ObjectID, Template: m.Template, Lang: m.Lang,
 		Subject: m.Subject, Body: m.Body,
 	}
 	ok, err := store.InsertDelivery(ctx, tx, d, m.At)
@@ -106,7 +111,11 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
 // dedupKey names a message by what it tells of and to whom, hashed so that
 // no phone number or address is kept in it a second time.
 func dedupKey(m Message) string {
-	b, _ := json.Marshal([]any{m.Template, m.TicketID, m.EventSeq, m.Channel, m.To, m.WebhookID, m.UserID})
+	parts := []any{m.Template, m.TicketID, m.EventSeq, m.Channel, m.To, m.WebhookID, m.UserID}
+	if m.Object != "" { // tickets' messages keep the keys they had
+		parts = append(parts, m.Object, m.ObjectID)
+	}
+	b, _ := json.Marshal(parts)
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }

@@ -78,8 +78,12 @@ type AuditEntry struct {
 	IP       string    `json:"ip,omitempty"`
 }
 
-// InsertAudit appends to the audit log.
+// InsertAudit appends to the audit log. An entry without an ID gets one
+// here, inside the transaction.
 func InsertAudit(ctx context.Context, tx *Tx, e *AuditEntry) error {
+	if e.ID == 0 {
+		e.ID = newRowID()
+	}
 	_, err := tx.Exec(ctx, `INSERT INTO audit_log (id, at, actor_id, action, object, object_id, detail, ip)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, e.ID, e.At.UTC(), nullID(e.ActorID), e.Action, e.Object, e.ObjectID, e.Detail, e.IP)
 	if err != nil {

@@ -40,10 +40,14 @@ type Delivery struct {
 	UserID    int64  `json:"user_id,omitempty"`
 	TicketID  int64  `json:"ticket_id,omitempty"`
 	EventSeq  int    `json:"event_seq,omitempty"`
-	Template  string `json:"template"`
-	Lang      string `json:"lang"`
-	Subject   string `json:"subject,omitempty"`
-	Body      string `json:"body"`
+	// ObjectType and ObjectID name what a message about anything but a
+	// ticket tells of (a ride, a household…); empty for tickets.
+	ObjectType string `json:"object_type,omitempty"`
+	ObjectID   int64  `json:"object_id,omitempty,string"`
+	Template   string `json:"template"`
+	Lang       string `json:"lang"`
+	Subject    string `json:"subject,omitempty"`
+	Body       string `json:"body"`
 
 	Status       DeliveryStatus `json:"status"`
 	Attempts     int            `json:"attempts"`
@@ -56,14 +60,14 @@ type Delivery struct {
 
 const deliveryColumns = `id, dedup_key, channel, recipient, COALESCE(webhook_id, 0), COALESCE(user_id, 0),
 	COALESCE(ticket_id, 0), event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
-	created_at, updated_at, sent_at`
+	created_at, updated_at, sent_at, object_type, object_id`
 
 func scanDelivery(s scanner) (*Delivery, error) {
 	var d Delivery
 	var sent sql.NullTime
 	if err := s.Scan(&d.ID, &d.DedupKey, &d.Channel, &d.Recipient, &d.WebhookID, &d.UserID, &d.TicketID, &d.EventSeq,
 		&d.Template, &d.Lang, &d.Subject, &d.Body, &d.Status, &d.Attempts, &d.ResponseCode, &d.LastError,
-		&d.CreatedAt, &d.UpdatedAt, &sent); err != nil {
+		&d.CreatedAt, &d.UpdatedAt, &sent, &d.ObjectType, &d.ObjectID); err != nil {
 		return nil, err
 	}
 	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sent)
@@ -82,10 +86,10 @@ func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bo
 		id := newRowID()
 		res, err := tx.Exec(ctx, `INSERT INTO deliveries (id, dedup_key, channel, recipient, webhook_id, user_id,
 			ticket_id, event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
-			created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, '', ?, ?) ON CONFLICT DO NOTHING`,
+			created_at, updated_at, object_type, object_id)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			id, d.DedupKey, d.Channel, d.Recipient, nullID(d.WebhookID), nullID(d.UserID), nullID(d.TicketID), d.EventSeq,
-			d.Template, d.Lang, d.Subject, d.Body, now, now)
+			d.Template, d.Lang, d.Subject, d.Body, now, now, d.ObjectType, d.ObjectID)
 		if err != nil {
 			return false, fmt.Errorf("insert delivery: %w", err)
 		}
@@ -146,6 +150,10 @@ func RecordDeliveryAttempt(ctx context.Context, tx *Tx, id int64, a DeliveryAtte
 // DeliveryFilter selects deliveries for a list. Zero fields do not filter.
 type DeliveryFilter struct {
 	TicketID int64
+	// Object and ObjectID select the messages about one object that is
+	// not a ticket.
+	Object   string
+	ObjectID int64
 	Status   DeliveryStatus
 	Channel  string
 	Limit    int // default 100
@@ -157,6 +165,9 @@ func ListDeliveries(ctx context.Context, tx *Tx, f DeliveryFilter) ([]*Delivery,
 	var args []any
 	if f.TicketID != 0 {
 		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
+	}
+	if f.Object != "" {
+		where, args = append(where, "object_type = ? AND object_id = ?"), append(args, f.Object, f.ObjectID)
 	}
 	if f.Status != "" {
 		where, args = append(where, "status = ?"), append(args, f.Status)
