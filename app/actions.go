@@ -26,10 +26,12 @@ const (
 // ReturnReasons lists every return reason.
 var ReturnReasons = []ReturnReason{ReturnWrongArea, ReturnNotOurDuty, ReturnInfoMissing, ReturnOther}
 
-// change is what one action does to a loaded ticket, inside the
+// TicketChange is what one action does to a loaded ticket, inside the
 // transaction, before the ticket and its event are written. It may fill the
 // event's unit, note and data.
-type change func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error
+type TicketChange func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error
+
+type change = TicketChange
 
 // act is the one path every status change takes: load the ticket, check the
 // actor and the transition, apply the change, and write the ticket (guarded
@@ -93,6 +95,9 @@ func (s *Service) apply(ctx context.Context, tx *store.Tx, t *ticket.Ticket, act
 		return err
 	}
 	if err := s.notifyEvent(ctx, tx, t, e); err != nil {
+		return err
+	}
+	if err := s.runHooks(ctx, tx, t, e); err != nil {
 		return err
 	}
 	if err := recordStats(ctx, tx, &before, t); err != nil {

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/store"
@@ -22,12 +23,15 @@ type Service struct {
 	log   *slog.Logger
 	blobs *blob.Store
 	jobs  Scheduler
+	kit   *kit.Kit
 
 	cfgCache configCache
 	hot      hotSpotCache // hot-spot boards (hotspots.go)
 	text     textState    // search index, classifier models, duplicate index (search.go)
 
 	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
+
+	hooks []TicketHook // other capabilities' reactions to ticket events (seam.go)
 }
 
 // Config holds what a Service needs.
@@ -49,6 +53,7 @@ func New(c Config) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.kit = kit.New(s.db, s.clock, s.log)
 	return s
 }
 
@@ -66,6 +71,10 @@ func (s *Service) goBackground(fn func()) {
 // boards, models, the duplicate index) have finished. Call it after the
 // last request and before closing the store.
 func (s *Service) Wait() { s.background.Wait() }
+
+// Kit returns the shared kit of use cases over the same store, clock and
+// logger, for the capabilities built beside the ticket engine.
+func (s *Service) Kit() *kit.Kit { return s.kit }
 
 // DB returns the store, for operations outside the use cases (health checks).
 func (s *Service) DB() *store.DB { return s.db }

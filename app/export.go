@@ -258,3 +258,6 @@ func (s *Service) ExportTickets(ctx context.Context, actor *org.User, q ListQuer
 		q.Cursor = page.NextCursor
 	}
 }
+
+// chinaZone is the time zone in which exports show times.
+var chinaZone = time.FixedZone("CST", 8*3600)

@@ -21,9 +21,10 @@ type PublicIntake struct {
 	Client  string         // who relayed it: "portal", an Open311 client's name; scopes idempotency keys
 	Key     string         // idempotency key, optional
 
-	// within writes what the channel adds to a new ticket in the
-	// transaction that registers it (SubmitOpen311Request).
-	within func(ctx context.Context, tx *store.Tx, t *ticket.Ticket) error
+	// Within, when set, writes what the channel adds to a new ticket in
+	// the transaction that registers it (an Open311 client's attributes),
+	// so that the ticket never exists without it.
+	Within func(ctx context.Context, tx *store.Tx, t *ticket.Ticket) error
 }
 
 // Receipt is what a resident gets for a request: its number and a private
@@ -58,7 +59,7 @@ func (s *Service) CreatePublicTicket(ctx context.Context, in ticket.NewTicket, p
 	scope := "public:" + client + ":" + ticket.NormalizePhone(in.CallerPhone)
 	t, created, err := s.register(ctx, in, intake{
 		scope: scope, key: p.Key, tracking: org.HashSecret(token),
-		data: map[string]string{"client": client}, within: p.within,
+		data: map[string]string{"client": client}, within: p.Within,
 	}, files)
 	if err != nil {
 		return nil, false, err

@@ -149,6 +149,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		if err := s.notifyEvent(ctx, tx, t, ev); err != nil {
 			return err
 		}
+		if err := s.runHooks(ctx, tx, t, ev); err != nil {
+			return err
+		}
 		if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
 			return err
 		}

@@ -1,38 +1,70 @@
 package web
 
 import (
+	_ "embed"
 	"net/http"
 
-	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/open311"
+	"github.com/minsheng/minsheng/capability"
+	webopen311 "github.com/minsheng/minsheng/web/open311"
 )
 
-// routesOpen311Admin lists the staff routes behind Open311: client
-// applications and their keys, the Open311 settings and custom fields
-// (attributes) of categories, and what a client sent with a ticket. The
-// Open311 interface itself is web/open311, mounted at /open311/v2/.
-func (s *Server) routesOpen311Admin(mux router) {
-	mux.Handle("GET /api/v1/open311/clients", s.handle(s.listAPIClients))
-	mux.Handle("POST /api/v1/open311/clients", s.handle(s.createAPIClient))
-	mux.Handle("PATCH /api/v1/open311/clients/{name}", s.handle(s.updateAPIClient))
-	mux.Handle("POST /api/v1/open311/clients/{name}/key", s.handle(s.rotateAPIKey))
-	mux.Handle("POST /api/v1/open311/clients/{name}/revoke", s.handle(s.revokeAPIClient))
+// Open311API returns the staff routes behind Open311, for the open311
+// capability: client applications and their keys, the Open311 settings and
+// custom fields (attributes) of categories, and what a client sent with a
+// ticket. Their document is openapi_open311.json (Open311OpenAPI).
+func (s *Server) Open311API(svc *open311.Service) []capability.Route {
+	a := &open311Admin{svc: svc}
+	h := func(pattern string, fn handlerFunc) capability.Route {
+		return capability.Route{Pattern: pattern, Handler: s.handle(fn)}
+	}
+	return []capability.Route{
+		h("GET /api/v1/open311/clients", a.listAPIClients),
+		h("POST /api/v1/open311/clients", a.createAPIClient),
+		h("PATCH /api/v1/open311/clients/{name}", a.updateAPIClient),
+		h("POST /api/v1/open311/clients/{name}/key", a.rotateAPIKey),
+		h("POST /api/v1/open311/clients/{name}/revoke", a.revokeAPIClient),
 
-	mux.Handle("GET /api/v1/open311/services", s.handle(s.listOpen311Services))
-	mux.Handle("PATCH /api/v1/open311/services/{code}", s.handle(s.updateOpen311Service))
-	mux.Handle("GET /api/v1/open311/services/{code}/attributes", s.handle(s.listAttributes))
-	mux.Handle("POST /api/v1/open311/services/{code}/attributes", s.handle(s.createAttribute))
-	mux.Handle("PATCH /api/v1/open311/services/{code}/attributes/{attr}", s.handle(s.updateAttribute))
-	mux.Handle("DELETE /api/v1/open311/services/{code}/attributes/{attr}", s.handle(s.deleteAttribute))
+		h("GET /api/v1/open311/services", a.listOpen311Services),
+		h("PATCH /api/v1/open311/services/{code}", a.updateOpen311Service),
+		h("GET /api/v1/open311/services/{code}/attributes", a.listAttributes),
+		h("POST /api/v1/open311/services/{code}/attributes", a.createAttribute),
+		h("PATCH /api/v1/open311/services/{code}/attributes/{attr}", a.updateAttribute),
+		h("DELETE /api/v1/open311/services/{code}/attributes/{attr}", a.deleteAttribute),
 
-	mux.Handle("GET /api/v1/tickets/{ref}/open311", s.handle(s.ticketOpen311))
+		h("GET /api/v1/tickets/{ref}/open311", a.ticketOpen311),
+	}
 }
 
-func (s *Server) listAPIClients(w http.ResponseWriter, r *http.Request) error {
+// Open311Interface returns the Open311 GeoReport v2 interface (package
+// web/open311) to mount at /open311/v2/. Its rate limits count clients by
+// the same address as the server's.
+func (s *Server) Open311Interface(svc *open311.Service) http.Handler {
+	return webopen311.New(webopen311.Config{
+		Service:        svc,
+		Logger:         s.log,
+		BaseURL:        s.publicURL,
+		JurisdictionID: s.open311Jurisdiction,
+		ClientIP:       s.clientAddr,
+		Now:            s.clock.Now,
+	})
+}
+
+//go:embed openapi_open311.json
+var open311OpenAPI []byte
+
+// Open311OpenAPI is the OpenAPI fragment of the Open311 staff routes.
+func Open311OpenAPI() []byte { return open311OpenAPI }
+
+// open311Admin serves the Open311 staff routes.
+type open311Admin struct{ svc *open311.Service }
+
+func (a *open311Admin) listAPIClients(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	cs, err := s.svc.ListAPIClients(r.Context(), u)
+	cs, err := a.svc.ListAPIClients(r.Context(), u)
 	if err != nil {
 		return err
 	}
@@ -42,16 +74,16 @@ func (s *Server) listAPIClients(w http.ResponseWriter, r *http.Request) error {
 
 // createAPIClient registers a client application; the answer holds its
 // key, which is never shown again.
-func (s *Server) createAPIClient(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) createAPIClient(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in app.NewAPIClient
+	var in open311.NewAPIClient
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	k, err := s.svc.CreateAPIClient(r.Context(), u, in)
+	k, err := a.svc.CreateAPIClient(r.Context(), u, in)
 	if err != nil {
 		return err
 	}
@@ -60,7 +92,7 @@ func (s *Server) createAPIClient(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) updateAPIClient(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) updateAPIClient(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
@@ -71,7 +103,7 @@ func (s *Server) updateAPIClient(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	c, err := s.svc.SetAPIClientRate(r.Context(), u, r.PathValue("name"), in.RatePerMinute)
+	c, err := a.svc.SetAPIClientRate(r.Context(), u, r.PathValue("name"), in.RatePerMinute)
 	if err != nil {
 		return err
 	}
@@ -80,12 +112,12 @@ func (s *Server) updateAPIClient(w http.ResponseWriter, r *http.Request) error {
 }
 
 // rotateAPIKey gives a client a new key; the old one stops working.
-func (s *Server) rotateAPIKey(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) rotateAPIKey(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	k, err := s.svc.RotateAPIKey(r.Context(), u, r.PathValue("name"))
+	k, err := a.svc.RotateAPIKey(r.Context(), u, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -94,12 +126,12 @@ func (s *Server) rotateAPIKey(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) revokeAPIClient(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) revokeAPIClient(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	c, err := s.svc.RevokeAPIClient(r.Context(), u, r.PathValue("name"))
+	c, err := a.svc.RevokeAPIClient(r.Context(), u, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
@@ -118,11 +150,11 @@ type open311Service struct {
 	Attributes  int    `json:"attributes"`
 }
 
-func (s *Server) listOpen311Services(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) listOpen311Services(w http.ResponseWriter, r *http.Request) error {
 	if _, err := currentUser(r); err != nil {
 		return err
 	}
-	ss, err := s.svc.Open311Services(r.Context())
+	ss, err := a.svc.Open311Services(r.Context())
 	if err != nil {
 		return err
 	}
@@ -138,16 +170,16 @@ func (s *Server) listOpen311Services(w http.ResponseWriter, r *http.Request) err
 // updateOpen311Service marks a category private or public and sets its
 // service description. Any category may be marked, not only services: a
 // ticket may sit in any category.
-func (s *Server) updateOpen311Service(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) updateOpen311Service(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in app.ServiceSettingsChange
+	var in open311.ServiceSettingsChange
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	st, err := s.svc.SetServiceSettings(r.Context(), u, r.PathValue("code"), in)
+	st, err := a.svc.SetServiceSettings(r.Context(), u, r.PathValue("code"), in)
 	if err != nil {
 		return err
 	}
@@ -155,11 +187,11 @@ func (s *Server) updateOpen311Service(w http.ResponseWriter, r *http.Request) er
 	return nil
 }
 
-func (s *Server) listAttributes(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) listAttributes(w http.ResponseWriter, r *http.Request) error {
 	if _, err := currentUser(r); err != nil {
 		return err
 	}
-	as, err := s.svc.ListCategoryAttributes(r.Context(), r.PathValue("code"))
+	as, err := a.svc.ListCategoryAttributes(r.Context(), r.PathValue("code"))
 	if err != nil {
 		return err
 	}
@@ -167,46 +199,46 @@ func (s *Server) listAttributes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (s *Server) createAttribute(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) createAttribute(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in app.AttributeInput
+	var in open311.AttributeInput
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.CreateCategoryAttribute(r.Context(), u, r.PathValue("code"), in)
+	attr, err := a.svc.CreateCategoryAttribute(r.Context(), u, r.PathValue("code"), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, a)
+	writeJSON(w, http.StatusCreated, attr)
 	return nil
 }
 
-func (s *Server) updateAttribute(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) updateAttribute(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in app.AttributeChange
+	var in open311.AttributeChange
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	a, err := s.svc.UpdateCategoryAttribute(r.Context(), u, r.PathValue("code"), r.PathValue("attr"), in)
+	attr, err := a.svc.UpdateCategoryAttribute(r.Context(), u, r.PathValue("code"), r.PathValue("attr"), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, a)
+	writeJSON(w, http.StatusOK, attr)
 	return nil
 }
 
-func (s *Server) deleteAttribute(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) deleteAttribute(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	if err := s.svc.DeleteCategoryAttribute(r.Context(), u, r.PathValue("code"), r.PathValue("attr")); err != nil {
+	if err := a.svc.DeleteCategoryAttribute(r.Context(), u, r.PathValue("code"), r.PathValue("attr")); err != nil {
 		return err
 	}
 	w.WriteHeader(http.StatusNoContent)
@@ -216,12 +248,12 @@ func (s *Server) deleteAttribute(w http.ResponseWriter, r *http.Request) error {
 // ticketOpen311 shows staff what an Open311 client sent with a ticket:
 // the attribute values, the client, and the fields a ticket has no place
 // for.
-func (s *Server) ticketOpen311(w http.ResponseWriter, r *http.Request) error {
+func (a *open311Admin) ticketOpen311(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	v, err := s.svc.TicketOpen311(r.Context(), u, r.PathValue("ref"))
+	v, err := a.svc.TicketOpen311(r.Context(), u, r.PathValue("ref"))
 	if err != nil {
 		return err
 	}

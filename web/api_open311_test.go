@@ -10,8 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/web/open311"
@@ -24,9 +24,12 @@ func TestOpen311Admin(t *testing.T) {
 		ctx := context.Background()
 		f := apptest.New(t, db)
 		s := NewServer(Config{Service: f.Svc, Logger: slog.New(slog.DiscardHandler)})
+		svc := o311.New(f.Svc.Kit(), f.Svc)
 		mux := http.NewServeMux()
-		s.routesOpen311Admin(mux)
-		mux.Handle("/open311/v2/", open311.New(open311.Config{Service: f.Svc, Logger: slog.New(slog.DiscardHandler)}))
+		for _, r := range s.Open311API(svc) {
+			mux.Handle(r.Pattern, r.Handler)
+		}
+		mux.Handle("/open311/v2/", open311.New(open311.Config{Service: svc, Logger: slog.New(slog.DiscardHandler)}))
 		h := s.withAuth(mux)
 		tokens := map[string]string{}
 		for _, u := range []string{"admin", "agent", "dispatcher"} {
@@ -68,7 +71,7 @@ func TestOpen311Admin(t *testing.T) {
 		must(http.StatusUnauthorized)(do("", "GET", "/api/v1/open311/clients", ""))
 		k := must(http.StatusCreated)(do("admin", "POST", "/api/v1/open311/clients", `{"name":"FixMyStreet","rate_per_minute":120}`))
 		key := k["key"].(string)
-		if !strings.HasPrefix(key, app.APIClientKeyPrefix) || k["client"].(map[string]any)["rate_per_minute"] != 120.0 {
+		if !strings.HasPrefix(key, o311.APIClientKeyPrefix) || k["client"].(map[string]any)["rate_per_minute"] != 120.0 {
 			t.Fatalf("created = %v", k)
 		}
 		if _, leaked := k["client"].(map[string]any)["key_hash"]; leaked {

@@ -18,6 +18,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -50,6 +51,9 @@ func newEnv(t *testing.T, db *store.DB, opts ...func(*web.Config)) *env {
 		o(&c)
 	}
 	e.srv = web.NewServer(c)
+	if err := platform.Mount(platform.Parts{Tickets: e.f.Svc, Server: e.srv}); err != nil {
+		t.Fatal(err)
+	}
 	for name := range e.f.Users {
 		e.addToken(t, name)
 	}

@@ -9,7 +9,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minsheng/minsheng/app"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/web"
 )
 
@@ -96,13 +96,13 @@ func TestOpen311Mounted(t *testing.T) {
 			mustProblem(t, e.do(t, "POST", "/api/v1/public/tickets", "", map[string]any{}, hdr...), http.StatusForbidden, "forbidden", "")
 		}
 		// With a key, the other site's post is a request.
-		k := mustJSON[app.APIClientKey](t, e.do(t, "POST", "/api/v1/open311/clients", "admin", map[string]any{"name": "FixMyStreet"}), http.StatusCreated)
+		k := mustJSON[o311.APIClientKey](t, e.do(t, "POST", "/api/v1/open311/clients", "admin", map[string]any{"name": "FixMyStreet"}), http.StatusCreated)
 		form.Set("api_key", k.Key)
 		created := mustJSON[[]map[string]any](t, e.open311Form(t, "/open311/v2/requests.json", form, crossSite[0]...), http.StatusCreated)
 		if len(created) != 1 || created[0]["service_request_id"] == "" {
 			t.Fatalf("created %v", created)
 		}
-		got := mustJSON[app.TicketOpen311View](t, e.do(t, "GET", fmt.Sprintf("/api/v1/tickets/%s/open311", created[0]["service_request_id"]), "dispatcher", nil), http.StatusOK)
+		got := mustJSON[o311.TicketOpen311View](t, e.do(t, "GET", fmt.Sprintf("/api/v1/tickets/%s/open311", created[0]["service_request_id"]), "dispatcher", nil), http.StatusOK)
 		if got.Client != "FixMyStreet" {
 			t.Errorf("ticket's open311 %+v", got)
 		}
@@ -148,8 +148,8 @@ func TestOpen311AdminDocumented(t *testing.T) {
 		mustProblem(t, e.do(t, "GET", clients, "", nil), http.StatusUnauthorized, "unauthorized", "")
 		mustProblem(t, e.do(t, "GET", clients, "dispatcher", nil), http.StatusForbidden, "forbidden", "")
 		mustProblem(t, e.do(t, "POST", clients, "agent", map[string]any{"name": "x"}), http.StatusForbidden, "forbidden", "")
-		k := mustJSON[app.APIClientKey](t, e.do(t, "POST", clients, "admin", map[string]any{"name": "FixMyStreet", "rate_per_minute": 120}), http.StatusCreated)
-		if k.Client.Name != "FixMyStreet" || k.Client.RatePerMinute != 120 || !strings.HasPrefix(k.Key, app.APIClientKeyPrefix) {
+		k := mustJSON[o311.APIClientKey](t, e.do(t, "POST", clients, "admin", map[string]any{"name": "FixMyStreet", "rate_per_minute": 120}), http.StatusCreated)
+		if k.Client.Name != "FixMyStreet" || k.Client.RatePerMinute != 120 || !strings.HasPrefix(k.Key, o311.APIClientKeyPrefix) {
 			t.Fatalf("created %+v", k)
 		}
 		mustProblem(t, e.do(t, "POST", clients, "admin", map[string]any{"name": "FixMyStreet"}), http.StatusBadRequest, "invalid", "name")
@@ -159,7 +159,7 @@ func TestOpen311AdminDocumented(t *testing.T) {
 
 		mustJSON[map[string]any](t, e.do(t, "PATCH", clients+"/FixMyStreet", "admin", map[string]any{"rate_per_minute": 30}), http.StatusOK)
 		mustProblem(t, e.do(t, "PATCH", clients+"/nobody", "admin", map[string]any{"rate_per_minute": 30}), http.StatusNotFound, "not_found", "")
-		k2 := mustJSON[app.APIClientKey](t, e.do(t, "POST", clients+"/FixMyStreet/key", "admin", nil), http.StatusOK)
+		k2 := mustJSON[o311.APIClientKey](t, e.do(t, "POST", clients+"/FixMyStreet/key", "admin", nil), http.StatusOK)
 		if k2.Key == k.Key {
 			t.Error("the key did not change")
 		}
@@ -202,13 +202,13 @@ func TestOpen311AdminDocumented(t *testing.T) {
 		form := url.Values{"api_key": {k2.Key}, "service_code": {code}, "lat": {"36.62"}, "long": {"101.77"}, "description": {"路灯不亮"},
 			"email": {"wang@example.cn"}, "device_id": {"dev-1"}, "attribute[building]": {"3号楼"}, "attribute[kind][]": {"dark", "flicker"}}
 		created := mustJSON[[]map[string]any](t, e.open311Form(t, "/open311/v2/requests.json", form), http.StatusCreated)
-		v := mustJSON[app.TicketOpen311View](t, e.do(t, "GET", fmt.Sprintf("/api/v1/tickets/%s/open311", created[0]["service_request_id"]), "dispatcher", nil), http.StatusOK)
+		v := mustJSON[o311.TicketOpen311View](t, e.do(t, "GET", fmt.Sprintf("/api/v1/tickets/%s/open311", created[0]["service_request_id"]), "dispatcher", nil), http.StatusOK)
 		if v.Client != "FixMyStreet" || len(v.Attributes) != 2 || v.Request == nil || v.Request.DeviceID != "dev-1" {
 			b, _ := json.Marshal(v)
 			t.Errorf("ticket's open311 %s", b)
 		}
 		// Another ticket has nothing of Open311.
-		mustJSON[app.TicketOpen311View](t, e.do(t, "GET", "/api/v1/tickets/"+e.f.Register(t).Number+"/open311", "dispatcher", nil), http.StatusOK)
+		mustJSON[o311.TicketOpen311View](t, e.do(t, "GET", "/api/v1/tickets/"+e.f.Register(t).Number+"/open311", "dispatcher", nil), http.StatusOK)
 		mustProblem(t, e.do(t, "GET", "/api/v1/tickets/20990101-00001/open311", "dispatcher", nil), http.StatusNotFound, "not_found", "")
 
 		// The attribute goes; the ticket keeps its value.

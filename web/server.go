@@ -9,6 +9,7 @@ package web
 import (
 	"context"
 	_ "embed"
+	"fmt"
 	"log/slog"
 	"net/http"
 	"time"
@@ -19,7 +20,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
-	"github.com/minsheng/minsheng/web/open311"
+	"github.com/minsheng/minsheng/capability"
 )
 
 //go:embed openapi.json
@@ -33,11 +34,18 @@ type Server struct {
 	reg     *prometheus.Registry
 	metrics *metrics
 	mux     *http.ServeMux
+	rm      *recordingMux
 	handler http.Handler
-	open311 http.Handler // the Open311 interface, mounted at /open311/v2/
-	// patterns are the routes' patterns, in the order routes() registers
-	// them; the tests compare them with the OpenAPI document.
-	patterns []string
+	csrf    *http.CrossOriginProtection
+	clock   minsheng.Clock
+
+	// doc is the OpenAPI document: the core's and the mounted
+	// capabilities' fragments; docJSON is it as served.
+	doc     *openAPIDoc
+	docJSON []byte
+
+	// What the Open311 interface needs (Open311Interface).
+	publicURL, open311Jurisdiction string
 
 	realIPHeader    string
 	perIP, perPhone *limiter
@@ -74,7 +82,8 @@ type Config struct {
 
 // NewServer returns a Server with its routes and middleware in place.
 func NewServer(c Config) *Server {
-	s := &Server{svc: c.Service, log: c.Logger, version: c.Version, reg: prometheus.NewRegistry(), realIPHeader: c.RealIPHeader}
+	s := &Server{svc: c.Service, log: c.Logger, version: c.Version, reg: prometheus.NewRegistry(), realIPHeader: c.RealIPHeader,
+		publicURL: c.PublicURL, open311Jurisdiction: c.Open311Jurisdiction}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -85,26 +94,20 @@ func NewServer(c Config) *Server {
 	s.perPhone = newLimiter(c.PublicPerPhone, DefaultPublicPerPhone, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
-	// Open311 (GeoReport v2) is a standard interface of its own, described
-	// in docs/open311.md rather than in the OpenAPI document. Its rate
-	// limits count clients by the same address as the server's.
-	s.open311 = open311.New(open311.Config{
-		Service:        s.svc,
-		Logger:         s.log,
-		BaseURL:        c.PublicURL,
-		JurisdictionID: c.Open311Jurisdiction,
-		ClientIP:       s.clientAddr,
-		Now:            c.Clock.Now,
-	})
+	s.clock = c.Clock
+	doc, err := parseOpenAPI(openapiJSON)
+	if err != nil {
+		panic(err) // the embedded document is checked by the tests
+	}
+	s.doc = doc
+	if s.docJSON, err = doc.marshal(); err != nil {
+		panic(err)
+	}
 	s.mux = http.NewServeMux()
-	rm := &recordingMux{ServeMux: s.mux}
-	s.routes(rm)
-	s.patterns = rm.patterns
+	s.rm = &recordingMux{ServeMux: s.mux}
+	s.routes(s.rm)
 	csrf := http.NewCrossOriginProtection()
-	// Open311 clients authenticate with an api_key in the request, never
-	// with the session cookie, so a page of another site gains nothing by
-	// sending one: apps and portals of other sites may post to it.
-	csrf.AddInsecureBypassPattern("/open311/v2/")
+	s.csrf = csrf
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
 	}))
@@ -211,12 +214,43 @@ func (s *Server) routes(mux router) {
 
 	s.routesStats(mux)
 	s.routesHotSpots(mux)
-	s.routesOpen311Admin(mux)
-	// No StripPrefix: the handler knows its prefix, and the metrics see
-	// the route "/open311/v2/".
-	mux.Handle("/open311/v2/", s.open311)
 
 	mux.Handle("/", s.handle(s.notFound))
+}
+
+// Mount adds a capability's JSON routes, other interfaces and OpenAPI
+// fragment. Call it for every capability before serving; a route or an
+// OpenAPI entry that is already defined is an error.
+func (s *Server) Mount(c capability.Capability) (err error) {
+	defer func() {
+		// ServeMux panics on a pattern that conflicts with another.
+		if p := recover(); p != nil {
+			err = fmt.Errorf("capability %s: %v", c.Name, p)
+		}
+	}()
+	if len(c.OpenAPI) > 0 {
+		if err := s.doc.merge(c.Name, c.OpenAPI); err != nil {
+			return err
+		}
+		if s.docJSON, err = s.doc.marshal(); err != nil {
+			return err
+		}
+	}
+	for _, r := range c.API {
+		s.rm.Handle(r.Pattern, r.Handler)
+	}
+	// An interface knows its prefix (no StripPrefix), and the metrics see
+	// its route ("/open311/v2/").
+	for _, r := range c.Interfaces {
+		s.rm.Handle(r.Pattern, r.Handler)
+	}
+	// Clients of these authenticate with a key in the request, never with
+	// the session cookie, so a page of another site gains nothing by
+	// sending one: apps and portals of other sites may post to them.
+	for _, p := range c.NoCookiePatterns {
+		s.csrf.AddInsecureBypassPattern(p)
+	}
+	return nil
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
@@ -249,6 +283,6 @@ func (s *Server) readyz(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) openapi(w http.ResponseWriter, r *http.Request) error {
 	w.Header().Set("Content-Type", "application/json")
 	w.Header().Set("Cache-Control", "public, max-age=300")
-	_, err := w.Write(openapiJSON)
+	_, err := w.Write(s.docJSON)
 	return err
 }

@@ -16,6 +16,7 @@ import (
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/synth"
 	"github.com/minsheng/minsheng/web"
@@ -83,6 +84,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		if seeded, err = demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log}); err != nil {
 			return fmt.Errorf("seed demo district: %w", err)
 		}
+		if err := platform.Seed(ctx, svc); err != nil {
+			return fmt.Errorf("seed demo district: %w", err)
+		}
 	}
 
 	wc.Service = svc
@@ -123,7 +127,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	api.MountPages(pages)
+	if err := platform.Mount(platform.Parts{Tickets: svc, Server: api, Pages: pages}); err != nil {
+		return err
+	}
 	srv := &http.Server{
 		Handler:           api,
 		ReadHeaderTimeout: 10 * time.Second,

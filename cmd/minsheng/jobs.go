@@ -17,6 +17,7 @@ import (
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
+	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -108,6 +109,9 @@ func (jc jobsConfig) newScheduler(db *store.DB, svc *app.Service, log *slog.Logg
 	s.Every(app.JobDailyDigest, jobs.Daily(8, 0, calendar.China), func(ctx context.Context, tx *store.Tx, _ *jobs.Job) error {
 		return svc.RunDailyDigest(ctx, tx)
 	})
+	for _, j := range platform.Jobs(svc) {
+		s.Register(j.Kind, j.Handler)
+	}
 	return s, nil
 }
 

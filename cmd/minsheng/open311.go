@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/app/open311"
 )
 
 // cmdOpen311 manages the client applications of the Open311 interface:
@@ -44,15 +46,16 @@ func cmdOpen311(ctx context.Context, args []string, getenv func(string) string, 
 		return err
 	}
 	defer db.Close()
-	svc := app.New(app.Config{DB: db})
+	tickets := app.New(app.Config{DB: db})
+	svc := open311.New(tickets.Kit(), tickets)
 	switch sub {
 	case "key":
-		k, created, err := svc.IssueAPIKey(ctx, nil, name)
+		k, created, err := svc.IssueAPIKey(ctx, kit.System(), name)
 		if err != nil {
 			return err
 		}
 		if *rate >= 0 {
-			if k.Client, err = svc.SetAPIClientRate(ctx, nil, name, *rate); err != nil {
+			if k.Client, err = svc.SetAPIClientRate(ctx, kit.System(), name, *rate); err != nil {
 				return err
 			}
 		}
@@ -64,13 +67,13 @@ func cmdOpen311(ctx context.Context, args []string, getenv func(string) string, 
 		fmt.Fprintln(stdout, "API key (shown once; the client sends it as api_key):")
 		fmt.Fprintln(stdout, k.Key)
 	case "revoke":
-		cl, err := svc.RevokeAPIClient(ctx, nil, name)
+		cl, err := svc.RevokeAPIClient(ctx, kit.System(), name)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "revoked Open311 client %q: its key no longer works\n", cl.Name)
 	case "list":
-		cs, err := svc.ListAPIClients(ctx, nil)
+		cs, err := svc.ListAPIClients(ctx, kit.System())
 		if err != nil {
 			return err
 		}

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 )
 
@@ -29,7 +30,7 @@ func TestOpen311Command(t *testing.T) {
 	}
 	key1 := lastLine(runOK("open311", "key", "FixMyStreet"))
 	key2 := lastLine(runOK("open311", "key", "FixMyStreet", "-rate", "30"))
-	if !strings.HasPrefix(key1, app.APIClientKeyPrefix) || key1 == key2 {
+	if !strings.HasPrefix(key1, open311.APIClientKeyPrefix) || key1 == key2 {
 		t.Fatalf("keys %q, %q", key1, key2)
 	}
 	db, err := store.Open(ctx, dsn)
@@ -37,7 +38,8 @@ func TestOpen311Command(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer db.Close()
-	svc := app.New(app.Config{DB: db})
+	tickets := app.New(app.Config{DB: db})
+	svc := open311.New(tickets.Kit(), tickets)
 	if _, err := svc.AuthenticateAPIKey(ctx, key1); err == nil {
 		t.Fatal("the first key still works after a new one")
 	}

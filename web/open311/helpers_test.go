@@ -14,8 +14,9 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/web/open311"
 )
@@ -38,19 +39,19 @@ type env struct {
 func newEnv(t *testing.T, db *store.DB, edit ...func(*open311.Config)) *env {
 	t.Helper()
 	f := apptest.New(t, db)
-	cfg := open311.Config{Service: f.Svc, BaseURL: base, JurisdictionID: "chengxi.gov.cn", Contact: "6112345",
+	cfg := open311.Config{Service: o311.New(f.Svc.Kit(), f.Svc), BaseURL: base, JurisdictionID: "chengxi.gov.cn", Contact: "6112345",
 		Logger: slog.New(slog.DiscardHandler), Now: f.Clock.Now}
 	for _, e := range edit {
 		e(&cfg)
 	}
 	e := &env{f: f, h: open311.New(cfg)}
-	k, err := f.Svc.CreateAPIClient(ctx, nil, app.NewAPIClient{Name: "FixMyStreet"})
+	k, err := o311.New(f.Svc.Kit(), f.Svc).CreateAPIClient(ctx, kit.System(), o311.NewAPIClient{Name: "FixMyStreet"})
 	if err != nil {
 		t.Fatal(err)
 	}
 	e.key = k.Key
 	no := false
-	for _, d := range []app.AttributeInput{
+	for _, d := range []o311.AttributeInput{
 		{Code: "building", Datatype: "string", Required: true, Description: "楼号", DescriptionEN: "Building", DatatypeDescription: "如：3号楼"},
 		{Code: "floors", Datatype: "number", Description: "停运楼层数"},
 		{Code: "since", Datatype: "datetime", Description: "何时开始停运"},
@@ -61,7 +62,7 @@ func newEnv(t *testing.T, db *store.DB, edit ...func(*open311.Config)) *env {
 			{Key: "elderly", Name: "老人"}, {Key: "children", Name: "儿童"}}},
 		{Code: "notice", Datatype: "text", Variable: &no, Description: "电梯困人请直接拨打119。"},
 	} {
-		if _, err := f.Svc.CreateCategoryAttribute(ctx, nil, f.Category.Code, d); err != nil {
+		if _, err := o311.New(f.Svc.Kit(), f.Svc).CreateCategoryAttribute(ctx, kit.System(), f.Category.Code, d); err != nil {
 			t.Fatal(err)
 		}
 	}

@@ -35,13 +35,14 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
 
 // Config holds what the Open311 handler needs. Only Service is required.
 type Config struct {
-	Service *app.Service
+	Service *o311.Service
 	Logger  *slog.Logger // defaults to slog.Default()
 
 	// Prefix is the path the handler is mounted at; default "/open311/v2".
@@ -88,7 +89,7 @@ const (
 
 type handler struct {
 	cfg     Config
-	svc     *app.Service
+	svc     *o311.Service
 	log     *slog.Logger
 	limiter *limiter
 }
@@ -104,7 +105,7 @@ func New(cfg Config) http.Handler {
 		cfg.EndpointType = "production"
 	}
 	if cfg.RatePerMinute == 0 {
-		cfg.RatePerMinute = app.DefaultAPIClientRate
+		cfg.RatePerMinute = o311.DefaultAPIClientRate
 	}
 	if cfg.Burst == 0 {
 		cfg.Burst = 20
@@ -442,7 +443,7 @@ func (c *call) name(zh, en string) string {
 	return zh
 }
 
-func (c *call) serviceOf(s app.Open311Service) service {
+func (c *call) serviceOf(s o311.Open311Service) service {
 	name := c.name(s.Category.Name, s.Category.NameEN)
 	group := c.name(s.Group.Name, s.Group.NameEN)
 	desc := s.Description
@@ -587,7 +588,7 @@ func (c *call) create() error {
 	if err != nil {
 		return err
 	}
-	in := app.Open311Submission{
+	in := o311.Open311Submission{
 		ServiceCode: r.FormValue("service_code"), Lat: lat, Long: long,
 		AddressString: r.FormValue("address_string"), AddressID: r.FormValue("address_id"),
 		Description: r.FormValue("description"), Email: r.FormValue("email"), Phone: r.FormValue("phone"),
@@ -669,7 +670,7 @@ func (c *call) timeParam(name string) (*time.Time, error) {
 	if v == "" {
 		return nil, nil
 	}
-	t, err := app.ParseW3CTime(v)
+	t, err := o311.ParseW3CTime(v)
 	if err != nil {
 		return nil, minsheng.FieldError(name, "%s must be a W3C date and time with a time zone, such as 2026-03-02T00:00:00+08:00 or 2026-03-01T16:00:00Z, not %q", name, v)
 	}
@@ -701,7 +702,7 @@ func (c *call) boolParam(name string) (bool, error) {
 }
 
 func (c *call) requests() error {
-	var q app.PublicRequestQuery
+	var q o311.PublicRequestQuery
 	var err error
 	q.Numbers, q.ServiceCodes, q.Statuses = c.split("service_request_id"), c.split("service_code"), c.split("status")
 	for _, p := range []struct {
@@ -761,7 +762,7 @@ func (c *call) requests() error {
 }
 
 // nextPage is the URL of the page after this one.
-func (c *call) nextPage(q app.PublicRequestQuery) string {
+func (c *call) nextPage(q o311.PublicRequestQuery) string {
 	v := url.Values{}
 	for k, vs := range c.r.URL.Query() {
 		v[k] = vs
@@ -788,7 +789,7 @@ func (c *call) mediaURL(number string, id int64) string {
 	return c.base + "/requests/" + url.PathEscape(number) + "/media/" + strconv.FormatInt(id, 10)
 }
 
-func (c *call) requestOf(r *app.PublicRequest, ext bool) request {
+func (c *call) requestOf(r *o311.PublicRequest, ext bool) request {
 	loc := c.h.cfg.Location
 	var media []string
 	for _, m := range r.Media {
@@ -799,7 +800,7 @@ func (c *call) requestOf(r *app.PublicRequest, ext bool) request {
 		first = media[0]
 	}
 	out := request{
-		ServiceRequestID: r.Number, Status: app.Open311Status(r.Status), StatusNotes: str(c.statusNotes(r)),
+		ServiceRequestID: r.Number, Status: o311.Open311Status(r.Status), StatusNotes: str(c.statusNotes(r)),
 		ServiceName: str(c.name(r.ServiceName, r.ServiceNameEN)), ServiceCode: r.ServiceCode, Description: str(r.Description),
 		AgencyResponsible: str(r.Agency), RequestedDatetime: w3c(r.RequestedAt, loc), UpdatedDatetime: optTime(&r.UpdatedAt, loc),
 		ExpectedDatetime: optTime(r.ExpectedAt, loc), Address: str(r.Address), AddressID: str(r.AddressID),
@@ -821,9 +822,9 @@ func (c *call) requestOf(r *app.PublicRequest, ext bool) request {
 	return out
 }
 
-func (c *call) noteOf(n *app.PublicNote) note {
+func (c *call) noteOf(n *o311.PublicNote) note {
 	out := note{
-		UpdateID: n.UpdateID(), Datetime: w3c(n.At, c.h.cfg.Location), Status: app.Open311Status(n.Status),
+		UpdateID: n.UpdateID(), Datetime: w3c(n.At, c.h.cfg.Location), Status: o311.Open311Status(n.Status),
 		DetailedStatus: string(n.Status), Action: string(n.Action), AgencyResponsible: str(n.Unit),
 		Description: c.noteText(n), MediaURLs: []string{},
 	}
@@ -835,7 +836,7 @@ func (c *call) noteOf(n *app.PublicNote) note {
 
 // statusNotes explains a request's status: the reply once there is one,
 // the request it duplicates, or where it stands.
-func (c *call) statusNotes(r *app.PublicRequest) string {
+func (c *call) statusNotes(r *o311.PublicRequest) string {
 	en := c.lang == "en"
 	switch r.Status {
 	case ticket.StatusMerged:
@@ -881,7 +882,7 @@ func (c *call) statusNotes(r *app.PublicRequest) string {
 }
 
 // noteText tells what a step of the history did.
-func (c *call) noteText(n *app.PublicNote) string {
+func (c *call) noteText(n *o311.PublicNote) string {
 	if n.Text != "" {
 		return n.Text
 	}
@@ -935,7 +936,7 @@ func extendedStatus(s ticket.Status) string {
 	return "closed"
 }
 
-func (c *call) updateOf(n *app.PublicNote) requestUpdate {
+func (c *call) updateOf(n *o311.PublicNote) requestUpdate {
 	media := ""
 	if len(n.Media) > 0 {
 		media = c.mediaURL(n.Number, n.Media[0].ID)
@@ -948,7 +949,7 @@ func (c *call) updateOf(n *app.PublicNote) requestUpdate {
 }
 
 func (c *call) updates() error {
-	var q app.PublicUpdateQuery
+	var q o311.PublicUpdateQuery
 	var err error
 	q.Numbers = c.split("service_request_id")
 	if q.Start, err = c.timeParam("start_date"); err != nil {
@@ -986,7 +987,7 @@ func (c *call) updates() error {
 
 func (c *call) postUpdate() error {
 	r := c.r
-	in := app.Open311UpdateInput{
+	in := o311.Open311UpdateInput{
 		Number: r.FormValue("service_request_id"), Description: r.FormValue("description"),
 		UpdateID: firstNonEmpty(r.FormValue("update_id"), r.FormValue("update_id_ext")), Status: r.FormValue("status"),
 		MediaURL: r.FormValue("media_url"),

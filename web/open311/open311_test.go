@@ -15,6 +15,8 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -105,11 +107,11 @@ func TestDiscoveryAndServices(t *testing.T) {
 		// A second group, and a category that is not a service because it
 		// has a sub-category.
 		f := e.f
-		env, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "env", Name: "环境保护", NameEN: "Environment"})
+		env, err := f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{Code: "env", Name: "环境保护", NameEN: "Environment"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: env.ID, Code: "env.noise", Name: "噪音扰民"}); err != nil {
+		if _, err := f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{ParentID: env.ID, Code: "env.noise", Name: "噪音扰民"}); err != nil {
 			t.Fatal(err)
 		}
 
@@ -263,7 +265,7 @@ func TestRequestLifecycle(t *testing.T) {
 		if err != nil || v.Ticket.Channel != ticket.ChannelOpen311 || v.Events[0].Data["client"] != "FixMyStreet" || len(v.Attachments) != 1 {
 			t.Fatalf("ticket = %+v, %v", v, err)
 		}
-		op, err := f.Svc.TicketOpen311(ctx, u["dispatcher"], id)
+		op, err := o311.New(f.Svc.Kit(), f.Svc).TicketOpen311(ctx, u["dispatcher"], id)
 		if err != nil || len(op.Attributes) != 6 || op.Client != "FixMyStreet" {
 			t.Fatalf("open311 side = %+v, %v", op, err)
 		}
@@ -400,7 +402,7 @@ func TestRequestLifecycle(t *testing.T) {
 			t.Errorf("the client's status was not noted: %+v", v.Events[len(v.Events)-1])
 		}
 		// Another client may not comment on it.
-		other, _ := f.Svc.CreateAPIClient(ctx, nil, app.NewAPIClient{Name: "other"})
+		other, _ := o311.New(f.Svc.Kit(), f.Svc).CreateAPIClient(ctx, kit.System(), o311.NewAPIClient{Name: "other"})
 		r = e.do(t, "POST", "/open311/v2/servicerequestupdates.json", url.Values{"api_key": {other.Key}, "service_request_id": {id}, "description": {"x"}})
 		mustStatus(t, r, 403)
 	})
@@ -615,7 +617,7 @@ func TestPrivacy(t *testing.T) {
 		}
 		// A private category shows no description, place or photos.
 		yes := true
-		if _, err := f.Svc.SetServiceSettings(ctx, nil, f.Category.Code, app.ServiceSettingsChange{Private: &yes}); err != nil {
+		if _, err := o311.New(f.Svc.Kit(), f.Svc).SetServiceSettings(ctx, kit.System(), f.Category.Code, o311.ServiceSettingsChange{Private: &yes}); err != nil {
 			t.Fatal(err)
 		}
 		r = e.do(t, "GET", "/open311/v2/requests/"+id+".json?extensions=true", nil)
@@ -650,7 +652,7 @@ func TestRateLimit(t *testing.T) {
 			t.Errorf("429 body = %s", r.body)
 		}
 		// Another key has its own bucket; so do requests without a key.
-		other, _ := e.f.Svc.CreateAPIClient(ctx, nil, app.NewAPIClient{Name: "other", RatePerMinute: 600})
+		other, _ := o311.New(e.f.Svc.Kit(), e.f.Svc).CreateAPIClient(ctx, kit.System(), o311.NewAPIClient{Name: "other", RatePerMinute: 600})
 		for range 5 {
 			mustStatus(t, get(other.Key), 200)
 		}
@@ -669,8 +671,8 @@ func TestRateLimit(t *testing.T) {
 func TestRateAcrossServers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
-		second := open311.New(open311.Config{Service: e.f.Svc, BaseURL: base, Logger: slog.New(slog.DiscardHandler), Now: e.f.Clock.Now})
-		if _, err := e.f.Svc.SetAPIClientRate(ctx, nil, "FixMyStreet", 2); err != nil {
+		second := open311.New(open311.Config{Service: o311.New(e.f.Svc.Kit(), e.f.Svc), BaseURL: base, Logger: slog.New(slog.DiscardHandler), Now: e.f.Clock.Now})
+		if _, err := o311.New(e.f.Svc.Kit(), e.f.Svc).SetAPIClientRate(ctx, kit.System(), "FixMyStreet", 2); err != nil {
 			t.Fatal(err)
 		}
 		post := func(h http.Handler) *res {

@@ -15,6 +15,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -598,7 +599,9 @@ func newLoggedEnv(t *testing.T, db *store.DB, w *syncBuffer) *env {
 	if err != nil {
 		t.Fatalf("ui.New: %v", err)
 	}
-	srv.MountPages(pages)
+	if err := platform.Mount(platform.Parts{Tickets: f.Svc, Server: srv, Pages: pages}); err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return &env{f: f, srv: ts}

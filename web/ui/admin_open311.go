@@ -7,7 +7,8 @@ import (
 	"strings"
 
 	"github.com/minsheng/minsheng"
-	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/open311"
+	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -18,12 +19,39 @@ import (
 // and custom fields (attributes). A key is shown once, on the answer to
 // the form that issued it, and never logged.
 
+// open311Pages serves the Open311 admin pages.
+type open311Pages struct {
+	*UI
+	o311 *open311.Service
+}
+
+// Open311Pages returns the Open311 admin pages of the open311 capability.
+func (u *UI) Open311Pages(svc *open311.Service) []capability.Route {
+	p := &open311Pages{UI: u, o311: svc}
+	admin := org.RoleAdmin
+	return []capability.Route{
+		{Pattern: "GET /admin/clients", Handler: u.staff(p.adminClients, admin)},
+		{Pattern: "POST /admin/clients", Handler: u.staff(p.adminCreateClient, admin)},
+		{Pattern: "POST /admin/clients/{name}/rotate", Handler: u.staff(p.adminRotateClient, admin)},
+		{Pattern: "POST /admin/clients/{name}/revoke", Handler: u.staff(p.adminRevokeClient, admin)},
+		{Pattern: "POST /admin/clients/{name}/rate", Handler: u.staff(p.adminClientRate, admin)},
+		{Pattern: "GET /admin/categories/{code}/service", Handler: u.staff(p.adminService, admin)},
+		{Pattern: "POST /admin/categories/{code}/service", Handler: u.staff(p.adminSaveService, admin)},
+		{Pattern: "POST /admin/categories/{code}/attributes", Handler: u.staff(p.adminCreateAttribute, admin)},
+		{Pattern: "POST /admin/categories/{code}/attributes/{attr}", Handler: u.staff(p.adminUpdateAttribute, admin)},
+		{Pattern: "POST /admin/categories/{code}/attributes/{attr}/delete", Handler: u.staff(p.adminDeleteAttribute, admin)},
+	}
+}
+
+// Open311Nav is the open311 capability's entry in the admins' navigation.
+var Open311Nav = []capability.NavItem{{Label: "nav.clients", Path: "/admin/clients", Roles: []org.Role{org.RoleAdmin}}}
+
 // clientsData is the Open311 clients page.
 type clientsData struct {
 	Clients []*store.APIClient
 	// NewKey is the key just issued or rotated: the only page that ever
 	// shows it.
-	NewKey  *app.APIClientKey
+	NewKey  *open311.APIClientKey
 	MaxRate int
 }
 
@@ -31,33 +59,33 @@ type clientsData struct {
 // one path segment: names are free text.
 func (clientsData) ClientPath(name string) string { return "/admin/clients/" + url.PathEscape(name) }
 
-func (u *UI) clientsData(r *http.Request, me *org.User, key *app.APIClientKey) (clientsData, error) {
-	cs, err := u.svc.ListAPIClients(r.Context(), me)
-	return clientsData{Clients: cs, NewKey: key, MaxRate: app.MaxAPIClientRate}, err
+func (u *open311Pages) clientsData(r *http.Request, me *org.User, key *open311.APIClientKey) (clientsData, error) {
+	cs, err := u.o311.ListAPIClients(r.Context(), me)
+	return clientsData{Clients: cs, NewKey: key, MaxRate: open311.MaxAPIClientRate}, err
 }
 
-func (u *UI) adminClients(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminClients(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return u.clientsPage(w, r, me, http.StatusOK, nil)
 }
 
 // clientsPage draws the clients page (a formPage).
-func (u *UI) clientsPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+func (u *open311Pages) clientsPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
 	d, err := u.clientsData(r, me, nil)
 	if err != nil {
 		return err
 	}
-	return u.adminPage(w, r, me, "admin_clients", "/admin/clients", status, form, d)
+	return u.adminPage(w, r, me, "open311/admin_clients", "/admin/clients", status, form, d)
 }
 
 // showKey answers a form that issued a key with the page that shows it.
 // The answer is not a redirect: the key must not travel in a URL.
-func (u *UI) showKey(w http.ResponseWriter, r *http.Request, me *org.User, k *app.APIClientKey) error {
+func (u *open311Pages) showKey(w http.ResponseWriter, r *http.Request, me *org.User, k *open311.APIClientKey) error {
 	d, err := u.clientsData(r, me, k)
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Cache-Control", "no-store")
-	return u.adminPage(w, r, me, "admin_clients", "/admin/clients", http.StatusOK, nil, d)
+	return u.adminPage(w, r, me, "open311/admin_clients", "/admin/clients", http.StatusOK, nil, d)
 }
 
 // parseRate reads a rate field: empty means 0, the server's default.
@@ -68,12 +96,12 @@ func parseRate(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, minsheng.FieldError("rate_per_minute", "rate_per_minute must be a whole number between 0 and %d", app.MaxAPIClientRate)
+		return 0, minsheng.FieldError("rate_per_minute", "rate_per_minute must be a whole number between 0 and %d", open311.MaxAPIClientRate)
 	}
 	return n, nil
 }
 
-func (u *UI) adminCreateClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminCreateClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
@@ -82,36 +110,36 @@ func (u *UI) adminCreateClient(w http.ResponseWriter, r *http.Request, me *org.U
 	if err != nil {
 		return showRefused(u.clientsPage, w, r, me, "client", err, vals)
 	}
-	k, err := u.svc.CreateAPIClient(r.Context(), me, app.NewAPIClient{Name: vals.Get("name"), RatePerMinute: rate})
+	k, err := u.o311.CreateAPIClient(r.Context(), me, open311.NewAPIClient{Name: vals.Get("name"), RatePerMinute: rate})
 	if err != nil {
 		return showRefused(u.clientsPage, w, r, me, "client", err, vals)
 	}
 	return u.showKey(w, r, me, k)
 }
 
-func (u *UI) adminRotateClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminRotateClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	if _, _, err := u.parseForm(w, r); err != nil {
 		return err
 	}
-	k, err := u.svc.RotateAPIKey(r.Context(), me, r.PathValue("name"))
+	k, err := u.o311.RotateAPIKey(r.Context(), me, r.PathValue("name"))
 	if err != nil {
 		return err
 	}
 	return u.showKey(w, r, me, k)
 }
 
-func (u *UI) adminRevokeClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminRevokeClient(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	if _, _, err := u.parseForm(w, r); err != nil {
 		return err
 	}
-	if _, err := u.svc.RevokeAPIClient(r.Context(), me, r.PathValue("name")); err != nil {
+	if _, err := u.o311.RevokeAPIClient(r.Context(), me, r.PathValue("name")); err != nil {
 		return err
 	}
 	redirect(w, r, "/admin/clients?ok=revoked")
 	return nil
 }
 
-func (u *UI) adminClientRate(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminClientRate(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
@@ -119,7 +147,7 @@ func (u *UI) adminClientRate(w http.ResponseWriter, r *http.Request, me *org.Use
 	name := r.PathValue("name")
 	rate, err := parseRate(vals.Get("rate_per_minute"))
 	if err == nil {
-		_, err = u.svc.SetAPIClientRate(r.Context(), me, name, rate)
+		_, err = u.o311.SetAPIClientRate(r.Context(), me, name, rate)
 	}
 	if err != nil {
 		return showRefused(u.clientsPage, w, r, me, "rate:"+name, err, vals)
@@ -213,7 +241,7 @@ func servicePath(code string) string { return "/admin/categories/" + url.PathEsc
 
 // serviceData reads a category's service page; form, when set, is a
 // refused form whose values replace the stored ones.
-func (u *UI) serviceData(r *http.Request, me *org.User, code string, form *formState) (*serviceData, error) {
+func (u *open311Pages) serviceData(r *http.Request, me *org.User, code string, form *formState) (*serviceData, error) {
 	ctx := r.Context()
 	cats, err := u.svc.ListCategories(ctx)
 	if err != nil {
@@ -228,17 +256,17 @@ func (u *UI) serviceData(r *http.Request, me *org.User, code string, form *formS
 	if d.Cat == nil {
 		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "category %q not found", code)
 	}
-	if d.Attrs, err = u.svc.ListCategoryAttributes(ctx, code); err != nil {
+	if d.Attrs, err = u.o311.ListCategoryAttributes(ctx, code); err != nil {
 		return nil, err
 	}
-	services, err := u.svc.Open311Services(ctx)
+	services, err := u.o311.Open311Services(ctx)
 	if err != nil {
 		return nil, err
 	}
 	for _, s := range services {
 		d.IsService = d.IsService || s.Category.ID == d.Cat.ID
 	}
-	st, err := u.svc.ServiceSettings(ctx, me, code)
+	st, err := u.o311.ServiceSettings(ctx, me, code)
 	if err != nil {
 		return nil, err
 	}
@@ -258,7 +286,7 @@ func (u *UI) serviceData(r *http.Request, me *org.User, code string, form *formS
 	return d, nil
 }
 
-func (u *UI) servicePage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+func (u *open311Pages) servicePage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
 	d, err := u.serviceData(r, me, r.PathValue("code"), form)
 	if err != nil {
 		return err
@@ -270,29 +298,29 @@ func (u *UI) servicePage(w http.ResponseWriter, r *http.Request, me *org.User, s
 	}
 	p.Title = p.T("admin_service.title") + " · " + rf.CatPath(d.Cat.ID)
 	p.R, p.Form, p.Data = rf, form, d
-	u.render(w, status, p, "admin_service")
+	u.render(w, status, p, "open311/admin_service")
 	return nil
 }
 
-func (u *UI) adminService(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminService(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return u.servicePage(w, r, me, http.StatusOK, nil)
 }
 
-func (u *UI) adminSaveService(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminSaveService(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
 	}
 	code := r.PathValue("code")
 	private, desc := vals.Get("private") == "1", vals.Get("description")
-	if _, err := u.svc.SetServiceSettings(r.Context(), me, code, app.ServiceSettingsChange{Private: &private, Description: &desc}); err != nil {
+	if _, err := u.o311.SetServiceSettings(r.Context(), me, code, open311.ServiceSettingsChange{Private: &private, Description: &desc}); err != nil {
 		return showRefused(u.servicePage, w, r, me, "service", err, vals)
 	}
 	redirect(w, r, servicePath(code)+"?ok=saved")
 	return nil
 }
 
-func (u *UI) adminCreateAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminCreateAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
@@ -301,7 +329,7 @@ func (u *UI) adminCreateAttribute(w http.ResponseWriter, r *http.Request, me *or
 	order, err := parseOrder(vals.Get("order"))
 	if err == nil {
 		variable := vals.Get("variable") == "1"
-		_, err = u.svc.CreateCategoryAttribute(r.Context(), me, code, app.AttributeInput{Code: vals.Get("code"),
+		_, err = u.o311.CreateCategoryAttribute(r.Context(), me, code, open311.AttributeInput{Code: vals.Get("code"),
 			Datatype: strings.TrimSpace(vals.Get("datatype")), Variable: &variable, Required: vals.Get("required") == "1",
 			Order: order, Description: vals.Get("description"), DescriptionEN: vals.Get("description_en"),
 			DatatypeDescription: vals.Get("datatype_description"), DatatypeDescriptionEN: vals.Get("datatype_description_en"),
@@ -314,7 +342,7 @@ func (u *UI) adminCreateAttribute(w http.ResponseWriter, r *http.Request, me *or
 	return nil
 }
 
-func (u *UI) adminUpdateAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminUpdateAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
@@ -328,12 +356,12 @@ func (u *UI) adminUpdateAttribute(w http.ResponseWriter, r *http.Request, me *or
 		desc, descEN := vals.Get("description"), vals.Get("description_en")
 		dtDesc, dtDescEN := vals.Get("datatype_description"), vals.Get("datatype_description_en")
 		values := parseValues(vals.Get("values"))
-		c := app.AttributeChange{Datatype: &datatype, Variable: &variable, Required: &required, Description: &desc,
+		c := open311.AttributeChange{Datatype: &datatype, Variable: &variable, Required: &required, Description: &desc,
 			DescriptionEN: &descEN, DatatypeDescription: &dtDesc, DatatypeDescriptionEN: &dtDescEN, Values: &values}
 		if strings.TrimSpace(vals.Get("order")) != "" {
 			c.Order = &order
 		}
-		_, err = u.svc.UpdateCategoryAttribute(r.Context(), me, code, attr, c)
+		_, err = u.o311.UpdateCategoryAttribute(r.Context(), me, code, attr, c)
 	}
 	if err != nil {
 		return showRefused(u.servicePage, w, r, me, "attr:"+attr, err, vals)
@@ -342,14 +370,69 @@ func (u *UI) adminUpdateAttribute(w http.ResponseWriter, r *http.Request, me *or
 	return nil
 }
 
-func (u *UI) adminDeleteAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
+func (u *open311Pages) adminDeleteAttribute(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	if _, _, err := u.parseForm(w, r); err != nil {
 		return err
 	}
 	code := r.PathValue("code")
-	if err := u.svc.DeleteCategoryAttribute(r.Context(), me, code, r.PathValue("attr")); err != nil {
+	if err := u.o311.DeleteCategoryAttribute(r.Context(), me, code, r.PathValue("attr")); err != nil {
 		return err
 	}
 	redirect(w, r, servicePath(code)+"?ok=deleted")
 	return nil
+}
+
+// Open311Messages are the texts of the Open311 admin pages: key →
+// {Chinese, English}.
+var Open311Messages = map[string][2]string{
+	"nav.clients":                 {"Open311 客户端", "Open311 clients"},
+	"admin_clients.title":         {"Open311 客户端", "Open311 clients"},
+	"admin_clients.intro":         {"接入 Open311（GeoReport v2）接口的应用，每个应用使用自己的 API 密钥提交诉求。", "Applications that use the Open311 (GeoReport v2) interface; each submits requests with its own API key."},
+	"admin_clients.new":           {"新增客户端并签发密钥", "New client and key"},
+	"admin_clients.issue":         {"签发密钥", "Issue key"},
+	"admin_clients.name":          {"客户端名称", "Client name"},
+	"admin_clients.status":        {"状态", "Status"},
+	"admin_clients.active":        {"启用", "Active"},
+	"admin_clients.revoked":       {"已吊销", "Revoked"},
+	"admin_clients.rate":          {"每分钟请求上限", "Requests a minute"},
+	"admin_clients.rate_default":  {"默认", "server default"},
+	"admin_clients.rate_hint":     {"留空或 0 表示使用服务器默认值。", "Blank or 0: the server's default."},
+	"admin_clients.created":       {"创建时间", "Created"},
+	"admin_clients.key_hint":      {"密钥开头", "Key starts"},
+	"admin_clients.key_issued":    {"密钥签发时间", "Key issued"},
+	"admin_clients.last_used":     {"最近使用", "Last used"},
+	"admin_clients.never_used":    {"从未使用", "Never"},
+	"admin_clients.rotate":        {"更换密钥", "Rotate key"},
+	"admin_clients.reenable":      {"重新启用并签发新密钥", "Enable with a new key"},
+	"admin_clients.revoke":        {"吊销", "Revoke"},
+	"admin_clients.none":          {"尚无客户端。", "No clients yet."},
+	"admin_clients.key_for":       {"“%s”的新密钥", "New key of “%s”"},
+	"admin_clients.key":           {"API 密钥", "API key"},
+	"admin_clients.key_once":      {"请立即复制并妥善保存：此密钥只显示这一次，关闭或刷新本页后将无法再次查看。", "Copy it now and keep it safe: this key is shown only once and cannot be shown again."},
+	"admin_clients.shell":         {"也可在服务器上使用命令行管理：minsheng open311 key / revoke / list。", "The shell manages clients too: minsheng open311 key / revoke / list."},
+	"admin_service.title":         {"Open311 服务设置", "Open311 service"},
+	"admin_service.not_service":   {"此分类目前不是 Open311 服务（已停用或有下级分类）：其设置仍然有效，但自定义字段不会出现在服务定义中。", "This category is not an Open311 service now (inactive, or it has categories below it): its settings apply, but its attributes are not in a service definition."},
+	"admin_service.settings":      {"服务设置", "Service settings"},
+	"admin_service.private":       {"不公开内容（敏感分类）", "Private (sensitive category)"},
+	"admin_service.private_hint":  {"公开查询（Open311、公开统计）只显示此分类工单的编号、状态和办理单位，不显示内容、地址、位置、回复和照片，也不能按位置搜索。", "Public listings (Open311) show only the number, status and unit of its requests: no description, address, point, replies or photos, and no search by place."},
+	"admin_service.description":   {"服务说明", "Service description"},
+	"admin_service.attributes":    {"自定义字段", "Attributes"},
+	"admin_service.no_attributes": {"尚无自定义字段。", "No attributes yet."},
+	"admin_service.new_attribute": {"新增自定义字段", "New attribute"},
+	"admin_service.add":           {"添加字段", "Add attribute"},
+	"admin_service.edit":          {"编辑", "Edit"},
+	"admin_service.delete":        {"删除此字段", "Delete this attribute"},
+	"admin_service.datatype":      {"类型", "Datatype"},
+	"admin_service.order":         {"顺序", "Order"},
+	"admin_service.order_auto":    {"留空排在最后", "Blank: last"},
+	"admin_service.question":      {"问题（填写说明）", "Question"},
+	"admin_service.question_en":   {"问题（英文）", "Question (English)"},
+	"admin_service.hint":          {"填写提示", "Hint"},
+	"admin_service.hint_en":       {"填写提示（英文）", "Hint (English)"},
+	"admin_service.values":        {"可选值（列表类型）", "Values (list types)"},
+	"admin_service.values_hint":   {"每行一个：编码=名称，可加 |英文名称，如 stopped=停运|Stopped。", "One a line: key=name, optionally |English name, e.g. stopped=停运|Stopped."},
+	"admin_service.required":      {"必填", "Required"},
+	"admin_service.variable":      {"需要用户填写（不勾选则仅作说明）", "The user answers it (unticked: information only)"},
+	"admin_service.info_only":     {"（仅说明）", "(information only)"},
+	"admin_service.code_hint":     {"字母、数字、. _ -，最多 40 个字符，保存后不可修改。", "Letters, digits, . _ -, at most 40; it cannot change later."},
 }

@@ -10,7 +10,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
+	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 )
 
@@ -60,7 +61,7 @@ func TestAdminOpen311Clients(t *testing.T) {
 		ctx := context.Background()
 		admin := e.signedIn(t, "admin")
 		clients := func() string {
-			cs, err := e.f.Svc.ListAPIClients(ctx, nil)
+			cs, err := o311.New(e.f.Svc.Kit(), e.f.Svc).ListAPIClients(ctx, kit.System())
 			return snapshot(t, cs, err)
 		}
 
@@ -96,7 +97,7 @@ func TestAdminOpen311Clients(t *testing.T) {
 		if st := e.submitOpen311(t, key); st != http.StatusForbidden {
 			t.Fatalf("old key after rotation: %d; want 403", st)
 		}
-		if _, err := e.f.Svc.AuthenticateAPIKey(ctx, newKey); err != nil {
+		if _, err := o311.New(e.f.Svc.Kit(), e.f.Svc).AuthenticateAPIKey(ctx, newKey); err != nil {
 			t.Fatalf("the rotated key does not authenticate: %v", err)
 		}
 
@@ -104,7 +105,7 @@ func TestAdminOpen311Clients(t *testing.T) {
 		if r := admin.post(base+"/rate", url.Values{"rate_per_minute": {"300"}}); r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") {
 			t.Fatalf("rate: %d %s", r.status, r.url)
 		}
-		if cs, _ := e.f.Svc.ListAPIClients(ctx, nil); len(cs) != 1 || cs[0].RatePerMinute != 300 {
+		if cs, _ := o311.New(e.f.Svc.Kit(), e.f.Svc).ListAPIClients(ctx, kit.System()); len(cs) != 1 || cs[0].RatePerMinute != 300 {
 			t.Fatalf("rate not saved: %+v", cs[0])
 		}
 
@@ -121,7 +122,7 @@ func TestAdminOpen311Clients(t *testing.T) {
 			{"negative rate", "/admin/clients", url.Values{"name": {"other"}, "rate_per_minute": {"-1"}}, "rate_per_minute"},
 			{"rate too high", "/admin/clients", url.Values{"name": {"other"}, "rate_per_minute": {"99999"}}, "rate_per_minute"},
 			{"bad rate on the row", base + "/rate", url.Values{"rate_per_minute": {"abc"}}, ""},
-			{"too high on the row", base + "/rate", url.Values{"rate_per_minute": {strconv.Itoa(app.MaxAPIClientRate + 1)}}, ""},
+			{"too high on the row", base + "/rate", url.Values{"rate_per_minute": {strconv.Itoa(o311.MaxAPIClientRate + 1)}}, ""},
 		} {
 			t.Run(tc.name, func(t *testing.T) {
 				r := admin.post(tc.path, tc.form)
@@ -149,7 +150,7 @@ func TestAdminOpen311Clients(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.body, "已吊销该客户端的密钥") || !strings.Contains(r.body, `<span class="warn">已吊销</span>`) {
 			t.Fatalf("revoke: %d %s", r.status, r.url)
 		}
-		if _, err := e.f.Svc.AuthenticateAPIKey(ctx, newKey); err == nil {
+		if _, err := o311.New(e.f.Svc.Kit(), e.f.Svc).AuthenticateAPIKey(ctx, newKey); err == nil {
 			t.Fatal("the revoked key still authenticates")
 		}
 		if st := e.submitOpen311(t, newKey); st != http.StatusForbidden {
@@ -191,7 +192,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		code := e.f.Category.Code
 		page := "/admin/categories/" + code + "/service"
 		attrs := func() string {
-			as, err := e.f.Svc.ListCategoryAttributes(ctx, code)
+			as, err := o311.New(e.f.Svc.Kit(), e.f.Svc).ListCategoryAttributes(ctx, code)
 			return snapshot(t, as, err)
 		}
 
@@ -208,7 +209,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") {
 			t.Fatalf("settings: %d %s", r.status, r.url)
 		}
-		svc, _, err := e.f.Svc.Open311ServiceDefinition(ctx, code)
+		svc, _, err := o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code)
 		if err != nil || !svc.Private || svc.Description != "小区物业、电梯、停车" {
 			t.Fatalf("settings not saved: %+v %v", svc, err)
 		}
@@ -223,7 +224,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") {
 			t.Fatalf("add attribute: %d %s\n%s", r.status, r.url, r.body)
 		}
-		_, defs, err := e.f.Svc.Open311ServiceDefinition(ctx, code)
+		_, defs, err := o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code)
 		if err != nil || len(defs) != 1 {
 			t.Fatalf("definition: %d attributes (%v)", len(defs), err)
 		}
@@ -266,7 +267,7 @@ func TestAdminOpen311Service(t *testing.T) {
 				}
 			})
 		}
-		if svc, _, _ := e.f.Svc.Open311ServiceDefinition(ctx, code); svc.Description != "小区物业、电梯、停车" {
+		if svc, _, _ := o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code); svc.Description != "小区物业、电梯、停车" {
 			t.Errorf("a refused settings form changed the description to %q", svc.Description)
 		}
 		// A refused edit keeps what was typed in its own form.
@@ -281,7 +282,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") {
 			t.Fatalf("edit: %d %s", r.status, r.url)
 		}
-		_, defs, _ = e.f.Svc.Open311ServiceDefinition(ctx, code)
+		_, defs, _ = o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code)
 		if len(defs) != 1 || defs[0].Datatype != store.DatatypeMultiValueList || defs[0].Required || defs[0].Description != "电梯故障类型" ||
 			defs[0].Order != 2 || len(defs[0].Values) != 3 {
 			t.Fatalf("after edit: %+v", defs[0])
@@ -292,7 +293,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.body, "已删除") {
 			t.Fatalf("delete: %d %s", r.status, r.url)
 		}
-		if _, defs, _ = e.f.Svc.Open311ServiceDefinition(ctx, code); len(defs) != 0 {
+		if _, defs, _ = o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code); len(defs) != 0 {
 			t.Fatalf("after delete: %d attributes", len(defs))
 		}
 
@@ -321,7 +322,7 @@ func TestAdminOpen311Service(t *testing.T) {
 		if after := attrs(); after != before {
 			t.Errorf("a non-admin changed the attributes")
 		}
-		if svc, _, _ := e.f.Svc.Open311ServiceDefinition(ctx, code); svc.Description != "小区物业、电梯、停车" {
+		if svc, _, _ := o311.New(e.f.Svc.Kit(), e.f.Svc).Open311ServiceDefinition(ctx, code); svc.Description != "小区物业、电梯、停车" {
 			t.Errorf("a non-admin changed the description")
 		}
 	})

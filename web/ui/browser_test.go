@@ -20,6 +20,7 @@ import (
 
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
 	"github.com/minsheng/minsheng/web"
@@ -324,7 +325,9 @@ func servePages(t *testing.T, f *apptest.Fixture) string {
 	if !pages.VendorOK() {
 		t.Fatal("the front-end libraries are not built in: run `go generate ./web/ui` before the tests (the README's test command does)")
 	}
-	srv.MountPages(pages)
+	if err := platform.Mount(platform.Parts{Tickets: f.Svc, Server: srv, Pages: pages}); err != nil {
+		t.Fatal(err)
+	}
 	ts := httptest.NewServer(srv)
 	t.Cleanup(ts.Close)
 	return ts.URL

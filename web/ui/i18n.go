@@ -25,8 +25,3 @@ func langOf(r *http.Request) string {
 	}
 	return "zh"
 }
-
-func messageExists(key string) bool {
-	_, ok := catalogue[key]
-	return ok
-}

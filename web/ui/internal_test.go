@@ -17,11 +17,27 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("templates: %v", err)
 	}
-	for _, f := range files {
+	capFiles, _ := fs.Glob(templateFS, "templates/*/*.html")
+	for _, f := range append(files, capFiles...) {
 		b, _ := fs.ReadFile(templateFS, f)
+		// A capability's templates (templates/<name>/) may use its own
+		// messages too.
+		own := capabilityMessages[strings.Split(f, "/")[1]]
 		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-			if _, ok := catalogue[m[1]]; !ok {
+			_, core := catalogue[m[1]]
+			_, mine := own[m[1]]
+			if !core && !mine {
 				t.Errorf("%s: message %q is not in the catalogue", f, m[1])
+			}
+		}
+	}
+	for name, msgs := range capabilityMessages {
+		for k, m := range msgs {
+			if _, dup := catalogue[k]; dup {
+				t.Errorf("capability %s: message %q is also the core's", name, k)
+			}
+			if m[0] == "" {
+				t.Errorf("capability %s: message %q has no Chinese text", name, k)
 			}
 		}
 	}
@@ -50,9 +66,17 @@ func TestEveryMessageKeyExists(t *testing.T) {
 	}
 }
 
+// capabilityMessages are the messages of the capabilities whose pages are
+// in this package, by the name of their template folder.
+var capabilityMessages = map[string]map[string][2]string{
+	"open311": Open311Messages,
+}
+
 func TestMissingOrBrokenTemplateFailsTheStart(t *testing.T) {
 	good := fstest.MapFS{}
 	files, _ := fs.Glob(templateFS, "templates/*.html")
+	capFiles, _ := fs.Glob(templateFS, "templates/*/*.html")
+	files = append(files, capFiles...)
 	for _, f := range files {
 		b, _ := fs.ReadFile(templateFS, f)
 		good[f] = &fstest.MapFile{Data: b}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"html/template"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -32,6 +33,7 @@ type page struct {
 	R         *refs // units and categories, on pages that name them
 	Data      any
 	now       time.Time
+	msgs      map[string][2]string // the UI's messages
 }
 
 // navItem is one link of the navigation bar.
@@ -53,7 +55,7 @@ func navFor(role org.Role) []navItem {
 		return []navItem{{"nav.report", "/desk"}, {"nav.tickets", "/tickets"}}
 	case org.RoleAdmin:
 		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
-			{"nav.admin_kb", "/admin/kb"}, {"nav.clients", "/admin/clients"}, {"nav.dispatch", "/admin/dispatch"}, {"nav.routing", "/admin/routing"},
+			{"nav.admin_kb", "/admin/kb"}, {"nav.dispatch", "/admin/dispatch"}, {"nav.routing", "/admin/routing"},
 			{"nav.calendar", "/admin/calendar"}, {"nav.webhooks", "/admin/webhooks"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
 		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.tickets", "/tickets"}}
@@ -71,21 +73,41 @@ func home(role org.Role) string {
 
 func (u *UI) newPage(w http.ResponseWriter, r *http.Request, me *org.User, active string) *page {
 	p := &page{Lang: langOf(r), User: me, Active: active, Path: r.URL.RequestURI(), RequestID: u.reqID(w, r),
-		VendorOK: u.vendorOK, now: u.svc.Clock().Now()}
+		VendorOK: u.vendorOK, now: u.svc.Clock().Now(), msgs: u.messages}
 	if me != nil {
-		p.Nav = navFor(me.Role)
+		p.Nav = u.navOf(me)
 	}
-	if ok := r.URL.Query().Get("ok"); ok != "" && messageExists("ok."+ok) {
+	if ok := r.URL.Query().Get("ok"); ok != "" && p.has("ok."+ok) {
 		p.Flash = p.T("ok." + ok)
 	}
 	return p
+}
+
+// has reports whether the message key is defined.
+func (p *page) has(key string) bool {
+	_, ok := p.msgs[key]
+	return ok
+}
+
+// navOf lists the pages of the user's role and the mounted capabilities'
+// entries for it, the role's home first.
+func (u *UI) navOf(me *org.User) []navItem {
+	nav := navFor(me.Role)
+	for _, c := range u.caps {
+		for _, n := range c.Nav {
+			if slices.Contains(n.Roles, me.Role) {
+				nav = append(nav, navItem{n.Label, n.Path})
+			}
+		}
+	}
+	return nav
 }
 
 // T translates a message key into the page's language; args fill its
 // verbs as fmt does. An unknown key shows as itself, so that a missing
 // translation is visible but harmless.
 func (p *page) T(key string, args ...any) string {
-	m, ok := catalogue[key]
+	m, ok := p.msgs[key]
 	if !ok {
 		return key
 	}
@@ -106,7 +128,7 @@ func (p *page) E(group string, v any) string {
 		return ""
 	}
 	key := group + "." + s
-	if _, ok := catalogue[key]; !ok {
+	if !p.has(key) {
 		return s
 	}
 	return p.T(key)

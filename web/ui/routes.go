@@ -2,10 +2,12 @@ package ui
 
 import (
 	"encoding/json"
+	"fmt"
 	"net/http"
 	"strings"
 	"time"
 
+	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/org"
 )
 
@@ -71,17 +73,6 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/kb/{id}", u.staff(u.adminKBEdit, admin))
 	mux.Handle("POST /admin/kb", u.staff(u.adminKBSave, admin))
 	mux.Handle("POST /admin/kb/{id}", u.staff(u.adminKBSave, admin))
-	// Open311 clients and services (admin_open311.go).
-	mux.Handle("GET /admin/clients", u.staff(u.adminClients, admin))
-	mux.Handle("POST /admin/clients", u.staff(u.adminCreateClient, admin))
-	mux.Handle("POST /admin/clients/{name}/rotate", u.staff(u.adminRotateClient, admin))
-	mux.Handle("POST /admin/clients/{name}/revoke", u.staff(u.adminRevokeClient, admin))
-	mux.Handle("POST /admin/clients/{name}/rate", u.staff(u.adminClientRate, admin))
-	mux.Handle("GET /admin/categories/{code}/service", u.staff(u.adminService, admin))
-	mux.Handle("POST /admin/categories/{code}/service", u.staff(u.adminSaveService, admin))
-	mux.Handle("POST /admin/categories/{code}/attributes", u.staff(u.adminCreateAttribute, admin))
-	mux.Handle("POST /admin/categories/{code}/attributes/{attr}", u.staff(u.adminUpdateAttribute, admin))
-	mux.Handle("POST /admin/categories/{code}/attributes/{attr}/delete", u.staff(u.adminDeleteAttribute, admin))
 	// Dispatch setup: settings and deadline rules, routing rules, the
 	// working-day calendar, webhooks (admin_dispatch.go).
 	mux.Handle("GET /admin/dispatch", u.staff(u.adminDispatch, admin))
@@ -103,6 +94,27 @@ func (u *UI) Register(mux *http.ServeMux) {
 	// public figures (dashboard.go).
 	u.registerDashboards(mux)
 	mux.Handle("GET /hotspots", u.staff(u.hotSpotsPage, dashRoles...)) // the hot-spot board (hotspots.go)
+
+	// The pages of the mounted capabilities.
+	for _, c := range u.caps {
+		for _, r := range c.Pages {
+			mux.Handle(r.Pattern, r.Handler)
+		}
+	}
+}
+
+// Mount adds a capability's pages, navigation entries and messages. Call
+// it for every capability before Register; a message key that is already
+// defined is an error.
+func (u *UI) Mount(c capability.Capability) error {
+	for k, v := range c.Messages {
+		if _, ok := u.messages[k]; ok {
+			return fmt.Errorf("capability %s: message %q is already defined", c.Name, k)
+		}
+		u.messages[k] = v
+	}
+	u.caps = append(u.caps, c)
+	return nil
 }
 
 // home sends staff to the first page of their role and shows residents

@@ -27,17 +27,21 @@ import (
 	"html/template"
 	"io/fs"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/url"
+	"path"
+	"slices"
 	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/org"
 )
 
-//go:embed templates/*.html
+//go:embed templates/*.html templates/*/*.html
 var templateFS embed.FS
 
 //go:embed static
@@ -91,6 +95,11 @@ type UI struct {
 	ipLimit     *Limiter
 	phoneLimit  *Limiter
 	mux         *http.ServeMux
+
+	// messages are the page texts: the core's catalogue and the mounted
+	// capabilities' (Mount); caps are the mounted capabilities.
+	messages map[string][2]string
+	caps     []capability.Capability
 }
 
 // pageNames lists every page template; each is parsed with the layout and
@@ -99,7 +108,7 @@ var pageNames = []string{
 	"login", "error", "portal", "portal_done", "track",
 	"desk", "console", "inbox", "ticket", "tickets", "kb", "kb_article",
 	"admin_units", "admin_users", "admin_categories", "admin_kb", "admin_kb_edit",
-	"admin_clients", "admin_service", "admin_dispatch", "admin_routing", "admin_calendar", "admin_webhooks",
+	"admin_dispatch", "admin_routing", "admin_calendar", "admin_webhooks",
 	"search",
 	"dashboard", "map", "stats", "report", "hotspots",
 }
@@ -114,7 +123,8 @@ func New(c Config) (*UI, error) {
 	if c.Service == nil || c.CurrentUser == nil {
 		return nil, errors.New("ui: Config.Service and Config.CurrentUser are required")
 	}
-	u := &UI{svc: c.Service, log: c.Logger, currentUser: c.CurrentUser, requestID: c.RequestID, cookie: c.SessionCookie}
+	u := &UI{svc: c.Service, log: c.Logger, currentUser: c.CurrentUser, requestID: c.RequestID, cookie: c.SessionCookie,
+		messages: maps.Clone(catalogue)}
 	if u.log == nil {
 		u.log = slog.Default()
 	}
@@ -167,7 +177,26 @@ func parsePages(fsys fs.FS) (map[string]*template.Template, error) {
 		return nil, fmt.Errorf("ui templates: %w", err)
 	}
 	pages := map[string]*template.Template{}
-	for _, name := range pageNames {
+	// A capability's templates are in a folder of its own,
+	// templates/<capability>/NAME.html, and named "<capability>/NAME".
+	names := slices.Clone(pageNames)
+	dirs, err := fs.ReadDir(fsys, "templates")
+	if err != nil {
+		return nil, fmt.Errorf("ui templates: %w", err)
+	}
+	for _, d := range dirs {
+		if !d.IsDir() {
+			continue
+		}
+		files, err := fs.Glob(fsys, "templates/"+d.Name()+"/*.html")
+		if err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			names = append(names, d.Name()+"/"+strings.TrimSuffix(path.Base(f), ".html"))
+		}
+	}
+	for _, name := range names {
 		t, err := base.Clone()
 		if err != nil {
 			return nil, err

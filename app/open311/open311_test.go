@@ -1,4 +1,4 @@
-package app_test
+package open311_test
 
 import (
 	"bytes"
@@ -13,6 +13,8 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -21,62 +23,62 @@ import (
 func TestAPIClients(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
-		s, admin := f.Svc, f.Users["admin"]
-		k, err := s.CreateAPIClient(ctx, admin, app.NewAPIClient{Name: "FixMyStreet"})
-		if err != nil || !strings.HasPrefix(k.Key, app.APIClientKeyPrefix) || !strings.HasPrefix(k.Key, k.Client.KeyHint) {
+		o, admin := use311(f), f.Users["admin"]
+		k, err := o.CreateAPIClient(ctx, admin, open311.NewAPIClient{Name: "FixMyStreet"})
+		if err != nil || !strings.HasPrefix(k.Key, open311.APIClientKeyPrefix) || !strings.HasPrefix(k.Key, k.Client.KeyHint) {
 			t.Fatalf("create = %+v, %v", k, err)
 		}
-		if _, err := s.CreateAPIClient(ctx, admin, app.NewAPIClient{Name: "FixMyStreet"}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.CreateAPIClient(ctx, admin, open311.NewAPIClient{Name: "FixMyStreet"}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("duplicate name: %v", err)
 		}
-		if _, err := s.CreateAPIClient(ctx, f.Users["dispatcher"], app.NewAPIClient{Name: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.CreateAPIClient(ctx, f.Users["dispatcher"], open311.NewAPIClient{Name: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("dispatcher created a client: %v", err)
 		}
-		if _, err := s.CreateAPIClient(ctx, admin, app.NewAPIClient{Name: "y", RatePerMinute: -1}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.CreateAPIClient(ctx, admin, open311.NewAPIClient{Name: "y", RatePerMinute: -1}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("negative rate: %v", err)
 		}
-		c, err := s.AuthenticateAPIKey(ctx, k.Key)
+		c, err := o.AuthenticateAPIKey(ctx, k.Key)
 		if err != nil || c.Name != "FixMyStreet" {
 			t.Fatalf("authenticate = %+v, %v", c, err)
 		}
 		for _, bad := range []string{"", "mso_wrong", k.Key + "x"} {
-			if _, err := s.AuthenticateAPIKey(ctx, bad); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			if _, err := o.AuthenticateAPIKey(ctx, bad); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 				t.Fatalf("key %q: %v", bad, err)
 			}
 		}
 		// A new key replaces the old one at once.
-		k2, err := s.RotateAPIKey(ctx, admin, "FixMyStreet")
+		k2, err := o.RotateAPIKey(ctx, admin, "FixMyStreet")
 		if err != nil || k2.Key == k.Key {
 			t.Fatalf("rotate = %+v, %v", k2, err)
 		}
-		if _, err := s.AuthenticateAPIKey(ctx, k.Key); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.AuthenticateAPIKey(ctx, k.Key); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("the old key still works: %v", err)
 		}
-		if _, err := s.RevokeAPIClient(ctx, admin, "FixMyStreet"); err != nil {
+		if _, err := o.RevokeAPIClient(ctx, admin, "FixMyStreet"); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.AuthenticateAPIKey(ctx, k2.Key); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.AuthenticateAPIKey(ctx, k2.Key); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("a revoked key works: %v", err)
 		}
 		// The shell's "key NAME" creates a client or gives it a new key.
-		k3, created, err := s.IssueAPIKey(ctx, nil, "FixMyStreet")
+		k3, created, err := o.IssueAPIKey(ctx, kit.System(), "FixMyStreet")
 		if err != nil || created {
 			t.Fatalf("issue to existing = %v, %v", created, err)
 		}
-		if _, err := s.AuthenticateAPIKey(ctx, k3.Key); err != nil {
+		if _, err := o.AuthenticateAPIKey(ctx, k3.Key); err != nil {
 			t.Fatalf("a new key after revocation: %v", err)
 		}
-		if _, created, err := s.IssueAPIKey(ctx, nil, "城西e家 app"); err != nil || !created {
+		if _, created, err := o.IssueAPIKey(ctx, kit.System(), "城西e家 app"); err != nil || !created {
 			t.Fatalf("issue to new = %v, %v", created, err)
 		}
-		list, err := s.ListAPIClients(ctx, admin)
+		list, err := o.ListAPIClients(ctx, admin)
 		if err != nil || len(list) != 2 {
 			t.Fatalf("list = %d, %v", len(list), err)
 		}
-		if _, err := s.SetAPIClientRate(ctx, admin, "FixMyStreet", 120); err != nil {
+		if _, err := o.SetAPIClientRate(ctx, admin, "FixMyStreet", 120); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.RevokeAPIClient(ctx, admin, "nobody"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, err := o.RevokeAPIClient(ctx, admin, "nobody"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("revoke unknown: %v", err)
 		}
 	})
@@ -88,7 +90,7 @@ func defineAttributes(t *testing.T, f *apptest.Fixture) string {
 	t.Helper()
 	admin := f.Users["admin"]
 	no := false
-	defs := []app.AttributeInput{
+	defs := []open311.AttributeInput{
 		{Code: "building", Datatype: store.DatatypeString, Required: true, Description: "楼号", DescriptionEN: "Building"},
 		{Code: "floors", Datatype: store.DatatypeNumber, Description: "停运楼层数"},
 		{Code: "since", Datatype: store.DatatypeDatetime, Description: "何时开始停运"},
@@ -100,11 +102,11 @@ func defineAttributes(t *testing.T, f *apptest.Fixture) string {
 		{Code: "notice", Datatype: store.DatatypeText, Variable: &no, Description: "电梯困人请直接拨打119。"},
 	}
 	for _, d := range defs {
-		if _, err := f.Svc.CreateCategoryAttribute(ctx, admin, f.Category.Code, d); err != nil {
+		if _, err := use311(f).CreateCategoryAttribute(ctx, admin, f.Category.Code, d); err != nil {
 			t.Fatalf("attribute %s: %v", d.Code, err)
 		}
 	}
-	k, err := f.Svc.CreateAPIClient(ctx, admin, app.NewAPIClient{Name: "fms"})
+	k, err := use311(f).CreateAPIClient(ctx, admin, open311.NewAPIClient{Name: "fms"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,8 +124,8 @@ func countTickets(t *testing.T, f *apptest.Fixture) int {
 
 func fl(v float64) *float64 { return &v }
 
-func goodSubmission(code string) app.Open311Submission {
-	return app.Open311Submission{
+func goodSubmission(code string) open311.Open311Submission {
+	return open311.Open311Submission{
 		ServiceCode: code, Lat: fl(36.6171), Long: fl(101.7782), AddressString: "海湖路18号",
 		Description: "3号楼电梯停运三天，联系电话13897001234。", FirstName: "秀兰", LastName: "王", Phone: "13897001234",
 		Email: "wxl@example.com", DeviceID: "dev-1", AccountID: "acc-9",
@@ -135,9 +137,9 @@ func goodSubmission(code string) app.Open311Submission {
 func TestCategoryAttributes(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
-		s, admin := f.Svc, f.Users["admin"]
+		o, admin := use311(f), f.Users["admin"]
 		defineAttributes(t, f)
-		list, err := s.ListCategoryAttributes(ctx, f.Category.Code)
+		list, err := o.ListCategoryAttributes(ctx, f.Category.Code)
 		if err != nil || len(list) != 7 {
 			t.Fatalf("list = %d, %v", len(list), err)
 		}
@@ -149,50 +151,50 @@ func TestCategoryAttributes(t *testing.T) {
 		no := false
 		bad := []struct {
 			name string
-			in   app.AttributeInput
+			in   open311.AttributeInput
 		}{
-			{"bad code", app.AttributeInput{Code: "a[b]", Datatype: "string", Description: "x"}},
-			{"bad datatype", app.AttributeInput{Code: "a", Datatype: "boolean", Description: "x"}},
-			{"no description", app.AttributeInput{Code: "a", Datatype: "string"}},
-			{"list without values", app.AttributeInput{Code: "a", Datatype: "singlevaluelist", Description: "x"}},
-			{"values on a string", app.AttributeInput{Code: "a", Datatype: "string", Description: "x", Values: []store.AttributeValue{{Key: "k", Name: "n"}}}},
-			{"duplicate key", app.AttributeInput{Code: "a", Datatype: "multivaluelist", Description: "x", Values: []store.AttributeValue{{Key: "k", Name: "n"}, {Key: "k", Name: "m"}}}},
-			{"order taken", app.AttributeInput{Code: "a", Datatype: "string", Description: "x", Order: 1}},
-			{"required information", app.AttributeInput{Code: "a", Datatype: "text", Description: "x", Variable: &no, Required: true}},
-			{"code taken", app.AttributeInput{Code: "building", Datatype: "string", Description: "x"}},
+			{"bad code", open311.AttributeInput{Code: "a[b]", Datatype: "string", Description: "x"}},
+			{"bad datatype", open311.AttributeInput{Code: "a", Datatype: "boolean", Description: "x"}},
+			{"no description", open311.AttributeInput{Code: "a", Datatype: "string"}},
+			{"list without values", open311.AttributeInput{Code: "a", Datatype: "singlevaluelist", Description: "x"}},
+			{"values on a string", open311.AttributeInput{Code: "a", Datatype: "string", Description: "x", Values: []store.AttributeValue{{Key: "k", Name: "n"}}}},
+			{"duplicate key", open311.AttributeInput{Code: "a", Datatype: "multivaluelist", Description: "x", Values: []store.AttributeValue{{Key: "k", Name: "n"}, {Key: "k", Name: "m"}}}},
+			{"order taken", open311.AttributeInput{Code: "a", Datatype: "string", Description: "x", Order: 1}},
+			{"required information", open311.AttributeInput{Code: "a", Datatype: "text", Description: "x", Variable: &no, Required: true}},
+			{"code taken", open311.AttributeInput{Code: "building", Datatype: "string", Description: "x"}},
 		}
 		for _, tc := range bad {
-			if _, err := s.CreateCategoryAttribute(ctx, admin, f.Category.Code, tc.in); !minsheng.IsCode(err, minsheng.EINVALID) {
+			if _, err := o.CreateCategoryAttribute(ctx, admin, f.Category.Code, tc.in); !minsheng.IsCode(err, minsheng.EINVALID) {
 				t.Errorf("%s: %v", tc.name, err)
 			}
 		}
-		if _, err := s.CreateCategoryAttribute(ctx, f.Users["agent"], f.Category.Code, app.AttributeInput{Code: "a", Datatype: "string", Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.CreateCategoryAttribute(ctx, f.Users["agent"], f.Category.Code, open311.AttributeInput{Code: "a", Datatype: "string", Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Errorf("agent defined an attribute: %v", err)
 		}
-		if _, err := s.CreateCategoryAttribute(ctx, admin, "nope", app.AttributeInput{Code: "a", Datatype: "string", Description: "x"}); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, err := o.CreateCategoryAttribute(ctx, admin, "nope", open311.AttributeInput{Code: "a", Datatype: "string", Description: "x"}); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Errorf("unknown category: %v", err)
 		}
 		req := false
 		desc := "哪一栋楼？"
-		a, err := s.UpdateCategoryAttribute(ctx, admin, f.Category.Code, "building", app.AttributeChange{Required: &req, Description: &desc})
+		a, err := o.UpdateCategoryAttribute(ctx, admin, f.Category.Code, "building", open311.AttributeChange{Required: &req, Description: &desc})
 		if err != nil || a.Required || a.Description != desc || a.Datatype != store.DatatypeString {
 			t.Fatalf("update = %+v, %v", a, err)
 		}
 		list2 := "singlevaluelist"
-		if _, err := s.UpdateCategoryAttribute(ctx, admin, f.Category.Code, "building", app.AttributeChange{Datatype: &list2}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.UpdateCategoryAttribute(ctx, admin, f.Category.Code, "building", open311.AttributeChange{Datatype: &list2}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("a list without values: %v", err)
 		}
-		if err := s.DeleteCategoryAttribute(ctx, admin, f.Category.Code, "detail"); err != nil {
+		if err := o.DeleteCategoryAttribute(ctx, admin, f.Category.Code, "detail"); err != nil {
 			t.Fatal(err)
 		}
-		if err := s.DeleteCategoryAttribute(ctx, admin, f.Category.Code, "detail"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if err := o.DeleteCategoryAttribute(ctx, admin, f.Category.Code, "detail"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("second delete: %v", err)
 		}
-		svc, attrs, err := s.Open311ServiceDefinition(ctx, f.Category.Code)
+		svc, attrs, err := o.Open311ServiceDefinition(ctx, f.Category.Code)
 		if err != nil || len(attrs) != 6 || svc.Attributes != 6 || svc.Group.Code != "city" {
 			t.Fatalf("definition = %+v %d, %v", svc, len(attrs), err)
 		}
-		if _, _, err := s.Open311ServiceDefinition(ctx, "city"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, _, err := o.Open311ServiceDefinition(ctx, "city"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("a group is not a service: %v", err)
 		}
 	})
@@ -201,44 +203,44 @@ func TestCategoryAttributes(t *testing.T) {
 func TestSubmitOpen311Request(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
-		s := f.Svc
+		s, o := f.Svc, use311(f)
 		key := defineAttributes(t, f)
-		client, err := s.AuthenticateAPIKey(ctx, key)
+		client, err := o.AuthenticateAPIKey(ctx, key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		code := f.Category.Code
 		bad := []struct {
 			name  string
-			edit  func(*app.Open311Submission)
+			edit  func(*open311.Open311Submission)
 			code  string
 			field string
 		}{
-			{"missing service_code", func(in *app.Open311Submission) { in.ServiceCode = "" }, minsheng.EINVALID, "service_code"},
-			{"unknown service", func(in *app.Open311Submission) { in.ServiceCode = "nope" }, minsheng.ENOTFOUND, ""},
-			{"a group", func(in *app.Open311Submission) { in.ServiceCode = "city" }, minsheng.ENOTFOUND, ""},
-			{"no location", func(in *app.Open311Submission) { in.Lat, in.Long, in.AddressString = nil, nil, "" }, minsheng.EINVALID, "lat"},
-			{"lat alone", func(in *app.Open311Submission) { in.Long = nil }, minsheng.EINVALID, "lat"},
-			{"lat out of range", func(in *app.Open311Submission) { in.Lat = fl(91) }, minsheng.EINVALID, "lat"},
-			{"required missing", func(in *app.Open311Submission) { delete(in.Attributes, "kind") }, minsheng.EINVALID, "attribute[kind]"},
-			{"required blank", func(in *app.Open311Submission) { in.Attributes["building"] = []string{" "} }, minsheng.EINVALID, "attribute[building]"},
-			{"not allowed value", func(in *app.Open311Submission) { in.Attributes["kind"] = []string{"broken"} }, minsheng.EINVALID, "attribute[kind]"},
-			{"two values for one", func(in *app.Open311Submission) { in.Attributes["kind"] = []string{"stopped", "noisy"} }, minsheng.EINVALID, "attribute[kind]"},
-			{"not a number", func(in *app.Open311Submission) { in.Attributes["floors"] = []string{"many"} }, minsheng.EINVALID, "attribute[floors]"},
-			{"not a datetime", func(in *app.Open311Submission) { in.Attributes["since"] = []string{"last week"} }, minsheng.EINVALID, "attribute[since]"},
-			{"datetime without zone", func(in *app.Open311Submission) { in.Attributes["since"] = []string{"2026-02-27T08:00:00"} }, minsheng.EINVALID, "attribute[since]"},
-			{"line break in a string", func(in *app.Open311Submission) { in.Attributes["building"] = []string{"3号\n楼"} }, minsheng.EINVALID, "attribute[building]"},
-			{"unknown attribute", func(in *app.Open311Submission) { in.Attributes["colour"] = []string{"red"} }, minsheng.EINVALID, "attribute[colour]"},
-			{"repeated value", func(in *app.Open311Submission) { in.Attributes["who"] = []string{"elderly", "elderly"} }, minsheng.EINVALID, "attribute[who]"},
-			{"bad phone", func(in *app.Open311Submission) { in.Phone = "call me" }, minsheng.EINVALID, "phone"},
-			{"bad email", func(in *app.Open311Submission) { in.Email = "not an email" }, minsheng.EINVALID, "email"},
-			{"bad media_url", func(in *app.Open311Submission) { in.MediaURL = "javascript:alert(1)" }, minsheng.EINVALID, "media_url"},
-			{"long description", func(in *app.Open311Submission) { in.Description = strings.Repeat("长", 4001) }, minsheng.EINVALID, "description"},
+			{"missing service_code", func(in *open311.Open311Submission) { in.ServiceCode = "" }, minsheng.EINVALID, "service_code"},
+			{"unknown service", func(in *open311.Open311Submission) { in.ServiceCode = "nope" }, minsheng.ENOTFOUND, ""},
+			{"a group", func(in *open311.Open311Submission) { in.ServiceCode = "city" }, minsheng.ENOTFOUND, ""},
+			{"no location", func(in *open311.Open311Submission) { in.Lat, in.Long, in.AddressString = nil, nil, "" }, minsheng.EINVALID, "lat"},
+			{"lat alone", func(in *open311.Open311Submission) { in.Long = nil }, minsheng.EINVALID, "lat"},
+			{"lat out of range", func(in *open311.Open311Submission) { in.Lat = fl(91) }, minsheng.EINVALID, "lat"},
+			{"required missing", func(in *open311.Open311Submission) { delete(in.Attributes, "kind") }, minsheng.EINVALID, "attribute[kind]"},
+			{"required blank", func(in *open311.Open311Submission) { in.Attributes["building"] = []string{" "} }, minsheng.EINVALID, "attribute[building]"},
+			{"not allowed value", func(in *open311.Open311Submission) { in.Attributes["kind"] = []string{"broken"} }, minsheng.EINVALID, "attribute[kind]"},
+			{"two values for one", func(in *open311.Open311Submission) { in.Attributes["kind"] = []string{"stopped", "noisy"} }, minsheng.EINVALID, "attribute[kind]"},
+			{"not a number", func(in *open311.Open311Submission) { in.Attributes["floors"] = []string{"many"} }, minsheng.EINVALID, "attribute[floors]"},
+			{"not a datetime", func(in *open311.Open311Submission) { in.Attributes["since"] = []string{"last week"} }, minsheng.EINVALID, "attribute[since]"},
+			{"datetime without zone", func(in *open311.Open311Submission) { in.Attributes["since"] = []string{"2026-02-27T08:00:00"} }, minsheng.EINVALID, "attribute[since]"},
+			{"line break in a string", func(in *open311.Open311Submission) { in.Attributes["building"] = []string{"3号\n楼"} }, minsheng.EINVALID, "attribute[building]"},
+			{"unknown attribute", func(in *open311.Open311Submission) { in.Attributes["colour"] = []string{"red"} }, minsheng.EINVALID, "attribute[colour]"},
+			{"repeated value", func(in *open311.Open311Submission) { in.Attributes["who"] = []string{"elderly", "elderly"} }, minsheng.EINVALID, "attribute[who]"},
+			{"bad phone", func(in *open311.Open311Submission) { in.Phone = "call me" }, minsheng.EINVALID, "phone"},
+			{"bad email", func(in *open311.Open311Submission) { in.Email = "not an email" }, minsheng.EINVALID, "email"},
+			{"bad media_url", func(in *open311.Open311Submission) { in.MediaURL = "javascript:alert(1)" }, minsheng.EINVALID, "media_url"},
+			{"long description", func(in *open311.Open311Submission) { in.Description = strings.Repeat("长", 4001) }, minsheng.EINVALID, "description"},
 		}
 		for _, tc := range bad {
 			in := goodSubmission(code)
 			tc.edit(&in)
-			_, err := s.SubmitOpen311Request(ctx, client, in)
+			_, err := o.SubmitOpen311Request(ctx, client, in)
 			var e *minsheng.Error
 			if !minsheng.IsCode(err, tc.code) {
 				t.Errorf("%s: %v, want %s", tc.name, err, tc.code)
@@ -251,7 +253,7 @@ func TestSubmitOpen311Request(t *testing.T) {
 		}
 		lastUsed := func() *time.Time {
 			t.Helper()
-			c, err := s.AuthenticateAPIKey(ctx, key)
+			c, err := o.AuthenticateAPIKey(ctx, key)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -267,7 +269,7 @@ func TestSubmitOpen311Request(t *testing.T) {
 		}
 		in := goodSubmission(code)
 		in.IdempotencyKey = "fms-report-1"
-		rc, err := s.SubmitOpen311Request(ctx, client, in, photo)
+		rc, err := o.SubmitOpen311Request(ctx, client, in, photo)
 		if err != nil || !rc.Created || rc.Token == "" || rc.AccountID != "acc-9" || rc.ReplyWithin.WorkingDays != 7 {
 			t.Fatalf("submit = %+v, %v", rc, err)
 		}
@@ -281,7 +283,7 @@ func TestSubmitOpen311Request(t *testing.T) {
 			v.Events[0].Data["client"] != "fms" || len(v.Attachments) != 1 {
 			t.Fatalf("ticket = %+v, events %+v", tk, v.Events)
 		}
-		op, err := s.TicketOpen311(ctx, f.Users["dispatcher"], rc.Number)
+		op, err := o.TicketOpen311(ctx, f.Users["dispatcher"], rc.Number)
 		if err != nil || op.Client != "fms" || op.Request.Email != "wxl@example.com" || op.Request.DeviceID != "dev-1" || len(op.Attributes) != 5 {
 			t.Fatalf("open311 view = %+v, %v", op, err)
 		}
@@ -297,22 +299,22 @@ func TestSubmitOpen311Request(t *testing.T) {
 				}
 			}
 		}
-		if op, err := s.TicketOpen311(ctx, f.Users["leader"], rc.Number); err != nil || op.Request.Email != "w**@example.com" {
+		if op, err := o.TicketOpen311(ctx, f.Users["leader"], rc.Number); err != nil || op.Request.Email != "w**@example.com" {
 			t.Fatalf("leader sees email %+v, %v", op, err)
 		}
 		// The same submission again gives the same request.
-		again, err := s.SubmitOpen311Request(ctx, client, in, photo)
+		again, err := o.SubmitOpen311Request(ctx, client, in, photo)
 		if err != nil || again.Created || again.Number != rc.Number {
 			t.Fatalf("retry = %+v, %v", again, err)
 		}
-		if n, err := s.Open311TokenRequest(ctx, again.Token); err != nil || n != rc.Number {
+		if n, err := o.Open311TokenRequest(ctx, again.Token); err != nil || n != rc.Number {
 			t.Fatalf("token = %q, %v", n, err)
 		}
-		if _, err := s.Open311TokenRequest(ctx, "msr_nope"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, err := o.Open311TokenRequest(ctx, "msr_nope"); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("unknown token: %v", err)
 		}
 		// An address_id alone is a location; a description is not required.
-		rc2, err := s.SubmitOpen311Request(ctx, client, app.Open311Submission{ServiceCode: code, AddressID: "QH-630104-0001",
+		rc2, err := o.SubmitOpen311Request(ctx, client, open311.Open311Submission{ServiceCode: code, AddressID: "QH-630104-0001",
 			Attributes: map[string][]string{"building": {"1"}, "kind": {"noisy"}}})
 		if err != nil {
 			t.Fatal(err)
@@ -321,11 +323,11 @@ func TestSubmitOpen311Request(t *testing.T) {
 			t.Fatalf("address_id ticket = %+v", v.Ticket)
 		}
 		// A revoked client is refused.
-		if _, err := s.RevokeAPIClient(ctx, nil, "fms"); err != nil {
+		if _, err := o.RevokeAPIClient(ctx, kit.System(), "fms"); err != nil {
 			t.Fatal(err)
 		}
 		client.RevokedAt = &tk.CreatedAt
-		if _, err := s.SubmitOpen311Request(ctx, client, goodSubmission(code)); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.SubmitOpen311Request(ctx, client, goodSubmission(code)); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("revoked client: %v", err)
 		}
 	})
@@ -350,7 +352,7 @@ func TestChannelRecordsAreAtomic(t *testing.T) {
 			Address: "海湖路18号", CategoryID: f.Category.ID}
 		p := app.PublicIntake{Channel: ticket.ChannelOpen311, Client: "fms", Key: "retry-1"}
 		failed := errors.New("attributes could not be written")
-		_, _, err := f.Svc.CreatePublicTicketWithin(ctx, in, p, func(context.Context, *store.Tx, *ticket.Ticket) error { return failed })
+		_, _, err := f.Svc.CreatePublicTicket(ctx, in, within(p, func(context.Context, *store.Tx, *ticket.Ticket) error { return failed }))
 		if !errors.Is(err, failed) {
 			t.Fatalf("create = %v, want the hook's error", err)
 		}
@@ -358,10 +360,10 @@ func TestChannelRecordsAreAtomic(t *testing.T) {
 			t.Fatalf("a failed channel write left %d tickets", n)
 		}
 		var wrote int64
-		rc, created, err := f.Svc.CreatePublicTicketWithin(ctx, in, p, func(_ context.Context, _ *store.Tx, tk *ticket.Ticket) error {
+		rc, created, err := f.Svc.CreatePublicTicket(ctx, in, within(p, func(_ context.Context, _ *store.Tx, tk *ticket.Ticket) error {
 			wrote = tk.ID
 			return nil
-		})
+		}))
 		if err != nil || !created || wrote == 0 || rc.Ticket.ID != wrote {
 			t.Fatalf("retry = %+v, created %v, hook saw %d, %v", rc, created, wrote, err)
 		}
@@ -374,10 +376,10 @@ func TestChannelRecordsAreAtomic(t *testing.T) {
 func TestPublicRequests(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
-		s, u := f.Svc, f.Users
+		s, o, u := f.Svc, use311(f), f.Users
 		key := defineAttributes(t, f)
-		client, _ := s.AuthenticateAPIKey(ctx, key)
-		rc, err := s.SubmitOpen311Request(ctx, client, goodSubmission(f.Category.Code))
+		client, _ := o.AuthenticateAPIKey(ctx, key)
+		rc, err := o.SubmitOpen311Request(ctx, client, goodSubmission(f.Category.Code))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -393,7 +395,7 @@ func TestPublicRequests(t *testing.T) {
 		}
 		f.Register(t)
 
-		page, err := s.PublicRequests(ctx, app.PublicRequestQuery{})
+		page, err := o.PublicRequests(ctx, open311.PublicRequestQuery{})
 		if err != nil || len(page.Requests) != 2 || page.More {
 			t.Fatalf("list = %+v, %v", page, err)
 		}
@@ -408,12 +410,12 @@ func TestPublicRequests(t *testing.T) {
 		if d := page.Requests[0].Description; page.Requests[0].Number != pt.Number || !strings.Contains(d, "138****1111") || !strings.Contains(d, "z****@example.com") {
 			t.Errorf("masked description = %q", d)
 		}
-		r, err := s.PublicRequest(ctx, n)
+		r, err := o.PublicRequest(ctx, n)
 		if err != nil || r.Status != ticket.StatusRegistered || r.Agency != "" || r.ExpectedAt != nil || r.ServiceCode != f.Category.Code ||
 			r.Group != "城乡建设" || r.GroupEN != "Urban construction" || len(r.Notes) != 1 || r.Notes[0].Action != ticket.ActionRegister {
 			t.Fatalf("request = %+v, %v", r, err)
 		}
-		if app.Open311Status(r.Status) != "open" {
+		if open311.Open311Status(r.Status) != "open" {
 			t.Fatal("a registered request is not open")
 		}
 
@@ -422,11 +424,11 @@ func TestPublicRequests(t *testing.T) {
 		ok(t)(s.Acknowledge(ctx, u["handler"], n, ""))
 		f.Clock.Advance(2 * time.Hour)
 		ok(t)(s.Reply(ctx, u["handler"], n, "已联系维保单位更换配件，电梯恢复运行。如有问题请拨打13912345678。"))
-		r, err = s.PublicRequest(ctx, n)
+		r, err = o.PublicRequest(ctx, n)
 		if err != nil || r.Status != ticket.StatusReplied || r.Agency != "海湖社区" || r.ExpectedAt == nil || len(r.Notes) != 4 {
 			t.Fatalf("after reply = %+v, %v", r, err)
 		}
-		if app.Open311Status(r.Status) != "closed" || !strings.Contains(r.Reply, "139****5678") || r.Notes[3].Text != r.Reply {
+		if open311.Open311Status(r.Status) != "closed" || !strings.Contains(r.Reply, "139****5678") || r.Notes[3].Text != r.Reply {
 			t.Fatalf("reply = %q, notes %+v", r.Reply, r.Notes)
 		}
 		for _, note := range r.Notes {
@@ -436,81 +438,81 @@ func TestPublicRequests(t *testing.T) {
 		}
 
 		// Status filters.
-		closed, err := s.PublicRequests(ctx, app.PublicRequestQuery{Statuses: []string{"closed"}})
+		closed, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Statuses: []string{"closed"}})
 		if err != nil || len(closed.Requests) != 1 || closed.Requests[0].Number != n {
 			t.Fatalf("closed = %+v, %v", closed, err)
 		}
-		if _, err := s.PublicRequests(ctx, app.PublicRequestQuery{Statuses: []string{"pending"}}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Statuses: []string{"pending"}}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("bad status: %v", err)
 		}
 		// Private categories keep their text to themselves.
 		private := true
-		if _, err := s.SetServiceSettings(ctx, u["admin"], f.Category.Code, app.ServiceSettingsChange{Private: &private}); err != nil {
+		if _, err := o.SetServiceSettings(ctx, u["admin"], f.Category.Code, open311.ServiceSettingsChange{Private: &private}); err != nil {
 			t.Fatal(err)
 		}
-		r, err = s.PublicRequest(ctx, n)
+		r, err = o.PublicRequest(ctx, n)
 		if err != nil || !r.Private || r.Description != "" || r.Address != "" || r.Lat != nil || r.Reply != "" || r.Notes[3].Text != "" {
 			t.Fatalf("private request = %+v, %v", r, err)
 		}
 		near := &store.Circle{Lat: 36.6171, Lng: 101.7782, Radius: 500}
-		if p, err := s.PublicRequests(ctx, app.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 0 {
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 0 {
 			t.Fatalf("a private request was found by location: %+v, %v", p, err)
 		}
 		private = false
-		if _, err := s.SetServiceSettings(ctx, u["admin"], f.Category.Code, app.ServiceSettingsChange{Private: &private}); err != nil {
+		if _, err := o.SetServiceSettings(ctx, u["admin"], f.Category.Code, open311.ServiceSettingsChange{Private: &private}); err != nil {
 			t.Fatal(err)
 		}
-		if p, err := s.PublicRequests(ctx, app.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 1 {
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 1 {
 			t.Fatalf("near = %+v, %v", p, err)
 		}
 		far := &store.Circle{Lat: 36.6171, Lng: 101.7882, Radius: 500} // about 900 m east
-		if p, err := s.PublicRequests(ctx, app.PublicRequestQuery{Near: far}); err != nil || len(p.Requests) != 0 {
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: far}); err != nil || len(p.Requests) != 0 {
 			t.Fatalf("far = %+v, %v", p, err)
 		}
 		// Dates: a window, and its limit.
 		from := apptest.Start.Add(-time.Hour)
 		to := apptest.Start.Add(time.Hour)
-		if p, err := s.PublicRequests(ctx, app.PublicRequestQuery{Start: &from, End: &to}); err != nil || len(p.Requests) != 2 {
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Start: &from, End: &to}); err != nil || len(p.Requests) != 2 {
 			t.Fatalf("window = %+v, %v", p, err)
 		}
 		long := from.Add(91 * 24 * time.Hour)
-		if _, err := s.PublicRequests(ctx, app.PublicRequestQuery{Start: &from, End: &long}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Start: &from, End: &long}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("91 days: %v", err)
 		}
-		if _, err := s.PublicRequests(ctx, app.PublicRequestQuery{PageSize: app.MaxOpen311PageSize + 1}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.PublicRequests(ctx, open311.PublicRequestQuery{PageSize: open311.MaxOpen311PageSize + 1}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("page size: %v", err)
 		}
-		p1, err := s.PublicRequests(ctx, app.PublicRequestQuery{PageSize: 1})
-		p2, err2 := s.PublicRequests(ctx, app.PublicRequestQuery{PageSize: 1, Page: 2})
+		p1, err := o.PublicRequests(ctx, open311.PublicRequestQuery{PageSize: 1})
+		p2, err2 := o.PublicRequests(ctx, open311.PublicRequestQuery{PageSize: 1, Page: 2})
 		if err != nil || err2 != nil || !p1.More || p2.More || p1.Requests[0].Number == p2.Requests[0].Number {
 			t.Fatalf("pages = %+v %+v, %v %v", p1, p2, err, err2)
 		}
 
 		// Updates: the resident comments through the same client.
 		photo, _ := s.PutUpload("again.png", bytes.NewReader(pngBytes))
-		upd, err := s.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: n, Description: "电梯又停了，请再看看。", UpdateID: "fms-77", Status: "OPEN"}, photo)
+		upd, err := o.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: n, Description: "电梯又停了，请再看看。", UpdateID: "fms-77", Status: "OPEN"}, photo)
 		if err != nil || upd.Action != ticket.ActionAttach || upd.Text == "" || len(upd.Media) != 1 || upd.UpdateID() == "" {
 			t.Fatalf("update = %+v, %v", upd, err)
 		}
-		again, err := s.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: n, Description: "电梯又停了，请再看看。", UpdateID: "fms-77"})
+		again, err := o.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: n, Description: "电梯又停了，请再看看。", UpdateID: "fms-77"})
 		if err != nil || again.Seq != upd.Seq {
 			t.Fatalf("the same update_id twice = %+v, %v", again, err)
 		}
-		other, _ := s.CreateAPIClient(ctx, u["admin"], app.NewAPIClient{Name: "other"})
-		oc, _ := s.AuthenticateAPIKey(ctx, other.Key)
-		if _, err := s.PostOpen311Update(ctx, oc, app.Open311UpdateInput{Number: n, Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		other, _ := o.CreateAPIClient(ctx, u["admin"], open311.NewAPIClient{Name: "other"})
+		oc, _ := o.AuthenticateAPIKey(ctx, other.Key)
+		if _, err := o.PostOpen311Update(ctx, oc, open311.Open311UpdateInput{Number: n, Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("another client's update: %v", err)
 		}
-		if _, err := s.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: pt.Number, Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+		if _, err := o.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: pt.Number, Description: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 			t.Fatalf("update on a phone ticket: %v", err)
 		}
-		if _, err := s.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: "20990101-00001", Description: "x"}); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, err := o.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: "20990101-00001", Description: "x"}); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("update on no ticket: %v", err)
 		}
-		if _, err := s.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: n}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		if _, err := o.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: n}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Fatalf("empty update: %v", err)
 		}
-		ups, err := s.PublicUpdates(ctx, app.PublicUpdateQuery{})
+		ups, err := o.PublicUpdates(ctx, open311.PublicUpdateQuery{})
 		if err != nil || len(ups.Updates) != 6 { // register ×2, dispatch, acknowledge, reply, comment
 			t.Fatalf("updates = %+v, %v", ups, err)
 		}
@@ -521,21 +523,21 @@ func TestPublicRequests(t *testing.T) {
 		// A staff member's photo is not a public update.
 		staffPhoto, _ := s.PutUpload("inside.png", bytes.NewReader(pngBytes))
 		ok(t)(s.Attach(ctx, u["handler"], n, "机房内部照片", staffPhoto))
-		if ups2, _ := s.PublicUpdates(ctx, app.PublicUpdateQuery{Numbers: []string{n}}); len(ups2.Updates) != 5 {
+		if ups2, _ := o.PublicUpdates(ctx, open311.PublicUpdateQuery{Numbers: []string{n}}); len(ups2.Updates) != 5 {
 			t.Fatalf("staff attach shown: %+v", ups2.Updates)
 		}
-		r, _ = s.PublicRequest(ctx, n)
+		r, _ = o.PublicRequest(ctx, n)
 		if len(r.Media) != 1 {
 			t.Fatalf("public media = %+v", r.Media)
 		}
-		if _, rd, err := s.OpenPublicMedia(ctx, n, r.Media[0].ID); err != nil {
+		if _, rd, err := o.OpenPublicMedia(ctx, n, r.Media[0].ID); err != nil {
 			t.Fatal(err)
 		} else {
 			rd.Close()
 		}
 		v := mustView(t, f, "dispatcher", n)
 		staffAtt := v.Attachments[len(v.Attachments)-1].ID
-		if _, _, err := s.OpenPublicMedia(ctx, n, staffAtt); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		if _, _, err := o.OpenPublicMedia(ctx, n, staffAtt); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			t.Fatalf("staff photo served: %v", err)
 		}
 	})
@@ -554,7 +556,7 @@ func TestMaskPersonal(t *testing.T) {
 		{"邮箱 zhang.san@example.com", "邮箱 z********@example.com"},
 	}
 	for _, tc := range cases {
-		if got := app.MaskPersonal(tc.in); got != tc.want {
+		if got := open311.MaskPersonal(tc.in); got != tc.want {
 			t.Errorf("MaskPersonal(%q) = %q, want %q", tc.in, got, tc.want)
 		}
 	}
@@ -568,18 +570,19 @@ func TestAPIClientRateAcrossServers(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
 		key := defineAttributes(t, f)
-		if _, err := f.Svc.SetAPIClientRate(ctx, nil, "fms", 3); err != nil {
+		if _, err := use311(f).SetAPIClientRate(ctx, kit.System(), "fms", 3); err != nil {
 			t.Fatal(err)
 		}
-		other := app.New(app.Config{DB: db, Clock: f.Clock, Logger: slog.New(slog.DiscardHandler)})
-		t.Cleanup(other.Wait)
-		client, err := f.Svc.AuthenticateAPIKey(ctx, key)
+		otherTickets := app.New(app.Config{DB: db, Clock: f.Clock, Logger: slog.New(slog.DiscardHandler)})
+		t.Cleanup(otherTickets.Wait)
+		other := open311.New(otherTickets.Kit(), otherTickets)
+		client, err := use311(f).AuthenticateAPIKey(ctx, key)
 		if err != nil {
 			t.Fatal(err)
 		}
 		code := f.Category.Code
 		var first string
-		for i, svc := range []*app.Service{f.Svc, other, f.Svc} {
+		for i, svc := range []*open311.Service{use311(f), other, use311(f)} {
 			rc, err := svc.SubmitOpen311Request(ctx, client, goodSubmission(code))
 			if err != nil {
 				t.Fatalf("request %d of 3: %v", i+1, err)
@@ -588,11 +591,11 @@ func TestAPIClientRateAcrossServers(t *testing.T) {
 		}
 		// The fourth in the minute is refused on either server, and an
 		// update counts as well.
-		for _, svc := range []*app.Service{other, f.Svc} {
+		for _, svc := range []*open311.Service{other, use311(f)} {
 			if _, err := svc.SubmitOpen311Request(ctx, client, goodSubmission(code)); !minsheng.IsCode(err, minsheng.ERATELIMIT) {
 				t.Fatalf("fourth request in a minute: %v, want %s", err, minsheng.ERATELIMIT)
 			}
-			if _, err := svc.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: first, Description: "又停了"}); !minsheng.IsCode(err, minsheng.ERATELIMIT) {
+			if _, err := svc.PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: first, Description: "又停了"}); !minsheng.IsCode(err, minsheng.ERATELIMIT) {
 				t.Fatalf("update over the rate: %v, want %s", err, minsheng.ERATELIMIT)
 			}
 		}
@@ -607,8 +610,11 @@ func TestAPIClientRateAcrossServers(t *testing.T) {
 		if _, err := other.SubmitOpen311Request(ctx, client, goodSubmission(code)); err != nil {
 			t.Fatalf("next minute: %v", err)
 		}
-		if _, err := f.Svc.PostOpen311Update(ctx, client, app.Open311UpdateInput{Number: first, Description: "又停了"}); err != nil {
+		if _, err := use311(f).PostOpen311Update(ctx, client, open311.Open311UpdateInput{Number: first, Description: "又停了"}); err != nil {
 			t.Fatalf("update in the next minute: %v", err)
 		}
 	})
 }
+
+// use311 returns the Open311 use cases over the fixture's ticket engine.
+func use311(f *apptest.Fixture) *open311.Service { return open311.New(f.Svc.Kit(), f.Svc) }

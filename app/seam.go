@@ -1,0 +1,72 @@
+package app
+
+import (
+	"context"
+	"io"
+
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// This file is the ticket engine's seam for the other capabilities: what
+// they may do to work orders inside their own transactions, and how they
+// hear of a ticket's events. Capabilities import app; app never imports
+// them.
+
+// ActTx applies an action to a ticket loaded in tx, as ticket.Next allows
+// it from the ticket's status: the ticket (guarded by its version), its
+// event, its notifications, statistics, search index and files are written
+// in tx. actorID is 0 for the system or a resident. The caller checks who
+// may act (ticket.CheckActor) before.
+func (s *Service) ActTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket, actorID int64, a ticket.Action, note string,
+	files []Upload, fileIDs []int64, fn TicketChange) error {
+	return s.apply(ctx, tx, t, actorID, a, note, files, fileIDs, fn)
+}
+
+// LoadVisibleTx loads a ticket by number or id as the actor may see it:
+// ENOTFOUND when it does not exist or is not visible to them.
+func (s *Service) LoadVisibleTx(ctx context.Context, tx *store.Tx, actor *org.User, ref string) (*ticket.Ticket, error) {
+	return s.loadVisible(ctx, tx, actor, ref)
+}
+
+// UploadIDs reserves the ids of files to be recorded with an action. Call
+// it before the transaction.
+func (s *Service) UploadIDs(ctx context.Context, files []Upload) ([]int64, error) {
+	return s.uploadIDs(ctx, files)
+}
+
+// OpenBlob returns an attachment's content.
+func (s *Service) OpenBlob(a *ticket.Attachment) (*ticket.Attachment, io.ReadSeekCloser, error) {
+	return s.openBlob(a)
+}
+
+// TicketHook is told of every event of every ticket, in the transaction
+// that writes the event, after the ticket and its event are written: a
+// capability reacts there to the work orders it opened or linked (a ride
+// request closed with its ticket, a ledger finding ticked off when its
+// ticket is closed). An error rolls the whole change back, so a hook must
+// fail only when the change must not happen.
+type TicketHook func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error
+
+// OnTicketEvent adds a hook. Add hooks while wiring, before the service
+// serves anything; it is not safe to call concurrently with use cases.
+func (s *Service) OnTicketEvent(h TicketHook) { s.hooks = append(s.hooks, h) }
+
+// runHooks tells the hooks of an event.
+func (s *Service) runHooks(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	for _, h := range s.hooks {
+		if err := h(ctx, tx, t, e); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// LinkTx links a ticket and another capability's object in tx (a ride
+// request and the hotline ticket it came from), both ways readable with
+// store.ListLinks.
+func (s *Service) LinkTx(ctx context.Context, tx *store.Tx, actor *org.User, t *ticket.Ticket, objectType string, objectID int64, relation string) error {
+	return store.InsertLink(ctx, tx, &store.Link{FromType: objectType, FromID: objectID, ToType: "ticket", ToID: t.ID,
+		Relation: relation, CreatedAt: s.now(), CreatedBy: actor.ID})
+}
