@@ -7,20 +7,8 @@ import (
 	"net/http"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/web/httpstatus"
 )
-
-// statusOf is the one table from error codes to HTTP statuses.
-var statusOf = map[string]int{
-	minsheng.EINVALID:      http.StatusBadRequest,
-	minsheng.ENOTFOUND:     http.StatusNotFound,
-	minsheng.ECONFLICT:     http.StatusConflict,
-	minsheng.EFORBIDDEN:    http.StatusForbidden,
-	minsheng.EUNAUTHORIZED: http.StatusUnauthorized,
-	minsheng.ERATELIMIT:    http.StatusTooManyRequests,
-	minsheng.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	minsheng.EIDEMPOTENCY:  http.StatusUnprocessableEntity,
-	minsheng.EINTERNAL:     http.StatusInternalServerError,
-}
 
 // Problem is an RFC 9457 problem document with our stable code.
 type Problem struct {
@@ -39,10 +27,7 @@ type Problem struct {
 // error" and the request id to quote.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := minsheng.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := httpstatus.ForCode(code)
 	p := Problem{
 		Type:      "urn:minsheng:problem:" + code,
 		Title:     http.StatusText(status),

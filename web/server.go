@@ -212,6 +212,8 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /api/v1/settings/dispatch", s.handle(s.dispatchSettings))
 	mux.Handle("PUT /api/v1/settings/dispatch", s.handle(s.setDispatchSettings))
 
+	s.routesKnowledge(mux)
+	s.routesWebhooks(mux)
 	s.routesStats(mux)
 	s.routesHotSpots(mux)
 

@@ -15,6 +15,7 @@ import (
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
+	"github.com/minsheng/minsheng/web/httpstatus"
 )
 
 // ticketData is the ticket page.
@@ -165,7 +166,7 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 		refused := errors.As(err, &e) && (e.Code == minsheng.EINVALID || e.Code == minsheng.ECONFLICT || e.Code == minsheng.ETOOLARGE)
 		switch {
 		case refused && rowTarget:
-			return u.renderRow(w, r, me, ref, vals, "", e.Message, statusOf[e.Code])
+			return u.renderRow(w, r, me, ref, vals, "", e.Message, httpstatus.ForCode(e.Code))
 		case refused && e.Code != minsheng.ECONFLICT:
 			return u.renderTicket(w, r, me, ref, http.StatusBadRequest,
 				&formState{Action: action, Field: e.Field, Message: e.Message, Values: vals}, nil)

@@ -39,6 +39,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/web/httpstatus"
 )
 
 //go:embed templates/*.html templates/*/*.html
@@ -285,19 +286,6 @@ func (u *UI) reqID(w http.ResponseWriter, r *http.Request) string {
 	return w.Header().Get("X-Request-Id")
 }
 
-// statusOf maps error codes to HTTP statuses, as the JSON API does.
-var statusOf = map[string]int{
-	minsheng.EINVALID:      http.StatusBadRequest,
-	minsheng.ENOTFOUND:     http.StatusNotFound,
-	minsheng.ECONFLICT:     http.StatusConflict,
-	minsheng.EFORBIDDEN:    http.StatusForbidden,
-	minsheng.EUNAUTHORIZED: http.StatusUnauthorized,
-	minsheng.ERATELIMIT:    http.StatusTooManyRequests,
-	minsheng.ETOOLARGE:     http.StatusRequestEntityTooLarge,
-	minsheng.EIDEMPOTENCY:  http.StatusUnprocessableEntity,
-	minsheng.EINTERNAL:     http.StatusInternalServerError,
-}
-
 // errorPage is what the error page shows.
 type errorPage struct {
 	Status  int
@@ -312,10 +300,7 @@ type errorPage struct {
 // message. Answers to htmx requests are fragments.
 func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	code := minsheng.ErrorCode(err)
-	status, ok := statusOf[code]
-	if !ok {
-		status = http.StatusInternalServerError
-	}
+	status := httpstatus.ForCode(code)
 	if code == minsheng.EUNAUTHORIZED && r.Method == http.MethodGet && !isHTMX(r) {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
 		return

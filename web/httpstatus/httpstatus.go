@@ -1,0 +1,35 @@
+// Package httpstatus holds the one table from the application's error codes
+// (minsheng.EINVALID, ENOTFOUND, …) to HTTP statuses. The JSON API (package
+// web) and the pages (package web/ui) both answer with it; it lives apart
+// from them so that neither has to import the other.
+package httpstatus
+
+import (
+	"net/http"
+
+	"github.com/minsheng/minsheng"
+)
+
+// statusOf is the table; codes missing from it are faults of ours.
+var statusOf = map[string]int{
+	minsheng.EINVALID:      http.StatusBadRequest,
+	minsheng.ENOTFOUND:     http.StatusNotFound,
+	minsheng.ECONFLICT:     http.StatusConflict,
+	minsheng.EFORBIDDEN:    http.StatusForbidden,
+	minsheng.EUNAUTHORIZED: http.StatusUnauthorized,
+	minsheng.ERATELIMIT:    http.StatusTooManyRequests,
+	minsheng.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	minsheng.EIDEMPOTENCY:  http.StatusUnprocessableEntity,
+	minsheng.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ForCode returns the HTTP status of an error code, as given by
+// minsheng.ErrorCode: 500 for EINTERNAL and for any code it does not know
+// (including "", no error), so that an unexpected code never looks like the
+// client's fault.
+func ForCode(code string) int {
+	if s, ok := statusOf[code]; ok {
+		return s
+	}
+	return http.StatusInternalServerError
+}
