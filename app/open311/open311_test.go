@@ -618,3 +618,82 @@ func TestAPIClientRateAcrossServers(t *testing.T) {
 
 // use311 returns the Open311 use cases over the fixture's ticket engine.
 func use311(f *apptest.Fixture) *open311.Service { return open311.New(f.Svc.Kit(), f.Svc) }
+
+// Every administrative change of Open311 leaves exactly one audit entry
+// naming its object, written with the change; a refused change leaves none.
+func TestOpen311AdminChangesAreAudited(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		o, admin := use311(f), f.Users["admin"]
+		count := func() int {
+			t.Helper()
+			var n int
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log`).Scan(&n)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		last := func() store.AuditEntry {
+			t.Helper()
+			var e store.AuditEntry
+			if err := db.Read(ctx, func(tx *store.Tx) error {
+				return tx.QueryRow(ctx, `SELECT action, object, object_id, COALESCE(actor_id, 0) FROM audit_log ORDER BY at DESC, id DESC LIMIT 1`).
+					Scan(&e.Action, &e.Object, &e.ObjectID, &e.ActorID)
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return e
+		}
+		desc, req := "小区物业", true
+		for _, tc := range []struct {
+			name, object, action string
+			do                   func() error
+		}{
+			{"create client", open311.ObjectAPIClient, "create", func() error {
+				_, err := o.CreateAPIClient(ctx, admin, open311.NewAPIClient{Name: "fms"})
+				return err
+			}},
+			{"rotate key", open311.ObjectAPIClient, "rotate_key", func() error { _, err := o.RotateAPIKey(ctx, admin, "fms"); return err }},
+			{"set rate", open311.ObjectAPIClient, "set_rate", func() error { _, err := o.SetAPIClientRate(ctx, admin, "fms", 30); return err }},
+			{"revoke", open311.ObjectAPIClient, "revoke", func() error { _, err := o.RevokeAPIClient(ctx, admin, "fms"); return err }},
+			{"service settings", open311.ObjectService, "update", func() error {
+				_, err := o.SetServiceSettings(ctx, admin, f.Category.Code, open311.ServiceSettingsChange{Description: &desc})
+				return err
+			}},
+			{"create attribute", open311.ObjectAttribute, "create", func() error {
+				_, err := o.CreateCategoryAttribute(ctx, admin, f.Category.Code, open311.AttributeInput{Code: "floor", Datatype: "number", Description: "楼层"})
+				return err
+			}},
+			{"update attribute", open311.ObjectAttribute, "update", func() error {
+				_, err := o.UpdateCategoryAttribute(ctx, admin, f.Category.Code, "floor", open311.AttributeChange{Required: &req})
+				return err
+			}},
+			{"delete attribute", open311.ObjectAttribute, "delete", func() error {
+				return o.DeleteCategoryAttribute(ctx, admin, f.Category.Code, "floor")
+			}},
+		} {
+			before := count()
+			if err := tc.do(); err != nil {
+				t.Fatalf("%s: %v", tc.name, err)
+			}
+			if n := count() - before; n != 1 {
+				t.Errorf("%s: %d audit entries, want 1", tc.name, n)
+			}
+			if e := last(); e.Object != tc.object || e.Action != tc.action || e.ActorID != admin.ID || e.ObjectID == 0 {
+				t.Errorf("%s: audit entry %+v, want %s %s by the admin", tc.name, e, tc.object, tc.action)
+			}
+		}
+		before := count()
+		if _, err := o.SetAPIClientRate(ctx, admin, "fms", -1); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Fatalf("negative rate: %v", err)
+		}
+		if _, err := o.CreateAPIClient(ctx, f.Users["dispatcher"], open311.NewAPIClient{Name: "x"}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Fatalf("dispatcher: %v", err)
+		}
+		if n := count() - before; n != 0 {
+			t.Errorf("refused changes left %d audit entries", n)
+		}
+	})
+}
