@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/store"
@@ -22,6 +23,7 @@ type Service struct {
 	log   *slog.Logger
 	blobs *blob.Store
 	jobs  Scheduler
+	kit   *kit.Kit // records administrative changes (kit.Change)
 
 	cfgCache configCache
 	hot      hotSpotCache // hot-spot boards (hotspots.go)
@@ -49,6 +51,7 @@ func New(c Config) *Service {
 	if s.log == nil {
 		s.log = slog.Default()
 	}
+	s.kit = kit.New(s.db, s.clock, s.log)
 	return s
 }
 
@@ -69,6 +72,10 @@ func (s *Service) Wait() { s.background.Wait() }
 
 // DB returns the store, for operations outside the use cases (health checks).
 func (s *Service) DB() *store.DB { return s.db }
+
+// Kit returns the shared machinery of use cases over the same store,
+// clock and logger, for the capabilities built beside the service.
+func (s *Service) Kit() *kit.Kit { return s.kit }
 
 // Clock returns the service's clock.
 func (s *Service) Clock() minsheng.Clock { return s.clock }

@@ -12,6 +12,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/web/open311"
@@ -30,7 +31,7 @@ func TestOpen311Admin(t *testing.T) {
 		h := s.withAuth(mux)
 		tokens := map[string]string{}
 		for _, u := range []string{"admin", "agent", "dispatcher"} {
-			tok, err := f.Svc.CreateAPIToken(ctx, u, "test")
+			tok, err := f.Svc.CreateAPIToken(ctx, kit.System(), u, "test")
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -212,6 +212,7 @@ func (s *Server) routes(mux router) {
 	s.routesStats(mux)
 	s.routesHotSpots(mux)
 	s.routesOpen311Admin(mux)
+	s.routesAudit(mux)
 	// No StripPrefix: the handler knows its prefix, and the metrics see
 	// the route "/open311/v2/".
 	mux.Handle("/open311/v2/", s.open311)

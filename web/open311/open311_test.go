@@ -15,6 +15,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -105,11 +106,11 @@ func TestDiscoveryAndServices(t *testing.T) {
 		// A second group, and a category that is not a service because it
 		// has a sub-category.
 		f := e.f
-		env, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "env", Name: "环境保护", NameEN: "Environment"})
+		env, err := f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{Code: "env", Name: "环境保护", NameEN: "Environment"})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := f.Svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: env.ID, Code: "env.noise", Name: "噪音扰民"}); err != nil {
+		if _, err := f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{ParentID: env.ID, Code: "env.noise", Name: "噪音扰民"}); err != nil {
 			t.Fatal(err)
 		}
 
