@@ -23,7 +23,7 @@ type Service struct {
 	log   *slog.Logger
 	blobs *blob.Store
 	jobs  Scheduler
-	kit   *kit.Kit
+	kit   *kit.Kit // records administrative changes (kit.Change)
 
 	cfgCache configCache
 	hot      hotSpotCache // hot-spot boards (hotspots.go)

@@ -3,9 +3,11 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"strconv"
 	"strings"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/org"
@@ -24,32 +26,49 @@ func requireStaff(actor *org.User) error {
 
 // checkDistrictAdmin allows district-wide setup (routing and deadline
 // rules, the calendar, settings) only to admins of the district itself, not
-// to admins of a street. actor nil means the shell or the seeder.
+// to admins of a street. The shell and the seeder act as the system actor.
 func (s *Service) checkDistrictAdmin(actor *org.User) error {
-	if actor == nil {
-		return nil
-	}
-	if err := requireAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return err
 	}
-	if strings.Count(actor.UnitPath, "/") > 2 {
+	if !isDistrictAdmin(actor) {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins of the district may change district-wide setup")
 	}
 	return nil
 }
 
-// adminWrite runs an admin's change in a transaction and drops the cached
+// adminWrite runs an admin's change in a transaction, records it (the
+// change fn returns, in the same transaction), and drops the cached
 // dispatch configuration, so that this server uses the change at once (the
-// others within configTTL). actor nil means the shell or the seeder.
-func (s *Service) adminWrite(ctx context.Context, actor *org.User, fn func(tx *store.Tx) error) error {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
+// others within configTTL).
+func (s *Service) adminWrite(ctx context.Context, actor *org.User, fn func(tx *store.Tx) (kit.Change, error)) error {
+	if err := kit.RequireAdmin(actor); err != nil {
+		return err
+	}
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		c, err := fn(tx)
+		if err != nil {
 			return err
 		}
-	}
-	err := s.db.Write(ctx, fn)
+		c.Actor = actor
+		_, err = s.kit.Record(ctx, tx, c)
+		return err
+	})
 	s.invalidateConfig()
 	return err
+}
+
+// ruleData is what a change of a routing rule records about it.
+func ruleData(r *routing.Rule) map[string]string {
+	return map[string]string{"name": r.Name, "priority": strconv.Itoa(r.Priority), "category_id": idStr(r.CategoryID),
+		"kind": string(r.Kind), "area_unit_id": idStr(r.AreaUnitID), "keywords": strings.Join(r.Keywords, ","),
+		"unit_id": idStr(r.UnitID), "auto_dispatch": strconv.FormatBool(r.AutoDispatch), "active": strconv.FormatBool(r.Active)}
+}
+
+// slaData is what a change of a deadline rule records about it.
+func slaData(r *ticket.SLARule) map[string]string {
+	b, _ := json.Marshal(r.SLA)
+	return map[string]string{"category_id": idStr(r.CategoryID), "kind": string(r.Kind), "urgency": string(r.Urgency), "sla": string(b)}
 }
 
 // ListRoutingRules returns the routing rules, highest priority first.
@@ -101,11 +120,12 @@ func (s *Service) CreateRoutingRule(ctx context.Context, actor *org.User, r rout
 		return nil, err
 	}
 	r.ID, r.CreatedAt, r.Active = id, s.now(), true
-	err = s.adminWrite(ctx, actor, func(tx *store.Tx) error {
+	err = s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
 		if err := checkRuleRefs(ctx, tx, &r); err != nil {
-			return err
+			return kit.Change{}, err
 		}
-		return store.InsertRoutingRule(ctx, tx, &r)
+		return kit.Change{Object: "routing_rule", ObjectID: r.ID, Action: "create", Data: ruleData(&r)},
+			store.InsertRoutingRule(ctx, tx, &r)
 	})
 	if err != nil {
 		return nil, err
@@ -122,20 +142,39 @@ func (s *Service) UpdateRoutingRule(ctx context.Context, actor *org.User, r rout
 		return nil, err
 	}
 	var out *routing.Rule
-	err := s.adminWrite(ctx, actor, func(tx *store.Tx) error {
+	err := s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
 		if err := checkRuleRefs(ctx, tx, &r); err != nil {
-			return err
-		}
-		if err := store.UpdateRoutingRule(ctx, tx, &r); err != nil {
-			return err
+			return kit.Change{}, err
 		}
 		rules, err := store.ListRoutingRules(ctx, tx)
+		if err != nil {
+			return kit.Change{}, err
+		}
+		var before *routing.Rule
+		for i := range rules {
+			if rules[i].ID == r.ID {
+				before = &rules[i]
+			}
+		}
+		if err := store.UpdateRoutingRule(ctx, tx, &r); err != nil {
+			return kit.Change{}, err
+		}
+		if rules, err = store.ListRoutingRules(ctx, tx); err != nil {
+			return kit.Change{}, err
+		}
 		for i := range rules {
 			if rules[i].ID == r.ID {
 				out = &rules[i]
 			}
 		}
-		return err
+		data := map[string]string{}
+		if before != nil && out != nil {
+			old, cur := ruleData(before), ruleData(out)
+			for k := range cur {
+				changed(data, k, old[k], cur[k])
+			}
+		}
+		return kit.Change{Object: "routing_rule", ObjectID: r.ID, Action: "update", Data: data}, nil
 	})
 	if err != nil {
 		return nil, err
@@ -148,7 +187,19 @@ func (s *Service) DeleteRoutingRule(ctx context.Context, actor *org.User, id int
 	if err := s.checkDistrictAdmin(actor); err != nil {
 		return err
 	}
-	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.DeleteRoutingRule(ctx, tx, id) })
+	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
+		c := kit.Change{Object: "routing_rule", ObjectID: id, Action: "delete"}
+		rules, err := store.ListRoutingRules(ctx, tx)
+		if err != nil {
+			return c, err
+		}
+		for i := range rules {
+			if rules[i].ID == id {
+				c.Data = ruleData(&rules[i])
+			}
+		}
+		return c, store.DeleteRoutingRule(ctx, tx, id)
+	})
 }
 
 // ListSLARules returns the deadline rules.
@@ -185,15 +236,16 @@ func (s *Service) CreateSLARule(ctx context.Context, actor *org.User, r ticket.S
 		return nil, err
 	}
 	r.ID = id
-	err = s.adminWrite(ctx, actor, func(tx *store.Tx) error {
+	err = s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
 		if r.CategoryID != 0 {
 			c, err := store.GetCategory(ctx, tx, r.CategoryID)
 			if err != nil {
-				return minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
+				return kit.Change{}, minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
 			}
 			r.CategoryPath = c.Path
 		}
-		return store.InsertSLARule(ctx, tx, &r, s.now())
+		return kit.Change{Object: "sla_rule", ObjectID: r.ID, Action: "create", Data: slaData(&r)},
+			store.InsertSLARule(ctx, tx, &r, s.now())
 	})
 	if err != nil {
 		return nil, err
@@ -206,7 +258,19 @@ func (s *Service) DeleteSLARule(ctx context.Context, actor *org.User, id int64) 
 	if err := s.checkDistrictAdmin(actor); err != nil {
 		return err
 	}
-	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.DeleteSLARule(ctx, tx, id) })
+	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
+		c := kit.Change{Object: "sla_rule", ObjectID: id, Action: "delete"}
+		rules, err := store.ListSLARules(ctx, tx)
+		if err != nil {
+			return c, err
+		}
+		for i := range rules {
+			if rules[i].ID == id {
+				c.Data = slaData(&rules[i])
+			}
+		}
+		return c, store.DeleteSLARule(ctx, tx, id)
+	})
 }
 
 // CalendarYears returns the notices in force: those admins loaded, and the
@@ -239,11 +303,21 @@ func (s *Service) ImportCalendarYear(ctx context.Context, actor *org.User, y cal
 	if err := y.Validate(); err != nil {
 		return err
 	}
-	var by int64
-	if actor != nil {
-		by = actor.ID
-	}
-	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.PutCalendarYear(ctx, tx, y, by, s.now()) })
+	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
+		years, err := store.ListCalendarYears(ctx, tx)
+		if err != nil {
+			return kit.Change{}, err
+		}
+		action := "import"
+		for _, old := range years {
+			if old.Year == y.Year {
+				action = "replace"
+			}
+		}
+		return kit.Change{Object: "calendar_year", ObjectID: int64(y.Year), Action: action,
+				Data: map[string]string{"holidays": strconv.Itoa(len(y.Holidays)), "workdays": strconv.Itoa(len(y.Workdays))}},
+			store.PutCalendarYear(ctx, tx, y, actor.ID, s.now())
+	})
 }
 
 // DueDate returns the day on which n working days after the day from end,
@@ -284,21 +358,23 @@ func (s *Service) ListBoundaries(ctx context.Context, actor *org.User) ([]Bounda
 // SetBoundary sets a unit's boundary from GeoJSON (a Polygon, a
 // MultiPolygon or a Feature holding one).
 func (s *Service) SetBoundary(ctx context.Context, actor *org.User, unitID int64, geojson []byte) error {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
-			return err
-		}
+	if err := kit.RequireAdmin(actor); err != nil {
+		return err
 	}
 	shape, err := geo.Parse(geojson)
 	if err != nil {
 		return minsheng.FieldError("geojson", "%s", err.Error())
 	}
-	return s.adminWrite(ctx, actor, func(tx *store.Tx) error {
+	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
 		u, err := store.GetUnit(ctx, tx, unitID)
-		if err != nil || (actor != nil && !actor.Sees(u.Path)) {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
+		if err != nil || !actor.Sees(u.Path) {
+			return kit.Change{}, minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
 		}
-		return store.PutBoundary(ctx, tx, unitID, strings.TrimSpace(string(geojson)), shape.Box, s.now())
+		b := shape.Box
+		box := strconv.FormatFloat(b.MinLat, 'f', 5, 64) + "," + strconv.FormatFloat(b.MinLng, 'f', 5, 64) + "," +
+			strconv.FormatFloat(b.MaxLat, 'f', 5, 64) + "," + strconv.FormatFloat(b.MaxLng, 'f', 5, 64)
+		return kit.Change{Object: "unit", ObjectID: unitID, Action: "set_boundary", Data: map[string]string{"box": box}},
+			store.PutBoundary(ctx, tx, unitID, strings.TrimSpace(string(geojson)), shape.Box, s.now())
 	})
 }
 
@@ -323,5 +399,23 @@ func (s *Service) SetDispatchSettings(ctx context.Context, actor *org.User, st S
 	if err != nil {
 		return minsheng.Errorf(minsheng.EINVALID, "settings cannot be stored: %v", err)
 	}
-	return s.adminWrite(ctx, actor, func(tx *store.Tx) error { return store.PutSetting(ctx, tx, settingsKey, string(b), s.now()) })
+	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
+		old := DefaultSettings
+		if v, ok, err := store.GetSetting(ctx, tx, settingsKey); err != nil {
+			return kit.Change{}, err
+		} else if ok {
+			if err := json.Unmarshal([]byte(v), &old); err != nil {
+				return kit.Change{}, err
+			}
+		}
+		data := map[string]string{}
+		changed(data, "max_returns", old.MaxReturns, st.MaxReturns)
+		changed(data, "max_extensions", old.MaxExtensions, st.MaxExtensions)
+		changed(data, "max_extension_days", old.MaxExtensionDays, st.MaxExtensionDays)
+		changed(data, "remind_before_hours", old.RemindBeforeHours, st.RemindBeforeHours)
+		changed(data, "escalate_after_days", old.EscalateAfterDays, st.EscalateAfterDays)
+		changed(data, "auto_dispatch_confidence", old.AutoDispatchConfidence, st.AutoDispatchConfidence)
+		return kit.Change{Object: "dispatch_settings", Action: "update", Data: data},
+			store.PutSetting(ctx, tx, settingsKey, string(b), s.now())
+	})
 }

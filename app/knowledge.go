@@ -3,10 +3,12 @@ package app
 import (
 	"context"
 	"sort"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/text"
@@ -57,7 +59,7 @@ func checkArticleCategory(ctx context.Context, tx *store.Tx, id int64) error {
 
 // CreateArticle adds an article to the knowledge base (admins).
 func (s *Service) CreateArticle(ctx context.Context, actor *org.User, in ArticleInput) (*store.Article, error) {
-	if err := requireAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	if err := in.validate(); err != nil {
@@ -74,7 +76,12 @@ func (s *Service) CreateArticle(ctx context.Context, actor *org.User, in Article
 		if err := checkArticleCategory(ctx, tx, in.CategoryID); err != nil {
 			return err
 		}
-		return store.InsertArticle(ctx, tx, a)
+		if err := store.InsertArticle(ctx, tx, a); err != nil {
+			return err
+		}
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "article", ObjectID: a.ID, Action: "create",
+			Data: map[string]string{"category_id": idStr(a.CategoryID), "active": strconv.FormatBool(a.Active)}})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -85,7 +92,7 @@ func (s *Service) CreateArticle(ctx context.Context, actor *org.User, in Article
 // UpdateArticle replaces an article's fields (admins). Retiring an article
 // is setting Active to false: agents no longer find it.
 func (s *Service) UpdateArticle(ctx context.Context, actor *org.User, id int64, in ArticleInput) (*store.Article, error) {
-	if err := requireAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	if err := in.validate(); err != nil {
@@ -100,9 +107,25 @@ func (s *Service) UpdateArticle(ctx context.Context, actor *org.User, id int64, 
 		if err := checkArticleCategory(ctx, tx, in.CategoryID); err != nil {
 			return err
 		}
+		before := *a
 		a.Title, a.Body, a.CategoryID, a.Tags, a.Active = in.Title, in.Body, in.CategoryID, in.Tags, in.Active
 		a.UpdatedAt = s.now()
-		return store.UpdateArticle(ctx, tx, a)
+		if err := store.UpdateArticle(ctx, tx, a); err != nil {
+			return err
+		}
+		data := map[string]string{}
+		for _, f := range []struct {
+			name     string
+			old, new string
+		}{{"title", before.Title, a.Title}, {"body", before.Body, a.Body}, {"tags", before.Tags, a.Tags}} {
+			if f.old != f.new {
+				data[f.name] = "changed"
+			}
+		}
+		changed(data, "category_id", before.CategoryID, a.CategoryID)
+		changed(data, "active", before.Active, a.Active)
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "article", ObjectID: a.ID, Action: "update", Data: data})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -134,7 +157,7 @@ func (s *Service) GetArticle(ctx context.Context, actor *org.User, id int64) (*s
 // ListArticles returns the whole knowledge base, newest change first, for
 // the admins who keep it.
 func (s *Service) ListArticles(ctx context.Context, actor *org.User) ([]*store.Article, error) {
-	if err := requireAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []*store.Article

@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
@@ -175,19 +176,12 @@ type NewWebhook struct {
 	Events []string `json:"events"`
 }
 
-// systemOrAdmin allows the command line (a nil actor) and admins.
-func systemOrAdmin(actor *org.User) error {
-	if actor == nil {
-		return nil
-	}
-	return requireAdmin(actor)
-}
-
 // CreateWebhook subscribes a system to ticket events and returns the
 // subscriber with its secret, which signs every body and is shown only
-// this once. Admins only; a nil actor is the command line.
+// this once. Admins only (the command line acts as the system actor); the
+// audit entry names the subscriber and its address, never the secret.
 func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebhook) (*store.Webhook, string, error) {
-	if err := systemOrAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, "", err
 	}
 	n.Name = strings.TrimSpace(n.Name)
@@ -211,13 +205,9 @@ func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebho
 		if err := store.InsertWebhook(ctx, tx, w); err != nil {
 			return err
 		}
-		var actorID int64
-		if actor != nil {
-			actorID = actor.ID
-		}
-		return store.InsertAudit(ctx, tx, &store.AuditEntry{
-			ID: id, At: w.CreatedAt, ActorID: actorID, Action: "create_webhook", Object: "webhook", ObjectID: id, Detail: w.URL,
-		})
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "webhook", ObjectID: id, Action: "create",
+			Data: map[string]string{"name": w.Name, "url": w.URL, "events": strings.Join(w.Events, ",")}})
+		return err
 	})
 	if err != nil {
 		return nil, "", err
@@ -226,9 +216,9 @@ func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebho
 }
 
 // ListWebhooks returns every subscriber, without secrets. Admins only (or
-// the command line).
+// the command line, as the system actor).
 func (s *Service) ListWebhooks(ctx context.Context, actor *org.User) ([]*store.Webhook, error) {
-	if err := systemOrAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []*store.Webhook
@@ -241,12 +231,23 @@ func (s *Service) ListWebhooks(ctx context.Context, actor *org.User) ([]*store.W
 }
 
 // SetWebhookActive switches a subscriber on or off; messages to a
-// subscriber switched off are skipped. Admins only (or the command line).
+// subscriber switched off are skipped. Admins only (or the command line,
+// as the system actor).
 func (s *Service) SetWebhookActive(ctx context.Context, actor *org.User, id int64, active bool) error {
-	if err := systemOrAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return err
 	}
-	return s.db.Write(ctx, func(tx *store.Tx) error { return store.SetWebhookActive(ctx, tx, id, active) })
+	return s.db.Write(ctx, func(tx *store.Tx) error {
+		if err := store.SetWebhookActive(ctx, tx, id, active); err != nil {
+			return err
+		}
+		action := "deactivate"
+		if active {
+			action = "activate"
+		}
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "webhook", ObjectID: id, Action: action})
+		return err
+	})
 }
 
 // Contact is where a staff user is told of work.
@@ -257,11 +258,15 @@ type Contact struct {
 }
 
 // SetContact sets a user's e-mail address, mobile phone and message
-// language. Admins (and the command line, a nil actor) may set anyone's;
-// a user may set their own.
+// language. Admins (and the command line, as the system actor) may set
+// anyone's; a user may set their own. The audit entry says whether an
+// address and a phone are set, never what they are.
 func (s *Service) SetContact(ctx context.Context, actor *org.User, username string, c Contact) error {
-	if actor == nil || actor.Username != username {
-		if err := systemOrAdmin(actor); err != nil {
+	if err := kit.Require(actor, org.Roles...); err != nil {
+		return err
+	}
+	if kit.IsSystem(actor) || actor.Username != username {
+		if err := kit.RequireAdmin(actor); err != nil {
 			return err
 		}
 	}
@@ -288,7 +293,18 @@ func (s *Service) SetContact(ctx context.Context, actor *org.User, username stri
 		if err != nil {
 			return err
 		}
-		return store.SetUserContact(ctx, tx, u.ID, c.Email, c.Phone, c.Lang)
+		if err := store.SetUserContact(ctx, tx, u.ID, c.Email, c.Phone, c.Lang); err != nil {
+			return err
+		}
+		set := func(v string) string {
+			if v == "" {
+				return "none"
+			}
+			return "set"
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "set_contact",
+			Data: map[string]string{"username": u.Username, "email": set(c.Email), "phone": set(c.Phone), "lang": c.Lang}})
+		return err
 	})
 }
 

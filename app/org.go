@@ -8,6 +8,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -125,8 +126,13 @@ func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64,
 }
 
 // CreateAPIToken makes a new API token for the user and returns its secret,
-// which is shown once and stored only as a hash.
-func (s *Service) CreateAPIToken(ctx context.Context, username, name string) (string, error) {
+// which is shown once and stored only as a hash. Admins may make tokens
+// for the users of their unit and below; the shell (minsheng user token)
+// acts as the system actor.
+func (s *Service) CreateAPIToken(ctx context.Context, actor *org.User, username, name string) (string, error) {
+	if err := kit.RequireAdmin(actor); err != nil {
+		return "", err
+	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {
 		return "", err
@@ -137,7 +143,15 @@ func (s *Service) CreateAPIToken(ctx context.Context, username, name string) (st
 		if err != nil {
 			return err
 		}
-		return store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.now())
+		if !actor.Sees(u.UnitPath) {
+			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
+		}
+		if err := store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.now()); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "api_token", ObjectID: id, Action: "create",
+			Data: map[string]string{"user_id": idStr(u.ID), "username": u.Username, "name": name}})
+		return err
 	})
 	if err != nil {
 		return "", err
@@ -182,10 +196,8 @@ func checkPassword(p string) error {
 // CreateUser adds a staff user. Admins may place users only in their own
 // unit or below.
 func (s *Service) CreateUser(ctx context.Context, actor *org.User, n NewUser) (*org.User, error) {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
-			return nil, err
-		}
+	if err := kit.RequireAdmin(actor); err != nil {
+		return nil, err
 	}
 	if err := n.validate(); err != nil {
 		return nil, err
@@ -212,11 +224,16 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 		if err != nil {
 			return err
 		}
-		if actor != nil && !actor.Sees(unit.Path) {
+		if !actor.Sees(unit.Path) {
 			return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
 		}
 		u.UnitPath = unit.Path
-		return store.InsertUser(ctx, tx, u)
+		if err := store.InsertUser(ctx, tx, u); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "create",
+			Data: map[string]string{"username": u.Username, "role": string(u.Role), "unit_id": idStr(u.UnitID)}})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -225,13 +242,14 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 }
 
 // CreateUserWithHash adds a user whose password hash is already made; the
-// demo seeder uses it to hash one password once for many users.
+// demo seeder uses it to hash one password once for many users. The
+// system actor adds them.
 func (s *Service) CreateUserWithHash(ctx context.Context, n NewUser, hash string) (*org.User, error) {
 	n.Password = strings.Repeat("x", org.MinPasswordLength)
 	if err := n.validate(); err != nil {
 		return nil, err
 	}
-	return s.insertUser(ctx, nil, n, hash)
+	return s.insertUser(ctx, kit.System(), n, hash)
 }
 
 // UserChange is what an admin may change about a user. Nil fields stay.
@@ -244,12 +262,11 @@ type UserChange struct {
 }
 
 // UpdateUser changes a user. A new password or deactivation ends the
-// user's sessions. actor nil means the shell (minsheng user passwd).
+// user's sessions. The shell (minsheng user passwd) acts as the system
+// actor. The audit entry says what changed, never the password.
 func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username string, c UserChange) (*org.User, error) {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
-			return nil, err
-		}
+	if err := kit.RequireAdmin(actor); err != nil {
+		return nil, err
 	}
 	var hash string
 	if c.Password != nil {
@@ -268,9 +285,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if err != nil {
 			return err
 		}
-		if actor != nil && !actor.Sees(u.UnitPath) {
+		if !actor.Sees(u.UnitPath) {
 			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
 		}
+		before := *u
 		if c.Name != nil {
 			name := strings.TrimSpace(*c.Name)
 			if name == "" || utf8.RuneCountInString(name) > 50 {
@@ -292,7 +310,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 			if err != nil {
 				return err
 			}
-			if actor != nil && !actor.Sees(unit.Path) {
+			if !actor.Sees(unit.Path) {
 				return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
 			}
 			u.UnitID, u.UnitPath = unit.ID, unit.Path
@@ -304,6 +322,10 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 			u.PasswordHash = hash
 		}
 		if err := store.UpdateUser(ctx, tx, u); err != nil {
+			return err
+		}
+		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "update",
+			Data: userChanges(&before, u, hash != "")}); err != nil {
 			return err
 		}
 		if hash != "" || !u.Active {
@@ -319,7 +341,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 
 // ListUsers returns the users of the admin's unit and below.
 func (s *Service) ListUsers(ctx context.Context, actor *org.User) ([]*org.User, error) {
-	if err := requireAdmin(actor); err != nil {
+	if err := kit.RequireAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []*org.User
@@ -353,13 +375,11 @@ type NewUnit struct {
 
 var codeRE = regexp.MustCompile(`^[A-Za-z0-9_.-]{1,40}$`)
 
-// CreateUnit adds a unit under a parent (or a root, when the database has
-// no units yet and actor is nil: the shell or the seeder).
+// CreateUnit adds a unit under a parent (or a root, when the actor is the
+// system: the shell or the seeder).
 func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*org.Unit, error) {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
-			return nil, err
-		}
+	if err := kit.RequireAdmin(actor); err != nil {
+		return nil, err
 	}
 	n.Name, n.Code = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code)
 	if !n.Kind.Valid() {
@@ -378,24 +398,29 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if n.ParentID == 0 {
-			if actor != nil {
+			if !kit.IsSystem(actor) {
 				return minsheng.FieldError("parent_id", "parent_id is required")
 			}
 			u.Path = org.ChildPath("", id)
-			return store.InsertUnit(ctx, tx, u)
+		} else {
+			p, err := store.GetUnit(ctx, tx, n.ParentID)
+			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+				return minsheng.FieldError("parent_id", "unit %d does not exist", n.ParentID)
+			}
+			if err != nil {
+				return err
+			}
+			if !actor.Sees(p.Path) {
+				return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name)
+			}
+			u.Path = org.ChildPath(p.Path, id)
 		}
-		p, err := store.GetUnit(ctx, tx, n.ParentID)
-		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("parent_id", "unit %d does not exist", n.ParentID)
-		}
-		if err != nil {
+		if err := store.InsertUnit(ctx, tx, u); err != nil {
 			return err
 		}
-		if actor != nil && !actor.Sees(p.Path) {
-			return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name)
-		}
-		u.Path = org.ChildPath(p.Path, id)
-		return store.InsertUnit(ctx, tx, u)
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "unit", ObjectID: u.ID, Action: "create",
+			Data: map[string]string{"code": u.Code, "kind": string(u.Kind), "name": u.Name, "parent_id": idStr(u.ParentID)}})
+		return err
 	})
 	if err != nil {
 		return nil, err
@@ -424,10 +449,8 @@ type NewCategory struct {
 
 // CreateCategory adds a category at most three levels deep.
 func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCategory) (*ticket.Category, error) {
-	if actor != nil {
-		if err := requireAdmin(actor); err != nil {
-			return nil, err
-		}
+	if err := kit.RequireAdmin(actor); err != nil {
+		return nil, err
 	}
 	n.Name, n.Code, n.NameEN = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code), strings.TrimSpace(n.NameEN)
 	if !codeRE.MatchString(n.Code) {
@@ -460,7 +483,12 @@ func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCate
 			}
 			c.Level, c.Path = p.Level+1, org.ChildPath(p.Path, id)
 		}
-		return store.InsertCategory(ctx, tx, c)
+		if err := store.InsertCategory(ctx, tx, c); err != nil {
+			return err
+		}
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "category", ObjectID: c.ID, Action: "create",
+			Data: map[string]string{"code": c.Code, "name": c.Name, "parent_id": idStr(c.ParentID)}})
+		return err
 	})
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/stats"
@@ -305,7 +306,7 @@ func TestStatsRebuildRestoresSummaries(t *testing.T) {
 		if got := statRows(t, db); len(got) == len(before) {
 			t.Fatal("the summaries were not damaged")
 		}
-		n, err := f.Svc.RebuildStats(ctx)
+		n, err := f.Svc.RebuildStats(ctx, kit.System())
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -39,12 +41,21 @@ func statsPath(t *ticket.Ticket) string { return store.StatUnitPath(t) }
 // every dimension, and replaces them, in one transaction (safe beside live
 // work: store.RebuildStats). It repairs summaries that predate a dimension
 // or were damaged, and returns the number of tickets counted. It is an
-// operator's command (minsheng stats rebuild), not a user's action.
-func (s *Service) RebuildStats(ctx context.Context) (int, error) {
+// operator's command (minsheng stats rebuild, the system actor) or a
+// district admin's; the audit log keeps who rebuilt and how many tickets
+// were counted.
+func (s *Service) RebuildStats(ctx context.Context, actor *org.User) (int, error) {
+	if err := s.checkDistrictAdmin(actor); err != nil {
+		return 0, err
+	}
 	var n int
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		var err error
-		n, err = store.RebuildStats(ctx, tx)
+		if n, err = store.RebuildStats(ctx, tx); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "stats", Action: "rebuild",
+			Data: map[string]string{"tickets": strconv.Itoa(n)}})
 		return err
 	})
 	return n, err

@@ -10,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -332,7 +333,7 @@ func TestConcurrentConflictingActions(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
 		s, u := f.Svc, f.Users
-		second, err := s.CreateUser(ctx, nil, app.NewUser{Username: "dispatcher2", Name: "第二派单员", Role: "dispatcher", UnitID: f.District.ID, Password: "password-2"})
+		second, err := s.CreateUser(ctx, kit.System(), app.NewUser{Username: "dispatcher2", Name: "第二派单员", Role: "dispatcher", UnitID: f.District.ID, Password: "password-2"})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -189,7 +190,7 @@ func createCategories(ctx context.Context, svc *app.Service) (map[string]*ticket
 	var walk func(parent int64, defs []catDef) error
 	walk = func(parent int64, defs []catDef) error {
 		for _, d := range defs {
-			cat, err := svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: parent, Code: d.code, Name: d.name, NameEN: d.en})
+			cat, err := svc.CreateCategory(ctx, kit.System(), app.NewCategory{ParentID: parent, Code: d.code, Name: d.name, NameEN: d.en})
 			if err != nil {
 				return fmt.Errorf("category %s: %w", d.code, err)
 			}

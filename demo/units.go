@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 )
 
@@ -169,7 +170,7 @@ func createUnits(ctx context.Context, svc *app.Service) (*world, error) {
 		if parent != nil {
 			pid = parent.ID
 		}
-		u, err := svc.CreateUnit(ctx, nil, app.NewUnit{ParentID: pid, Kind: kind, Code: code, Name: name})
+		u, err := svc.CreateUnit(ctx, kit.System(), app.NewUnit{ParentID: pid, Kind: kind, Code: code, Name: name})
 		if err != nil {
 			return nil, fmt.Errorf("unit %s: %w", code, err)
 		}

@@ -70,12 +70,17 @@ func APITokenUser(ctx context.Context, tx *Tx, tokenHash string) (int64, error) 
 type AuditEntry struct {
 	ID       int64     `json:"id"`
 	At       time.Time `json:"at"`
-	ActorID  int64     `json:"actor_id"`
+	ActorID  int64     `json:"actor_id"` // 0: the system actor (the shell, jobs, the seeder)
 	Action   string    `json:"action"`
 	Object   string    `json:"object"`
 	ObjectID int64     `json:"object_id"`
 	Detail   string    `json:"detail,omitempty"`
 	IP       string    `json:"ip,omitempty"`
+
+	// The actor's account, filled in by ListAuditLog; empty for the
+	// system actor.
+	ActorUsername string `json:"actor_username,omitempty"`
+	ActorName     string `json:"actor_name,omitempty"`
 }
 
 // InsertAudit appends to the audit log. An entry without an ID gets one

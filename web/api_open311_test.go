@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -33,7 +34,7 @@ func TestOpen311Admin(t *testing.T) {
 		h := s.withAuth(mux)
 		tokens := map[string]string{}
 		for _, u := range []string{"admin", "agent", "dispatcher"} {
-			tok, err := f.Svc.CreateAPIToken(ctx, u, "test")
+			tok, err := f.Svc.CreateAPIToken(ctx, kit.System(), u, "test")
 			if err != nil {
 				t.Fatal(err)
 			}

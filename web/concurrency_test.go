@@ -8,6 +8,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -66,7 +67,7 @@ func TestIdempotentCreate(t *testing.T) {
 func TestConcurrentDispatch(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		ctx := context.Background()
-		if _, err := e.f.Svc.CreateUser(ctx, nil, app.NewUser{Username: "dispatcher2", Name: "第二派单员",
+		if _, err := e.f.Svc.CreateUser(ctx, kit.System(), app.NewUser{Username: "dispatcher2", Name: "第二派单员",
 			Role: org.RoleDispatcher, UnitID: e.f.District.ID, Password: apptest.Password}); err != nil {
 			t.Fatal(err)
 		}

@@ -18,6 +18,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -62,7 +63,7 @@ func newEnv(t *testing.T, db *store.DB, opts ...func(*web.Config)) *env {
 
 func (e *env) addToken(t *testing.T, username string) {
 	t.Helper()
-	tok, err := e.f.Svc.CreateAPIToken(context.Background(), username, "test")
+	tok, err := e.f.Svc.CreateAPIToken(context.Background(), kit.System(), username, "test")
 	if err != nil {
 		t.Fatalf("token for %s: %v", username, err)
 	}

@@ -216,6 +216,7 @@ func (s *Server) routes(mux router) {
 	s.routesWebhooks(mux)
 	s.routesStats(mux)
 	s.routesHotSpots(mux)
+	s.routesAudit(mux)
 
 	mux.Handle("/", s.handle(s.notFound))
 }

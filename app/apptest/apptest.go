@@ -11,6 +11,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
@@ -68,7 +69,7 @@ func New(t testing.TB, db *store.DB) *Fixture {
 		if parent != nil {
 			pid = parent.ID
 		}
-		u, err := f.Svc.CreateUnit(ctx, nil, app.NewUnit{ParentID: pid, Kind: kind, Code: code, Name: name})
+		u, err := f.Svc.CreateUnit(ctx, kit.System(), app.NewUnit{ParentID: pid, Kind: kind, Code: code, Name: name})
 		if err != nil {
 			t.Fatalf("unit %s: %v", code, err)
 		}
@@ -107,11 +108,11 @@ func New(t testing.TB, db *store.DB) *Fixture {
 
 	var root *ticket.Category
 
-	root, err = f.Svc.CreateCategory(ctx, nil, app.NewCategory{Code: "city", Name: "城乡建设", NameEN: "Urban construction"})
+	root, err = f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{Code: "city", Name: "城乡建设", NameEN: "Urban construction"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Category, err = f.Svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: root.ID, Code: "city.property", Name: "物业管理", NameEN: "Property management"})
+	f.Category, err = f.Svc.CreateCategory(ctx, kit.System(), app.NewCategory{ParentID: root.ID, Code: "city.property", Name: "物业管理", NameEN: "Property management"})
 	if err != nil {
 		t.Fatal(err)
 	}

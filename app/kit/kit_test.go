@@ -23,7 +23,7 @@ func TestRecordWritesAllOrNothing(t *testing.T) {
 		k := kit.New(db, clock, nil)
 		change := func(action string) kit.Change {
 			return kit.Change{Actor: kit.System(), Object: "ride", ObjectID: 42, Action: action, Note: "by the dispatcher",
-				Data: map[string]string{"driver": "7"},
+				Data:     map[string]string{"driver": "7"},
 				Messages: []notify.Message{{Channel: notify.ChannelSMS, To: "13800000000", Template: "ride.offer", Lang: "zh", Body: "有新的出车任务"}}}
 		}
 		if err := k.Write(ctx, func(tx *store.Tx) error {

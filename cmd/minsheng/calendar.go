@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 )
 
@@ -74,7 +75,7 @@ func cmdCalendar(ctx context.Context, args []string, getenv func(string) string,
 		if err := dec.Decode(&y); err != nil {
 			return fmt.Errorf("calendar import %s: %w", pos[0], err)
 		}
-		if err := svc.ImportCalendarYear(ctx, nil, y); err != nil {
+		if err := svc.ImportCalendarYear(ctx, kit.System(), y); err != nil {
 			return fmt.Errorf("calendar import %s: %w", pos[0], err)
 		}
 		fmt.Fprintf(stdout, "loaded the %d notice: %d holidays, %d make-up working days\n", y.Year, len(y.Holidays), len(y.Workdays))

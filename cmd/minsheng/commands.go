@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/jobs"
@@ -262,13 +263,13 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if unitID == 0 {
 			return fmt.Errorf("user create: no unit with code %q", *unit)
 		}
-		u, err := svc.CreateUser(ctx, nil, app.NewUser{Username: *username, Name: *name, Role: org.Role(*role), UnitID: unitID, Password: *password})
+		u, err := svc.CreateUser(ctx, kit.System(), app.NewUser{Username: *username, Name: *name, Role: org.Role(*role), UnitID: unitID, Password: *password})
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "created user %s (%s, %s)\n", u.Username, u.Name, u.Role)
 	case "passwd":
-		if _, err := svc.UpdateUser(ctx, nil, *username, app.UserChange{Password: password}); err != nil {
+		if _, err := svc.UpdateUser(ctx, kit.System(), *username, app.UserChange{Password: password}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions are ended\n", *username)
@@ -277,7 +278,7 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if label == "" {
 			label = "created with minsheng user token"
 		}
-		tok, err := svc.CreateAPIToken(ctx, *username, label)
+		tok, err := svc.CreateAPIToken(ctx, kit.System(), *username, label)
 		if err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
@@ -288,7 +289,7 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		if *events != "" {
 			ev = strings.Split(*events, ",")
 		}
-		w, secret, err := svc.CreateWebhook(ctx, nil, app.NewWebhook{Name: *name, URL: *url, Events: ev})
+		w, secret, err := svc.CreateWebhook(ctx, kit.System(), app.NewWebhook{Name: *name, URL: *url, Events: ev})
 		if err != nil {
 			return err
 		}
@@ -296,7 +297,7 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		fmt.Fprintf(stdout, "its signing secret (shown once; receivers verify %s with it):\n%s\n", notify.HeaderSignature, secret)
 		return nil
 	case "webhook list":
-		list, err := svc.ListWebhooks(ctx, nil)
+		list, err := svc.ListWebhooks(ctx, kit.System())
 		if err != nil {
 			return err
 		}
@@ -318,12 +319,12 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		if err != nil {
 			return fmt.Errorf("notify %s: %q is not an id", sub, rest[0])
 		}
-		return svc.SetWebhookActive(ctx, nil, id, sub == "webhook on")
+		return svc.SetWebhookActive(ctx, kit.System(), id, sub == "webhook on")
 	case "contact":
 		if *username == "" {
 			return errors.New("notify contact: -username is required")
 		}
-		if err := svc.SetContact(ctx, nil, *username, app.Contact{Email: *email, Phone: *phone, Lang: *lang}); err != nil {
+		if err := svc.SetContact(ctx, kit.System(), *username, app.Contact{Email: *email, Phone: *phone, Lang: *lang}); err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "%s is told of work by %s\n", *username, contactSummary(*email, *phone))

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/store"
@@ -60,7 +61,7 @@ func TestStartJobsSendsTheOutbox(t *testing.T) {
 	}))
 	defer srv.Close()
 	svc := app.New(app.Config{DB: db, Jobs: jobs.Queue{}})
-	hook, _, err := svc.CreateWebhook(ctx, nil, app.NewWebhook{Name: "test", URL: srv.URL})
+	hook, _, err := svc.CreateWebhook(ctx, kit.System(), app.NewWebhook{Name: "test", URL: srv.URL})
 	if err != nil {
 		t.Fatal(err)
 	}

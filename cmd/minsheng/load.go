@@ -26,6 +26,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
@@ -189,16 +190,16 @@ func startSelf(ctx context.Context, dsn string, getenv func(string) string) (*se
 // random suffix, so that a database given with -db may already hold data.
 func seedLoad(ctx context.Context, svc *app.Service) (string, error) {
 	suffix := randomHex(4)
-	unit, err := svc.CreateUnit(ctx, nil, app.NewUnit{Kind: org.KindDistrict, Code: "load-" + suffix, Name: "压测区"})
+	unit, err := svc.CreateUnit(ctx, kit.System(), app.NewUnit{Kind: org.KindDistrict, Code: "load-" + suffix, Name: "压测区"})
 	if err != nil {
 		return "", err
 	}
-	root, err := svc.CreateCategory(ctx, nil, app.NewCategory{Code: "load-" + suffix, Name: "城乡建设"})
+	root, err := svc.CreateCategory(ctx, kit.System(), app.NewCategory{Code: "load-" + suffix, Name: "城乡建设"})
 	if err != nil {
 		return "", err
 	}
 	for i, name := range []string{"物业管理", "市政设施"} {
-		if _, err := svc.CreateCategory(ctx, nil, app.NewCategory{ParentID: root.ID, Code: fmt.Sprintf("load-%s.%d", suffix, i), Name: name}); err != nil {
+		if _, err := svc.CreateCategory(ctx, kit.System(), app.NewCategory{ParentID: root.ID, Code: fmt.Sprintf("load-%s.%d", suffix, i), Name: name}); err != nil {
 			return "", err
 		}
 	}
@@ -210,7 +211,7 @@ func seedLoad(ctx context.Context, svc *app.Service) (string, error) {
 	if _, err := svc.CreateUserWithHash(ctx, app.NewUser{Username: username, Name: "压测坐席", Role: org.RoleAgent, UnitID: unit.ID}, hash); err != nil {
 		return "", err
 	}
-	return svc.CreateAPIToken(ctx, username, "minsheng load")
+	return svc.CreateAPIToken(ctx, kit.System(), username, "minsheng load")
 }
 
 func randomHex(n int) string {

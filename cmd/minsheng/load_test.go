@@ -11,6 +11,7 @@ import (
 	"testing"
 
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/web"
@@ -46,7 +47,7 @@ func TestLoadCreatesTicketsOverHTTP(t *testing.T) {
 	f := apptest.New(t, db)
 	srv := httptest.NewServer(web.NewServer(web.Config{Service: f.Svc}))
 	defer srv.Close()
-	token, err := f.Svc.CreateAPIToken(context.Background(), "agent", "load test")
+	token, err := f.Svc.CreateAPIToken(context.Background(), kit.System(), "agent", "load test")
 	if err != nil {
 		t.Fatal(err)
 	}

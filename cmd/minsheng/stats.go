@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 )
 
 // cmdStats looks after the dashboards' summaries:
@@ -36,7 +37,7 @@ func cmdStats(ctx context.Context, args []string, getenv func(string) string, st
 		}
 		defer db.Close()
 		start := time.Now()
-		n, err := app.New(app.Config{DB: db}).RebuildStats(ctx)
+		n, err := app.New(app.Config{DB: db}).RebuildStats(ctx, kit.System())
 		if err != nil {
 			return fmt.Errorf("stats rebuild: %w", err)
 		}

@@ -14,6 +14,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
@@ -468,7 +469,7 @@ func TestAdminDispatchWebhooks(t *testing.T) {
 		ctx := context.Background()
 		admin := e.signedIn(t, "admin")
 		hooks := func() string {
-			hs, err := e.f.Svc.ListWebhooks(ctx, nil)
+			hs, err := e.f.Svc.ListWebhooks(ctx, kit.System())
 			return snapshot(t, hs, err)
 		}
 
@@ -487,7 +488,7 @@ func TestAdminDispatchWebhooks(t *testing.T) {
 		if cc := r.hdr.Get("Cache-Control"); cc != "no-store" {
 			t.Errorf("the page with the secret has Cache-Control %q", cc)
 		}
-		hs, err := e.f.Svc.ListWebhooks(ctx, nil)
+		hs, err := e.f.Svc.ListWebhooks(ctx, kit.System())
 		if err != nil || len(hs) != 1 {
 			t.Fatalf("webhooks: %d (%v)", len(hs), err)
 		}
@@ -518,13 +519,13 @@ func TestAdminDispatchWebhooks(t *testing.T) {
 		if r := admin.post(path+"/disable", url.Values{}); r.status != http.StatusOK || !strings.Contains(r.body, "已停用推送") {
 			t.Fatalf("disable: %d %s", r.status, r.url)
 		}
-		if hs, _ := e.f.Svc.ListWebhooks(ctx, nil); hs[0].Active {
+		if hs, _ := e.f.Svc.ListWebhooks(ctx, kit.System()); hs[0].Active {
 			t.Fatal("the webhook is still on")
 		}
 		if r := admin.post(path+"/enable", url.Values{}); r.status != http.StatusOK || !strings.Contains(r.body, "已启用推送") {
 			t.Fatalf("enable: %d %s", r.status, r.url)
 		}
-		if hs, _ := e.f.Svc.ListWebhooks(ctx, nil); !hs[0].Active {
+		if hs, _ := e.f.Svc.ListWebhooks(ctx, kit.System()); !hs[0].Active {
 			t.Fatal("the webhook is still off")
 		}
 		if r := admin.post("/admin/webhooks/999999/disable", url.Values{}); r.status != http.StatusNotFound {

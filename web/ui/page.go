@@ -56,6 +56,7 @@ func navFor(role org.Role) []navItem {
 	case org.RoleAdmin:
 		return []navItem{{"nav.units", "/admin/units"}, {"nav.users", "/admin/users"}, {"nav.categories", "/admin/categories"},
 			{"nav.admin_kb", "/admin/kb"}, {"nav.dispatch", "/admin/dispatch"}, {"nav.routing", "/admin/routing"},
+			{"nav.audit", "/admin/audit"},
 			{"nav.calendar", "/admin/calendar"}, {"nav.webhooks", "/admin/webhooks"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
 		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.tickets", "/tickets"}}

@@ -89,6 +89,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/webhooks", u.staff(u.adminWebhooks, admin))
 	mux.Handle("POST /admin/webhooks", u.staff(u.adminCreateWebhook, admin))
 	mux.Handle("POST /admin/webhooks/{id}/{switch}", u.staff(u.adminSetWebhookActive, admin))
+	u.registerAudit(mux) // the audit log (admin_audit.go)
 
 	// Dashboards, the map of needs, the monthly report, exports, and the
 	// public figures (dashboard.go).
