@@ -109,7 +109,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 // the portal.
 func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 	if me := u.user(r); me != nil {
-		redirect(w, r, home(me.Role))
+		redirect(w, r, home(me))
 		return nil
 	}
 	return u.portalPage(w, r)
