@@ -115,7 +115,7 @@ func (s *Service) AuditLog(ctx context.Context, actor *org.User, q AuditQuery) (
 // itself (its unit is the root), not of a street: they keep the
 // district-wide setup and read the whole audit log. The system actor is one.
 func isDistrictAdmin(actor *org.User) bool {
-	return kit.RequireAdmin(actor) == nil && strings.Count(actor.UnitPath, "/") <= 2
+	return kit.RequireAdmin(actor) == nil && adminPaths(actor) == nil
 }
 
 // auditCursor is the opaque cursor after an entry: its time in

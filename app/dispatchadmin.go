@@ -21,7 +21,30 @@ func requireStaff(actor *org.User) error {
 	if actor == nil || !actor.Active {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "sign in first")
 	}
+	if !actor.Staff() {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s is not a staff role", rolesOf(actor))
+	}
 	return nil
+}
+
+// rolesOf writes the user's roles for a message: "agent+leader".
+func rolesOf(u *org.User) string { return strings.ReplaceAll(roleNames(u.Roles()), ", ", "+") }
+
+// visiblePaths returns the subtrees whose work orders the user sees, for
+// the lists' filters (org.User.WorkScopes): nil when one of them is the
+// whole district, which needs no condition. A user without a staff role
+// sees none: EFORBIDDEN.
+func visiblePaths(actor *org.User) ([]string, error) {
+	if err := requireStaff(actor); err != nil {
+		return nil, err
+	}
+	paths := actor.WorkScopes()
+	for _, p := range paths {
+		if strings.Count(p, "/") <= 2 {
+			return nil, nil
+		}
+	}
+	return paths, nil
 }
 
 // checkDistrictAdmin allows district-wide setup (routing and deadline
@@ -31,7 +54,7 @@ func (s *Service) checkDistrictAdmin(actor *org.User) error {
 	if err := kit.RequireAdmin(actor); err != nil {
 		return err
 	}
-	if !isDistrictAdmin(actor) {
+	if adminPaths(actor) != nil {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins of the district may change district-wide setup")
 	}
 	return nil
@@ -367,7 +390,7 @@ func (s *Service) SetBoundary(ctx context.Context, actor *org.User, unitID int64
 	}
 	return s.adminWrite(ctx, actor, func(tx *store.Tx) (kit.Change, error) {
 		u, err := store.GetUnit(ctx, tx, unitID)
-		if err != nil || !actor.Sees(u.Path) {
+		if err != nil || !actor.SeesAs(u.Path, org.RoleAdmin) {
 			return kit.Change{}, minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
 		}
 		b := shape.Box

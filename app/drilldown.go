@@ -44,8 +44,10 @@ func (s *Service) drillDown(ctx context.Context, actor *org.User, q ListQuery, f
 			}
 			// The root's subtree is everything: no condition, which
 			// keeps the lists' fast plans.
-			if strings.Count(u.Path, "/") > 2 && len(u.Path) > len(f.VisiblePath) {
-				f.VisiblePath = u.Path
+			// u lies within one of the user's subtrees (visibleUnit), so
+			// its own is the narrower.
+			if strings.Count(u.Path, "/") > 2 {
+				f.VisiblePaths = []string{u.Path}
 			}
 		}
 		if q.CategoryTree != 0 {

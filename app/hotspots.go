@@ -226,7 +226,7 @@ func (s *Service) computeHotSpots(ctx context.Context, u *org.Unit, days int) (*
 	}
 	f := store.TicketFilter{Statuses: statuses, CreatedFrom: &since, CreatedTo: &end, Limit: maxHotSpotTickets + 1}
 	if strings.Count(u.Path, "/") > 2 { // below the root: the subtree only
-		f.VisiblePath = u.Path
+		f.VisiblePaths = []string{u.Path}
 	}
 	var list []*ticket.Ticket
 	var units []*org.Unit

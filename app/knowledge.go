@@ -148,7 +148,7 @@ func (s *Service) GetArticle(ctx context.Context, actor *org.User, id int64) (*s
 	if err != nil {
 		return nil, err
 	}
-	if !a.Active && actor.Role != org.RoleAdmin {
+	if !a.Active && !actor.Has(org.RoleAdmin) {
 		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "article %d not found", id)
 	}
 	return a, nil

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -24,7 +25,7 @@ const (
 var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,39}$`)
 
 func requireAdmin(actor *org.User) error {
-	if actor.Role != org.RoleAdmin || !actor.Active {
+	if !actor.Has(org.RoleAdmin) || !actor.Active {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins may do this")
 	}
 	return nil
@@ -159,13 +160,17 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *org.User, username,
 	return secret, nil
 }
 
-// NewUser is what an admin submits to create a user.
+// NewUser is what an admin submits to create a user. Grants gives the
+// user one or more roles ("agent", "leader@xinghailu"), the first being the
+// primary; Role alone gives one role over the user's unit. With both, Role
+// must be the first grant's role.
 type NewUser struct {
-	Username string   `json:"username"`
-	Name     string   `json:"name"`
-	Role     org.Role `json:"role"`
-	UnitID   int64    `json:"unit_id"`
-	Password string   `json:"password"`
+	Username string      `json:"username"`
+	Name     string      `json:"name"`
+	Role     org.Role    `json:"role"`
+	Grants   []org.Grant `json:"grants"`
+	UnitID   int64       `json:"unit_id"`
+	Password string      `json:"password"`
 }
 
 func (n *NewUser) validate() error {
@@ -177,11 +182,73 @@ func (n *NewUser) validate() error {
 	if n.Name == "" || utf8.RuneCountInString(n.Name) > 50 {
 		return minsheng.FieldError("name", "name is required, at most 50 characters")
 	}
-	if !n.Role.Valid() {
-		return minsheng.FieldError("role", "role must be one of admin, agent, dispatcher, handler, grid_worker, leader")
+	switch {
+	case n.Grants != nil && len(n.Grants) == 0:
+		return minsheng.FieldError("grants", "%s", org.ErrNoGrant.Error())
+	case len(n.Grants) == 0 && !n.Role.Valid():
+		return minsheng.FieldError("role", "role must be one of %s", roleNames(org.AllRoles))
+	case len(n.Grants) == 0:
+		n.Grants = []org.Grant{{Role: n.Role}}
+	case n.Role != "" && n.Role != n.Grants[0].Role:
+		return minsheng.FieldError("role", "role %s is not the first of the grants (%s): give one, or make them agree", n.Role, org.FormatGrants(n.Grants))
 	}
+	if err := org.CheckGrants(n.Grants); err != nil {
+		return minsheng.FieldError("grants", "%s", err.Error())
+	}
+	n.Role = n.Grants[0].Role
 	if err := checkPassword(n.Password); err != nil {
 		return err
+	}
+	return nil
+}
+
+func roleNames(roles []org.Role) string {
+	parts := make([]string, len(roles))
+	for i, r := range roles {
+		parts[i] = string(r)
+	}
+	return strings.Join(parts, ", ")
+}
+
+// resolveGrants fills in the units of the scoped grants from their codes
+// and checks that an acting admin holds the admin role over each unit whose
+// grant they give or take away (old: the user's grants before the change).
+// actor nil means the shell or the seeder.
+func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old []org.Grant) error {
+	for i := range gs {
+		g := &gs[i]
+		if !g.Scoped() {
+			continue
+		}
+		unit, err := store.GetUnitByCode(ctx, tx, g.UnitCode)
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return minsheng.FieldError("grants", "%s: there is no unit with code %q", g, g.UnitCode)
+		}
+		if err != nil {
+			return err
+		}
+		g.UnitID, g.UnitPath = unit.ID, unit.Path
+	}
+	if err := org.CheckGrants(gs); err != nil {
+		return minsheng.FieldError("grants", "%s", err.Error())
+	}
+	if actor == nil {
+		return nil
+	}
+	held := func(list []org.Grant, g org.Grant) bool {
+		for _, h := range list {
+			if h.Role == g.Role && h.UnitID == g.UnitID {
+				return true
+			}
+		}
+		return false
+	}
+	for _, pair := range [][2][]org.Grant{{gs, old}, {old, gs}} {
+		for _, g := range pair[0] {
+			if g.Scoped() && !held(pair[1], g) && !actor.SeesAs(g.UnitPath, org.RoleAdmin) {
+				return minsheng.FieldError("grants", "%s: unit %s is outside the units you administer", g, g.UnitCode)
+			}
+		}
 	}
 	return nil
 }
@@ -214,8 +281,9 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 	if err != nil {
 		return nil, err
 	}
-	u := &org.User{ID: id, Username: n.Username, Name: n.Name, Role: n.Role, UnitID: n.UnitID, Active: true,
+	u := &org.User{ID: id, Username: n.Username, Name: n.Name, UnitID: n.UnitID, Active: true,
 		PasswordHash: hash, CreatedAt: s.now()}
+	u.SetGrants(n.Grants)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		unit, err := store.GetUnit(ctx, tx, n.UnitID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
@@ -224,15 +292,18 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 		if err != nil {
 			return err
 		}
-		if !actor.Sees(unit.Path) {
+		if !actor.SeesAs(unit.Path, org.RoleAdmin) {
 			return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
 		}
 		u.UnitPath = unit.Path
+		if err := resolveGrants(ctx, tx, actor, u.Grants, nil); err != nil {
+			return err
+		}
 		if err := store.InsertUser(ctx, tx, u); err != nil {
 			return err
 		}
 		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "create",
-			Data: map[string]string{"username": u.Username, "role": string(u.Role), "unit_id": idStr(u.UnitID)}})
+			Data: map[string]string{"username": u.Username, "role": string(u.Role), "grants": org.FormatGrants(u.Grants), "unit_id": idStr(u.UnitID)}})
 		return err
 	})
 	if err != nil {
@@ -253,12 +324,16 @@ func (s *Service) CreateUserWithHash(ctx context.Context, n NewUser, hash string
 }
 
 // UserChange is what an admin may change about a user. Nil fields stay.
+// Grants replaces the user's grants, the first being the primary role; Role
+// alone replaces the first grant with that role over the user's unit and
+// keeps the others.
 type UserChange struct {
-	Name     *string   `json:"name"`
-	Role     *org.Role `json:"role"`
-	UnitID   *int64    `json:"unit_id"`
-	Active   *bool     `json:"active"`
-	Password *string   `json:"password"`
+	Name     *string      `json:"name"`
+	Role     *org.Role    `json:"role"`
+	Grants   *[]org.Grant `json:"grants"`
+	UnitID   *int64       `json:"unit_id"`
+	Active   *bool        `json:"active"`
+	Password *string      `json:"password"`
 }
 
 // UpdateUser changes a user. A new password or deactivation ends the
@@ -285,10 +360,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if err != nil {
 			return err
 		}
-		if !actor.Sees(u.UnitPath) {
+		if !actor.SeesAs(u.UnitPath, org.RoleAdmin) {
 			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
 		}
 		before := *u
+		old := u.Grants
 		if c.Name != nil {
 			name := strings.TrimSpace(*c.Name)
 			if name == "" || utf8.RuneCountInString(name) > 50 {
@@ -296,12 +372,28 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 			}
 			u.Name = name
 		}
-		if c.Role != nil {
+		grants := slices.Clone(u.Grants)
+		switch {
+		case c.Grants != nil:
+			grants = slices.Clone(*c.Grants)
+			if c.Role != nil && (len(grants) == 0 || grants[0].Role != *c.Role) {
+				return minsheng.FieldError("role", "role %s is not the first of the grants: give one, or make them agree", *c.Role)
+			}
+		case c.Role != nil:
 			if !c.Role.Valid() {
 				return minsheng.FieldError("role", "unknown role %q", *c.Role)
 			}
-			u.Role = *c.Role
+			first := org.Grant{Role: *c.Role}
+			if len(grants) > 0 {
+				grants = grants[1:]
+			}
+			grants = slices.DeleteFunc(grants, func(g org.Grant) bool { return g.Role == first.Role && !g.Scoped() })
+			grants = append([]org.Grant{first}, grants...)
 		}
+		if err := resolveGrants(ctx, tx, actor, grants, old); err != nil {
+			return err
+		}
+		u.SetGrants(grants)
 		if c.UnitID != nil {
 			unit, err := store.GetUnit(ctx, tx, *c.UnitID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
@@ -310,7 +402,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 			if err != nil {
 				return err
 			}
-			if !actor.Sees(unit.Path) {
+			if !actor.SeesAs(unit.Path, org.RoleAdmin) {
 				return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
 			}
 			u.UnitID, u.UnitPath = unit.ID, unit.Path
@@ -321,7 +413,7 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if hash != "" {
 			u.PasswordHash = hash
 		}
-		if err := store.UpdateUser(ctx, tx, u); err != nil {
+		if err := store.UpdateUser(ctx, tx, u, s.now()); err != nil {
 			return err
 		}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "update",
@@ -347,10 +439,22 @@ func (s *Service) ListUsers(ctx context.Context, actor *org.User) ([]*org.User, 
 	var out []*org.User
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = store.ListUsers(ctx, tx, actor.UnitPath)
+		out, err = store.ListUsers(ctx, tx, adminPaths(actor))
 		return err
 	})
 	return out, err
+}
+
+// adminPaths returns the subtrees the admin administers, for list filters:
+// nil when one of them is the whole district.
+func adminPaths(actor *org.User) []string {
+	paths := actor.ScopesAs(org.RoleAdmin)
+	for _, p := range paths {
+		if strings.Count(p, "/") <= 2 {
+			return nil
+		}
+	}
+	return paths
 }
 
 // ListUnits returns the whole unit tree: every staff user may see it, since
@@ -410,7 +514,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 			if err != nil {
 				return err
 			}
-			if !actor.Sees(p.Path) {
+			if !actor.SeesAs(p.Path, org.RoleAdmin) {
 				return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name)
 			}
 			u.Path = org.ChildPath(p.Path, id)

@@ -89,7 +89,7 @@ func (s *Service) Rates(ctx context.Context, actor *org.User, q RatesQuery) (*Ra
 			unitID = actor.UnitID
 		}
 		u, err := store.GetUnit(ctx, tx, unitID)
-		if err != nil || !actor.Sees(u.Path) {
+		if err != nil || !actor.SeesWork(u.Path) {
 			return minsheng.FieldError("unit_id", "unit %d not found", unitID)
 		}
 		r.Unit = u
@@ -396,7 +396,7 @@ func (s *Service) visibleUnit(ctx context.Context, tx *store.Tx, actor *org.User
 		unitID = actor.UnitID
 	}
 	u, err := store.GetUnit(ctx, tx, unitID)
-	if err != nil || !actor.Sees(u.Path) {
+	if err != nil || !actor.SeesWork(u.Path) {
 		return nil, minsheng.FieldError("unit_id", "unit %d not found", unitID)
 	}
 	return u, nil

@@ -175,9 +175,11 @@ func (s *Service) Search(ctx context.Context, actor *org.User, q SearchQuery) (*
 		return nil, err
 	}
 	sq := store.SearchQuery{Text: q.Text, Statuses: q.Statuses, Kind: q.Kind, Channel: q.Channel, UnitID: q.UnitID, Limit: q.Limit}
-	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: the user's subtree, as ListTickets
-		sq.VisiblePath = actor.UnitPath
+	paths, perr := visiblePaths(actor) // the user's subtrees, as ListTickets
+	if perr != nil {
+		return nil, perr
 	}
+	sq.VisiblePaths = paths
 	var hits []store.SearchHit
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error

@@ -248,7 +248,7 @@ func (s *Service) ListHints(ctx context.Context, actor *org.User, list []ticket.
 // mayDispatch reports whether the user may dispatch or redispatch the
 // ticket now.
 func mayDispatch(actor *org.User, t *ticket.Ticket) bool {
-	for _, a := range ticket.AvailableActions(t.Status, actor.Role) {
+	for _, a := range ticket.AvailableActions(t.Status, actor) {
 		if (a == ticket.ActionDispatch || a == ticket.ActionRedispatch) && ticket.CheckActor(actor, t, a) == nil {
 			return true
 		}

@@ -33,8 +33,8 @@ var errKeyTaken = errors.New("idempotency key taken")
 // first one created (created is then false) and a reuse of the key for a
 // different request is refused with EIDEMPOTENCY.
 func (s *Service) CreateTicket(ctx context.Context, actor *org.User, in ticket.NewTicket, key string, files ...Upload) (t *ticket.Ticket, created bool, err error) {
-	if !ticket.RoleMay(actor.Role, ticket.ActionRegister) || !actor.Active {
-		return nil, false, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not register tickets", actor.Role)
+	if !ticket.May(actor, ticket.ActionRegister) || !actor.Active {
+		return nil, false, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not register tickets", rolesOf(actor))
 	}
 	t, created, err = s.register(ctx, in, intake{
 		unitID: actor.UnitID, unitPath: actor.UnitPath, actorID: actor.ID,
@@ -267,7 +267,7 @@ func (s *Service) GetTicket(ctx context.Context, actor *org.User, ref string) (*
 			atts = []ticket.Attachment{}
 		}
 		v = TicketView{Ticket: t.Mask(), Events: events, Attachments: atts, CanReveal: ticket.MayReveal(actor, t)}
-		for _, a := range ticket.AvailableActions(t.Status, actor.Role) {
+		for _, a := range ticket.AvailableActions(t.Status, actor) {
 			if ticket.CheckActor(actor, t, a) == nil {
 				v.Actions = append(v.Actions, a)
 			}
@@ -373,10 +373,8 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 		UnitID: q.UnitID, CreatedFrom: q.CreatedFrom, CreatedTo: q.CreatedTo, Limit: q.Limit + 1,
 	}
 	if q.CallerPhone != "" {
-		switch actor.Role {
-		case org.RoleAgent, org.RoleDispatcher, org.RoleHandler:
-		default:
-			return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not search by caller phone", actor.Role)
+		if !actor.HasAny(org.RoleAgent, org.RoleDispatcher, org.RoleHandler) {
+			return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not search by caller phone", rolesOf(actor))
 		}
 		f.CallerPhone = ticket.NormalizePhone(q.CallerPhone)
 	}
@@ -384,9 +382,11 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 		now := s.now()
 		f.Overdue = &now
 	}
-	if strings.Count(actor.UnitPath, "/") > 2 { // below the root: limit to the user's subtree
-		f.VisiblePath = actor.UnitPath
+	paths, perr := visiblePaths(actor)
+	if perr != nil {
+		return nil, perr
 	}
+	f.VisiblePaths = paths
 	if err := s.drillDown(ctx, actor, q, &f); err != nil {
 		return nil, err
 	}
@@ -463,7 +463,7 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip str
 			return err
 		}
 		if !ticket.MayReveal(actor, t) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not see the caller's personal data of ticket %s", actor.Role, t.Number)
+			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not see the caller's personal data of ticket %s", rolesOf(actor), t.Number)
 		}
 		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
 		return store.InsertAudit(ctx, tx, &store.AuditEntry{
@@ -479,8 +479,8 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip str
 // TicketAudit returns the audit log of a ticket (who revealed the caller's
 // data, when), for admins and leaders who may see the ticket.
 func (s *Service) TicketAudit(ctx context.Context, actor *org.User, ref string) ([]store.AuditEntry, error) {
-	if actor.Role != org.RoleAdmin && actor.Role != org.RoleLeader {
-		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the audit log", actor.Role)
+	if !actor.HasAny(org.RoleAdmin, org.RoleLeader) {
+		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the audit log", rolesOf(actor))
 	}
 	var out []store.AuditEntry
 	err := s.db.Read(ctx, func(tx *store.Tx) error {

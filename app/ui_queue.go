@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"strings"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
@@ -17,7 +16,7 @@ func mayReadQueue(actor *org.User, q store.Queue) bool {
 	if q == store.QueueInbox {
 		return true
 	}
-	return actor.Role == org.RoleDispatcher || actor.Role == org.RoleLeader || actor.Role == org.RoleAgent && q == store.QueueCallback
+	return actor.HasAny(org.RoleDispatcher, org.RoleLeader) || actor.Has(org.RoleAgent) && q == store.QueueCallback
 }
 
 func (s *Service) queueFilter(actor *org.User, q store.Queue, limit int) (store.QueueFilter, error) {
@@ -25,13 +24,20 @@ func (s *Service) queueFilter(actor *org.User, q store.Queue, limit int) (store.
 		return store.QueueFilter{}, err
 	}
 	if !mayReadQueue(actor, q) {
-		return store.QueueFilter{}, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the %s queue", actor.Role, q)
+		return store.QueueFilter{}, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not read the %s queue", rolesOf(actor), q)
 	}
 	f := store.QueueFilter{Queue: q, Now: s.now(), Limit: limit}
-	if q == store.QueueInbox || strings.Count(actor.UnitPath, "/") > 2 {
-		f.VisiblePath = actor.UnitPath
+	if q == store.QueueInbox {
+		// The tickets handled where the user handles them: their handler
+		// grants' units, or else every unit whose work they see.
+		if f.VisiblePaths = actor.ScopesAs(org.RoleHandler); len(f.VisiblePaths) == 0 {
+			f.VisiblePaths = actor.WorkScopes()
+		}
+		return f, nil
 	}
-	return f, nil
+	paths, err := visiblePaths(actor)
+	f.VisiblePaths = paths
+	return f, err
 }
 
 // ListQueue returns the tickets of a work list that the user may see, the

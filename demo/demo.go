@@ -51,7 +51,7 @@ type Result struct {
 	Units      int
 	Categories int
 	Tickets    int
-	Usernames  []string // role-named logins first: admin, agent, dispatcher, handler, grid_worker, leader
+	Usernames  []string // role-named logins first, one for each staff role (org.Roles): admin, agent, …, mediator
 	Password   string
 	// Statuses counts the tickets by their status at Now.
 	Statuses map[ticket.Status]int

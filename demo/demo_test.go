@@ -50,7 +50,7 @@ func mustRead(t *testing.T, db *store.DB, res *demo.Result) *district {
 		if d.units, err = store.ListUnits(ctx, tx, ""); err != nil {
 			return err
 		}
-		if d.users, err = store.ListUsers(ctx, tx, ""); err != nil {
+		if d.users, err = store.ListUsers(ctx, tx, nil); err != nil {
 			return err
 		}
 		if d.categories, err = store.ListCategories(ctx, tx); err != nil {

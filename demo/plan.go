@@ -502,7 +502,7 @@ func (p *planner) drawFate(r *rand.Rand, sp *spec) {
 		f.path = pathMerge
 	default:
 		intake := 0.0
-		if sp.req.answer != "" && (sp.registrar == nil || sp.registrar.Role != org.RoleGridWorker) {
+		if sp.req.answer != "" && (sp.registrar == nil || !sp.registrar.Has(org.RoleGridWorker)) {
 			intake = map[ticket.Kind]float64{ticket.KindInquiry: 0.65, ticket.KindPraise: 0.4}[sp.req.kind]
 		}
 		if r.Float64() < intake {
@@ -714,7 +714,7 @@ func (p *planner) build(r *rand.Rand, sp *spec) {
 	}
 	add(reg)
 	agent := func() *org.User {
-		if sp.registrar != nil && (sp.registrar.Role == org.RoleAgent || sp.registrar.Role == org.RoleDispatcher) {
+		if sp.registrar != nil && sp.registrar.HasAny(org.RoleAgent, org.RoleDispatcher) {
 			return sp.registrar
 		}
 		return pick(r, p.w.agents)

@@ -33,7 +33,7 @@ type userDef struct {
 	grid           *community // for grid workers: their community
 }
 
-// createUsers makes the demo users: one named after each role first, then
+// createUsers makes the demo users: one named after each staff role first, then
 // more agents and dispatchers, a handler for every street and department, a
 // grid worker for a grid of every community, and a street leader. It returns
 // the usernames in that order.
@@ -47,6 +47,7 @@ func createUsers(ctx context.Context, svc *app.Service, w *world, hash string) (
 		{"handler", "韩玉梅", org.RoleHandler, xinghailu.unit, nil},
 		{"grid_worker", "张永福", org.RoleGridWorker, haihu.grids[0], haihu},
 		{"leader", "王志刚", org.RoleLeader, w.district, nil},
+		{"mediator", "冶秀兰", org.RoleMediator, w.district, nil},
 		{"agent2", "赵丽娟", org.RoleAgent, w.district, nil},
 		{"agent3", "才让卓玛", org.RoleAgent, w.district, nil},
 		{"agent4", "陈静", org.RoleAgent, w.district, nil},

@@ -5,12 +5,14 @@
 package org
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 )
 
-// Role is what a user does. Every staff user has exactly one.
+// Role is what a user does. A user holds one or more roles through grants
+// (see Grant); the first is their primary role.
 type Role string
 
 // Roles, named as in DESIGN §1.
@@ -21,20 +23,30 @@ const (
 	RoleHandler    Role = "handler"
 	RoleGridWorker Role = "grid_worker"
 	RoleLeader     Role = "leader"
+	RoleMediator   Role = "mediator" // 调解员, of the mediation centre (S12)
+
+	RoleDriver    Role = "driver"    // a driver of the volunteer fleet (S3)
+	RoleVolunteer Role = "volunteer" // a volunteer of the fleet or the grid
 )
 
-// Roles lists every role in a stable order.
-var Roles = []Role{RoleAdmin, RoleAgent, RoleDispatcher, RoleHandler, RoleGridWorker, RoleLeader}
+// Roles lists the staff roles in a stable order: the district's own people,
+// who see the work orders of the units they are granted. A user with none
+// of them sees no work order.
+var Roles = []Role{RoleAdmin, RoleAgent, RoleDispatcher, RoleHandler, RoleGridWorker, RoleLeader, RoleMediator}
 
-// Valid reports whether r is a known role.
-func (r Role) Valid() bool {
-	for _, x := range Roles {
-		if r == x {
-			return true
-		}
-	}
-	return false
-}
+// OutsideRoles lists the roles of outside parties (DESIGN §1): they sign in
+// for their module's portal and see no work order through their role.
+var OutsideRoles = []Role{RoleDriver, RoleVolunteer}
+
+// AllRoles lists every role that can be granted: the staff roles, then the
+// outside ones.
+var AllRoles = append(append([]Role{}, Roles...), OutsideRoles...)
+
+// Valid reports whether r is a known role, staff or outside.
+func (r Role) Valid() bool { return slices.Contains(AllRoles, r) }
+
+// Staff reports whether r is one of the staff roles.
+func (r Role) Staff() bool { return slices.Contains(Roles, r) }
 
 // UnitKind is the level or nature of a unit.
 type UnitKind string
@@ -91,13 +103,18 @@ func Within(p, ancestor string) bool {
 	return ancestor != "" && strings.HasPrefix(p, ancestor)
 }
 
-// User is a staff member. Password hashes never leave the store package in
-// API shapes: the field is not serialised.
+// User is a staff member or an outside party who signs in. Password hashes
+// never leave the store package in API shapes: the field is not serialised.
+//
+// Role is the primary role, the first of Grants, kept so that the JSON and
+// the users.role column still name one role; Grants is what permission
+// checks read.
 type User struct {
 	ID           int64     `json:"id"`
 	Username     string    `json:"username"`
 	Name         string    `json:"name"`
 	Role         Role      `json:"role"`
+	Grants       []Grant   `json:"grants"`
 	UnitID       int64     `json:"unit_id"`
 	UnitPath     string    `json:"-"`
 	Active       bool      `json:"active"`
@@ -106,5 +123,16 @@ type User struct {
 }
 
 // Sees reports whether the user may see work that belongs to the unit with
-// the given path: their own unit and every unit below it.
-func (u *User) Sees(unitPath string) bool { return Within(unitPath, u.UnitPath) }
+// the given path: their own unit and every unit below it, and the units of
+// their scoped grants and every unit below those.
+func (u *User) Sees(unitPath string) bool {
+	if Within(unitPath, u.UnitPath) {
+		return true
+	}
+	for _, g := range u.Grants {
+		if g.UnitPath != "" && Within(unitPath, g.UnitPath) {
+			return true
+		}
+	}
+	return false
+}

@@ -1023,9 +1023,9 @@ func BenchmarkListPage(b *testing.B) {
 				{"category_rare", store.TicketFilter{CategoryID: o.leaves[len(o.leaves)-1].ID}},
 				{"caller_phone", store.TicketFilter{CallerPhone: g.frequentCaller()}},
 				{"overdue", store.TicketFilter{Overdue: &now}},
-				{"street_status", store.TicketFilter{VisiblePath: street.Path, Statuses: []ticket.Status{ticket.StatusAcknowledged}}},
-				{"street", store.TicketFilter{VisiblePath: street.Path}},
-				{"street_overdue", store.TicketFilter{VisiblePath: street.Path, Overdue: &now}},
+				{"street_status", store.TicketFilter{VisiblePaths: []string{street.Path}, Statuses: []ticket.Status{ticket.StatusAcknowledged}}},
+				{"street", store.TicketFilter{VisiblePaths: []string{street.Path}}},
+				{"street_overdue", store.TicketFilter{VisiblePaths: []string{street.Path}, Overdue: &now}},
 			}
 			for _, c := range cases {
 				b.Run(c.name, func(b *testing.B) {

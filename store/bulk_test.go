@@ -145,11 +145,11 @@ func TestListVisibleSubtree(t *testing.T) {
 		from, to := start.AddDate(0, 0, 3), start.AddDate(0, 0, 12)
 		for _, u := range []*org.Unit{o.streets[0], o.depts[2], o.communities[0], o.grids[0], o.centre} {
 			for _, f := range []store.TicketFilter{
-				{VisiblePath: u.Path, Limit: 50},
-				{VisiblePath: u.Path, Limit: 7},
-				{VisiblePath: u.Path, Limit: 20, CreatedFrom: &from, CreatedTo: &to},
-				{VisiblePath: u.Path, Limit: 20, AfterCreated: &all[400].CreatedAt, AfterID: all[400].ID},
-				{VisiblePath: u.Path, Limit: 20, AfterCreated: &all[400].CreatedAt, AfterID: all[400].ID, CreatedFrom: &from},
+				{VisiblePaths: []string{u.Path}, Limit: 50},
+				{VisiblePaths: []string{u.Path}, Limit: 7},
+				{VisiblePaths: []string{u.Path}, Limit: 20, CreatedFrom: &from, CreatedTo: &to},
+				{VisiblePaths: []string{u.Path}, Limit: 20, AfterCreated: &all[400].CreatedAt, AfterID: all[400].ID},
+				{VisiblePaths: []string{u.Path}, Limit: 20, AfterCreated: &all[400].CreatedAt, AfterID: all[400].ID, CreatedFrom: &from},
 			} {
 				var want []int64
 				for _, tk := range all {

@@ -59,7 +59,11 @@ func (db *DB) migrations() ([]migration, error) {
 // transaction together with its row in schema_migrations. On PostgreSQL the
 // version table is locked for the duration, so that servers starting
 // together do not apply the same migration twice.
-func (db *DB) Migrate(ctx context.Context) error {
+func (db *DB) Migrate(ctx context.Context) error { return db.migrate(ctx, 0) }
+
+// migrate applies the migrations up to the version (all for 0); tests use
+// it to make a database of an older schema.
+func (db *DB) migrate(ctx context.Context, upTo int) error {
 	ms, err := db.migrations()
 	if err != nil {
 		return err
@@ -74,6 +78,9 @@ func (db *DB) Migrate(ctx context.Context) error {
 		return fmt.Errorf("create schema_migrations: %w", err)
 	}
 	for _, m := range ms {
+		if upTo > 0 && m.version > upTo {
+			break
+		}
 		err := db.Write(ctx, func(tx *Tx) error {
 			if db.dialect == Postgres {
 				if _, err := tx.Exec(ctx, `LOCK TABLE schema_migrations IN SHARE ROW EXCLUSIVE MODE`); err != nil {

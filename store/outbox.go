@@ -319,11 +319,14 @@ func GetUserContact(ctx context.Context, tx *Tx, userID int64) (*Contact, error)
 	return &c, nil
 }
 
-// UnitContacts returns the contact details of the active users with the
-// role in exactly the unit (not those of units below it), by user id.
+// UnitContacts returns the contact details of the active users who hold
+// the role over exactly the unit (not over units above it), by user id: by
+// a grant scoped to the unit, or by an unscoped grant as members of it.
 func UnitContacts(ctx context.Context, tx *Tx, unitID int64, role org.Role) ([]Contact, error) {
-	rows, err := tx.Query(ctx, `SELECT id, name, email, phone, lang FROM users
-		WHERE unit_id = ? AND role = ? AND active = TRUE ORDER BY id`, unitID, role)
+	rows, err := tx.Query(ctx, `SELECT id, name, email, phone, lang FROM users u
+		WHERE active = TRUE AND EXISTS (SELECT 1 FROM role_grants g WHERE g.user_id = u.id AND g.role = ?
+			AND (g.unit_id = ? OR (g.unit_id IS NULL AND u.unit_id = ?)))
+		ORDER BY id`, role, unitID, unitID)
 	if err != nil {
 		return nil, fmt.Errorf("unit contacts: %w", err)
 	}

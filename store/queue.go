@@ -29,10 +29,10 @@ var Queues = []Queue{QueueNew, QueueReturned, QueueReview, QueueCallback, QueueE
 // QueueFilter selects the tickets of a queue.
 type QueueFilter struct {
 	Queue Queue
-	// VisiblePath limits the queue to tickets taken in or handled by this
-	// unit or below it; empty means everything. For QueueInbox it limits
-	// to tickets handled there.
-	VisiblePath string
+	// VisiblePaths limits the queue to tickets taken in or handled by one of
+	// these units or below it; empty means everything. For QueueInbox it
+	// limits to tickets handled there.
+	VisiblePaths []string
 	// Now is the moment callbacks are due by (QueueCallback).
 	Now   time.Time
 	Limit int
@@ -65,14 +65,12 @@ func queueWhere(f QueueFilter) (string, []any, string, error) {
 	default:
 		return "", nil, "", fmt.Errorf("unknown queue %q", f.Queue)
 	}
-	if f.VisiblePath != "" {
-		if f.Queue == QueueInbox {
-			where = append(where, "(unit_path >= ? AND unit_path < ?)")
-			args = append(args, f.VisiblePath, f.VisiblePath+"~")
-		} else {
-			where = append(where, "((intake_unit_path >= ? AND intake_unit_path < ?) OR (unit_path >= ? AND unit_path < ?))")
-			args = append(args, f.VisiblePath, f.VisiblePath+"~", f.VisiblePath, f.VisiblePath+"~")
-		}
+	cols := []string{"intake_unit_path", "unit_path"}
+	if f.Queue == QueueInbox {
+		cols = []string{"unit_path"}
+	}
+	if cond, a := pathsCond(f.VisiblePaths, cols...); cond != "" {
+		where, args = append(where, cond), append(args, a...)
 	}
 	return strings.Join(where, " AND "), args, order, nil
 }

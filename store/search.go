@@ -308,9 +308,9 @@ type SearchQuery struct {
 	Kind     ticket.Kind
 	Channel  ticket.Channel
 	UnitID   int64 // handling unit exactly
-	// VisiblePath limits the result as in TicketFilter.
-	VisiblePath string
-	Limit       int
+	// VisiblePaths limits the result as in TicketFilter.
+	VisiblePaths []string
+	Limit        int
 }
 
 // SearchHit is a ticket found by a search, with its rank: higher is better.
@@ -435,9 +435,8 @@ func searchFilters(q SearchQuery) ([]string, []any) {
 	if q.UnitID != 0 {
 		where, args = append(where, "t.unit_id = ?"), append(args, q.UnitID)
 	}
-	if q.VisiblePath != "" {
-		where = append(where, "((t.intake_unit_path >= ? AND t.intake_unit_path < ?) OR (t.unit_path >= ? AND t.unit_path < ?))")
-		args = append(args, q.VisiblePath, q.VisiblePath+"~", q.VisiblePath, q.VisiblePath+"~")
+	if cond, a := pathsCond(q.VisiblePaths, "t.intake_unit_path", "t.unit_path"); cond != "" {
+		where, args = append(where, cond), append(args, a...)
 	}
 	return where, args
 }
@@ -465,8 +464,8 @@ func filterTags(q SearchQuery) string {
 	if q.UnitID != 0 {
 		parts = append(parts, `tags : "h`+strconv.FormatInt(q.UnitID, 10)+`"`)
 	}
-	if q.VisiblePath != "" {
-		if u, ok := unitTag(q.VisiblePath); ok {
+	if len(q.VisiblePaths) == 1 { // several: the columns' condition alone
+		if u, ok := unitTag(q.VisiblePaths[0]); ok {
 			parts = append(parts, `tags : "`+u+`"`)
 		}
 	}

@@ -99,7 +99,7 @@ func BenchmarkSearch(b *testing.B) {
 				for _, title := range titles[:min(len(titles), 200)] {
 					q := store.SearchQuery{Text: k.q(title), Limit: 20}
 					if filtered {
-						q.Statuses, q.VisiblePath = open, o.streets[r.IntN(len(o.streets))].Path
+						q.Statuses, q.VisiblePaths = open, []string{o.streets[r.IntN(len(o.streets))].Path}
 					}
 					t0 := time.Now()
 					err := db.Read(ctx, func(tx *store.Tx) error {

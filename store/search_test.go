@@ -132,7 +132,11 @@ func TestSearchFiltersAgreeWithTheTickets(t *testing.T) {
 						}
 						want = append(want, tk.ID)
 					}
-					got := hitIDs(mustSearchTickets(t, db, store.SearchQuery{Text: q, Statuses: f.statuses, VisiblePath: f.path,
+					var paths []string
+					if f.path != "" {
+						paths = []string{f.path}
+					}
+					got := hitIDs(mustSearchTickets(t, db, store.SearchQuery{Text: q, Statuses: f.statuses, VisiblePaths: paths,
 						Kind: f.kind, Channel: f.channel, UnitID: f.unit, Limit: 1000}))
 					if !slices.Equal(got, want) {
 						t.Errorf("got %d hits %v\nwant %d %v", len(got), got, len(want), want)

@@ -156,7 +156,7 @@ func TestListTicketsFiltersAndPages(t *testing.T) {
 		if got := list(store.TicketFilter{Statuses: []ticket.Status{ticket.StatusClosed}}); len(got) != 0 {
 			t.Fatalf("status filter: %d", len(got))
 		}
-		if got := list(store.TicketFilter{VisiblePath: "/999/"}); len(got) != 0 {
+		if got := list(store.TicketFilter{VisiblePaths: []string{"/999/"}}); len(got) != 0 {
 			t.Fatalf("visibility filter lets %d through", len(got))
 		}
 		// Keyset pages of 10, newest first, cover everything once.
@@ -164,7 +164,7 @@ func TestListTicketsFiltersAndPages(t *testing.T) {
 		var after *time.Time
 		var afterID int64
 		for page := 0; ; page++ {
-			got := list(store.TicketFilter{Limit: 10, AfterCreated: after, AfterID: afterID, VisiblePath: u.Path})
+			got := list(store.TicketFilter{Limit: 10, AfterCreated: after, AfterID: afterID, VisiblePaths: []string{u.Path}})
 			for i, tk := range got {
 				if seen[tk.Number] {
 					t.Fatalf("page %d repeats %s", page, tk.Number)

@@ -82,17 +82,15 @@ func (t Ticket) Mask() Ticket {
 }
 
 // MayReveal reports whether the user may see the caller's personal data of
-// the ticket: agents and dispatchers, and handlers of the handling unit
-// (DESIGN §3 Privacy).
+// the ticket: agents and dispatchers whose grant covers it, and handlers
+// whose grant covers the handling unit (DESIGN §3 Privacy).
 func MayReveal(u *org.User, t *Ticket) bool {
 	if !u.Active || !Visible(u, t) {
 		return false
 	}
-	switch u.Role {
-	case org.RoleAgent, org.RoleDispatcher:
+	desk := []org.Role{org.RoleAgent, org.RoleDispatcher}
+	if u.SeesAs(t.IntakeUnitPath, desk...) {
 		return true
-	case org.RoleHandler:
-		return t.UnitPath != "" && u.Sees(t.UnitPath)
 	}
-	return false
+	return t.UnitPath != "" && u.SeesAs(t.UnitPath, append(desk, org.RoleHandler)...)
 }

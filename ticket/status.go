@@ -2,6 +2,7 @@ package ticket
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
@@ -218,12 +219,20 @@ func RoleMay(role org.Role, a Action) bool {
 	return ok && oneOf(role, r.roles)
 }
 
-// AvailableActions returns the actions a user with the role may take on a
-// ticket in the status, in the order of Actions.
-func AvailableActions(s Status, role org.Role) []Action {
+// May reports whether one of the user's roles may take the action at all
+// (RoleMay); CheckActor says whether on a given ticket.
+func May(u *org.User, a Action) bool {
+	r, ok := rules[a]
+	return ok && u.HasAny(r.roles...)
+}
+
+// AvailableActions returns the actions one of the user's roles may take on
+// a ticket in the status, in the order of Actions. Whether the user's grants
+// cover the ticket is CheckActor's question.
+func AvailableActions(s Status, u *org.User) []Action {
 	var out []Action
 	for _, a := range Actions {
-		if a != ActionRegister && RoleMay(role, a) && Allowed(s, a) {
+		if a != ActionRegister && May(u, a) && Allowed(s, a) {
 			out = append(out, a)
 		}
 	}
@@ -231,23 +240,48 @@ func AvailableActions(s Status, role org.Role) []Action {
 }
 
 // CheckActor returns an EFORBIDDEN error unless the user may take the action
-// on the ticket: their role must allow it, and handlers may act only on
-// tickets whose handling unit is theirs or below theirs.
+// on the ticket: they must hold a role that allows it over a unit that
+// covers the ticket. A handler's grant must cover the handling unit; the
+// other roles' grants, the unit that took the ticket in or the handling
+// unit (Visible). An unscoped grant covers the user's own unit, a scoped one
+// (handler@xinghailu) its unit; both cover the units below.
 func CheckActor(u *org.User, t *Ticket, a Action) error {
 	if !u.Active {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "account is disabled")
 	}
-	if !RoleMay(u.Role, a) {
-		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not %s tickets", u.Role, a)
+	r, ok := rules[a]
+	if !ok || !u.HasAny(r.roles...) {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not %s tickets", roleNames(u), a)
 	}
-	if u.Role == org.RoleHandler && (t.UnitPath == "" || !u.Sees(t.UnitPath)) {
+	for _, role := range r.roles {
+		if role == org.RoleHandler {
+			if t.UnitPath != "" && u.SeesAs(t.UnitPath, role) {
+				return nil
+			}
+			continue
+		}
+		if u.SeesAs(t.IntakeUnitPath, role) || (t.UnitPath != "" && u.SeesAs(t.UnitPath, role)) {
+			return nil
+		}
+	}
+	if u.Has(org.RoleHandler) && oneOf(org.RoleHandler, r.roles) {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "ticket %s is not handled by your unit", t.Number)
 	}
-	return nil
+	return minsheng.Errorf(minsheng.EFORBIDDEN, "ticket %s is outside the units of your role", t.Number)
+}
+
+// roleNames writes the user's roles for a message: "agent+leader".
+func roleNames(u *org.User) string {
+	var parts []string
+	for _, r := range u.Roles() {
+		parts = append(parts, string(r))
+	}
+	return strings.Join(parts, "+")
 }
 
 // Visible reports whether the user may see the ticket at all: it was taken
-// in by, or is handled by, their unit or a unit below it.
+// in by, or is handled by, a unit whose work they see (org.User.SeesWork:
+// their unit, their scoped staff grants' units, and the units below).
 func Visible(u *org.User, t *Ticket) bool {
-	return u.Sees(t.IntakeUnitPath) || (t.UnitPath != "" && u.Sees(t.UnitPath))
+	return u.SeesWork(t.IntakeUnitPath) || (t.UnitPath != "" && u.SeesWork(t.UnitPath))
 }

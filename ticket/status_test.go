@@ -131,7 +131,7 @@ var mayAct = map[Action][]org.Role{
 
 func TestWhoMayAct(t *testing.T) {
 	for _, a := range Actions {
-		for _, r := range org.Roles {
+		for _, r := range org.AllRoles {
 			want := false
 			for _, x := range mayAct[a] {
 				want = want || x == r
@@ -161,6 +161,19 @@ func TestCheckActorUnitScope(t *testing.T) {
 		{"disabled dispatcher", org.User{Role: org.RoleDispatcher, UnitPath: "/1/", Active: false}, ActionRedispatch, false},
 		{"leader may not close", org.User{Role: org.RoleLeader, UnitPath: "/1/", Active: true}, ActionClose, false},
 		{"admin may not dispatch", org.User{Role: org.RoleAdmin, UnitPath: "/1/", Active: true}, ActionDispatch, false},
+		// Grants: a handler's grant scoped to a unit covers its subtree,
+		// wherever the user belongs.
+		{"handler granted the street", granted(other, handlerAt(street)), ActionAcknowledge, true},
+		{"handler granted the community", granted(other, handlerAt(community)), ActionReply, true},
+		{"handler granted another street", granted(street, org.Grant{Role: org.RoleAgent}, handlerAt(other)), ActionAcknowledge, false},
+		{"handler granted a unit below the handling unit", granted(other, handlerAt("/1/2/3/4/")), ActionAcknowledge, false},
+		{"a leader's grant over the unit is no handler's", granted(other, org.Grant{Role: org.RoleHandler},
+			org.Grant{Role: org.RoleLeader, UnitID: 2, UnitCode: "s2", UnitPath: street}), ActionAcknowledge, false},
+		{"the leader of the two may supervise", granted(other, org.Grant{Role: org.RoleHandler},
+			org.Grant{Role: org.RoleLeader, UnitID: 2, UnitCode: "s2", UnitPath: street}), ActionSupervise, true},
+		{"agent and dispatcher: the dispatcher closes", granted("/1/", org.Grant{Role: org.RoleAgent}, org.Grant{Role: org.RoleDispatcher}), ActionClose, true},
+		{"agent and leader may not close", granted("/1/", org.Grant{Role: org.RoleAgent}, org.Grant{Role: org.RoleLeader}), ActionClose, false},
+		{"outside roles may not act", granted("/1/", org.Grant{Role: org.RoleDriver}, org.Grant{Role: org.RoleVolunteer}), ActionAttach, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -173,6 +186,18 @@ func TestCheckActorUnitScope(t *testing.T) {
 			}
 		})
 	}
+}
+
+// granted returns an active user of the unit with the grants.
+func granted(unitPath string, gs ...org.Grant) org.User {
+	u := org.User{UnitPath: unitPath, Active: true}
+	u.SetGrants(gs)
+	return u
+}
+
+// handlerAt is a handler's grant over the unit with the path.
+func handlerAt(path string) org.Grant {
+	return org.Grant{Role: org.RoleHandler, UnitID: 99, UnitCode: "u99", UnitPath: path}
 }
 
 func TestVisibleAndReveal(t *testing.T) {
@@ -191,6 +216,11 @@ func TestVisibleAndReveal(t *testing.T) {
 		{"handler elsewhere", org.User{Role: org.RoleHandler, UnitPath: "/1/7/", Active: true}, false, false},
 		{"grid worker below the unit", org.User{Role: org.RoleGridWorker, UnitPath: "/1/2/3/4/", Active: true}, false, false},
 		{"leader of the street", org.User{Role: org.RoleLeader, UnitPath: "/1/2/", Active: true}, true, false},
+		{"handler granted the unit", granted("/1/7/", handlerAt("/1/2/")), true, true},
+		{"leader here, handler granted elsewhere", granted("/1/2/", org.Grant{Role: org.RoleLeader}, handlerAt("/1/7/")), true, false},
+		{"volunteer granted the unit", granted("/1/7/", org.Grant{Role: org.RoleHandler},
+			org.Grant{Role: org.RoleVolunteer, UnitID: 2, UnitCode: "s2", UnitPath: "/1/2/"}), false, false},
+		{"driver at the district", granted("/1/", org.Grant{Role: org.RoleDriver}), false, false},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -205,7 +235,7 @@ func TestVisibleAndReveal(t *testing.T) {
 }
 
 func TestAvailableActions(t *testing.T) {
-	got := AvailableActions(StatusRegistered, org.RoleDispatcher)
+	got := AvailableActions(StatusRegistered, &org.User{Role: org.RoleDispatcher})
 	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate, ActionAttach}
 	if len(got) != len(want) {
 		t.Fatalf("AvailableActions = %v, want %v", got, want)
@@ -215,7 +245,7 @@ func TestAvailableActions(t *testing.T) {
 			t.Fatalf("AvailableActions = %v, want %v", got, want)
 		}
 	}
-	if got := AvailableActions(StatusMerged, org.RoleDispatcher); len(got) != 0 {
+	if got := AvailableActions(StatusMerged, &org.User{Role: org.RoleDispatcher}); len(got) != 0 {
 		t.Fatalf("merged ticket offers %v", got)
 	}
 }

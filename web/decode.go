@@ -319,9 +319,11 @@ func jsonFields(t reflect.Type) map[string]reflect.Type {
 
 func jsonKind(goType string) string {
 	switch strings.TrimPrefix(goType, "*") {
-	case "string", "ticket.Kind", "ticket.Urgency", "ticket.Channel", "ticket.Satisfaction", "org.Role",
+	case "string", "ticket.Kind", "ticket.Urgency", "ticket.Channel", "ticket.Satisfaction", "org.Role", "org.Grant",
 		"org.UnitKind", "app.ReturnReason":
 		return "a string"
+	case "[]org.Grant":
+		return "a list of strings"
 	case "int", "int64", "float64":
 		return "a number"
 	case "bool":

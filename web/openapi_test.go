@@ -535,7 +535,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"Status", names(ticket.Statuses)},
 		{"Action", names(ticket.Actions)},
 		{"Satisfaction", names(ticket.Satisfactions)},
-		{"Role", names(org.Roles)},
+		{"Role", names(org.AllRoles)},
 		{"UnitKind", names(org.UnitKinds)},
 		{"ReturnReason", names(app.ReturnReasons)},
 		{"AttributeDatatype", store.Datatypes},

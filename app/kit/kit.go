@@ -100,5 +100,5 @@ func Require(actor *org.User, roles ...org.Role) error {
 // RequireAdmin is Require(actor, org.RoleAdmin).
 func RequireAdmin(actor *org.User) error { return Require(actor, org.RoleAdmin) }
 
-// hasRole reports whether the user holds the role.
-func hasRole(u *org.User, r org.Role) bool { return u.Role == r }
+// hasRole reports whether the user holds the role (any of their grants).
+func hasRole(u *org.User, r org.Role) bool { return u.Has(r) }

@@ -229,7 +229,9 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 	c, fs := commandFlags("user "+sub, getenv, stderr, false)
 	username := fs.String("username", "", "the user's login name")
 	name := fs.String("name", "", "the user's full name (create) or the token's label (token)")
-	role := fs.String("role", "", "role: admin, agent, dispatcher, handler, grid_worker, leader")
+	role := fs.String("role", "", "the user's roles, separated by commas, the first being the primary: "+
+		"ROLE (over the user's unit) or ROLE@UNITCODE (over that unit), e.g. agent,leader@xinghailu; "+
+		"roles: "+strings.Join(roleNames(org.AllRoles), ", "))
 	unit := fs.String("unit", "", "code of the user's unit")
 	password := fs.String("password", "", "password (at least 8 characters)")
 	// Allow "user token NAME" as well as "user token -username NAME".
@@ -263,11 +265,15 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		if unitID == 0 {
 			return fmt.Errorf("user create: no unit with code %q", *unit)
 		}
-		u, err := svc.CreateUser(ctx, kit.System(), app.NewUser{Username: *username, Name: *name, Role: org.Role(*role), UnitID: unitID, Password: *password})
+		grants, err := org.ParseGrants(*role)
+		if err != nil {
+			return fmt.Errorf("user create: -role: %w", err)
+		}
+		u, err := svc.CreateUser(ctx, kit.System(), app.NewUser{Username: *username, Name: *name, Grants: grants, UnitID: unitID, Password: *password})
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "created user %s (%s, %s)\n", u.Username, u.Name, u.Role)
+		fmt.Fprintf(stdout, "created user %s (%s, %s)\n", u.Username, u.Name, org.FormatGrants(u.Grants))
 	case "passwd":
 		if _, err := svc.UpdateUser(ctx, kit.System(), *username, app.UserChange{Password: password}); err != nil {
 			return err
@@ -296,4 +302,12 @@ func loginList(names []string) string {
 		return strings.Join(names, ", ")
 	}
 	return fmt.Sprintf("%s and %d more (handler2 …)", strings.Join(names[:shown], ", "), len(names)-shown)
+}
+
+func roleNames(roles []org.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
+	}
+	return out
 }

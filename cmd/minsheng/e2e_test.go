@@ -275,8 +275,8 @@ func TestCommandLine(t *testing.T) {
 		t.Fatalf("seeding twice: %v %s", err, out)
 	}
 	out = minsheng(t, dir, "user", "create", "-db", "sqlite:x.db", "-username", "zhangwei", "-name", "张伟",
-		"-role", "handler", "-unit", "xinghailu", "-password", "a-long-password")
-	if !strings.Contains(out, "created user zhangwei") {
+		"-role", "handler,leader@xinghailu", "-unit", "xinghailu", "-password", "a-long-password")
+	if !strings.Contains(out, "created user zhangwei (张伟, handler, leader@xinghailu)") {
 		t.Fatalf("user create printed %q", out)
 	}
 	minsheng(t, dir, "user", "passwd", "-db", "sqlite:x.db", "-username", "zhangwei", "-password", "another-password")

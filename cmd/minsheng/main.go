@@ -34,7 +34,8 @@ Usage:
   minsheng serve    [flags]   run the server (creates and seeds minsheng.db on first start)
   minsheng migrate  [flags]   apply database migrations and exit
   minsheng seed     [flags]   seed the demo district into an empty database
-  minsheng user create -username NAME -name 姓名 -role ROLE -unit CODE -password PW
+  minsheng user create -username NAME -name 姓名 -role ROLE[,ROLE@UNIT…] -unit CODE -password PW
+                              several roles: -role agent,leader@xinghailu (the first is the primary)
   minsheng user passwd -username NAME -password PW
   minsheng user token  -username NAME [-name LABEL]   print a new API token (last line)
   minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency

@@ -121,7 +121,7 @@ type usersData struct {
 
 func (u *UI) usersData(r *http.Request, me *org.User) (usersData, error) {
 	users, err := u.svc.ListUsers(r.Context(), me)
-	return usersData{Users: users, Roles: org.Roles}, err
+	return usersData{Users: users, Roles: org.AllRoles}, err
 }
 
 func (u *UI) adminUsers(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -138,8 +138,14 @@ func (u *UI) adminCreateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 		return err
 	}
 	unit, _ := strconv.ParseInt(vals.Get("unit_id"), 10, 64)
-	_, err = u.svc.CreateUser(r.Context(), me, app.NewUser{Username: vals.Get("username"), Name: vals.Get("name"),
-		Role: org.Role(vals.Get("role")), UnitID: unit, Password: vals.Get("password")})
+	n := app.NewUser{Username: vals.Get("username"), Name: vals.Get("name"), Role: org.Role(vals.Get("role")),
+		UnitID: unit, Password: vals.Get("password")}
+	if v := vals.Get("grants"); v != "" || n.Role == "" {
+		if n.Grants, err = org.ParseGrants(v); err != nil {
+			return u.afterUserForm(w, r, me, "user", minsheng.FieldError("grants", "%s", err.Error()), vals)
+		}
+	}
+	_, err = u.svc.CreateUser(r.Context(), me, n)
 	return u.afterUserForm(w, r, me, "user", err, vals)
 }
 
@@ -174,6 +180,13 @@ func (u *UI) adminUpdateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 	}
 	if v := org.Role(vals.Get("role")); v != "" {
 		c.Role = &v
+	}
+	if _, ok := vals["grants"]; ok {
+		gs, err := org.ParseGrants(vals.Get("grants"))
+		if err != nil {
+			return u.afterUserForm(w, r, me, "user:"+r.PathValue("username"), minsheng.FieldError("grants", "%s", err.Error()), vals)
+		}
+		c.Grants = &gs
 	}
 	if v, err := strconv.ParseInt(vals.Get("unit_id"), 10, 64); err == nil && v > 0 {
 		c.UnitID = &v

@@ -18,7 +18,7 @@ type loginData struct {
 func (u *UI) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := safeNext(r.URL.Query().Get("next"), "")
 	if me := u.user(r); me != nil {
-		redirect(w, r, safeNext(next, home(me.Role)))
+		redirect(w, r, safeNext(next, u.homeOf(me)))
 		return nil
 	}
 	p := u.newPage(w, r, nil, "login")
@@ -55,7 +55,7 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) error {
 		Name: u.cookie, Value: secret, Path: "/", HttpOnly: true, SameSite: http.SameSiteLaxMode,
 		Secure: r.TLS != nil, MaxAge: int(app.SessionLifetime / time.Second),
 	})
-	redirect(w, r, safeNext(next, home(me.Role)))
+	redirect(w, r, safeNext(next, u.homeOf(me)))
 	return nil
 }
 

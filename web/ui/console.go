@@ -106,7 +106,7 @@ func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, na
 // rowActions are the actions a user may take on a ticket now.
 func rowActions(me *org.User, t ticket.Ticket) map[ticket.Action]bool {
 	m := map[ticket.Action]bool{}
-	for _, a := range ticket.AvailableActions(t.Status, me.Role) {
+	for _, a := range ticket.AvailableActions(t.Status, me) {
 		if ticket.CheckActor(me, &t, a) == nil {
 			m[a] = true
 		}

@@ -89,7 +89,7 @@ func (u *UI) readDashQuery(r *http.Request, me *org.User, rf *refs) (dashQuery, 
 		unitID = id
 	}
 	d.Unit = rf.unitByID[unitID]
-	if d.Unit == nil || !me.Sees(d.Unit.Path) {
+	if d.Unit == nil || !me.SeesWork(d.Unit.Path) {
 		return d, minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
 	}
 	if v := q.Get("period"); v != "" {
@@ -120,12 +120,22 @@ func (u *UI) readDashQuery(r *http.Request, me *org.User, rf *refs) (dashQuery, 
 }
 
 // unitChoices are the units a dashboard may show for the user: their own
-// and those below, without grids and the hotline centre.
+// and those of their scoped grants, and those below, without grids and the
+// hotline centre; indented below the top unit of each.
 func unitChoices(rf *refs, me *org.User) []option {
 	var out []option
-	base := strings.Count(me.UnitPath, "/")
+	scopes := me.WorkScopes()
 	for _, x := range rf.Units {
-		if !me.Sees(x.Path) || x.Kind == org.KindGrid || x.Kind == org.KindCentre {
+		if x.Kind == org.KindGrid || x.Kind == org.KindCentre {
+			continue
+		}
+		base := -1
+		for _, p := range scopes {
+			if org.Within(x.Path, p) {
+				base = strings.Count(p, "/")
+			}
+		}
+		if base < 0 {
 			continue
 		}
 		d := strings.Count(x.Path, "/") - base

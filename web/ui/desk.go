@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -31,13 +32,29 @@ type deskData struct {
 	MayAnswer bool   // agents and dispatchers may resolve at intake
 }
 
-// deskChannels are the ways a call reaches the desk, per role.
-func deskChannels(role org.Role) []ticket.Channel {
-	if role == org.RoleGridWorker {
-		return []ticket.Channel{ticket.ChannelGrid}
+// deskChannels are the ways a call reaches the desk for the user: the
+// hotline's for agents and dispatchers, the grid for grid workers, the
+// primary role's first.
+func deskChannels(me *org.User) []ticket.Channel {
+	var out []ticket.Channel
+	for _, role := range me.Roles() {
+		switch role {
+		case org.RoleGridWorker:
+			out = append(out, ticket.ChannelGrid)
+		case org.RoleAgent, org.RoleDispatcher:
+			for _, c := range []ticket.Channel{ticket.ChannelPhone, ticket.ChannelWalkIn, ticket.ChannelLetter, ticket.ChannelTransfer} {
+				if !slices.Contains(out, c) {
+					out = append(out, c)
+				}
+			}
+		}
 	}
-	return []ticket.Channel{ticket.ChannelPhone, ticket.ChannelWalkIn, ticket.ChannelLetter, ticket.ChannelTransfer}
+	return out
 }
+
+// atDesk reports whether the user works the hotline desk (agents and
+// dispatchers), rather than only reporting from the grid there.
+func atDesk(me *org.User) bool { return me.HasAny(org.RoleAgent, org.RoleDispatcher) }
 
 func (u *UI) deskPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return u.renderDesk(w, r, me, http.StatusOK, nil)
@@ -46,7 +63,7 @@ func (u *UI) deskPage(w http.ResponseWriter, r *http.Request, me *org.User) erro
 func (u *UI) renderDesk(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
 	p := u.newPage(w, r, me, "/desk")
 	p.Title = p.T("desk.title")
-	if me.Role == org.RoleGridWorker {
+	if !atDesk(me) {
 		p.Title = p.T("desk.report_title")
 	}
 	rf, err := u.loadRefs(r.Context(), p)
@@ -55,11 +72,11 @@ func (u *UI) renderDesk(w http.ResponseWriter, r *http.Request, me *org.User, st
 	}
 	p.R, p.Form = rf, form
 	d := deskData{
-		Kinds: ticket.Kinds, Urgencies: ticket.Urgencies, Channels: deskChannels(me.Role),
+		Kinds: ticket.Kinds, Urgencies: ticket.Urgencies, Channels: deskChannels(me),
 		Key:       newKey(),
-		MayLookup: me.Role == org.RoleAgent || me.Role == org.RoleDispatcher,
-		MayMerge:  ticket.RoleMay(me.Role, ticket.ActionMerge),
-		MayAnswer: ticket.RoleMay(me.Role, ticket.ActionResolveAtIntake),
+		MayLookup: atDesk(me),
+		MayMerge:  ticket.May(me, ticket.ActionMerge),
+		MayAnswer: ticket.May(me, ticket.ActionResolveAtIntake),
 		Created:   r.URL.Query().Get("created"),
 	}
 	d.Phone = strings.TrimSpace(r.URL.Query().Get("phone"))
@@ -127,7 +144,7 @@ func (u *UI) deskSimilar(w http.ResponseWriter, r *http.Request, me *org.User) e
 	p.Data = struct {
 		Similar  []app.Similar
 		MayMerge bool
-	}{sim, ticket.RoleMay(me.Role, ticket.ActionMerge)}
+	}{sim, ticket.May(me, ticket.ActionMerge)}
 	u.renderFragment(w, http.StatusOK, p, "desk", "similar")
 	return nil
 }
@@ -147,7 +164,7 @@ func (u *UI) deskKB(w http.ResponseWriter, r *http.Request, me *org.User) error 
 		return err
 	}
 	p := u.newPage(w, r, me, "/desk")
-	p.Data = kbResults{Query: q.Get("q"), Articles: arts, Answer: ticket.RoleMay(me.Role, ticket.ActionResolveAtIntake)}
+	p.Data = kbResults{Query: q.Get("q"), Articles: arts, Answer: ticket.May(me, ticket.ActionResolveAtIntake)}
 	u.renderFragment(w, http.StatusOK, p, "desk", "kb-results")
 	return nil
 }
@@ -174,9 +191,9 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 		CallerName: vals.Get("caller_name"), CallerPhone: vals.Get("caller_phone"), Address: vals.Get("address"),
 	}
 	if in.Channel == "" {
-		in.Channel = deskChannels(me.Role)[0]
+		in.Channel = deskChannels(me)[0]
 	}
-	if !allowedChannel(me.Role, in.Channel) {
+	if !slices.Contains(deskChannels(me), in.Channel) {
 		return bad(minsheng.FieldError("channel", "channel %s is not taken at the desk", in.Channel))
 	}
 	if c := vals.Get("category_id"); c != "" {
@@ -190,8 +207,8 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 	then := vals.Get("then")
 	answer := strings.TrimSpace(vals.Get("answer"))
 	if then == "resolve" {
-		if !ticket.RoleMay(me.Role, ticket.ActionResolveAtIntake) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not resolve at intake", me.Role)
+		if !ticket.May(me, ticket.ActionResolveAtIntake) {
+			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not resolve at intake", strings.Join(roleStrings(me.Roles()), "+"))
 		}
 		if answer == "" {
 			return bad(minsheng.FieldError("answer", "write the answer given to the caller"))
@@ -213,7 +230,7 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 			return err
 		}
 		ok = "resolved"
-	case dup != "" && t.Status == ticket.StatusRegistered && ticket.RoleMay(me.Role, ticket.ActionMerge):
+	case dup != "" && t.Status == ticket.StatusRegistered && ticket.May(me, ticket.ActionMerge):
 		if _, err := u.svc.Merge(r.Context(), me, t.Number, dup, ""); err != nil {
 			return err
 		}
@@ -221,15 +238,6 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 	}
 	redirect(w, r, "/desk?ok="+ok+"&created="+url.QueryEscape(t.Number))
 	return nil
-}
-
-func allowedChannel(role org.Role, c ticket.Channel) bool {
-	for _, x := range deskChannels(role) {
-		if x == c {
-			return true
-		}
-	}
-	return false
 }
 
 // parsePoint reads an optional point; both or neither must be given.

@@ -48,7 +48,7 @@ func (u *UI) hotSpotsPage(w http.ResponseWriter, r *http.Request, me *org.User) 
 		if q.UnitID, err = strconv.ParseInt(v, 10, 64); err != nil || q.UnitID <= 0 {
 			return minsheng.FieldError("unit_id", "unit_id must be an id")
 		}
-		if x := rf.unitByID[q.UnitID]; x == nil || !me.Sees(x.Path) {
+		if x := rf.unitByID[q.UnitID]; x == nil || !me.SeesWork(x.Path) {
 			return minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", q.UnitID)
 		}
 	}

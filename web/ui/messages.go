@@ -223,6 +223,7 @@ var catalogue = map[string][2]string{
 	"f.name_en":         {"英文名称", "English name"},
 	"f.code":            {"编码", "Code"},
 	"f.role":            {"角色", "Role"},
+	"f.grants":          {"角色授权", "Roles"},
 	"f.active":          {"启用", "Active"},
 	"f.active_article":  {"发布（坐席可检索）", "Published (agents can find it)"},
 	"f.unit_kind":       {"类型", "Kind"},
@@ -340,6 +341,8 @@ var catalogue = map[string][2]string{
 	"admin.edit_article":     {"编辑知识", "Edit article"},
 	"admin.new_password":     {"新密码（不改则留空）", "New password (blank: keep)"},
 	"admin.save":             {"保存", "Save"},
+	"admin.grants_hint": {"可授多个角色，用逗号分隔，第一个为主角色（首页按它）；写作“角色@单位代码”则授权到该单位及其下级，不写单位即本人所在单位，如 agent, leader@xinghailu。角色代码：",
+		"Several roles, separated by commas; the first is the primary role (it picks the home page). “role@unitcode” grants the role over that unit and those below it; without a unit, over the user's own unit. E.g. agent, leader@xinghailu. Role codes:"},
 
 	"datatype.string":          {"单行文本", "Text (one line)"},
 	"datatype.number":          {"数字", "Number"},
@@ -499,6 +502,9 @@ var catalogue = map[string][2]string{
 	"role.handler":     {"承办人", "Handler"},
 	"role.grid_worker": {"网格员", "Grid worker"},
 	"role.leader":      {"领导", "Leader"},
+	"role.mediator":    {"调解员", "Mediator"},
+	"role.driver":      {"爱心车队司机", "Driver"},
+	"role.volunteer":   {"志愿者", "Volunteer"},
 
 	"unitkind.district":   {"区", "District"},
 	"unitkind.street":     {"街道", "Street"},

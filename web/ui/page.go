@@ -18,7 +18,7 @@ import (
 var china = time.FixedZone("CST", 8*3600)
 
 // page is the data of every template: who is signed in, in which
-// language, the navigation of their role, and the page's own data.
+// language, the navigation of their roles, and the page's own data.
 type page struct {
 	Lang      string
 	User      *org.User
@@ -60,16 +60,38 @@ func navFor(role org.Role) []navItem {
 			{"nav.calendar", "/admin/calendar"}, {"nav.webhooks", "/admin/webhooks"}, {"nav.tickets", "/tickets"}, {"nav.dashboard", "/dashboard"}}
 	case org.RoleLeader:
 		return []navItem{{"nav.dashboard", "/dashboard"}, {"nav.map", "/map"}, {"nav.hotspots", "/hotspots"}, {"nav.tickets", "/tickets"}}
+	case org.RoleMediator:
+		// The mediation cases' pages come with their capability.
+		return []navItem{{"nav.tickets", "/tickets"}, {"nav.kb", "/kb"}}
 	}
-	return nil
+	return nil // outside roles: their modules add their portals
 }
 
-// home returns the first page of a role.
-func home(role org.Role) string {
-	if n := navFor(role); len(n) > 0 {
+// userNav is the navigation of a user: the pages of each of their roles,
+// the primary role's first (its home leads), each page once. A page that
+// two roles name differently (the desk is "report" for grid workers) keeps
+// the first role's name.
+func userNav(me *org.User) []navItem {
+	var out []navItem
+	seen := map[string]bool{}
+	for _, role := range me.Roles() {
+		for _, n := range navFor(role) {
+			if !seen[n.Href] {
+				seen[n.Href] = true
+				out = append(out, n)
+			}
+		}
+	}
+	return out
+}
+
+// home returns the first page of a user's navigation, the capabilities'
+// entries included; the portal for a user whose roles have no page yet.
+func (u *UI) homeOf(me *org.User) string {
+	if n := u.navOf(me); len(n) > 0 {
 		return n[0].Href
 	}
-	return "/tickets"
+	return "/portal"
 }
 
 func (u *UI) newPage(w http.ResponseWriter, r *http.Request, me *org.User, active string) *page {
@@ -90,13 +112,13 @@ func (p *page) has(key string) bool {
 	return ok
 }
 
-// navOf lists the pages of the user's role and the mounted capabilities'
-// entries for it, the role's home first.
+// navOf lists the pages of the user's roles and the mounted capabilities'
+// entries for them, the primary role's home first.
 func (u *UI) navOf(me *org.User) []navItem {
-	nav := navFor(me.Role)
+	nav := userNav(me)
 	for _, c := range u.caps {
 		for _, n := range c.Nav {
-			if slices.Contains(n.Roles, me.Role) {
+			if me.HasAny(n.Roles...) && !slices.ContainsFunc(nav, func(x navItem) bool { return x.Href == n.Path }) {
 				nav = append(nav, navItem{n.Label, n.Path})
 			}
 		}
@@ -133,6 +155,20 @@ func (p *page) E(group string, v any) string {
 		return s
 	}
 	return p.T(key)
+}
+
+// RoleNames names the user's roles in the page's language, the primary
+// first: "坐席、领导".
+func (p *page) RoleNames(u *org.User) string {
+	var parts []string
+	for _, r := range u.Roles() {
+		parts = append(parts, p.E("role", r))
+	}
+	sep := "、"
+	if p.Lang == "en" {
+		sep = ", "
+	}
+	return strings.Join(parts, sep)
 }
 
 // Time formats a time in China's zone.
@@ -262,6 +298,8 @@ var funcs = template.FuncMap{
 		}
 		return s
 	},
+	// grants writes a user's grants as the admin form takes them.
+	"grants": org.FormatGrants,
 }
 
 // ReturnReasons lists the reasons a unit may give for a return.

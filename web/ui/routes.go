@@ -122,7 +122,7 @@ func (u *UI) Mount(c capability.Capability) error {
 // the portal.
 func (u *UI) home(w http.ResponseWriter, r *http.Request) error {
 	if me := u.user(r); me != nil {
-		redirect(w, r, home(me.Role))
+		redirect(w, r, u.homeOf(me))
 		return nil
 	}
 	return u.portalPage(w, r)

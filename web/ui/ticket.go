@@ -132,7 +132,7 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 			res.Resolved = ptr(false)
 		}
 		t, err = u.svc.Callback(ctx, me, ref, res)
-		if err == nil && vals.Get("close") == "1" && ticket.Allowed(t.Status, ticket.ActionClose) && ticket.RoleMay(me.Role, ticket.ActionClose) {
+		if err == nil && vals.Get("close") == "1" && ticket.Allowed(t.Status, ticket.ActionClose) && ticket.May(me, ticket.ActionClose) {
 			action = "callback_close"
 			t, err = u.svc.Close(ctx, me, ref, "")
 		}

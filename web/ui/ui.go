@@ -240,8 +240,9 @@ func (u *UI) handle(h handlerFunc) http.Handler {
 	})
 }
 
-// staff wraps a handler that needs a signed-in user with one of the roles
-// (none: any role). Without a session a page asks to sign in.
+// staff wraps a handler that needs a signed-in user granted one of the roles
+// (none: any staff role, org.Roles). Without a session a page asks to sign
+// in.
 func (u *UI) staff(h func(w http.ResponseWriter, r *http.Request, me *org.User) error, roles ...org.Role) http.Handler {
 	return u.handle(func(w http.ResponseWriter, r *http.Request) error {
 		me, err := u.currentUser(r)
@@ -251,20 +252,22 @@ func (u *UI) staff(h func(w http.ResponseWriter, r *http.Request, me *org.User) 
 		if !me.Active {
 			return minsheng.Errorf(minsheng.EUNAUTHORIZED, "account disabled")
 		}
-		if len(roles) > 0 && !hasRole(me, roles...) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not open this page", me.Role)
+		if len(roles) == 0 {
+			roles = org.Roles
+		}
+		if !me.HasAny(roles...) {
+			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not open this page", strings.Join(roleStrings(me.Roles()), "+"))
 		}
 		return h(w, r, me)
 	})
 }
 
-func hasRole(u *org.User, roles ...org.Role) bool {
-	for _, r := range roles {
-		if u.Role == r {
-			return true
-		}
+func roleStrings(roles []org.Role) []string {
+	out := make([]string, len(roles))
+	for i, r := range roles {
+		out[i] = string(r)
 	}
-	return false
+	return out
 }
 
 // user returns the signed-in user or nil: for pages that serve both
