@@ -34,20 +34,17 @@ func InsertAttachment(ctx context.Context, tx *Tx, a *ticket.Attachment) error {
 
 // ListAttachments returns a ticket's attachments in timeline order.
 func ListAttachments(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Attachment, error) {
-	rows, err := tx.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? ORDER BY event_seq, id`, ticketID)
+	out, err := queryAll(ctx, tx, func(s scanner) (ticket.Attachment, error) {
+		a, err := scanAttachment(s)
+		if err != nil {
+			return ticket.Attachment{}, err
+		}
+		return *a, nil
+	}, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? ORDER BY event_seq, id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
 	}
-	defer rows.Close()
-	var out []ticket.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list attachments: %w", err)
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // GetAttachment returns one attachment of a ticket, or ENOTFOUND.

@@ -37,12 +37,14 @@ const (
 //     ticket from the read pool);
 //   - a commit that fails fails every write of the batch, with its error.
 //
-// Two things differ. A caller's context is checked when its turn comes but
-// not during its statements: SQLite answers an interrupted statement by
-// rolling back the whole transaction, the other callers' writes with it.
-// And if a savepoint cannot be rolled back or released, which means the
-// transaction is lost (an I/O error, a full disk), every write of the batch
-// fails.
+// A caller whose context ends while it waits for its turn leaves the queue
+// and returns the context's error; the others keep their places.
+//
+// Two things differ. A caller's context is not checked during its
+// statements: SQLite answers an interrupted statement by rolling back the
+// whole transaction, the other callers' writes with it. And if a savepoint
+// cannot be rolled back or released, which means the transaction is lost
+// (an I/O error, a full disk), every write of the batch fails.
 type batcher struct {
 	db *DB
 
@@ -55,16 +57,46 @@ type batcher struct {
 
 // writeReq is one Write call waiting for its turn.
 type writeReq struct {
-	ctx  context.Context
-	turn chan *sql.Tx    // the transaction when it is the caller's turn, nil if it is not to run
-	back chan turnResult // what the turn did, to the leader
-	done chan error      // the batch's outcome, to the caller
+	ctx context.Context
+	// state settles the race between a leader giving the turn and a caller
+	// whose context ends: whoever moves it from reqWaiting first decides.
+	state atomic.Int32
+	turn  chan *sql.Tx    // the transaction when it is the caller's turn, nil if it is not to run
+	back  chan turnResult // what the turn did, to the leader
+	done  chan error      // the batch's outcome, to the caller
 }
 
 type turnResult struct {
 	broken   error             // the transaction cannot be used any more
 	missed   []string          // statements to prepare for next time
 	deferred []func(*Tx) error // what the write left to run before the commit (Tx.Defer)
+}
+
+// States of a writeReq.
+const (
+	reqWaiting   = iota
+	reqClaimed   // a leader is giving it its turn, or telling it why not
+	reqWithdrawn // its caller has left the queue
+)
+
+// claim takes r for a leader; false if its caller has left.
+func (r *writeReq) claim() bool { return r.state.CompareAndSwap(reqWaiting, reqClaimed) }
+
+// withdraw takes r out of the queue for its caller; false if a leader has
+// claimed it first, in which case the turn (or its refusal) is on its way.
+func (b *batcher) withdraw(r *writeReq) bool {
+	if !r.state.CompareAndSwap(reqWaiting, reqWithdrawn) {
+		return false
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for i, w := range b.waiting {
+		if w == r {
+			b.waiting = append(b.waiting[:i:i], b.waiting[i+1:]...)
+			break
+		}
+	}
+	return true
 }
 
 // savepoint is the name of every caller's savepoint; they are never nested.
@@ -83,26 +115,44 @@ func (b *batcher) write(ctx context.Context, fn func(*Tx) error) error {
 	}
 	b.mu.Unlock()
 
-	sqlTx := <-r.turn
+	var sqlTx *sql.Tx
+	select {
+	case sqlTx = <-r.turn:
+	case <-ctx.Done():
+		if b.withdraw(r) {
+			return ctx.Err()
+		}
+		sqlTx = <-r.turn
+	}
 	if sqlTx == nil {
 		return <-r.done
 	}
-	fnErr, p := b.run(sqlTx, fn, r)
+	if err := ctx.Err(); err != nil {
+		// Ended just as the turn came: give it back unused.
+		r.back <- turnResult{}
+		return err
+	}
+	tx := &Tx{tx: sqlTx, db: b.db, stmts: b.db.writeStmts, noCancel: true, write: true}
+	fnErr, p := b.run(tx, fn, r)
 	if p != nil {
 		panic(p.value) // the leader has its turn back; the savepoint is rolled back
 	}
-	if err := <-r.done; fnErr == nil {
-		return err
+	err := <-r.done
+	if fnErr != nil {
+		return fnErr
 	}
-	return fnErr
+	if err == nil {
+		b.db.ids.give(tx.ids) // committed: the ids reserved are the process's
+	}
+	return err
 }
 
 type panicked struct{ value any }
 
 // run runs fn inside a savepoint and gives the turn back to the leader,
 // also when fn panics or ends the goroutine (t.FailNow in a test).
-func (b *batcher) run(sqlTx *sql.Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *panicked) {
-	tx := &Tx{tx: sqlTx, db: b.db, stmts: b.db.writeStmts, noCancel: true}
+func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *panicked) {
+	sqlTx := tx.tx
 	bg := context.Background()
 	var res turnResult
 	finished := false
@@ -175,8 +225,10 @@ func (b *batcher) runBatch(batch []*writeReq) {
 	if err != nil {
 		err = fmt.Errorf("begin: %w", db.mapError(err))
 		for _, r := range batch {
-			r.turn <- nil
-			r.done <- err
+			if r.claim() {
+				r.turn <- nil
+				r.done <- err
+			}
 		}
 		return
 	}
@@ -190,6 +242,9 @@ func (b *batcher) runBatch(batch []*writeReq) {
 			b.waiting = append(batch[i:len(batch):len(batch)], b.waiting...)
 			b.mu.Unlock()
 			break
+		}
+		if !r.claim() {
+			continue // its context ended while it waited
 		}
 		if err := r.ctx.Err(); err != nil || broken != nil {
 			if err == nil {
@@ -209,9 +264,15 @@ func (b *batcher) runBatch(batch []*writeReq) {
 		}
 	}
 	if broken == nil && len(deferred) > 0 {
-		// Outside every savepoint (Tx.Defer).
-		tx := &Tx{tx: sqlTx, db: db, stmts: db.writeStmts, noCancel: true}
-		if err := runDeferred(tx, deferred); err != nil {
+		// Outside every savepoint (Tx.Defer). The leader counts as inside
+		// a Write meanwhile, so that a deferred function that opens one
+		// fails with ErrNestedWrite instead of waiting for itself.
+		tx := &Tx{tx: sqlTx, db: db, stmts: db.writeStmts, noCancel: true, write: true}
+		g := goid()
+		db.writers.enter(g)
+		err := runDeferred(tx, deferred)
+		db.writers.leave(g)
+		if err != nil {
 			broken = fmt.Errorf("write: %w", err)
 		}
 		missed = append(missed, tx.missed...)

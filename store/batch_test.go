@@ -379,3 +379,63 @@ func TestGroupCommitDeferredWork(t *testing.T) {
 		}
 	}
 }
+
+// Writes whose contexts end at any moment, while they wait or just as
+// their turn comes, either return the context's error without a trace in
+// the database or run and commit; none hangs, and the batch goes on.
+func TestGroupCommitCancelledAnyTime(t *testing.T) {
+	db := openBatchTest(t)
+	ctx := context.Background()
+	for round := range 50 {
+		release := make(chan struct{})
+		held := holdWriter(t, db, release)
+		const n = 12
+		errs := make([]error, n)
+		var wg sync.WaitGroup
+		cancels := make([]context.CancelFunc, n)
+		for i := range n {
+			cctx, cancel := context.WithCancel(ctx)
+			cancels[i] = cancel
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs[i] = db.Write(cctx, func(tx *Tx) error {
+					return insertName(ctx, tx, fmt.Sprintf("w%02d-%02d", round, i))
+				})
+			}()
+		}
+		waitQueued(db, n)
+		// Half are cancelled before the writer is free, the other half
+		// while the batch runs.
+		for i := 0; i < n; i += 2 {
+			cancels[i]()
+		}
+		close(release)
+		for i := 1; i < n; i += 2 {
+			cancels[i]()
+		}
+		wg.Wait()
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		got := names(t, db)
+		for i, err := range errs {
+			name := fmt.Sprintf("w%02d-%02d", round, i)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				t.Errorf("write %s: %v, want nil or context.Canceled", name, err)
+			}
+			if got[name] != (err == nil) {
+				t.Errorf("write %s returned %v, stored %v", name, err, got[name])
+			}
+			if i%2 == 0 && err == nil {
+				t.Errorf("write %s, cancelled while it waited, ran", name)
+			}
+		}
+		if q := db.batch.queued(); q != 0 {
+			t.Fatalf("%d writes left in the queue", q)
+		}
+	}
+	if err := db.Write(ctx, func(tx *Tx) error { return insertName(ctx, tx, "w-last") }); err != nil {
+		t.Fatal(err)
+	}
+}

@@ -5,7 +5,9 @@
 // per-dialect migration folders.
 //
 // Use cases open one transaction with DB.Write (or DB.Read) and pass the
-// *Tx to the functions of this package, one file per noun.
+// *Tx to the functions of this package, one file per noun. A Write inside
+// another fails with ErrNestedWrite; ids for rows written in a Write come
+// from Tx.NextID.
 package store
 
 import (
@@ -32,7 +34,8 @@ type DB struct {
 	dialect Dialect
 	dsn     string
 
-	ids idAllocator
+	ids     idAllocator
+	writers writers // goroutines inside a Write (nested.go)
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 
@@ -50,7 +53,6 @@ type DB struct {
 // database) or a "postgres://" / "postgresql://" URL. It does not migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
 	db := &DB{dsn: dsn}
-	db.ids.db = db
 	switch {
 	case strings.HasPrefix(dsn, "sqlite:"):
 		db.dialect = SQLite
@@ -144,25 +146,34 @@ func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) 
 // writers never read the same row and then both change it; writes that
 // queue meanwhile are committed together, each in a savepoint of its own
 // (batch.go).
+//
+// A Write called by the fn of another Write, or by anything fn calls in
+// its goroutine, returns ErrNestedWrite at once: fn must pass its *Tx down.
+// Writes from different goroutines run side by side as before.
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
+	g := goid()
+	if !db.writers.enter(g) {
+		return ErrNestedWrite
+	}
+	defer db.writers.leave(g)
 	if db.batch != nil {
 		return db.batch.write(ctx, fn)
 	}
-	return db.transact(ctx, db.write, db.writeStmts, fn)
+	return db.transact(ctx, db.write, db.writeStmts, true, fn)
 }
 
 // Read runs fn in a transaction on the read pool, for a consistent view
 // over several queries.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	return db.transact(ctx, db.read, db.readStmts, fn)
+	return db.transact(ctx, db.read, db.readStmts, false, fn)
 }
 
-func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, fn func(*Tx) error) (err error) {
+func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, write bool, fn func(*Tx) error) (err error) {
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("begin: %w", err)
 	}
-	tx := &Tx{tx: sqlTx, db: db, stmts: stmts}
+	tx := &Tx{tx: sqlTx, db: db, stmts: stmts, write: write}
 	defer func() {
 		if len(tx.missed) > 0 {
 			stmts.prepareLater(tx.missed)
@@ -179,7 +190,9 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, fn f
 		}
 		if cerr := sqlTx.Commit(); cerr != nil {
 			err = fmt.Errorf("commit: %w", db.mapError(cerr))
+			return
 		}
+		db.ids.give(tx.ids)
 	}()
 	if err := fn(tx); err != nil {
 		return err
@@ -199,6 +212,9 @@ type Tx struct {
 	// noCancel: statements run to their end even when their context is
 	// done, since interrupting one would roll back a whole group commit.
 	noCancel bool
+
+	write bool    // a Write's transaction: NextID may reserve ids in it
+	ids   idRange // ids reserved in this transaction (NextID)
 
 	deferred []func(*Tx) error // see Defer
 }

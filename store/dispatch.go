@@ -47,21 +47,18 @@ func DeleteBoundary(ctx context.Context, tx *Tx, unitID int64) error {
 
 // ListBoundaries returns every unit boundary with the unit's path.
 func ListBoundaries(ctx context.Context, tx *Tx) ([]Boundary, error) {
-	rows, err := tx.Query(ctx, `SELECT b.unit_id, u.path, b.geojson, b.min_lat, b.min_lng, b.max_lat, b.max_lng
+	out, err := queryAll(ctx, tx, scanBoundary, `SELECT b.unit_id, u.path, b.geojson, b.min_lat, b.min_lng, b.max_lat, b.max_lng
 		FROM unit_boundaries b JOIN units u ON u.id = b.unit_id ORDER BY u.path`)
 	if err != nil {
 		return nil, fmt.Errorf("list boundaries: %w", err)
 	}
-	defer rows.Close()
-	var out []Boundary
-	for rows.Next() {
-		var b Boundary
-		if err := rows.Scan(&b.UnitID, &b.UnitPath, &b.GeoJSON, &b.Box.MinLat, &b.Box.MinLng, &b.Box.MaxLat, &b.Box.MaxLng); err != nil {
-			return nil, fmt.Errorf("list boundaries: %w", err)
-		}
-		out = append(out, b)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanBoundary(s scanner) (Boundary, error) {
+	var b Boundary
+	err := s.Scan(&b.UnitID, &b.UnitPath, &b.GeoJSON, &b.Box.MinLat, &b.Box.MinLng, &b.Box.MaxLat, &b.Box.MaxLng)
+	return b, err
 }
 
 // InsertRoutingRule writes a new rule.
@@ -106,29 +103,28 @@ func DeleteRoutingRule(ctx context.Context, tx *Tx, id int64) error {
 // ListRoutingRules returns every rule with the paths of its category and
 // area filled in.
 func ListRoutingRules(ctx context.Context, tx *Tx) ([]routing.Rule, error) {
-	rows, err := tx.Query(ctx, `SELECT r.id, r.name, r.priority, COALESCE(r.category_id, 0), COALESCE(c.path, ''), r.kind,
+	out, err := queryAll(ctx, tx, scanRoutingRule, `SELECT r.id, r.name, r.priority, COALESCE(r.category_id, 0), COALESCE(c.path, ''), r.kind,
 		COALESCE(r.area_unit_id, 0), COALESCE(u.path, ''), r.keywords, r.unit_id, r.auto_dispatch, r.active, r.created_at
 		FROM routing_rules r LEFT JOIN categories c ON c.id = r.category_id LEFT JOIN units u ON u.id = r.area_unit_id
 		ORDER BY r.priority DESC, r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list routing rules: %w", err)
 	}
-	defer rows.Close()
-	var out []routing.Rule
-	for rows.Next() {
-		var r routing.Rule
-		var kws string
-		if err := rows.Scan(&r.ID, &r.Name, &r.Priority, &r.CategoryID, &r.CategoryPath, &r.Kind, &r.AreaUnitID, &r.AreaPath,
-			&kws, &r.UnitID, &r.AutoDispatch, &r.Active, &r.CreatedAt); err != nil {
-			return nil, fmt.Errorf("list routing rules: %w", err)
-		}
-		if kws != "" {
-			r.Keywords = strings.Split(kws, "\n")
-		}
-		r.CreatedAt = r.CreatedAt.UTC()
-		out = append(out, r)
+	return out, nil
+}
+
+func scanRoutingRule(s scanner) (routing.Rule, error) {
+	var r routing.Rule
+	var kws string
+	if err := s.Scan(&r.ID, &r.Name, &r.Priority, &r.CategoryID, &r.CategoryPath, &r.Kind, &r.AreaUnitID, &r.AreaPath,
+		&kws, &r.UnitID, &r.AutoDispatch, &r.Active, &r.CreatedAt); err != nil {
+		return r, err
 	}
-	return out, rows.Err()
+	if kws != "" {
+		r.Keywords = strings.Split(kws, "\n")
+	}
+	r.CreatedAt = r.CreatedAt.UTC()
+	return r, nil
 }
 
 // InsertSLARule writes a deadline rule.
@@ -159,25 +155,24 @@ func DeleteSLARule(ctx context.Context, tx *Tx, id int64) error {
 
 // ListSLARules returns every deadline rule with its category's path.
 func ListSLARules(ctx context.Context, tx *Tx) ([]ticket.SLARule, error) {
-	rows, err := tx.Query(ctx, `SELECT r.id, COALESCE(r.category_id, 0), COALESCE(c.path, ''), r.kind, r.urgency, r.sla
+	out, err := queryAll(ctx, tx, scanSLARule, `SELECT r.id, COALESCE(r.category_id, 0), COALESCE(c.path, ''), r.kind, r.urgency, r.sla
 		FROM sla_rules r LEFT JOIN categories c ON c.id = r.category_id ORDER BY r.id`)
 	if err != nil {
 		return nil, fmt.Errorf("list sla rules: %w", err)
 	}
-	defer rows.Close()
-	var out []ticket.SLARule
-	for rows.Next() {
-		var r ticket.SLARule
-		var sla string
-		if err := rows.Scan(&r.ID, &r.CategoryID, &r.CategoryPath, &r.Kind, &r.Urgency, &sla); err != nil {
-			return nil, fmt.Errorf("list sla rules: %w", err)
-		}
-		if err := json.Unmarshal([]byte(sla), &r.SLA); err != nil {
-			return nil, fmt.Errorf("sla rule %d: %w", r.ID, err)
-		}
-		out = append(out, r)
+	return out, nil
+}
+
+func scanSLARule(s scanner) (ticket.SLARule, error) {
+	var r ticket.SLARule
+	var sla string
+	if err := s.Scan(&r.ID, &r.CategoryID, &r.CategoryPath, &r.Kind, &r.Urgency, &sla); err != nil {
+		return r, err
 	}
-	return out, rows.Err()
+	if err := json.Unmarshal([]byte(sla), &r.SLA); err != nil {
+		return r, fmt.Errorf("sla rule %d: %w", r.ID, err)
+	}
+	return r, nil
 }
 
 // PutCalendarYear stores (or replaces) a year's notice.
@@ -197,24 +192,23 @@ func PutCalendarYear(ctx context.Context, tx *Tx, y calendar.Year, by int64, at 
 
 // ListCalendarYears returns the stored notices by year.
 func ListCalendarYears(ctx context.Context, tx *Tx) ([]calendar.Year, error) {
-	rows, err := tx.Query(ctx, `SELECT notice FROM calendar_years ORDER BY year`)
+	out, err := queryAll(ctx, tx, scanCalendarYear, `SELECT notice FROM calendar_years ORDER BY year`)
 	if err != nil {
 		return nil, fmt.Errorf("list calendar years: %w", err)
 	}
-	defer rows.Close()
-	var out []calendar.Year
-	for rows.Next() {
-		var s string
-		var y calendar.Year
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		if err := json.Unmarshal([]byte(s), &y); err != nil {
-			return nil, fmt.Errorf("calendar year: %w", err)
-		}
-		out = append(out, y)
+	return out, nil
+}
+
+func scanCalendarYear(s scanner) (calendar.Year, error) {
+	var notice string
+	var y calendar.Year
+	if err := s.Scan(&notice); err != nil {
+		return y, err
 	}
-	return out, rows.Err()
+	if err := json.Unmarshal([]byte(notice), &y); err != nil {
+		return y, fmt.Errorf("calendar year: %w", err)
+	}
+	return y, nil
 }
 
 // GetSetting reads a setting; ok is false when it was never set.

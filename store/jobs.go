@@ -235,7 +235,7 @@ func ClaimJobs(ctx context.Context, tx *Tx, c Claim) ([]*Job, error) {
 	args := []any{c.Node, c.Token, c.LeaseUntil.UTC().Truncate(time.Microsecond), now, now}
 	args = append(args, kinds...)
 	args = append(args, c.Limit, now)
-	rows, err := tx.Query(ctx, `UPDATE jobs SET status = 'running', attempts = attempts + 1, node = ?,
+	out, err := queryAll(ctx, tx, scanJob, `UPDATE jobs SET status = 'running', attempts = attempts + 1, node = ?,
 		lease_token = ?, run_at = ?, updated_at = ?
 		WHERE id IN (SELECT id FROM jobs WHERE status IN ('pending', 'running') AND run_at <= ?
 			AND kind IN (`+list+`) ORDER BY run_at LIMIT ?)
@@ -243,18 +243,6 @@ func ClaimJobs(ctx context.Context, tx *Tx, c Claim) ([]*Job, error) {
 		RETURNING `+jobColumns, args...)
 	if err != nil {
 		return nil, fmt.Errorf("claim jobs: %w", err)
-	}
-	defer rows.Close()
-	var out []*Job
-	for rows.Next() {
-		j, err := scanJob(rows)
-		if err != nil {
-			return nil, fmt.Errorf("claim jobs: %w", err)
-		}
-		out = append(out, j)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("claim jobs: %w", tx.db.mapError(err))
 	}
 	return out, nil
 }

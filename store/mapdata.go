@@ -71,18 +71,15 @@ func MapCells(ctx context.Context, tx *Tx, f MapFilter) ([]MapCell, error) {
 	}
 	q := `SELECT ` + cellX + ` AS cx, ` + cellY + ` AS cy, COUNT(*), AVG(lat), AVG(lng) FROM tickets WHERE ` +
 		strings.Join(where, " AND ") + ` GROUP BY cx, cy ORDER BY cx, cy`
-	rows, err := tx.Query(ctx, q, args...)
+	out, err := queryAll(ctx, tx, scanMapCell, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("map cells: %w", err)
 	}
-	defer rows.Close()
-	var out []MapCell
-	for rows.Next() {
-		var c MapCell
-		if err := rows.Scan(&c.X, &c.Y, &c.Count, &c.Lat, &c.Lng); err != nil {
-			return nil, fmt.Errorf("map cells: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanMapCell(s scanner) (MapCell, error) {
+	var c MapCell
+	err := s.Scan(&c.X, &c.Y, &c.Count, &c.Lat, &c.Lng)
+	return c, err
 }

@@ -63,21 +63,16 @@ func LoadModel(ctx context.Context, tx *Tx, name string) (*Model, error) {
 // ListModels returns every stored version of the named model, newest
 // first, without their bytes.
 func ListModels(ctx context.Context, tx *Tx, name string) ([]Model, error) {
-	rows, err := tx.Query(ctx, `SELECT version, created_at, metrics FROM models WHERE name = ? ORDER BY version DESC`, name)
+	out, err := queryAll(ctx, tx, func(s scanner) (Model, error) {
+		m := Model{Name: name}
+		err := s.Scan(&m.Version, &m.CreatedAt, &m.Metrics)
+		m.CreatedAt = m.CreatedAt.UTC()
+		return m, err
+	}, `SELECT version, created_at, metrics FROM models WHERE name = ? ORDER BY version DESC`, name)
 	if err != nil {
 		return nil, fmt.Errorf("list models %s: %w", name, err)
 	}
-	defer rows.Close()
-	var out []Model
-	for rows.Next() {
-		m := Model{Name: name}
-		if err := rows.Scan(&m.Version, &m.CreatedAt, &m.Metrics); err != nil {
-			return nil, fmt.Errorf("list models %s: %w", name, err)
-		}
-		m.CreatedAt = m.CreatedAt.UTC()
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // PruneModels deletes all but the newest keep versions of the named model
@@ -121,7 +116,13 @@ func ListTrainingTickets(ctx context.Context, tx *Tx, limit int) ([]TrainingTick
 		}
 		return code[id]
 	}
-	rows, err := tx.Query(ctx, `SELECT t.title, t.description, COALESCE(c.path, ''), COALESCE(u.code, '')
+	out, err := queryAll(ctx, tx, func(s scanner) (TrainingTicket, error) {
+		var t TrainingTicket
+		var path string
+		err := s.Scan(&t.Title, &t.Description, &path, &t.UnitCode)
+		t.CategoryCode = rootCode(path)
+		return t, err
+	}, `SELECT t.title, t.description, COALESCE(c.path, ''), COALESCE(u.code, '')
 		FROM tickets t
 		LEFT JOIN categories c ON c.id = t.category_id
 		LEFT JOIN units u ON u.id = t.unit_id
@@ -130,16 +131,5 @@ func ListTrainingTickets(ctx context.Context, tx *Tx, limit int) ([]TrainingTick
 	if err != nil {
 		return nil, fmt.Errorf("list training tickets: %w", err)
 	}
-	defer rows.Close()
-	var out []TrainingTicket
-	for rows.Next() {
-		var t TrainingTicket
-		var path string
-		if err := rows.Scan(&t.Title, &t.Description, &path, &t.UnitCode); err != nil {
-			return nil, fmt.Errorf("list training tickets: %w", err)
-		}
-		t.CategoryCode = rootCode(path)
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }

@@ -92,7 +92,7 @@ func TestListTrainingTickets(t *testing.T) {
 		var root, leaf *ticket.Category
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			for i, c := range []struct{ code, name string }{{"city", "城乡建设"}, {"city.light", "路灯"}} {
-				id, err := db.NextID(ctx)
+				id, err := tx.NextID(ctx)
 				if err != nil {
 					return err
 				}

@@ -85,20 +85,11 @@ func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, er
 	if limit <= 0 {
 		limit = 100
 	}
-	rows, err := tx.Query(ctx, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d`, where, order, limit), args...)
+	out, err := queryAll(ctx, tx, scanTicket, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d`, where, order, limit), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
 	}
-	defer rows.Close()
-	var out []*ticket.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // CountQueue returns the number of tickets in a queue.

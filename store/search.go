@@ -374,23 +374,13 @@ func SearchTickets(ctx context.Context, tx *Tx, q SearchQuery) ([]SearchHit, err
 		query += ` WHERE ` + strings.Join(where, " AND ")
 	}
 	query += ` ORDER BY ` + order + ` LIMIT ` + strconv.Itoa(limit)
-	rows, err := tx.Query(ctx, query, args...)
-	if err != nil {
-		return nil, fmt.Errorf("search tickets: %w", err)
-	}
-	defer rows.Close()
-	var out []SearchHit
-	for rows.Next() {
-		var h SearchHit
+	out, err := queryAll(ctx, tx, func(s scanner) (SearchHit, error) {
+		h := SearchHit{Terms: terms}
 		var err error
-		h.Ticket, err = scanTicket(scoreScanner{rows, &h.Score})
-		if err != nil {
-			return nil, fmt.Errorf("search tickets: %w", err)
-		}
-		h.Terms = terms
-		out = append(out, h)
-	}
-	if err := rows.Err(); err != nil {
+		h.Ticket, err = scanTicket(scoreScanner{s, &h.Score})
+		return h, err
+	}, query, args...)
+	if err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
 	if err := addNotes(ctx, tx, out); err != nil {
@@ -487,20 +477,11 @@ func searchSQLite(ctx context.Context, tx *Tx, q SearchQuery, terms []string, ma
 		query += ` AND ` + f
 	}
 	query += ` ORDER BY s.rowid DESC LIMIT ` + strconv.Itoa(RankWindow)
-	rows, err := tx.Query(ctx, query, append([]any{match}, filterArgs...)...)
+	out, err := queryAll(ctx, tx, func(s scanner) (SearchHit, error) {
+		t, err := scanTicket(s)
+		return SearchHit{Ticket: t, Terms: terms}, err
+	}, query, append([]any{match}, filterArgs...)...)
 	if err != nil {
-		return nil, fmt.Errorf("search tickets: %w", err)
-	}
-	defer rows.Close()
-	var out []SearchHit
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, fmt.Errorf("search tickets: %w", err)
-		}
-		out = append(out, SearchHit{Ticket: t, Terms: terms})
-	}
-	if err := rows.Err(); err != nil {
 		return nil, fmt.Errorf("search tickets: %w", err)
 	}
 	if err := addNotes(ctx, tx, out); err != nil {

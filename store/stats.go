@@ -213,24 +213,20 @@ func SumStats(ctx context.Context, tx *Tx, q StatQuery) ([]StatRow, error) {
 		where += ` AND val = ?`
 		args = append(args, q.Val)
 	}
-	rows, err := tx.Query(ctx, `SELECT `+sel+`, `+strings.Join(sums, ", ")+` FROM ticket_stats
+	out, err := queryAll(ctx, tx, scanStatRow, `SELECT `+sel+`, `+strings.Join(sums, ", ")+` FROM ticket_stats
 		WHERE `+where+` GROUP BY `+group+` ORDER BY `+group, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sum stats: %w", err)
 	}
-	defer rows.Close()
-	var out []StatRow
-	for rows.Next() {
-		var r StatRow
-		var day int
-		dest := append([]any{&r.UnitID, &day, &r.Val}, r.Counters.Pointers()...)
-		if err := rows.Scan(dest...); err != nil {
-			return nil, fmt.Errorf("sum stats: %w", err)
-		}
-		r.Day = stats.Day(day)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanStatRow(s scanner) (StatRow, error) {
+	var r StatRow
+	var day int
+	err := s.Scan(append([]any{&r.UnitID, &day, &r.Val}, r.Counters.Pointers()...)...)
+	r.Day = stats.Day(day)
+	return r, err
 }
 
 // OverdueOpen is a ticket still in hand past its reply deadline, with what
@@ -250,22 +246,19 @@ func ListOverdueOpen(ctx context.Context, tx *Tx, path string, from, to, now tim
 	if now.Before(to) {
 		to = now
 	}
-	rows, err := tx.Query(ctx, `SELECT unit_path, kind, channel, COALESCE(category_id, 0) FROM tickets
+	out, err := queryAll(ctx, tx, scanOverdueOpen, `SELECT unit_path, kind, channel, COALESCE(category_id, 0) FROM tickets
 		WHERE status IN ('dispatched', 'acknowledged', 'reopened') AND reply_by >= ? AND reply_by < ?
 		AND unit_path >= ? AND unit_path < ?`, from.UTC(), to.UTC(), path, path+"~")
 	if err != nil {
 		return nil, fmt.Errorf("overdue open: %w", err)
 	}
-	defer rows.Close()
-	var out []OverdueOpen
-	for rows.Next() {
-		var o OverdueOpen
-		if err := rows.Scan(&o.UnitPath, &o.Kind, &o.Channel, &o.CategoryID); err != nil {
-			return nil, err
-		}
-		out = append(out, o)
-	}
-	return out, rows.Err()
+	return out, nil
+}
+
+func scanOverdueOpen(s scanner) (OverdueOpen, error) {
+	var o OverdueOpen
+	err := s.Scan(&o.UnitPath, &o.Kind, &o.Channel, &o.CategoryID)
+	return o, err
 }
 
 // StatUnitPath is the unit a ticket counts for in the summaries: its
@@ -362,18 +355,5 @@ func StatsRebuildNeeded(ctx context.Context, tx *Tx) (bool, error) {
 
 // ticketsAfter returns up to limit tickets with an id above after, by id.
 func ticketsAfter(ctx context.Context, tx *Tx, after int64, limit int) ([]*ticket.Ticket, error) {
-	rows, err := tx.Query(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE id > ? ORDER BY id LIMIT `+strconv.Itoa(limit), after)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*ticket.Ticket
-	for rows.Next() {
-		t, err := scanTicket(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, t)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, tx, scanTicket, `SELECT `+ticketColumns+` FROM tickets WHERE id > ? ORDER BY id LIMIT `+strconv.Itoa(limit), after)
 }

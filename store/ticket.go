@@ -207,31 +207,28 @@ func InsertEvent(ctx context.Context, tx *Tx, e *ticket.Event) error {
 
 // ListEvents returns a ticket's timeline, oldest first, with actor names.
 func ListEvents(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Event, error) {
-	rows, err := tx.Query(ctx, `SELECT e.seq, e.at, COALESCE(e.actor_id, 0), COALESCE(u.name, ''), e.action,
+	out, err := queryAll(ctx, tx, func(s scanner) (ticket.Event, error) {
+		e := ticket.Event{TicketID: ticketID}
+		var data string
+		if err := s.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus,
+			&e.UnitID, &e.Note, &data); err != nil {
+			return e, err
+		}
+		e.At = e.At.UTC()
+		if data != "" && data != "{}" {
+			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
+				return e, fmt.Errorf("event %d data: %w", e.Seq, err)
+			}
+		}
+		return e, nil
+	}, `SELECT e.seq, e.at, COALESCE(e.actor_id, 0), COALESCE(u.name, ''), e.action,
 		e.from_status, e.to_status, COALESCE(e.unit_id, 0), e.note, e.data
 		FROM ticket_events e LEFT JOIN users u ON u.id = e.actor_id
 		WHERE e.ticket_id = ? ORDER BY e.seq`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("list events: %w", err)
 	}
-	defer rows.Close()
-	var out []ticket.Event
-	for rows.Next() {
-		e := ticket.Event{TicketID: ticketID}
-		var data string
-		if err := rows.Scan(&e.Seq, &e.At, &e.ActorID, &e.ActorName, &e.Action, &e.FromStatus, &e.ToStatus,
-			&e.UnitID, &e.Note, &data); err != nil {
-			return nil, fmt.Errorf("list events: %w", err)
-		}
-		e.At = e.At.UTC()
-		if data != "" && data != "{}" {
-			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-				return nil, fmt.Errorf("event %d data: %w", e.Seq, err)
-			}
-		}
-		out = append(out, e)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // TicketFilter selects tickets for a list. Zero fields do not filter.
