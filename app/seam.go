@@ -4,6 +4,8 @@ import (
 	"context"
 	"io"
 
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -13,6 +15,43 @@ import (
 // they may do to work orders inside their own transactions, and how they
 // hear of a ticket's events. Capabilities import app; app never imports
 // them.
+
+// OpenTicketTx registers a work order inside the caller's transaction: a
+// capability opens the ticket that carries its case to a handling unit (a
+// visit's concern, a ledger finding, a ride request from the hotline), so
+// that the case and its ticket exist together or not at all; LinkTx then
+// ties them. actor is the staff user who acts, taken in at their unit, or
+// kit.System(), taken in at the district. Routing rules and the classifier
+// may dispatch it at once, as for any new ticket. It takes no idempotency
+// key (the caller's transaction is what a retry repeats) and no files.
+func (s *Service) OpenTicketTx(ctx context.Context, tx *store.Tx, actor *org.User, in ticket.NewTicket) (*ticket.Ticket, error) {
+	ik := intake{}
+	if !kit.IsSystem(actor) {
+		if actor == nil || !actor.Active || !ticket.May(actor, ticket.ActionRegister) {
+			return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "your role may not register tickets")
+		}
+		ik = intake{unitID: actor.UnitID, unitPath: actor.UnitPath, actorID: actor.ID}
+	}
+	in.Normalize()
+	if err := in.Validate(); err != nil {
+		return nil, err
+	}
+	id, err := tx.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := s.config(ctx)
+	if err != nil {
+		return nil, err
+	}
+	autoUnit, autoConf := s.confidentUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
+	now := s.now()
+	t := newTicket(id, in, ik, now)
+	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, autoUnit: autoUnit, autoConf: autoConf, now: now}); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
 
 // ActTx applies an action to a ticket loaded in tx, as ticket.Next allows
 // it from the ticket's status: the ticket (guarded by its version), its

@@ -94,101 +94,10 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	// dispatcher (used when no routing rule dispatches).
 	autoUnit, autoConf := s.confidentUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	now := s.now()
-	t := &ticket.Ticket{
-		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
-		Channel: in.Channel, Status: ticket.StatusRegistered, CategoryID: in.CategoryID,
-		CallerName: in.CallerName, CallerPhone: in.CallerPhone, Address: in.Address, Lat: in.Lat, Lng: in.Lng,
-		IntakeUnitID: ik.unitID, IntakeUnitPath: ik.unitPath, CreatedBy: ik.actorID,
-		CreatedAt: now, UpdatedAt: now, Version: 1,
-	}
+	t := newTicket(id, in, ik, now)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		if t.IntakeUnitID == 0 {
-			root, err := store.RootUnit(ctx, tx)
-			if err != nil {
-				return err
-			}
-			t.IntakeUnitID, t.IntakeUnitPath = root.ID, root.Path
-		}
-		var catPath string
-		if in.CategoryID != 0 {
-			c, err := store.GetCategory(ctx, tx, in.CategoryID)
-			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-				return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
-			}
-			if err != nil {
-				return err
-			}
-			if !c.Active {
-				return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
-			}
-			catPath = c.Path
-		}
-		rule := cfg.route(t, catPath)
-		if err := store.InsertTicket(ctx, tx, t); err != nil {
-			return err
-		}
-		if ik.tracking != "" {
-			if err := store.SetTrackingHash(ctx, tx, t.ID, ik.tracking); err != nil {
-				return err
-			}
-		}
-		if ik.key != "" {
-			ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: ik.scope, Key: ik.key, Fingerprint: fp, TicketID: t.ID}, now)
-			if err != nil {
-				return err
-			}
-			if !ok {
-				return errKeyTaken
-			}
-		}
-		ev := &ticket.Event{TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
-			ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data}
-		if err := store.InsertEvent(ctx, tx, ev); err != nil {
-			return err
-		}
-		if err := s.notifyEvent(ctx, tx, t, ev); err != nil {
-			return err
-		}
-		if err := s.runHooks(ctx, tx, t, ev); err != nil {
-			return err
-		}
-		if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
-			return err
-		}
-		if err := recordStats(ctx, tx, nil, t); err != nil {
-			return err
-		}
-		if err := s.indexSearch(ctx, tx, nil, t); err != nil {
-			return err
-		}
-		if ik.within != nil {
-			if err := ik.within(ctx, tx, t); err != nil {
-				return err
-			}
-		}
-		if rule != nil && rule.AutoDispatch {
-			// The rule decides: dispatch now, as the system.
-			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
-				func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
-					if err := s.dispatchTo(ctx, tx, t, e, rule.UnitID, now); err != nil {
-						return err
-					}
-					e.Data["rule"], e.Data["auto"] = rule.Name, "true"
-					return nil
-				})
-		}
-		if autoUnit != 0 {
-			// The classifier is sure enough: dispatch now, as the system.
-			return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
-				func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
-					if err := s.dispatchTo(ctx, tx, t, e, autoUnit, now); err != nil {
-						return err
-					}
-					e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(autoConf, 'f', 3, 64)
-					return nil
-				})
-		}
-		return nil
+		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, autoUnit: autoUnit, autoConf: autoConf,
+			files: files, fileIDs: fileIDs, fingerprint: fp, now: now})
 	})
 	if errors.Is(err, errKeyTaken) {
 		t, err := s.replay(ctx, ik.scope, ik.key, fp)
@@ -198,6 +107,122 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		return nil, false, err
 	}
 	return t, true, nil
+}
+
+// newTicket is a registered ticket as the request and its intake make it.
+func newTicket(id int64, in ticket.NewTicket, ik intake, now time.Time) *ticket.Ticket {
+	return &ticket.Ticket{
+		ID: id, Title: in.Title, Description: in.Description, Kind: in.Kind, Urgency: in.Urgency,
+		Channel: in.Channel, Status: ticket.StatusRegistered, CategoryID: in.CategoryID,
+		CallerName: in.CallerName, CallerPhone: in.CallerPhone, Address: in.Address, Lat: in.Lat, Lng: in.Lng,
+		IntakeUnitID: ik.unitID, IntakeUnitPath: ik.unitPath, CreatedBy: ik.actorID,
+		CreatedAt: now, UpdatedAt: now, Version: 1,
+	}
+}
+
+// registration is what register works out before its transaction.
+type registration struct {
+	cfg         *dispatchConfig
+	autoUnit    int64   // the classifier's unit, sure enough to dispatch to
+	autoConf    float64 // its confidence
+	files       []Upload
+	fileIDs     []int64
+	fingerprint string
+	now         time.Time
+}
+
+// registerTx writes a new ticket t with its register event, files,
+// statistics, search entry, notifications and the hooks' work, and
+// dispatches it when a routing rule or the classifier says so, all in tx.
+func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket, in ticket.NewTicket, ik intake, r registration) error {
+	cfg, autoUnit, autoConf, files, fileIDs, fp, now := r.cfg, r.autoUnit, r.autoConf, r.files, r.fileIDs, r.fingerprint, r.now
+	if t.IntakeUnitID == 0 {
+		root, err := store.RootUnit(ctx, tx)
+		if err != nil {
+			return err
+		}
+		t.IntakeUnitID, t.IntakeUnitPath = root.ID, root.Path
+	}
+	var catPath string
+	if in.CategoryID != 0 {
+		c, err := store.GetCategory(ctx, tx, in.CategoryID)
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
+		}
+		if err != nil {
+			return err
+		}
+		if !c.Active {
+			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
+		}
+		catPath = c.Path
+	}
+	rule := cfg.route(t, catPath)
+	if err := store.InsertTicket(ctx, tx, t); err != nil {
+		return err
+	}
+	if ik.tracking != "" {
+		if err := store.SetTrackingHash(ctx, tx, t.ID, ik.tracking); err != nil {
+			return err
+		}
+	}
+	if ik.key != "" {
+		ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: ik.scope, Key: ik.key, Fingerprint: fp, TicketID: t.ID}, now)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return errKeyTaken
+		}
+	}
+	ev := &ticket.Event{TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
+		ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data}
+	if err := store.InsertEvent(ctx, tx, ev); err != nil {
+		return err
+	}
+	if err := s.notifyEvent(ctx, tx, t, ev); err != nil {
+		return err
+	}
+	if err := s.runHooks(ctx, tx, t, ev); err != nil {
+		return err
+	}
+	if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
+		return err
+	}
+	if err := recordStats(ctx, tx, nil, t); err != nil {
+		return err
+	}
+	if err := s.indexSearch(ctx, tx, nil, t); err != nil {
+		return err
+	}
+	if ik.within != nil {
+		if err := ik.within(ctx, tx, t); err != nil {
+			return err
+		}
+	}
+	if rule != nil && rule.AutoDispatch {
+		// The rule decides: dispatch now, as the system.
+		return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
+			func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+				if err := s.dispatchTo(ctx, tx, t, e, rule.UnitID, now); err != nil {
+					return err
+				}
+				e.Data["rule"], e.Data["auto"] = rule.Name, "true"
+				return nil
+			})
+	}
+	if autoUnit != 0 {
+		// The classifier is sure enough: dispatch now, as the system.
+		return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
+			func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
+				if err := s.dispatchTo(ctx, tx, t, e, autoUnit, now); err != nil {
+					return err
+				}
+				e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(autoConf, 'f', 3, 64)
+				return nil
+			})
+	}
+	return nil
 }
 
 // replay returns the ticket created earlier with the key.
