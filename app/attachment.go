@@ -62,8 +62,8 @@ func safeName(name string) string {
 	return name
 }
 
-// uploadIDs checks the number of files and reserves their ids before the
-// transaction (ids cannot be reserved inside one).
+// uploadIDs checks the number of files and their types, and reserves their
+// ids, before the transaction: a refused file costs no transaction.
 func (s *Service) uploadIDs(ctx context.Context, files []Upload) ([]int64, error) {
 	if len(files) > ticket.MaxAttachmentsPerAction {
 		return nil, minsheng.FieldError("file", "at most %d files at a time", ticket.MaxAttachmentsPerAction)

@@ -48,9 +48,9 @@ type Job = store.Job
 
 // Handler does a job's work in tx, the transaction that also marks the job
 // done; if the handler returns an error, or the lease turns out to be lost,
-// everything it wrote is rolled back. It must write only through tx: it must
-// not open another write transaction nor call store.DB.NextID (on SQLite both
-// wait for the one write connection, which tx holds). It may enqueue jobs.
+// everything it wrote is rolled back. It must write only through tx: another
+// write transaction or store.DB.NextID opened inside it fails with
+// store.ErrNestedWrite (take ids with tx.NextID). It may enqueue jobs.
 //
 // When a Handler is the commit step of a Work, j.Status tells what the job
 // becomes in the same transaction: done, pending (to be tried again) or dead.
