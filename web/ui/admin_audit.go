@@ -4,17 +4,29 @@ import (
 	"errors"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/org"
 )
 
-// auditObjects are the object types the filter suggests; others (of
-// capabilities added later) may be typed in.
-var auditObjects = []string{"user", "unit", "category", "routing_rule", "sla_rule", "calendar_year",
-	"dispatch_settings", "webhook", "article", "api_token", "stats", "ticket"}
+// auditObjects are the object types the filter suggests: the core's, then
+// those the mounted capabilities name in their messages (auditobj.*).
+func (u *UI) auditObjects() []string {
+	out := []string{"user", "unit", "category", "routing_rule", "sla_rule", "calendar_year",
+		"dispatch_settings", "webhook", "article", "api_token", "stats", "ticket"}
+	var more []string
+	for k := range u.messages {
+		if o, ok := strings.CutPrefix(k, "auditobj."); ok && !slices.Contains(out, o) {
+			more = append(more, o)
+		}
+	}
+	slices.Sort(more)
+	return append(out, more...)
+}
 
 // auditData is the audit log page: the filter as typed, a page of entries
 // and the link to the older ones.
@@ -42,7 +54,7 @@ func (u *UI) adminAudit(w http.ResponseWriter, r *http.Request, me *org.User) er
 			filter.Set(k, v)
 		}
 	}
-	d := &auditData{Filter: filter, Objects: auditObjects, Page: &app.AuditPage{}, Paged: in.Get("cursor") != ""}
+	d := &auditData{Filter: filter, Objects: u.auditObjects(), Page: &app.AuditPage{}, Paged: in.Get("cursor") != ""}
 	var page *app.AuditPage
 	q, err := auditQuery(filter, in.Get("cursor"))
 	if err == nil {

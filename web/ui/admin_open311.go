@@ -385,6 +385,13 @@ func (u *open311Pages) adminDeleteAttribute(w http.ResponseWriter, r *http.Reque
 // Open311Messages are the texts of the Open311 admin pages: key →
 // {Chinese, English}.
 var Open311Messages = map[string][2]string{
+	// The audit log's names of Open311's objects and changes.
+	"auditobj.api_client":         {"Open311 客户端", "Open311 client"},
+	"auditobj.open311_service":    {"Open311 服务设置", "Open311 service settings"},
+	"auditobj.category_attribute": {"自定义字段", "Custom field"},
+	"auditact.rotate_key":         {"更换密钥", "Key rotated"},
+	"auditact.revoke":             {"吊销", "Revoked"},
+	"auditact.set_rate":           {"修改请求上限", "Rate changed"},
 	"nav.clients":                 {"Open311 客户端", "Open311 clients"},
 	"admin_clients.title":         {"Open311 客户端", "Open311 clients"},
 	"admin_clients.intro":         {"接入 Open311（GeoReport v2）接口的应用，每个应用使用自己的 API 密钥提交诉求。", "Applications that use the Open311 (GeoReport v2) interface; each submits requests with its own API key."},
