@@ -20,6 +20,15 @@ func scanAttachment(s scanner) (*ticket.Attachment, error) {
 	return &a, nil
 }
 
+// scanAttachmentValue is scanAttachment for lists of values.
+func scanAttachmentValue(s scanner) (ticket.Attachment, error) {
+	a, err := scanAttachment(s)
+	if err != nil {
+		return ticket.Attachment{}, err
+	}
+	return *a, nil
+}
+
 // InsertAttachment records a file added with an event; the event must be
 // written first.
 func InsertAttachment(ctx context.Context, tx *Tx, a *ticket.Attachment) error {
@@ -34,13 +43,8 @@ func InsertAttachment(ctx context.Context, tx *Tx, a *ticket.Attachment) error {
 
 // ListAttachments returns a ticket's attachments in timeline order.
 func ListAttachments(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Attachment, error) {
-	out, err := queryAll(ctx, tx, func(s scanner) (ticket.Attachment, error) {
-		a, err := scanAttachment(s)
-		if err != nil {
-			return ticket.Attachment{}, err
-		}
-		return *a, nil
-	}, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? ORDER BY event_seq, id`, ticketID)
+	out, err := queryAll(ctx, tx, scanAttachmentValue,
+		`SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? ORDER BY event_seq, id`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
 	}

@@ -397,20 +397,15 @@ func InsertTicketAttributes(ctx context.Context, tx *Tx, ticketID int64, attrs [
 // ListTicketAttributes returns a ticket's attribute values by code and
 // position.
 func ListTicketAttributes(ctx context.Context, tx *Tx, ticketID int64) ([]TicketAttribute, error) {
-	rows, err := tx.Query(ctx, `SELECT code, position, value FROM ticket_attributes WHERE ticket_id = ? ORDER BY code, position`, ticketID)
+	out, err := queryAll(ctx, tx, func(s scanner) (TicketAttribute, error) {
+		var a TicketAttribute
+		err := s.Scan(&a.Code, &a.Position, &a.Value)
+		return a, err
+	}, `SELECT code, position, value FROM ticket_attributes WHERE ticket_id = ? ORDER BY code, position`, ticketID)
 	if err != nil {
 		return nil, fmt.Errorf("list ticket attributes: %w", err)
 	}
-	defer rows.Close()
-	var out []TicketAttribute
-	for rows.Next() {
-		var a TicketAttribute
-		if err := rows.Scan(&a.Code, &a.Position, &a.Value); err != nil {
-			return nil, err
-		}
-		out = append(out, a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // Open311Request is what an Open311 client sent with a request beyond the
@@ -654,28 +649,25 @@ func ListPublicEvents(ctx context.Context, tx *Tx, f PublicEventFilter) ([]Publi
 		FROM ticket_events e JOIN tickets t ON t.id = e.ticket_id
 		WHERE ` + strings.Join(where, " AND ") +
 		fmt.Sprintf(" ORDER BY e.at, e.ticket_id, e.seq LIMIT %d OFFSET %d", limit, max(f.Offset, 0))
-	rows, err := tx.Query(ctx, q, args...)
-	if err != nil {
-		return nil, fmt.Errorf("list public events: %w", err)
-	}
-	defer rows.Close()
-	var out []PublicEvent
-	for rows.Next() {
+	out, err := queryAll(ctx, tx, func(s scanner) (PublicEvent, error) {
 		var e PublicEvent
 		var data string
-		if err := rows.Scan(&e.TicketID, &e.Number, &e.CategoryID, &e.Seq, &e.At, &e.ActorID, &e.Action, &e.FromStatus,
+		if err := s.Scan(&e.TicketID, &e.Number, &e.CategoryID, &e.Seq, &e.At, &e.ActorID, &e.Action, &e.FromStatus,
 			&e.ToStatus, &e.UnitID, &e.Note, &data); err != nil {
-			return nil, fmt.Errorf("list public events: %w", err)
+			return e, err
 		}
 		e.At = e.At.UTC()
 		if data != "" && data != "{}" {
 			if err := json.Unmarshal([]byte(data), &e.Data); err != nil {
-				return nil, fmt.Errorf("event %d data: %w", e.Seq, err)
+				return e, fmt.Errorf("event %d data: %w", e.Seq, err)
 			}
 		}
-		out = append(out, e)
+		return e, nil
+	}, q, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list public events: %w", err)
 	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // ListAttachmentsOf returns the attachments of several tickets, by ticket
@@ -684,21 +676,12 @@ func ListAttachmentsOf(ctx context.Context, tx *Tx, ticketIDs []int64) ([]ticket
 	if len(ticketIDs) == 0 {
 		return nil, nil
 	}
-	rows, err := tx.Query(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id IN (`+placeholders(len(ticketIDs))+
-		`) ORDER BY ticket_id, event_seq, id`, int64Args(ticketIDs)...)
+	out, err := queryAll(ctx, tx, scanAttachmentValue, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id IN (`+
+		placeholders(len(ticketIDs))+`) ORDER BY ticket_id, event_seq, id`, int64Args(ticketIDs)...)
 	if err != nil {
 		return nil, fmt.Errorf("list attachments: %w", err)
 	}
-	defer rows.Close()
-	var out []ticket.Attachment
-	for rows.Next() {
-		a, err := scanAttachment(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list attachments: %w", err)
-		}
-		out = append(out, *a)
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 func placeholders(n int) string {
