@@ -232,7 +232,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 	if err := org.CheckGrants(gs); err != nil {
 		return minsheng.FieldError("grants", "%s", err.Error())
 	}
-	if actor == nil {
+	if kit.IsSystem(actor) {
 		return nil
 	}
 	held := func(list []org.Grant, g org.Grant) bool {
