@@ -350,6 +350,9 @@ type ListQuery struct {
 	// CategoryTree: of this category or one below it (the dashboards
 	// count by top-level category).
 	CategoryTree int64
+	// Uncategorised: only tickets without a category (the dashboards'
+	// 未分类 row).
+	Uncategorised bool
 	// HourOfWeek: received on this weekday and hour (China time), as
 	// weekday×24+hour with Sunday 0: a cell of the heat map.
 	HourOfWeek *int
@@ -394,7 +397,7 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 		return nil, minsheng.FieldError("channel", "unknown channel %q", q.Channel)
 	}
 	f := store.TicketFilter{
-		Statuses: q.Statuses, Kind: q.Kind, Urgency: q.Urgency, Channel: q.Channel, CategoryID: q.CategoryID,
+		Statuses: q.Statuses, Kind: q.Kind, Urgency: q.Urgency, Channel: q.Channel, CategoryID: q.CategoryID, NoCategory: q.Uncategorised,
 		UnitID: q.UnitID, CreatedFrom: q.CreatedFrom, CreatedTo: q.CreatedTo, Limit: q.Limit + 1,
 	}
 	if q.CallerPhone != "" {

@@ -238,6 +238,7 @@ type TicketFilter struct {
 	Urgency     ticket.Urgency
 	Channel     ticket.Channel
 	CategoryID  int64
+	NoCategory  bool  // only tickets without a category (未分类)
 	UnitID      int64 // handling unit exactly
 	CallerPhone string
 	CreatedFrom *time.Time
@@ -300,6 +301,9 @@ func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket,
 	}
 	if f.CategoryID != 0 {
 		add("category_id = ?", f.CategoryID)
+	}
+	if f.NoCategory {
+		add("category_id IS NULL")
 	}
 	if f.UnitID != 0 {
 		add("unit_id = ?", f.UnitID)

@@ -3,6 +3,7 @@ package ui
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"html/template"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -124,7 +125,7 @@ type ticketsData struct {
 	// Filters are the dashboards' drill-down filters in force
 	// (dashboard_drill.go); Filter is their query string.
 	Filters []filterChip
-	Filter  string
+	Filter  template.URL
 	Keep    [][2]string // the filters besides the status, kept by the form
 }
 
@@ -150,7 +151,7 @@ func (u *UI) ticketsPage(w http.ResponseWriter, r *http.Request, me *org.User) e
 	if err != nil {
 		return err
 	}
-	d := ticketsData{Tickets: page.Tickets, Status: q.Get("status"), Statuses: ticket.Statuses, Filters: filters, Filter: filter}
+	d := ticketsData{Tickets: page.Tickets, Status: q.Get("status"), Statuses: ticket.Statuses, Filters: filters, Filter: template.URL(filter)}
 	for _, k := range listFilters {
 		if v := q.Get(k); v != "" && k != "status" {
 			d.Keep = append(d.Keep, [2]string{k, v})

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
 	"net/url"
 	"sort"
@@ -47,12 +48,15 @@ func (q dashQuery) Values() url.Values {
 	return url.Values{"unit_id": {strconv.FormatInt(q.Unit.ID, 10)}, "from": {q.From.String()}, "to": {q.To.String()}}
 }
 
-// Query is Values encoded.
-func (q dashQuery) Query() string { return q.Values().Encode() }
+// Query is Values encoded, for a link's query string: typed as a URL so
+// that the template does not escape its = and & (a plain string after "?"
+// would be escaped into one parameter, "from%3d…").
+func (q dashQuery) Query() template.URL { return template.URL(q.Values().Encode()) }
 
 // Drill is the query string of the ticket list of the unit and period.
-func (q dashQuery) Drill() string {
-	return url.Values{"unit": {strconv.FormatInt(q.Unit.ID, 10)}, "created_from": {q.From.String()}, "created_to": {q.To.String()}}.Encode()
+func (q dashQuery) Drill() template.URL {
+	return template.URL(url.Values{"unit": {strconv.FormatInt(q.Unit.ID, 10)}, "created_from": {q.From.String()},
+		"created_to": {q.To.String()}}.Encode())
 }
 
 // preset is a period offered with one click.

@@ -102,7 +102,11 @@ func readListFilters(p *page, q url.Values, lq *app.ListQuery) ([]filterChip, st
 		}
 		chips = append(chips, filterChip{"unit", p.T("drill.unit", name)})
 	}
-	if lq.CategoryTree, err = id("category"); err != nil {
+	// category=0 is the dashboards' 未分类 row: tickets without one.
+	if keep.Get("category") == "0" {
+		lq.Uncategorised = true
+		chips = append(chips, filterChip{"category", p.T("drill.category", p.T("drill.uncategorised"))})
+	} else if lq.CategoryTree, err = id("category"); err != nil {
 		return nil, "", err
 	}
 	if lq.CategoryTree != 0 {

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"regexp"
 	"strconv"
 	"strings"
 	"testing"
@@ -99,6 +100,40 @@ func TestDashboardPages(t *testing.T) {
 				t.Errorf("the leader's dashboard lacks %q", want)
 			}
 		}
+		// Every link of the dashboard with a query keeps its parameters
+		// apart (a query string escaped into one parameter, "from%3d…",
+		// listed tickets of every month), and the list behind the 受理量
+		// tile and behind each category row holds exactly that many tickets.
+		for _, m := range regexp.MustCompile(`href="(/[^"?]*\?[^"]*)"`).FindAllStringSubmatch(r.body, -1) {
+			if !strings.HasPrefix(m[1], "/lang/") && strings.Contains(strings.ToLower(m[1]), "%3d") {
+				t.Errorf("link %s: its query is escaped into one parameter", m[1])
+			}
+		}
+		count := func(link string) int {
+			t.Helper()
+			lr := leader.get(strings.ReplaceAll(link, "&amp;", "&"))
+			if lr.status != http.StatusOK {
+				t.Fatalf("%s: %d", link, lr.status)
+			}
+			return strings.Count(lr.body, `<a class="num" href="/t/`)
+		}
+		kpi := regexp.MustCompile(`id="kpi-received" href="([^"]+)"><b class="kpi-v">(\d+)</b>`).FindStringSubmatch(r.body)
+		if kpi == nil {
+			t.Fatal("no 受理量 tile with a link")
+		}
+		if n, _ := strconv.Atoi(kpi[2]); count(kpi[1]) != n {
+			t.Errorf("the 受理量 tile says %d; its list %s holds %d", n, kpi[1], count(kpi[1]))
+		}
+		rows := regexp.MustCompile(`<tr><td><a href="(/tickets\?[^"]*category=[^"]+)">[^<]*</a></td><td class="n">(\d+)</td>`).FindAllStringSubmatch(r.body, -1)
+		if len(rows) == 0 {
+			t.Error("no category rows with links")
+		}
+		for _, row := range rows {
+			if n, _ := strconv.Atoi(row[2]); count(row[1]) != n {
+				t.Errorf("a category row says %d; its list %s holds %d", n, row[1], count(row[1]))
+			}
+		}
+
 		// The chart data: the funnel starts with the 3 valid requests, the
 		// heat map has the 4 tickets on Monday at 9.
 		var chart struct {
