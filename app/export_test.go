@@ -11,4 +11,3 @@ import (
 func (s *Service) NotifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
 	return s.notifyEvent(ctx, tx, t, e)
 }
-

@@ -99,3 +99,19 @@ func TestNormalizeDefaults(t *testing.T) {
 		t.Fatalf("Normalize = %+v", n)
 	}
 }
+
+func TestValidPhone(t *testing.T) {
+	for _, tc := range []struct {
+		in   string
+		want bool
+	}{
+		{"13897001234", true}, {"+86 138 9700 1234", true}, {"0971-6112345", true}, {"(010) 12345678", true},
+		{"6112345", true}, {"61123456", true}, {"4008123123", true},
+		{"12345", false}, {"12345678901", false}, {"1389700123", false}, {"0012345678", false}, {"097161123456789", false},
+		{"0123", false}, {"612345", false}, {"138abc", false}, {"", false}, {"+44 20 7946 0000", false},
+	} {
+		if got := ValidPhone(NormalizePhone(tc.in)); got != tc.want {
+			t.Errorf("ValidPhone(%q) = %v, want %v", tc.in, got, tc.want)
+		}
+	}
+}

@@ -30,18 +30,30 @@ func NormalizePhone(p string) string {
 	return s
 }
 
-// ValidPhone reports whether p (normalized) looks like a phone number:
-// a mobile or a landline with area code, 5 to 20 digits.
+// ValidPhone reports whether p (normalized) is a mainland China phone
+// number a caller can be reached at: a mobile (1[3-9] and 9 digits), a
+// landline with its area code (0, a 2- or 3-digit code, 7 or 8 digits), a
+// local landline without it (7 or 8 digits, not starting with 0 or 1), or
+// a 400/800 number. Short numbers such as 12345 are service lines, not a
+// caller's.
 func ValidPhone(p string) bool {
-	if len(p) < 5 || len(p) > 20 {
-		return false
-	}
 	for _, r := range p {
 		if r < '0' || r > '9' {
 			return false
 		}
 	}
-	return true
+	switch n := len(p); {
+	case n == 11 && p[0] == '1':
+		return p[1] >= '3'
+	case p == "" || p[0] == '1':
+		return false
+	case p[0] == '0':
+		return n >= 10 && n <= 12 && p[1] != '0'
+	case n == 10 && (strings.HasPrefix(p, "400") || strings.HasPrefix(p, "800")):
+		return true
+	default:
+		return n == 7 || n == 8
+	}
 }
 
 // MaskPhone hides the middle of a phone number: 13812341234 → 138****1234.
