@@ -25,6 +25,10 @@ type optString struct {
 
 func str(s string) optString { return optString{s: s, ok: s != ""} }
 
+// IsZero reports an absent value: JSON leaves it out (omitzero), since
+// strict clients refuse null where the spec's type is a string or number.
+func (o optString) IsZero() bool { return !o.ok }
+
 func (o optString) MarshalJSON() ([]byte, error) {
 	if !o.ok {
 		return []byte("null"), nil
@@ -48,6 +52,9 @@ func num(f *float64) optFloat {
 	}
 	return optFloat{f: *f, ok: true}
 }
+
+// IsZero reports an absent value (see optString.IsZero).
+func (o optFloat) IsZero() bool { return !o.ok }
 
 func (o optFloat) MarshalJSON() ([]byte, error) {
 	if !o.ok {
@@ -98,11 +105,11 @@ type endpoint struct {
 type service struct {
 	Code        string    `xml:"service_code" json:"service_code"`
 	Name        string    `xml:"service_name" json:"service_name"`
-	Description optString `xml:"description" json:"description"`
+	Description optString `xml:"description" json:"description,omitzero"`
 	Metadata    bool      `xml:"metadata" json:"metadata"`
 	Type        string    `xml:"type" json:"type"`
-	Keywords    optString `xml:"keywords" json:"keywords"`
-	Group       optString `xml:"group" json:"group"`
+	Keywords    optString `xml:"keywords" json:"keywords,omitzero"`
+	Group       optString `xml:"group" json:"group,omitzero"`
 }
 
 // serviceDefinition is the answer of GET services/{code}.
@@ -117,7 +124,7 @@ type attribute struct {
 	Code                string    `xml:"code" json:"code"`
 	Datatype            string    `xml:"datatype" json:"datatype"`
 	Required            bool      `xml:"required" json:"required"`
-	DatatypeDescription optString `xml:"datatype_description" json:"datatype_description"`
+	DatatypeDescription optString `xml:"datatype_description" json:"datatype_description,omitzero"`
 	Order               int       `xml:"order" json:"order"`
 	Description         string    `xml:"description" json:"description"`
 	Values              valueList `xml:"values,omitempty" json:"values,omitempty"` // list types only
@@ -147,21 +154,21 @@ type attrValue struct {
 type request struct {
 	ServiceRequestID  string    `xml:"service_request_id" json:"service_request_id"`
 	Status            string    `xml:"status" json:"status"`
-	StatusNotes       optString `xml:"status_notes" json:"status_notes"`
-	ServiceName       optString `xml:"service_name" json:"service_name"`
+	StatusNotes       optString `xml:"status_notes" json:"status_notes,omitzero"`
+	ServiceName       optString `xml:"service_name" json:"service_name,omitzero"`
 	ServiceCode       string    `xml:"service_code" json:"service_code"`
-	Description       optString `xml:"description" json:"description"`
-	AgencyResponsible optString `xml:"agency_responsible" json:"agency_responsible"`
-	ServiceNotice     optString `xml:"service_notice" json:"service_notice"`
+	Description       optString `xml:"description" json:"description,omitzero"`
+	AgencyResponsible optString `xml:"agency_responsible" json:"agency_responsible,omitzero"`
+	ServiceNotice     optString `xml:"service_notice" json:"service_notice,omitzero"`
 	RequestedDatetime string    `xml:"requested_datetime" json:"requested_datetime"`
-	UpdatedDatetime   optString `xml:"updated_datetime" json:"updated_datetime"`
-	ExpectedDatetime  optString `xml:"expected_datetime" json:"expected_datetime"`
-	Address           optString `xml:"address" json:"address"`
-	AddressID         optString `xml:"address_id" json:"address_id"`
-	Zipcode           optString `xml:"zipcode" json:"zipcode"`
-	Lat               optFloat  `xml:"lat" json:"lat"`
-	Long              optFloat  `xml:"long" json:"long"`
-	MediaURL          optString `xml:"media_url" json:"media_url"`
+	UpdatedDatetime   optString `xml:"updated_datetime" json:"updated_datetime,omitzero"`
+	ExpectedDatetime  optString `xml:"expected_datetime" json:"expected_datetime,omitzero"`
+	Address           optString `xml:"address" json:"address,omitzero"`
+	AddressID         optString `xml:"address_id" json:"address_id,omitzero"`
+	Zipcode           optString `xml:"zipcode" json:"zipcode,omitzero"`
+	Lat               optFloat  `xml:"lat" json:"lat,omitzero"`
+	Long              optFloat  `xml:"long" json:"long,omitzero"`
+	MediaURL          optString `xml:"media_url" json:"media_url,omitzero"`
 	Extended          *extended `xml:"extended_attributes,omitempty" json:"extended_attributes,omitempty"`
 }
 
@@ -169,9 +176,9 @@ type request struct {
 // the title, every public photo, and the public history.
 type extended struct {
 	DetailedStatus string    `xml:"detailed_status" json:"detailed_status"`
-	Title          optString `xml:"title" json:"title"`
-	Group          optString `xml:"service_group" json:"service_group"`
-	DuplicateOf    optString `xml:"duplicate_of" json:"duplicate_of"`
+	Title          optString `xml:"title" json:"title,omitzero"`
+	Group          optString `xml:"service_group" json:"service_group,omitzero"`
+	DuplicateOf    optString `xml:"duplicate_of" json:"duplicate_of,omitzero"`
 	MediaURLs      []string  `xml:"media_urls>media_url" json:"media_urls"`
 	Notes          []note    `xml:"notes>note" json:"notes"`
 }
@@ -182,7 +189,7 @@ type note struct {
 	Status            string    `xml:"status" json:"status"`
 	DetailedStatus    string    `xml:"detailed_status" json:"detailed_status"`
 	Action            string    `xml:"action" json:"action"`
-	AgencyResponsible optString `xml:"agency_responsible" json:"agency_responsible"`
+	AgencyResponsible optString `xml:"agency_responsible" json:"agency_responsible,omitzero"`
 	Description       string    `xml:"description" json:"description"`
 	MediaURLs         []string  `xml:"media_urls>media_url" json:"media_urls"`
 }
@@ -193,8 +200,8 @@ type note struct {
 type created struct {
 	ServiceRequestID string    `xml:"service_request_id" json:"service_request_id"`
 	Token            string    `xml:"token" json:"token"`
-	ServiceNotice    optString `xml:"service_notice" json:"service_notice"`
-	AccountID        optString `xml:"account_id" json:"account_id"`
+	ServiceNotice    optString `xml:"service_notice" json:"service_notice,omitzero"`
+	AccountID        optString `xml:"account_id" json:"account_id,omitzero"`
 }
 
 type tokenAnswer struct {

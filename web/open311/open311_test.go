@@ -714,3 +714,43 @@ func TestSwaggerPaths(t *testing.T) {
 		}
 	})
 }
+
+// A request's JSON leaves out what is not known (no address, no point,
+// not yet answered) instead of writing null where the spec's type is a
+// string or a number: strict clients refuse null there.
+func TestJSONOmitsUnknownFields(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		sub := e.submission()
+		sub.Del("address_string")
+		created := e.do(t, "POST", "/open311/v2/requests.json", sub)
+		if created.status != http.StatusCreated {
+			t.Fatalf("submit: %s", created)
+		}
+		var ids []map[string]any
+		if err := json.Unmarshal(created.body, &ids); err != nil || len(ids) != 1 {
+			t.Fatalf("submit answer %s: %v", created.body, err)
+		}
+		r := e.do(t, "GET", "/open311/v2/requests/"+ids[0]["service_request_id"].(string)+".json", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("get: %s", r)
+		}
+		var got []map[string]any
+		if err := json.Unmarshal(r.body, &got); err != nil || len(got) != 1 {
+			t.Fatalf("request %s: %v", r.body, err)
+		}
+		for k, v := range got[0] {
+			if v == nil {
+				t.Errorf("%s is null", k)
+			}
+		}
+		for _, k := range []string{"address", "address_id", "zipcode", "agency_responsible"} {
+			if _, ok := got[0][k]; ok {
+				t.Errorf("%s is written though unknown: %s", k, r.body)
+			}
+		}
+		if got[0]["lat"] == nil || got[0]["service_request_id"] == nil {
+			t.Errorf("known fields are missing: %s", r.body)
+		}
+	})
+}
