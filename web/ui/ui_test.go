@@ -323,6 +323,10 @@ func TestLanguage(t *testing.T) {
 		if !strings.Contains(r.body, `lang="zh-CN"`) || !strings.Contains(r.body, "工作人员登录") {
 			t.Fatalf("default is not Chinese")
 		}
+		// The portal names the emergency numbers before the hotline.
+		if p := b.get("/portal"); !strings.Contains(p.body, "110") || !strings.Contains(p.body, "119") || !strings.Contains(p.body, "120") {
+			t.Errorf("the portal does not name 110, 119 and 120")
+		}
 		if r := b.get("/login", "Accept-Language", "en-US,en;q=0.9"); !strings.Contains(r.body, "Staff sign-in") {
 			t.Fatalf("Accept-Language en not followed")
 		}
