@@ -18,6 +18,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -57,6 +58,8 @@ type Result struct {
 	Statuses map[ticket.Status]int
 	// Overdue counts the open tickets past their reply deadline at Now.
 	Overdue int
+	// Notifications counts the history's messages kept as not sent.
+	Notifications int64
 }
 
 // Seed fills an empty database with the demo district. It refuses a
@@ -146,7 +149,19 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 			res.Overdue++
 		}
 	}
-	log.InfoContext(ctx, "demo: seeded", "tickets", res.Tickets, "overdue", res.Overdue, "took", time.Since(begin).Round(time.Millisecond).String())
+	// The history's notifications (acknowledgements and replies to
+	// residents, messages to handlers) were due when it happened: they
+	// stay in the delivery log as not sent instead of going out, and
+	// flooding the log, at the first start.
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		res.Notifications, err = notify.SkipHistory(ctx, tx, now.Add(time.Minute), "demo history: not sent")
+		return err
+	})
+	if err != nil {
+		return nil, fmt.Errorf("demo notifications: %w", err)
+	}
+	log.InfoContext(ctx, "demo: seeded", "tickets", res.Tickets, "overdue", res.Overdue,
+		"notifications_not_sent", res.Notifications, "took", time.Since(begin).Round(time.Millisecond).String())
 	return res, nil
 }
 

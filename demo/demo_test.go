@@ -12,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/demo"
+	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -83,6 +84,7 @@ func TestSeed(t *testing.T) {
 		t.Run("tickets", func(t *testing.T) { checkTickets(t, d) })
 		t.Run("timelines", func(t *testing.T) { checkTimelines(t, d) })
 		t.Run("overdue", func(t *testing.T) { checkOverdue(t, db, d) })
+		t.Run("notifications", func(t *testing.T) { checkHistoryNotSent(t, db, res) })
 		t.Run("twice", func(t *testing.T) {
 			_, err := demo.Seed(context.Background(), db, demo.Options{Tickets: 10, Now: testNow})
 			if !minsheng.IsCode(err, minsheng.ECONFLICT) {
@@ -499,5 +501,30 @@ func TestSeedFewTickets(t *testing.T) {
 		if want := max(n, 0); res.Tickets != want || len(res.Usernames) < 6 || res.Units < 100 {
 			t.Errorf("Tickets %d: seeded %d tickets, %d users, %d units", n, res.Tickets, len(res.Usernames), res.Units)
 		}
+	}
+}
+
+// checkHistoryNotSent: the history's messages stay in the delivery log as
+// skipped, and no job is left to send them at the first start.
+func checkHistoryNotSent(t *testing.T, db *store.DB, res *demo.Result) {
+	ctx := context.Background()
+	err := db.Read(ctx, func(tx *store.Tx) error {
+		var pending, skipped, jobs int64
+		if err := tx.QueryRow(ctx, `SELECT
+			COALESCE(SUM(CASE WHEN status = 'pending' THEN 1 ELSE 0 END), 0),
+			COALESCE(SUM(CASE WHEN status = 'skipped' THEN 1 ELSE 0 END), 0) FROM deliveries`).Scan(&pending, &skipped); err != nil {
+			return err
+		}
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM jobs WHERE kind = ? AND status = 'pending'`, notify.JobKind).Scan(&jobs); err != nil {
+			return err
+		}
+		if pending != 0 || jobs != 0 || skipped == 0 || skipped != res.Notifications {
+			t.Errorf("deliveries: %d pending, %d skipped (result says %d), %d send jobs pending; want none pending, all skipped",
+				pending, skipped, res.Notifications, jobs)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -119,3 +119,11 @@ func dedupKey(m Message) string {
 	h := sha256.Sum256(b)
 	return hex.EncodeToString(h[:])
 }
+
+// SkipHistory marks the messages of the outbox due before the time and not
+// yet tried as skipped, with the reason, and cancels the jobs that would
+// send them: for history loaded into a new database (the demo district),
+// whose residents must not get year-old texts.
+func SkipHistory(ctx context.Context, tx *store.Tx, before time.Time, reason string) (int64, error) {
+	return store.SkipDeliveries(ctx, tx, before, reason, JobKind)
+}

@@ -372,3 +372,26 @@ func ListOpenWork(ctx context.Context, tx *Tx, now, dayStart, dayEnd time.Time) 
 	}
 	return out, rows.Err()
 }
+
+// SkipDeliveries marks every delivery due before the time that has not
+// been tried yet (pending) as skipped with the reason, and cancels the
+// pending jobs of the kind due before it, which would send them. It
+// returns how many deliveries it skipped. It is for history loaded into a
+// new database, whose messages were due long ago.
+func SkipDeliveries(ctx context.Context, tx *Tx, before time.Time, reason, jobKind string) (int64, error) {
+	now := time.Now().UTC()
+	res, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'skipped', last_error = ?, updated_at = ?
+		WHERE status = 'pending' AND created_at < ?`, reason, now, before.UTC())
+	if err != nil {
+		return 0, fmt.Errorf("skip deliveries: %w", err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.Exec(ctx, `UPDATE jobs SET status = 'cancelled', updated_at = ?, done_at = ?
+		WHERE kind = ? AND status = 'pending' AND run_at < ?`, now, now, jobKind, before.UTC()); err != nil {
+		return 0, fmt.Errorf("skip deliveries: cancel jobs: %w", err)
+	}
+	return n, nil
+}
