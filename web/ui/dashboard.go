@@ -79,11 +79,14 @@ func presets(today calendar.Date) []preset {
 }
 
 // readDashQuery reads unit_id, from and to, or period (a preset); by
-// default the user's unit and the current month up to today.
+// default the user's unit and the last full month, marked as the chosen
+// preset (a month to date of a few days made every rate look alarming
+// beside the month before).
 func (u *UI) readDashQuery(r *http.Request, me *org.User, rf *refs) (dashQuery, error) {
 	q := r.URL.Query()
 	today := calendar.DateOf(u.svc.Clock().Now())
-	d := dashQuery{From: calendar.Date{Year: today.Year, Month: today.Month, Day: 1}, To: today, Preset: "month"}
+	last := presets(today)[1]
+	d := dashQuery{From: last.From, To: last.To, Preset: last.Key}
 	unitID := me.UnitID
 	if v := q.Get("unit_id"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
