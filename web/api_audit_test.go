@@ -290,7 +290,7 @@ func TestAuditLogAPI(t *testing.T) {
 		mustStatus(t, e.do(t, "PATCH", "/api/v1/users/handler", "admin", map[string]any{"active": false}), http.StatusOK)
 		tk := e.create(t, "agent", apptest.NewTicket())
 		f.Clock.Advance(time.Minute)
-		mustStatus(t, e.do(t, "POST", "/api/v1/tickets/"+tk.Number+"/reveal", "dispatcher", nil), http.StatusOK)
+		mustStatus(t, e.do(t, "POST", "/api/v1/tickets/"+tk.Number+"/reveal", "dispatcher", map[string]string{"reason": "回访"}), http.StatusOK)
 
 		t.Run("object", func(t *testing.T) {
 			p := e.auditPage(t, "admin", url.Values{"object": {"user"}, "object_id": {itoa(f.Users["handler"].ID)}})

@@ -179,3 +179,18 @@ func mustOK(t *testing.T, r *res) []byte {
 	}
 	return r.body
 }
+
+// The JSON reveal asks for a reason (400 without one) and keeps it in the
+// audit entry.
+func TestSecurityRevealAsksForAReason(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		tk := e.f.Dispatched(t)
+		path := "/api/v1/tickets/" + tk.Number + "/reveal"
+		mustStatus(t, e.do(t, "POST", path, "agent", nil), http.StatusBadRequest)
+		mustStatus(t, e.do(t, "POST", path, "agent", map[string]string{"reason": " "}), http.StatusBadRequest)
+		mustStatus(t, e.do(t, "POST", path, "agent", map[string]string{"reason": "回访来电人"}), http.StatusOK)
+		if rows := e.auditRows(t); rows[0].Action != "reveal_caller" || !strings.Contains(rows[0].Detail, "reason=回访来电人") {
+			t.Errorf("audit entry %+v", rows[0])
+		}
+	})
+}
