@@ -188,7 +188,7 @@ func TestAuditLogReaders(t *testing.T) {
 		if _, err := s.Dispatch(ctx, f.Users["dispatcher"], inStreet.Number, f.Community.ID, ""); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := s.RevealCaller(ctx, f.Users["dispatcher"], inStreet.Number, "192.0.2.1"); err != nil {
+		if _, err := s.RevealCaller(ctx, f.Users["dispatcher"], inStreet.Number, "回访", "192.0.2.1"); err != nil {
 			t.Fatal(err)
 		}
 		elsewhere := f.Register(t)

@@ -51,13 +51,7 @@ func visiblePaths(actor *org.User) ([]string, error) {
 // rules, the calendar, settings) only to admins of the district itself, not
 // to admins of a street. The shell and the seeder act as the system actor.
 func (s *Service) checkDistrictAdmin(actor *org.User) error {
-	if err := kit.RequireAdmin(actor); err != nil {
-		return err
-	}
-	if adminPaths(actor) != nil {
-		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins of the district may change district-wide setup")
-	}
-	return nil
+	return kit.RequireDistrictAdmin(actor)
 }
 
 // adminWrite runs an admin's change in a transaction, records it (the

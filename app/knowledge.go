@@ -59,7 +59,7 @@ func checkArticleCategory(ctx context.Context, tx *store.Tx, id int64) error {
 
 // CreateArticle adds an article to the knowledge base (admins).
 func (s *Service) CreateArticle(ctx context.Context, actor *org.User, in ArticleInput) (*store.Article, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	if err := in.validate(); err != nil {
@@ -92,7 +92,7 @@ func (s *Service) CreateArticle(ctx context.Context, actor *org.User, in Article
 // UpdateArticle replaces an article's fields (admins). Retiring an article
 // is setting Active to false: agents no longer find it.
 func (s *Service) UpdateArticle(ctx context.Context, actor *org.User, id int64, in ArticleInput) (*store.Article, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	if err := in.validate(); err != nil {

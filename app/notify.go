@@ -181,7 +181,7 @@ type NewWebhook struct {
 // this once. Admins only (the command line acts as the system actor); the
 // audit entry names the subscriber and its address, never the secret.
 func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebhook) (*store.Webhook, string, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, "", err
 	}
 	n.Name = strings.TrimSpace(n.Name)
@@ -218,7 +218,7 @@ func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebho
 // ListWebhooks returns every subscriber, without secrets. Admins only (or
 // the command line, as the system actor).
 func (s *Service) ListWebhooks(ctx context.Context, actor *org.User) ([]*store.Webhook, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []*store.Webhook
@@ -234,7 +234,7 @@ func (s *Service) ListWebhooks(ctx context.Context, actor *org.User) ([]*store.W
 // subscriber switched off are skipped. Admins only (or the command line,
 // as the system actor).
 func (s *Service) SetWebhookActive(ctx context.Context, actor *org.User, id int64, active bool) error {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return err
 	}
 	return s.db.Write(ctx, func(tx *store.Tx) error {
@@ -292,6 +292,9 @@ func (s *Service) SetContact(ctx context.Context, actor *org.User, username stri
 		u, err := store.GetUserByUsername(ctx, tx, username)
 		if err != nil {
 			return err
+		}
+		if u.ID != actor.ID && !kit.IsSystem(actor) && !actor.SeesAs(u.UnitPath, org.RoleAdmin) {
+			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
 		}
 		if err := store.SetUserContact(ctx, tx, u.ID, c.Email, c.Phone, c.Lang); err != nil {
 			return err

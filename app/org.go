@@ -447,15 +447,7 @@ func (s *Service) ListUsers(ctx context.Context, actor *org.User) ([]*org.User, 
 
 // adminPaths returns the subtrees the admin administers, for list filters:
 // nil when one of them is the whole district.
-func adminPaths(actor *org.User) []string {
-	paths := actor.ScopesAs(org.RoleAdmin)
-	for _, p := range paths {
-		if strings.Count(p, "/") <= 2 {
-			return nil
-		}
-	}
-	return paths
-}
+func adminPaths(actor *org.User) []string { return kit.AdminPaths(actor) }
 
 // ListUnits returns the whole unit tree: every staff user may see it, since
 // dispatching needs it.
@@ -553,7 +545,7 @@ type NewCategory struct {
 
 // CreateCategory adds a category at most three levels deep.
 func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCategory) (*ticket.Category, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	n.Name, n.Code, n.NameEN = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code), strings.TrimSpace(n.NameEN)

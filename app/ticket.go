@@ -11,9 +11,12 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/geo"
+	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/text/replycheck"
@@ -476,16 +479,35 @@ type Caller struct {
 	Phone string `json:"caller_phone"`
 }
 
+// Limits of reveals of callers' personal data, per user, counted from the
+// audit log (so that they hold across servers): at most RevealLimit in
+// RevealWindow, and the district's admins are alerted (an audit entry and
+// a message) when a user reaches RevealAlertAt in the window.
+const (
+	RevealLimit      = 30
+	RevealAlertAt    = 20
+	RevealWindow     = 10 * time.Minute
+	maxRevealReason  = 200
+	revealAction     = "reveal_caller"
+	revealAlertEvent = "reveal_alert"
+)
+
 // RevealCaller returns the caller's name and phone unmasked, to the roles
-// that need them, and writes the reveal to the audit log in the same
-// transaction: no reveal without its audit entry.
-func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip string) (*Caller, error) {
-	id, err := s.db.NextID(ctx)
-	if err != nil {
-		return nil, err
+// that need them, and writes the reveal and its reason to the audit log in
+// the same transaction: no reveal without its audit entry. A reason is
+// required (EINVALID on the field "reason"); past RevealLimit reveals in
+// RevealWindow the user gets ERATELIMIT, and the reveal that reaches
+// RevealAlertAt alerts the district's admins.
+func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason, ip string) (*Caller, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return nil, minsheng.FieldError("reason", "say why you need the caller's name and phone")
+	}
+	if utf8.RuneCountInString(reason) > maxRevealReason {
+		return nil, minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason)
 	}
 	var c Caller
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
 		t, err := s.loadVisible(ctx, tx, actor, ref)
 		if err != nil {
 			return err
@@ -493,15 +515,67 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, ip str
 		if !ticket.MayReveal(actor, t) {
 			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not see the caller's personal data of ticket %s", rolesOf(actor), t.Number)
 		}
+		n, err := store.CountAuditByActor(ctx, tx, actor.ID, revealAction, s.now().Add(-RevealWindow))
+		if err != nil {
+			return err
+		}
+		if n >= RevealLimit {
+			return minsheng.Errorf(minsheng.ERATELIMIT, "at most %d callers may be revealed in %d minutes; try again later",
+				RevealLimit, int(RevealWindow.Minutes()))
+		}
 		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
-		return store.InsertAudit(ctx, tx, &store.AuditEntry{
-			ID: id, At: s.now(), ActorID: actor.ID, Action: "reveal_caller", Object: "ticket", ObjectID: t.ID, IP: ip,
-		})
+		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "ticket", ObjectID: t.ID, Action: revealAction,
+			Data: map[string]string{"reason": reason}, IP: ip, NoTimeline: true}); err != nil {
+			return err
+		}
+		if n+1 == RevealAlertAt {
+			return s.alertReveals(ctx, tx, actor, n+1, ip)
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+// alertReveals records that the actor reached the alert threshold of
+// reveals (an event on the user's timeline and an audit entry) and writes to the admins of the
+// district (of each root unit) who have an address or a phone.
+func (s *Service) alertReveals(ctx context.Context, tx *store.Tx, actor *org.User, count int, ip string) error {
+	units, err := store.ListUnits(ctx, tx, "")
+	if err != nil {
+		return err
+	}
+	data := notify.Data{Actor: actor.Username + "（" + actor.Name + "）", Count: count, Minutes: int(RevealWindow.Minutes())}
+	var msgs []notify.Message
+	seen := map[int64]bool{}
+	for _, u := range units {
+		if u.ParentID != 0 {
+			continue
+		}
+		contacts, err := store.UnitContacts(ctx, tx, u.ID, org.RoleAdmin)
+		if err != nil {
+			return err
+		}
+		for _, ct := range contacts {
+			if seen[ct.UserID] {
+				continue
+			}
+			seen[ct.UserID] = true
+			m, ok, err := staffMessage(notify.Message{}, notify.AdminReveals, data, ct)
+			if err != nil {
+				return err
+			}
+			if ok {
+				msgs = append(msgs, m)
+			}
+		}
+	}
+	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: actor.ID, Action: revealAlertEvent,
+		Data: map[string]string{"count": strconv.Itoa(count), "minutes": strconv.Itoa(int(RevealWindow.Minutes()))},
+		IP:   ip, Messages: msgs}) // on the user's timeline: each alert has a seq of its own, so the outbox never takes one for an earlier one
+	return err
 }
 
 // TicketAudit returns the audit log of a ticket (who revealed the caller's

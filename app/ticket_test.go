@@ -242,13 +242,13 @@ func TestMaskingAndAuditedReveal(t *testing.T) {
 			}
 		}
 		for _, name := range []string{"agent", "dispatcher", "handler", "street_handler"} {
-			c, err := s.RevealCaller(ctx, u[name], tk.Number, "127.0.0.1")
+			c, err := s.RevealCaller(ctx, u[name], tk.Number, "回访来电人", "127.0.0.1")
 			if err != nil || c.Phone != "13897001234" || c.Name != "王秀兰" {
 				t.Fatalf("reveal as %s = %+v, %v", name, c, err)
 			}
 		}
 		for _, name := range []string{"leader", "admin", "dept_handler", "grid_worker"} {
-			_, err := s.RevealCaller(ctx, u[name], tk.Number, "127.0.0.1")
+			_, err := s.RevealCaller(ctx, u[name], tk.Number, "回访来电人", "127.0.0.1")
 			if code := minsheng.ErrorCode(err); code != minsheng.EFORBIDDEN && code != minsheng.ENOTFOUND {
 				t.Fatalf("reveal as %s: %v", name, err)
 			}

@@ -34,7 +34,7 @@ func sampleData() notify.Data {
 		Number: "20260302-00001", Title: "小区电梯停运三天无人维修，老人上下楼非常困难", Kind: "complaint", Urgency: "urgent",
 		Status: "dispatched", Action: "dispatch", Unit: "海湖社区", Note: "请尽快联系物业", Recipient: "张伟", Parent: "20260301-00007",
 		Reply: "已协调维保单位更换主板，电梯已于3月3日恢复运行。", AcknowledgeBy: start.Add(2 * time.Hour), ReplyBy: start.Add(24 * time.Hour),
-		Date: "2026-03-02", Open: 7, AwaitingAck: 2, DueToday: 1, Overdue: 3,
+		Date: "2026-03-02", Open: 7, AwaitingAck: 2, DueToday: 1, Overdue: 3, Actor: "wangli（王丽）", Count: 20, Minutes: 10,
 	}
 }
 
@@ -52,10 +52,14 @@ func TestTemplatesRenderInBothLanguages(t *testing.T) {
 					if !strings.Contains(body, "海湖社区") || !strings.Contains(body, "7") {
 						t.Fatalf("digest does not name the unit and its counts:\n%s", body)
 					}
+				} else if name == notify.AdminReveals {
+					if !strings.Contains(body, "wangli（王丽）") || !strings.Contains(body, "20") || !strings.Contains(body, "10") {
+						t.Fatalf("alert does not name the user and the count:\n%s", body)
+					}
 				} else if !strings.Contains(body, "20260302-00001") {
 					t.Fatalf("body does not name the ticket:\n%s", body)
 				}
-				staff := strings.HasPrefix(name, "handler.") || name == notify.UnitDigest
+				staff := strings.HasPrefix(name, "handler.") || name == notify.UnitDigest || name == notify.AdminReveals
 				if staff != (subject != "") {
 					t.Fatalf("subject %q: staff templates have one, others none", subject)
 				}

@@ -27,6 +27,7 @@ const (
 	HandlerSupervised    = "handler.supervised"    // a deadline has passed (督办)
 	EventSummary         = "event"                 // one line about any event, for webhooks
 	UnitDigest           = "unit.digest"           // the morning summary of a unit's open work
+	AdminReveals         = "admin.reveals"         // a user revealed many callers' personal data in a short time
 )
 
 // Data is what a template may show about a ticket and an event. The
@@ -51,6 +52,12 @@ type Data struct {
 	// shown in China time.
 	AcknowledgeBy time.Time
 	ReplyBy       time.Time
+
+	// Actor names a staff user ("wangli（王丽）") and Count how many
+	// callers they revealed in the last Minutes, for AdminReveals.
+	Actor   string
+	Count   int
+	Minutes int
 }
 
 // The templates, by language and name. Each defines "body" and, for
@@ -96,6 +103,13 @@ var sources = map[string]map[string]string{
 
 —— 民生服务平台{{end}}`,
 		EventSummary: `{{define "body"}}工单 {{.Number}}：{{action .Action}}{{if .Unit}}（{{.Unit}}）{{end}}，当前状态：{{status .Status}}{{end}}`,
+		AdminReveals: `{{define "subject"}}【安全提醒】{{.Actor}} {{.Minutes}} 分钟内查看了 {{.Count}} 位来电人的个人信息{{end}}` +
+			`{{define "body"}}{{if .Recipient}}{{.Recipient}}，您好：
+
+{{end}}用户 {{.Actor}} 在 {{.Minutes}} 分钟内查看了 {{.Count}} 张工单来电人的姓名和电话，已超过提醒阈值。
+每次查看的理由记录在审计日志中，请登录民生服务平台核查。
+
+—— 民生服务平台{{end}}`,
 	},
 	LangEN: {
 		ResidentAcknowledged: `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) taken up by {{.Unit}}. Quote the number to follow it.{{end}}`,
@@ -136,6 +150,13 @@ Please sign in to the Minsheng platform to handle them.
 
 -- Minsheng service platform{{end}}`,
 		EventSummary: `{{define "body"}}Ticket {{.Number}}: {{action .Action}}{{if .Unit}} ({{.Unit}}){{end}}; now {{status .Status}}{{end}}`,
+		AdminReveals: `{{define "subject"}}[Security] {{.Actor}} revealed {{.Count}} callers' personal data in {{.Minutes}} minutes{{end}}` +
+			`{{define "body"}}{{if .Recipient}}Dear {{.Recipient}},
+
+{{end}}User {{.Actor}} revealed the name and phone of {{.Count}} callers in {{.Minutes}} minutes, past the alert threshold.
+The reason given for each reveal is in the audit log; please sign in to the Minsheng platform to review them.
+
+-- Minsheng service platform{{end}}`,
 	},
 }
 
@@ -251,5 +272,5 @@ func Render(lang, name string, d Data) (subject, body string, err error) {
 
 // Templates lists the template names, for tests and documentation.
 func Templates() []string {
-	return []string{ResidentAcknowledged, ResidentReplied, ResidentMerged, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest}
+	return []string{ResidentAcknowledged, ResidentReplied, ResidentMerged, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest, AdminReveals}
 }

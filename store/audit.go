@@ -81,3 +81,16 @@ func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, err
 	}
 	return out, nil
 }
+
+// CountAuditByActor returns how many entries of the action the user wrote
+// at or after since (on the index on actor and time): a limit that holds
+// across servers, since they share the database.
+func CountAuditByActor(ctx context.Context, tx *Tx, actorID int64, action string, since time.Time) (int, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM audit_log WHERE actor_id = ? AND at >= ? AND action = ?`,
+		actorID, since.UTC(), action).Scan(&n)
+	if err != nil {
+		return 0, fmt.Errorf("count audit entries: %w", err)
+	}
+	return n, nil
+}

@@ -217,7 +217,13 @@ func (s *Server) revealCaller(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	c, err := s.svc.RevealCaller(r.Context(), u, r.PathValue("ref"), s.remoteIP(r))
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	c, err := s.svc.RevealCaller(r.Context(), u, r.PathValue("ref"), in.Reason, s.remoteIP(r))
 	if err != nil {
 		return err
 	}

@@ -158,7 +158,7 @@ func TestRevealAndAudit(t *testing.T) {
 		var revealed []string
 		for _, tc := range tests {
 			t.Run(tc.user, func(t *testing.T) {
-				r := e.do(t, "POST", path+"/reveal", tc.user, nil)
+				r := e.do(t, "POST", path+"/reveal", tc.user, map[string]string{"reason": "回访来电人"})
 				if tc.status != http.StatusOK {
 					mustProblem(t, r, tc.status, tc.code, "")
 					return

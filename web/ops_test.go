@@ -105,7 +105,7 @@ func TestLogsKeepCallersPrivate(t *testing.T) {
 		tk := e.create(t, "agent", apptest.NewTicket())
 		e.do(t, "GET", "/api/v1/tickets?caller_phone=13897001234", "agent", nil)
 		e.do(t, "GET", "/api/v1/tickets?caller_phone=13897001234", "leader", nil)
-		e.do(t, "POST", "/api/v1/tickets/"+tk.Number+"/reveal", "agent", nil)
+		e.do(t, "POST", "/api/v1/tickets/"+tk.Number+"/reveal", "agent", map[string]string{"reason": "回访"})
 		logs := e.logs.String()
 		if !strings.Contains(logs, "route=/api/v1/tickets") {
 			t.Fatalf("no request was logged:\n%s", logs)

@@ -11,6 +11,7 @@ package kit
 import (
 	"context"
 	"log/slog"
+	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng"
@@ -102,3 +103,35 @@ func RequireAdmin(actor *org.User) error { return Require(actor, org.RoleAdmin) 
 
 // hasRole reports whether the user holds the role (any of their grants).
 func hasRole(u *org.User, r org.Role) bool { return u.Has(r) }
+
+// AdminPaths returns the subtrees over which the actor holds the admin
+// role, none below another, for list filters; nil when one of them is the
+// whole district (a unit at most two levels deep: the district, or the
+// root above it) or the actor is the system actor.
+func AdminPaths(actor *org.User) []string {
+	if IsSystem(actor) {
+		return nil
+	}
+	paths := actor.ScopesAs(org.RoleAdmin)
+	for _, p := range paths {
+		if strings.Count(p, "/") <= 2 {
+			return nil
+		}
+	}
+	return paths
+}
+
+// RequireDistrictAdmin returns nil if the actor is an admin of the whole
+// district (AdminPaths is nil), and an EFORBIDDEN error for an admin of a
+// street or anything below: district-wide objects (categories, webhooks,
+// Open311 clients and services, the knowledge base, routing and deadline
+// rules, the calendar, settings) are theirs alone.
+func RequireDistrictAdmin(actor *org.User) error {
+	if err := RequireAdmin(actor); err != nil {
+		return err
+	}
+	if AdminPaths(actor) != nil {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins of the district may change district-wide setup")
+	}
+	return nil
+}

@@ -146,7 +146,7 @@ func (s *Service) ListCategoryAttributes(ctx context.Context, code string) ([]*s
 
 // CreateCategoryAttribute adds a custom field to a category.
 func (s *Service) CreateCategoryAttribute(ctx context.Context, actor *org.User, code string, in AttributeInput) (*store.CategoryAttribute, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	id, err := s.db.NextID(ctx)
@@ -196,7 +196,7 @@ func (s *Service) CreateCategoryAttribute(ctx context.Context, actor *org.User, 
 
 // UpdateCategoryAttribute changes a custom field of a category.
 func (s *Service) UpdateCategoryAttribute(ctx context.Context, actor *org.User, code, attrCode string, ch AttributeChange) (*store.CategoryAttribute, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	var a *store.CategoryAttribute
@@ -250,7 +250,7 @@ func (s *Service) UpdateCategoryAttribute(ctx context.Context, actor *org.User, 
 // DeleteCategoryAttribute removes a custom field from a category. Values
 // already submitted with requests stay with them.
 func (s *Service) DeleteCategoryAttribute(ctx context.Context, actor *org.User, code, attrCode string) error {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return err
 	}
 	return s.db.Write(ctx, func(tx *store.Tx) error {

@@ -161,7 +161,7 @@ type ServiceSettingsChange struct {
 // private flag and service description), for the admin who edits it; any
 // category has them, Open311 service or not.
 func (s *Service) ServiceSettings(ctx context.Context, actor *org.User, code string) (*store.ServiceSettings, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out store.ServiceSettings
@@ -183,7 +183,7 @@ func (s *Service) ServiceSettings(ctx context.Context, actor *org.User, code str
 // SetServiceSettings marks a category private or public and sets the
 // description its Open311 service shows.
 func (s *Service) SetServiceSettings(ctx context.Context, actor *org.User, code string, c ServiceSettingsChange) (*store.ServiceSettings, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	if c.Description != nil {

@@ -53,7 +53,7 @@ func newAPIKey() (key, hint string) {
 
 // CreateAPIClient registers a client application and issues its key.
 func (s *Service) CreateAPIClient(ctx context.Context, actor *org.User, n NewAPIClient) (*APIClientKey, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	name, err := checkClientName(n.Name)
@@ -139,7 +139,7 @@ func (s *Service) SetAPIClientRate(ctx context.Context, actor *org.User, name st
 }
 
 func (s *Service) changeAPIClient(ctx context.Context, actor *org.User, name, action string, fn func(*store.APIClient, time.Time) error) (*store.APIClient, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	var c *store.APIClient
@@ -174,7 +174,7 @@ func (s *Service) changeAPIClient(ctx context.Context, actor *org.User, name, ac
 
 // ListAPIClients returns every client application, revoked ones included.
 func (s *Service) ListAPIClients(ctx context.Context, actor *org.User) ([]*store.APIClient, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
+	if err := kit.RequireDistrictAdmin(actor); err != nil {
 		return nil, err
 	}
 	var out []*store.APIClient

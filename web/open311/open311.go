@@ -336,7 +336,9 @@ func (c *call) parseBody() error {
 }
 
 // limit takes a token from the caller's bucket: its client's, or its
-// address's.
+// address's. A client's reads (GET and HEAD) are allowed at least the
+// anonymous rate, in a bucket of their own: a key never makes reading
+// slower than asking without one. Its writes keep the client's rate.
 func (c *call) limit() error {
 	cfg := c.h.cfg
 	key, rate := "ip:"+cfg.ClientIP(c.r), cfg.AnonymousPerMinute
@@ -344,6 +346,14 @@ func (c *call) limit() error {
 		key, rate = "client:"+strconv.FormatInt(c.client.ID, 10), cfg.RatePerMinute
 		if c.client.RatePerMinute > 0 {
 			rate = c.client.RatePerMinute
+		}
+		if c.r.Method == http.MethodGet || c.r.Method == http.MethodHead {
+			key += ":read"
+			if cfg.AnonymousPerMinute < 0 {
+				rate = -1 // reads without a key are not limited either
+			} else {
+				rate = max(rate, cfg.AnonymousPerMinute)
+			}
 		}
 	}
 	// A burst is ten seconds' worth at the rate, and at least cfg.Burst.

@@ -290,6 +290,7 @@ func TestBrowserLoop(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS(".t-side .map path")),
 	)
 	do(dispatcher, "reveal the caller",
+		chromedp.SendKeys(chromedp.CSS("#reveal-reason"), "回访来电人"),
 		chromedp.Click(chromedp.CSS("#reveal")),
 		chromedp.WaitVisible(chromedp.CSS("#caller-revealed")),
 	)

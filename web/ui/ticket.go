@@ -89,7 +89,7 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 	var t *ticket.Ticket
 	switch action {
 	case "reveal":
-		c, err := u.svc.RevealCaller(ctx, me, ref, clientIP(r))
+		c, err := u.svc.RevealCaller(ctx, me, ref, vals.Get("reason"), clientIP(r))
 		if err != nil {
 			return err
 		}

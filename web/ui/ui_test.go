@@ -238,7 +238,7 @@ func TestHandlerCannotOpenAnotherUnitsTicket(t *testing.T) {
 				if tc.method == "GET" {
 					r = other.get(tc.path)
 				} else {
-					r = other.post(tc.path, url.Values{})
+					r = other.post(tc.path, url.Values{"reason": {"回访来电人"}})
 				}
 				if r.status != http.StatusNotFound {
 					t.Fatalf("another unit's handler: %s %s = %d; want 404", tc.method, tc.path, r.status)

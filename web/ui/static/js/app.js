@@ -61,7 +61,7 @@
         interactive: false,
         onEachFeature: function (f, l) {
           if (f.properties.kind === "street" || f.properties.kind === "town") {
-            l.bindTooltip(f.properties.name, { permanent: true, direction: "top", className: "area-label", offset: [0, -20] });
+            l.bindTooltip(document.createTextNode(f.properties.name), { permanent: true, direction: "top", className: "area-label", offset: [0, -20] });
           }
         }
       }).addTo(map);

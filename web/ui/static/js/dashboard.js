@@ -16,6 +16,14 @@
     try { return JSON.parse(el.textContent); } catch (e) { return null; }
   }
 
+  // escapeHTML makes text safe to put into HTML: tooltips are HTML, and
+  // the names of units and categories are typed by admins.
+  function escapeHTML(s) {
+    return String(s).replace(/[&<>"']/g, function (c) {
+      return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;", "'": "&#39;" }[c];
+    });
+  }
+
   function pct(r) {
     return r && r.value !== null && r.value !== undefined ? (100 * r.value).toFixed(2) + "%" : "—";
   }
@@ -84,7 +92,7 @@
         tooltip: { trigger: "axis", formatter: function (ps) {
           var b = g[ps[0].dataIndex];
           var head = b.first === b.last ? b.first : b.first + " — " + b.last;
-          return head + "<br>" + ps.map(function (p) { return p.marker + p.seriesName + " " + p.value.toLocaleString(); }).join("<br>") + "<br><i>" + T["dash.click_list"] + "</i>";
+          return head + "<br>" + ps.map(function (p) { return p.marker + escapeHTML(p.seriesName) + " " + p.value.toLocaleString(); }).join("<br>") + "<br><i>" + T["dash.click_list"] + "</i>";
         } },
         xAxis: Object.assign({ type: "category", data: g.map(function (b) { return how === "month" ? b.key : b.first.slice(5); }) }, axis),
         yAxis: Object.assign({ type: "value", minInterval: 1 }, axis),
@@ -119,7 +127,7 @@
         textStyle: { fontFamily: font },
         tooltip: { formatter: function (p) {
           var first = d.funnel[0].value;
-          return p.name + " " + p.value.toLocaleString() + (first ? "（" + T["dash.of_received"] + " " + (100 * p.value / first).toFixed(1) + "%）" : "");
+          return escapeHTML(p.name) + " " + p.value.toLocaleString() + (first ? "（" + T["dash.of_received"] + " " + (100 * p.value / first).toFixed(1) + "%）" : "");
         } },
         series: [{ type: "funnel", sort: "none", left: "8%", width: "84%", top: 8, bottom: 8, min: 0, max: top || 1, gap: 2,
           label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + p.value.toLocaleString(); }, color: "#fff" },
@@ -143,7 +151,7 @@
         tooltip: { trigger: "axis", formatter: function (ps) {
           var r = rows[ps[0].dataIndex];
           var rate = key === "composite" ? (r.score === null ? "—" : r.score.toFixed(1)) : pct(r.rates[key]) + "（" + frac(r.rates[key]) + "）";
-          return r.name + "<br>" + (key === "composite" ? T["rate.composite"] : T["rate." + key]) + " " + rate + "<br>" +
+          return escapeHTML(r.name) + "<br>" + (key === "composite" ? T["rate.composite"] : T["rate." + key]) + " " + rate + "<br>" +
             T["dash.received"] + " " + r.received.toLocaleString() + "<br><i>" + T["dash.click_list"] + "</i>";
         } },
         xAxis: Object.assign({ type: "category", data: rows.map(function (r) { return r.name; }), axisLabel: { rotate: 35, color: muted, interval: 0, fontSize: 11 } }),
@@ -180,7 +188,7 @@
         grid: { left: 8, right: 40, top: 8, bottom: 8, containLabel: true },
         tooltip: { formatter: function (p) {
           var c = cs[p.dataIndex];
-          return c.name + "<br>" + T["dash.received"] + " " + c.received.toLocaleString() + "<br>" + T["rate.closure"] + " " + pct(c.rates.closure) + "（" + frac(c.rates.closure) + "）<br><i>" + T["dash.click_list"] + "</i>";
+          return escapeHTML(c.name) + "<br>" + T["dash.received"] + " " + c.received.toLocaleString() + "<br>" + T["rate.closure"] + " " + pct(c.rates.closure) + "（" + frac(c.rates.closure) + "）<br><i>" + T["dash.click_list"] + "</i>";
         } },
         xAxis: { type: "value", minInterval: 1, axisLabel: { color: muted } },
         yAxis: { type: "category", data: cs.map(function (c) { return c.name; }), axisLabel: { color: muted } },
@@ -298,8 +306,8 @@
     }
     function tip(f) {
       var s = stats[f.properties.unit_id];
-      if (!s) return f.properties.name;
-      var lines = [f.properties.name, T["map.volume"] + " " + s.counts.received.toLocaleString()];
+      if (!s) return escapeHTML(f.properties.name);
+      var lines = [escapeHTML(f.properties.name), T["map.volume"] + " " + s.counts.received.toLocaleString()];
       ["closure", "on_time", "satisfaction"].forEach(function (k) {
         lines.push(T["rate." + k] + " " + pct(s.rates[k]) + "（" + frac(s.rates[k]) + "）");
       });
