@@ -1,7 +1,12 @@
 package web_test
 
 import (
+	"net/http"
 	"testing"
+
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/web"
 )
 
 // TestSecurityInvalidUTF8 checks that the JSON API refuses strings that are
@@ -31,4 +36,43 @@ func TestSecurityInvalidUTF8(t *testing.T) {
 		r := e.do(t, "POST", "/api/v1/tickets", "agent", `{"title":"灯\ud83d\udca1 \\ud800","kind":"help"}`)
 		mustStatus(t, r, 201)
 	})
+}
+
+// TestSecurityCookiesBehindTLSProxy checks that with an https public URL
+// the session cookie is Secure and HSTS is sent even though the request
+// reaches the server in plain HTTP (a TLS proxy in front), and that
+// without one neither is claimed.
+func TestSecurityCookiesBehindTLSProxy(t *testing.T) {
+	tests := []struct {
+		name, publicURL string
+		secure          bool
+	}{
+		{"https public URL", "https://12345.chengxi.example", true},
+		{"http public URL", "http://10.0.0.5:8080", false},
+		{"no public URL", "", false},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := newEnv(t, storetest.Open(t, "sqlite"), func(c *web.Config) { c.PublicURL = tc.publicURL })
+			r := e.login(t, "dispatcher", apptest.Password)
+			mustStatus(t, r, http.StatusOK)
+			cookies := r.hdr.Values("Set-Cookie")
+			if len(cookies) == 0 {
+				t.Fatal("no Set-Cookie")
+			}
+			for _, line := range cookies {
+				c, err := http.ParseSetCookie(line)
+				if err != nil {
+					t.Fatalf("Set-Cookie %q: %v", line, err)
+				}
+				if c.Secure != tc.secure || !c.HttpOnly {
+					t.Errorf("Set-Cookie %q: Secure %v HttpOnly %v, want Secure %v and HttpOnly", line, c.Secure, c.HttpOnly, tc.secure)
+				}
+			}
+			hsts := e.do(t, "GET", "/api/v1/me", "agent", nil).hdr.Get("Strict-Transport-Security")
+			if (hsts != "") != tc.secure {
+				t.Errorf("Strict-Transport-Security %q, want it sent: %v", hsts, tc.secure)
+			}
+		})
+	}
 }

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -73,7 +74,9 @@ type Config struct {
 	// strips one) at which clients reach the server, e.g.
 	// "https://12345.chengxi.gov.cn". Open311 makes its links (media_url,
 	// the discovery document) from it; empty: from the request's Host
-	// header, which a client can set, so set it in production.
+	// header, which a client can set, so set it in production. With https
+	// every cookie is Secure and HSTS is sent, even when a TLS proxy in
+	// front talks plain HTTP to the server (withHTTPS).
 	PublicURL string
 	// Open311Jurisdiction, when set, is the only jurisdiction_id Open311
 	// accepts; requests naming another get 404.
@@ -112,6 +115,9 @@ func NewServer(c Config) *Server {
 		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
 	}))
 	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withAuth(csrf.Handler(s.mux)))))
+	if strings.HasPrefix(c.PublicURL, "https://") {
+		s.handler = withHTTPS(s.handler)
+	}
 	return s
 }
 
