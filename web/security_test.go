@@ -1,11 +1,16 @@
 package web_test
 
 import (
+	"encoding/json"
 	"net/http"
+	"net/http/httptest"
 	"testing"
+	"time"
 
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/ticket"
 	"github.com/minsheng/minsheng/web"
 )
 
@@ -75,4 +80,58 @@ func TestSecurityCookiesBehindTLSProxy(t *testing.T) {
 			}
 		})
 	}
+}
+
+// TestSecurityPublicStatsCachedAndLimited checks, on a fake clock, that
+// the published statistics are counted at most once a minute (a crowd of
+// readers does not reach the database) and that one client address may
+// read them only StatsPerIP times: then 429 with Retry-After, for the
+// JSON and the /stats pages alike, while another address still may.
+func TestSecurityPublicStatsCachedAndLimited(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		get := func(path, addr string) *httptest.ResponseRecorder {
+			// Around the harness: the document does not list 429 here.
+			req := httptest.NewRequest("GET", path, nil)
+			req.RemoteAddr = addr + ":4321"
+			rec := httptest.NewRecorder()
+			e.srv.ServeHTTP(rec, req)
+			return rec
+		}
+		read := func(addr string) app.PublicStats {
+			t.Helper()
+			rec := get("/api/v1/stats/public", addr)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("stats: %d %s", rec.Code, rec.Body)
+			}
+			var ps app.PublicStats
+			if err := json.Unmarshal(rec.Body.Bytes(), &ps); err != nil {
+				t.Fatal(err)
+			}
+			return ps
+		}
+		first := read("192.0.2.1")
+		e.create(t, "agent", ticket.NewTicket{Title: "路灯不亮", Kind: ticket.KindHelp})
+		e.f.Clock.Advance(30 * time.Second)
+		if again := read("192.0.2.1"); !again.AsOf.Equal(first.AsOf) || again.District.Counts != first.District.Counts {
+			t.Errorf("counted again within a minute: as of %s, then %s", first.AsOf, again.AsOf)
+		}
+		// The bucket holds 3 reads and regains one every 20 s: full again
+		// after 30 s, so two more reads empty it.
+		read("192.0.2.1")
+		read("192.0.2.1")
+		rec := get("/api/v1/stats/public", "192.0.2.1")
+		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
+			t.Errorf("read over the limit: %d, Retry-After %q; want 429 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
+		}
+		if rec := get("/stats", "192.0.2.1"); rec.Code != http.StatusTooManyRequests {
+			t.Errorf("the /stats page over the limit: %d, want 429", rec.Code)
+		}
+		read("198.51.100.7") // another address is not held back
+
+		e.f.Clock.Advance(61 * time.Second)
+		fresh := read("192.0.2.1")
+		if !fresh.AsOf.After(first.AsOf) || fresh.District.Counts == first.District.Counts {
+			t.Errorf("after a minute the figures are not counted again: as of %s, counts %+v", fresh.AsOf, fresh.District.Counts)
+		}
+	}, func(c *web.Config) { c.StatsPerIP = web.Rate{N: 3, Per: time.Minute} })
 }
