@@ -22,6 +22,7 @@ const (
 	ETOOLARGE     = "too_large"            // the body is over the limit
 	EINTERNAL     = "internal"             // a fault of ours; details are logged, never shown
 	EIDEMPOTENCY  = "idempotency_mismatch" // a retried key came with a different request
+	EUNAVAILABLE  = "unavailable"          // a service we depend on (the database) cannot be reached; retry later
 )
 
 // Error is an application error: a code from the list above, a message that

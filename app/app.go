@@ -26,8 +26,9 @@ type Service struct {
 	kit   *kit.Kit // records administrative changes (kit.Change)
 
 	cfgCache configCache
-	hot      hotSpotCache // hot-spot boards (hotspots.go)
-	text     textState    // search index, classifier models, duplicate index (search.go)
+	hot      hotSpotCache     // hot-spot boards (hotspots.go)
+	pubStats publicStatsCache // published figures per month (publicstats.go)
+	text     textState        // search index, classifier models, duplicate index (search.go)
 
 	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
 

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+	"sync"
 	"time"
 
 	"github.com/minsheng/minsheng"
@@ -57,9 +58,27 @@ func MonthEnd(first calendar.Date) calendar.Date {
 	return calendar.DateOf(first.Start().AddDate(0, 1, 0).Add(-time.Hour))
 }
 
+// PublicStatsTTL is how long the published figures of a month are served
+// from memory: anyone may ask for them, as often as they like, and they
+// change by the minute, so a crowd of readers costs one count a minute.
+const PublicStatsTTL = time.Minute
+
+// publicStatsCache holds the figures of each month asked for (at most one
+// entry a month since 2000), with the time they were counted.
+type publicStatsCache struct {
+	mu sync.Mutex
+	m  map[calendar.Date]publicStatsEntry
+}
+
+type publicStatsEntry struct {
+	stats *PublicStats
+	at    time.Time
+}
+
 // PublicStats returns the published figures of a month (its first day):
 // they need no account, so they hold only counts and rates. A month after
-// the current one is refused.
+// the current one is refused. The figures may be up to PublicStatsTTL old
+// (their AsOf says when they were counted); callers must not change them.
 func (s *Service) PublicStats(ctx context.Context, month calendar.Date) (*PublicStats, error) {
 	month.Day = 1
 	cur := calendar.DateOf(s.now())
@@ -69,6 +88,29 @@ func (s *Service) PublicStats(ctx context.Context, month calendar.Date) (*Public
 	if month.Year < 2000 {
 		return nil, minsheng.FieldError("month", "month %04d-%02d is too early", month.Year, month.Month)
 	}
+	now := s.clock.Now()
+	c := &s.pubStats
+	c.mu.Lock()
+	e, ok := c.m[month]
+	c.mu.Unlock()
+	if ok && now.Sub(e.at) < PublicStatsTTL && !now.Before(e.at) {
+		return e.stats, nil
+	}
+	ps, err := s.countPublicStats(ctx, month)
+	if err != nil {
+		return nil, err
+	}
+	c.mu.Lock()
+	if c.m == nil {
+		c.m = map[calendar.Date]publicStatsEntry{}
+	}
+	c.m[month] = publicStatsEntry{stats: ps, at: now}
+	c.mu.Unlock()
+	return ps, nil
+}
+
+// countPublicStats counts a month's published figures in the database.
+func (s *Service) countPublicStats(ctx context.Context, month calendar.Date) (*PublicStats, error) {
 	out := &PublicStats{Month: fmt.Sprintf("%04d-%02d", month.Year, month.Month), Rows: []PublicRow{}, Trend: []PublicMonth{}, AsOf: s.now()}
 	now := s.clock.Now()
 	err := s.db.Read(ctx, func(tx *store.Tx) error {

@@ -139,7 +139,7 @@ func (db *DB) Close() error {
 func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Ping checks that the database answers.
-func (db *DB) Ping(ctx context.Context) error { return db.read.PingContext(ctx) }
+func (db *DB) Ping(ctx context.Context) error { return db.mapError(db.read.PingContext(ctx)) }
 
 // Write runs fn in a read-write transaction and commits it if fn returns
 // nil. On SQLite the transaction takes the write lock at BEGIN, so two
@@ -171,7 +171,7 @@ func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, write bool, fn func(*Tx) error) (err error) {
 	sqlTx, err := pool.BeginTx(ctx, nil)
 	if err != nil {
-		return fmt.Errorf("begin: %w", err)
+		return fmt.Errorf("begin: %w", db.mapError(err))
 	}
 	tx := &Tx{tx: sqlTx, db: db, stmts: stmts, write: write}
 	defer func() {

@@ -11,6 +11,7 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
 )
@@ -97,9 +98,10 @@ func readError(err error) error {
 }
 
 // checkKeys walks the JSON text along the Go type it is meant for and
-// refuses a key that appears twice in one object, and a key that is not a
+// refuses a key that appears twice in one object, a key that is not a
 // field of the struct it stands in (naming the field when only the case is
-// wrong). Malformed JSON is left for the decoder to report. It is a small
+// wrong), and a string that is not valid UTF-8 — raw bytes or an escaped
+// lone surrogate, which encoding/json would silently turn into U+FFFD. Malformed JSON is left for the decoder to report. It is a small
 // scanner of its own: json.Decoder.Token would take twice the time of the
 // decoding itself.
 func checkKeys(b []byte, t reflect.Type) error {
@@ -168,6 +170,12 @@ func (k *keyScanner) value(t reflect.Type) error {
 		}
 	case '"':
 		_, err := k.str()
+		if err == errBadUTF8 {
+			if name := k.name(); name != "" {
+				return minsheng.FieldError(name, "%s is not valid UTF-8", name)
+			}
+			return minsheng.Errorf(minsheng.EINVALID, "the body is not valid UTF-8")
+		}
 		return err
 	case 0:
 		return errSyntax
@@ -207,6 +215,9 @@ func (k *keyScanner) object(t reflect.Type) error {
 		}
 		key, err := k.str()
 		if err != nil {
+			if err == errBadUTF8 {
+				return minsheng.FieldError(k.name(), "a field name is not valid UTF-8")
+			}
 			return err
 		}
 		k.path = append(k.path, key)
@@ -238,7 +249,11 @@ func (k *keyScanner) object(t reflect.Type) error {
 	}
 }
 
-// str reads a string, unescaping it only when it has escapes.
+// errBadUTF8 is str's error for a string that is not valid UTF-8.
+var errBadUTF8 = errors.New("invalid UTF-8")
+
+// str reads a string, unescaping it only when it has escapes. It returns
+// errBadUTF8 for invalid UTF-8 bytes and for \u escapes of lone surrogates.
 func (k *keyScanner) str() (string, error) {
 	start, escaped := k.i, false
 	for j := start + 1; j < len(k.b); j++ {
@@ -248,8 +263,14 @@ func (k *keyScanner) str() (string, error) {
 			j++
 		case '"':
 			k.i = j + 1
+			if !utf8.Valid(k.b[start+1 : j]) {
+				return "", errBadUTF8
+			}
 			if !escaped {
 				return string(k.b[start+1 : j]), nil
+			}
+			if loneSurrogate(k.b[start+1 : j]) {
+				return "", errBadUTF8
 			}
 			var s string
 			if json.Unmarshal(k.b[start:j+1], &s) != nil {
@@ -259,6 +280,53 @@ func (k *keyScanner) str() (string, error) {
 		}
 	}
 	return "", errSyntax
+}
+
+// loneSurrogate reports whether the escaped text of a JSON string holds a
+// \u escape of a UTF-16 surrogate that is not part of a pair.
+func loneSurrogate(b []byte) bool {
+	hex := func(i int) (rune, bool) {
+		if i+6 > len(b) || b[i] != '\\' || b[i+1] != 'u' {
+			return 0, false
+		}
+		var r rune
+		for _, c := range b[i+2 : i+6] {
+			switch {
+			case '0' <= c && c <= '9':
+				r = r<<4 | rune(c-'0')
+			case 'a' <= c && c <= 'f':
+				r = r<<4 | rune(c-'a'+10)
+			case 'A' <= c && c <= 'F':
+				r = r<<4 | rune(c-'A'+10)
+			default:
+				return 0, false
+			}
+		}
+		return r, true
+	}
+	for i := 0; i < len(b); i++ {
+		if b[i] != '\\' {
+			continue
+		}
+		r, ok := hex(i)
+		if !ok {
+			i++ // another escape: skip the escaped byte
+			continue
+		}
+		switch {
+		case 0xDC00 <= r && r <= 0xDFFF:
+			return true
+		case 0xD800 <= r && r <= 0xDBFF:
+			low, ok := hex(i + 6)
+			if !ok || low < 0xDC00 || low > 0xDFFF {
+				return true
+			}
+			i += 11
+		default:
+			i += 5
+		}
+	}
+	return false
 }
 
 func (k *keyScanner) name() string { return strings.Join(k.path, ".") }

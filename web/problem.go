@@ -23,8 +23,9 @@ type Problem struct {
 }
 
 // writeError turns an error into a problem response. Only faults of ours
-// (EINTERNAL) are logged, with the full error; the client sees "internal
-// error" and the request id to quote.
+// (EINTERNAL) and outages (EUNAVAILABLE, 503 with Retry-After) are logged,
+// with the full error; the client sees "internal error" or the outage's
+// safe message, and the request id to quote.
 func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	code := minsheng.ErrorCode(err)
 	status := httpstatus.ForCode(code)
@@ -40,8 +41,12 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	if errors.As(err, &e) {
 		p.Field, p.CurrentStatus = e.Field, e.Status
 	}
-	if code == minsheng.EINTERNAL {
+	switch code {
+	case minsheng.EINTERNAL:
 		s.log.ErrorContext(r.Context(), "request failed", "err", err, "method", r.Method, "path", r.URL.Path)
+	case minsheng.EUNAVAILABLE:
+		s.log.WarnContext(r.Context(), "request failed: database unavailable", "err", err, "method", r.Method, "path", r.URL.Path)
+		w.Header().Set("Retry-After", httpstatus.RetryAfter)
 	}
 	if status == http.StatusUnauthorized {
 		w.Header().Set("WWW-Authenticate", `Bearer realm="minsheng"`)

@@ -12,6 +12,7 @@ import (
 	"fmt"
 	"log/slog"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
@@ -49,6 +50,7 @@ type Server struct {
 
 	realIPHeader    string
 	perIP, perPhone *limiter
+	statsPerIP      *limiter // reads of the published statistics (statslimit.go)
 }
 
 // Config holds what a Server needs.
@@ -62,6 +64,10 @@ type Config struct {
 	// address and per caller phone. Zero values take DefaultPublicPerIP
 	// and DefaultPublicPerPhone.
 	PublicPerIP, PublicPerPhone Rate
+	// StatsPerIP limits the reads of the published statistics (the /stats
+	// pages and GET /api/v1/stats/public) per client address; zero takes
+	// DefaultStatsPerIP.
+	StatsPerIP Rate
 	// RealIPHeader names the header in which a reverse proxy in front
 	// passes the client's address (X-Real-IP, X-Forwarded-For). Empty: the
 	// connection's address. Set it only behind a proxy that overwrites it.
@@ -73,7 +79,9 @@ type Config struct {
 	// strips one) at which clients reach the server, e.g.
 	// "https://12345.chengxi.gov.cn". Open311 makes its links (media_url,
 	// the discovery document) from it; empty: from the request's Host
-	// header, which a client can set, so set it in production.
+	// header, which a client can set, so set it in production. With https
+	// every cookie is Secure and HSTS is sent, even when a TLS proxy in
+	// front talks plain HTTP to the server (withHTTPS).
 	PublicURL string
 	// Open311Jurisdiction, when set, is the only jurisdiction_id Open311
 	// accepts; requests naming another get 404.
@@ -92,6 +100,7 @@ func NewServer(c Config) *Server {
 	}
 	s.perIP = newLimiter(c.PublicPerIP, DefaultPublicPerIP, c.Clock)
 	s.perPhone = newLimiter(c.PublicPerPhone, DefaultPublicPerPhone, c.Clock)
+	s.statsPerIP = newLimiter(c.StatsPerIP, DefaultStatsPerIP, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
 	s.clock = c.Clock
@@ -111,7 +120,10 @@ func NewServer(c Config) *Server {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
 	}))
-	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withAuth(csrf.Handler(s.mux)))))
+	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withStatsLimit(s.withAuth(csrf.Handler(s.mux))))))
+	if strings.HasPrefix(c.PublicURL, "https://") {
+		s.handler = withHTTPS(s.handler)
+	}
 	return s
 }
 

@@ -79,6 +79,15 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if c.Demo && !empty {
 		return errors.New("-demo: the database already holds data; use a new database file")
 	}
+	if !c.AllowDemoPublic && !isLoopback(c.Addr) {
+		if err := refuseDemoInPublic(ctx, svc, c, empty); err != nil {
+			return err
+		}
+	}
+	if wc.PublicURL == "" {
+		log.Warn("-public-url is not set: links are made from the request's Host header, which a client can set, " +
+			"and cookies are Secure only on a direct TLS connection; set it in production (MINSHENG_PUBLIC_URL)")
+	}
 	var seeded *demo.Result
 	if empty && (c.Demo || !c.NoDemo) {
 		fmt.Fprintf(stdout, "New database: seeding the demo district (%d tickets)…\n", c.DemoTickets)
@@ -140,6 +149,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		ErrorLog:          nil,
 	}
 	url := "http://" + ln.Addr().String()
+	if wc.PublicURL != "" {
+		fmt.Fprintf(stdout, "Public address: %s\n", wc.PublicURL)
+	}
 	if seeded != nil {
 		fmt.Fprintf(stdout, "Demo logins (password %q for all): %s\n", seeded.Password, loginList(seeded.Usernames))
 	}
@@ -161,6 +173,71 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	}
 	log.Info("stopped")
 	return nil
+}
+
+// isLoopback reports whether a listen address (host:port) takes
+// connections only from this machine. An empty host listens everywhere.
+func isLoopback(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		host = addr
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// refuseDemoInPublic returns an error when the server, about to listen on
+// a non-loopback address, would let the demo users sign in: the database
+// is empty and would be seeded, or it holds an active user whose password
+// is still the demo's published one. The demo seeds every user with one
+// password hash, so the check runs argon2 once per hash that several
+// active users share, and once for a user named "admin".
+func refuseDemoInPublic(ctx context.Context, svc *app.Service, c *Config, empty bool) error {
+	how := "create the first real admin with\n" +
+		"  minsheng user create -db DB -username NAME -name NAME -role admin -unit UNITCODE -password PASSWORD\n" +
+		"or pass -allow-demo-public (MINSHENG_ALLOW_DEMO_PUBLIC=1) to serve the demo on purpose"
+	if empty {
+		if c.NoDemo {
+			return nil
+		}
+		return fmt.Errorf("refusing to seed the demo district (users with the published password %q) on %s, "+
+			"an address other machines can reach: start with -no-demo and %s", demo.Password, c.Addr, how)
+	}
+	users, err := svc.ListUsers(ctx, kit.System())
+	if err != nil {
+		return fmt.Errorf("look for demo users: %w", err)
+	}
+	shared := map[string]int{}
+	for _, u := range users {
+		if u.Active {
+			shared[u.PasswordHash]++
+		}
+	}
+	var demoUsers []string
+	checked := map[string]bool{}
+	for _, u := range users {
+		h := u.PasswordHash
+		if !u.Active || h == "" || (shared[h] < 2 && u.Username != "admin") {
+			continue
+		}
+		ok, done := checked[h]
+		if !done {
+			ok = org.CheckPassword(h, demo.Password) == nil
+			checked[h] = ok
+		}
+		if ok {
+			demoUsers = append(demoUsers, u.Username)
+		}
+	}
+	if len(demoUsers) == 0 {
+		return nil
+	}
+	return fmt.Errorf("refusing to serve on %s, an address other machines can reach: %d active users (%s) still have the demo's "+
+		"published password %q; %s, then deactivate them or change their passwords (minsheng user passwd)",
+		c.Addr, len(demoUsers), loginList(demoUsers), demo.Password, how)
 }
 
 func cmdMigrate(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {

@@ -21,6 +21,7 @@ type Config struct {
 	Addr            string        // MINSHENG_ADDR
 	Demo            bool          // MINSHENG_DEMO: seed the demo district into an empty database
 	NoDemo          bool          // MINSHENG_NO_DEMO: never seed automatically
+	AllowDemoPublic bool          // MINSHENG_ALLOW_DEMO_PUBLIC: serve demo users on a non-loopback address
 	LogLevel        string        // MINSHENG_LOG_LEVEL: debug, info, warn, error
 	LogFormat       string        // MINSHENG_LOG_FORMAT: json or text
 	ShutdownTimeout time.Duration // MINSHENG_SHUTDOWN_TIMEOUT
@@ -87,10 +88,12 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool
 		fs.StringVar(&c.Addr, "addr", env("ADDR", c.Addr), "address to listen on")
 		fs.BoolVar(&c.Demo, "demo", envBool("DEMO", c.Demo), "seed the demo district (the database must be empty)")
 		fs.BoolVar(&c.NoDemo, "no-demo", envBool("NO_DEMO", c.NoDemo), "do not seed the demo district into an empty database")
+		fs.BoolVar(&c.AllowDemoPublic, "allow-demo-public", envBool("ALLOW_DEMO_PUBLIC", c.AllowDemoPublic),
+			"serve even though demo users (whose password is published) can sign in and the address is not loopback")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests in flight may take to finish on SIGTERM")
 		fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", c.PublicURL),
-			"the URL at which clients reach the server, e.g. https://12345.chengxi.gov.cn; Open311 makes its links from it "+
-				"(empty: from the request's Host header, which clients can set)")
+			"the URL at which clients reach the server, e.g. https://12345.chengxi.gov.cn; links are made from it, and with https "+
+				"the cookies are Secure and HSTS is sent, also behind a TLS proxy (empty: links from the request's Host header, which clients can set)")
 		fs.StringVar(&c.Open311Jurisdiction, "open311-jurisdiction", env("OPEN311_JURISDICTION", c.Open311Jurisdiction),
 			"the only jurisdiction_id Open311 accepts (requests may leave it out); empty: any")
 		fs.StringVar(&c.RealIPHeader, "real-ip-header", env("REAL_IP_HEADER", c.RealIPHeader),

@@ -21,7 +21,13 @@ var statusOf = map[string]int{
 	minsheng.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	minsheng.EIDEMPOTENCY:  http.StatusUnprocessableEntity,
 	minsheng.EINTERNAL:     http.StatusInternalServerError,
+	minsheng.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
+
+// RetryAfter is the Retry-After, in seconds, sent with a 503: long enough
+// for a database to come back from a restart or a fail-over, short enough
+// that a caller's retry is not kept waiting.
+const RetryAfter = "10"
 
 // ForCode returns the HTTP status of an error code, as given by
 // minsheng.ErrorCode: 500 for EINTERNAL and for any code it does not know

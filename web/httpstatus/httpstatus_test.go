@@ -25,6 +25,7 @@ func TestForCode(t *testing.T) {
 		{"too large", minsheng.Errorf(minsheng.ETOOLARGE, "1 MiB at most"), http.StatusRequestEntityTooLarge},
 		{"idempotency", minsheng.Errorf(minsheng.EIDEMPOTENCY, "other body"), http.StatusUnprocessableEntity},
 		{"internal", minsheng.Errorf(minsheng.EINTERNAL, "oops"), http.StatusInternalServerError},
+		{"unavailable", minsheng.Errorf(minsheng.EUNAVAILABLE, "database down"), http.StatusServiceUnavailable},
 		{"wrapped", fmt.Errorf("dispatch 42: %w", minsheng.Errorf(minsheng.ECONFLICT, "closed")), http.StatusConflict},
 		{"plain error", errors.New("disk full"), http.StatusInternalServerError},
 		{"unknown code", minsheng.Errorf("made_up", "?"), http.StatusInternalServerError},

@@ -313,6 +313,10 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 		w.Header().Set("HX-Redirect", "/login")
 	}
 	ep := errorPage{Status: status, Code: code}
+	if code == minsheng.EUNAVAILABLE {
+		u.log.WarnContext(r.Context(), "page failed: database unavailable", "err", err, "method", r.Method, "path", r.URL.Path)
+		w.Header().Set("Retry-After", httpstatus.RetryAfter)
+	}
 	if code == minsheng.EINTERNAL {
 		u.log.ErrorContext(r.Context(), "page failed", "err", err, "method", r.Method, "path", r.URL.Path)
 	} else {
