@@ -15,12 +15,9 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
-// Sign-in limits.
-const (
-	SessionLifetime = 12 * time.Hour   // a working day and then some
-	MaxFailedLogins = 5                // failures before a lock-out
-	LockoutDuration = 15 * time.Minute // how long a lock-out lasts
-)
+// SessionLifetime is how long a browser session lasts: a working day and
+// then some.
+const SessionLifetime = 12 * time.Hour
 
 var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,39}$`)
 
@@ -29,64 +26,6 @@ func requireAdmin(actor *org.User) error {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins may do this")
 	}
 	return nil
-}
-
-// Login checks a username and password and starts a browser session,
-// returning its secret. Wrong passwords count towards a lock-out; the error
-// does not tell whether the user exists.
-func (s *Service) Login(ctx context.Context, username, password string) (string, *org.User, error) {
-	bad := minsheng.Errorf(minsheng.EUNAUTHORIZED, "wrong username or password")
-	var u *org.User
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = store.GetUserByUsername(ctx, tx, strings.TrimSpace(username))
-		return err
-	})
-	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return "", nil, bad
-	}
-	if err != nil {
-		return "", nil, err
-	}
-	now := s.now()
-	// The password check is slow on purpose (argon2id); do it outside the
-	// write transaction.
-	pwErr := org.CheckPassword(u.PasswordHash, password)
-	secret := org.NewSecret("mss_")
-	// A failed attempt must be counted even though sign-in fails, so the
-	// transaction commits and the failure is reported after it.
-	var failure error
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		st, err := store.GetLoginState(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if st.LockedUntil != nil && now.Before(*st.LockedUntil) {
-			failure = minsheng.Errorf(minsheng.EUNAUTHORIZED, "too many failed sign-ins; try again in %d minutes",
-				int(st.LockedUntil.Sub(now).Minutes())+1)
-			return nil
-		}
-		if pwErr != nil || !u.Active {
-			st.FailedLogins++
-			if st.FailedLogins >= MaxFailedLogins {
-				until := now.Add(LockoutDuration)
-				st.LockedUntil, st.FailedLogins = &until, 0
-			}
-			failure = bad
-			return store.SetLoginState(ctx, tx, u.ID, st)
-		}
-		if err := store.SetLoginState(ctx, tx, u.ID, store.LoginState{}); err != nil {
-			return err
-		}
-		return store.InsertSession(ctx, tx, org.HashSecret(secret), u.ID, now, now.Add(SessionLifetime))
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	if failure != nil {
-		return "", nil, failure
-	}
-	return secret, u, nil
 }
 
 // Logout ends a session.

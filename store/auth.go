@@ -116,3 +116,63 @@ func ListAudit(ctx context.Context, tx *Tx, object string, objectID int64) ([]Au
 	}
 	return out, rows.Err()
 }
+
+// LoginFailures is the count of failed sign-ins of one username from one
+// address (or, with addr GlobalAddr, from all), and the lock they caused.
+type LoginFailures struct {
+	Failures    int
+	LockedUntil *time.Time
+	UpdatedAt   time.Time
+}
+
+// GlobalAddr is the addr of the row that counts a username's failed
+// sign-ins from every address.
+const GlobalAddr = "*"
+
+// GetLoginFailures returns the failures of a username from an address; a
+// username never seen from it has none.
+func GetLoginFailures(ctx context.Context, tx *Tx, username, addr string) (LoginFailures, error) {
+	var f LoginFailures
+	var locked sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT failures, locked_until, updated_at FROM login_failures WHERE username = ? AND addr = ?`,
+		username, addr).Scan(&f.Failures, &locked, &f.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return LoginFailures{}, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("login failures: %w", err)
+	}
+	f.LockedUntil = timePtr(locked)
+	f.UpdatedAt = f.UpdatedAt.UTC()
+	return f, nil
+}
+
+// SetLoginFailures writes the failures of a username from an address.
+func SetLoginFailures(ctx context.Context, tx *Tx, username, addr string, f LoginFailures) error {
+	_, err := tx.Exec(ctx, `INSERT INTO login_failures (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+		username, addr, f.Failures, nullTime(f.LockedUntil), f.UpdatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("set login failures: %w", err)
+	}
+	return nil
+}
+
+// ClearLoginFailures forgets a username's failures from an address and its
+// global count (after a successful sign-in), and the rows of any username
+// not touched since before (they have expired), so that the table does
+// not grow without bound.
+func ClearLoginFailures(ctx context.Context, tx *Tx, username, addr string, before time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = ? AND addr IN (?, ?)`, username, addr, GlobalAddr); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return PruneLoginFailures(ctx, tx, before)
+}
+
+// PruneLoginFailures deletes the failure rows not touched since before.
+func PruneLoginFailures(ctx context.Context, tx *Tx, before time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE updated_at < ?`, before.UTC()); err != nil {
+		return fmt.Errorf("prune login failures: %w", err)
+	}
+	return nil
+}
