@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -45,7 +46,7 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, er
 // TokenUser returns the active user of an API token, or EUNAUTHORIZED.
 func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, error) {
 	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		return store.APITokenUser(ctx, tx, org.HashSecret(secret))
+		return store.APITokenUser(ctx, tx, org.HashSecret(secret), s.now())
 	})
 }
 
@@ -63,40 +64,6 @@ func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64,
 		return nil, minsheng.Errorf(minsheng.EUNAUTHORIZED, "sign in first: the session or token is unknown, expired or revoked")
 	}
 	return u, err
-}
-
-// CreateAPIToken makes a new API token for the user and returns its secret,
-// which is shown once and stored only as a hash. Admins may make tokens
-// for the users of their unit and below; the shell (minsheng user token)
-// acts as the system actor.
-func (s *Service) CreateAPIToken(ctx context.Context, actor *org.User, username, name string) (string, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
-		return "", err
-	}
-	id, err := s.db.NextID(ctx)
-	if err != nil {
-		return "", err
-	}
-	secret := org.NewSecret("mst_")
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		u, err := store.GetUserByUsername(ctx, tx, username)
-		if err != nil {
-			return err
-		}
-		if !actor.Sees(u.UnitPath) {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
-		}
-		if err := store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.now()); err != nil {
-			return err
-		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "api_token", ObjectID: id, Action: "create",
-			Data: map[string]string{"user_id": idStr(u.ID), "username": u.Username, "name": name}})
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return secret, nil
 }
 
 // NewUser is what an admin submits to create a user. Grants gives the
@@ -355,8 +322,21 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if err := store.UpdateUser(ctx, tx, u, s.now()); err != nil {
 			return err
 		}
+		data := userChanges(&before, u, hash != "")
+		if hash != "" || !u.Active {
+			// A new password or deactivation revokes the API tokens for
+			// good (reactivation does not bring them back), said in
+			// this change's entry.
+			ids, err := store.RevokeAPITokens(ctx, tx, u.ID, 0, s.now())
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				data["api_tokens"] = fmt.Sprintf("%d revoked", len(ids))
+			}
+		}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "update",
-			Data: userChanges(&before, u, hash != "")}); err != nil {
+			Data: data}); err != nil {
 			return err
 		}
 		if hash != "" || !u.Active {
