@@ -15,12 +15,24 @@ import (
 // MaxTokenLifetime is the longest expiry an API token may be given.
 const MaxTokenLifetime = 5 * 366 * 24 * time.Hour
 
+// signedIn refuses a missing actor (EUNAUTHORIZED) and a deactivated one
+// (EFORBIDDEN): any active user may manage their own tokens.
+func signedIn(actor *org.User) error {
+	if actor == nil {
+		return minsheng.Errorf(minsheng.EUNAUTHORIZED, "sign in first")
+	}
+	if !actor.Active {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "account is disabled")
+	}
+	return nil
+}
+
 // tokenOwner returns the user whose tokens the actor asks about: the
 // actor's own, or those of a user the actor administers. Others are not
 // found, so that asking does not tell which usernames exist.
 func tokenOwner(ctx context.Context, tx *store.Tx, actor *org.User, username string) (*org.User, error) {
-	if actor == nil || !actor.Active {
-		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "sign in first")
+	if err := signedIn(actor); err != nil {
+		return nil, err
 	}
 	u, err := store.GetUserByUsername(ctx, tx, username)
 	if err != nil {
@@ -52,8 +64,8 @@ func (s *Service) CreateAPIToken(ctx context.Context, actor *org.User, username,
 // lasts until revoked; otherwise it must be in the future, within
 // MaxTokenLifetime.
 func (s *Service) CreateAPITokenUntil(ctx context.Context, actor *org.User, username, name string, expires *time.Time) (string, *store.APIToken, error) {
-	if actor == nil || !actor.Active {
-		return "", nil, minsheng.Errorf(minsheng.EFORBIDDEN, "sign in first")
+	if err := signedIn(actor); err != nil {
+		return "", nil, err
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
