@@ -4,6 +4,7 @@
 package minsheng
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"sync"
@@ -117,4 +118,20 @@ func (c *FakeClock) Advance(d time.Duration) {
 	c.mu.Lock()
 	c.t = c.t.Add(d)
 	c.mu.Unlock()
+}
+
+type clientAddrKey struct{}
+
+// WithClientAddr records the client's address as the HTTP server read it
+// (from the connection, or from a trusted proxy's header), so that the
+// pages, served behind the same middleware, limit sign-ins by the same
+// address as the API.
+func WithClientAddr(ctx context.Context, addr string) context.Context {
+	return context.WithValue(ctx, clientAddrKey{}, addr)
+}
+
+// ClientAddr returns the address recorded by WithClientAddr, or "".
+func ClientAddr(ctx context.Context) string {
+	s, _ := ctx.Value(clientAddrKey{}).(string)
+	return s
 }

@@ -25,6 +25,8 @@ type Service struct {
 	jobs  Scheduler
 	kit   *kit.Kit // records administrative changes (kit.Change)
 
+	signin *signIn // sign-in limits (signin.go)
+
 	cfgCache configCache
 	hot      hotSpotCache     // hot-spot boards (hotspots.go)
 	pubStats publicStatsCache // published figures per month (publicstats.go)
@@ -43,6 +45,7 @@ type Config struct {
 	Logger   *slog.Logger       // defaults to slog.Default()
 	Blobs    *blob.Store        // where attachments are kept; nil refuses files
 	Jobs     Scheduler          // where deadline jobs are enqueued; nil schedules none
+	SignIn   SignInLimits       // zero: DefaultSignInLimits
 }
 
 // New returns a Service.
@@ -55,6 +58,7 @@ func New(c Config) *Service {
 		s.log = slog.Default()
 	}
 	s.kit = kit.New(s.db, s.clock, s.log)
+	s.signin = newSignIn(c.SignIn, s.clock)
 	return s
 }
 

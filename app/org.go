@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"regexp"
 	"slices"
 	"strings"
@@ -15,12 +16,9 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
-// Sign-in limits.
-const (
-	SessionLifetime = 12 * time.Hour   // a working day and then some
-	MaxFailedLogins = 5                // failures before a lock-out
-	LockoutDuration = 15 * time.Minute // how long a lock-out lasts
-)
+// SessionLifetime is how long a browser session lasts: a working day and
+// then some.
+const SessionLifetime = 12 * time.Hour
 
 var usernameRE = regexp.MustCompile(`^[a-z][a-z0-9_.-]{1,39}$`)
 
@@ -29,64 +27,6 @@ func requireAdmin(actor *org.User) error {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "only admins may do this")
 	}
 	return nil
-}
-
-// Login checks a username and password and starts a browser session,
-// returning its secret. Wrong passwords count towards a lock-out; the error
-// does not tell whether the user exists.
-func (s *Service) Login(ctx context.Context, username, password string) (string, *org.User, error) {
-	bad := minsheng.Errorf(minsheng.EUNAUTHORIZED, "wrong username or password")
-	var u *org.User
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = store.GetUserByUsername(ctx, tx, strings.TrimSpace(username))
-		return err
-	})
-	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return "", nil, bad
-	}
-	if err != nil {
-		return "", nil, err
-	}
-	now := s.now()
-	// The password check is slow on purpose (argon2id); do it outside the
-	// write transaction.
-	pwErr := org.CheckPassword(u.PasswordHash, password)
-	secret := org.NewSecret("mss_")
-	// A failed attempt must be counted even though sign-in fails, so the
-	// transaction commits and the failure is reported after it.
-	var failure error
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		st, err := store.GetLoginState(ctx, tx, u.ID)
-		if err != nil {
-			return err
-		}
-		if st.LockedUntil != nil && now.Before(*st.LockedUntil) {
-			failure = minsheng.Errorf(minsheng.EUNAUTHORIZED, "too many failed sign-ins; try again in %d minutes",
-				int(st.LockedUntil.Sub(now).Minutes())+1)
-			return nil
-		}
-		if pwErr != nil || !u.Active {
-			st.FailedLogins++
-			if st.FailedLogins >= MaxFailedLogins {
-				until := now.Add(LockoutDuration)
-				st.LockedUntil, st.FailedLogins = &until, 0
-			}
-			failure = bad
-			return store.SetLoginState(ctx, tx, u.ID, st)
-		}
-		if err := store.SetLoginState(ctx, tx, u.ID, store.LoginState{}); err != nil {
-			return err
-		}
-		return store.InsertSession(ctx, tx, org.HashSecret(secret), u.ID, now, now.Add(SessionLifetime))
-	})
-	if err != nil {
-		return "", nil, err
-	}
-	if failure != nil {
-		return "", nil, failure
-	}
-	return secret, u, nil
 }
 
 // Logout ends a session.
@@ -106,7 +46,7 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, er
 // TokenUser returns the active user of an API token, or EUNAUTHORIZED.
 func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, error) {
 	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		return store.APITokenUser(ctx, tx, org.HashSecret(secret))
+		return store.APITokenUser(ctx, tx, org.HashSecret(secret), s.now())
 	})
 }
 
@@ -124,40 +64,6 @@ func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64,
 		return nil, minsheng.Errorf(minsheng.EUNAUTHORIZED, "sign in first: the session or token is unknown, expired or revoked")
 	}
 	return u, err
-}
-
-// CreateAPIToken makes a new API token for the user and returns its secret,
-// which is shown once and stored only as a hash. Admins may make tokens
-// for the users of their unit and below; the shell (minsheng user token)
-// acts as the system actor.
-func (s *Service) CreateAPIToken(ctx context.Context, actor *org.User, username, name string) (string, error) {
-	if err := kit.RequireAdmin(actor); err != nil {
-		return "", err
-	}
-	id, err := s.db.NextID(ctx)
-	if err != nil {
-		return "", err
-	}
-	secret := org.NewSecret("mst_")
-	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		u, err := store.GetUserByUsername(ctx, tx, username)
-		if err != nil {
-			return err
-		}
-		if !actor.Sees(u.UnitPath) {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
-		}
-		if err := store.InsertAPIToken(ctx, tx, id, u.ID, name, org.HashSecret(secret), s.now()); err != nil {
-			return err
-		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "api_token", ObjectID: id, Action: "create",
-			Data: map[string]string{"user_id": idStr(u.ID), "username": u.Username, "name": name}})
-		return err
-	})
-	if err != nil {
-		return "", err
-	}
-	return secret, nil
 }
 
 // NewUser is what an admin submits to create a user. Grants gives the
@@ -416,8 +322,21 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if err := store.UpdateUser(ctx, tx, u, s.now()); err != nil {
 			return err
 		}
+		data := userChanges(&before, u, hash != "")
+		if hash != "" || !u.Active {
+			// A new password or deactivation revokes the API tokens for
+			// good (reactivation does not bring them back), said in
+			// this change's entry.
+			ids, err := store.RevokeAPITokens(ctx, tx, u.ID, 0, s.now())
+			if err != nil {
+				return err
+			}
+			if len(ids) > 0 {
+				data["api_tokens"] = fmt.Sprintf("%d revoked", len(ids))
+			}
+		}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "user", ObjectID: u.ID, Action: "update",
-			Data: userChanges(&before, u, hash != "")}); err != nil {
+			Data: data}); err != nil {
 			return err
 		}
 		if hash != "" || !u.Active {

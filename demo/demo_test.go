@@ -177,7 +177,7 @@ func checkUsers(t *testing.T, db *store.DB, d *district) {
 	}
 	svc := app.New(app.Config{DB: db})
 	for _, role := range org.Roles {
-		_, u, err := svc.Login(ctx, string(role), demo.Password)
+		_, u, err := svc.Login(ctx, string(role), demo.Password, "192.0.2.1")
 		if err != nil {
 			t.Errorf("login %s: %v", role, err)
 			continue
@@ -205,7 +205,7 @@ func checkUsers(t *testing.T, db *store.DB, d *district) {
 			}
 		}
 	}
-	if _, _, err := svc.Login(ctx, "agent", "wrong-password"); !minsheng.IsCode(err, minsheng.EUNAUTHORIZED) {
+	if _, _, err := svc.Login(ctx, "agent", "wrong-password", "192.0.2.1"); !minsheng.IsCode(err, minsheng.EUNAUTHORIZED) {
 		t.Errorf("login with a wrong password: %v, want EUNAUTHORIZED", err)
 	}
 }

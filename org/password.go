@@ -29,6 +29,13 @@ const MinPasswordLength = 8
 // ErrPasswordMismatch is returned by CheckPassword when the password is wrong.
 var ErrPasswordMismatch = errors.New("password mismatch")
 
+// DummyHash is a well-formed hash with the current parameters that no
+// password matches: sign-in checks a password against it when the
+// username is unknown, so that unknown and known usernames take the same
+// time and memory.
+var DummyHash = fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
+	"bm8tc3VjaC11c2VyLXNhbHQ", "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA")
+
 // HashPassword returns an encoded argon2id hash of the password in the
 // usual PHC form: $argon2id$v=19$m=65536,t=3,p=2$salt$key.
 func HashPassword(password string) (string, error) {

@@ -43,20 +43,35 @@ func DeleteUserSessions(ctx context.Context, tx *Tx, userID int64) error {
 	return err
 }
 
-// InsertAPIToken stores an API token by the hash of its secret.
-func InsertAPIToken(ctx context.Context, tx *Tx, id, userID int64, name, tokenHash string, at time.Time) error {
-	_, err := tx.Exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?, ?)`,
-		id, userID, name, tokenHash, at.UTC())
+// APIToken is an API token as its owner and admins see it: never its
+// secret nor its hash.
+type APIToken struct {
+	ID         int64      `json:"id"`
+	UserID     int64      `json:"user_id"`
+	Name       string     `json:"name"`
+	CreatedAt  time.Time  `json:"created_at"`
+	ExpiresAt  *time.Time `json:"expires_at,omitempty"`
+	LastUsedAt *time.Time `json:"last_used_at,omitempty"`
+	RevokedAt  *time.Time `json:"revoked_at,omitempty"`
+}
+
+// InsertAPIToken stores an API token by the hash of its secret; a nil
+// expires lasts until revoked.
+func InsertAPIToken(ctx context.Context, tx *Tx, id, userID int64, name, tokenHash string, at time.Time, expires *time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO api_tokens (id, user_id, name, token_hash, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)`,
+		id, userID, name, tokenHash, at.UTC(), nullTime(expires))
 	if err != nil {
 		return fmt.Errorf("insert api token: %w", err)
 	}
 	return nil
 }
 
-// APITokenUser returns the user id of an unrevoked API token, or ENOTFOUND.
-func APITokenUser(ctx context.Context, tx *Tx, tokenHash string) (int64, error) {
+// APITokenUser returns the user id of an unrevoked, unexpired API token,
+// or ENOTFOUND.
+func APITokenUser(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (int64, error) {
 	var id int64
-	err := tx.QueryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL`, tokenHash).Scan(&id)
+	err := tx.QueryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL
+		AND (expires_at IS NULL OR expires_at > ?)`, tokenHash, now.UTC()).Scan(&id)
 	if errors.Is(err, sql.ErrNoRows) {
 		return 0, notFound("api token", "")
 	}
@@ -64,6 +79,81 @@ func APITokenUser(ctx context.Context, tx *Tx, tokenHash string) (int64, error) 
 		return 0, fmt.Errorf("api token: %w", err)
 	}
 	return id, nil
+}
+
+const apiTokenColumns = `id, user_id, name, created_at, expires_at, last_used_at, revoked_at`
+
+func scanAPIToken(sc interface{ Scan(...any) error }) (*APIToken, error) {
+	var t APIToken
+	var exp, used, rev sql.NullTime
+	if err := sc.Scan(&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &exp, &used, &rev); err != nil {
+		return nil, err
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(rev)
+	return &t, nil
+}
+
+// ListAPITokens returns a user's tokens, revoked ones too, newest first.
+func ListAPITokens(ctx context.Context, tx *Tx, userID int64) ([]*APIToken, error) {
+	rows, err := tx.Query(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC, id DESC`, userID)
+	if err != nil {
+		return nil, fmt.Errorf("list api tokens: %w", err)
+	}
+	defer rows.Close()
+	out := []*APIToken{}
+	for rows.Next() {
+		t, err := scanAPIToken(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list api tokens: %w", err)
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// GetAPIToken returns one of a user's tokens, or ENOTFOUND.
+func GetAPIToken(ctx context.Context, tx *Tx, userID, id int64) (*APIToken, error) {
+	t, err := scanAPIToken(tx.QueryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE user_id = ? AND id = ?`, userID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("api token", fmt.Sprint(id))
+	}
+	if err != nil {
+		return nil, fmt.Errorf("api token %d: %w", id, err)
+	}
+	return t, nil
+}
+
+// RevokeAPITokens revokes a user's unrevoked tokens: one (id), or all
+// (id 0). It returns the ids revoked.
+func RevokeAPITokens(ctx context.Context, tx *Tx, userID, id int64, at time.Time) ([]int64, error) {
+	q, args := `SELECT id FROM api_tokens WHERE user_id = ? AND revoked_at IS NULL`, []any{userID}
+	if id != 0 {
+		q, args = q+` AND id = ?`, append(args, id)
+	}
+	rows, err := tx.Query(ctx, q+` ORDER BY id`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("revoke api tokens: %w", err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var i int64
+		if err := rows.Scan(&i); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, i)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, i := range ids {
+		if _, err := tx.Exec(ctx, `UPDATE api_tokens SET revoked_at = ? WHERE id = ?`, at.UTC(), i); err != nil {
+			return nil, fmt.Errorf("revoke api token %d: %w", i, err)
+		}
+	}
+	return ids, nil
 }
 
 // AuditEntry is one line of the audit log: who looked at or did what.
@@ -115,4 +205,64 @@ func ListAudit(ctx context.Context, tx *Tx, object string, objectID int64) ([]Au
 		out = append(out, e)
 	}
 	return out, rows.Err()
+}
+
+// LoginFailures is the count of failed sign-ins of one username from one
+// address (or, with addr GlobalAddr, from all), and the lock they caused.
+type LoginFailures struct {
+	Failures    int
+	LockedUntil *time.Time
+	UpdatedAt   time.Time
+}
+
+// GlobalAddr is the addr of the row that counts a username's failed
+// sign-ins from every address.
+const GlobalAddr = "*"
+
+// GetLoginFailures returns the failures of a username from an address; a
+// username never seen from it has none.
+func GetLoginFailures(ctx context.Context, tx *Tx, username, addr string) (LoginFailures, error) {
+	var f LoginFailures
+	var locked sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT failures, locked_until, updated_at FROM login_failures WHERE username = ? AND addr = ?`,
+		username, addr).Scan(&f.Failures, &locked, &f.UpdatedAt)
+	if errors.Is(err, sql.ErrNoRows) {
+		return LoginFailures{}, nil
+	}
+	if err != nil {
+		return f, fmt.Errorf("login failures: %w", err)
+	}
+	f.LockedUntil = timePtr(locked)
+	f.UpdatedAt = f.UpdatedAt.UTC()
+	return f, nil
+}
+
+// SetLoginFailures writes the failures of a username from an address.
+func SetLoginFailures(ctx context.Context, tx *Tx, username, addr string, f LoginFailures) error {
+	_, err := tx.Exec(ctx, `INSERT INTO login_failures (username, addr, failures, locked_until, updated_at) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (username, addr) DO UPDATE SET failures = excluded.failures, locked_until = excluded.locked_until, updated_at = excluded.updated_at`,
+		username, addr, f.Failures, nullTime(f.LockedUntil), f.UpdatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("set login failures: %w", err)
+	}
+	return nil
+}
+
+// ClearLoginFailures forgets a username's failures from an address and its
+// global count (after a successful sign-in), and the rows of any username
+// not touched since before (they have expired), so that the table does
+// not grow without bound.
+func ClearLoginFailures(ctx context.Context, tx *Tx, username, addr string, before time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE username = ? AND addr IN (?, ?)`, username, addr, GlobalAddr); err != nil {
+		return fmt.Errorf("clear login failures: %w", err)
+	}
+	return PruneLoginFailures(ctx, tx, before)
+}
+
+// PruneLoginFailures deletes the failure rows not touched since before.
+func PruneLoginFailures(ctx context.Context, tx *Tx, before time.Time) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM login_failures WHERE updated_at < ?`, before.UTC()); err != nil {
+		return fmt.Errorf("prune login failures: %w", err)
+	}
+	return nil
 }

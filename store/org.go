@@ -320,35 +320,6 @@ func pathsCond(paths []string, cols ...string) (string, []any) {
 	return "(" + strings.Join(arms, " OR ") + ")", args
 }
 
-// LoginState is what sign-in needs beyond the user: failed attempts and a
-// lock-out.
-type LoginState struct {
-	FailedLogins int
-	LockedUntil  *time.Time
-}
-
-// GetLoginState returns the sign-in counters of a user.
-func GetLoginState(ctx context.Context, tx *Tx, userID int64) (LoginState, error) {
-	var s LoginState
-	var locked sql.NullTime
-	err := tx.QueryRow(ctx, `SELECT failed_logins, locked_until FROM users WHERE id = ?`, userID).Scan(&s.FailedLogins, &locked)
-	if err != nil {
-		return s, fmt.Errorf("login state: %w", err)
-	}
-	s.LockedUntil = timePtr(locked)
-	return s, nil
-}
-
-// SetLoginState writes the sign-in counters of a user.
-func SetLoginState(ctx context.Context, tx *Tx, userID int64, s LoginState) error {
-	_, err := tx.Exec(ctx, `UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?`,
-		s.FailedLogins, nullTime(s.LockedUntil), userID)
-	if err != nil {
-		return fmt.Errorf("set login state: %w", err)
-	}
-	return nil
-}
-
 // RootUnit returns the root of the unit tree (the district), or ENOTFOUND
 // in an empty database.
 func RootUnit(ctx context.Context, tx *Tx) (*org.Unit, error) {

@@ -23,7 +23,10 @@ func (s *Server) login(w http.ResponseWriter, r *http.Request) error {
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	secret, u, err := s.svc.Login(r.Context(), in.Username, in.Password)
+	secret, u, err := s.svc.Login(r.Context(), in.Username, in.Password, s.clientAddr(r))
+	if secs, ok := app.RetryAfter(err); ok {
+		w.Header().Set("Retry-After", strconv.Itoa(secs))
+	}
 	if err != nil {
 		return err
 	}

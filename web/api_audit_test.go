@@ -95,7 +95,7 @@ func adminWriteRoutes(srv *web.Server) []string {
 func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
-		var ruleID, slaID, articleID, hookID, clientID, attrID int64
+		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID int64
 		polygon := `{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}`
 		sla := map[string]any{"acknowledge": map[string]int{"working_days": 1}, "reply": map[string]int{"working_days": 5},
 			"callback": map[string]int{"working_days": 2}}
@@ -125,6 +125,13 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				object: "user", id: is(f.Users["agent"].ID), action: "update",
 				detail:  []string{"role=agent → dispatcher", "password=changed"},
 				refused: map[string]any{"role": "king"}},
+			{pattern: "POST /api/v1/users/{username}/tokens", path: fixed("/api/v1/users/leader/tokens"), status: http.StatusCreated,
+				body:   map[string]any{"name": "大屏", "expires_at": "2027-03-02T09:00:00Z"},
+				object: "api_token", id: func(b []byte) int64 { tokenID = idOf(b); return tokenID }, action: "create",
+				detail: []string{"username=leader", "name=大屏", "expires_at=2027-03-02T09:00:00Z"}, refused: map[string]any{"name": ""}},
+			{pattern: "DELETE /api/v1/users/{username}/tokens/{id}", path: func() string { return "/api/v1/users/leader/tokens/" + itoa(tokenID) },
+				status: http.StatusNoContent, object: "api_token", id: func([]byte) int64 { return tokenID }, action: "revoke",
+				detail: []string{"username=leader"}, refusedPath: "/api/v1/users/leader/tokens/999999", refusedStatus: http.StatusNotFound},
 			{pattern: "PUT /api/v1/units/{id}/boundary", path: fixed("/api/v1/units/" + itoa(f.Community.ID) + "/boundary"),
 				status: http.StatusOK, body: polygon, object: "unit", id: is(f.Community.ID), action: "set_boundary",
 				detail: []string{"box=36.60000,101.70000,36.70000,101.80000"}, refused: `{"type":"Point","coordinates":[1,2]}`},

@@ -49,7 +49,8 @@ func (s *Server) withRequestID(next http.Handler) http.Handler {
 			id = hex.EncodeToString(b)
 		}
 		w.Header().Set("X-Request-Id", id)
-		next.ServeHTTP(w, r.WithContext(context.WithValue(r.Context(), keyRequestID, id)))
+		ctx := minsheng.WithClientAddr(context.WithValue(r.Context(), keyRequestID, id), s.clientAddr(r))
+		next.ServeHTTP(w, r.WithContext(ctx))
 	})
 }
 

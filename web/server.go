@@ -208,6 +208,9 @@ func (s *Server) routes(mux router) {
 	mux.Handle("GET /api/v1/users", s.handle(s.listUsers))
 	mux.Handle("POST /api/v1/users", s.handle(s.createUser))
 	mux.Handle("PATCH /api/v1/users/{username}", s.handle(s.updateUser))
+	mux.Handle("GET /api/v1/users/{username}/tokens", s.handle(s.listAPITokens))
+	mux.Handle("POST /api/v1/users/{username}/tokens", s.handle(s.createAPIToken))
+	mux.Handle("DELETE /api/v1/users/{username}/tokens/{id}", s.handle(s.revokeAPIToken))
 	mux.Handle("GET /api/v1/boundaries", s.handle(s.listBoundaries))
 	mux.Handle("PUT /api/v1/units/{id}/boundary", s.handle(s.setBoundary))
 

@@ -8,6 +8,7 @@ import (
 	"io"
 	"net"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -303,6 +304,10 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		return errors.New("user: want create, passwd or token")
 	}
 	sub, args := args[0], args[1:]
+	// "user token list|revoke|create …"; plain "user token …" creates.
+	if sub == "token" && len(args) > 0 && slices.Contains([]string{"list", "revoke", "create"}, args[0]) {
+		sub, args = "token "+args[0], args[1:]
+	}
 	c, fs := commandFlags("user "+sub, getenv, stderr, false)
 	username := fs.String("username", "", "the user's login name")
 	name := fs.String("name", "", "the user's full name (create) or the token's label (token)")
@@ -311,6 +316,9 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 		"roles: "+strings.Join(roleNames(org.AllRoles), ", "))
 	unit := fs.String("unit", "", "code of the user's unit")
 	password := fs.String("password", "", "password (at least 8 characters)")
+	tokenID := fs.Int64("id", 0, "the API token to revoke (token revoke)")
+	allTokens := fs.Bool("all", false, "revoke all of the user's API tokens (token revoke)")
+	expires := fs.Duration("expires", 0, "the new API token expires after this long, e.g. 720h (token); 0: when revoked")
 	// Allow "user token NAME" as well as "user token -username NAME".
 	if len(args) > 0 && len(args[0]) > 0 && args[0][0] != '-' {
 		*username, args = args[0], args[1:]
@@ -356,18 +364,47 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 			return err
 		}
 		fmt.Fprintf(stdout, "password of %s changed; their sessions are ended\n", *username)
-	case "token":
+	case "token", "token create":
 		label := *name
 		if label == "" {
 			label = "created with minsheng user token"
 		}
-		tok, err := svc.CreateAPIToken(ctx, kit.System(), *username, label)
+		var until *time.Time
+		if *expires > 0 {
+			t := time.Now().Add(*expires)
+			until = &t
+		}
+		tok, _, err := svc.CreateAPITokenUntil(ctx, kit.System(), *username, label, until)
 		if err != nil {
 			return err
 		}
 		fmt.Fprintf(stdout, "API token for %s (shown once; send it as \"Authorization: Bearer TOKEN\"):\n%s\n", *username, tok)
+	case "token list":
+		toks, err := svc.ListAPITokens(ctx, kit.System(), *username)
+		if err != nil {
+			return err
+		}
+		for _, t := range toks {
+			state := "active"
+			switch {
+			case t.RevokedAt != nil:
+				state = "revoked " + t.RevokedAt.Format(time.RFC3339)
+			case t.ExpiresAt != nil:
+				state = "expires " + t.ExpiresAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(stdout, "%d\t%s\t%s\tcreated %s\n", t.ID, t.Name, state, t.CreatedAt.Format(time.RFC3339))
+		}
+	case "token revoke":
+		if (*tokenID == 0) == !*allTokens {
+			return errors.New("user token revoke: give -id ID or -all")
+		}
+		ids, err := svc.RevokeAPITokens(ctx, kit.System(), *username, *tokenID)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "revoked %d API token(s) of %s\n", len(ids), *username)
 	default:
-		return fmt.Errorf("user: unknown subcommand %q; want create, passwd or token", sub)
+		return fmt.Errorf("user: unknown subcommand %q; want create, passwd, token [create|list|revoke]", sub)
 	}
 	return nil
 }

@@ -288,6 +288,22 @@ func TestCommandLine(t *testing.T) {
 	if tok := lastLine(minsheng(t, dir, "user", "token", "zhangwei", "-db", "sqlite:x.db")); !strings.HasPrefix(tok, "mst_") {
 		t.Fatalf("token line %q", tok)
 	}
+	// Tokens from the shell: listed, revoked one by id, then all.
+	minsheng(t, dir, "user", "token", "create", "-username", "zhangwei", "-name", "一个月", "-expires", "720h", "-db", "sqlite:x.db")
+	list := minsheng(t, dir, "user", "token", "list", "-username", "zhangwei", "-db", "sqlite:x.db")
+	if lines := strings.Split(strings.TrimSpace(list), "\n"); len(lines) != 2 || !strings.Contains(lines[0], "一个月\texpires ") {
+		t.Fatalf("token list printed %q", list)
+	}
+	id := strings.SplitN(list, "\t", 2)[0]
+	if out := minsheng(t, dir, "user", "token", "revoke", "-username", "zhangwei", "-id", id, "-db", "sqlite:x.db"); !strings.Contains(out, "revoked 1 API token") {
+		t.Fatalf("token revoke -id printed %q", out)
+	}
+	if out := minsheng(t, dir, "user", "token", "revoke", "-username", "zhangwei", "-all", "-db", "sqlite:x.db"); !strings.Contains(out, "revoked 1 API token") {
+		t.Fatalf("token revoke -all printed %q", out)
+	}
+	if list := minsheng(t, dir, "user", "token", "list", "zhangwei", "-db", "sqlite:x.db"); strings.Count(list, "\trevoked ") != 2 {
+		t.Fatalf("after revoking all, the list printed %q", list)
+	}
 	// The calendar from the shell: across National Day and its make-up Saturday.
 	if got := lastLine(minsheng(t, dir, "calendar", "due", "2026-09-30", "3")); got != "2026-10-10" {
 		t.Fatalf("calendar due 2026-09-30 3 = %s, want 2026-10-10", got)

@@ -37,7 +37,9 @@ Usage:
   minsheng user create -username NAME -name 姓名 -role ROLE[,ROLE@UNIT…] -unit CODE -password PW
                               several roles: -role agent,leader@xinghailu (the first is the primary)
   minsheng user passwd -username NAME -password PW
-  minsheng user token  -username NAME [-name LABEL]   print a new API token (last line)
+  minsheng user token  -username NAME [-name LABEL] [-expires 720h]   print a new API token (last line)
+  minsheng user token list   -username NAME                   list the user's API tokens
+  minsheng user token revoke -username NAME (-id ID | -all)    revoke one or all of them
   minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency
   minsheng calendar due FROM N     the day on which N working days after FROM (YYYY-MM-DD) end
   minsheng calendar import FILE    load a year's holiday notice (JSON) into the database

@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/minsheng/minsheng"
@@ -12,6 +13,7 @@ type loginData struct {
 	Username string
 	Next     string
 	Locked   int // minutes left of a lock-out, 0 if none
+	Busy     int // seconds to wait when too many sign-ins were refused, 0 if none
 	Failed   bool
 }
 
@@ -36,16 +38,25 @@ func (u *UI) login(w http.ResponseWriter, r *http.Request) error {
 	}
 	username, password := r.PostForm.Get("username"), r.PostForm.Get("password")
 	next := safeNext(r.PostForm.Get("next"), "")
-	secret, me, err := u.svc.Login(r.Context(), username, password)
-	if minsheng.IsCode(err, minsheng.EUNAUTHORIZED) {
+	addr := minsheng.ClientAddr(r.Context()) // the server's reading, behind a proxy too
+	if addr == "" {
+		addr = clientIP(r)
+	}
+	secret, me, err := u.svc.Login(r.Context(), username, password, addr)
+	if minsheng.IsCode(err, minsheng.EUNAUTHORIZED) || minsheng.IsCode(err, minsheng.ERATELIMIT) {
 		d := loginData{Username: username, Next: next, Failed: true}
-		if until, lerr := u.svc.LockedUntil(r.Context(), username); lerr == nil && until != nil {
-			d.Locked = int(until.Sub(u.svc.Clock().Now()).Minutes()) + 1
+		status := http.StatusUnauthorized
+		if minutes, ok := app.LockedFor(err); ok {
+			d.Locked = minutes
+		}
+		if secs, ok := app.RetryAfter(err); ok && minsheng.IsCode(err, minsheng.ERATELIMIT) {
+			d.Busy, status = secs, http.StatusTooManyRequests
+			w.Header().Set("Retry-After", strconv.Itoa(secs))
 		}
 		p := u.newPage(w, r, nil, "login")
 		p.Title = p.T("login.title")
 		p.Data = d
-		u.render(w, http.StatusUnauthorized, p, "login")
+		u.render(w, status, p, "login")
 		return nil
 	}
 	if err != nil {

@@ -34,6 +34,7 @@ var catalogue = map[string][2]string{
 	"login.submit":   {"登录", "Sign in"},
 	"login.failed":   {"用户名或密码错误。", "Wrong username or password."},
 	"login.locked":   {"连续登录失败次数过多，账号已暂时锁定，请 %d 分钟后再试。", "Too many failed sign-ins: the account is locked; try again in %d minutes."},
+	"login.busy":     {"登录请求过多，请 %d 秒后再试。", "Too many sign-in attempts: try again in %d seconds."},
 	"login.resident": {"群众反映问题无需登录：", "Residents need no account:"},
 
 	"ok.logout":            {"已退出登录。", "You are signed out."},
