@@ -18,8 +18,10 @@ var ErrNestedWrite = errors.New("store: a write was opened inside another write'
 // so that a nested Write fails at once instead of waiting for itself.
 //
 // Go gives a goroutine no identity to hold on to, so the id is read from the
-// first line of runtime.Stack ("goroutine 42 [running]:"), which costs a
-// few hundred nanoseconds: nothing beside a transaction. The alternatives
+// first line of runtime.Stack ("goroutine 42 [running]:"). With recording
+// and removing it, that costs 6.8-7.6 µs a Write on the shared 2-core
+// machine under load (go test ./store -run '^$' -bench NestedWriteCheck):
+// about 1% of a ticket's creation at today's 1,300-1,600 a second. The alternatives
 // were worse: a mark in the context is lost as soon as fn derives a context
 // of its own from another root (and this package does not hide
 // transactions in contexts), and a mark in the Tx would not see a Write
