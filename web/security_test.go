@@ -62,6 +62,10 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		svc := "/api/v1/open311/services/" + f.Category.Code
 		mustOK(t, e.do(t, "POST", svc+"/attributes", "admin", map[string]any{"code": "floor", "datatype": "number", "description": "楼层"}))
 
+		// A token of a user in the street, and one of the district's admin.
+		streetToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/handler/tokens", "admin", map[string]any{"name": "巡查"})))
+		districtToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/admin/tokens", "admin", map[string]any{"name": "运维"})))
+
 		fixed := func(p string) func() string { return func() string { return p } }
 		settings := map[string]any{"max_returns": 3, "max_extensions": 1, "max_extension_days": 10, "remind_before_hours": 4,
 			"escalate_after_days": 1}
@@ -92,6 +96,16 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				path: fixed("/api/v1/units/" + itoa(f.Community.ID) + "/boundary"), status: http.StatusOK, body: polygon},
 			{name: "boundary of another street", pattern: "PUT /api/v1/units/{id}/boundary",
 				path: fixed("/api/v1/units/" + itoa(f.OtherStreet.ID) + "/boundary"), status: http.StatusNotFound, body: polygon},
+
+			// API tokens of the street's users, not of others.
+			{name: "token for a street user", pattern: "POST /api/v1/users/{username}/tokens", path: fixed("/api/v1/users/handler/tokens"),
+				status: http.StatusCreated, body: map[string]any{"name": "手机"}},
+			{name: "token for a district user", pattern: "POST /api/v1/users/{username}/tokens", path: fixed("/api/v1/users/admin/tokens"),
+				status: http.StatusNotFound, body: map[string]any{"name": "后门"}},
+			{name: "revoke a street user's token", pattern: "DELETE /api/v1/users/{username}/tokens/{id}",
+				path: fixed("/api/v1/users/handler/tokens/" + itoa(streetToken)), status: http.StatusNoContent},
+			{name: "revoke the district admin's token", pattern: "DELETE /api/v1/users/{username}/tokens/{id}",
+				path: fixed("/api/v1/users/admin/tokens/" + itoa(districtToken)), status: http.StatusNotFound},
 
 			// District-wide setup.
 			{pattern: "POST /api/v1/categories", path: fixed("/api/v1/categories"), status: http.StatusForbidden,
