@@ -1,9 +1,10 @@
 // Package web serves the platform over HTTP: the JSON API under /api/v1
-// (described by the OpenAPI document it serves), the Open311 GeoReport v2
-// interface under /open311/v2/ (package web/open311, docs/open311.md),
-// health and readiness checks, and Prometheus metrics. All routes are
-// listed in routes(); every handler returns an error, and writeError is the
-// one place that turns errors into responses.
+// (described by the OpenAPI document it serves), health and readiness
+// checks, and Prometheus metrics. The core's routes are listed in
+// routes(); each capability's routes, interfaces (Open311 GeoReport v2
+// under /open311/v2/) and OpenAPI fragment come in through Mount. Every
+// handler returns an error, and writeError is the one place that turns
+// errors into responses.
 package web
 
 import (
@@ -158,9 +159,9 @@ func (m *recordingMux) Handle(pattern string, h http.Handler) {
 	m.ServeMux.Handle(pattern, h)
 }
 
-// routes lists every route of the server. Every route with a method is in
-// the OpenAPI document; those without one, the Open311 interface and the
-// catch-all, are not.
+// routes lists the core's routes (capabilities add theirs with Mount).
+// Every route with a method is in the OpenAPI document; the catch-all and
+// the capabilities' interfaces (Open311) are not.
 func (s *Server) routes(mux router) {
 	mux.Handle("GET /healthz", s.handle(s.healthz))
 	mux.Handle("GET /readyz", s.handle(s.readyz))

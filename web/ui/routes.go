@@ -11,7 +11,8 @@ import (
 	"github.com/minsheng/minsheng/org"
 )
 
-// Register adds every page route to mux. The server in front registers
+// Register adds every page route to mux, the core's and the mounted
+// capabilities' (Mount). The server in front registers
 // them on its own mux beside the JSON API, so that its middleware
 // (request ids, sessions, CSRF protection, metrics by route) applies.
 func (u *UI) Register(mux *http.ServeMux) {
