@@ -18,26 +18,11 @@ import (
 
 var ctx = context.Background()
 
-func mustView(t *testing.T, f *apptest.Fixture, user, ref string) *app.TicketView {
-	t.Helper()
-	v, err := f.Svc.GetTicket(ctx, f.Users[user], ref)
-	if err != nil {
-		t.Fatalf("get %s as %s: %v", ref, user, err)
-	}
-	return v
-}
-
-// ok wraps a use case's result: ok(t)(s.Dispatch(…)) fails the test on error.
-func ok(t *testing.T) func(*ticket.Ticket, error) *ticket.Ticket {
-	t.Helper()
-	return func(tk *ticket.Ticket, err error) *ticket.Ticket {
-		t.Helper()
-		if err != nil {
-			t.Fatal(err)
-		}
-		return tk
-	}
-}
+// mustView and ok are apptest.MustView and apptest.OK, short.
+var (
+	mustView = apptest.MustView
+	ok       = apptest.OK
+)
 
 func wantCode(t *testing.T, err error, code string) {
 	t.Helper()

@@ -152,3 +152,27 @@ func (f *Fixture) Dispatched(t testing.TB) *ticket.Ticket {
 	}
 	return tk
 }
+
+// MustView returns the ticket as the fixture user sees it, failing the test
+// if they cannot.
+func MustView(t testing.TB, f *Fixture, user, ref string) *app.TicketView {
+	t.Helper()
+	v, err := f.Svc.GetTicket(context.Background(), f.Users[user], ref)
+	if err != nil {
+		t.Fatalf("get %s as %s: %v", ref, user, err)
+	}
+	return v
+}
+
+// OK wraps a use case's result: OK(t)(s.Dispatch(…)) fails the test on
+// error.
+func OK(t testing.TB) func(*ticket.Ticket, error) *ticket.Ticket {
+	t.Helper()
+	return func(tk *ticket.Ticket, err error) *ticket.Ticket {
+		t.Helper()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tk
+	}
+}
