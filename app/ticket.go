@@ -138,7 +138,6 @@ type registration struct {
 // statistics, search entry, notifications and the hooks' work, and
 // dispatches it when a routing rule or the classifier says so, all in tx.
 func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket, in ticket.NewTicket, ik intake, r registration) error {
-	cfg, autoUnit, autoConf, files, fileIDs, fp, now := r.cfg, r.autoUnit, r.autoConf, r.files, r.fileIDs, r.fingerprint, r.now
 	if t.IntakeUnitID == 0 {
 		root, err := store.RootUnit(ctx, tx)
 		if err != nil {
@@ -160,7 +159,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 		}
 		catPath = c.Path
 	}
-	rule := cfg.route(t, catPath)
+	rule := r.cfg.route(t, catPath)
 	if err := store.InsertTicket(ctx, tx, t); err != nil {
 		return err
 	}
@@ -170,7 +169,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 		}
 	}
 	if ik.key != "" {
-		ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: ik.scope, Key: ik.key, Fingerprint: fp, TicketID: t.ID}, now)
+		ok, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: ik.scope, Key: ik.key, Fingerprint: r.fingerprint, TicketID: t.ID}, r.now)
 		if err != nil {
 			return err
 		}
@@ -178,7 +177,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 			return errKeyTaken
 		}
 	}
-	ev := &ticket.Event{TicketID: t.ID, Seq: 1, At: now, ActorID: ik.actorID, Action: ticket.ActionRegister,
+	ev := &ticket.Event{TicketID: t.ID, Seq: 1, At: r.now, ActorID: ik.actorID, Action: ticket.ActionRegister,
 		ToStatus: ticket.StatusRegistered, UnitID: t.IntakeUnitID, Data: ik.data}
 	if err := store.InsertEvent(ctx, tx, ev); err != nil {
 		return err
@@ -189,7 +188,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := s.runHooks(ctx, tx, t, ev); err != nil {
 		return err
 	}
-	if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, now, files, fileIDs); err != nil {
+	if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, r.now, r.files, r.fileIDs); err != nil {
 		return err
 	}
 	if err := recordStats(ctx, tx, nil, t); err != nil {
@@ -214,14 +213,14 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 				return nil
 			})
 	}
-	if autoUnit != 0 {
+	if r.autoUnit != 0 {
 		// The classifier is sure enough: dispatch now, as the system.
 		return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
 			func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
-				if err := s.dispatchTo(ctx, tx, t, e, autoUnit, now); err != nil {
+				if err := s.dispatchTo(ctx, tx, t, e, r.autoUnit, now); err != nil {
 					return err
 				}
-				e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(autoConf, 'f', 3, 64)
+				e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(r.autoConf, 'f', 3, 64)
 				return nil
 			})
 	}
