@@ -2,9 +2,9 @@
 // households and visits, rides, mediation …) adds to it, so that the
 // server, the pages, the job runner and the demo seed can take it in
 // without a central list that every capability edits. A capability's
-// wiring function (cmd/minsheng/cap_<name>.go) builds its Capability from
-// its own use-case package and its files in web and web/ui; main mounts
-// every capability of its list the same way. See docs/architecture.md.
+// wiring function (platform/<name>.go) builds its Capability from its own
+// use-case package and its files in web and web/ui; platform mounts every
+// capability of its list the same way. See docs/architecture.md.
 package capability
 
 import (

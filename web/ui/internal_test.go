@@ -2,43 +2,23 @@ package ui
 
 import (
 	"io/fs"
-	"regexp"
 	"strings"
 	"testing"
 	"testing/fstest"
 	"time"
 )
 
-// TestEveryMessageKeyExists catches a template that names a text the
-// catalogue lacks (it would show the bare key to users).
+// TestEveryMessageKeyExists catches a core template that names a text
+// the catalogue lacks (it would show the bare key to users). A
+// capability's templates are checked by Mount, at start.
 func TestEveryMessageKeyExists(t *testing.T) {
-	keyRE := regexp.MustCompile(`\.T "([a-z_0-9.\-]+)"`)
-	files, err := fs.Glob(templateFS, "templates/*.html")
-	if err != nil || len(files) == 0 {
+	keys, err := templateKeys(templateFS, "templates/*.html")
+	if err != nil || len(keys) == 0 {
 		t.Fatalf("templates: %v", err)
 	}
-	capFiles, _ := fs.Glob(templateFS, "templates/*/*.html")
-	for _, f := range append(files, capFiles...) {
-		b, _ := fs.ReadFile(templateFS, f)
-		// A capability's templates (templates/<name>/) may use its own
-		// messages too.
-		own := capabilityMessages[strings.Split(f, "/")[1]]
-		for _, m := range keyRE.FindAllStringSubmatch(string(b), -1) {
-			_, core := catalogue[m[1]]
-			_, mine := own[m[1]]
-			if !core && !mine {
-				t.Errorf("%s: message %q is not in the catalogue", f, m[1])
-			}
-		}
-	}
-	for name, msgs := range capabilityMessages {
-		for k, m := range msgs {
-			if _, dup := catalogue[k]; dup {
-				t.Errorf("capability %s: message %q is also the core's", name, k)
-			}
-			if m[0] == "" {
-				t.Errorf("capability %s: message %q has no Chinese text", name, k)
-			}
+	for _, k := range keys {
+		if _, ok := catalogue[k]; !ok {
+			t.Errorf("message %q is not in the catalogue", k)
 		}
 	}
 	// Keys built at run time: the enum groups, the actions' messages and
@@ -64,12 +44,6 @@ func TestEveryMessageKeyExists(t *testing.T) {
 			t.Errorf("message %q has no Chinese text", k)
 		}
 	}
-}
-
-// capabilityMessages are the messages of the capabilities whose pages are
-// in this package, by the name of their template folder.
-var capabilityMessages = map[string]map[string][2]string{
-	"open311": Open311Messages,
 }
 
 func TestMissingOrBrokenTemplateFailsTheStart(t *testing.T) {

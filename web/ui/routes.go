@@ -3,7 +3,9 @@ package ui
 import (
 	"encoding/json"
 	"fmt"
+	"io/fs"
 	"net/http"
+	"regexp"
 	"strings"
 	"time"
 
@@ -106,17 +108,54 @@ func (u *UI) Register(mux *http.ServeMux) {
 }
 
 // Mount adds a capability's pages, navigation entries and messages. Call
-// it for every capability before Register; a message key that is already
-// defined is an error.
+// it for every capability before Register. A message key that is already
+// defined, a message without Chinese text, and a key that the
+// capability's templates (templates/<name>/) use but neither it nor the
+// core defines are errors: users would see a bare key.
 func (u *UI) Mount(c capability.Capability) error {
 	for k, v := range c.Messages {
 		if _, ok := u.messages[k]; ok {
 			return fmt.Errorf("capability %s: message %q is already defined", c.Name, k)
 		}
+		if v[0] == "" {
+			return fmt.Errorf("capability %s: message %q has no Chinese text", c.Name, k)
+		}
 		u.messages[k] = v
+	}
+	used, err := templateKeys(templateFS, "templates/"+c.Name+"/*.html")
+	if err != nil {
+		return err
+	}
+	for _, k := range used {
+		if _, ok := u.messages[k]; !ok {
+			return fmt.Errorf("capability %s: its templates use message %q, which is not defined", c.Name, k)
+		}
 	}
 	u.caps = append(u.caps, c)
 	return nil
+}
+
+// templateKeyRE finds the message keys a template names ({{.T "key"}}).
+var templateKeyRE = regexp.MustCompile(`\.T "([a-z_0-9.\-]+)"`)
+
+// templateKeys lists the message keys named by the templates matching
+// pattern, in order of appearance.
+func templateKeys(fsys fs.FS, pattern string) ([]string, error) {
+	files, err := fs.Glob(fsys, pattern)
+	if err != nil {
+		return nil, err
+	}
+	var keys []string
+	for _, f := range files {
+		b, err := fs.ReadFile(fsys, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, m := range templateKeyRE.FindAllStringSubmatch(string(b), -1) {
+			keys = append(keys, m[1])
+		}
+	}
+	return keys, nil
 }
 
 // home sends staff to the first page of their role and shows residents
