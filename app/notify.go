@@ -9,6 +9,7 @@ import (
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -60,8 +61,8 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 		var body string
 		seen := map[string]bool{}
 		for _, phone := range phones {
-			key := ticket.NormalizePhone(phone) // "+86 139…" and "139…" are one phone
-			if !ticket.ValidPhone(phone) || seen[key] {
+			key := personal.NormalizePhone(phone) // "+86 139…" and "139…" are one phone
+			if !personal.ValidPhone(phone) || seen[key] {
 				continue
 			}
 			seen[key] = true
@@ -77,7 +78,7 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 	case ticket.ActionMerge:
 		// A duplicate's caller learns which ticket now carries their
 		// request; they hear of its progress from then on.
-		if e.ToStatus == ticket.StatusMerged && ticket.ValidPhone(t.CallerPhone) {
+		if e.ToStatus == ticket.StatusMerged && personal.ValidPhone(t.CallerPhone) {
 			data.Parent = e.Data["parent"]
 			_, body, err := notify.Render(notify.LangZH, notify.ResidentMerged, data)
 			if err != nil {
@@ -277,8 +278,8 @@ func (s *Service) SetContact(ctx context.Context, actor *org.User, username stri
 			return minsheng.FieldError("email", "email must be a plain address such as name@example.gov.cn")
 		}
 	}
-	c.Phone = ticket.NormalizePhone(c.Phone)
-	if c.Phone != "" && !ticket.ValidPhone(c.Phone) {
+	c.Phone = personal.NormalizePhone(c.Phone)
+	if c.Phone != "" && !personal.ValidPhone(c.Phone) {
 		return minsheng.FieldError("phone", "phone must be a phone number of 5 to 20 digits")
 	}
 	switch c.Lang {
@@ -325,7 +326,7 @@ func (s *Service) TicketDeliveries(ctx context.Context, actor *org.User, ref str
 	})
 	for _, d := range out {
 		if d.Channel == notify.ChannelSMS {
-			d.Recipient = ticket.MaskPhone(d.Recipient)
+			d.Recipient = personal.MaskPhone(d.Recipient)
 			d.Body = notify.MaskDigits(d.Body)
 		}
 	}

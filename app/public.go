@@ -10,6 +10,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -56,7 +57,7 @@ func (s *Service) CreatePublicTicket(ctx context.Context, in ticket.NewTicket, p
 	token := org.NewSecret("msr_")
 	// Keys are scoped by client and caller, so that two residents who
 	// happen to pick the same key do not meet.
-	scope := "public:" + client + ":" + ticket.NormalizePhone(in.CallerPhone)
+	scope := "public:" + client + ":" + personal.NormalizePhone(in.CallerPhone)
 	t, created, err := s.register(ctx, in, intake{
 		scope: scope, key: p.Key, tracking: org.HashSecret(token),
 		data: map[string]string{"client": client}, within: p.Within,

@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"io"
+	"strings"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/kit"
@@ -108,4 +109,46 @@ func (s *Service) runHooks(ctx context.Context, tx *store.Tx, t *ticket.Ticket, 
 func (s *Service) LinkTx(ctx context.Context, tx *store.Tx, actor *org.User, t *ticket.Ticket, objectType string, objectID int64, relation string) error {
 	return store.InsertLink(ctx, tx, &store.Link{FromType: objectType, FromID: objectID, ToType: "ticket", ToID: t.ID,
 		Relation: relation, CreatedAt: s.now(), CreatedBy: actor.ID})
+}
+
+// Reveal is one reveal of a person's personal data held by an object: a
+// ticket's caller, a household member, a ride's rider, a party to a
+// dispute.
+type Reveal struct {
+	Object   string // the object's type, as in the audit log ("ticket", "person")
+	ObjectID int64
+	Reason   string // required: why the actor needs it
+	IP       string
+}
+
+// RevealTx checks and records a reveal of personal data in the caller's
+// transaction, for the core and every capability alike: the reason is
+// required (EINVALID on "reason"), the actor's reveals of any kind are
+// limited to RevealLimit in RevealWindow (ERATELIMIT), the reveal and its
+// reason go to the audit log, and the reveal that reaches RevealAlertAt
+// alerts the district's admins. Who may reveal what is the caller's rule,
+// checked before.
+func (s *Service) RevealTx(ctx context.Context, tx *store.Tx, actor *org.User, r Reveal) error {
+	if actor == nil {
+		return kit.Require(actor)
+	}
+	if err := checkRevealReason(r.Reason); err != nil {
+		return err
+	}
+	n, err := store.CountAuditByActor(ctx, tx, actor.ID, revealAction, s.now().Add(-RevealWindow))
+	if err != nil {
+		return err
+	}
+	if n >= RevealLimit {
+		return minsheng.Errorf(minsheng.ERATELIMIT, "at most %d reveals of personal data in %d minutes; try again later",
+			RevealLimit, int(RevealWindow.Minutes()))
+	}
+	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: r.Object, ObjectID: r.ObjectID, Action: revealAction,
+		Data: map[string]string{"reason": strings.TrimSpace(r.Reason)}, IP: r.IP, NoTimeline: true}); err != nil {
+		return err
+	}
+	if n+1 == RevealAlertAt {
+		return s.alertReveals(ctx, tx, actor, n+1, r.IP)
+	}
+	return nil
 }

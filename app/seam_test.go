@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
@@ -128,6 +129,47 @@ func TestTicketSeam(t *testing.T) {
 			return err
 		}); !minsheng.IsCode(err, minsheng.EINVALID) {
 			t.Errorf("an empty ticket: %v", err)
+		}
+	})
+}
+
+// A capability's reveals of the people it keeps go through RevealTx: each
+// needs a reason, is in the audit log under the capability's object, and
+// counts toward the same per-user limit as the callers' reveals, so that
+// spreading reveals over capabilities does not lift it.
+func TestRevealTxIsSharedByCapabilities(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		s, k := f.Svc, f.Svc.Kit()
+		agent := f.Users["agent"]
+		reveal := func(id int64, reason string) error {
+			return k.Write(ctx, func(tx *store.Tx) error {
+				return s.RevealTx(ctx, tx, agent, app.Reveal{Object: "person", ObjectID: id, Reason: reason, IP: "192.0.2.7"})
+			})
+		}
+		if err := reveal(1, " "); minsheng.ErrorCode(err) != minsheng.EINVALID {
+			t.Fatalf("reveal without a reason: %v", err)
+		}
+		for i := range app.RevealLimit - 1 {
+			if err := reveal(int64(i+1), "上门走访前核对"); err != nil {
+				t.Fatalf("reveal %d: %v", i+1, err)
+			}
+		}
+		tk := f.Dispatched(t)
+		if _, err := s.RevealCaller(ctx, agent, tk.Number, "回访来电人", "192.0.2.7"); err != nil {
+			t.Fatalf("the last reveal within the limit: %v", err)
+		}
+		if err := reveal(99, "上门走访前核对"); minsheng.ErrorCode(err) != minsheng.ERATELIMIT {
+			t.Fatalf("reveal past the limit: %v; want rate limited", err)
+		}
+		var entries []store.AuditEntry
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			var err error
+			entries, err = store.ListAudit(ctx, tx, "person", 1)
+			return err
+		})
+		if err != nil || len(entries) != 1 || entries[0].Action != "reveal_personal" || entries[0].ActorID != agent.ID {
+			t.Fatalf("audit of person 1: %+v, %v", entries, err)
 		}
 	})
 }

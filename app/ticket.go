@@ -18,6 +18,7 @@ import (
 	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/text/replycheck"
 	"github.com/minsheng/minsheng/ticket"
@@ -406,7 +407,7 @@ func (s *Service) ListTickets(ctx context.Context, actor *org.User, q ListQuery)
 		if !actor.HasAny(org.RoleAgent, org.RoleDispatcher, org.RoleHandler) {
 			return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not search by caller phone", rolesOf(actor))
 		}
-		f.CallerPhone = ticket.NormalizePhone(q.CallerPhone)
+		f.CallerPhone = personal.NormalizePhone(q.CallerPhone)
 	}
 	if q.Overdue {
 		now := s.now()
@@ -478,32 +479,26 @@ type Caller struct {
 	Phone string `json:"caller_phone"`
 }
 
-// Limits of reveals of callers' personal data, per user, counted from the
-// audit log (so that they hold across servers): at most RevealLimit in
-// RevealWindow, and the district's admins are alerted (an audit entry and
-// a message) when a user reaches RevealAlertAt in the window.
+// Limits of reveals of personal data (callers', and the people every
+// capability keeps), per user, counted from the audit log (so that they
+// hold across servers): at most RevealLimit in RevealWindow, and the
+// district's admins are alerted (an audit entry and a message) when a user
+// reaches RevealAlertAt in the window.
 const (
 	RevealLimit      = 30
 	RevealAlertAt    = 20
 	RevealWindow     = 10 * time.Minute
 	maxRevealReason  = 200
-	revealAction     = "reveal_caller"
+	revealAction     = "reveal_personal"
 	revealAlertEvent = "reveal_alert"
 )
 
 // RevealCaller returns the caller's name and phone unmasked, to the roles
 // that need them, and writes the reveal and its reason to the audit log in
-// the same transaction: no reveal without its audit entry. A reason is
-// required (EINVALID on the field "reason"); past RevealLimit reveals in
-// RevealWindow the user gets ERATELIMIT, and the reveal that reaches
-// RevealAlertAt alerts the district's admins.
+// the same transaction (RevealTx): no reveal without its audit entry.
 func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason, ip string) (*Caller, error) {
-	reason = strings.TrimSpace(reason)
-	if reason == "" {
-		return nil, minsheng.FieldError("reason", "say why you need the caller's name and phone")
-	}
-	if utf8.RuneCountInString(reason) > maxRevealReason {
-		return nil, minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason)
+	if err := checkRevealReason(reason); err != nil {
+		return nil, err
 	}
 	var c Caller
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
@@ -514,28 +509,24 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason
 		if !ticket.MayReveal(actor, t) {
 			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not see the caller's personal data of ticket %s", rolesOf(actor), t.Number)
 		}
-		n, err := store.CountAuditByActor(ctx, tx, actor.ID, revealAction, s.now().Add(-RevealWindow))
-		if err != nil {
-			return err
-		}
-		if n >= RevealLimit {
-			return minsheng.Errorf(minsheng.ERATELIMIT, "at most %d callers may be revealed in %d minutes; try again later",
-				RevealLimit, int(RevealWindow.Minutes()))
-		}
 		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
-		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "ticket", ObjectID: t.ID, Action: revealAction,
-			Data: map[string]string{"reason": reason}, IP: ip, NoTimeline: true}); err != nil {
-			return err
-		}
-		if n+1 == RevealAlertAt {
-			return s.alertReveals(ctx, tx, actor, n+1, ip)
-		}
-		return nil
+		return s.RevealTx(ctx, tx, actor, Reveal{Object: "ticket", ObjectID: t.ID, Reason: reason, IP: ip})
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &c, nil
+}
+
+func checkRevealReason(reason string) error {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return minsheng.FieldError("reason", "say why you need the personal data")
+	}
+	if utf8.RuneCountInString(reason) > maxRevealReason {
+		return minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason)
+	}
+	return nil
 }
 
 // alertReveals records that the actor reached the alert threshold of

@@ -245,7 +245,7 @@ func TestMaskingAndAuditedReveal(t *testing.T) {
 		if len(entries) != 4 {
 			t.Fatalf("audit has %d entries, want 4 (one per successful reveal): %+v", len(entries), entries)
 		}
-		if entries[0].ActorID != u["agent"].ID || entries[0].Action != "reveal_caller" || entries[0].IP != "127.0.0.1" {
+		if entries[0].ActorID != u["agent"].ID || entries[0].Action != "reveal_personal" || entries[0].IP != "127.0.0.1" {
 			t.Fatalf("first audit entry = %+v", entries[0])
 		}
 		_, err = s.TicketAudit(ctx, u["agent"], tk.Number)

@@ -6,7 +6,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/minsheng/minsheng/ticket"
+	"github.com/minsheng/minsheng/personal"
 )
 
 // SMS is one text message.
@@ -39,7 +39,7 @@ func (l LogSMS) SendSMS(ctx context.Context, m SMS) (int, error) {
 	if log == nil {
 		log = slog.Default()
 	}
-	log.InfoContext(ctx, "sms (logged, not sent)", "to", ticket.MaskPhone(m.To), "ref", m.Ref,
+	log.InfoContext(ctx, "sms (logged, not sent)", "to", personal.MaskPhone(m.To), "ref", m.Ref,
 		"chars", utf8.RuneCountInString(m.Text), "text", MaskDigits(m.Text))
 	return 0, nil
 }
@@ -55,7 +55,7 @@ func MaskDigits(s string) string {
 	flush := func(end int) {
 		ticketDate := end < len(s) && s[end] == '-'
 		if run >= 7 && !ticketDate {
-			b.WriteString(ticket.MaskPhone(s[end-run : end]))
+			b.WriteString(personal.MaskPhone(s[end-run : end]))
 		} else {
 			b.WriteString(s[end-run : end])
 		}

@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/personal"
 )
 
 // Limits on what a caller may submit, in characters (not bytes).
@@ -38,7 +39,7 @@ func (n *NewTicket) Normalize() {
 	n.Title = strings.TrimSpace(n.Title)
 	n.Description = strings.TrimSpace(n.Description)
 	n.CallerName = strings.TrimSpace(n.CallerName)
-	n.CallerPhone = NormalizePhone(n.CallerPhone)
+	n.CallerPhone = personal.NormalizePhone(n.CallerPhone)
 	n.Address = strings.TrimSpace(n.Address)
 	if n.Urgency == "" {
 		n.Urgency = UrgencyNormal
@@ -74,7 +75,7 @@ func (n *NewTicket) Validate() error {
 	if err := checkText("caller_name", n.CallerName, MaxName); err != nil {
 		return err
 	}
-	if n.CallerPhone != "" && !ValidPhone(n.CallerPhone) {
+	if n.CallerPhone != "" && !personal.ValidPhone(n.CallerPhone) {
 		return minsheng.FieldError("caller_phone", "caller_phone must be a phone number of 5 to 20 digits")
 	}
 	if err := checkText("address", n.Address, MaxAddress); err != nil {

@@ -341,7 +341,7 @@ func TestAuditLogAPI(t *testing.T) {
 				t.Fatalf("3 March: %+v", day.Entries)
 			}
 			since := e.auditPage(t, "admin", url.Values{"from": {"2026-03-04T09:00:00+08:00"}})
-			if len(since.Entries) != 2 || since.Entries[0].Action != "reveal_caller" || since.Entries[1].Object != "user" {
+			if len(since.Entries) != 2 || since.Entries[0].Action != "reveal_personal" || since.Entries[1].Object != "user" {
 				t.Fatalf("since 4 March 09:00: %+v", since.Entries)
 			}
 			mustProblem(t, e.do(t, "GET", "/api/v1/audit?from=yesterday", "admin", nil), http.StatusBadRequest, "invalid", "from")
@@ -388,7 +388,7 @@ func TestAuditLogAPI(t *testing.T) {
 			mustProblem(t, e.do(t, "GET", "/api/v1/audit", "", nil), http.StatusUnauthorized, "unauthorized", "")
 			// A leader reads the entries about a ticket they see.
 			p := e.auditPage(t, "leader", url.Values{"object": {"ticket"}, "object_id": {itoa(tk.ID)}})
-			if len(p.Entries) != 1 || p.Entries[0].Action != "reveal_caller" || p.Entries[0].ActorUsername != "dispatcher" {
+			if len(p.Entries) != 1 || p.Entries[0].Action != "reveal_personal" || p.Entries[0].ActorUsername != "dispatcher" {
 				t.Fatalf("the ticket's entries: %+v", p.Entries)
 			}
 			// An agent may not, even about one ticket.

@@ -9,6 +9,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -76,7 +77,7 @@ func (s *Server) createPublicTicket(w http.ResponseWriter, r *http.Request) erro
 // and a mobile number without the country code however it is written
 // (8613…, 008613…), which NormalizePhone keeps.
 func phoneKey(p string) string {
-	p = ticket.NormalizePhone(p)
+	p = personal.NormalizePhone(p)
 	for _, cc := range []string{"0086", "86"} {
 		if rest, ok := strings.CutPrefix(p, cc); ok && len(rest) == 11 && rest[0] == '1' {
 			return rest

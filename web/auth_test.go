@@ -183,7 +183,7 @@ func TestRevealAndAudit(t *testing.T) {
 				t.Fatalf("%d audit entries for %d reveals (%v)", len(log.Entries), len(revealed), revealed)
 			}
 			for i, en := range log.Entries {
-				if en.ActorID != e.f.Users[revealed[i]].ID || en.Action != "reveal_caller" || en.ObjectID != tk.ID ||
+				if en.ActorID != e.f.Users[revealed[i]].ID || en.Action != "reveal_personal" || en.ObjectID != tk.ID ||
 					!en.At.Equal(apptest.Start.Add(time.Hour)) {
 					t.Errorf("audit entry %d: %+v, want a reveal by %s", i, en, revealed[i])
 				}

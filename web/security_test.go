@@ -203,7 +203,7 @@ func TestSecurityRevealAsksForAReason(t *testing.T) {
 		mustStatus(t, e.do(t, "POST", path, "agent", nil), http.StatusBadRequest)
 		mustStatus(t, e.do(t, "POST", path, "agent", map[string]string{"reason": " "}), http.StatusBadRequest)
 		mustStatus(t, e.do(t, "POST", path, "agent", map[string]string{"reason": "回访来电人"}), http.StatusOK)
-		if rows := e.auditRows(t); rows[0].Action != "reveal_caller" || !strings.Contains(rows[0].Detail, "reason=回访来电人") {
+		if rows := e.auditRows(t); rows[0].Action != "reveal_personal" || !strings.Contains(rows[0].Detail, "reason=回访来电人") {
 			t.Errorf("audit entry %+v", rows[0])
 		}
 	})

@@ -6,15 +6,15 @@ import (
 	"regexp"
 	"strings"
 
-	"github.com/minsheng/minsheng/ticket"
+	"github.com/minsheng/minsheng/personal"
 )
 
 func maskEmail(e string) string {
 	local, domain, ok := strings.Cut(e, "@")
 	if !ok {
-		return ticket.MaskName(e)
+		return personal.MaskName(e)
 	}
-	return ticket.MaskName(local) + "@" + domain
+	return personal.MaskName(local) + "@" + domain
 }
 
 var emailRE = regexp.MustCompile(`[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}`)
@@ -61,9 +61,9 @@ func MaskPersonal(s string) string {
 		afterAreaCode := i > 0 && prevEnd == i-1 && rs[i-1] == '-' && (len(prev) == 3 || len(prev) == 4) && prev[0] == '0'
 		switch {
 		case n == 11 && d[0] == '1': // mobile
-			b.WriteString(ticket.MaskPhone(d))
+			b.WriteString(personal.MaskPhone(d))
 		case n == 13 && strings.HasPrefix(d, "861"): // mobile with country code
-			b.WriteString("86" + ticket.MaskPhone(d[2:]))
+			b.WriteString("86" + personal.MaskPhone(d[2:]))
 		case n >= 15: // ID card, bank card
 			b.WriteString(strings.Repeat("*", n-4) + d[n-4:])
 		case n >= 10 && n <= 12 && d[0] == '0': // landline with area code

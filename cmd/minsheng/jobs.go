@@ -18,9 +18,9 @@ import (
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/platform"
 	"github.com/minsheng/minsheng/store"
-	"github.com/minsheng/minsheng/ticket"
 )
 
 // jobsConfig is how a process runs background jobs and sends
@@ -352,7 +352,7 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		for _, d := range list {
 			to := d.Recipient
 			if d.Channel == notify.ChannelSMS {
-				to = ticket.MaskPhone(to)
+				to = personal.MaskPhone(to)
 			}
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\n", d.ID, d.Channel, to, d.Template, d.Status, d.Attempts,
 				d.ResponseCode, d.CreatedAt.Local().Format("2006-01-02 15:04:05"), oneLine(d.LastError, 60))
@@ -368,7 +368,7 @@ func contactSummary(email, phone string) string {
 		parts = append(parts, "e-mail "+email)
 	}
 	if phone != "" {
-		parts = append(parts, "SMS to "+ticket.MaskPhone(ticket.NormalizePhone(phone)))
+		parts = append(parts, "SMS to "+personal.MaskPhone(personal.NormalizePhone(phone)))
 	}
 	if len(parts) == 0 {
 		return "nothing (no e-mail, no phone)"

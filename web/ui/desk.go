@@ -12,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -99,8 +100,8 @@ func (u *UI) renderDesk(w http.ResponseWriter, r *http.Request, me *org.User, st
 
 // history returns a caller's earlier tickets, newest first.
 func (u *UI) history(r *http.Request, me *org.User, phone string) ([]ticket.Ticket, error) {
-	phone = ticket.NormalizePhone(phone)
-	if !ticket.ValidPhone(phone) {
+	phone = personal.NormalizePhone(phone)
+	if !personal.ValidPhone(phone) {
 		return nil, minsheng.FieldError("caller_phone", "not a phone number")
 	}
 	page, err := u.svc.ListTickets(r.Context(), me, app.ListQuery{CallerPhone: phone, Limit: 20})
@@ -116,7 +117,7 @@ func (u *UI) deskHistory(w http.ResponseWriter, r *http.Request, me *org.User) e
 	phone := strings.TrimSpace(r.URL.Query().Get("caller_phone"))
 	p := u.newPage(w, r, me, "/desk")
 	d := deskData{Phone: phone, MayLookup: true}
-	if ticket.ValidPhone(ticket.NormalizePhone(phone)) {
+	if personal.ValidPhone(personal.NormalizePhone(phone)) {
 		d.Lookup = true
 		var err error
 		if d.History, err = u.history(r, me, phone); err != nil {

@@ -789,7 +789,7 @@ var catalogue = map[string][2]string{
 	"auditact.deactivate":        {"停用", "Switched off"},
 	"auditact.set_contact":       {"设置联系方式", "Contact set"},
 	"auditact.rebuild":           {"重新统计", "Rebuilt"},
-	"auditact.reveal_caller":     {"查看来电人信息", "Caller's data viewed"},
+	"auditact.reveal_personal":   {"查看个人信息", "Personal data viewed"},
 	"auditact.reveal_alert":      {"短时间内查看大量来电人信息（已提醒管理员）", "Many callers' data viewed in a short time (admins alerted)"},
 	"auditact.create_webhook":    {"新建事件推送", "Webhook created"},
 }

@@ -11,6 +11,7 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -260,7 +261,7 @@ type pair struct {
 
 var funcs = template.FuncMap{
 	"pair":  func(p *page, x any) pair { return pair{p, x} },
-	"mask":  ticket.MaskPhone,
+	"mask":  personal.MaskPhone,
 	"deref": func(b *bool) bool { return b != nil && *b },
 	"pct":   func(f float64) float64 { return f * 100 },
 	// more reports whether a description says more than its title (a

@@ -8,6 +8,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -82,8 +83,8 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 	if strings.TrimSpace(in.Description) == "" {
 		return bad(minsheng.FieldError("description", "describe the problem"))
 	}
-	phone := ticket.NormalizePhone(in.CallerPhone)
-	if !ticket.ValidPhone(phone) {
+	phone := personal.NormalizePhone(in.CallerPhone)
+	if !personal.ValidPhone(phone) {
 		return bad(minsheng.FieldError("caller_phone", "a phone number is needed to reach you"))
 	}
 	if in.Lat, in.Lng, err = parsePoint(vals.Get("lat"), vals.Get("lng")); err != nil {
