@@ -69,13 +69,22 @@ type HotSpot struct {
 	Rank int `json:"rank"`
 	hotspot.Spot
 	// Areas are the communities the requests come from, most first (at
-	// most five); AreaCount how many there are in all.
-	AreaCount int           `json:"area_count"`
-	Areas     []HotSpotArea `json:"areas"`
+	// most five); AreaCount how many there are in all. OtherAreas counts
+	// the requests of the areas not listed and Unplaced those with no
+	// known area, so that the areas' counts, OtherAreas and Unplaced add
+	// up to Count.
+	AreaCount  int           `json:"area_count"`
+	Areas      []HotSpotArea `json:"areas"`
+	OtherAreas int           `json:"other_areas"`
+	Unplaced   int           `json:"unplaced"`
 	// Samples are the most typical requests, caller data masked (they
 	// replace the spot's sample ids).
 	Samples []ticket.Ticket `json:"samples"`
 }
+
+// OtherAreaCount is how many areas the requests come from beyond those
+// listed.
+func (h HotSpot) OtherAreaCount() int { return h.AreaCount - len(h.Areas) }
 
 // HotSpotBoard is the hot spots of a unit's subtree.
 type HotSpotBoard struct {
@@ -278,7 +287,7 @@ func (s *Service) computeHotSpots(ctx context.Context, u *org.Unit, days int) (*
 				h.Samples = append(h.Samples, t.Mask())
 			}
 		}
-		h.Areas, h.AreaCount = areasOf(sp.Members, byID, unitByID)
+		h.Areas, h.AreaCount, h.OtherAreas, h.Unplaced = areasOf(sp.Members, byID, unitByID)
 		b.Spots = append(b.Spots, h)
 	}
 	return b, nil
@@ -286,21 +295,22 @@ func (s *Service) computeHotSpots(ctx context.Context, u *org.Unit, days int) (*
 
 // areasOf counts the communities the tickets come from: the community
 // (else street or town) around the ticket's point, else that of its
-// handling unit when that is a place. It returns the biggest few and how
-// many there are.
-func areasOf(ids []int64, tickets map[int64]*ticket.Ticket, units map[int64]*org.Unit) ([]HotSpotArea, int) {
+// handling unit when that is a place. It returns the biggest few, how
+// many areas there are, how many requests the others hold, and how many
+// requests have no known area.
+func areasOf(ids []int64, tickets map[int64]*ticket.Ticket, units map[int64]*org.Unit) (top []HotSpotArea, areas, others, unplaced int) {
 	counts := map[int64]int{}
 	var order []int64
 	for _, id := range ids {
 		t := tickets[id]
-		if t == nil {
-			continue
+		var a *org.Unit
+		if t != nil {
+			if a = areaOf(t.LocationUnitPath, units); a == nil {
+				a = areaOf(t.UnitPath, units)
+			}
 		}
-		a := areaOf(t.LocationUnitPath, units)
 		if a == nil {
-			a = areaOf(t.UnitPath, units)
-		}
-		if a == nil {
+			unplaced++
 			continue
 		}
 		if counts[a.ID] == 0 {
@@ -314,7 +324,10 @@ func areasOf(ids []int64, tickets map[int64]*ticket.Ticket, units map[int64]*org
 	}
 	// Most requests first; ties in the order met (most typical first).
 	slices.SortStableFunc(out, func(a, b HotSpotArea) int { return b.Count - a.Count })
-	return out[:min(len(out), hotSpotAreas)], len(out)
+	for _, a := range out[min(len(out), hotSpotAreas):] {
+		others += a.Count
+	}
+	return out[:min(len(out), hotSpotAreas)], len(out), others, unplaced
 }
 
 // areaOf returns the community on a unit path (a grid's community, a

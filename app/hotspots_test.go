@@ -96,6 +96,16 @@ func TestHotSpotBoard(t *testing.T) {
 		if top.Places != 1 || top.AreaCount != 1 || len(top.Areas) != 1 || top.Areas[0].Name != "海湖社区" || top.Areas[0].Count != 5 {
 			t.Errorf("spread: %d places, areas %d %+v", top.Places, top.AreaCount, top.Areas)
 		}
+		for _, sp := range b.Spots {
+			sum := sp.OtherAreas + sp.Unplaced
+			for _, a := range sp.Areas {
+				sum += a.Count
+			}
+			if sum != sp.Count {
+				t.Errorf("spot %q: areas %+v, %d in other areas, %d unplaced add up to %d, not its %d requests",
+					sp.Title, sp.Areas, sp.OtherAreas, sp.Unplaced, sum, sp.Count)
+			}
+		}
 		if len(top.Trend) != 7 || top.Trend[6] != 5 || top.Trend[0] != 0 {
 			t.Errorf("trend %v, want the five on the last day", top.Trend)
 		}

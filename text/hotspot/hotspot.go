@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/minsheng/minsheng/text"
 )
@@ -55,7 +56,8 @@ func DefaultConfig() Config {
 type Spot struct {
 	// Title is the title of the request closest to the cluster's centre.
 	Title string `json:"title"`
-	// Terms are the bigrams that characterise the cluster most.
+	// Terms are the words and phrases that characterise the cluster most,
+	// grown from the bigrams its members share.
 	Terms []string `json:"terms"`
 	// Count is the number of requests in the window; Previous in the
 	// window of the same length before it.
@@ -263,7 +265,7 @@ func Detect(items []Item, now time.Time, cfg Config) []Spot {
 			sp.Members[k] = use[m].ID
 		}
 		sp.Samples = sp.Members[:min(len(in), cfg.Samples):min(len(in), cfg.Samples)]
-		sp.Terms = topTerms(in, sets, tw, df, n, names, 5)
+		sp.Terms = topTerms(in, use, sets, tw, df, n, names, 5, cfg.Limit)
 		sp.Score = float64(sp.Count) * (1 + min(max(sp.Growth, 0), 3)/3) * (0.5 + 0.5*float64(sp.Callers)/float64(sp.Count))
 		spots = append(spots, sp)
 	}
@@ -329,10 +331,173 @@ func normalise(c map[uint64]float64) {
 	}
 }
 
-// topTerms returns the k bigrams that most members share (in their titles
-// counting more), weighted by how rare they are overall: the words of the matter (a place, a company, what
-// is wrong) rather than of any one message.
-func topTerms(members []int, sets [][]uint64, title []map[uint64]bool, df map[uint64]int, n float64, names map[uint64]string, k int) []string {
+// topTerms returns the k words of the matter that most members share (a
+// place, a company, what is wrong) rather than of any one message: the
+// bigrams most members share (rankBigrams), each grown into the phrase it
+// stands in (grow), so the board shows 鑫盛装饰 and 暖气不热 instead of their
+// pieces 盛装 and 气不. A bigram that is only a piece of a longer phrase the
+// texts are too few to confirm is left out rather than shown broken.
+func topTerms(members []int, use []Item, sets [][]uint64, title []map[uint64]bool, df map[uint64]int, n float64, names map[uint64]string, k, limit int) []string {
+	// Each distinct text once: a message sent again by the same person
+	// must not make its whole sentence look like a name.
+	seen := map[string]bool{}
+	var texts [][]text.Unit
+	for _, m := range members {
+		for _, s := range []string{use[m].Title, use[m].Body} {
+			if s == "" || seen[s] {
+				continue
+			}
+			seen[s] = true
+			var us []text.Unit
+			text.Scan(s, limit, func(u text.Unit) { us = append(us, u) })
+			texts = append(texts, us)
+		}
+	}
+	var out []string
+	for _, h := range rankBigrams(members, sets, title, df, n, names, 4*k) {
+		term, ok := grow(names[h], texts)
+		if !ok || slices.ContainsFunc(out, func(o string) bool { return strings.Contains(o, term) || overlaps(o, term) }) {
+			continue
+		}
+		// A longer phrase replaces the pieces of it already chosen.
+		out = slices.DeleteFunc(out, func(o string) bool { return strings.Contains(term, o) })
+		out = append(out, term)
+		if len(out) == k {
+			break
+		}
+	}
+	return out
+}
+
+// Growing a bigram into its phrase: a neighbouring character joins when
+// at least growShare of the phrase's occurrences have it and growMin
+// occurrences remain, up to growMax characters.
+const (
+	growShare = 0.8
+	growMin   = 3
+	growMax   = 8
+)
+
+// edgeChars are characters that neither begin nor end a term: particles,
+// negations and conjunctions that stand beside many words (暖气不 stays 暖气).
+const edgeChars = "的了是在有和与及或不没很也都就还被把从对向给等又再只"
+
+// grow returns the phrase that the bigram (or word) term stands in across
+// the texts: it adds the character before or after while nearly every
+// occurrence has the same one. ok is false when the phrase is still a
+// piece of something longer — a neighbour is fixed but the occurrences
+// are too few to go on, or the phrase reached growMax (a sentence, not a
+// term) — when it stands in one distinct text only, or when only edge
+// characters remain. Words of letters or
+// digits are returned as they are.
+func grow(term string, texts [][]text.Unit) (phrase string, ok bool) {
+	rs := []rune(term)
+	if len(rs) != 2 || rs[0] < 0x2E80 {
+		return term, true
+	}
+	type occ struct{ t, from, to int } // texts[t][from:to]
+	var occs []occ
+	for t, us := range texts {
+		for i := 1; i < len(us); i++ {
+			if us[i].Kind == text.Han && us[i-1].Kind == text.Han && !us[i].Break && us[i-1].Text+us[i].Text == term {
+				occs = append(occs, occ{t, i - 1, i + 1})
+			}
+		}
+	}
+	// fixed returns the character beside every occurrence but a few, on
+	// the left or the right; "" when there is none.
+	fixed := func(left bool) string {
+		next := map[string]int{}
+		for _, o := range occs {
+			us := texts[o.t]
+			// A neighbour is a character or a word of letters or digits
+			// (A市, 5G基站), never across a break.
+			if left && o.from > 0 && !us[o.from].Break {
+				next[us[o.from-1].Text]++
+			} else if !left && o.to < len(us) && !us[o.to].Break {
+				next[us[o.to].Text]++
+			}
+		}
+		best, most := "", 0
+		for c, n := range next {
+			if n > most || n == most && c < best {
+				best, most = c, n
+			}
+		}
+		if len(occs) < 2 || best == "" || strings.Contains(edgeChars, best) || float64(most) < growShare*float64(len(occs)) {
+			return ""
+		}
+		return best
+	}
+	if len(occs) < 2 {
+		return "", false // in one text only: nothing says where it begins or ends
+	}
+	phrase = term
+	for {
+		c, left := fixed(true), true
+		if c == "" {
+			c, left = fixed(false), false
+		}
+		if c == "" {
+			break // both ends open: a whole phrase
+		}
+		if len(occs) < growMin || utf8.RuneCountInString(phrase) >= growMax {
+			return "", false
+		}
+		kept := occs[:0]
+		for _, o := range occs {
+			us := texts[o.t]
+			if left && o.from > 0 && !us[o.from].Break && us[o.from-1].Text == c {
+				kept = append(kept, occ{o.t, o.from - 1, o.to})
+			} else if !left && o.to < len(us) && !us[o.to].Break && us[o.to].Text == c {
+				kept = append(kept, occ{o.t, o.from, o.to + 1})
+			}
+		}
+		occs = kept
+		if left {
+			phrase = c + phrase
+		} else {
+			phrase += c
+		}
+	}
+	phrase = trimEdges(phrase)
+	return phrase, phrase != ""
+}
+
+// overlaps reports whether the end of one phrase is the start of the
+// other over at least two characters (市伊景园 and 伊景园滨河苑): the same
+// name cut in two places.
+func overlaps(a, b string) bool {
+	for _, p := range [][2]string{{a, b}, {b, a}} {
+		x, y := []rune(p[0]), []rune(p[1])
+		for k := min(len(x), len(y)) - 1; k >= 2; k-- {
+			if string(x[len(x)-k:]) == string(y[:k]) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// trimEdges removes edge characters from both ends of a Han phrase; "" when
+// fewer than two characters remain.
+func trimEdges(phrase string) string {
+	r := []rune(phrase)
+	for len(r) > 0 && strings.ContainsRune(edgeChars, r[0]) {
+		r = r[1:]
+	}
+	for len(r) > 0 && strings.ContainsRune(edgeChars, r[len(r)-1]) {
+		r = r[:len(r)-1]
+	}
+	if len(r) < 2 {
+		return ""
+	}
+	return string(r)
+}
+
+// rankBigrams returns the k bigrams that most members share (in their
+// titles counting more), weighted by how rare they are overall.
+func rankBigrams(members []int, sets [][]uint64, title []map[uint64]bool, df map[uint64]int, n float64, names map[uint64]string, k int) []uint64 {
 	count := map[uint64]int{}
 	weight := map[uint64]float64{}
 	for _, m := range members {
@@ -360,11 +525,7 @@ func topTerms(members []int, sets [][]uint64, title []map[uint64]bool, df map[ui
 		}
 		return strings.Compare(names[a], names[b])
 	})
-	var out []string
-	for _, h := range hs[:min(k, len(hs))] {
-		out = append(out, names[h])
-	}
-	return out
+	return hs[:min(k, len(hs))]
 }
 
 // merge joins clusters whose centres are at least threshold alike: the

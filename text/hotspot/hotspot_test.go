@@ -90,7 +90,8 @@ func TestDetect(t *testing.T) {
 	if lamps.Count != 8 || lamps.Previous != 1 || lamps.Callers != 8 || lamps.Growth != 7 {
 		t.Errorf("lamps: count %d previous %d callers %d growth %v; want 8, 1, 8, 7", lamps.Count, lamps.Previous, lamps.Callers, lamps.Growth)
 	}
-	if !slices.Contains(lamps.Terms, "路灯") || !strings.Contains(lamps.Title, "路灯") {
+	if !slices.ContainsFunc(lamps.Terms, func(s string) bool { return strings.Contains(s, "路灯") }) || !strings.Contains(lamps.Title, "路灯") ||
+		slices.Contains(lamps.Terms, "路路") {
 		t.Errorf("lamps described as %q %v", lamps.Title, lamps.Terms)
 	}
 	if market.Count != 5 || market.Previous != 6 || market.Callers != 1 {
@@ -167,4 +168,53 @@ func BenchmarkDetect(b *testing.B) {
 		Detect(items, at, cfg)
 	}
 	b.ReportMetric(float64(len(items))*float64(b.N)/b.Elapsed().Seconds(), "requests/s")
+}
+
+// The terms of a hot spot are words and names as people write them, not
+// the bigrams they are found by: 鑫盛装饰 and not 盛装 or 鑫盛; 暖气 and not
+// 气不 (issue #13, item 14).
+func TestTermsAreWholePhrases(t *testing.T) {
+	var items []Item
+	bodies := []string{
+		"鑫盛装饰拖欠装修工人工资三个月，多次讨要无果",
+		"我在鑫盛装饰做木工，工资至今没有发放",
+		"投诉鑫盛装饰公司拖欠农民工工资",
+		"鑫盛装饰欠薪，老板电话打不通",
+		"反映鑫盛装饰拖欠我们十几个人的工资",
+		"家里暖气不热，室温只有十四度",
+		"暖气不热，老人孩子都感冒了",
+		"小区暖气不热已经一周，物业不管",
+		"暖气不热，请供热公司尽快处理",
+	}
+	for i, b := range bodies {
+		title := "鑫盛装饰拖欠工资"
+		if strings.Contains(b, "暖气") {
+			title = "暖气不热"
+		}
+		items = append(items, Item{ID: int64(i + 1), Title: title, Body: b, At: now.Add(-days(float64(i%4) + 1)), Caller: fmt.Sprint(i)})
+	}
+	// Other requests, so that common words are common.
+	for i := range 40 {
+		items = append(items, Item{ID: int64(100 + i), Title: fmt.Sprintf("咨询第%d个问题", i), Body: "请问办理居住证需要哪些材料，工作日几点上班", At: now.Add(-days(float64(i%20) + 1))})
+	}
+	spots := Detect(items, now, DefaultConfig())
+	terms := map[string][]string{}
+	for _, s := range spots {
+		terms[s.Title] = s.Terms
+	}
+	wage, heat := terms["鑫盛装饰拖欠工资"], terms["暖气不热"]
+	if !slices.ContainsFunc(wage, func(s string) bool { return strings.Contains(s, "鑫盛装饰") }) ||
+		slices.ContainsFunc(wage, func(s string) bool { return slices.Contains([]string{"盛装", "鑫盛", "盛装饰", "鑫盛装"}, s) }) {
+		t.Errorf("wage arrears described by %v; want 鑫盛装饰 whole", wage)
+	}
+	if !slices.ContainsFunc(heat, func(s string) bool { return strings.HasPrefix(s, "暖气") }) || slices.Contains(heat, "气不") {
+		t.Errorf("heating described by %v; want 暖气…, not 气不", heat)
+	}
+	for _, ts := range terms {
+		for _, term := range ts {
+			if r := []rune(term); strings.ContainsRune(edgeChars, r[0]) || strings.ContainsRune(edgeChars, r[len(r)-1]) {
+				t.Errorf("term %q begins or ends with a particle", term)
+			}
+		}
+	}
 }
