@@ -31,6 +31,7 @@ type Service struct {
 	hot      hotSpotCache     // hot-spot boards (hotspots.go)
 	pubStats publicStatsCache // published figures per month (publicstats.go)
 	text     textState        // search index, classifier models, duplicate index (search.go)
+	layer    baseLayer        // the district's roads and places (mapplaces.go)
 
 	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
 

@@ -115,6 +115,9 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	if err := createBoundaries(ctx, svc, w.admin, w); err != nil {
 		return nil, fmt.Errorf("demo boundaries: %w", err)
 	}
+	if err := createBaseLayer(ctx, svc, w.admin, w); err != nil {
+		return nil, fmt.Errorf("demo base layer: %w", err)
+	}
 	slaRules, err := createRules(ctx, svc, w.admin, w, cats)
 	if err != nil {
 		return nil, fmt.Errorf("demo rules: %w", err)

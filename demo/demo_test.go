@@ -12,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/demo"
+	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
@@ -85,6 +86,7 @@ func TestSeed(t *testing.T) {
 		t.Run("timelines", func(t *testing.T) { checkTimelines(t, d) })
 		t.Run("overdue", func(t *testing.T) { checkOverdue(t, db, d) })
 		t.Run("notifications", func(t *testing.T) { checkHistoryNotSent(t, db, res) })
+		t.Run("base layer", func(t *testing.T) { checkBaseLayer(t, db, d) })
 		t.Run("twice", func(t *testing.T) {
 			_, err := demo.Seed(context.Background(), db, demo.Options{Tickets: 10, Now: testNow})
 			if !minsheng.IsCode(err, minsheng.ECONFLICT) {
@@ -526,5 +528,50 @@ func checkHistoryNotSent(t *testing.T, db *store.DB, res *demo.Result) {
 	})
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// checkBaseLayer: the demo's roads and places place its tickets' addresses
+// in the community the ticket's point lies in (issue #13, item 13): an
+// address naming an estate is placed inside that community's boundary.
+func checkBaseLayer(t *testing.T, db *store.DB, d *district) {
+	ctx := context.Background()
+	svc := app.New(app.Config{DB: db})
+	var bounds []store.Boundary
+	if err := db.Read(ctx, func(tx *store.Tx) (err error) { bounds, err = store.ListBoundaries(ctx, tx); return err }); err != nil {
+		t.Fatal(err)
+	}
+	shapes := map[int64]*geo.Shape{}
+	for _, b := range bounds {
+		sh, err := geo.Parse([]byte(b.GeoJSON))
+		if err != nil {
+			t.Fatal(err)
+		}
+		shapes[b.UnitID] = sh
+	}
+	parent := map[int64]int64{}
+	for _, u := range d.units {
+		parent[u.ID] = u.ParentID
+	}
+	placed := 0
+	for _, tk := range d.tickets {
+		if tk.LocationUnitID == 0 || tk.Address == "" {
+			continue
+		}
+		m, err := svc.Geocode(ctx, tk.Address)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if m == nil || m.Kind != geo.KindPlace {
+			continue
+		}
+		placed++
+		community := shapes[parent[tk.LocationUnitID]]
+		if community == nil || !community.Contains(geo.Point{Lat: m.Lat, Lng: m.Lng}) {
+			t.Errorf("ticket %s at %q: placed at %s (%v, %v), outside the community of its point", tk.Number, tk.Address, m.Name, m.Lat, m.Lng)
+		}
+	}
+	if placed < 10 {
+		t.Errorf("only %d demo addresses name an estate of the base layer", placed)
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"strings"
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/org"
@@ -89,6 +90,45 @@ func createBoundaries(ctx context.Context, svc *app.Service, admin *org.User, w 
 				}
 			}
 		}
+	}
+	return nil
+}
+
+// createBaseLayer draws the demo's base layer along its addresses: each
+// street's four roads (two running west–east, two north–south, across its
+// area) and each community's estates as named points inside it, so that
+// an address the demo writes (海湖路12号兴海家园3号楼) is placed in the
+// community it belongs to. A real district loads its own roads and
+// places instead (minsheng map import; docs/maps.md).
+func createBaseLayer(ctx context.Context, svc *app.Service, admin *org.User, w *world) error {
+	var fs []string
+	feature := func(name, kind, geometry string) {
+		fs = append(fs, fmt.Sprintf(`{"type":"Feature","properties":{"name":%q,"kind":%q},"geometry":%s}`, name, kind, geometry))
+	}
+	for _, s := range w.streets {
+		a, roads := s.area, s.def.roads
+		for i, name := range roads {
+			f := float64(i/2+1) / 3 // a third and two thirds across
+			if i%2 == 0 {
+				lat := a.minLat + f*(a.maxLat-a.minLat)
+				feature(name, "road", fmt.Sprintf(`{"type":"LineString","coordinates":[[%.5f,%.5f],[%.5f,%.5f]]}`, a.minLng, lat, a.maxLng, lat))
+			} else {
+				lng := a.minLng + f*(a.maxLng-a.minLng)
+				feature(name, "road", fmt.Sprintf(`{"type":"LineString","coordinates":[[%.5f,%.5f],[%.5f,%.5f]]}`, lng, a.minLat, lng, a.maxLat))
+			}
+		}
+		for _, c := range s.communities {
+			for i, name := range c.def.estates {
+				b := c.area.band(i, len(c.def.estates))
+				lat := (b.minLat + b.maxLat) / 2
+				lng := b.minLng + (0.3+0.4*float64(i%2))*(b.maxLng-b.minLng)
+				feature(name, "place", fmt.Sprintf(`{"type":"Point","coordinates":[%.5f,%.5f]}`, lng, lat))
+			}
+		}
+	}
+	layer := `{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`
+	if _, err := svc.ImportBaseLayer(ctx, admin, []byte(layer)); err != nil {
+		return fmt.Errorf("base layer: %w", err)
 	}
 	return nil
 }

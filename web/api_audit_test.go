@@ -135,6 +135,12 @@ func TestAdminWritesAreAudited(t *testing.T) {
 			{pattern: "PUT /api/v1/units/{id}/boundary", path: fixed("/api/v1/units/" + itoa(f.Community.ID) + "/boundary"),
 				status: http.StatusOK, body: polygon, object: "unit", id: is(f.Community.ID), action: "set_boundary",
 				detail: []string{"box=36.60000,101.70000,36.70000,101.80000"}, refused: `{"type":"Point","coordinates":[1,2]}`},
+			{pattern: "PUT /api/v1/map/layer", path: fixed("/api/v1/map/layer"), status: http.StatusOK,
+				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"海湖路"},` +
+					`"geometry":{"type":"LineString","coordinates":[[101.70,36.62],[101.74,36.62]]}},{"type":"Feature",` +
+					`"properties":{"name":"兴海家园"},"geometry":{"type":"Point","coordinates":[101.715,36.625]}}]}`,
+				object: "map_layer", id: is(1), action: "import", detail: []string{"roads=1", "places=1"},
+				refused: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":""},"geometry":{"type":"Point","coordinates":[101,36]}}]}`},
 			{pattern: "POST /api/v1/routing-rules", path: fixed("/api/v1/routing-rules"), status: http.StatusCreated,
 				body:   map[string]any{"name": "燃气", "keywords": []string{"燃气"}, "unit_id": f.Dept.ID},
 				object: "routing_rule", id: func(b []byte) int64 { ruleID = idOf(b); return ruleID }, action: "create",

@@ -118,6 +118,8 @@ func TestSecurityStreetAdmin(t *testing.T) {
 			{pattern: "POST /api/v1/sla-rules", path: fixed("/api/v1/sla-rules"), status: http.StatusForbidden,
 				body: map[string]any{"category_id": f.Category.ID, "urgency": "normal", "sla": sla}},
 			{pattern: "DELETE /api/v1/sla-rules/{id}", path: fixed("/api/v1/sla-rules/" + itoa(slaRule)), status: http.StatusForbidden},
+			{pattern: "PUT /api/v1/map/layer", path: fixed("/api/v1/map/layer"), status: http.StatusForbidden,
+				body: `{"type":"FeatureCollection","features":[]}`},
 			{pattern: "PUT /api/v1/calendar/{year}", path: fixed("/api/v1/calendar/2027"), status: http.StatusForbidden,
 				body: map[string]any{"year": 2027, "holidays": []map[string]string{}, "workdays": []string{}}},
 			{pattern: "PUT /api/v1/settings/dispatch", path: fixed("/api/v1/settings/dispatch"), status: http.StatusForbidden, body: settings},

@@ -214,6 +214,9 @@ func (s *Server) routes(mux router) {
 	mux.Handle("DELETE /api/v1/users/{username}/tokens/{id}", s.handle(s.revokeAPIToken))
 	mux.Handle("GET /api/v1/boundaries", s.handle(s.listBoundaries))
 	mux.Handle("PUT /api/v1/units/{id}/boundary", s.handle(s.setBoundary))
+	mux.Handle("GET /api/v1/map/layer", s.handle(s.getBaseLayer))
+	mux.Handle("PUT /api/v1/map/layer", s.handle(s.putBaseLayer))
+	mux.Handle("GET /api/v1/map/geocode", s.handle(s.geocode))
 
 	mux.Handle("GET /api/v1/routing-rules", s.handle(s.listRoutingRules))
 	mux.Handle("POST /api/v1/routing-rules", s.handle(s.createRoutingRule))

@@ -48,6 +48,7 @@ Usage:
   minsheng classify train|eval …   train or evaluate the dispatch classifier
   minsheng stats rebuild           count the dashboards' summaries again from the tickets
   minsheng open311 key NAME        issue an Open311 API key for a client application (last line)
+  minsheng map import FILE         load the district's roads and places (GeoJSON) as the maps' base layer
   minsheng version
 
 Common flags (also from the environment, e.g. MINSHENG_DB):
@@ -84,6 +85,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdOpen311(ctx, rest, getenv, stdout, stderr)
 	case "stats":
 		return cmdStats(ctx, rest, getenv, stdout, stderr)
+	case "map":
+		return cmdMap(ctx, rest, getenv, stdout, stderr)
 	case "version", "-version", "--version":
 		fmt.Fprintln(stdout, "minsheng", Version)
 		return nil

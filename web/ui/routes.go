@@ -25,6 +25,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /static/", u.staticHandler())
 	mux.Handle("GET /lang/{lang}", u.handle(u.setLang))
 	mux.Handle("GET /map/areas.json", u.handle(u.mapAreas))
+	mux.Handle("GET /map/base.json", u.handle(u.mapBase))  // roads and places (maplayer.go)
+	mux.Handle("GET /map/geocode", u.handle(u.mapGeocode)) // a typed address placed
 
 	// Sign-in.
 	mux.Handle("GET /login", u.handle(u.loginPage))

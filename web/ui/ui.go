@@ -95,6 +95,7 @@ type UI struct {
 	vendorOK    bool
 	ipLimit     *Limiter
 	phoneLimit  *Limiter
+	geoLimit    *Limiter // addresses placed on maps, per client address
 	mux         *http.ServeMux
 
 	// messages are the page texts: the core's catalogue and the mounted
@@ -147,6 +148,7 @@ func New(c Config) (*UI, error) {
 	}
 	u.ipLimit = NewLimiter(lim.PerIP, lim.IPWindow, now)
 	u.phoneLimit = NewLimiter(lim.PerPhone, lim.PhoneWindow, now)
+	u.geoLimit = NewLimiter(geocodePerIP, geocodeWindow, now)
 
 	var err error
 	if u.pages, err = parsePages(templateFS); err != nil {

@@ -26,6 +26,69 @@
     grid: { color: "#9aa9bf", weight: 0.5, fillOpacity: 0 }
   };
 
+  // The district's base layer: its roads as grey lines and its places
+  // (estates, buildings) as dots, their names shown from zoom 15 on.
+  // Loaded once per page and shared by every map (the map of needs too,
+  // through window.minshengBaseLayer).
+  var basePromise = null;
+  function drawBase(map) {
+    if (!basePromise) {
+      basePromise = fetch("/map/base.json", { credentials: "same-origin" })
+        .then(function (r) { return r.ok ? r.json() : { features: [] }; })
+        .catch(function () { return { features: [] }; });
+    }
+    basePromise.then(function (fc) {
+      if (!fc.features || !fc.features.length) return;
+      L.geoJSON(fc, {
+        style: function (f) {
+          return f.properties.kind === "road" ? { color: "#8a8f98", weight: 4, opacity: 0.6 }
+            : { color: "#8a8f98", weight: 1, fillColor: "#c8ccd2", fillOpacity: 0.35 };
+        },
+        pointToLayer: function (f, ll) {
+          return L.circleMarker(ll, { radius: 3, color: "#6b7078", weight: 1, fillColor: "#fff", fillOpacity: 1 });
+        },
+        interactive: false,
+        onEachFeature: function (f, l) {
+          l.bindTooltip(document.createTextNode(f.properties.name), { permanent: true,
+            direction: f.properties.kind === "road" ? "center" : "right", className: "base-label" });
+        }
+      }).addTo(map);
+      var box = map.getContainer();
+      function labels() { box.classList.toggle("map-labels", map.getZoom() >= 15); }
+      map.on("zoomend", labels);
+      labels();
+    });
+  }
+  window.minshengBaseLayer = drawBase;
+
+  // A typed address places the form's point by the base layer's roads and
+  // places, until the user places it by hand (a click, the browser's
+  // location): then the address no longer moves it.
+  function initAddress(input) {
+    var scope = formOf(input);
+    var timer = null, asked = "";
+    scope.addEventListener("click", function (e) {
+      if (e.target.closest("[data-map],[data-geolocate]")) scope.dataset.pointByHand = "1";
+    });
+    input.addEventListener("input", function () {
+      clearTimeout(timer);
+      timer = setTimeout(function () {
+        var q = input.value.trim();
+        if (q.length < 2 || q === asked || scope.dataset.pointByHand) return;
+        asked = q;
+        fetch("/map/geocode?q=" + encodeURIComponent(q), { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : { found: false }; })
+          .then(function (m) {
+            if (!m.found || scope.dataset.pointByHand || input.value.trim() !== q) return;
+            setPoint(scope, m.lat, m.lng);
+            var label = scope.querySelector("[data-point-label]");
+            if (label) label.textContent = m.name + " (" + m.lat.toFixed(5) + ", " + m.lng.toFixed(5) + ")";
+          })
+          .catch(function () {});
+      }, 400);
+    });
+  }
+
   function formOf(el) { return el.closest("form") || document; }
 
   function setPoint(scope, lat, lng) {
@@ -68,6 +131,7 @@
       layer.bringToBack();
       if (!has) map.fitBounds(layer.getBounds(), { padding: [4, 4] });
     });
+    drawBase(map);
     if (el.hasAttribute("data-pick")) {
       map.on("click", function (e) { setPoint(formOf(el), e.latlng.lat, e.latlng.lng); });
     }
@@ -99,6 +163,11 @@
     root.querySelectorAll("[data-map]:not([data-ready])").forEach(function (el) {
       el.setAttribute("data-ready", "");
       initMap(el);
+    });
+    root.querySelectorAll("input[name=address]:not([data-ready])").forEach(function (el) {
+      if (!formOf(el).querySelector("[data-map][data-pick]")) return;
+      el.setAttribute("data-ready", "");
+      initAddress(el);
     });
     root.querySelectorAll("input[data-filter-for]:not([data-ready])").forEach(function (el) {
       el.setAttribute("data-ready", "");

@@ -263,6 +263,7 @@
     var map = L.map(el, { attributionControl: false, zoomSnap: 1, minZoom: 10, maxZoom: 18 });
     el._map = map;
     map.setView([36.625, 101.74], 13);
+    if (window.minshengBaseLayer) window.minshengBaseLayer(map);
     var stats = {}, areaLayer = null, outlineLayer = null, clusterLayer = L.layerGroup().addTo(map), seq = 0;
     el._clusters = clusterLayer;
 
