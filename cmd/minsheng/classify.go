@@ -23,9 +23,12 @@ const (
 // classifyUsage is printed for "minsheng classify" without a subcommand.
 const classifyUsage = `Usage:
   minsheng classify eval  -train A.csv -test B.csv
-      train on A, predict B, print per-label precision/recall/F1 and, last,
-      "macro-F1 0.XXXX accuracy 0.XXXX (N cases)". Both files have the header
-      id,title,body,label (other columns are ignored).
+      train on A, predict B, print the confidence an automatic-dispatch
+      threshold needs for at most 2, 5 and 10% wrong, per-label
+      precision/recall/F1, the reliability table and the expected
+      calibration error and, last, "macro-F1 0.XXXX accuracy 0.XXXX (N
+      cases)". Both files have the header id,title,body,label (other
+      columns are ignored).
   minsheng classify train [-db …] [-limit 200000] [-min 50] [-keep 5]
       learn the category (first level) and the handling unit from the
       deployment's closed tickets and store both models in the database.
@@ -93,22 +96,36 @@ func classifyEval(args []string, stdout, stderr io.Writer) error {
 		return fmt.Errorf("classify eval: %s has no labelled rows", *testPath)
 	}
 	start := time.Now()
-	m, err := classify.Train(train, classify.DefaultOptions())
+	// Trained as a deployment trains (classify train): the confidence
+	// temperature is fitted on held-out training messages.
+	m, _, err := classify.TrainEvaluated(train, classify.DefaultOptions())
 	if err != nil {
 		return fmt.Errorf("classify eval: %w", err)
 	}
 	trained := time.Since(start)
 	truth := make([]string, len(scored))
 	pred := make([]string, len(scored))
+	conf := make([]float64, len(scored))
 	start = time.Now()
 	for i, e := range scored {
 		truth[i] = e.Label
-		pred[i], _ = m.Best(e.Title, e.Body)
+		pred[i], conf[i] = m.Best(e.Title, e.Body)
 	}
 	predicted := time.Since(start)
 	fmt.Fprintf(stderr, "trained on %d messages in %.1fs; classified %d in %.2fs\n",
 		len(train), trained.Seconds(), len(scored), predicted.Seconds())
-	return classify.Score(truth, pred).Write(stdout)
+	// What an automatic-dispatch threshold would have done on these
+	// messages: the least confidence for at most 2%, 5% and 10% wrong.
+	for _, maxErr := range []float64{0.02, 0.05, 0.10} {
+		if th, kept, ok := classify.Threshold(truth, pred, conf, maxErr); ok {
+			fmt.Fprintf(stdout, "at most %.0f%% wrong: confidence ≥ %.3f, %.1f%% of messages\n", maxErr*100, th, kept*100)
+		} else {
+			fmt.Fprintf(stdout, "at most %.0f%% wrong: no confidence keeps errors that low\n", maxErr*100)
+		}
+	}
+	r := classify.Score(truth, pred)
+	r.Calibration = classify.Calibrate(truth, pred, conf)
+	return r.Write(stdout)
 }
 
 // modelMetrics is what is stored beside a model: how it did on the

@@ -70,11 +70,27 @@ func TestClassifyEvalFormat(t *testing.T) {
 	if m[3] != "4" {
 		t.Errorf("%s cases, want 4", m[3])
 	}
-	if len(lines) != 4 {
-		t.Errorf("got %d lines, want one per label (3) and the summary:\n%s", len(lines), out)
+	perLabel, bins, ece, thresholds := 0, 0, 0, 0
+	for _, l := range lines[:len(lines)-1] {
+		switch {
+		case strings.Contains(l, "\tprecision "):
+			perLabel++
+		case strings.HasPrefix(l, "confidence "):
+			bins++
+		case strings.HasPrefix(l, "expected calibration error 0."):
+			ece++
+		case strings.HasPrefix(l, "at most "):
+			thresholds++
+		default:
+			t.Errorf("unexpected line %q", l)
+		}
+	}
+	if perLabel != 3 || bins == 0 || ece != 1 || thresholds != 3 {
+		t.Errorf("%d label lines (want 3), %d reliability bins, %d calibration errors (want 1), %d thresholds (want 3):\n%s",
+			perLabel, bins, ece, thresholds, out)
 	}
 	for _, l := range lines[:len(lines)-1] {
-		if !regexp.MustCompile(`^\S+\tprecision \d\.\d{4}\trecall \d\.\d{4}\tF1 \d\.\d{4}\t`).MatchString(l) {
+		if strings.Contains(l, "\tprecision ") && !regexp.MustCompile(`^\S+\tprecision \d\.\d{4}\trecall \d\.\d{4}\tF1 \d\.\d{4}\t`).MatchString(l) {
 			t.Errorf("label line %q lacks precision/recall/F1", l)
 		}
 	}

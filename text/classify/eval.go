@@ -23,6 +23,9 @@ type Report struct {
 	MacroF1  float64      // mean F1 over the labels present in the truth or the predictions
 	Accuracy float64
 	N        int
+	// Calibration is the reliability of the confidences, when they were
+	// recorded.
+	Calibration *Calibration
 }
 
 // Score compares predicted labels with true ones.
@@ -81,55 +84,183 @@ func (r Report) Write(w io.Writer) error {
 			return err
 		}
 	}
+	if c := r.Calibration; c != nil {
+		for _, b := range c.Bins {
+			if b.N == 0 {
+				continue
+			}
+			if _, err := fmt.Fprintf(w, "confidence %.1f–%.1f\t%d cases\tmean confidence %.3f\taccuracy %.3f\n",
+				b.Lo, b.Hi, b.N, b.Confidence, b.Accuracy); err != nil {
+				return err
+			}
+		}
+		if _, err := fmt.Fprintf(w, "expected calibration error %.4f\n", c.ECE); err != nil {
+			return err
+		}
+	}
 	_, err := fmt.Fprintf(w, "macro-F1 %.4f accuracy %.4f (%d cases)\n", r.MacroF1, r.Accuracy, r.N)
 	return err
 }
 
-// Evaluate trains on train and scores the model on test.
+// Evaluate trains on train as a deployment does (TrainEvaluated: the
+// confidence temperature fitted on held-out training messages) and scores
+// the model on test, with the calibration of its confidences.
 func Evaluate(train, test []Example, opt Options) (Report, error) {
-	m, err := Train(train, opt)
+	m, _, err := TrainEvaluated(train, opt)
 	if err != nil {
 		return Report{}, err
 	}
 	truth := make([]string, len(test))
 	pred := make([]string, len(test))
+	conf := make([]float64, len(test))
 	for i, e := range test {
 		truth[i] = e.Label
-		pred[i], _ = m.Best(e.Title, e.Body)
+		pred[i], conf[i] = m.Best(e.Title, e.Body)
 	}
-	return Score(truth, pred), nil
+	r := Score(truth, pred)
+	r.Calibration = Calibrate(truth, pred, conf)
+	return r, nil
 }
 
 // CrossValidate splits the examples into k folds at random (seeded), trains
 // on k−1 and predicts the other, in turn, and scores all predictions
-// together.
+// together. Near duplicates may fall on both sides of a split, which
+// flatters the figures; GroupedCrossValidate does not let them.
 func CrossValidate(examples []Example, k int, opt Options, seed uint64) (Report, error) {
 	if k < 2 {
 		k = 2
 	}
 	perm := rand.New(rand.NewPCG(seed, 1)).Perm(len(examples))
-	truth := make([]string, 0, len(examples))
-	pred := make([]string, 0, len(examples))
+	folds := make([]int, len(examples))
+	for i, j := range perm {
+		folds[j] = i % k
+	}
+	return crossValidate(examples, folds, k, opt)
+}
+
+// GroupedCrossValidate is CrossValidate with the near duplicates of a
+// message (Groups) always in the same fold (GroupFolds), so that no
+// message is predicted by a model that learned from its twin: the figures
+// resemble those on messages never seen. Each fold's model has its
+// temperature fitted on its own training messages (TrainEvaluated), so the
+// report's calibration is that of a deployed model.
+func GroupedCrossValidate(examples []Example, groups []int, k int, opt Options, seed uint64) (Report, error) {
+	if k < 2 {
+		k = 2
+	}
+	return crossValidate(examples, GroupFolds(groups, k, seed), k, opt)
+}
+
+func crossValidate(examples []Example, folds []int, k int, opt Options) (Report, error) {
+	var truth, pred []string
+	var conf []float64
 	for f := 0; f < k; f++ {
 		var train, test []Example
-		for i, j := range perm {
-			if i%k == f {
-				test = append(test, examples[j])
+		for i, e := range examples {
+			if folds[i] == f {
+				test = append(test, e)
 			} else {
-				train = append(train, examples[j])
+				train = append(train, e)
 			}
 		}
-		m, err := Train(train, opt)
+		m, _, err := TrainEvaluated(train, opt)
 		if err != nil {
 			return Report{}, err
 		}
 		for _, e := range test {
-			p, _ := m.Best(e.Title, e.Body)
+			p, c := m.Best(e.Title, e.Body)
 			truth = append(truth, e.Label)
 			pred = append(pred, p)
+			conf = append(conf, c)
 		}
 	}
-	return Score(truth, pred), nil
+	r := Score(truth, pred)
+	r.Calibration = Calibrate(truth, pred, conf)
+	return r, nil
+}
+
+// Bin is one range of confidence in a reliability table: the predictions
+// whose confidence fell in [Lo, Hi), their mean confidence and how many of
+// them were right.
+type Bin struct {
+	Lo, Hi     float64
+	N          int
+	Confidence float64 // mean confidence of the bin's predictions
+	Accuracy   float64 // share of them that were right
+}
+
+// Calibration says whether confidences mean what they say: a reliability
+// table of ten bins and the expected calibration error, the mean gap
+// between confidence and accuracy weighted by the bins' sizes (0: a
+// confidence of 0.9 is right 90% of the time).
+type Calibration struct {
+	Bins []Bin
+	ECE  float64
+}
+
+// Calibrate builds the reliability table of predictions and their
+// confidences.
+func Calibrate(truth, predicted []string, confidence []float64) *Calibration {
+	c := &Calibration{Bins: make([]Bin, 10)}
+	for i := range c.Bins {
+		c.Bins[i].Lo, c.Bins[i].Hi = float64(i)/10, float64(i+1)/10
+	}
+	right := make([]int, 10)
+	for i, p := range confidence {
+		b := min(int(p*10), 9)
+		c.Bins[b].N++
+		c.Bins[b].Confidence += p
+		if truth[i] == predicted[i] {
+			right[b]++
+		}
+	}
+	n := float64(len(confidence))
+	for i := range c.Bins {
+		b := &c.Bins[i]
+		if b.N == 0 {
+			continue
+		}
+		b.Confidence /= float64(b.N)
+		b.Accuracy = float64(right[i]) / float64(b.N)
+		c.ECE += float64(b.N) / n * math.Abs(b.Accuracy-b.Confidence)
+	}
+	return c
+}
+
+// Threshold returns the least confidence above which predictions were
+// wrong at most maxError of the time (counting every prediction at or
+// above it), and the share of predictions it keeps: the auto-dispatch
+// threshold for "at most X% wrong". ok is false when no threshold keeps
+// the error that low.
+func Threshold(truth, predicted []string, confidence []float64, maxError float64) (threshold, kept float64, ok bool) {
+	idx := make([]int, len(confidence))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortFunc(idx, func(a, b int) int { return cmpDesc(confidence[a], confidence[b]) })
+	wrong, best := 0, -1
+	for n, i := range idx {
+		if truth[i] != predicted[i] {
+			wrong++
+		}
+		if float64(wrong) <= maxError*float64(n+1) && (n+1 == len(idx) || confidence[idx[n+1]] < confidence[i]) {
+			best = n
+		}
+	}
+	if best < 0 {
+		return 0, 0, false
+	}
+	return confidence[idx[best]], float64(best+1) / float64(len(idx)), true
+}
+
+func cmpDesc(a, b float64) int {
+	switch {
+	case a > b:
+		return -1
+	case a < b:
+		return 1
+	}
+	return 0
 }
 
 // TrainEvaluated trains on all examples and also says how good the model
