@@ -1,20 +1,13 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
-	"io"
-	"net"
 	"net/http"
 	"net/http/httptest"
-	"net/url"
-	"os"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/minsheng/minsheng/app/apptest"
-	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/web"
 )
@@ -25,27 +18,11 @@ import (
 // read, a sign-in and the public statistics answer 503 with Retry-After and the code "unavailable", not 500,
 // and that the server answers normally again once the database is back.
 func TestSecurityDatabaseOutage(t *testing.T) {
-	if os.Getenv(storetest.EnvPostgres) == "" {
-		t.Skipf("%s is not set: the outage test needs a PostgreSQL server to lose", storetest.EnvPostgres)
-	}
-	u, err := url.Parse(storetest.DSN(t, "postgres"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	relay := startRelay(t, "127.0.0.1:0", u.Host)
-	u.Host = relay.addr
-	db, err := store.Open(context.Background(), u.String())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	if err := db.Migrate(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	e := newEnv(t, db)
+	outage := storetest.OpenOutage(t)
+	e := newEnv(t, outage.DB)
 	mustStatus(t, e.do(t, "POST", "/api/v1/tickets", "agent", valid+`}`), http.StatusCreated)
 
-	relay.stop()
+	outage.Cut()
 	for _, rq := range []struct{ method, path, body string }{
 		{"POST", "/api/v1/tickets", valid + `}`},
 		{"GET", "/api/v1/tickets", ""},
@@ -76,60 +53,11 @@ func TestSecurityDatabaseOutage(t *testing.T) {
 		t.Errorf("the outage is not in the log:\n%s", e.logs)
 	}
 
-	startRelay(t, relay.addr, relay.target)
+	outage.Mend()
 	mustStatus(t, e.do(t, "POST", "/api/v1/tickets", "agent", valid+`}`), http.StatusCreated)
 	if n := len(e.list(t, "agent", nil)); n != 2 {
 		t.Errorf("%d tickets after the outage, want 2", n)
 	}
-}
-
-// relay forwards TCP connections from addr to target until stopped.
-type relay struct {
-	addr, target string
-	ln           net.Listener
-	mu           sync.Mutex
-	conns        []net.Conn
-}
-
-func startRelay(t *testing.T, addr, target string) *relay {
-	t.Helper()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		t.Fatalf("relay: %v", err)
-	}
-	r := &relay{addr: ln.Addr().String(), target: target, ln: ln}
-	t.Cleanup(r.stop)
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s, err := net.Dial("tcp", target)
-			if err != nil {
-				c.Close()
-				continue
-			}
-			r.mu.Lock()
-			r.conns = append(r.conns, c, s)
-			r.mu.Unlock()
-			go func() { io.Copy(s, c); s.Close() }()
-			go func() { io.Copy(c, s); c.Close() }()
-		}
-	}()
-	return r
-}
-
-// stop closes the listener and cuts every connection, as a server that
-// goes away does.
-func (r *relay) stop() {
-	r.ln.Close()
-	r.mu.Lock()
-	defer r.mu.Unlock()
-	for _, c := range r.conns {
-		c.Close()
-	}
-	r.conns = nil
 }
 
 // mustMatchDoc checks an answer recorded around the harness against the
