@@ -54,12 +54,12 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /t/{ref}/{action}", u.staff(u.ticketAction))
 	mux.Handle("GET /t/{ref}/files/{id}", u.staff(u.ticketFile))
 
-	// Knowledge base for staff.
 	// API tokens: one's own (tokens.go); an admin's view is under /admin/users.
 	mux.Handle("GET /account/tokens", u.staff(u.tokensPage))
 	mux.Handle("POST /account/tokens", u.staff(u.tokenCreate))
 	mux.Handle("POST /account/tokens/{id}/revoke", u.staff(u.tokenRevoke))
 
+	// Knowledge base for staff.
 	mux.Handle("GET /kb", u.staff(u.kbPage))
 	mux.Handle("GET /kb/{id}", u.staff(u.kbArticle))
 
