@@ -43,11 +43,35 @@ func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, er
 	})
 }
 
-// TokenUser returns the active user of an API token, or EUNAUTHORIZED.
+// TokenUsePrecision is how precisely an API token's last use is kept: a
+// token's use is written when the last one recorded is older, so a busy
+// token costs one write a minute, not one per request.
+const TokenUsePrecision = time.Minute
+
+// TokenUser returns the active user of an API token, or EUNAUTHORIZED,
+// and records the token's use (to TokenUsePrecision).
 func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, error) {
-	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		return store.APITokenUser(ctx, tx, org.HashSecret(secret), s.now())
+	now := s.now()
+	var tok *store.APIToken
+	u, err := s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
+		var err error
+		if tok, err = store.APITokenUser(ctx, tx, org.HashSecret(secret), now); err != nil {
+			return 0, err
+		}
+		return tok.UserID, nil
 	})
+	if err != nil {
+		return nil, err
+	}
+	if tok.LastUsedAt == nil || now.Sub(*tok.LastUsedAt) >= TokenUsePrecision {
+		err = s.db.Write(ctx, func(tx *store.Tx) error {
+			return store.TouchAPIToken(ctx, tx, tok.ID, now, now.Add(-TokenUsePrecision))
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	return u, nil
 }
 
 func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64, error)) (*org.User, error) {

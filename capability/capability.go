@@ -67,6 +67,10 @@ type NavItem struct {
 	Label string     // message key
 	Path  string     // where it leads
 	Roles []org.Role // who sees it: users holding any of these
+	// District: the entry leads to district-wide setup, shown only to
+	// admins of the whole district (kit.RequireDistrictAdmin), not to an
+	// admin of a street, who could not open it.
+	District bool
 }
 
 // Job is a kind of background job and what runs it.

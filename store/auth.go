@@ -66,19 +66,30 @@ func InsertAPIToken(ctx context.Context, tx *Tx, id, userID int64, name, tokenHa
 	return nil
 }
 
-// APITokenUser returns the user id of an unrevoked, unexpired API token,
-// or ENOTFOUND.
-func APITokenUser(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT user_id FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL
-		AND (expires_at IS NULL OR expires_at > ?)`, tokenHash, now.UTC()).Scan(&id)
+// APITokenUser returns the unrevoked, unexpired API token of the hash
+// (its UserID says whose), or ENOTFOUND.
+func APITokenUser(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (*APIToken, error) {
+	t, err := scanAPIToken(tx.QueryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL
+		AND (expires_at IS NULL OR expires_at > ?)`, tokenHash, now.UTC()))
 	if errors.Is(err, sql.ErrNoRows) {
-		return 0, notFound("api token", "")
+		return nil, notFound("api token", "")
 	}
 	if err != nil {
-		return 0, fmt.Errorf("api token: %w", err)
+		return nil, fmt.Errorf("api token: %w", err)
 	}
-	return id, nil
+	return t, nil
+}
+
+// TouchAPIToken records that the token was used at at, when its last use
+// was recorded before since (never moving the time back): at most one
+// write per token and period, not one per request.
+func TouchAPIToken(ctx context.Context, tx *Tx, id int64, at, since time.Time) error {
+	_, err := tx.Exec(ctx, `UPDATE api_tokens SET last_used_at = ? WHERE id = ? AND (last_used_at IS NULL OR last_used_at < ?)`,
+		at.UTC(), id, since.UTC())
+	if err != nil {
+		return fmt.Errorf("touch api token: %w", err)
+	}
+	return nil
 }
 
 const apiTokenColumns = `id, user_id, name, created_at, expires_at, last_used_at, revoked_at`

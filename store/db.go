@@ -48,6 +48,10 @@ type DB struct {
 	ckpt *checkpointer // SQLite: copies the WAL into the database off the write path
 }
 
+// sqliteParams are the connection settings of every SQLite connection.
+const sqliteParams = "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
+	"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+
 // Open connects to the database named by dsn: "sqlite:PATH" (PATH may be
 // ":memory:" only for throwaway use, since each connection would get its own
 // database) or a "postgres://" / "postgresql://" URL. It does not migrate.
@@ -60,8 +64,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		if path == "" {
 			return nil, errors.New("open database: sqlite: needs a file path")
 		}
-		params := "_pragma=journal_mode(WAL)&_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)" +
-			"&_pragma=synchronous(NORMAL)&_time_format=sqlite"
+		params := sqliteParams
 		// The WAL is copied into the database (a checkpoint, two fsyncs)
 		// by a connection of its own in the background (checkpoint.go).
 		// The writer does it itself only past 50,000 pages (200 MB), as

@@ -473,6 +473,9 @@ func TestOpenAPIDocument(t *testing.T) {
 		if method != "GET" && responses["403"] == nil {
 			t.Errorf("%s is refused to cross-origin browsers but does not document 403", r)
 		}
+		if !noDatabase[path] && responses["503"] == nil {
+			t.Errorf("%s needs the database but does not document 503 (unavailable, with Retry-After)", r)
+		}
 		if rb := obj(op["requestBody"]); rb != nil && responses["413"] == nil {
 			t.Errorf("%s takes a body but does not document 413", r)
 		}
@@ -486,6 +489,11 @@ func TestOpenAPIDocument(t *testing.T) {
 		}
 	}
 }
+
+// noDatabase are the operations that answer without the database: the
+// others answer 503 while it cannot be reached (/readyz says so in its own
+// words).
+var noDatabase = map[string]bool{"/healthz": true, "/readyz": true, "/metrics": true, "/api/v1/openapi.json": true}
 
 // stripTypes returns the schema without what validate would act on for a
 // nil value, so that only the keyword check remains.
@@ -540,7 +548,7 @@ func TestOpenAPIEnums(t *testing.T) {
 		{"ReturnReason", names(app.ReturnReasons)},
 		{"AttributeDatatype", store.Datatypes},
 		{"ErrorCode", []string{minsheng.EINVALID, minsheng.ENOTFOUND, minsheng.ECONFLICT, minsheng.EFORBIDDEN,
-			minsheng.EUNAUTHORIZED, minsheng.ERATELIMIT, minsheng.ETOOLARGE, minsheng.EINTERNAL, minsheng.EIDEMPOTENCY}},
+			minsheng.EUNAUTHORIZED, minsheng.ERATELIMIT, minsheng.ETOOLARGE, minsheng.EINTERNAL, minsheng.EIDEMPOTENCY, minsheng.EUNAVAILABLE}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.schema, func(t *testing.T) {

@@ -90,7 +90,7 @@ func TestSecurityCookiesBehindTLSProxy(t *testing.T) {
 func TestSecurityPublicStatsCachedAndLimited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		get := func(path, addr string) *httptest.ResponseRecorder {
-			// Around the harness: the document does not list 429 here.
+			// Around the harness, to set the client's address.
 			req := httptest.NewRequest("GET", path, nil)
 			req.RemoteAddr = addr + ":4321"
 			rec := httptest.NewRecorder()
@@ -123,6 +123,7 @@ func TestSecurityPublicStatsCachedAndLimited(t *testing.T) {
 		if rec.Code != http.StatusTooManyRequests || rec.Header().Get("Retry-After") == "" {
 			t.Errorf("read over the limit: %d, Retry-After %q; want 429 with Retry-After", rec.Code, rec.Header().Get("Retry-After"))
 		}
+		mustMatchDoc(t, "GET", "/api/v1/stats/public", rec)
 		if rec := get("/stats", "192.0.2.1"); rec.Code != http.StatusTooManyRequests {
 			t.Errorf("the /stats page over the limit: %d, want 429", rec.Code)
 		}

@@ -5,6 +5,7 @@
 //	minsheng migrate
 //	minsheng seed
 //	minsheng user create|passwd|token …
+//	minsheng backup DEST | restore [-force] SRC
 //	minsheng load -url … -token … -clients 32 -n 10000
 //	minsheng version
 package main
@@ -40,6 +41,11 @@ Usage:
   minsheng user token  -username NAME [-name LABEL] [-expires 720h]   print a new API token (last line)
   minsheng user token list   -username NAME                   list the user's API tokens
   minsheng user token revoke -username NAME (-id ID | -all)    revoke one or all of them
+  minsheng backup  [flags] DEST       copy the database (SQLite, while the server runs) and the attachments
+                              into the new folder DEST, with a manifest of checksums; PostgreSQL: the
+                              attachments only, back the database up with pg_dump or PITR
+  minsheng restore [flags] [-force] SRC   check a backup's checksums, then put its database and
+                              attachments in place (stop the server first; -force replaces a database)
   minsheng load     [flags]   create tickets over HTTP with many clients; print rate and latency
   minsheng calendar due FROM N     the day on which N working days after FROM (YYYY-MM-DD) end
   minsheng calendar import FILE    load a year's holiday notice (JSON) into the database
@@ -71,6 +77,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		return cmdSeed(ctx, rest, getenv, stdout, stderr)
 	case "user":
 		return cmdUser(ctx, rest, getenv, stdout, stderr)
+	case "backup":
+		return cmdBackup(ctx, rest, getenv, stdout, stderr)
+	case "restore":
+		return cmdRestore(ctx, rest, getenv, stdout, stderr)
 	case "load":
 		return cmdLoad(ctx, rest, getenv, stdout, stderr)
 	case "calendar":

@@ -16,7 +16,8 @@
 //
 // Every path takes a .xml or .json suffix; without one, the Accept header
 // chooses, and XML is the default. Errors are the spec's error list with
-// status 400, 403, 404 or 429. Names follow Accept-Language (zh or en).
+// status 400, 403, 404 or 429, and 503 with Retry-After while the database
+// cannot be reached. Names follow Accept-Language (zh or en).
 // See docs/open311.md.
 package open311
 
@@ -38,6 +39,7 @@ import (
 	o311 "github.com/minsheng/minsheng/app/open311"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
+	"github.com/minsheng/minsheng/web/httpstatus"
 )
 
 // Config holds what the Open311 handler needs. Only Service is required.
@@ -375,7 +377,8 @@ func (e errMethod) Error() string {
 
 // statusOf maps error codes to the spec's statuses: 404 for what does not
 // exist, 403 for a missing or wrong api_key, 429 for too many requests, 400
-// for the rest of the client's faults.
+// for the rest of the client's faults; 503 (with Retry-After) while the
+// database cannot be reached, as the JSON API answers.
 var statusOf = map[string]int{
 	minsheng.EINVALID:      http.StatusBadRequest,
 	minsheng.ECONFLICT:     http.StatusBadRequest,
@@ -385,6 +388,7 @@ var statusOf = map[string]int{
 	minsheng.EFORBIDDEN:    http.StatusForbidden,
 	minsheng.EUNAUTHORIZED: http.StatusForbidden,
 	minsheng.ERATELIMIT:    http.StatusTooManyRequests,
+	minsheng.EUNAVAILABLE:  http.StatusServiceUnavailable,
 }
 
 // fail writes an error as the spec's error list. Faults of ours are logged
@@ -410,6 +414,10 @@ func (c *call) fail(err error) {
 		if id != "" {
 			msg += " (request id " + id + ")"
 		}
+	}
+	if status == http.StatusServiceUnavailable {
+		c.log.WarnContext(c.r.Context(), "open311 request failed: database unavailable", "err", err, "method", c.r.Method, "path", c.r.URL.Path)
+		c.w.Header().Set("Retry-After", httpstatus.RetryAfter)
 	}
 	if status == http.StatusTooManyRequests && c.w.Header().Get("Retry-After") == "" {
 		// The client's rate across all servers: a new minute starts soon.

@@ -44,7 +44,7 @@ func (u *UI) Open311Pages(svc *open311.Service) []capability.Route {
 }
 
 // Open311Nav is the open311 capability's entry in the admins' navigation.
-var Open311Nav = []capability.NavItem{{Label: "nav.clients", Path: "/admin/clients", Roles: []org.Role{org.RoleAdmin}}}
+var Open311Nav = []capability.NavItem{{Label: "nav.clients", Path: "/admin/clients", Roles: []org.Role{org.RoleAdmin}, District: true}}
 
 // clientsData is the Open311 clients page.
 type clientsData struct {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/ticket"
@@ -41,6 +42,13 @@ type page struct {
 type navItem struct {
 	Key, Href string
 }
+
+// districtPages are the admins' pages of district-wide setup and the
+// whole audit log, which only admins of the whole district may change or
+// read (kit.RequireDistrictAdmin): an admin of a street is not shown them. A capability marks its own entries
+// with capability.NavItem.District.
+var districtPages = map[string]bool{"/admin/categories": true, "/admin/kb": true, "/admin/dispatch": true,
+	"/admin/routing": true, "/admin/calendar": true, "/admin/webhooks": true, "/admin/audit": true}
 
 // navFor lists the pages of a role, the first being its home.
 func navFor(role org.Role) []navItem {
@@ -75,9 +83,10 @@ func navFor(role org.Role) []navItem {
 func userNav(me *org.User) []navItem {
 	var out []navItem
 	seen := map[string]bool{}
+	district := kit.RequireDistrictAdmin(me) == nil
 	for _, role := range me.Roles() {
 		for _, n := range navFor(role) {
-			if !seen[n.Href] {
+			if !seen[n.Href] && (district || !districtPages[n.Href]) {
 				seen[n.Href] = true
 				out = append(out, n)
 			}
@@ -117,9 +126,10 @@ func (p *page) has(key string) bool {
 // entries for them, the primary role's home first.
 func (u *UI) navOf(me *org.User) []navItem {
 	nav := userNav(me)
+	district := kit.RequireDistrictAdmin(me) == nil
 	for _, c := range u.caps {
 		for _, n := range c.Nav {
-			if me.HasAny(n.Roles...) && !slices.ContainsFunc(nav, func(x navItem) bool { return x.Href == n.Path }) {
+			if me.HasAny(n.Roles...) && (!n.District || district) && !slices.ContainsFunc(nav, func(x navItem) bool { return x.Href == n.Path }) {
 				nav = append(nav, navItem{n.Label, n.Path})
 			}
 		}

@@ -56,6 +56,11 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /t/{ref}/{action}", u.staff(u.ticketAction))
 	mux.Handle("GET /t/{ref}/files/{id}", u.staff(u.ticketFile))
 
+	// API tokens: one's own (tokens.go); an admin's view is under /admin/users.
+	mux.Handle("GET /account/tokens", u.staff(u.tokensPage))
+	mux.Handle("POST /account/tokens", u.staff(u.tokenCreate))
+	mux.Handle("POST /account/tokens/{id}/revoke", u.staff(u.tokenRevoke))
+
 	// Knowledge base for staff.
 	mux.Handle("GET /kb", u.staff(u.kbPage))
 	mux.Handle("GET /kb/{id}", u.staff(u.kbArticle))
@@ -71,6 +76,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("GET /admin/users", u.staff(u.adminUsers, admin))
 	mux.Handle("POST /admin/users", u.staff(u.adminCreateUser, admin))
 	mux.Handle("POST /admin/users/{username}", u.staff(u.adminUpdateUser, admin))
+	mux.Handle("GET /admin/users/{username}/tokens", u.staff(u.tokensPage, admin))
+	mux.Handle("POST /admin/users/{username}/tokens/{id}/revoke", u.staff(u.tokenRevoke, admin))
 	mux.Handle("GET /admin/categories", u.staff(u.adminCategories, admin))
 	mux.Handle("POST /admin/categories", u.staff(u.adminCreateCategory, admin))
 	mux.Handle("GET /admin/kb", u.staff(u.adminKB, admin))

@@ -111,7 +111,7 @@ var pageNames = []string{
 	"desk", "console", "inbox", "ticket", "tickets", "kb", "kb_article",
 	"admin_units", "admin_users", "admin_categories", "admin_kb", "admin_kb_edit",
 	"admin_dispatch", "admin_routing", "admin_calendar", "admin_webhooks",
-	"admin_audit",
+	"admin_audit", "tokens",
 	"search",
 	"dashboard", "map", "stats", "report", "hotspots",
 }
