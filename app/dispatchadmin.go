@@ -106,20 +106,20 @@ func (s *Service) ListRoutingRules(ctx context.Context, actor *org.User) ([]rout
 func checkRuleRefs(ctx context.Context, tx *store.Tx, r *routing.Rule) error {
 	if r.CategoryID != 0 {
 		if _, err := store.GetCategory(ctx, tx, r.CategoryID); err != nil {
-			return minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
+			return minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID).Because("category_unknown")
 		}
 	}
 	if r.AreaUnitID != 0 {
 		if _, err := store.GetUnit(ctx, tx, r.AreaUnitID); err != nil {
-			return minsheng.FieldError("area_unit_id", "unit %d does not exist", r.AreaUnitID)
+			return minsheng.FieldError("area_unit_id", "unit %d does not exist", r.AreaUnitID).Because("unit_unknown")
 		}
 	}
 	u, err := store.GetUnit(ctx, tx, r.UnitID)
 	if err != nil {
-		return minsheng.FieldError("unit_id", "unit %d does not exist", r.UnitID)
+		return minsheng.FieldError("unit_id", "unit %d does not exist", r.UnitID).Because("unit_unknown")
 	}
 	if u.ParentID == 0 {
-		return minsheng.FieldError("unit_id", "%s does not handle tickets", u.Name)
+		return minsheng.FieldError("unit_id", "%s does not handle tickets", u.Name).Because("unit_not_handling")
 	}
 	return nil
 }
@@ -257,7 +257,7 @@ func (s *Service) CreateSLARule(ctx context.Context, actor *org.User, r ticket.S
 		if r.CategoryID != 0 {
 			c, err := store.GetCategory(ctx, tx, r.CategoryID)
 			if err != nil {
-				return kit.Change{}, minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
+				return kit.Change{}, minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID).Because("category_unknown")
 			}
 			r.CategoryPath = c.Path
 		}
@@ -341,7 +341,7 @@ func (s *Service) ImportCalendarYear(ctx context.Context, actor *org.User, y cal
 // on the calendar in force.
 func (s *Service) DueDate(ctx context.Context, from calendar.Date, n int) (calendar.Date, error) {
 	if n < 1 || n > 3650 {
-		return calendar.Date{}, minsheng.FieldError("n", "the number of working days must be between 1 and 3650")
+		return calendar.Date{}, minsheng.FieldError("n", "the number of working days must be between 1 and 3650").Because("out_of_range")
 	}
 	cfg, err := s.config(ctx)
 	if err != nil {

@@ -149,13 +149,13 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if in.CategoryID != 0 {
 		c, err := store.GetCategory(ctx, tx, in.CategoryID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
+			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID).Because("category_unknown")
 		}
 		if err != nil {
 			return err
 		}
 		if !c.Active {
-			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
+			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name).Because("category_disabled")
 		}
 		catPath = c.Path
 	}
@@ -318,13 +318,13 @@ func (s *Service) loadVisible(ctx context.Context, tx *store.Tx, actor *org.User
 	} else if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 {
 		t, err = store.GetTicket(ctx, tx, id)
 	} else {
-		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref).Because("ticket_not_found")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ticket.Visible(actor, t) {
-		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref).Because("ticket_not_found")
 	}
 	return t, nil
 }
@@ -500,10 +500,10 @@ const (
 func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason, ip string) (*Caller, error) {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return nil, minsheng.FieldError("reason", "say why you need the caller's name and phone")
+		return nil, minsheng.FieldError("reason", "say why you need the caller's name and phone").Because("reveal_reason")
 	}
 	if utf8.RuneCountInString(reason) > maxRevealReason {
-		return nil, minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason)
+		return nil, minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason).Because("too_long")
 	}
 	var c Caller
 	err := s.db.Write(ctx, func(tx *store.Tx) error {
@@ -520,7 +520,7 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason
 		}
 		if n >= RevealLimit {
 			return minsheng.Errorf(minsheng.ERATELIMIT, "at most %d callers may be revealed in %d minutes; try again later",
-				RevealLimit, int(RevealWindow.Minutes()))
+				RevealLimit, int(RevealWindow.Minutes())).Because("rate_reveal")
 		}
 		c = Caller{Name: t.CallerName, Phone: t.CallerPhone}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: "ticket", ObjectID: t.ID, Action: revealAction,

@@ -52,6 +52,9 @@ type Server struct {
 	realIPHeader    string
 	perIP, perPhone *limiter
 	statsPerIP      *limiter // reads of the published statistics (statslimit.go)
+
+	// notFoundPage draws the HTML 404 page for browsers (MountPages).
+	notFoundPage http.HandlerFunc
 }
 
 // Config holds what a Server needs.
@@ -273,6 +276,10 @@ func (s *Server) Mount(c capability.Capability) (err error) {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if s.notFoundPage != nil && wantsHTML(r) {
+		s.notFoundPage(w, r)
+		return nil
+	}
 	return notFoundError(r)
 }
 

@@ -85,7 +85,7 @@ func showRefused(page formPage, w http.ResponseWriter, r *http.Request, me *org.
 func refused(action string, err error, vals map[string][]string) (*formState, error) {
 	var e *minsheng.Error
 	if errors.As(err, &e) && e.Code == minsheng.EINVALID {
-		return &formState{Action: action, Field: e.Field, Message: e.Message, Values: vals}, nil
+		return &formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil
 	}
 	return nil, err
 }
@@ -142,7 +142,7 @@ func (u *UI) adminCreateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 		UnitID: unit, Password: vals.Get("password")}
 	if v := vals.Get("grants"); v != "" || n.Role == "" {
 		if n.Grants, err = org.ParseGrants(v); err != nil {
-			return u.afterUserForm(w, r, me, "user", minsheng.FieldError("grants", "%s", err.Error()), vals)
+			return u.afterUserForm(w, r, me, "user", minsheng.FieldError("grants", "%s", err.Error()).Because("grants"), vals)
 		}
 	}
 	_, err = u.svc.CreateUser(r.Context(), me, n)
@@ -152,7 +152,7 @@ func (u *UI) adminCreateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 func (u *UI) afterUserForm(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals map[string][]string) error {
 	if err != nil {
 		if minsheng.IsCode(err, minsheng.ECONFLICT) || store.IsUnique(err) {
-			err = minsheng.FieldError("username", "this username is taken")
+			err = minsheng.FieldError("username", "this username is taken").Because("username_taken")
 		}
 		form, err := refused(action, err, vals)
 		if err != nil {
@@ -184,7 +184,7 @@ func (u *UI) adminUpdateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 	if _, ok := vals["grants"]; ok {
 		gs, err := org.ParseGrants(vals.Get("grants"))
 		if err != nil {
-			return u.afterUserForm(w, r, me, "user:"+r.PathValue("username"), minsheng.FieldError("grants", "%s", err.Error()), vals)
+			return u.afterUserForm(w, r, me, "user:"+r.PathValue("username"), minsheng.FieldError("grants", "%s", err.Error()).Because("grants"), vals)
 		}
 		c.Grants = &gs
 	}
