@@ -117,11 +117,14 @@ func (u *UI) adminCreateUnit(w http.ResponseWriter, r *http.Request, me *org.Use
 type usersData struct {
 	Users []*org.User
 	Roles []org.Role
+	// NewGrants fills the new-user form: the least privilege, a
+	// handler of the user's unit (an admin must type any more).
+	NewGrants org.Role
 }
 
 func (u *UI) usersData(r *http.Request, me *org.User) (usersData, error) {
 	users, err := u.svc.ListUsers(r.Context(), me)
-	return usersData{Users: users, Roles: org.AllRoles}, err
+	return usersData{Users: users, Roles: org.AllRoles, NewGrants: org.RoleHandler}, err
 }
 
 func (u *UI) adminUsers(w http.ResponseWriter, r *http.Request, me *org.User) error {

@@ -23,6 +23,13 @@ func (u *UI) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /{$}", u.handle(u.home))
 	mux.Handle("GET /static/", u.staticHandler())
+	// Browsers ask for /favicon.ico on pages without an icon link (and
+	// on other answers): the same SVG.
+	mux.Handle("GET /favicon.ico", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/static/favicon.svg"
+		u.staticHandler().ServeHTTP(w, r2)
+	}))
 	mux.Handle("GET /lang/{lang}", u.handle(u.setLang))
 	mux.Handle("GET /map/areas.json", u.handle(u.mapAreas))
 
