@@ -130,6 +130,9 @@ func (s *Service) dispatchTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if u.ParentID == 0 || u.Kind == org.KindCentre {
 		return minsheng.FieldError("unit_id", "%s does not handle tickets; choose a street, community, grid or department", u.Name).Because("unit_not_handling")
 	}
+	if !u.Active {
+		return minsheng.FieldError("unit_id", "%s is disabled", u.Name).Because("unit_disabled")
+	}
 	cp, err := categoryPath(ctx, tx, t.CategoryID)
 	if err != nil {
 		return err

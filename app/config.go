@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -134,6 +135,12 @@ func (s *Service) config(ctx context.Context) (*dispatchConfig, error) {
 		for _, u := range units {
 			byID[u.ID] = u
 		}
+		// The rules of a disabled unit no longer route (they stay, to
+		// apply again if the unit is enabled).
+		c.rules = slices.DeleteFunc(c.rules, func(r routing.Rule) bool {
+			u := byID[r.UnitID]
+			return u != nil && !u.Active
+		})
 		for _, b := range bs {
 			shape, err := geo.Parse([]byte(b.GeoJSON))
 			if err != nil {

@@ -121,6 +121,9 @@ func checkRuleRefs(ctx context.Context, tx *store.Tx, r *routing.Rule) error {
 	if u.ParentID == 0 {
 		return minsheng.FieldError("unit_id", "%s does not handle tickets", u.Name).Because("unit_not_handling")
 	}
+	if !u.Active {
+		return minsheng.FieldError("unit_id", "%s is disabled", u.Name).Because("unit_disabled")
+	}
 	return nil
 }
 

@@ -410,7 +410,7 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 	if err != nil {
 		return nil, err
 	}
-	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.now()}
+	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, Active: true, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if n.ParentID == 0 {
 			if !kit.IsSystem(actor) {

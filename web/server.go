@@ -207,8 +207,10 @@ func (s *Server) routes(mux router) {
 
 	mux.Handle("GET /api/v1/units", s.handle(s.listUnits))
 	mux.Handle("POST /api/v1/units", s.handle(s.createUnit))
+	mux.Handle("PATCH /api/v1/units/{id}", s.handle(s.updateUnit))
 	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
 	mux.Handle("POST /api/v1/categories", s.handle(s.createCategory))
+	mux.Handle("PATCH /api/v1/categories/{id}", s.handle(s.updateCategory))
 	mux.Handle("GET /api/v1/users", s.handle(s.listUsers))
 	mux.Handle("POST /api/v1/users", s.handle(s.createUser))
 	mux.Handle("PATCH /api/v1/users/{username}", s.handle(s.updateUser))

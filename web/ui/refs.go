@@ -88,7 +88,7 @@ func (rf *refs) UnitOptions() []option {
 	for _, x := range rf.Units { // in path order: parents before children
 		d := strings.Count(x.Path, "/") - 2
 		out = append(out, option{ID: x.ID, Label: strings.Repeat("\u3000", d) + x.Name, Depth: d,
-			Disabled: x.ParentID == 0 || x.Kind == org.KindCentre, Search: x.Name + " " + x.Code})
+			Disabled: x.ParentID == 0 || x.Kind == org.KindCentre || !x.Active, Search: x.Name + " " + x.Code})
 	}
 	return out
 }
@@ -114,6 +114,9 @@ func (rf *refs) ShortUnitOptions(suggested int64) []option {
 	var out []option
 	for _, x := range rf.Units {
 		d := strings.Count(x.Path, "/") - 2
+		if !x.Active {
+			continue
+		}
 		if (d == 1 && x.Kind != org.KindCentre) || (x.ID == suggested && d > 1) {
 			out = append(out, option{ID: x.ID, Label: x.Name, Depth: d})
 		}
