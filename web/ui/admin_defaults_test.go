@@ -1,11 +1,18 @@
 package ui_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/org"
 )
 
 // An unknown page is an HTML 404 page for a browser, in its language, and
@@ -69,6 +76,63 @@ func TestAdminFormsDefaults(t *testing.T) {
 			if h == nil || h[1] != want {
 				t.Errorf("%s is headed %q, want %s", page, h, want)
 			}
+		}
+	})
+}
+
+// The district's admin renames and disables a unit and a category on
+// their pages; the disabled unit is no longer offered for dispatch, the
+// disabled category no longer at the desk; a street admin is refused.
+func TestAdminEditsUnitsAndCategories(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		a := e.signedIn(t, "admin")
+		reg := f.Register(t)
+		unitOption := regexp.MustCompile(`<option value="` + itoa(f.OtherStreet.ID) + `"( disabled)?`)
+		d := e.signedIn(t, "dispatcher")
+		if m := unitOption.FindStringSubmatch(d.get("/t/" + reg.Number).body); m == nil || m[1] != "" {
+			t.Fatalf("before: the dispatch picker offers the street as %q", m)
+		}
+		r := a.post("/admin/units/"+itoa(f.OtherStreet.ID), url.Values{"name": {"虎台街道办"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") {
+			t.Fatalf("disable the street: %d %s", r.status, r.url)
+		}
+		if !regexp.MustCompile(`<tr id="unit-` + itoa(f.OtherStreet.ID) + `" class="inactive">[\s\S]*?value="虎台街道办"`).MatchString(r.body) {
+			t.Errorf("the units page does not show the street renamed and disabled")
+		}
+		if m := unitOption.FindStringSubmatch(d.get("/t/" + reg.Number).body); m == nil || m[1] != " disabled" {
+			t.Errorf("after: the dispatch picker offers the disabled street as %q", m)
+		}
+
+		desk := e.signedIn(t, "agent")
+		catOption := `<option value="` + itoa(f.Category.ID) + `"`
+		if !strings.Contains(desk.get("/desk").body, catOption) {
+			t.Fatalf("before: the desk does not offer the category")
+		}
+		r = a.post("/admin/categories/"+itoa(f.Category.ID), url.Values{"name": {f.Category.Name}, "name_en": {"Property"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `<tr id="category-`+itoa(f.Category.ID)+`" class="inactive">`) {
+			t.Fatalf("disable the category: %d %s", r.status, r.url)
+		}
+		if strings.Contains(desk.get("/desk").body, catOption) {
+			t.Errorf("after: the desk offers the disabled category")
+		}
+		// Enabled again.
+		r = a.post("/admin/categories/"+itoa(f.Category.ID), url.Values{"name": {f.Category.Name}, "active": {"1"}})
+		if !strings.Contains(desk.get("/desk").body, catOption) {
+			t.Errorf("enabled again: the desk does not offer the category")
+		}
+
+		// A street admin may not.
+		if _, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "street_admin", Name: "街道管理员",
+			Grants: []org.Grant{{Role: org.RoleAdmin}}, UnitID: f.Street.ID, Password: apptest.Password}); err != nil {
+			t.Fatal(err)
+		}
+		sa := e.signedIn(t, "street_admin")
+		if r := sa.post("/admin/units/"+itoa(f.Community.ID), url.Values{"name": {"改名"}, "active": {"1"}}); r.status != http.StatusForbidden {
+			t.Errorf("street admin renaming a unit: %d", r.status)
+		}
+		if r := sa.post("/admin/categories/"+itoa(f.Category.ID), url.Values{"name": {"改名"}}); r.status != http.StatusForbidden {
+			t.Errorf("street admin disabling a category: %d", r.status)
 		}
 	})
 }

@@ -345,6 +345,7 @@ var catalogue = map[string][2]string{
 	"admin.edit_article":     {"编辑知识", "Edit article"},
 	"admin.new_password":     {"新密码（不改则留空）", "New password (blank: keep)"},
 	"admin.save":             {"保存", "Save"},
+	"admin.disabled":         {"已停用", "disabled"},
 	"admin.grants_hint": {"可授多个角色，用逗号分隔，第一个为主角色（首页按它）；写作“角色@单位代码”则授权到该单位及其下级，不写单位即本人所在单位，如 agent, leader@xinghailu。角色代码：",
 		"Several roles, separated by commas; the first is the primary role (it picks the home page). “role@unitcode” grants the role over that unit and those below it; without a unit, over the user's own unit. E.g. agent, leader@xinghailu. Role codes:"},
 

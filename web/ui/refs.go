@@ -46,6 +46,22 @@ func (rf *refs) UnitName(id int64) string {
 	return ""
 }
 
+// UnitActive reports whether a unit is in use (not disabled).
+func (rf *refs) UnitActive(id int64) bool {
+	x := rf.unitByID[id]
+	return x != nil && x.Active
+}
+
+// UnitIndent is the indent of a unit in the tree lists: one wide space a
+// level below the district.
+func (rf *refs) UnitIndent(id int64) string {
+	x := rf.unitByID[id]
+	if x == nil {
+		return ""
+	}
+	return strings.Repeat("\u3000", max(strings.Count(x.Path, "/")-2, 0))
+}
+
 // catName names a category in the page's language.
 func (rf *refs) catName(c *ticket.Category) string {
 	if rf.lang == "en" && c.NameEN != "" {
