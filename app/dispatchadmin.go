@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/kit"
@@ -311,6 +312,33 @@ func (s *Service) CalendarYears(ctx context.Context) ([]calendar.Year, error) {
 		}
 	}
 	return append([]calendar.Year{calendar.China2026Notice}, years...), nil
+}
+
+// CalendarWarnFrom is the month from which the district's admins are
+// warned that next year's holiday notice is not loaded (the State Council
+// publishes it in late October or November).
+const CalendarWarnFrom = time.November
+
+// MissingCalendarYear returns next year when its notice should be loaded
+// and is not: from CalendarWarnFrom on (in China's time), deadlines that
+// reach into next year would be counted without its holidays. 0: nothing
+// is missing.
+func (s *Service) MissingCalendarYear(ctx context.Context) (int, error) {
+	now := s.clock.Now().In(calendar.China)
+	if now.Month() < CalendarWarnFrom {
+		return 0, nil
+	}
+	years, err := s.CalendarYears(ctx)
+	if err != nil {
+		return 0, err
+	}
+	next := now.Year() + 1
+	for _, y := range years {
+		if y.Year == next {
+			return 0, nil
+		}
+	}
+	return next, nil
 }
 
 // ImportCalendarYear loads (or replaces) a year's holiday notice after

@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 )
@@ -61,7 +63,24 @@ func (u *UI) adminPage(w http.ResponseWriter, r *http.Request, me *org.User, nam
 		return err
 	}
 	p.R, p.Form, p.Data = rf, form, data
+	if err := u.calendarWarning(r.Context(), p, me); err != nil {
+		return err
+	}
 	u.render(w, status, p, name)
+	return nil
+}
+
+// calendarWarning warns the district's admins, on their pages, from
+// November on, that next year's holiday notice is not loaded.
+func (u *UI) calendarWarning(ctx context.Context, p *page, me *org.User) error {
+	if kit.RequireDistrictAdmin(me) != nil {
+		return nil
+	}
+	y, err := u.svc.MissingCalendarYear(ctx)
+	if err != nil || y == 0 {
+		return err
+	}
+	p.Warning = p.T("admin_calendar.missing", y, y)
 	return nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
@@ -135,4 +136,55 @@ func TestAdminEditsUnitsAndCategories(t *testing.T) {
 			t.Errorf("street admin disabling a category: %d", r.status)
 		}
 	})
+}
+
+// From November, the district's admins are warned on their pages that
+// next year's holiday notice is not loaded, until it is; street admins
+// (who may not load it) and October see no warning.
+func TestCalendarWarning(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		china := time.FixedZone("CST", 8*3600)
+		if _, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "street_admin", Name: "街道管理员",
+			Grants: []org.Grant{{Role: org.RoleAdmin}}, UnitID: f.Street.ID, Password: apptest.Password}); err != nil {
+			t.Fatal(err)
+		}
+		var a, sa *browser
+		signIn := func() { a, sa = e.signedIn(t, "admin"), e.signedIn(t, "street_admin") }
+		warned := func(b *browser, path string) bool {
+			t.Helper()
+			r := b.get(path)
+			if r.status != http.StatusOK {
+				t.Fatalf("%s: %d", path, r.status)
+			}
+			return strings.Contains(r.body, `id="warning"`) && strings.Contains(r.body, "尚未导入 2027 年的放假安排")
+		}
+		f.Clock.Set(time.Date(2026, 10, 31, 23, 59, 0, 0, china))
+		signIn()
+		if warned(a, "/admin/units") || warned(a, "/admin/calendar") {
+			t.Errorf("warned in October")
+		}
+		f.Clock.Set(time.Date(2026, 11, 1, 0, 0, 0, 0, china))
+		if !warned(a, "/admin/units") || !warned(a, "/admin/calendar") {
+			t.Errorf("no warning on 1 November")
+		}
+		if warned(sa, "/admin/units") {
+			t.Errorf("a street admin is warned")
+		}
+		if r := a.post("/admin/calendar/json", url.Values{"json": {notice2027}}); r.status != http.StatusOK {
+			t.Fatalf("load 2027: %d", r.status)
+		}
+		if warned(a, "/admin/units") || warned(a, "/admin/calendar") {
+			t.Errorf("still warned with 2027 loaded")
+		}
+		f.Clock.Set(time.Date(2027, 12, 1, 9, 0, 0, 0, china))
+		signIn()
+		if !warned2028(a) {
+			t.Errorf("no warning for 2028 in December 2027")
+		}
+	})
+}
+
+func warned2028(b *browser) bool {
+	return strings.Contains(b.get("/admin/calendar").body, "尚未导入 2028 年的放假安排")
 }

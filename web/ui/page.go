@@ -29,6 +29,7 @@ type page struct {
 	RequestID string
 	VendorOK  bool
 	Flash     string // a message after a successful action
+	Warning   string // something the user should see to (next year's calendar missing)
 	Form      *formState
 	R         *refs // units and categories, on pages that name them
 	Data      any
