@@ -403,8 +403,8 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 	if !codeRE.MatchString(n.Code) {
 		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'").Because("code_format")
 	}
-	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
-		return nil, minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
+	if _, err := orgName(n.Name); err != nil {
+		return nil, err
 	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {
@@ -471,8 +471,8 @@ func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCate
 	if !codeRE.MatchString(n.Code) {
 		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'").Because("code_format")
 	}
-	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
-		return nil, minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
+	if _, err := orgName(n.Name); err != nil {
+		return nil, err
 	}
 	if utf8.RuneCountInString(n.NameEN) > 100 {
 		return nil, minsheng.FieldError("name_en", "name_en is at most 100 characters").Because("too_long")

@@ -12,6 +12,16 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
+// orgName checks the name of a unit or category: required, at most 100
+// characters.
+func orgName(raw string) (string, error) {
+	name := strings.TrimSpace(raw)
+	if name == "" || utf8.RuneCountInString(name) > 100 {
+		return "", minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
+	}
+	return name, nil
+}
+
 // UnitChange is what an admin changes of a unit; nil fields stay. A unit
 // keeps its place in the tree and its code (tickets and grants name it).
 type UnitChange struct {
@@ -35,11 +45,9 @@ func (s *Service) UpdateUnit(ctx context.Context, actor *org.User, id int64, c U
 		}
 		before := *u
 		if c.Name != nil {
-			name := strings.TrimSpace(*c.Name)
-			if name == "" || utf8.RuneCountInString(name) > 100 {
-				return kit.Change{}, minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
+			if u.Name, err = orgName(*c.Name); err != nil {
+				return kit.Change{}, err
 			}
-			u.Name = name
 		}
 		if c.Active != nil {
 			if !*c.Active && u.ParentID == 0 {
@@ -84,11 +92,9 @@ func (s *Service) UpdateCategory(ctx context.Context, actor *org.User, id int64,
 		}
 		before := *cat
 		if c.Name != nil {
-			name := strings.TrimSpace(*c.Name)
-			if name == "" || utf8.RuneCountInString(name) > 100 {
-				return kit.Change{}, minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
+			if cat.Name, err = orgName(*c.Name); err != nil {
+				return kit.Change{}, err
 			}
-			cat.Name = name
 		}
 		if c.NameEN != nil {
 			en := strings.TrimSpace(*c.NameEN)

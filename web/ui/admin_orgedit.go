@@ -2,6 +2,7 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 
 	"github.com/minsheng/minsheng/app"
@@ -17,7 +18,11 @@ func checked(v string) *bool {
 	return &on
 }
 
-func (u *UI) adminUpdateUnit(w http.ResponseWriter, r *http.Request, me *org.User) error {
+// editRow runs the row form of an admin list (page name at path) for
+// the {id} of the request's path: the list again after the change, or
+// with the refusal in the row (action prefix:id).
+func (u *UI) editRow(w http.ResponseWriter, r *http.Request, me *org.User, name, path, prefix string, data any,
+	change func(id int64, vals url.Values) error) error {
 	vals, _, err := u.parseForm(w, r)
 	if err != nil {
 		return err
@@ -26,36 +31,29 @@ func (u *UI) adminUpdateUnit(w http.ResponseWriter, r *http.Request, me *org.Use
 	if err != nil {
 		return err
 	}
-	name := vals.Get("name")
-	if _, err := u.svc.UpdateUnit(r.Context(), me, id, app.UnitChange{Name: &name, Active: checked(vals.Get("active"))}); err != nil {
-		form, err := refused("unit:"+strconv.FormatInt(id, 10), err, vals)
+	if err := change(id, vals); err != nil {
+		form, err := refused(prefix+":"+strconv.FormatInt(id, 10), err, vals)
 		if err != nil {
 			return err
 		}
-		return u.adminPage(w, r, me, "admin_units", "/admin/units", http.StatusBadRequest, form, org.UnitKinds)
+		return u.adminPage(w, r, me, name, path, http.StatusBadRequest, form, data)
 	}
-	redirect(w, r, "/admin/units?ok=saved")
+	redirect(w, r, path+"?ok=saved")
 	return nil
 }
 
+func (u *UI) adminUpdateUnit(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return u.editRow(w, r, me, "admin_units", "/admin/units", "unit", org.UnitKinds, func(id int64, vals url.Values) error {
+		name := vals.Get("name")
+		_, err := u.svc.UpdateUnit(r.Context(), me, id, app.UnitChange{Name: &name, Active: checked(vals.Get("active"))})
+		return err
+	})
+}
+
 func (u *UI) adminUpdateCategory(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
+	return u.editRow(w, r, me, "admin_categories", "/admin/categories", "category", nil, func(id int64, vals url.Values) error {
+		name, nameEN := vals.Get("name"), vals.Get("name_en")
+		_, err := u.svc.UpdateCategory(r.Context(), me, id, app.CategoryChange{Name: &name, NameEN: &nameEN, Active: checked(vals.Get("active"))})
 		return err
-	}
-	id, err := parseID(r.PathValue("id"))
-	if err != nil {
-		return err
-	}
-	name, nameEN := vals.Get("name"), vals.Get("name_en")
-	c := app.CategoryChange{Name: &name, NameEN: &nameEN, Active: checked(vals.Get("active"))}
-	if _, err := u.svc.UpdateCategory(r.Context(), me, id, c); err != nil {
-		form, err := refused("category:"+strconv.FormatInt(id, 10), err, vals)
-		if err != nil {
-			return err
-		}
-		return u.adminPage(w, r, me, "admin_categories", "/admin/categories", http.StatusBadRequest, form, nil)
-	}
-	redirect(w, r, "/admin/categories?ok=saved")
-	return nil
+	})
 }
