@@ -128,7 +128,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 		}
 		unit, err := store.GetUnitByCode(ctx, tx, g.UnitCode)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("grants", "%s: there is no unit with code %q", g, g.UnitCode).Because("grants")
+			return minsheng.FieldError("grants", "%s: there is no unit with code %q", g, g.UnitCode).Because("grant_unit_unknown")
 		}
 		if err != nil {
 			return err
@@ -152,7 +152,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 	for _, pair := range [][2][]org.Grant{{gs, old}, {old, gs}} {
 		for _, g := range pair[0] {
 			if g.Scoped() && !held(pair[1], g) && !actor.SeesAs(g.UnitPath, org.RoleAdmin) {
-				return minsheng.FieldError("grants", "%s: unit %s is outside the units you administer", g, g.UnitCode).Because("grants")
+				return minsheng.FieldError("grants", "%s: unit %s is outside the units you administer", g, g.UnitCode).Because("grant_unit_outside")
 			}
 		}
 	}

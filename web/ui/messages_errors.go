@@ -48,6 +48,8 @@ var errorMessages = map[string][2]string{
 	"why.username_taken":          {"该用户名已被使用。", "This username is taken."},
 	"why.password_length":         {"密码长度须为 12 到 200 个字符。", "A password is 12 to 200 characters."},
 	"why.grants":                  {"请检查角色授权：每项授权写作「角色@单位编码」，单位须在您管理的范围内。", "Check the grants: each is role@unit-code, in units you administer."},
+	"why.grant_unit_unknown":      {"角色授权中写的单位编码不存在，请核对“角色@单位编码”中的单位编码。", "A grant names a unit code that does not exist; check the unit code in role@unit-code."},
+	"why.grant_unit_outside":      {"角色授权中写的单位不在您管理的范围内。", "A grant names a unit outside the units you administer."},
 	"why.ticket_not_found":        {"找不到该工单，或您无权查看。", "No such ticket, or you may not see it."},
 	"why.track_not_found":         {"没有找到与此编号和链接对应的诉求，请核对您收到的链接。", "No request with this number and link; check the link you were given."},
 	"why.unit_not_found":          {"找不到该单位。", "No such unit."},
