@@ -28,10 +28,16 @@ const (
 
 // Error is an application error: a code from the list above, a message that
 // is safe to show to the user, and optionally the input field at fault.
+// The message is English, for the JSON API and the logs; pages word the
+// error in their own language from its code, field and reason.
 type Error struct {
 	Code    string
 	Message string
 	Field   string
+	// Reason is a stable key saying what exactly is wrong
+	// ("phone_required", "too_long"), set where the code and the field do
+	// not say enough for a page to word the error; clients may match on it.
+	Reason string
 	// Status is the ticket's current status, set on ECONFLICT errors about a ticket.
 	Status string
 }
@@ -51,6 +57,13 @@ func Errorf(code, format string, args ...any) *Error {
 // FieldError returns an EINVALID error about one input field.
 func FieldError(field, format string, args ...any) *Error {
 	return &Error{Code: EINVALID, Field: field, Message: fmt.Sprintf(format, args...)}
+}
+
+// Because sets the error's reason and returns the error, so that a reason
+// reads beside the message: FieldError("phone", "…").Because("phone_required").
+func (e *Error) Because(reason string) *Error {
+	e.Reason = reason
+	return e
 }
 
 // ErrorCode returns the code of the first *Error in err's chain, EINTERNAL

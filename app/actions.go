@@ -118,17 +118,20 @@ func (s *Service) dispatchTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 		return err
 	}
 	if unitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id is required")
+		return minsheng.FieldError("unit_id", "unit_id is required").Because("unit_required")
 	}
 	u, err := store.GetUnit(ctx, tx, unitID)
 	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return minsheng.FieldError("unit_id", "unit %d does not exist", unitID)
+		return minsheng.FieldError("unit_id", "unit %d does not exist", unitID).Because("unit_unknown")
 	}
 	if err != nil {
 		return err
 	}
 	if u.ParentID == 0 || u.Kind == org.KindCentre {
-		return minsheng.FieldError("unit_id", "%s does not handle tickets; choose a street, community, grid or department", u.Name)
+		return minsheng.FieldError("unit_id", "%s does not handle tickets; choose a street, community, grid or department", u.Name).Because("unit_not_handling")
+	}
+	if !u.Active {
+		return minsheng.FieldError("unit_id", "%s is disabled", u.Name).Because("unit_disabled")
 	}
 	cp, err := categoryPath(ctx, tx, t.CategoryID)
 	if err != nil {
@@ -187,7 +190,7 @@ func (s *Service) Acknowledge(ctx context.Context, actor *org.User, ref, note st
 // Return sends a ticket back to the dispatchers with a reason (退单).
 func (s *Service) Return(ctx context.Context, actor *org.User, ref string, reason ReturnReason, note string) (*ticket.Ticket, error) {
 	if !validReason(reason) {
-		return nil, minsheng.FieldError("reason", "reason must be one of wrong_area, not_our_duty, info_missing, other")
+		return nil, minsheng.FieldError("reason", "reason must be one of wrong_area, not_our_duty, info_missing, other").Because("choose")
 	}
 	if err := ticket.CheckNote("note", note, true); err != nil {
 		return nil, err
@@ -264,10 +267,10 @@ type CallbackResult struct {
 // the status: the dispatcher then closes the ticket or reopens it.
 func (s *Service) Callback(ctx context.Context, actor *org.User, ref string, r CallbackResult) (*ticket.Ticket, error) {
 	if r.Resolved == nil {
-		return nil, minsheng.FieldError("resolved", "resolved (true or false) is required")
+		return nil, minsheng.FieldError("resolved", "resolved (true or false) is required").Because("resolved")
 	}
 	if !r.Satisfaction.Valid() {
-		return nil, minsheng.FieldError("satisfaction", "satisfaction must be one of satisfied, basically_satisfied, unsatisfied")
+		return nil, minsheng.FieldError("satisfaction", "satisfaction must be one of satisfied, basically_satisfied, unsatisfied").Because("satisfaction")
 	}
 	if err := ticket.CheckNote("note", r.Note, false); err != nil {
 		return nil, err
@@ -332,21 +335,21 @@ func (s *Service) Merge(ctx context.Context, actor *org.User, ref, parentRef, no
 		return nil, err
 	}
 	if parentRef == "" {
-		return nil, minsheng.FieldError("parent", "parent (the ticket to merge into) is required")
+		return nil, minsheng.FieldError("parent", "parent (the ticket to merge into) is required").Because("required")
 	}
 	return s.act(ctx, actor, ref, ticket.ActionMerge, note, func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		p, err := s.loadVisible(ctx, tx, actor, parentRef)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("parent", "ticket %s not found", parentRef)
+			return minsheng.FieldError("parent", "ticket %s not found", parentRef).Because("ticket_not_found")
 		}
 		if err != nil {
 			return err
 		}
 		if p.ID == t.ID {
-			return minsheng.FieldError("parent", "a ticket cannot be merged into itself")
+			return minsheng.FieldError("parent", "a ticket cannot be merged into itself").Because("merge_self")
 		}
 		if p.Status == ticket.StatusMerged || p.Status == ticket.StatusInvalid {
-			return minsheng.FieldError("parent", "ticket %s is %s and cannot take duplicates", p.Number, p.Status)
+			return minsheng.FieldError("parent", "ticket %s is %s and cannot take duplicates", p.Number, p.Status).Because("merge_closed")
 		}
 		t.ParentID = p.ID
 		e.Data = map[string]string{"parent": p.Number}
@@ -379,7 +382,7 @@ func (s *Service) Invalidate(ctx context.Context, actor *org.User, ref, reason s
 // Attach adds files (photos, scans) with a note to a ticket's timeline.
 func (s *Service) Attach(ctx context.Context, actor *org.User, ref, note string, files ...Upload) (*ticket.Ticket, error) {
 	if len(files) == 0 {
-		return nil, minsheng.FieldError("file", "attach at least one file")
+		return nil, minsheng.FieldError("file", "attach at least one file").Because("no_file")
 	}
 	if err := ticket.CheckNote("note", note, false); err != nil {
 		return nil, err

@@ -69,11 +69,11 @@ func (s *Service) CreateAPITokenUntil(ctx context.Context, actor *org.User, user
 	}
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 100 {
-		return "", nil, minsheng.FieldError("name", "name is required, at most 100 characters")
+		return "", nil, minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
 	}
 	now := s.now()
 	if expires != nil && (!expires.After(now) || expires.Sub(now) > MaxTokenLifetime) {
-		return "", nil, minsheng.FieldError("expires_at", "expires_at must be in the future, within 5 years")
+		return "", nil, minsheng.FieldError("expires_at", "expires_at must be in the future, within 5 years").Because("expires_at")
 	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {

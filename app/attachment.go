@@ -33,7 +33,7 @@ func (s *Service) PutUpload(name string, r io.Reader) (Upload, error) {
 		return Upload{}, err
 	}
 	if !ticket.AllowedAttachment(b.ContentType) {
-		return Upload{}, minsheng.FieldError("file", "%s is not a photo (JPEG, PNG, GIF, WebP) or a PDF", safeName(name))
+		return Upload{}, minsheng.FieldError("file", "%s is not a photo (JPEG, PNG, GIF, WebP) or a PDF", safeName(name)).Because("file_type")
 	}
 	return Upload{Name: safeName(name), Blob: b}, nil
 }
@@ -66,12 +66,12 @@ func safeName(name string) string {
 // ids, before the transaction: a refused file costs no transaction.
 func (s *Service) uploadIDs(ctx context.Context, files []Upload) ([]int64, error) {
 	if len(files) > ticket.MaxAttachmentsPerAction {
-		return nil, minsheng.FieldError("file", "at most %d files at a time", ticket.MaxAttachmentsPerAction)
+		return nil, minsheng.FieldError("file", "at most %d files at a time", ticket.MaxAttachmentsPerAction).Because("too_many_files")
 	}
 	ids := make([]int64, len(files))
 	for i, f := range files {
 		if !ticket.AllowedAttachment(f.Blob.ContentType) {
-			return nil, minsheng.FieldError("file", "%s is not a photo or a PDF", f.Name)
+			return nil, minsheng.FieldError("file", "%s is not a photo or a PDF", f.Name).Because("file_type")
 		}
 		id, err := s.db.NextID(ctx)
 		if err != nil {

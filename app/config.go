@@ -3,6 +3,7 @@ package app
 import (
 	"context"
 	"encoding/json"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -73,6 +74,7 @@ type area struct {
 	path   string
 	kind   org.UnitKind
 	name   string
+	active bool // a disabled unit's area still places tickets but is not suggested
 	shape  *geo.Shape
 }
 
@@ -134,6 +136,12 @@ func (s *Service) config(ctx context.Context) (*dispatchConfig, error) {
 		for _, u := range units {
 			byID[u.ID] = u
 		}
+		// The rules of a disabled unit no longer route (they stay, to
+		// apply again if the unit is enabled).
+		c.rules = slices.DeleteFunc(c.rules, func(r routing.Rule) bool {
+			u := byID[r.UnitID]
+			return u != nil && !u.Active
+		})
 		for _, b := range bs {
 			shape, err := geo.Parse([]byte(b.GeoJSON))
 			if err != nil {
@@ -142,7 +150,7 @@ func (s *Service) config(ctx context.Context) (*dispatchConfig, error) {
 			}
 			a := area{unitID: b.UnitID, path: b.UnitPath, shape: shape}
 			if u := byID[b.UnitID]; u != nil {
-				a.kind, a.name = u.Kind, u.Name
+				a.kind, a.name, a.active = u.Kind, u.Name, u.Active
 			}
 			c.areas = append(c.areas, a)
 		}
@@ -212,7 +220,7 @@ func (c *dispatchConfig) route(t *ticket.Ticket, categoryPath string) *routing.R
 	}
 	// No rule: the street or town around the point.
 	for _, a := range c.areas {
-		if (a.kind == org.KindStreet || a.kind == org.KindTown) && t.LocationUnitPath != "" && strings.HasPrefix(t.LocationUnitPath, a.path) {
+		if (a.kind == org.KindStreet || a.kind == org.KindTown) && a.active && t.LocationUnitPath != "" && strings.HasPrefix(t.LocationUnitPath, a.path) {
 			t.SuggestedUnitID = a.unitID
 			break
 		}

@@ -186,7 +186,7 @@ func (s *Service) RequestExtension(ctx context.Context, actor *org.User, ref str
 		return nil, err
 	}
 	if days < 1 || days > cfg.settings.MaxExtensionDays {
-		return nil, minsheng.FieldError("days", "days must be between 1 and %d working days", cfg.settings.MaxExtensionDays)
+		return nil, minsheng.FieldError("days", "days must be between 1 and %d working days", cfg.settings.MaxExtensionDays).Because("out_of_range")
 	}
 	return s.act(ctx, actor, ref, ticket.ActionRequestExtension, reason, func(_ context.Context, _ *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		switch {

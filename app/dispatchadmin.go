@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/kit"
@@ -106,20 +107,23 @@ func (s *Service) ListRoutingRules(ctx context.Context, actor *org.User) ([]rout
 func checkRuleRefs(ctx context.Context, tx *store.Tx, r *routing.Rule) error {
 	if r.CategoryID != 0 {
 		if _, err := store.GetCategory(ctx, tx, r.CategoryID); err != nil {
-			return minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
+			return minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID).Because("category_unknown")
 		}
 	}
 	if r.AreaUnitID != 0 {
 		if _, err := store.GetUnit(ctx, tx, r.AreaUnitID); err != nil {
-			return minsheng.FieldError("area_unit_id", "unit %d does not exist", r.AreaUnitID)
+			return minsheng.FieldError("area_unit_id", "unit %d does not exist", r.AreaUnitID).Because("unit_unknown")
 		}
 	}
 	u, err := store.GetUnit(ctx, tx, r.UnitID)
 	if err != nil {
-		return minsheng.FieldError("unit_id", "unit %d does not exist", r.UnitID)
+		return minsheng.FieldError("unit_id", "unit %d does not exist", r.UnitID).Because("unit_unknown")
 	}
 	if u.ParentID == 0 {
-		return minsheng.FieldError("unit_id", "%s does not handle tickets", u.Name)
+		return minsheng.FieldError("unit_id", "%s does not handle tickets", u.Name).Because("unit_not_handling")
+	}
+	if !u.Active {
+		return minsheng.FieldError("unit_id", "%s is disabled", u.Name).Because("unit_disabled")
 	}
 	return nil
 }
@@ -257,7 +261,7 @@ func (s *Service) CreateSLARule(ctx context.Context, actor *org.User, r ticket.S
 		if r.CategoryID != 0 {
 			c, err := store.GetCategory(ctx, tx, r.CategoryID)
 			if err != nil {
-				return kit.Change{}, minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID)
+				return kit.Change{}, minsheng.FieldError("category_id", "category %d does not exist", r.CategoryID).Because("category_unknown")
 			}
 			r.CategoryPath = c.Path
 		}
@@ -310,6 +314,33 @@ func (s *Service) CalendarYears(ctx context.Context) ([]calendar.Year, error) {
 	return append([]calendar.Year{calendar.China2026Notice}, years...), nil
 }
 
+// CalendarWarnFrom is the month from which the district's admins are
+// warned that next year's holiday notice is not loaded (the State Council
+// publishes it in late October or November).
+const CalendarWarnFrom = time.November
+
+// MissingCalendarYear returns next year when its notice should be loaded
+// and is not: from CalendarWarnFrom on (in China's time), deadlines that
+// reach into next year would be counted without its holidays. 0: nothing
+// is missing.
+func (s *Service) MissingCalendarYear(ctx context.Context) (int, error) {
+	now := s.clock.Now().In(calendar.China)
+	if now.Month() < CalendarWarnFrom {
+		return 0, nil
+	}
+	years, err := s.CalendarYears(ctx)
+	if err != nil {
+		return 0, err
+	}
+	next := now.Year() + 1
+	for _, y := range years {
+		if y.Year == next {
+			return 0, nil
+		}
+	}
+	return next, nil
+}
+
 // ImportCalendarYear loads (or replaces) a year's holiday notice after
 // validating it: dates in range, no overlapping holidays, make-up days on
 // weekends outside holidays.
@@ -341,7 +372,7 @@ func (s *Service) ImportCalendarYear(ctx context.Context, actor *org.User, y cal
 // on the calendar in force.
 func (s *Service) DueDate(ctx context.Context, from calendar.Date, n int) (calendar.Date, error) {
 	if n < 1 || n > 3650 {
-		return calendar.Date{}, minsheng.FieldError("n", "the number of working days must be between 1 and 3650")
+		return calendar.Date{}, minsheng.FieldError("n", "the number of working days must be between 1 and 3650").Because("out_of_range")
 	}
 	cfg, err := s.config(ctx)
 	if err != nil {

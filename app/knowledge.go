@@ -34,11 +34,11 @@ func (in *ArticleInput) validate() error {
 	in.Title, in.Body, in.Tags = strings.TrimSpace(in.Title), strings.TrimSpace(in.Body), strings.TrimSpace(in.Tags)
 	switch {
 	case in.Title == "" || utf8.RuneCountInString(in.Title) > MaxArticleTitle:
-		return minsheng.FieldError("title", "a title of at most %d characters is required", MaxArticleTitle)
+		return minsheng.FieldError("title", "a title of at most %d characters is required", MaxArticleTitle).Because("required")
 	case in.Body == "" || utf8.RuneCountInString(in.Body) > MaxArticleBody:
-		return minsheng.FieldError("body", "a text of at most %d characters is required", MaxArticleBody)
+		return minsheng.FieldError("body", "a text of at most %d characters is required", MaxArticleBody).Because("required")
 	case utf8.RuneCountInString(in.Tags) > MaxArticleTags:
-		return minsheng.FieldError("tags", "tags are at most %d characters", MaxArticleTags)
+		return minsheng.FieldError("tags", "tags are at most %d characters", MaxArticleTags).Because("too_long")
 	case in.CategoryID < 0:
 		return minsheng.FieldError("category_id", "category_id must be a positive id")
 	}
@@ -50,7 +50,7 @@ func checkArticleCategory(ctx context.Context, tx *store.Tx, id int64) error {
 		return nil
 	}
 	if _, err := store.GetCategory(ctx, tx, id); minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return minsheng.FieldError("category_id", "category %d does not exist", id)
+		return minsheng.FieldError("category_id", "category %d does not exist", id).Because("category_unknown")
 	} else if err != nil {
 		return err
 	}

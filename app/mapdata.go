@@ -90,7 +90,7 @@ func (s *Service) MapData(ctx context.Context, actor *org.User, q MapQuery) (*Ma
 	}
 	days := int(q.To.Start().Sub(q.From.Start()).Hours()/24) + 1
 	if days < 1 || days > maxRatesDays {
-		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays)
+		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays).Because("period")
 	}
 	if q.Zoom == 0 {
 		q.Zoom = DefaultMapZoom

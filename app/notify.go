@@ -187,14 +187,14 @@ func (s *Service) CreateWebhook(ctx context.Context, actor *org.User, n NewWebho
 	}
 	n.Name = strings.TrimSpace(n.Name)
 	if n.Name == "" || len(n.Name) > 100 {
-		return nil, "", minsheng.FieldError("name", "name is required (at most 100 bytes)")
+		return nil, "", minsheng.FieldError("name", "name is required (at most 100 bytes)").Because("required")
 	}
 	if err := notify.ValidWebhookURL(n.URL); err != nil {
 		return nil, "", err
 	}
 	for _, a := range n.Events {
 		if !ticket.Action(a).Valid() {
-			return nil, "", minsheng.FieldError("events", "%q is not a ticket action", a)
+			return nil, "", minsheng.FieldError("events", "%q is not a ticket action", a).Because("webhook_events")
 		}
 	}
 	id, err := s.db.NextID(ctx)
@@ -275,12 +275,12 @@ func (s *Service) SetContact(ctx context.Context, actor *org.User, username stri
 	if c.Email != "" {
 		a, err := mail.ParseAddress(c.Email)
 		if err != nil || a.Name != "" || a.Address != c.Email {
-			return minsheng.FieldError("email", "email must be a plain address such as name@example.gov.cn")
+			return minsheng.FieldError("email", "email must be a plain address such as name@example.gov.cn").Because("email_format")
 		}
 	}
 	c.Phone = personal.NormalizePhone(c.Phone)
 	if c.Phone != "" && !personal.ValidPhone(c.Phone) {
-		return minsheng.FieldError("phone", "phone must be a phone number of 5 to 20 digits")
+		return minsheng.FieldError("phone", "phone must be a phone number of 5 to 20 digits").Because("phone_format")
 	}
 	switch c.Lang {
 	case "":
@@ -295,7 +295,7 @@ func (s *Service) SetContact(ctx context.Context, actor *org.User, username stri
 			return err
 		}
 		if u.ID != actor.ID && !kit.IsSystem(actor) && !actor.SeesAs(u.UnitPath, org.RoleAdmin) {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
+			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username).Because("user_not_found")
 		}
 		if err := store.SetUserContact(ctx, tx, u.ID, c.Email, c.Phone, c.Lang); err != nil {
 			return err

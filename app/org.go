@@ -107,23 +107,23 @@ func (n *NewUser) validate() error {
 	n.Username = strings.TrimSpace(n.Username)
 	n.Name = strings.TrimSpace(n.Name)
 	if !usernameRE.MatchString(n.Username) {
-		return minsheng.FieldError("username", "username must be 2 to 40 lowercase letters, digits, '.', '_' or '-', starting with a letter")
+		return minsheng.FieldError("username", "username must be 2 to 40 lowercase letters, digits, '.', '_' or '-', starting with a letter").Because("username_format")
 	}
 	if n.Name == "" || utf8.RuneCountInString(n.Name) > 50 {
-		return minsheng.FieldError("name", "name is required, at most 50 characters")
+		return minsheng.FieldError("name", "name is required, at most 50 characters").Because("required")
 	}
 	switch {
 	case n.Grants != nil && len(n.Grants) == 0:
-		return minsheng.FieldError("grants", "%s", org.ErrNoGrant.Error())
+		return minsheng.FieldError("grants", "%s", org.ErrNoGrant.Error()).Because("grants")
 	case len(n.Grants) == 0 && !n.Role.Valid():
-		return minsheng.FieldError("role", "role must be one of %s", roleNames(org.AllRoles))
+		return minsheng.FieldError("role", "role must be one of %s", roleNames(org.AllRoles)).Because("choose")
 	case len(n.Grants) == 0:
 		n.Grants = []org.Grant{{Role: n.Role}}
 	case n.Role != "" && n.Role != n.Grants[0].Role:
-		return minsheng.FieldError("role", "role %s is not the first of the grants (%s): give one, or make them agree", n.Role, org.FormatGrants(n.Grants))
+		return minsheng.FieldError("role", "role %s is not the first of the grants (%s): give one, or make them agree", n.Role, org.FormatGrants(n.Grants)).Because("grants")
 	}
 	if err := org.CheckGrants(n.Grants); err != nil {
-		return minsheng.FieldError("grants", "%s", err.Error())
+		return minsheng.FieldError("grants", "%s", err.Error()).Because("grants")
 	}
 	n.Role = n.Grants[0].Role
 	if err := checkPassword(n.Password); err != nil {
@@ -152,7 +152,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 		}
 		unit, err := store.GetUnitByCode(ctx, tx, g.UnitCode)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("grants", "%s: there is no unit with code %q", g, g.UnitCode)
+			return minsheng.FieldError("grants", "%s: there is no unit with code %q", g, g.UnitCode).Because("grant_unit_unknown")
 		}
 		if err != nil {
 			return err
@@ -160,7 +160,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 		g.UnitID, g.UnitPath = unit.ID, unit.Path
 	}
 	if err := org.CheckGrants(gs); err != nil {
-		return minsheng.FieldError("grants", "%s", err.Error())
+		return minsheng.FieldError("grants", "%s", err.Error()).Because("grants")
 	}
 	if kit.IsSystem(actor) {
 		return nil
@@ -176,7 +176,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 	for _, pair := range [][2][]org.Grant{{gs, old}, {old, gs}} {
 		for _, g := range pair[0] {
 			if g.Scoped() && !held(pair[1], g) && !actor.SeesAs(g.UnitPath, org.RoleAdmin) {
-				return minsheng.FieldError("grants", "%s: unit %s is outside the units you administer", g, g.UnitCode)
+				return minsheng.FieldError("grants", "%s: unit %s is outside the units you administer", g, g.UnitCode).Because("grant_unit_outside")
 			}
 		}
 	}
@@ -185,7 +185,7 @@ func resolveGrants(ctx context.Context, tx *store.Tx, actor *org.User, gs, old [
 
 func checkPassword(p string) error {
 	if utf8.RuneCountInString(p) < org.MinPasswordLength || len(p) > 200 {
-		return minsheng.FieldError("password", "password must be %d to 200 characters", org.MinPasswordLength)
+		return minsheng.FieldError("password", "password must be %d to 200 characters", org.MinPasswordLength).Because("password_length")
 	}
 	return nil
 }
@@ -217,13 +217,13 @@ func (s *Service) insertUser(ctx context.Context, actor *org.User, n NewUser, ha
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		unit, err := store.GetUnit(ctx, tx, n.UnitID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("unit_id", "unit %d does not exist", n.UnitID)
+			return minsheng.FieldError("unit_id", "unit %d does not exist", n.UnitID).Because("unit_unknown")
 		}
 		if err != nil {
 			return err
 		}
 		if !actor.SeesAs(unit.Path, org.RoleAdmin) {
-			return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
+			return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name).Because("unit_outside")
 		}
 		u.UnitPath = unit.Path
 		if err := resolveGrants(ctx, tx, actor, u.Grants, nil); err != nil {
@@ -291,14 +291,14 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 			return err
 		}
 		if !actor.SeesAs(u.UnitPath, org.RoleAdmin) {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username)
+			return minsheng.Errorf(minsheng.ENOTFOUND, "user %s not found", username).Because("user_not_found")
 		}
 		before := *u
 		old := u.Grants
 		if c.Name != nil {
 			name := strings.TrimSpace(*c.Name)
 			if name == "" || utf8.RuneCountInString(name) > 50 {
-				return minsheng.FieldError("name", "name is required, at most 50 characters")
+				return minsheng.FieldError("name", "name is required, at most 50 characters").Because("required")
 			}
 			u.Name = name
 		}
@@ -307,11 +307,11 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		case c.Grants != nil:
 			grants = slices.Clone(*c.Grants)
 			if c.Role != nil && (len(grants) == 0 || grants[0].Role != *c.Role) {
-				return minsheng.FieldError("role", "role %s is not the first of the grants: give one, or make them agree", *c.Role)
+				return minsheng.FieldError("role", "role %s is not the first of the grants: give one, or make them agree", *c.Role).Because("grants")
 			}
 		case c.Role != nil:
 			if !c.Role.Valid() {
-				return minsheng.FieldError("role", "unknown role %q", *c.Role)
+				return minsheng.FieldError("role", "unknown role %q", *c.Role).Because("choose")
 			}
 			first := org.Grant{Role: *c.Role}
 			if len(grants) > 0 {
@@ -327,13 +327,13 @@ func (s *Service) UpdateUser(ctx context.Context, actor *org.User, username stri
 		if c.UnitID != nil {
 			unit, err := store.GetUnit(ctx, tx, *c.UnitID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-				return minsheng.FieldError("unit_id", "unit %d does not exist", *c.UnitID)
+				return minsheng.FieldError("unit_id", "unit %d does not exist", *c.UnitID).Because("unit_unknown")
 			}
 			if err != nil {
 				return err
 			}
 			if !actor.SeesAs(unit.Path, org.RoleAdmin) {
-				return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name)
+				return minsheng.FieldError("unit_id", "unit %s is outside your unit", unit.Name).Because("unit_outside")
 			}
 			u.UnitID, u.UnitPath = unit.ID, unit.Path
 		}
@@ -422,35 +422,35 @@ func (s *Service) CreateUnit(ctx context.Context, actor *org.User, n NewUnit) (*
 	}
 	n.Name, n.Code = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code)
 	if !n.Kind.Valid() {
-		return nil, minsheng.FieldError("kind", "kind must be one of district, street, town, community, grid, department, centre")
+		return nil, minsheng.FieldError("kind", "kind must be one of district, street, town, community, grid, department, centre").Because("choose")
 	}
 	if !codeRE.MatchString(n.Code) {
-		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'")
+		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'").Because("code_format")
 	}
-	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
-		return nil, minsheng.FieldError("name", "name is required, at most 100 characters")
+	if _, err := orgName(n.Name); err != nil {
+		return nil, err
 	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {
 		return nil, err
 	}
-	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, CreatedAt: s.now()}
+	u := &org.Unit{ID: id, ParentID: n.ParentID, Kind: n.Kind, Code: n.Code, Name: n.Name, Active: true, CreatedAt: s.now()}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		if n.ParentID == 0 {
 			if !kit.IsSystem(actor) {
-				return minsheng.FieldError("parent_id", "parent_id is required")
+				return minsheng.FieldError("parent_id", "parent_id is required").Because("required")
 			}
 			u.Path = org.ChildPath("", id)
 		} else {
 			p, err := store.GetUnit(ctx, tx, n.ParentID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-				return minsheng.FieldError("parent_id", "unit %d does not exist", n.ParentID)
+				return minsheng.FieldError("parent_id", "unit %d does not exist", n.ParentID).Because("unit_unknown")
 			}
 			if err != nil {
 				return err
 			}
 			if !actor.SeesAs(p.Path, org.RoleAdmin) {
-				return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name)
+				return minsheng.FieldError("parent_id", "unit %s is outside your unit", p.Name).Because("unit_outside")
 			}
 			u.Path = org.ChildPath(p.Path, id)
 		}
@@ -493,13 +493,13 @@ func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCate
 	}
 	n.Name, n.Code, n.NameEN = strings.TrimSpace(n.Name), strings.TrimSpace(n.Code), strings.TrimSpace(n.NameEN)
 	if !codeRE.MatchString(n.Code) {
-		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'")
+		return nil, minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'").Because("code_format")
 	}
-	if n.Name == "" || utf8.RuneCountInString(n.Name) > 100 {
-		return nil, minsheng.FieldError("name", "name is required, at most 100 characters")
+	if _, err := orgName(n.Name); err != nil {
+		return nil, err
 	}
 	if utf8.RuneCountInString(n.NameEN) > 100 {
-		return nil, minsheng.FieldError("name_en", "name_en is at most 100 characters")
+		return nil, minsheng.FieldError("name_en", "name_en is at most 100 characters").Because("too_long")
 	}
 	id, err := s.db.NextID(ctx)
 	if err != nil {
@@ -512,7 +512,7 @@ func (s *Service) CreateCategory(ctx context.Context, actor *org.User, n NewCate
 		if n.ParentID != 0 {
 			p, err := store.GetCategory(ctx, tx, n.ParentID)
 			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-				return minsheng.FieldError("parent_id", "category %d does not exist", n.ParentID)
+				return minsheng.FieldError("parent_id", "category %d does not exist", n.ParentID).Because("category_unknown")
 			}
 			if err != nil {
 				return err

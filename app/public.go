@@ -117,7 +117,7 @@ var publicActions = map[ticket.Action]bool{
 // loadTracked reads a ticket by number and checks the tracking token. A
 // wrong token and an unknown number give the same ENOTFOUND.
 func loadTracked(ctx context.Context, tx *store.Tx, number, token string) (*ticket.Ticket, error) {
-	notFound := minsheng.Errorf(minsheng.ENOTFOUND, "no request with this number and link; check the link you were given")
+	notFound := minsheng.Errorf(minsheng.ENOTFOUND, "no request with this number and link; check the link you were given").Because("track_not_found")
 	t, err := store.GetTicketByNumber(ctx, tx, strings.TrimSpace(number))
 	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
 		return nil, notFound
@@ -223,10 +223,10 @@ func residentMayRate(t *ticket.Ticket) bool {
 // counts as the callback (回访). A request can be rated once, after its reply.
 func (s *Service) RateTicket(ctx context.Context, number, token string, r CallbackResult) (*PublicView, error) {
 	if r.Resolved == nil {
-		return nil, minsheng.FieldError("resolved", "say whether the problem was solved")
+		return nil, minsheng.FieldError("resolved", "say whether the problem was solved").Because("resolved")
 	}
 	if !r.Satisfaction.Valid() {
-		return nil, minsheng.FieldError("satisfaction", "satisfaction must be one of satisfied, basically_satisfied, unsatisfied")
+		return nil, minsheng.FieldError("satisfaction", "satisfaction must be one of satisfied, basically_satisfied, unsatisfied").Because("satisfaction")
 	}
 	if err := ticket.CheckNote("note", r.Note, false); err != nil {
 		return nil, err

@@ -83,7 +83,7 @@ func (s *Service) PublicStats(ctx context.Context, month calendar.Date) (*Public
 	month.Day = 1
 	cur := calendar.DateOf(s.now())
 	if month.Year > cur.Year || (month.Year == cur.Year && month.Month > cur.Month) {
-		return nil, minsheng.FieldError("month", "month %04d-%02d has not begun", month.Year, month.Month)
+		return nil, minsheng.FieldError("month", "month %04d-%02d has not begun", month.Year, month.Month).Because("month_not_begun")
 	}
 	if month.Year < 2000 {
 		return nil, minsheng.FieldError("month", "month %04d-%02d is too early", month.Year, month.Month)

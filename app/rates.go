@@ -67,7 +67,7 @@ func (s *Service) Rates(ctx context.Context, actor *org.User, q RatesQuery) (*Ra
 	}
 	days := int(q.To.Start().Sub(q.From.Start()).Hours()/24) + 1
 	if days < 1 || days > maxRatesDays {
-		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays)
+		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays).Because("period")
 	}
 	switch q.By {
 	case ByNone, ByUnit, ByKind, ByChannel, ByCategory:
@@ -337,7 +337,7 @@ func (s *Service) Series(ctx context.Context, actor *org.User, unitID int64, fro
 	}
 	days := int(to.Start().Sub(from.Start()).Hours()/24) + 1
 	if days < 1 || days > maxRatesDays {
-		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays)
+		return nil, minsheng.FieldError("to", "the period must run forward and span at most %d days", maxRatesDays).Because("period")
 	}
 	var out []SeriesPoint
 	err := s.db.Read(ctx, func(tx *store.Tx) error {

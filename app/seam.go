@@ -141,7 +141,7 @@ func (s *Service) RevealTx(ctx context.Context, tx *store.Tx, actor *org.User, r
 	}
 	if n >= RevealLimit {
 		return minsheng.Errorf(minsheng.ERATELIMIT, "at most %d reveals of personal data in %d minutes; try again later",
-			RevealLimit, int(RevealWindow.Minutes()))
+			RevealLimit, int(RevealWindow.Minutes())).Because("rate_reveal")
 	}
 	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: r.Object, ObjectID: r.ObjectID, Action: revealAction,
 		Data: map[string]string{"reason": strings.TrimSpace(r.Reason)}, IP: r.IP, NoTimeline: true}); err != nil {

@@ -150,13 +150,13 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if in.CategoryID != 0 {
 		c, err := store.GetCategory(ctx, tx, in.CategoryID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
+			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID).Because("category_unknown")
 		}
 		if err != nil {
 			return err
 		}
 		if !c.Active {
-			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
+			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name).Because("category_disabled")
 		}
 		catPath = c.Path
 	}
@@ -319,13 +319,13 @@ func (s *Service) loadVisible(ctx context.Context, tx *store.Tx, actor *org.User
 	} else if id, perr := strconv.ParseInt(ref, 10, 64); perr == nil && id > 0 {
 		t, err = store.GetTicket(ctx, tx, id)
 	} else {
-		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref).Because("ticket_not_found")
 	}
 	if err != nil {
 		return nil, err
 	}
 	if !ticket.Visible(actor, t) {
-		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref)
+		return nil, minsheng.Errorf(minsheng.ENOTFOUND, "ticket %q not found", ref).Because("ticket_not_found")
 	}
 	return t, nil
 }
@@ -521,10 +521,10 @@ func (s *Service) RevealCaller(ctx context.Context, actor *org.User, ref, reason
 func checkRevealReason(reason string) error {
 	reason = strings.TrimSpace(reason)
 	if reason == "" {
-		return minsheng.FieldError("reason", "say why you need the personal data")
+		return minsheng.FieldError("reason", "say why you need the personal data").Because("reveal_reason")
 	}
 	if utf8.RuneCountInString(reason) > maxRevealReason {
-		return minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason)
+		return minsheng.FieldError("reason", "the reason is at most %d characters", maxRevealReason).Because("too_long")
 	}
 	return nil
 }

@@ -38,7 +38,7 @@ const yearSlack = 31
 // on weekends, not inside a holiday and not repeated.
 func (y Year) Validate() error {
 	if y.Year < 2000 || y.Year > 2100 {
-		return minsheng.FieldError("year", "year %d is out of range", y.Year)
+		return minsheng.FieldError("year", "year %d is out of range", y.Year).Because("out_of_range")
 	}
 	lo := Date{y.Year, time.January, 1}.AddDays(-yearSlack)
 	hi := Date{y.Year, time.December, 31}.AddDays(yearSlack)
@@ -50,52 +50,52 @@ func (y Year) Validate() error {
 	var spans []span
 	for i, h := range y.Holidays {
 		if h.Name == "" {
-			return minsheng.FieldError("holidays", "holiday %d has no name", i+1)
+			return minsheng.FieldError("holidays", "holiday %d has no name", i+1).Because("holiday")
 		}
 		f, err := ParseDate(h.First)
 		if err != nil {
-			return minsheng.FieldError("holidays", "holiday %s: first: %v", h.Name, err)
+			return minsheng.FieldError("holidays", "holiday %s: first: %v", h.Name, err).Because("holiday")
 		}
 		l, err := ParseDate(h.Last)
 		if err != nil {
-			return minsheng.FieldError("holidays", "holiday %s: last: %v", h.Name, err)
+			return minsheng.FieldError("holidays", "holiday %s: last: %v", h.Name, err).Because("holiday")
 		}
 		if !inRange(f) || !inRange(l) {
-			return minsheng.FieldError("holidays", "holiday %s (%s to %s) is not in %d", h.Name, f, l, y.Year)
+			return minsheng.FieldError("holidays", "holiday %s (%s to %s) is not in %d", h.Name, f, l, y.Year).Because("holiday")
 		}
 		if l.Start().Before(f.Start()) {
-			return minsheng.FieldError("holidays", "holiday %s ends (%s) before it starts (%s)", h.Name, l, f)
+			return minsheng.FieldError("holidays", "holiday %s ends (%s) before it starts (%s)", h.Name, l, f).Because("holiday")
 		}
 		if l.Start().Sub(f.Start()) > 15*24*time.Hour {
-			return minsheng.FieldError("holidays", "holiday %s is longer than 15 days", h.Name)
+			return minsheng.FieldError("holidays", "holiday %s is longer than 15 days", h.Name).Because("holiday")
 		}
 		spans = append(spans, span{h.Name, f, l})
 	}
 	sort.Slice(spans, func(i, j int) bool { return spans[i].first.Start().Before(spans[j].first.Start()) })
 	for i := 1; i < len(spans); i++ {
 		if !spans[i].first.Start().After(spans[i-1].last.Start()) {
-			return minsheng.FieldError("holidays", "holidays %s and %s overlap", spans[i-1].name, spans[i].name)
+			return minsheng.FieldError("holidays", "holidays %s and %s overlap", spans[i-1].name, spans[i].name).Because("holiday")
 		}
 	}
 	seen := map[Date]bool{}
 	for _, w := range y.Workdays {
 		d, err := ParseDate(w.Date)
 		if err != nil {
-			return minsheng.FieldError("workdays", "make-up working day: %v", err)
+			return minsheng.FieldError("workdays", "make-up working day: %v", err).Because("workday")
 		}
 		if !inRange(d) {
-			return minsheng.FieldError("workdays", "make-up working day %s is not in %d", d, y.Year)
+			return minsheng.FieldError("workdays", "make-up working day %s is not in %d", d, y.Year).Because("workday")
 		}
 		if wd := d.Start().Weekday(); wd != time.Saturday && wd != time.Sunday {
-			return minsheng.FieldError("workdays", "make-up working day %s is a %s, not a weekend day", d, wd)
+			return minsheng.FieldError("workdays", "make-up working day %s is a %s, not a weekend day", d, wd).Because("workday")
 		}
 		if seen[d] {
-			return minsheng.FieldError("workdays", "make-up working day %s is listed twice", d)
+			return minsheng.FieldError("workdays", "make-up working day %s is listed twice", d).Because("workday")
 		}
 		seen[d] = true
 		for _, s := range spans {
 			if !d.Start().Before(s.first.Start()) && !d.Start().After(s.last.Start()) {
-				return minsheng.FieldError("workdays", "make-up working day %s falls inside holiday %s", d, s.name)
+				return minsheng.FieldError("workdays", "make-up working day %s falls inside holiday %s", d, s.name).Because("workday")
 			}
 		}
 	}

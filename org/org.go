@@ -79,12 +79,15 @@ func (k UnitKind) Valid() bool {
 // root down to the unit itself, as "/1/5/23/", so that "is u below v" is a
 // prefix test and "everything below v" is one indexed LIKE.
 type Unit struct {
-	ID        int64     `json:"id"`
-	ParentID  int64     `json:"parent_id,omitempty"`
-	Kind      UnitKind  `json:"kind"`
-	Code      string    `json:"code"`
-	Name      string    `json:"name"`
-	Path      string    `json:"path"`
+	ID       int64    `json:"id"`
+	ParentID int64    `json:"parent_id,omitempty"`
+	Kind     UnitKind `json:"kind"`
+	Code     string   `json:"code"`
+	Name     string   `json:"name"`
+	Path     string   `json:"path"`
+	// Active is false for a disabled unit: not offered for dispatch or
+	// routing any more; its tickets and users keep it.
+	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 }
 

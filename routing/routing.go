@@ -47,10 +47,10 @@ type Request struct {
 func (r *Rule) Validate() error {
 	r.Name = strings.TrimSpace(r.Name)
 	if r.Name == "" || utf8.RuneCountInString(r.Name) > 100 {
-		return minsheng.FieldError("name", "name is required, at most 100 characters")
+		return minsheng.FieldError("name", "name is required, at most 100 characters").Because("required")
 	}
 	if r.UnitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id (where matching requests go) is required")
+		return minsheng.FieldError("unit_id", "unit_id (where matching requests go) is required").Because("unit_required")
 	}
 	if r.Kind != "" && !r.Kind.Valid() {
 		return minsheng.FieldError("kind", "unknown kind %q", r.Kind)
@@ -72,7 +72,7 @@ func (r *Rule) Validate() error {
 	}
 	r.Keywords = kws
 	if r.CategoryID == 0 && r.Kind == "" && r.AreaUnitID == 0 && len(r.Keywords) == 0 {
-		return minsheng.FieldError("category_id", "a rule needs at least one condition: category, kind, area or keywords")
+		return minsheng.FieldError("category_id", "a rule needs at least one condition: category, kind, area or keywords").Because("rule_condition")
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgconn"
 	"modernc.org/sqlite"
@@ -107,7 +108,9 @@ func IsUnique(err error) bool { return errors.Is(err, errUnique) }
 // IsForeignKey reports whether err is a foreign-key violation.
 func IsForeignKey(err error) bool { return errors.Is(err, errForeignKey) }
 
-// notFound returns the domain error for a missing thing.
+// notFound returns the domain error for a missing thing; its reason
+// names the thing ("routing rule" → routing_rule_not_found).
 func notFound(what string, id any) error {
-	return minsheng.Errorf(minsheng.ENOTFOUND, "%s %v not found", what, id)
+	return minsheng.Errorf(minsheng.ENOTFOUND, "%s %v not found", what, id).
+		Because(strings.ReplaceAll(what, " ", "_") + "_not_found")
 }

@@ -12,11 +12,11 @@ import (
 	"github.com/minsheng/minsheng/org"
 )
 
-const unitColumns = `id, COALESCE(parent_id, 0), kind, code, name, path, created_at`
+const unitColumns = `id, COALESCE(parent_id, 0), kind, code, name, path, active, created_at`
 
 func scanUnit(s scanner) (*org.Unit, error) {
 	var u org.Unit
-	if err := s.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Code, &u.Name, &u.Path, &u.CreatedAt); err != nil {
+	if err := s.Scan(&u.ID, &u.ParentID, &u.Kind, &u.Code, &u.Name, &u.Path, &u.Active, &u.CreatedAt); err != nil {
 		return nil, err
 	}
 	u.CreatedAt = u.CreatedAt.UTC()
@@ -25,10 +25,10 @@ func scanUnit(s scanner) (*org.Unit, error) {
 
 // InsertUnit writes a new unit; u.Path must already be set.
 func InsertUnit(ctx context.Context, tx *Tx, u *org.Unit) error {
-	_, err := tx.Exec(ctx, `INSERT INTO units (id, parent_id, kind, code, name, path, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, u.ID, nullID(u.ParentID), u.Kind, u.Code, u.Name, u.Path, u.CreatedAt.UTC())
+	_, err := tx.Exec(ctx, `INSERT INTO units (id, parent_id, kind, code, name, path, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, u.ID, nullID(u.ParentID), u.Kind, u.Code, u.Name, u.Path, u.Active, u.CreatedAt.UTC())
 	if IsUnique(err) {
-		return minsheng.FieldError("code", "a unit with code %q already exists", u.Code)
+		return minsheng.FieldError("code", "a unit with code %q already exists", u.Code).Because("code_taken")
 	}
 	if err != nil {
 		return fmt.Errorf("insert unit: %w", err)
@@ -36,12 +36,13 @@ func InsertUnit(ctx context.Context, tx *Tx, u *org.Unit) error {
 	return nil
 }
 
-// UpdateUnit renames a unit. Moving a unit in the tree is not supported:
-// the paths of its whole subtree and of its tickets would change.
+// UpdateUnit renames a unit and sets its active flag. Moving a unit in
+// the tree is not supported: the paths of its whole subtree and of its
+// tickets would change.
 func UpdateUnit(ctx context.Context, tx *Tx, u *org.Unit) error {
-	res, err := tx.Exec(ctx, `UPDATE units SET name = ?, code = ?, kind = ? WHERE id = ?`, u.Name, u.Code, u.Kind, u.ID)
+	res, err := tx.Exec(ctx, `UPDATE units SET name = ?, code = ?, kind = ?, active = ? WHERE id = ?`, u.Name, u.Code, u.Kind, u.Active, u.ID)
 	if IsUnique(err) {
-		return minsheng.FieldError("code", "a unit with code %q already exists", u.Code)
+		return minsheng.FieldError("code", "a unit with code %q already exists", u.Code).Because("code_taken")
 	}
 	if err != nil {
 		return fmt.Errorf("update unit: %w", err)

@@ -55,7 +55,7 @@ func (n *NewTicket) Normalize() {
 // Validate returns an EINVALID error naming the first field at fault.
 func (n *NewTicket) Validate() error {
 	if n.Title == "" && n.Description == "" {
-		return minsheng.FieldError("description", "a title or a description is required")
+		return minsheng.FieldError("description", "a title or a description is required").Because("description_required")
 	}
 	if err := checkText("title", n.Title, MaxTitle); err != nil {
 		return err
@@ -64,19 +64,19 @@ func (n *NewTicket) Validate() error {
 		return err
 	}
 	if !n.Kind.Valid() {
-		return minsheng.FieldError("kind", "kind must be one of %s", list(Kinds))
+		return minsheng.FieldError("kind", "kind must be one of %s", list(Kinds)).Because("choose")
 	}
 	if !n.Urgency.Valid() {
-		return minsheng.FieldError("urgency", "urgency must be one of %s", list(Urgencies))
+		return minsheng.FieldError("urgency", "urgency must be one of %s", list(Urgencies)).Because("choose")
 	}
 	if !n.Channel.Valid() {
-		return minsheng.FieldError("channel", "channel must be one of %s", list(Channels))
+		return minsheng.FieldError("channel", "channel must be one of %s", list(Channels)).Because("choose")
 	}
 	if err := checkText("caller_name", n.CallerName, MaxName); err != nil {
 		return err
 	}
 	if n.CallerPhone != "" && !personal.ValidPhone(n.CallerPhone) {
-		return minsheng.FieldError("caller_phone", "caller_phone must be a phone number of 5 to 20 digits")
+		return minsheng.FieldError("caller_phone", "caller_phone must be a phone number of 5 to 20 digits").Because("phone_format")
 	}
 	if err := checkText("address", n.Address, MaxAddress); err != nil {
 		return err
@@ -101,21 +101,21 @@ func (n *NewTicket) Validate() error {
 // CheckNote validates the free text that comes with an action.
 func CheckNote(field, s string, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
-		return minsheng.FieldError(field, "%s is required", field)
+		return minsheng.FieldError(field, "%s is required", field).Because("required")
 	}
 	return checkText(field, s, MaxNote)
 }
 
 func checkText(field, s string, max int) error {
 	if !utf8.ValidString(s) {
-		return minsheng.FieldError(field, "%s is not valid UTF-8", field)
+		return minsheng.FieldError(field, "%s is not valid UTF-8", field).Because("bad_text")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max)
+		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max).Because("too_long")
 	}
 	for _, r := range s {
 		if r == 0 || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t') {
-			return minsheng.FieldError(field, "%s contains control characters", field)
+			return minsheng.FieldError(field, "%s contains control characters", field).Because("bad_text")
 		}
 	}
 	return nil

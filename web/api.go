@@ -459,6 +459,16 @@ func (s *Server) createUnit(w http.ResponseWriter, r *http.Request) error {
 	})
 }
 
+func (s *Server) updateUnit(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "unit")
+	if err != nil {
+		return err
+	}
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in app.UnitChange) (*org.Unit, error) {
+		return s.svc.UpdateUnit(r.Context(), u, id, in)
+	})
+}
+
 func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
 	return answer(w, r, http.StatusOK, func(*org.User) (any, error) {
 		cs, err := s.svc.ListCategories(r.Context())
@@ -469,6 +479,16 @@ func (s *Server) listCategories(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) createCategory(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusCreated, func(u *org.User, in app.NewCategory) (*ticket.Category, error) {
 		return s.svc.CreateCategory(r.Context(), u, in)
+	})
+}
+
+func (s *Server) updateCategory(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "category")
+	if err != nil {
+		return err
+	}
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in app.CategoryChange) (*ticket.Category, error) {
+		return s.svc.UpdateCategory(r.Context(), u, id, in)
 	})
 }
 

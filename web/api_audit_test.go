@@ -95,7 +95,7 @@ func adminWriteRoutes(srv *web.Server) []string {
 func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
-		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID int64
+		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID int64
 		polygon := `{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}`
 		sla := map[string]any{"acknowledge": map[string]int{"working_days": 1}, "reply": map[string]int{"working_days": 5},
 			"callback": map[string]int{"working_days": 2}}
@@ -112,8 +112,17 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				refused: map[string]any{"parent_id": f.District.ID, "kind": "street", "code": "bad code", "name": "x"}},
 			{pattern: "POST /api/v1/categories", path: fixed("/api/v1/categories"), status: http.StatusCreated,
 				body:   map[string]any{"parent_id": f.Category.ID, "code": "city.property.lift", "name": "电梯维修"},
-				object: "category", id: idOf, action: "create", detail: []string{"code=city.property.lift"},
+				object: "category", id: func(b []byte) int64 { liftID = idOf(b); return liftID }, action: "create", detail: []string{"code=city.property.lift"},
 				refused: map[string]any{"parent_id": f.Category.ID, "code": "", "name": "电梯维修"}},
+			{pattern: "PATCH /api/v1/categories/{id}", path: func() string { return "/api/v1/categories/" + itoa(liftID) }, status: http.StatusOK,
+				body:   map[string]any{"name": "电梯维保", "active": false},
+				object: "category", id: func([]byte) int64 { return liftID }, action: "update",
+				detail:  []string{"code=city.property.lift", "name=电梯维修 → 电梯维保", "active=true → false"},
+				refused: map[string]any{"name": " "}},
+			{pattern: "PATCH /api/v1/units/{id}", path: fixed("/api/v1/units/" + itoa(f.OtherStreet.ID)), status: http.StatusOK,
+				body:   map[string]any{"active": false},
+				object: "unit", id: is(f.OtherStreet.ID), action: "update", detail: []string{"active=true → false"},
+				refused: map[string]any{"name": ""}},
 			{pattern: "POST /api/v1/users", path: fixed("/api/v1/users"), status: http.StatusCreated,
 				body: map[string]any{"username": "agent2", "name": "新坐席", "role": "agent", "unit_id": f.District.ID,
 					"password": "a-long-password"},

@@ -18,6 +18,7 @@ type Problem struct {
 	Detail        string `json:"detail"`
 	Code          string `json:"code"`
 	Field         string `json:"field,omitempty"`
+	Reason        string `json:"reason,omitempty"`
 	CurrentStatus string `json:"current_status,omitempty"`
 	RequestID     string `json:"request_id,omitempty"`
 }
@@ -39,7 +40,7 @@ func (s *Server) writeError(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	var e *minsheng.Error
 	if errors.As(err, &e) {
-		p.Field, p.CurrentStatus = e.Field, e.Status
+		p.Field, p.Reason, p.CurrentStatus = e.Field, e.Reason, e.Status
 	}
 	switch code {
 	case minsheng.EINTERNAL:

@@ -108,6 +108,10 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				path: fixed("/api/v1/users/admin/tokens/" + itoa(districtToken)), status: http.StatusNotFound},
 
 			// District-wide setup.
+			{name: "rename a unit of the street", pattern: "PATCH /api/v1/units/{id}", path: fixed("/api/v1/units/" + itoa(f.Community.ID)),
+				status: http.StatusForbidden, body: map[string]any{"name": "新名"}},
+			{pattern: "PATCH /api/v1/categories/{id}", path: fixed("/api/v1/categories/" + itoa(f.Category.ID)), status: http.StatusForbidden,
+				body: map[string]any{"active": false}},
 			{pattern: "POST /api/v1/categories", path: fixed("/api/v1/categories"), status: http.StatusForbidden,
 				body: map[string]any{"parent_id": f.Category.ID, "code": "city.property.lift", "name": "电梯维修"}},
 			{pattern: "POST /api/v1/routing-rules", path: fixed("/api/v1/routing-rules"), status: http.StatusForbidden,

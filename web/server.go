@@ -52,6 +52,9 @@ type Server struct {
 	realIPHeader    string
 	perIP, perPhone *limiter
 	statsPerIP      *limiter // reads of the published statistics (statslimit.go)
+
+	// notFoundPage draws the HTML 404 page for browsers (MountPages).
+	notFoundPage http.HandlerFunc
 }
 
 // Config holds what a Server needs.
@@ -204,8 +207,10 @@ func (s *Server) routes(mux router) {
 
 	mux.Handle("GET /api/v1/units", s.handle(s.listUnits))
 	mux.Handle("POST /api/v1/units", s.handle(s.createUnit))
+	mux.Handle("PATCH /api/v1/units/{id}", s.handle(s.updateUnit))
 	mux.Handle("GET /api/v1/categories", s.handle(s.listCategories))
 	mux.Handle("POST /api/v1/categories", s.handle(s.createCategory))
+	mux.Handle("PATCH /api/v1/categories/{id}", s.handle(s.updateCategory))
 	mux.Handle("GET /api/v1/users", s.handle(s.listUsers))
 	mux.Handle("POST /api/v1/users", s.handle(s.createUser))
 	mux.Handle("PATCH /api/v1/users/{username}", s.handle(s.updateUser))
@@ -276,6 +281,10 @@ func (s *Server) Mount(c capability.Capability) (err error) {
 }
 
 func (s *Server) notFound(w http.ResponseWriter, r *http.Request) error {
+	if s.notFoundPage != nil && wantsHTML(r) {
+		s.notFoundPage(w, r)
+		return nil
+	}
 	return notFoundError(r)
 }
 

@@ -51,14 +51,14 @@ type AttributeChange struct {
 
 func checkAttrText(field, s string, max int, multiline bool) error {
 	if !utf8.ValidString(s) {
-		return minsheng.FieldError(field, "%s is not valid UTF-8", field)
+		return minsheng.FieldError(field, "%s is not valid UTF-8", field).Because("bad_text")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max)
+		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max).Because("too_long")
 	}
 	for _, r := range s {
 		if r == 0 || (unicode.IsControl(r) && !(multiline && (r == '\n' || r == '\r' || r == '\t'))) {
-			return minsheng.FieldError(field, "%s contains control characters", field)
+			return minsheng.FieldError(field, "%s contains control characters", field).Because("bad_text")
 		}
 	}
 	return nil
@@ -67,22 +67,22 @@ func checkAttrText(field, s string, max int, multiline bool) error {
 // checkAttribute validates a definition against the others of its category.
 func checkAttribute(a *store.CategoryAttribute, others []*store.CategoryAttribute) error {
 	if !attrCodeRE.MatchString(a.Code) {
-		return minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'")
+		return minsheng.FieldError("code", "code must be 1 to 40 letters, digits, '.', '_' or '-'").Because("code_format")
 	}
 	if !slices.Contains(store.Datatypes, a.Datatype) {
-		return minsheng.FieldError("datatype", "datatype must be one of %s", strings.Join(store.Datatypes, ", "))
+		return minsheng.FieldError("datatype", "datatype must be one of %s", strings.Join(store.Datatypes, ", ")).Because("choose")
 	}
 	if a.Order < 1 {
-		return minsheng.FieldError("order", "order must be a positive number")
+		return minsheng.FieldError("order", "order must be a positive number").Because("not_a_number")
 	}
 	for _, o := range others {
 		if o.ID != a.ID && o.Order == a.Order {
-			return minsheng.FieldError("order", "order %d is taken by attribute %s of this category", a.Order, o.Code)
+			return minsheng.FieldError("order", "order %d is taken by attribute %s of this category", a.Order, o.Code).Because("open311_order_taken")
 		}
 	}
 	a.Description = strings.TrimSpace(a.Description)
 	if a.Description == "" {
-		return minsheng.FieldError("description", "description (the question the user answers) is required")
+		return minsheng.FieldError("description", "description (the question the user answers) is required").Because("required")
 	}
 	for _, f := range []struct {
 		name string
@@ -94,31 +94,31 @@ func checkAttribute(a *store.CategoryAttribute, others []*store.CategoryAttribut
 		}
 	}
 	if !a.Variable && a.Required {
-		return minsheng.FieldError("required", "an attribute that only informs (variable false) cannot be required")
+		return minsheng.FieldError("required", "an attribute that only informs (variable false) cannot be required").Because("open311_informs_required")
 	}
 	if !a.IsList() {
 		if len(a.Values) > 0 {
-			return minsheng.FieldError("values", "only singlevaluelist and multivaluelist attributes have values")
+			return minsheng.FieldError("values", "only singlevaluelist and multivaluelist attributes have values").Because("open311_values")
 		}
 		a.Values = []store.AttributeValue{}
 		return nil
 	}
 	if len(a.Values) == 0 || len(a.Values) > 200 {
-		return minsheng.FieldError("values", "a %s needs 1 to 200 values", a.Datatype)
+		return minsheng.FieldError("values", "a %s needs 1 to 200 values", a.Datatype).Because("open311_values")
 	}
 	seen := map[string]bool{}
 	for i := range a.Values {
 		v := &a.Values[i]
 		v.Key, v.Name, v.NameEN = strings.TrimSpace(v.Key), strings.TrimSpace(v.Name), strings.TrimSpace(v.NameEN)
 		if v.Key == "" || v.Name == "" {
-			return minsheng.FieldError("values", "every value needs a key and a name")
+			return minsheng.FieldError("values", "every value needs a key and a name").Because("open311_values")
 		}
 		if seen[v.Key] {
-			return minsheng.FieldError("values", "value key %q appears twice", v.Key)
+			return minsheng.FieldError("values", "value key %q appears twice", v.Key).Because("open311_values")
 		}
 		seen[v.Key] = true
 		if strings.ContainsAny(v.Key, "[],") {
-			return minsheng.FieldError("values", "value key %q may not hold '[', ']' or ','", v.Key)
+			return minsheng.FieldError("values", "value key %q may not hold '[', ']' or ','", v.Key).Because("open311_values")
 		}
 		for _, t := range []string{v.Key, v.Name, v.NameEN} {
 			if err := checkAttrText("values", t, 100, false); err != nil {

@@ -31,17 +31,17 @@ type NewAPIClient struct {
 func checkClientName(name string) (string, error) {
 	name = strings.TrimSpace(name)
 	if name == "" || utf8.RuneCountInString(name) > 60 {
-		return "", minsheng.FieldError("name", "the client's name is required, at most 60 characters")
+		return "", minsheng.FieldError("name", "the client's name is required, at most 60 characters").Because("required")
 	}
 	if strings.HasPrefix(name, "-") || strings.ContainsFunc(name, unicode.IsControl) {
-		return "", minsheng.FieldError("name", "the client's name may not start with '-' or hold control characters")
+		return "", minsheng.FieldError("name", "the client's name may not start with '-' or hold control characters").Because("bad_text")
 	}
 	return name, nil
 }
 
 func checkRate(rate int) error {
 	if rate < 0 || rate > MaxAPIClientRate {
-		return minsheng.FieldError("rate_per_minute", "rate_per_minute must be between 0 (the server's default) and %d", MaxAPIClientRate)
+		return minsheng.FieldError("rate_per_minute", "rate_per_minute must be between 0 (the server's default) and %d", MaxAPIClientRate).Because("out_of_range")
 	}
 	return nil
 }

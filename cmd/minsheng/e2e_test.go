@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -327,6 +328,19 @@ func TestCommandLine(t *testing.T) {
 	unknown := exec.Command(binary, "frobnicate")
 	if out, err := unknown.CombinedOutput(); err == nil || !strings.Contains(string(out), "unknown command") {
 		t.Fatalf("unknown command: %v %s", err, out)
+	}
+	// A bare minsheng prints the usage and fails at once: no server, no
+	// database (a server would run until the deadline kills it).
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	bare := exec.CommandContext(ctx, binary)
+	bare.Dir = t.TempDir()
+	usage, err := bare.CombinedOutput()
+	if err == nil || ctx.Err() != nil || !strings.Contains(string(usage), "Usage:") || bare.ProcessState.ExitCode() != 1 {
+		t.Fatalf("bare minsheng: %v (exit %d) %s", err, bare.ProcessState.ExitCode(), usage)
+	}
+	if files, _ := os.ReadDir(bare.Dir); len(files) != 0 {
+		t.Fatalf("bare minsheng left %v", files)
 	}
 }
 

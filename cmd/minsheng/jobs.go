@@ -260,6 +260,10 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 		if len(args) == 0 {
 			return errors.New(want)
 		}
+		if isHelp(args[0]) {
+			fmt.Fprint(stdout, commandUsage(commandNamed("notify")))
+			return nil
+		}
 		sub, args = "webhook "+args[0], args[1:]
 	}
 	c, fs := commandFlags("notify "+sub, getenv, stderr, false)

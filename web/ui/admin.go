@@ -1,6 +1,7 @@
 package ui
 
 import (
+	"context"
 	"errors"
 	"net/http"
 	"net/url"
@@ -8,6 +9,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 )
@@ -61,7 +63,24 @@ func (u *UI) adminPage(w http.ResponseWriter, r *http.Request, me *org.User, nam
 		return err
 	}
 	p.R, p.Form, p.Data = rf, form, data
+	if err := u.calendarWarning(r.Context(), p, me); err != nil {
+		return err
+	}
 	u.render(w, status, p, name)
+	return nil
+}
+
+// calendarWarning warns the district's admins, on their pages, from
+// November on, that next year's holiday notice is not loaded.
+func (u *UI) calendarWarning(ctx context.Context, p *page, me *org.User) error {
+	if kit.RequireDistrictAdmin(me) != nil {
+		return nil
+	}
+	y, err := u.svc.MissingCalendarYear(ctx)
+	if err != nil || y == 0 {
+		return err
+	}
+	p.Warning = p.T("admin_calendar.missing", y, y)
 	return nil
 }
 
@@ -85,7 +104,7 @@ func showRefused(page formPage, w http.ResponseWriter, r *http.Request, me *org.
 func refused(action string, err error, vals map[string][]string) (*formState, error) {
 	var e *minsheng.Error
 	if errors.As(err, &e) && e.Code == minsheng.EINVALID {
-		return &formState{Action: action, Field: e.Field, Message: e.Message, Values: vals}, nil
+		return &formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil
 	}
 	return nil, err
 }
@@ -117,11 +136,14 @@ func (u *UI) adminCreateUnit(w http.ResponseWriter, r *http.Request, me *org.Use
 type usersData struct {
 	Users []*org.User
 	Roles []org.Role
+	// NewGrants fills the new-user form: the least privilege, a
+	// handler of the user's unit (an admin must type any more).
+	NewGrants org.Role
 }
 
 func (u *UI) usersData(r *http.Request, me *org.User) (usersData, error) {
 	users, err := u.svc.ListUsers(r.Context(), me)
-	return usersData{Users: users, Roles: org.AllRoles}, err
+	return usersData{Users: users, Roles: org.AllRoles, NewGrants: org.RoleHandler}, err
 }
 
 func (u *UI) adminUsers(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -142,7 +164,7 @@ func (u *UI) adminCreateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 		UnitID: unit, Password: vals.Get("password")}
 	if v := vals.Get("grants"); v != "" || n.Role == "" {
 		if n.Grants, err = org.ParseGrants(v); err != nil {
-			return u.afterUserForm(w, r, me, "user", minsheng.FieldError("grants", "%s", err.Error()), vals)
+			return u.afterUserForm(w, r, me, "user", minsheng.FieldError("grants", "%s", err.Error()).Because("grants"), vals)
 		}
 	}
 	_, err = u.svc.CreateUser(r.Context(), me, n)
@@ -152,7 +174,7 @@ func (u *UI) adminCreateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 func (u *UI) afterUserForm(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals map[string][]string) error {
 	if err != nil {
 		if minsheng.IsCode(err, minsheng.ECONFLICT) || store.IsUnique(err) {
-			err = minsheng.FieldError("username", "this username is taken")
+			err = minsheng.FieldError("username", "this username is taken").Because("username_taken")
 		}
 		form, err := refused(action, err, vals)
 		if err != nil {
@@ -184,7 +206,7 @@ func (u *UI) adminUpdateUser(w http.ResponseWriter, r *http.Request, me *org.Use
 	if _, ok := vals["grants"]; ok {
 		gs, err := org.ParseGrants(vals.Get("grants"))
 		if err != nil {
-			return u.afterUserForm(w, r, me, "user:"+r.PathValue("username"), minsheng.FieldError("grants", "%s", err.Error()), vals)
+			return u.afterUserForm(w, r, me, "user:"+r.PathValue("username"), minsheng.FieldError("grants", "%s", err.Error()).Because("grants"), vals)
 		}
 		c.Grants = &gs
 	}

@@ -42,7 +42,7 @@ func formFloat(f float64) string { return strconv.FormatFloat(f, 'f', -1, 64) }
 func parseInt(vals url.Values, field string) (int, error) {
 	n, err := strconv.Atoi(strings.TrimSpace(vals.Get(field)))
 	if err != nil {
-		return 0, minsheng.FieldError(field, "%s must be a whole number", field)
+		return 0, minsheng.FieldError(field, "%s must be a whole number", field).Because("not_a_number")
 	}
 	return n, nil
 }
@@ -52,7 +52,7 @@ func parseInt(vals url.Values, field string) (int, error) {
 func parseFloat(vals url.Values, field string) (float64, error) {
 	f, err := strconv.ParseFloat(strings.TrimSpace(vals.Get(field)), 64)
 	if err != nil || math.IsNaN(f) || math.IsInf(f, 0) {
-		return 0, minsheng.FieldError(field, "%s must be a number", field)
+		return 0, minsheng.FieldError(field, "%s must be a number", field).Because("not_a_number")
 	}
 	return f, nil
 }
@@ -183,7 +183,7 @@ func parseSpan(vals url.Values, field string) (ticket.Span, error) {
 	case "hours":
 		sp.Hours, err = parseInt(vals, field)
 	default:
-		err = minsheng.FieldError(field, "%s: unknown measure %q", field, vals.Get(field+"_unit"))
+		err = minsheng.FieldError(field, "%s: unknown measure %q", field, vals.Get(field+"_unit")).Because("choose")
 	}
 	return sp, err
 }
@@ -465,15 +465,15 @@ func (u *UI) adminCalendar(w http.ResponseWriter, r *http.Request, me *org.User)
 func parseYearJSON(s string) (calendar.Year, error) {
 	var y calendar.Year
 	if strings.TrimSpace(s) == "" {
-		return y, minsheng.FieldError("json", "paste the year's notice as JSON")
+		return y, minsheng.FieldError("json", "paste the year's notice as JSON").Because("required")
 	}
 	dec := json.NewDecoder(strings.NewReader(s))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(&y); err != nil {
-		return y, minsheng.FieldError("json", "not a year's notice in JSON: %v", err)
+		return y, minsheng.FieldError("json", "not a year's notice in JSON: %v", err).Because("calendar_notice")
 	}
 	if dec.More() {
-		return y, minsheng.FieldError("json", "not a year's notice in JSON: text after the object")
+		return y, minsheng.FieldError("json", "not a year's notice in JSON: text after the object").Because("calendar_notice")
 	}
 	return y, nil
 }
@@ -500,7 +500,7 @@ func parseYearForm(vals url.Values) (calendar.Year, error) {
 	var y calendar.Year
 	var err error
 	if y.Year, err = parseInt(vals, "year"); err != nil {
-		return y, minsheng.FieldError("year", "year must be a year such as 2027")
+		return y, minsheng.FieldError("year", "year must be a year such as 2027").Because("out_of_range")
 	}
 	y.Holidays, y.Workdays = []calendar.Holiday{}, []calendar.Workday{}
 	for i, l := range lines(vals.Get("holidays")) {
@@ -511,7 +511,7 @@ func parseYearForm(vals url.Values) (calendar.Year, error) {
 		case 3:
 			y.Holidays = append(y.Holidays, calendar.Holiday{Name: f[0], First: f[1], Last: f[2]})
 		default:
-			return y, minsheng.FieldError("holidays", "holidays line %d: want a name, the first day and the last day (YYYY-MM-DD)", i+1)
+			return y, minsheng.FieldError("holidays", "holidays line %d: want a name, the first day and the last day (YYYY-MM-DD)", i+1).Because("calendar_notice")
 		}
 	}
 	for _, l := range lines(vals.Get("workdays")) {
@@ -626,7 +626,7 @@ func (u *UI) adminSetWebhookActive(w http.ResponseWriter, r *http.Request, me *o
 	}
 	on := r.PathValue("switch") == "enable"
 	if !on && r.PathValue("switch") != "disable" {
-		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
+		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page").Because("page_not_found")
 	}
 	if err := u.svc.SetWebhookActive(r.Context(), me, id, on); err != nil {
 		return err

@@ -434,11 +434,11 @@ func TestAdminDispatchCalendar(t *testing.T) {
 		// The refused forms keep what was typed and name the field.
 		r = admin.post("/admin/calendar", url.Values{"year": {"2029"}, "holidays": {"元旦 2029-13-01 2029-13-02"}, "workdays": {"2029-01-06"}})
 		if !strings.Contains(r.body, "元旦 2029-13-01 2029-13-02") || !strings.Contains(r.body, "2029-01-06") || !strings.Contains(r.body, `<label class="bad">`) ||
-			!strings.Contains(r.body, "holiday 元旦: first") {
+			!strings.Contains(r.body, "放假安排有误") {
 			t.Errorf("the refused form lost what was typed or does not say why")
 		}
 		r = admin.post("/admin/calendar/json", url.Values{"json": {`{"year": 2029, "holiday": []}`}})
-		if !strings.Contains(r.body, `{&#34;year&#34;: 2029, &#34;holiday&#34;: []}`) || !strings.Contains(r.body, "unknown field") {
+		if !strings.Contains(r.body, `{&#34;year&#34;: 2029, &#34;holiday&#34;: []}`) || !strings.Contains(r.body, "请按格式填写该年的放假安排") {
 			t.Errorf("the refused JSON form lost the text or does not say why")
 		}
 

@@ -96,7 +96,7 @@ func parseRate(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, minsheng.FieldError("rate_per_minute", "rate_per_minute must be a whole number between 0 and %d", open311.MaxAPIClientRate)
+		return 0, minsheng.FieldError("rate_per_minute", "rate_per_minute must be a whole number between 0 and %d", open311.MaxAPIClientRate).Because("not_a_number")
 	}
 	return n, nil
 }
@@ -232,7 +232,7 @@ func parseOrder(s string) (int, error) {
 	}
 	n, err := strconv.Atoi(s)
 	if err != nil {
-		return 0, minsheng.FieldError("order", "order must be a positive whole number")
+		return 0, minsheng.FieldError("order", "order must be a positive whole number").Because("not_a_number")
 	}
 	return n, nil
 }
@@ -385,6 +385,13 @@ func (u *open311Pages) adminDeleteAttribute(w http.ResponseWriter, r *http.Reque
 // Open311Messages are the texts of the Open311 admin pages: key →
 // {Chinese, English}.
 var Open311Messages = map[string][2]string{
+	// The reasons of Open311's own errors (see Say).
+	"why.open311_order_taken":      {"该顺序已被本分类的另一个字段使用。", "Another field of this category has this order."},
+	"why.open311_informs_required": {"仅作说明（无需填写）的字段不能设为必填。", "A field that only informs cannot be required."},
+	"why.open311_values":           {"请检查可选值：仅单选和多选字段有可选值，每项需有键和名称，键不能重复，也不能含 [ ] 或逗号。", "Check the values: only single and multiple choice fields have them; each needs a key and a name, keys once each, without [ ] or commas."},
+	"field.variable":               {"需填写", "to be filled in"},
+	"field.datatype":               {"数据类型", "the data type"},
+	"field.datatype_description":   {"数据类型说明", "the data type's description"},
 	// The audit log's names of Open311's objects and changes.
 	"auditobj.api_client":         {"Open311 客户端", "Open311 client"},
 	"auditobj.open311_service":    {"Open311 服务设置", "Open311 service settings"},

@@ -102,7 +102,7 @@ func (u *UI) renderDesk(w http.ResponseWriter, r *http.Request, me *org.User, st
 func (u *UI) history(r *http.Request, me *org.User, phone string) ([]ticket.Ticket, error) {
 	phone = personal.NormalizePhone(phone)
 	if !personal.ValidPhone(phone) {
-		return nil, minsheng.FieldError("caller_phone", "not a phone number")
+		return nil, minsheng.FieldError("caller_phone", "not a phone number").Because("phone_format")
 	}
 	page, err := u.svc.ListTickets(r.Context(), me, app.ListQuery{CallerPhone: phone, Limit: 20})
 	if err != nil {
@@ -182,7 +182,7 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 	bad := func(err error) error {
 		var e *minsheng.Error
 		if errors.As(err, &e) && (e.Code == minsheng.EINVALID || e.Code == minsheng.ETOOLARGE) {
-			return u.renderDesk(w, r, me, http.StatusBadRequest, &formState{Action: "register", Field: e.Field, Message: e.Message, Values: vals})
+			return u.renderDesk(w, r, me, http.StatusBadRequest, &formState{Action: "register", Field: e.Field, Err: e, Values: vals})
 		}
 		return err
 	}
@@ -199,7 +199,7 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 	}
 	if c := vals.Get("category_id"); c != "" {
 		if in.CategoryID, err = strconv.ParseInt(c, 10, 64); err != nil {
-			return bad(minsheng.FieldError("category_id", "choose a category from the list"))
+			return bad(minsheng.FieldError("category_id", "choose a category from the list").Because("choose"))
 		}
 	}
 	if in.Lat, in.Lng, err = parsePoint(vals.Get("lat"), vals.Get("lng")); err != nil {
@@ -212,7 +212,7 @@ func (u *UI) deskSubmit(w http.ResponseWriter, r *http.Request, me *org.User) er
 			return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not resolve at intake", strings.Join(roleStrings(me.Roles()), "+"))
 		}
 		if answer == "" {
-			return bad(minsheng.FieldError("answer", "write the answer given to the caller"))
+			return bad(minsheng.FieldError("answer", "write the answer given to the caller").Because("answer_required"))
 		}
 	}
 	dup := strings.TrimSpace(vals.Get("duplicate_of"))
@@ -250,7 +250,7 @@ func parsePoint(lat, lng string) (*float64, *float64, error) {
 	a, err1 := strconv.ParseFloat(lat, 64)
 	b, err2 := strconv.ParseFloat(lng, 64)
 	if err1 != nil || err2 != nil {
-		return nil, nil, minsheng.FieldError("lat", "the point on the map is not a valid position")
+		return nil, nil, minsheng.FieldError("lat", "the point on the map is not a valid position").Because("point_invalid")
 	}
 	return &a, &b, nil
 }
@@ -267,9 +267,9 @@ func (u *UI) parseForm(w http.ResponseWriter, r *http.Request) (url.Values, []*m
 		if err := r.ParseMultipartForm(8 << 20); err != nil {
 			var mb *http.MaxBytesError
 			if errors.As(err, &mb) {
-				return nil, nil, minsheng.Errorf(minsheng.ETOOLARGE, "the files are larger than allowed")
+				return nil, nil, minsheng.Errorf(minsheng.ETOOLARGE, "the files are larger than allowed").Because("files_too_large")
 			}
-			return nil, nil, minsheng.Errorf(minsheng.EINVALID, "the form could not be read")
+			return nil, nil, minsheng.Errorf(minsheng.EINVALID, "the form could not be read").Because("form_unreadable")
 		}
 		return url.Values(r.MultipartForm.Value), r.MultipartForm.File["file"], nil
 	}
@@ -278,7 +278,7 @@ func (u *UI) parseForm(w http.ResponseWriter, r *http.Request) (url.Values, []*m
 		if errors.As(err, &mb) {
 			return nil, nil, minsheng.Errorf(minsheng.ETOOLARGE, "the form is larger than allowed")
 		}
-		return nil, nil, minsheng.Errorf(minsheng.EINVALID, "the form could not be read")
+		return nil, nil, minsheng.Errorf(minsheng.EINVALID, "the form could not be read").Because("form_unreadable")
 	}
 	return r.PostForm, nil, nil
 }
@@ -295,7 +295,7 @@ func removeForm(r *http.Request) {
 func (u *UI) uploads(files []*multipart.FileHeader) ([]app.Upload, error) {
 	var out []app.Upload
 	if len(files) > ticket.MaxAttachmentsPerAction {
-		return nil, minsheng.FieldError("file", "at most %d files at a time", ticket.MaxAttachmentsPerAction)
+		return nil, minsheng.FieldError("file", "at most %d files at a time", ticket.MaxAttachmentsPerAction).Because("too_many_files")
 	}
 	for _, fh := range files {
 		if fh.Size == 0 && fh.Filename == "" {
@@ -310,7 +310,9 @@ func (u *UI) uploads(files []*multipart.FileHeader) ([]app.Upload, error) {
 		if err != nil {
 			var e *minsheng.Error
 			if errors.As(err, &e) && e.Field == "" {
-				return nil, minsheng.FieldError("file", "%s: %s", fh.Filename, e.Message)
+				bad := minsheng.FieldError("file", "%s: %s", fh.Filename, e.Message)
+				bad.Reason = e.Reason
+				return nil, bad
 			}
 			return nil, err
 		}

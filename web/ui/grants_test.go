@@ -108,7 +108,7 @@ func TestAdminEditsGrants(t *testing.T) {
 		form := url.Values{"name": {"other_handler姓名"}, "unit_id": {itoa(e.f.OtherStreet.ID)}, "active": {"1"}}
 		form.Set("grants", "handler, leader@nowhere")
 		r := admin.post("/admin/users/other_handler", form)
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, `there is no unit with code &#34;nowhere&#34;`) {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, `角色授权中写的单位编码不存在`) {
 			t.Fatalf("a grant over an unknown unit: %d, want 400 naming the unit", r.status)
 		}
 		if !strings.Contains(r.body, `value="handler, leader@nowhere"`) {

@@ -345,8 +345,13 @@ var catalogue = map[string][2]string{
 	"admin.edit_article":     {"编辑知识", "Edit article"},
 	"admin.new_password":     {"新密码（不改则留空）", "New password (blank: keep)"},
 	"admin.save":             {"保存", "Save"},
+	"admin.disabled":         {"已停用", "disabled"},
 	"admin.grants_hint": {"可授多个角色，用逗号分隔，第一个为主角色（首页按它）；写作“角色@单位代码”则授权到该单位及其下级，不写单位即本人所在单位，如 agent, leader@xinghailu。角色代码：",
 		"Several roles, separated by commas; the first is the primary role (it picks the home page). “role@unitcode” grants the role over that unit and those below it; without a unit, over the user's own unit. E.g. agent, leader@xinghailu. Role codes:"},
+
+	// Next year's calendar missing (issue 13).
+	"admin_calendar.missing":  {"尚未导入 %d 年的放假安排：跨入 %d 年的办理时限将不计节假日和调休。", "The %d holiday notice is not loaded: deadlines reaching into %d ignore its holidays and make-up working days."},
+	"admin_calendar.load_now": {"导入放假安排", "Load the notice"},
 
 	"datatype.string":          {"单行文本", "Text (one line)"},
 	"datatype.number":          {"数字", "Number"},

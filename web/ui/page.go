@@ -31,11 +31,15 @@ type page struct {
 	RequestID string
 	VendorOK  bool
 	Flash     string // a message after a successful action
+	Warning   string // something the user should see to (next year's calendar missing)
 	Form      *formState
 	R         *refs // units and categories, on pages that name them
 	Data      any
 	now       time.Time
 	msgs      map[string][2]string // the UI's messages
+	// errShown records that a form showed the refused form's error;
+	// else the layout shows it above the page (Unshown).
+	errShown bool
 }
 
 // navItem is one link of the navigation bar.
@@ -230,10 +234,12 @@ func (p *page) Ago(t time.Time) string {
 }
 
 // formState is a form sent back with an error: which form, which field
-// is at fault, the message, and what the user typed.
+// is at fault, the error (worded in the page's language by Say) or a
+// message already worded, and what the user typed.
 type formState struct {
 	Action  string
 	Field   string
+	Err     error
 	Message string
 	Values  map[string][]string
 }
@@ -249,7 +255,23 @@ func (p *page) Err(action string) string {
 	if p.Form == nil || p.Form.Action != action {
 		return ""
 	}
-	return p.Form.Message
+	p.errShown = true
+	if p.Form.Message != "" || p.Form.Err == nil {
+		return p.Form.Message
+	}
+	return p.Say(p.Form.Err)
+}
+
+// Unshown returns the refused form's error when no form of the page shows
+// it (the form is not on the page in the object's state), or "".
+func (p *page) Unshown() string {
+	if p.Form == nil || p.errShown {
+		return ""
+	}
+	if p.Form.Message != "" || p.Form.Err == nil {
+		return p.Form.Message
+	}
+	return p.Say(p.Form.Err)
 }
 
 // V returns what the user typed into a field of the action's form.

@@ -53,7 +53,7 @@ type portalDone struct {
 func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 	ip := clientIP(r)
 	if !u.ipLimit.Allow(ip) {
-		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests from this address; try again later")
+		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests from this address; try again later").Because("rate_ip")
 	}
 	vals, files, err := u.parseForm(w, r)
 	if err != nil {
@@ -72,7 +72,7 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 	bad := func(err error) error {
 		var e *minsheng.Error
 		if errors.As(err, &e) && (e.Code == minsheng.EINVALID || e.Code == minsheng.ETOOLARGE) {
-			return u.renderPortal(w, r, http.StatusBadRequest, &formState{Action: "portal", Field: e.Field, Message: e.Message, Values: vals})
+			return u.renderPortal(w, r, http.StatusBadRequest, &formState{Action: "portal", Field: e.Field, Err: e, Values: vals})
 		}
 		return err
 	}
@@ -81,17 +81,20 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 		CallerName: vals.Get("caller_name"), CallerPhone: vals.Get("caller_phone"), Address: vals.Get("address"),
 	}
 	if strings.TrimSpace(in.Description) == "" {
-		return bad(minsheng.FieldError("description", "describe the problem"))
+		return bad(minsheng.FieldError("description", "describe the problem").Because("description_required"))
 	}
 	phone := personal.NormalizePhone(in.CallerPhone)
+	if phone == "" {
+		return bad(minsheng.FieldError("caller_phone", "a phone number is needed to reach you").Because("phone_required"))
+	}
 	if !personal.ValidPhone(phone) {
-		return bad(minsheng.FieldError("caller_phone", "a phone number is needed to reach you"))
+		return bad(minsheng.FieldError("caller_phone", "this is not a phone number").Because("phone_format"))
 	}
 	if in.Lat, in.Lng, err = parsePoint(vals.Get("lat"), vals.Get("lng")); err != nil {
 		return bad(err)
 	}
 	if !u.phoneLimit.Allow(phone) {
-		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests for this phone number today; call the hotline")
+		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests for this phone number today; call the hotline").Because("rate_phone")
 	}
 	ups, err := u.uploads(files)
 	if err != nil {
@@ -168,7 +171,7 @@ func (u *UI) trackRate(w http.ResponseWriter, r *http.Request) error {
 		if minsheng.IsCode(err, minsheng.EINVALID) {
 			var e *minsheng.Error
 			errors.As(err, &e)
-			return u.renderTrack(w, r, http.StatusBadRequest, &formState{Action: "rate", Field: e.Field, Message: e.Message, Values: vals})
+			return u.renderTrack(w, r, http.StatusBadRequest, &formState{Action: "rate", Field: e.Field, Err: e, Values: vals})
 		}
 		return err
 	}

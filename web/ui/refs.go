@@ -46,6 +46,22 @@ func (rf *refs) UnitName(id int64) string {
 	return ""
 }
 
+// UnitActive reports whether a unit is in use (not disabled).
+func (rf *refs) UnitActive(id int64) bool {
+	x := rf.unitByID[id]
+	return x != nil && x.Active
+}
+
+// UnitIndent is the indent of a unit in the tree lists: one wide space a
+// level below the district.
+func (rf *refs) UnitIndent(id int64) string {
+	x := rf.unitByID[id]
+	if x == nil {
+		return ""
+	}
+	return strings.Repeat("\u3000", max(strings.Count(x.Path, "/")-2, 0))
+}
+
 // catName names a category in the page's language.
 func (rf *refs) catName(c *ticket.Category) string {
 	if rf.lang == "en" && c.NameEN != "" {
@@ -88,7 +104,7 @@ func (rf *refs) UnitOptions() []option {
 	for _, x := range rf.Units { // in path order: parents before children
 		d := strings.Count(x.Path, "/") - 2
 		out = append(out, option{ID: x.ID, Label: strings.Repeat("\u3000", d) + x.Name, Depth: d,
-			Disabled: x.ParentID == 0 || x.Kind == org.KindCentre, Search: x.Name + " " + x.Code})
+			Disabled: x.ParentID == 0 || x.Kind == org.KindCentre || !x.Active, Search: x.Name + " " + x.Code})
 	}
 	return out
 }
@@ -114,6 +130,9 @@ func (rf *refs) ShortUnitOptions(suggested int64) []option {
 	var out []option
 	for _, x := range rf.Units {
 		d := strings.Count(x.Path, "/") - 2
+		if !x.Active {
+			continue
+		}
 		if (d == 1 && x.Kind != org.KindCentre) || (x.ID == suggested && d > 1) {
 			out = append(out, option{ID: x.ID, Label: x.Name, Depth: d})
 		}

@@ -61,7 +61,7 @@ func (u *UI) reportPage(w http.ResponseWriter, r *http.Request, me *org.User) er
 		d.To = today
 	}
 	if d.From.Start().After(today.Start()) {
-		return minsheng.FieldError("month", "month %s has not begun", d.Month)
+		return minsheng.FieldError("month", "month %s has not begun", d.Month).Because("month_not_begun")
 	}
 	unitID := me.UnitID
 	if v := q.Get("unit_id"); v != "" {

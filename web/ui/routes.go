@@ -23,6 +23,13 @@ func (u *UI) Register(mux *http.ServeMux) {
 
 	mux.Handle("GET /{$}", u.handle(u.home))
 	mux.Handle("GET /static/", u.staticHandler())
+	// Browsers ask for /favicon.ico on pages without an icon link (and
+	// on other answers): the same SVG.
+	mux.Handle("GET /favicon.ico", http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		r2 := r.Clone(r.Context())
+		r2.URL.Path = "/static/favicon.svg"
+		u.staticHandler().ServeHTTP(w, r2)
+	}))
 	mux.Handle("GET /lang/{lang}", u.handle(u.setLang))
 	mux.Handle("GET /map/areas.json", u.handle(u.mapAreas))
 	mux.Handle("GET /map/base.json", u.handle(u.mapBase))  // roads and places (maplayer.go)
@@ -73,6 +80,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	}, admin))
 	mux.Handle("GET /admin/units", u.staff(u.adminUnits, admin))
 	mux.Handle("POST /admin/units", u.staff(u.adminCreateUnit, admin))
+	mux.Handle("POST /admin/units/{id}", u.staff(u.adminUpdateUnit, admin))
 	mux.Handle("GET /admin/users", u.staff(u.adminUsers, admin))
 	mux.Handle("POST /admin/users", u.staff(u.adminCreateUser, admin))
 	mux.Handle("POST /admin/users/{username}", u.staff(u.adminUpdateUser, admin))
@@ -80,6 +88,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	mux.Handle("POST /admin/users/{username}/tokens/{id}/revoke", u.staff(u.tokenRevoke, admin))
 	mux.Handle("GET /admin/categories", u.staff(u.adminCategories, admin))
 	mux.Handle("POST /admin/categories", u.staff(u.adminCreateCategory, admin))
+	mux.Handle("POST /admin/categories/{id}", u.staff(u.adminUpdateCategory, admin))
 	mux.Handle("GET /admin/kb", u.staff(u.adminKB, admin))
 	mux.Handle("GET /admin/kb/new", u.staff(u.adminKBEdit, admin))
 	mux.Handle("GET /admin/kb/{id}", u.staff(u.adminKBEdit, admin))

@@ -166,16 +166,16 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 		refused := errors.As(err, &e) && (e.Code == minsheng.EINVALID || e.Code == minsheng.ECONFLICT || e.Code == minsheng.ETOOLARGE)
 		switch {
 		case refused && rowTarget:
-			return u.renderRow(w, r, me, ref, vals, "", e.Message, httpstatus.ForCode(e.Code))
+			return u.renderRow(w, r, me, ref, vals, "", e, httpstatus.ForCode(e.Code))
 		case refused && e.Code != minsheng.ECONFLICT:
 			return u.renderTicket(w, r, me, ref, http.StatusBadRequest,
-				&formState{Action: action, Field: e.Field, Message: e.Message, Values: vals}, nil)
+				&formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil)
 		}
 		return err
 	}
 	if rowTarget {
 		p := u.newPage(w, r, me, "")
-		return u.renderRow(w, r, me, t.Number, vals, p.T("ok."+action), "", http.StatusOK)
+		return u.renderRow(w, r, me, t.Number, vals, p.T("ok."+action), nil, http.StatusOK)
 	}
 	next := safeNext(vals.Get("next"), "/t/"+url.PathEscape(t.Number))
 	sep := "?"
@@ -187,8 +187,9 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 }
 
 // renderRow answers an htmx action on a work-list row with the row, its
-// ticket read again, and a message.
-func (u *UI) renderRow(w http.ResponseWriter, r *http.Request, me *org.User, ref string, vals url.Values, done, failed string, status int) error {
+// ticket read again, and a message: done, or the refusal worded in the
+// page's language.
+func (u *UI) renderRow(w http.ResponseWriter, r *http.Request, me *org.User, ref string, vals url.Values, done string, failed error, status int) error {
 	v, err := u.svc.GetTicket(r.Context(), me, ref)
 	if err != nil {
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) && done != "" {
@@ -205,7 +206,10 @@ func (u *UI) renderRow(w http.ResponseWriter, r *http.Request, me *org.User, ref
 		return err
 	}
 	p.R = rf
-	row := rowData{Queue: store.Queue(vals.Get("queue")), Next: vals.Get("next"), Done: done, Error: failed}
+	row := rowData{Queue: store.Queue(vals.Get("queue")), Next: vals.Get("next"), Done: done}
+	if failed != nil {
+		row.Error = p.Say(failed)
+	}
 	if v != nil {
 		row.T = v.Ticket
 		row.Actions = rowActions(me, v.Ticket)

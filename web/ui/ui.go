@@ -25,6 +25,7 @@ import (
 	"errors"
 	"fmt"
 	"html/template"
+	"io"
 	"io/fs"
 	"log/slog"
 	"maps"
@@ -128,6 +129,12 @@ func New(c Config) (*UI, error) {
 	}
 	u := &UI{svc: c.Service, log: c.Logger, currentUser: c.CurrentUser, requestID: c.RequestID, cookie: c.SessionCookie,
 		messages: maps.Clone(catalogue)}
+	for k, v := range errorMessages {
+		if _, ok := u.messages[k]; ok {
+			return nil, fmt.Errorf("ui: message %q is in the catalogue and in errorMessages", k)
+		}
+		u.messages[k] = v
+	}
 	if u.log == nil {
 		u.log = slog.Default()
 	}
@@ -168,10 +175,17 @@ func New(c Config) (*UI, error) {
 	}
 	u.mux = http.NewServeMux()
 	u.Register(u.mux)
-	u.mux.Handle("/", u.handle(func(w http.ResponseWriter, r *http.Request) error {
-		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
-	}))
+	u.mux.Handle("/", http.HandlerFunc(u.NotFound))
 	return u, nil
+}
+
+// NotFound answers a path that no page has with the HTML 404 page, in the
+// browser's language. The server in front calls it for browsers (it
+// answers API clients with a JSON problem).
+func (u *UI) NotFound(w http.ResponseWriter, r *http.Request) {
+	u.handle(func(w http.ResponseWriter, r *http.Request) error {
+		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page").Because("page_not_found")
+	}).ServeHTTP(w, r)
 }
 
 // parsePages parses each page with the layout and the partials.
@@ -296,7 +310,7 @@ func (u *UI) reqID(w http.ResponseWriter, r *http.Request) string {
 type errorPage struct {
 	Status  int
 	Code    string
-	Detail  string // the application's safe message
+	Detail  string // the error worded in the page's language
 	Current string // the ticket's status, on conflicts
 }
 
@@ -321,14 +335,14 @@ func (u *UI) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	if code == minsheng.EINTERNAL {
 		u.log.ErrorContext(r.Context(), "page failed", "err", err, "method", r.Method, "path", r.URL.Path)
-	} else {
-		ep.Detail = minsheng.ErrorMessage(err)
-		var e *minsheng.Error
-		if errors.As(err, &e) {
+	}
+	p := u.newPage(w, r, u.user(r), "error")
+	if code != minsheng.EINTERNAL {
+		ep.Detail = p.sayDetail(err)
+		if e := errorOf(err); e != nil {
 			ep.Current = e.Status
 		}
 	}
-	p := u.newPage(w, r, u.user(r), "error")
 	p.Title = p.T(errorTitleKey(code))
 	p.Data = ep
 	w.Header().Set("Cache-Control", "no-store")
@@ -367,6 +381,11 @@ func (u *UI) execute(w http.ResponseWriter, status int, p *page, pageName, tmpl 
 		u.log.Error("unknown page template", "page", pageName)
 		http.Error(w, "internal error", http.StatusInternalServerError)
 		return
+	}
+	if p.Form != nil && tmpl == "layout" {
+		// A first pass learns whether a form shows the error, so that
+		// the layout shows it above the page when none does.
+		t.ExecuteTemplate(io.Discard, "content", p)
 	}
 	var b strings.Builder
 	if err := t.ExecuteTemplate(&b, tmpl, p); err != nil {
