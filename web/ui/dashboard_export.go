@@ -88,6 +88,10 @@ func ratesTable(p *page, rep *app.RatesReport) *app.Table {
 			label = p.E("kind", r.Key)
 		case app.ByChannel:
 			label = p.E("channel", r.Key)
+		case app.ByUnit:
+			if r.Key == app.OtherKey {
+				label = p.T("figures.other")
+			}
 		}
 		t.Rows = append(t.Rows, row(label, r))
 	}
