@@ -161,6 +161,9 @@ func publicTable(p *page, ps *app.PublicStats) *app.Table {
 	for _, r := range ps.Rows {
 		t.Rows = append(t.Rows, row(r, r.Name))
 	}
+	if o := ps.Other; o != nil { // what the rows leave out, so that they add up
+		t.Rows = append(t.Rows, row(app.PublicRow{Counts: o.Counts, Rates: o.Rates}, p.T("figures.other")))
+	}
 	t.Rows = append(t.Rows, row(ps.District, p.T("stats.district_total", ps.District.Name)))
 	return t
 }
