@@ -73,7 +73,7 @@ func TestFiguresOnPages(t *testing.T) {
 				t.Errorf("§2 has no row %q: %v", label, units)
 			}
 		}
-		if !strings.Contains(r.body, "上月（2026年2月（2026-02-01 至 2026-02-28））") {
+		if !strings.Contains(r.body, "上月 2026年2月（2026-02-01 至 2026-02-28） 受理") {
 			t.Errorf("the report's summary does not date the month before")
 		}
 

@@ -697,7 +697,7 @@ var catalogue = map[string][2]string{
 	"report.s7":        {"七、统计口径", "7. Definitions"},
 	"report.summary":   {"%s%s共受理群众诉求 %s 件，办结 %s 件，办结率 %s（%s）。", "In %[2]s, %[1]s received %[3]s requests and closed %[4]s: closure rate %[5]s (%[6]s)."},
 	"report.summary2":  {"响应率 %s（%s），按期办结率 %s（%s），解决率 %s（%s），满意率 %s（%s）。", "Response %s (%s), on time %s (%s), resolution %s (%s), satisfaction %s (%s)."},
-	"report.change":    {"上月（%s）受理 %s 件，本月变化 %s 件。", "The month before (%s) received %s; the change is %s."},
+	"report.change":    {"上月 %s 受理 %s 件，本月变化 %s 件。", "The month before, %s, received %s; the change is %s."},
 	"report.overdue":   {"本月到期仍未办结的工单 %s 件，计入按期办结率分母。当前超期未办结工单（前 20 件）：", "%s tickets due this month are still in hand; they count against the on-time rate. Tickets overdue now (first 20):"},
 	"report.counting":  {"受理、无效、重复、结案按受理日期计入；签收按签收时限、办结按办理时限、回访按回访日期计入所属期间。", "Received, invalid, merged and closed count on the day of receipt; acknowledgement on its deadline's day, replies on the reply deadline's day, callbacks on their day."},
 
