@@ -37,11 +37,16 @@ type PublicMonth struct {
 // the whole district and each street, town and department below it, and
 // the district's last twelve months.
 type PublicStats struct {
-	Month    string        `json:"month"`
-	District PublicRow     `json:"district"`
-	Rows     []PublicRow   `json:"rows"`
-	Trend    []PublicMonth `json:"trend"`
-	AsOf     time.Time     `json:"as_of"`
+	Month    string      `json:"month"`
+	District PublicRow   `json:"district"`
+	Rows     []PublicRow `json:"rows"`
+	// Other is what the rows leave out of the district's figures (tickets
+	// not yet dispatched, handled at the district itself or by units not
+	// listed), so that the rows and it add up to the district; nil when
+	// nothing is left.
+	Other *RatesRow     `json:"other,omitempty"`
+	Trend []PublicMonth `json:"trend"`
+	AsOf  time.Time     `json:"as_of"`
 }
 
 // ParseMonth reads a month written YYYY-MM.
@@ -157,6 +162,13 @@ func (s *Service) countPublicStats(ctx context.Context, month calendar.Date) (*P
 				out.Rows = append(out.Rows, PublicRow{UnitID: id, Name: r.Label, Kind: kinds[id], Counts: r.Counts,
 					OverdueOpen: r.OverdueOpen, Rates: r.Rates})
 			}
+		}
+		shown := make([]RatesRow, len(out.Rows))
+		for i, r := range out.Rows {
+			shown[i] = RatesRow{Counts: r.Counts, OverdueOpen: r.OverdueOpen}
+		}
+		if other, ok := OtherRow(total[0], shown, stats.DefaultWeights); ok {
+			out.Other = &other
 		}
 		// The twelve months up to this one, from the daily summaries.
 		first := calendar.DateOf(month.Start().AddDate(0, -11, 0).Add(time.Hour))

@@ -111,12 +111,42 @@ func (s *Service) Rates(ctx context.Context, actor *org.User, q RatesQuery) (*Ra
 		if q.By != ByNone {
 			r.Rows, err = s.ratesRows(ctx, tx, u, q.From, q.To, q.By, now, w)
 		}
+		if err == nil && q.By == ByUnit {
+			if other, ok := OtherRow(r.Total, r.Rows, w); ok {
+				r.Rows = append(r.Rows, other)
+			}
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
 	return r, nil
+}
+
+// OtherKey is the key of the row of a breakdown by unit that holds what
+// the units below do not: tickets of the unit itself (taken in and not
+// yet dispatched, or handled at its own level) and of units left out of
+// a table. With it, the rows add up to the total.
+const OtherKey = "other"
+
+// OtherLabel names the OtherKey row (pages word it in their language).
+const OtherLabel = "未分派 / 其他"
+
+// OtherRow returns the total less the rows, as a row keyed OtherKey, and
+// whether anything is left: every count of a unit is also counted in each
+// unit above it, so the difference is never negative.
+func OtherRow(total RatesRow, rows []RatesRow, w stats.Weights) (RatesRow, bool) {
+	o := RatesRow{Key: OtherKey, Label: OtherLabel, Counts: total.Counts, OverdueOpen: total.OverdueOpen}
+	for _, r := range rows {
+		o.Counts.Add(r.Counts, -1)
+		o.OverdueOpen -= r.OverdueOpen
+	}
+	if o.Counts.Zero() && o.OverdueOpen == 0 {
+		return RatesRow{}, false
+	}
+	o.Rates = stats.Compute(o.Counts, o.OverdueOpen, w)
+	return o, true
 }
 
 func dayOf(d calendar.Date) stats.Day { return stats.Day(d.Year*10000 + int(d.Month)*100 + d.Day) }
@@ -260,7 +290,7 @@ func categoryRoots(ctx context.Context, tx *store.Tx) (map[int64]int64, error) {
 type RankQuery struct {
 	UnitID    int64 // 0: the user's unit
 	From, To  calendar.Date
-	MinVolume int64 // units that received fewer tickets in the period do not qualify
+	MinVolume int64 // units that received fewer tickets in the period do not qualify (at least 1: a unit without tickets never does)
 	Weights   *stats.Weights
 }
 
@@ -272,8 +302,10 @@ type RankRow struct {
 }
 
 // Rankings orders the units directly below a unit by composite score,
-// highest first; units under the minimum volume, or without any rate yet,
-// come last, unranked. Ties keep the higher satisfaction first, then the
+// highest first; units under the minimum volume (and always those that
+// received nothing in the period: a score made only of callbacks or
+// deadlines of older tickets ranked a unit without tickets at 100.0), or
+// without any rate yet, come last, unranked. Ties keep the higher satisfaction first, then the
 // unit's name.
 func (s *Service) Rankings(ctx context.Context, actor *org.User, q RankQuery) ([]RankRow, error) {
 	if q.MinVolume < 0 {
@@ -283,9 +315,13 @@ func (s *Service) Rankings(ctx context.Context, actor *org.User, q RankQuery) ([
 	if err != nil {
 		return nil, err
 	}
-	out := make([]RankRow, len(rep.Rows))
-	for i, r := range rep.Rows {
-		out[i] = RankRow{RatesRow: r, Qualified: r.Counts.Received >= q.MinVolume && r.Rates.Composite != nil}
+	min := max(q.MinVolume, 1)
+	out := make([]RankRow, 0, len(rep.Rows))
+	for _, r := range rep.Rows {
+		if r.Key == OtherKey { // not a unit
+			continue
+		}
+		out = append(out, RankRow{RatesRow: r, Qualified: r.Counts.Received >= min && r.Rates.Composite != nil})
 	}
 	score := func(r RankRow) (float64, float64) {
 		var c, sat float64

@@ -143,6 +143,20 @@ func rawRates(tks []*ticket.Ticket, path string, from, to calendar.Date, now tim
 			case ticket.StatusClosed:
 				c.Closed++
 			}
+			// The funnel: how far this valid ticket of the cohort got.
+			stood := t.RepliedAt != nil && (t.Status == ticket.StatusReplied || t.Status == ticket.StatusClosed)
+			if t.Status != ticket.StatusInvalid && t.Status != ticket.StatusMerged && (t.UnitID != 0 || t.AcknowledgeBy != nil) {
+				c.FunnelDispatched++
+				if t.AcknowledgedAt != nil || stood {
+					c.FunnelAcknowledged++
+				}
+				if stood {
+					c.FunnelReplied++
+					if t.Status == ticket.StatusClosed {
+						c.FunnelClosed++
+					}
+				}
+			}
 		}
 		if in(t.AcknowledgeBy) {
 			c.AckDue++
@@ -253,7 +267,12 @@ func assertRatesEqualRaw(t *testing.T, f *apptest.Fixture, db *store.DB, end tim
 			t.Fatal(err)
 		}
 		var sum int64
-		for _, r := range rep.Rows {
+		var other *app.RatesRow
+		for i, r := range rep.Rows {
+			if r.Key == app.OtherKey {
+				other = &rep.Rows[i]
+				continue
+			}
 			sum += r.Counts.Received
 		}
 		intake := rawRates(all, f.District.Path, d("2026-03-01"), d("2026-05-31"), end, func(t *ticket.Ticket) string {
@@ -264,6 +283,15 @@ func assertRatesEqualRaw(t *testing.T, f *apptest.Fixture, db *store.DB, end tim
 		})
 		if sum != intake["unit"].Received || rep.Total.Counts.Received != sum+intake["intake"].Received {
 			t.Errorf("by unit: children received %d, dispatched tickets %d, total %d", sum, intake["unit"].Received, rep.Total.Counts.Received)
+		}
+		// The row "未分派 / 其他" holds the rest (tickets of the district
+		// itself), so the rows add up to the total.
+		var rows stats.Counters
+		for _, r := range rep.Rows {
+			rows.Add(r.Counts, 1)
+		}
+		if rows != rep.Total.Counts {
+			t.Errorf("by unit: the rows add up to %+v, the total is %+v (other row %+v)", rows, rep.Total.Counts, other)
 		}
 		if rep.Total.Counts.Received < 100 || rep.Total.Rates.Composite == nil {
 			t.Fatalf("the history is too thin to test: %+v", rep.Total)
@@ -398,6 +426,91 @@ func TestRankings(t *testing.T) {
 		}
 		if _, err := f.Svc.Rankings(ctx, f.Users["leader"], app.RankQuery{From: d("2026-03-01"), To: d("2026-05-31"), MinVolume: -1}); err == nil {
 			t.Fatal("negative minimum accepted")
+		}
+	})
+}
+
+// TestRankingsSkipUnitsWithoutTickets: a unit that received nothing in
+// the period, but whose older ticket was called back in it, has a
+// composite score of 100.0 from that callback alone; it is not ranked,
+// even when the caller asks for no minimum volume.
+func TestRankingsSkipUnitsWithoutTickets(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		s, u := f.Svc, f.Users
+		must := func(_ *ticket.Ticket, err error) {
+			t.Helper()
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		tk, _, err := s.CreateTicket(ctx, u["agent"], apptest.NewTicket(), "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		must(s.Dispatch(ctx, u["dispatcher"], tk.Number, f.OtherStreet.ID, ""))
+		must(s.Acknowledge(ctx, u["other_handler"], tk.Number, ""))
+		must(s.Reply(ctx, u["other_handler"], tk.Number, "已办结"))
+		f.Clock.Advance(40 * 24 * time.Hour)
+		yes := true
+		must(s.Callback(ctx, u["agent"], tk.Number, app.CallbackResult{Resolved: &yes, Satisfaction: ticket.Satisfied}))
+		day := calendar.DateOf(f.Clock.Now())
+		rows, err := s.Rankings(ctx, u["leader"], app.RankQuery{From: day, To: day})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, r := range rows {
+			if r.Key == strconv.FormatInt(f.OtherStreet.ID, 10) {
+				if r.Rates.Composite == nil || r.Counts.Received != 0 {
+					t.Fatalf("the street's day: %+v, want a score from the callback and nothing received", r)
+				}
+				if r.Qualified || r.Place != 0 {
+					t.Errorf("%s received nothing and is ranked %d (score %.1f)", r.Label, r.Place, *r.Rates.Composite)
+				}
+			}
+		}
+	})
+}
+
+// TestFunnelNeverWidens: the status funnel counts one cohort (the valid
+// tickets received in the period) through its stages, so no stage holds
+// more than the one before, for any unit and period (the funnel of the
+// rates' own date bases widened: 39 → 32 → 19 → 50 → 2).
+func TestFunnelNeverWidens(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		randomHistory(t, f, rand.New(rand.NewPCG(11, 13)), 90)
+		f.Clock.Set(apptest.Start.Add(75 * 24 * time.Hour))
+		d := func(s string) calendar.Date { v, _ := calendar.ParseDate(s); return v }
+		checked := 0
+		for _, u := range []*org.Unit{f.District, f.Street, f.Community, f.OtherStreet, f.Dept} {
+			for _, p := range [][2]string{{"2026-03-01", "2026-05-31"}, {"2026-03-09", "2026-03-22"}, {"2026-04-01", "2026-04-30"}} {
+				rep, err := f.Svc.Rates(ctx, f.Users["leader"], app.RatesQuery{UnitID: u.ID, From: d(p[0]), To: d(p[1]), By: app.ByUnit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				for _, r := range append(rep.Rows, rep.Total) {
+					c := r.Counts
+					stages := []int64{c.Received - c.Invalid - c.Merged, c.FunnelDispatched, c.FunnelAcknowledged, c.FunnelReplied, c.FunnelClosed}
+					for i := 1; i < len(stages); i++ {
+						if stages[i] > stages[i-1] || stages[i] < 0 {
+							t.Errorf("%s %s %s–%s: the funnel widens: %v", u.Name, r.Label, p[0], p[1], stages)
+							break
+						}
+					}
+					if c.FunnelClosed > c.Closed {
+						t.Errorf("%s %s: %d closed through dispatch, %d closed in all", u.Name, r.Label, c.FunnelClosed, c.Closed)
+					}
+					checked++
+				}
+			}
+		}
+		total, err := f.Svc.Rates(ctx, f.Users["leader"], app.RatesQuery{From: d("2026-03-01"), To: d("2026-05-31")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c := total.Total.Counts; c.FunnelReplied == 0 || c.FunnelClosed == 0 || c.FunnelAcknowledged == c.FunnelDispatched && c.FunnelReplied == c.FunnelAcknowledged {
+			t.Fatalf("the history is too thin to test the funnel: %+v (%d rows checked)", c, checked)
 		}
 	})
 }

@@ -51,6 +51,7 @@ type Options struct {
 type Result struct {
 	Units      int
 	Categories int
+	Articles   int // knowledge-base articles
 	Tickets    int
 	Usernames  []string // role-named logins first, one for each staff role (org.Roles): admin, agent, …, mediator
 	Password   string
@@ -112,6 +113,9 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 		return nil, fmt.Errorf("demo categories: %w", err)
 	}
 	res.Categories = len(cats)
+	if res.Articles, err = createArticles(ctx, svc, cats); err != nil {
+		return nil, fmt.Errorf("demo articles: %w", err)
+	}
 	if err := createBoundaries(ctx, svc, w.admin, w); err != nil {
 		return nil, fmt.Errorf("demo boundaries: %w", err)
 	}

@@ -7,6 +7,7 @@
 // Each count is dated by the day that decides which period it belongs to:
 //
 //	received, invalid, merged, closed    the day the ticket was received (a cohort)
+//	funnel_*                             the day the ticket was received (the same cohort)
 //	ack_due, ack_on_time                 the day of the acknowledge deadline
 //	reply_due, replied_on_time, open_due the day of the reply deadline
 //	callbacks, resolved, satisfied, …    the day of the callback
@@ -37,6 +38,15 @@ type Counters struct {
 	Resolved           int64 `json:"resolved"`
 	Satisfied          int64 `json:"satisfied"`
 	BasicallySatisfied int64 `json:"basically_satisfied"`
+
+	// The status funnel: of the valid tickets received on the day, how
+	// many have been dispatched, of those acknowledged, of those replied
+	// (the reply stands), of those closed. Each stage is within the one
+	// before, so the funnel never widens.
+	FunnelDispatched   int64 `json:"funnel_dispatched"`
+	FunnelAcknowledged int64 `json:"funnel_acknowledged"`
+	FunnelReplied      int64 `json:"funnel_replied"`
+	FunnelClosed       int64 `json:"funnel_closed"`
 }
 
 // Add adds o to c.
@@ -54,6 +64,10 @@ func (c *Counters) Add(o Counters, sign int64) {
 	c.Resolved += sign * o.Resolved
 	c.Satisfied += sign * o.Satisfied
 	c.BasicallySatisfied += sign * o.BasicallySatisfied
+	c.FunnelDispatched += sign * o.FunnelDispatched
+	c.FunnelAcknowledged += sign * o.FunnelAcknowledged
+	c.FunnelReplied += sign * o.FunnelReplied
+	c.FunnelClosed += sign * o.FunnelClosed
 }
 
 // Zero reports whether every count is zero.
@@ -63,18 +77,21 @@ func (c Counters) Zero() bool { return c == Counters{} }
 // store them).
 func (c Counters) Values() []int64 {
 	return []int64{c.Received, c.Invalid, c.Merged, c.Closed, c.AckDue, c.AckOnTime, c.Replied, c.RepliedOnTime,
-		c.OpenDue, c.Callbacks, c.Resolved, c.Satisfied, c.BasicallySatisfied}
+		c.OpenDue, c.Callbacks, c.Resolved, c.Satisfied, c.BasicallySatisfied,
+		c.FunnelDispatched, c.FunnelAcknowledged, c.FunnelReplied, c.FunnelClosed}
 }
 
 // Columns names the counts in the order of Values.
 var Columns = []string{"received", "invalid", "merged", "closed", "ack_due", "ack_on_time", "replied",
-	"replied_on_time", "open_due", "callbacks", "resolved", "satisfied", "basically_satisfied"}
+	"replied_on_time", "open_due", "callbacks", "resolved", "satisfied", "basically_satisfied",
+	"funnel_dispatched", "funnel_acknowledged", "funnel_replied", "funnel_closed"}
 
 // Pointers returns pointers to the counts in the order of Values, for
 // scanning.
 func (c *Counters) Pointers() []any {
 	return []any{&c.Received, &c.Invalid, &c.Merged, &c.Closed, &c.AckDue, &c.AckOnTime, &c.Replied, &c.RepliedOnTime,
-		&c.OpenDue, &c.Callbacks, &c.Resolved, &c.Satisfied, &c.BasicallySatisfied}
+		&c.OpenDue, &c.Callbacks, &c.Resolved, &c.Satisfied, &c.BasicallySatisfied,
+		&c.FunnelDispatched, &c.FunnelAcknowledged, &c.FunnelReplied, &c.FunnelClosed}
 }
 
 // Day is a day as a number, YYYYMMDD, in China's time zone.
@@ -123,6 +140,7 @@ func Facts(t *ticket.Ticket) []Fact {
 	case ticket.StatusClosed:
 		recv.Closed = 1
 	}
+	funnel(t, &recv)
 	add(t.CreatedAt, recv)
 	if t.AcknowledgeBy != nil {
 		c := Counters{AckDue: 1}
@@ -157,6 +175,30 @@ func Facts(t *ticket.Ticket) []Fact {
 		add(*t.CallbackAt, c)
 	}
 	return out
+}
+
+// funnel sets the stages of the status funnel a valid ticket has reached,
+// each within the one before: dispatched (it has had a handling unit),
+// acknowledged, replied (the reply stands: replied or closed), closed
+// through that path. A request closed at intake was never dispatched and
+// is in none of them.
+func funnel(t *ticket.Ticket, c *Counters) {
+	if c.Invalid+c.Merged > 0 || (t.AcknowledgeBy == nil && t.UnitID == 0) {
+		return
+	}
+	c.FunnelDispatched = 1
+	replied := t.RepliedAt != nil && (t.Status == ticket.StatusReplied || t.Status == ticket.StatusClosed)
+	if t.AcknowledgedAt == nil && !replied {
+		return
+	}
+	c.FunnelAcknowledged = 1
+	if !replied {
+		return
+	}
+	c.FunnelReplied = 1
+	if t.Status == ticket.StatusClosed {
+		c.FunnelClosed = 1
+	}
 }
 
 // Rate is a fraction shown with its parts, as every rate must be.

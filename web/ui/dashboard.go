@@ -192,6 +192,11 @@ type dashData struct {
 	AsOf      time.Time
 	// PrevFrom and PrevTo are the period before, of the same length.
 	PrevFrom, PrevTo calendar.Date
+	// SeriesFrom is the first day of the intake chart (a year up to To).
+	SeriesFrom calendar.Date
+	// NotDispatched are the valid tickets of the period never dispatched
+	// (closed at intake, or waiting): outside the funnel after its first stage.
+	NotDispatched int64
 }
 
 // dashChart is what the page's script draws, passed as JSON.
@@ -289,7 +294,8 @@ func (u *UI) dashboardPage(w http.ResponseWriter, r *http.Request, me *org.User)
 	d.Overdue = over.Tickets
 	// Intake over time: the year up to the period's end, whatever the
 	// period, so that weeks and months have something to show.
-	series, err := u.svc.Series(ctx, me, q.Unit.ID, q.To.AddDays(-364), q.To)
+	d.SeriesFrom = q.To.AddDays(-364)
+	series, err := u.svc.Series(ctx, me, q.Unit.ID, d.SeriesFrom, q.To)
 	if err != nil {
 		return err
 	}
@@ -305,7 +311,7 @@ func (u *UI) dashboardPage(w http.ResponseWriter, r *http.Request, me *org.User)
 		c.Closed = append(c.Closed, pt.Counts.Closed)
 	}
 	for _, row := range d.Rates.Rows {
-		if row.Counts.Received > 0 || row.OverdueOpen > 0 {
+		if (row.Counts.Received > 0 || row.OverdueOpen > 0) && row.Key != app.OtherKey { // the chart's bars are units
 			c.Units = append(c.Units, chartRowOf(row))
 		}
 	}
@@ -315,13 +321,17 @@ func (u *UI) dashboardPage(w http.ResponseWriter, r *http.Request, me *org.User)
 		}
 	}
 	t := d.Rates.Total.Counts
+	// One cohort, the valid tickets received in the period, through its
+	// stages (each within the one before); those never dispatched (closed
+	// at intake, or waiting) are said beside it.
 	c.Funnel = []funnelStage{
 		{"received", p.T("funnel.received"), t.Received - t.Invalid - t.Merged},
-		{"dispatched", p.T("funnel.dispatched"), t.AckDue},
-		{"acknowledged", p.T("funnel.acknowledged"), t.AckOnTime},
-		{"replied", p.T("funnel.replied"), t.Replied},
-		{"closed", p.T("funnel.closed"), t.Closed},
+		{"dispatched", p.T("funnel.dispatched"), t.FunnelDispatched},
+		{"acknowledged", p.T("funnel.acknowledged"), t.FunnelAcknowledged},
+		{"replied", p.T("funnel.replied"), t.FunnelReplied},
+		{"closed", p.T("funnel.closed"), t.FunnelClosed},
 	}
+	d.NotDispatched = t.Received - t.Invalid - t.Merged - t.FunnelDispatched
 	d.Chart = c
 	p.Data = d
 	u.render(w, http.StatusOK, p, "dashboard")
@@ -363,8 +373,12 @@ func (p *page) Pct(r stats.Rate) string { return pctOf(r) }
 // Num formats a count with thousands separators.
 func (p *page) Num(n int64) string { return thousands(n) }
 
-// Frac writes a rate's parts: 33,816/35,062.
+// Frac writes a rate's parts: 33,816/35,062; nothing without a
+// denominator.
 func (p *page) Frac(r stats.Rate) string {
+	if r.Denominator == 0 { // the rate is "—": no "0/0" beside it
+		return ""
+	}
 	return thousands(r.Numerator) + "/" + thousands(r.Denominator)
 }
 

@@ -149,6 +149,51 @@ func TestBrowserDashboards(t *testing.T) {
 		t.Errorf("the heat map has %d cells, want 168", n)
 	}
 	shot(leader, "dashboard")
+	// Issue 13: the intake chart shows the whole year its caption names
+	// (it opened zoomed on three months); the funnel never widens and its
+	// narrowest stage holds its label; the ranking lists no unit below
+	// its stated threshold.
+	extent, err := chromedp.Run(leader, chromedp.Evaluate[[]float64](`(function(){
+		var c = echarts.getInstanceByDom(document.getElementById('chart-intake'));
+		var e = c.getModel().getComponent('xAxis', 0).axis.scale.getExtent();
+		return [e[0], e[1], c.getOption().series[0].data.length];
+	})()`))
+	if err != nil || len(extent) != 3 || extent[0] != 0 || extent[1] != extent[2]-1 || extent[2] < 365 {
+		t.Errorf("the intake chart shows bars %v of its days (%v); want all of a year", extent, err)
+	}
+	caption, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS("#intake-caption")))
+	if !regexp.MustCompile(`^\d{4}-\d{2}-\d{2} 至 \d{4}-\d{2}-\d{2}，即所选截止日前一年`).MatchString(caption) {
+		t.Errorf("the intake caption is %q", caption)
+	}
+	funnel, err := chromedp.Run(leader, chromedp.Evaluate[[]float64](`(function(){
+		var c = echarts.getInstanceByDom(document.getElementById('chart-funnel'));
+		var data = c.getModel().getSeriesByIndex(0).getData(), n = data.count(), out = [];
+		for (var i = 0; i < n; i++) out.push(data.get('value', i));
+		var g = data.getItemGraphicEl(n - 1), tx = g.getTextContent();
+		var r = tx.getBoundingRect().clone(); r.applyTransform(tx.getComputedTransform());
+		var b = g.getBoundingRect().clone(); b.applyTransform(g.getComputedTransform());
+		return out.concat([r.x, r.x + r.width, b.x, b.x + b.width]);
+	})()`))
+	if err != nil || len(funnel) != 9 {
+		t.Fatalf("the funnel: %v %v", funnel, err)
+	}
+	for i := 1; i < 5; i++ {
+		if funnel[i] > funnel[i-1] {
+			t.Errorf("the funnel widens: %v", funnel[:5])
+		}
+	}
+	if label, stage := funnel[5:7], funnel[7:9]; label[0] < stage[0]-1 || label[1] > stage[1]+1 {
+		t.Errorf("the last stage's label spans %v, its stage %v: the label is cut", label, stage)
+	}
+	threshold, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS("#rank-threshold")))
+	if !strings.Contains(threshold, "不少于 10 件") {
+		t.Errorf("the ranking does not state its threshold: %q", threshold)
+	}
+	low, _ := chromedp.Run(leader, chromedp.Evaluate[float64](`Array.prototype.filter.call(document.querySelectorAll('#rankings tbody tr'),
+		function (tr) { var c = tr.cells; return c.length > 3 && parseInt(c[3].textContent.replace(/,/g, ''), 10) < 10; }).length`))
+	if low != 0 {
+		t.Errorf("%v units below the threshold are ranked", low)
+	}
 	do(leader, "group by month", chromedp.Click(chromedp.CSS(`[data-group="month"]`)), chromedp.Sleep(300*time.Millisecond))
 	if n, _ := seriesSum(leader, "chart-intake"); n < 12 || n > 13 {
 		t.Errorf("by month the intake chart has %d bars, want 12 or 13", n)
@@ -235,6 +280,15 @@ func TestBrowserDashboards(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#report-summary")),
 	)
 	shot(leader, "report")
+	// Every period of the report is labelled with its dates.
+	periods, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS("#report-kpis")))
+	if !strings.Contains(periods, "2026年2月（2026-02-01 至 2026-02-28）") || !strings.Contains(periods, "2026年1月（2026-01-01 至 2026-01-31）") {
+		t.Errorf("the report's §1 does not date its months: %q", periods)
+	}
+	prev, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS("#rates-table tr.prev th")))
+	if !strings.Contains(prev, "2026-01-04 至 2026-01-31，与本期等长 28 天") {
+		t.Errorf("the report's §2 period before is %q", prev)
+	}
 	do(leader, "print media", media("print"))
 	if shown, _ := chromedp.Run(leader, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header.top')).display !== 'none'`)); shown {
 		t.Error("the printed report shows the navigation bar")

@@ -88,6 +88,10 @@ func ratesTable(p *page, rep *app.RatesReport) *app.Table {
 			label = p.E("kind", r.Key)
 		case app.ByChannel:
 			label = p.E("channel", r.Key)
+		case app.ByUnit:
+			if r.Key == app.OtherKey {
+				label = p.T("figures.other")
+			}
 		}
 		t.Rows = append(t.Rows, row(label, r))
 	}
@@ -156,6 +160,9 @@ func publicTable(p *page, ps *app.PublicStats) *app.Table {
 	}
 	for _, r := range ps.Rows {
 		t.Rows = append(t.Rows, row(r, r.Name))
+	}
+	if o := ps.Other; o != nil { // what the rows leave out, so that they add up
+		t.Rows = append(t.Rows, row(app.PublicRow{Counts: o.Counts, Rates: o.Rates}, p.T("figures.other")))
 	}
 	t.Rows = append(t.Rows, row(ps.District, p.T("stats.district_total", ps.District.Name)))
 	return t

@@ -345,7 +345,7 @@ func TestPublicStatsPage(t *testing.T) {
 			t.Fatal(err)
 		}
 		last := rows[len(rows)-1]
-		if len(rows) != 5 || last[0] != "城西区合计" || last[1] != "4" || last[2] != "1" || last[3] != "33.33%" || last[4] != "1" || last[5] != "3" {
+		if len(rows) != 6 || rows[4][0] != "未分派 / 其他" || rows[4][1] != "1" || last[0] != "城西区合计" || last[1] != "4" || last[2] != "1" || last[3] != "33.33%" || last[4] != "1" || last[5] != "3" {
 			t.Errorf("public export: %v", rows)
 		}
 		for _, p := range personal {

@@ -23,14 +23,17 @@ type reportData struct {
 	Rates     *app.RatesReport // by unit
 	Prev      app.RatesRow     // the calendar month before
 	PrevMonth string
-	Cats      []app.RatesRow
-	Kinds     []app.RatesRow
-	Rank      []app.RankRow
-	MinVolume int64
-	Overdue   []ticket.Ticket
-	Units     []option
-	Months    []string
-	Generated time.Time
+	// PrevFrom and PrevTo are the calendar month before: §1 compares
+	// months, §2's table the period of the same length (both labelled).
+	PrevFrom, PrevTo calendar.Date
+	Cats             []app.RatesRow
+	Kinds            []app.RatesRow
+	Rank             []app.RankRow
+	MinVolume        int64
+	Overdue          []ticket.Ticket
+	Units            []option
+	Months           []string
+	Generated        time.Time
 }
 
 // Change is the change of the received count from the month before.
@@ -75,7 +78,8 @@ func (u *UI) reportPage(w http.ResponseWriter, r *http.Request, me *org.User) er
 	d.Unit = d.Rates.Unit
 	prevFirst := calendar.DateOf(first.Start().AddDate(0, -1, 0).Add(time.Hour))
 	d.PrevMonth = fmt.Sprintf("%04d-%02d", prevFirst.Year, prevFirst.Month)
-	prev, err := u.svc.Rates(ctx, me, app.RatesQuery{UnitID: unitID, From: prevFirst, To: app.MonthEnd(prevFirst)})
+	d.PrevFrom, d.PrevTo = prevFirst, app.MonthEnd(prevFirst)
+	prev, err := u.svc.Rates(ctx, me, app.RatesQuery{UnitID: unitID, From: d.PrevFrom, To: d.PrevTo})
 	if err != nil {
 		return err
 	}

@@ -159,7 +159,26 @@
     });
   }
 
+  // On phones a list table is shown as cards, a line for each cell with
+  // its column's heading before it: cells without a data-label take their
+  // heading from the table's head, and cells with nothing in them are
+  // marked blank (hidden there, instead of a heading with nothing after it).
+  function labelCells(table) {
+    var heads = table.tHead ? Array.prototype.map.call(table.tHead.querySelectorAll("th"), function (th) { return th.textContent.trim(); }) : [];
+    Array.prototype.forEach.call(table.tBodies, function (tb) {
+      Array.prototype.forEach.call(tb.rows, function (tr) {
+        Array.prototype.forEach.call(tr.cells, function (td, i) {
+          if (td.tagName !== "TD") return;
+          if (!td.hasAttribute("data-label") && heads[i] && tr.cells.length > 1) td.setAttribute("data-label", heads[i]);
+          if (!td.textContent.trim() && !td.querySelector("input, select, button, img, canvas, form")) td.classList.add("blank");
+        });
+      });
+    });
+  }
+
   function init(root) {
+    root.querySelectorAll("table.list:not(.compact)").forEach(labelCells);
+    if (root.matches && root.matches("table.list:not(.compact)")) labelCells(root);
     root.querySelectorAll("[data-map]:not([data-ready])").forEach(function (el) {
       el.setAttribute("data-ready", "");
       initMap(el);

@@ -96,7 +96,8 @@
         } },
         xAxis: Object.assign({ type: "category", data: g.map(function (b) { return how === "month" ? b.key : b.first.slice(5); }) }, axis),
         yAxis: Object.assign({ type: "value", minInterval: 1 }, axis),
-        dataZoom: how === "day" ? [{ type: "inside", start: 75, end: 100 }] : [],
+        // The whole year the caption names, at every grouping (a zoom to
+        // its last quarter showed three months under "a year").
         series: [
           { name: T["dash.received"], type: "bar", data: g.map(function (b) { return b.v[0]; }), itemStyle: { color: accent }, cursor: "pointer" },
           { name: T["dash.closed"], type: "line", data: g.map(function (b) { return b.v[1]; }), itemStyle: { color: ok }, symbol: "none", smooth: true }
@@ -129,7 +130,9 @@
           var first = d.funnel[0].value;
           return escapeHTML(p.name) + " " + p.value.toLocaleString() + (first ? "（" + T["dash.of_received"] + " " + (100 * p.value / first).toFixed(1) + "%）" : "");
         } },
-        series: [{ type: "funnel", sort: "none", left: "8%", width: "84%", top: 8, bottom: 8, min: 0, max: top || 1, gap: 2,
+        // minSize keeps the narrowest stage wide enough for its label
+        // (at 0% the last stage's label was cut off).
+        series: [{ type: "funnel", sort: "none", left: "4%", width: "92%", top: 8, bottom: 8, min: 0, max: top || 1, minSize: "48%", gap: 2,
           label: { show: true, position: "inside", formatter: function (p) { return p.name + " " + p.value.toLocaleString(); }, color: "#fff" },
           itemStyle: { borderWidth: 0 },
           color: ["#1f5fbf", "#3f78c9", "#5f92d3", "#7f9ed0", "#1c7c3a"],
