@@ -792,4 +792,15 @@ var catalogue = map[string][2]string{
 	"auditact.reveal_caller":     {"查看来电人信息", "Caller's data viewed"},
 	"auditact.reveal_alert":      {"短时间内查看大量来电人信息（已提醒管理员）", "Many callers' data viewed in a short time (admins alerted)"},
 	"auditact.create_webhook":    {"新建事件推送", "Webhook created"},
+
+	// Residents getting back to their request, categories, privacy and
+	// queues (issue 13, items 3, 4, 10 and 16).
+	"lookup.title":  {"查询办理进度", "Find my request"},
+	"lookup.lead":   {"请输入工单号和反映问题时留下的电话号码。", "Enter the request number and the phone number you gave when you wrote."},
+	"lookup.number": {"工单号", "Request number"},
+	"lookup.phone":  {"联系电话", "Phone"},
+	"lookup.submit": {"查询", "Find"},
+	"lookup.help":   {"工单号见受理短信或提交后的页面。为保护您的信息，同一号码每小时只能查询几次。", "The number is in the SMS we sent and on the page shown after you wrote. To protect you, a number can be looked up only a few times an hour."},
+	"lookup.portal": {"反映新问题", "Submit a new request"},
+	"track.lookup":  {"丢失了链接？凭工单号和电话查询", "Lost the link? Find it by number and phone"},
 }

@@ -3,7 +3,6 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"net/url"
 	"strings"
 
 	"github.com/minsheng/minsheng"
@@ -108,9 +107,7 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func trackLink(number, token string) string {
-	return "/track/" + url.PathEscape(number) + "?token=" + url.QueryEscape(token)
-}
+func trackLink(number, token string) string { return app.TrackPath(number, token) }
 
 // trackData is the resident's view of their request.
 type trackData struct {

@@ -34,6 +34,8 @@ func (u *UI) Register(mux *http.ServeMux) {
 	// Residents.
 	mux.Handle("GET /portal", u.handle(u.portalPage))
 	mux.Handle("POST /portal", u.handle(u.portalSubmit))
+	mux.Handle("GET /track", u.handle(u.trackLookupPage))
+	mux.Handle("POST /track", u.handle(u.trackLookup))
 	mux.Handle("GET /track/{number}", u.handle(u.trackPage))
 	mux.Handle("POST /track/{number}/rate", u.handle(u.trackRate))
 	mux.Handle("GET /track/{number}/files/{id}", u.handle(u.trackFile))
