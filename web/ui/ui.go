@@ -103,7 +103,7 @@ type UI struct {
 	phoneLimit  *Limiter
 	// lookupIP and lookupNumber limit the lookups by number and phone.
 	lookupIP, lookupNumber *Limiter
-	mux         *http.ServeMux
+	mux                    *http.ServeMux
 
 	// messages are the page texts: the core's catalogue and the mounted
 	// capabilities' (Mount); caps are the mounted capabilities.
