@@ -3,7 +3,9 @@ package app
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
@@ -185,4 +187,67 @@ func (s *Service) DispatchWith(ctx context.Context, actor *org.User, ref string,
 	s.log.InfoContext(ctx, "ticket changed", "ticket", out.Number, "action", ticket.ActionDispatch, "status", out.Status, "actor", actor.ID)
 	m := out.Mask()
 	return &m, nil
+}
+
+// MinCategoryHint is the least confidence at which the classifier's first
+// category is preselected for a resident (SuggestCategory).
+const MinCategoryHint = 0.2
+
+// SuggestCategory returns the category the classifier finds most likely
+// for a request's text, to preselect it on the portal: 0 when no model is
+// loaded, the text is too short, or the classifier is not sure enough.
+// It reads no personal data and writes nothing.
+func (s *Service) SuggestCategory(ctx context.Context, text string) (int64, error) {
+	text = strings.TrimSpace(text)
+	m := s.model(ModelCategory)
+	if m == nil || utf8.RuneCountInString(text) < 4 {
+		return 0, nil
+	}
+	best := top3(m.Predict("", text))
+	if len(best) == 0 || best[0].Confidence < MinCategoryHint {
+		return 0, nil
+	}
+	var id int64
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		cats, err := store.ListCategories(ctx, tx)
+		for _, c := range cats {
+			if c.Code == best[0].Label && c.Active {
+				id = c.ID
+			}
+		}
+		return err
+	})
+	return id, err
+}
+
+// PrivateCategories returns the categories whose requests are not
+// published (marked private, or below one that is), for the portal to say
+// so beside them.
+func (s *Service) PrivateCategories(ctx context.Context) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	err := s.db.Read(ctx, func(tx *store.Tx) error {
+		cats, err := store.ListCategories(ctx, tx)
+		if err != nil {
+			return err
+		}
+		settings, err := store.ListServiceSettings(ctx, tx)
+		if err != nil {
+			return err
+		}
+		marked := map[string]bool{} // paths of the categories marked private
+		for _, c := range cats {
+			if settings[c.ID].Private {
+				marked[c.Path] = true
+			}
+		}
+		for _, c := range cats {
+			for p := range marked {
+				if strings.HasPrefix(c.Path, p) {
+					out[c.ID] = true
+				}
+			}
+		}
+		return nil
+	})
+	return out, err
 }

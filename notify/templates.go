@@ -182,8 +182,8 @@ var labels = map[string]map[string]string{
 		"action.acknowledge": "签收", "action.return": "退单", "action.redispatch": "改派", "action.reply": "办结回复",
 		"action.callback": "回访", "action.close": "结案", "action.reopen": "重办", "action.merge": "合并",
 		"action.invalidate": "无效件", "action.attach": "补充材料", "action.remind": "催办", "action.supervise": "督办",
-		"action.extend": "延期",
-		"none":          "未设定",
+		"action.extend": "延期", "action.categorize": "分类",
+		"none": "未设定",
 	},
 	LangEN: {
 		"kind.inquiry": "inquiry", "kind.help": "help", "kind.complaint": "complaint", "kind.report": "report",
@@ -197,7 +197,8 @@ var labels = map[string]map[string]string{
 		"action.reply": "replied", "action.callback": "called back", "action.close": "closed", "action.reopen": "reopened",
 		"action.merge": "merged", "action.invalidate": "marked invalid", "action.attach": "files added",
 		"action.remind": "reminder", "action.supervise": "supervision", "action.extend": "extension",
-		"none": "not set",
+		"action.categorize": "categorised",
+		"none":              "not set",
 	},
 }
 

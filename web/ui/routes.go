@@ -34,6 +34,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 	// Residents.
 	mux.Handle("GET /portal", u.handle(u.portalPage))
 	mux.Handle("POST /portal", u.handle(u.portalSubmit))
+	mux.Handle("GET /portal/category", u.handle(u.portalCategory))
 	mux.Handle("GET /track", u.handle(u.trackLookupPage))
 	mux.Handle("POST /track", u.handle(u.trackLookup))
 	mux.Handle("GET /track/{number}", u.handle(u.trackPage))
