@@ -50,6 +50,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 
 	// Dispatch console, unit inbox, ticket lists and pages.
 	mux.Handle("GET /console", u.staff(u.consolePage, org.RoleDispatcher, org.RoleLeader))
+	mux.Handle("POST /console/close", u.staff(u.consoleClose, org.RoleDispatcher)) // bulk close (console.go)
 	mux.Handle("GET /inbox", u.staff(u.inboxPage))
 	mux.Handle("GET /tickets", u.staff(u.ticketsPage))
 	mux.Handle("GET /t/{ref}", u.staff(u.ticketPage))
