@@ -5,6 +5,7 @@ package app
 
 import (
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
@@ -36,6 +37,8 @@ type Service struct {
 	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
 
 	hooks []TicketHook // other capabilities' reactions to ticket events (seam.go)
+
+	publicURL string // Config.PublicURL, without a trailing slash
 }
 
 // Config holds what a Service needs.
@@ -47,11 +50,16 @@ type Config struct {
 	Blobs    *blob.Store        // where attachments are kept; nil refuses files
 	Jobs     Scheduler          // where deadline jobs are enqueued; nil schedules none
 	SignIn   SignInLimits       // zero: DefaultSignInLimits
+	// PublicURL is how residents reach the server (https://12345.example.gov.cn):
+	// the SMS to callers carry links under it. Empty: the messages carry no
+	// link and tell the resident to look the request up by number and phone.
+	PublicURL string
 }
 
 // New returns a Service.
 func New(c Config) *Service {
-	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger, blobs: c.Blobs, jobs: c.Jobs}
+	s := &Service{db: c.DB, clock: c.Clock, cal: c.Calendar, log: c.Logger, blobs: c.Blobs, jobs: c.Jobs,
+		publicURL: strings.TrimSuffix(c.PublicURL, "/")}
 	if s.clock == nil {
 		s.clock = minsheng.SystemClock{}
 	}

@@ -50,7 +50,12 @@ func TestMergeMovesCallersOntoParentNotifications(t *testing.T) {
 		// At merge time each duplicate's caller is told which ticket carries
 		// their request.
 		for _, c := range []*ticket.Ticket{b1, b2} {
-			ds := deliveries(t, f, c.Number)
+			var ds []*store.Delivery
+			for _, d := range deliveries(t, f, c.Number) {
+				if d.Template != notify.ResidentRegistered { // each was told its number when registered
+					ds = append(ds, d)
+				}
+			}
 			if len(ds) != 1 || ds[0].Template != notify.ResidentMerged || ds[0].Recipient != "13900001111" ||
 				!strings.Contains(ds[0].Body, parent.Number) || !strings.Contains(ds[0].Body, c.Number) || !strings.Contains(ds[0].Body, "合并") {
 				t.Errorf("merge messages of %s: %+v", c.Number, ds)
@@ -59,7 +64,7 @@ func TestMergeMovesCallersOntoParentNotifications(t *testing.T) {
 		if ds := deliveries(t, f, b4.Number); len(ds) != 0 {
 			t.Errorf("a duplicate without a phone got %d messages", len(ds))
 		}
-		if got := smsTo(t, f, parent.Number); len(got) != 0 {
+		if got := smsTo(t, f, parent.Number); len(got) != 1 || got[0] != "resident.registered 13897001234" {
 			t.Errorf("the parent's caller got %v at the merge", got)
 		}
 
@@ -68,6 +73,7 @@ func TestMergeMovesCallersOntoParentNotifications(t *testing.T) {
 		ok(t)(f.Svc.Reply(ctx, u["handler"], parent.Number, "已协调维保单位更换主板，电梯已恢复运行。"))
 		want := []string{
 			"resident.acknowledged 13897001234", "resident.acknowledged 13900001111",
+			"resident.registered 13897001234",
 			"resident.replied 13897001234", "resident.replied 13900001111",
 		}
 		if got := smsTo(t, f, parent.Number); strings.Join(got, "\n") != strings.Join(want, "\n") {
@@ -82,7 +88,7 @@ func TestMergeMovesCallersOntoParentNotifications(t *testing.T) {
 		// A ticket with no duplicates tells its own caller only.
 		lone := f.Dispatched(t)
 		ok(t)(f.Svc.Acknowledge(ctx, u["handler"], lone.Number, ""))
-		if got := smsTo(t, f, lone.Number); len(got) != 1 || got[0] != "resident.acknowledged 13897001234" {
+		if got := smsTo(t, f, lone.Number); len(got) != 2 || got[0] != "resident.acknowledged 13897001234" {
 			t.Errorf("a ticket without duplicates: %v", got)
 		}
 	})

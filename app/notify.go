@@ -18,7 +18,8 @@ import (
 // the notifications that an event of a ticket calls for:
 //
 //   - the resident, by SMS to the caller's phone, when the request is
-//     acknowledged (签收) and when it is replied to (办结回复); the callers
+//     registered (its number and a link to follow it), acknowledged (签收)
+//     and replied to (办结回复, with a link to rate the reply); the callers
 //     of the duplicates merged into it (重复件) get the same messages, one
 //     per phone;
 //   - the caller of a duplicate, by SMS, when it is merged: which ticket
@@ -44,7 +45,29 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 	base := notify.Message{TicketID: t.ID, EventSeq: e.Seq, At: e.At}
 
 	var msgs []notify.Message
+	sms := func(to, name string, d notify.Data) error {
+		_, body, err := notify.Render(notify.LangZH, name, d)
+		if err != nil {
+			return err
+		}
+		m := base
+		m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, to, name, notify.LangZH, body
+		msgs = append(msgs, m)
+		return nil
+	}
 	switch e.Action {
+	case ticket.ActionRegister:
+		// The caller gets the number and a link of their own to follow it.
+		if personal.ValidPhone(t.CallerPhone) {
+			d := data
+			var err error
+			if d.Link, err = s.trackingLink(ctx, tx, t); err != nil {
+				return err
+			}
+			if err := sms(t.CallerPhone, notify.ResidentRegistered, d); err != nil {
+				return err
+			}
+		}
 	case ticket.ActionAcknowledge, ticket.ActionReply:
 		// The caller, and the callers of the duplicates merged into the
 		// ticket: one message per phone.
@@ -58,35 +81,35 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 		if e.Action == ticket.ActionReply {
 			name = notify.ResidentReplied
 		}
-		var body string
+		data.Lookup = s.lookupURL()
 		seen := map[string]bool{}
-		for _, phone := range phones {
+		for i, phone := range phones {
 			key := personal.NormalizePhone(phone) // "+86 139…" and "139…" are one phone
 			if !personal.ValidPhone(phone) || seen[key] {
 				continue
 			}
 			seen[key] = true
-			if body == "" {
-				if _, body, err = notify.Render(notify.LangZH, name, data); err != nil {
+			d := data
+			if i == 0 && e.Action == ticket.ActionReply {
+				// The ticket's own caller may rate the reply: a link of
+				// their own. The callers of duplicates follow their own
+				// requests.
+				if d.Link, err = s.trackingLink(ctx, tx, t); err != nil {
 					return err
 				}
 			}
-			m := base
-			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, phone, name, notify.LangZH, body
-			msgs = append(msgs, m)
+			if err := sms(phone, name, d); err != nil {
+				return err
+			}
 		}
 	case ticket.ActionMerge:
 		// A duplicate's caller learns which ticket now carries their
 		// request; they hear of its progress from then on.
 		if e.ToStatus == ticket.StatusMerged && personal.ValidPhone(t.CallerPhone) {
 			data.Parent = e.Data["parent"]
-			_, body, err := notify.Render(notify.LangZH, notify.ResidentMerged, data)
-			if err != nil {
+			if err := sms(t.CallerPhone, notify.ResidentMerged, data); err != nil {
 				return err
 			}
-			m := base
-			m.Channel, m.To, m.Template, m.Lang, m.Body = notify.ChannelSMS, t.CallerPhone, notify.ResidentMerged, notify.LangZH, body
-			msgs = append(msgs, m)
 		}
 	case ticket.ActionDispatch, ticket.ActionRedispatch, ticket.ActionRemind, ticket.ActionSupervise:
 		name := notify.HandlerDispatched

@@ -153,6 +153,7 @@ func TestNotifyEventRecipientsAndDelivery(t *testing.T) {
 			"handler.dispatched email handler@haihu.example.cn",
 			"handler.dispatched sms 13909715678",
 			"resident.acknowledged sms 13897001234",
+			"resident.registered sms 13897001234",
 			"resident.replied sms 13897001234",
 			"ticket.acknowledge webhook " + srv.URL,
 			"ticket.dispatch webhook " + srv.URL,
@@ -191,7 +192,7 @@ func TestNotifyEventRecipientsAndDelivery(t *testing.T) {
 		}
 		mu.Lock()
 		sort.Strings(hooks)
-		if len(sms.msgs) != 3 || len(mail.msgs) != 1 || len(hooks) != 5 || hooks[4] != "/replies ticket.reply" {
+		if len(sms.msgs) != 4 || len(mail.msgs) != 1 || len(hooks) != 5 || hooks[4] != "/replies ticket.reply" {
 			t.Fatalf("sent %d SMS, %d e-mails, webhooks %q", len(sms.msgs), len(mail.msgs), hooks)
 		}
 		mu.Unlock()

@@ -2,7 +2,6 @@ package app
 
 import (
 	"context"
-	"crypto/subtle"
 	"io"
 	"strconv"
 	"strings"
@@ -125,11 +124,11 @@ func loadTracked(ctx context.Context, tx *store.Tx, number, token string) (*tick
 	if err != nil {
 		return nil, err
 	}
-	h, err := store.TrackingHash(ctx, tx, t.ID)
+	ok, err := trackedBy(ctx, tx, t, token)
 	if err != nil {
 		return nil, err
 	}
-	if h == "" || token == "" || subtle.ConstantTimeCompare([]byte(h), []byte(org.HashSecret(token))) != 1 {
+	if !ok {
 		return nil, notFound
 	}
 	return t, nil

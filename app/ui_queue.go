@@ -40,30 +40,44 @@ func (s *Service) queueFilter(actor *org.User, q store.Queue, limit int) (store.
 	return f, err
 }
 
-// ListQueue returns the tickets of a work list that the user may see, the
-// most pressing first, with caller data masked: for dispatchers the new,
-// returned, review, callback and extension queues; for a handling unit its
-// inbox (the tickets its unit and those below it must answer).
-func (s *Service) ListQueue(ctx context.Context, actor *org.User, q store.Queue, limit int) ([]ticket.Ticket, error) {
-	if limit <= 0 || limit > MaxPageSize {
-		limit = MaxPageSize
+// QueuePage is one page of a work list.
+type QueuePage struct {
+	Tickets []ticket.Ticket `json:"tickets"`
+	Total   int             `json:"total"` // tickets in the whole queue
+	Page    int             `json:"page"`  // from 1
+	Pages   int             `json:"pages"` // at least 1
+}
+
+// ListQueue returns a page (from 1, of size tickets) of a work list that
+// the user may see, the most pressing first, with caller data masked: for
+// dispatchers the new, returned, review, callback and extension queues;
+// for a handling unit its inbox (the tickets its unit and those below it
+// must answer). A page past the last gives the last.
+func (s *Service) ListQueue(ctx context.Context, actor *org.User, q store.Queue, page, size int) (*QueuePage, error) {
+	if size <= 0 || size > MaxPageSize {
+		size = MaxPageSize
 	}
-	f, err := s.queueFilter(actor, q, limit)
+	f, err := s.queueFilter(actor, q, size)
 	if err != nil {
 		return nil, err
 	}
-	var list []*ticket.Ticket
+	out := &QueuePage{Tickets: []ticket.Ticket{}}
 	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		list, err = store.ListQueue(ctx, tx, f)
+		if out.Total, err = store.CountQueue(ctx, tx, f); err != nil {
+			return err
+		}
+		out.Pages = max(1, (out.Total+size-1)/size)
+		out.Page = min(max(page, 1), out.Pages)
+		f.Offset = (out.Page - 1) * size
+		list, err := store.ListQueue(ctx, tx, f)
+		for _, t := range list {
+			out.Tickets = append(out.Tickets, t.Mask())
+		}
 		return err
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := make([]ticket.Ticket, 0, len(list))
-	for _, t := range list {
-		out = append(out, t.Mask())
 	}
 	return out, nil
 }

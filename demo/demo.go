@@ -17,6 +17,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
@@ -61,6 +62,8 @@ type Result struct {
 	Overdue int
 	// Notifications counts the history's messages kept as not sent.
 	Notifications int64
+	// Models are the classifier's models trained on the year's tickets.
+	Models []app.TrainedModel
 }
 
 // Seed fills an empty database with the demo district. It refuses a
@@ -166,6 +169,12 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	})
 	if err != nil {
 		return nil, fmt.Errorf("demo notifications: %w", err)
+	}
+	// The dispatch classifier learns from the year's closed tickets, so
+	// that the pages suggest categories and units (the portal preselects
+	// the category) from the first start.
+	if res.Models, err = svc.TrainModels(ctx, kit.System(), 200000, 50); err != nil {
+		return nil, fmt.Errorf("demo classifier: %w", err)
 	}
 	log.InfoContext(ctx, "demo: seeded", "tickets", res.Tickets, "overdue", res.Overdue,
 		"notifications_not_sent", res.Notifications, "took", time.Since(begin).Round(time.Millisecond).String())

@@ -87,6 +87,8 @@ func TestSeed(t *testing.T) {
 		t.Run("overdue", func(t *testing.T) { checkOverdue(t, db, d) })
 		t.Run("notifications", func(t *testing.T) { checkHistoryNotSent(t, db, res) })
 		t.Run("base layer", func(t *testing.T) { checkBaseLayer(t, db, d) })
+		t.Run("intake closed", func(t *testing.T) { checkIntakeClosed(t, d) })
+		t.Run("classifier", func(t *testing.T) { checkClassifier(t, db, res) })
 		t.Run("twice", func(t *testing.T) {
 			_, err := demo.Seed(context.Background(), db, demo.Options{Tickets: 10, Now: testNow})
 			if !minsheng.IsCode(err, minsheng.ECONFLICT) {
@@ -625,4 +627,57 @@ func TestSeedKnowledgeBase(t *testing.T) {
 			t.Errorf("%d articles audited (%v), want %d", audited, err, res.Articles)
 		}
 	})
+}
+
+// checkIntakeClosed: what the agents answered at intake is closed after a
+// few days; only the last days' wait in the callback queue.
+func checkIntakeClosed(t *testing.T, d *district) {
+	open, closed := 0, 0
+	for _, tk := range d.tickets {
+		for _, e := range d.events[tk.ID] {
+			if e.Action != ticket.ActionResolveAtIntake {
+				continue
+			}
+			if tk.Status == ticket.StatusResolvedAtIntake {
+				open++
+				if e.At.Before(testNow.AddDate(0, 0, -15)) {
+					t.Errorf("%s was resolved at intake on %s and is still not closed", tk.Number, e.At.Format(time.DateOnly))
+				}
+			} else {
+				closed++
+			}
+		}
+	}
+	if closed == 0 {
+		t.Fatalf("no ticket resolved at intake was closed (%d open)", open)
+	}
+	t.Logf("resolved at intake: %d closed, %d open", closed, open)
+}
+
+// checkClassifier: the demo trains the classifier, so the pages suggest
+// categories and units.
+func checkClassifier(t *testing.T, db *store.DB, res *demo.Result) {
+	if len(res.Models) != 2 || res.Models[0].Name != app.ModelCategory || res.Models[1].Name != app.ModelUnit {
+		t.Fatalf("models = %+v", res.Models)
+	}
+	ctx := context.Background()
+	svc := app.New(app.Config{DB: db})
+	if err := svc.LoadModels(ctx); err != nil {
+		t.Fatal(err)
+	}
+	id, err := svc.SuggestCategory(ctx, "家里暖气不热，室温只有十二度，老人孩子都冻感冒了")
+	if err != nil || id == 0 {
+		t.Fatalf("no category suggested for a cold flat: %d, %v", id, err)
+	}
+	var code string
+	db.Read(ctx, func(tx *store.Tx) error {
+		c, err := store.GetCategory(ctx, tx, id)
+		if err == nil {
+			code = c.Code
+		}
+		return err
+	})
+	if code != "city" {
+		t.Errorf("a cold flat is filed under %q, want city (城乡建设: 供暖)", code)
+	}
 }

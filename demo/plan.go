@@ -735,6 +735,12 @@ func (p *planner) build(r *rand.Rand, sp *spec) {
 				sat:      pick(r, []ticket.Satisfaction{ticket.Satisfied, ticket.Satisfied, ticket.Satisfied, ticket.BasicallySatisfied}),
 				resolved: true, note: pick(r, intakeCallbackNotes), status: ticket.StatusResolvedAtIntake})
 			add(step{at: p.centre(r, t.Add(minutes(r, 5, 90))), act: actClose, actor: pick(r, p.w.dispatchers), note: "直接办结件回访满意，予以结案。", status: ticket.StatusClosed})
+		} else {
+			// Not called back: the dispatchers close it after a few
+			// days, as they close the day's answered calls in bulk; the
+			// last days' stay in the callback queue.
+			add(step{at: p.centre(r, t.Add(minutes(r, 2*24*60, 5*24*60))), act: actClose, actor: pick(r, p.w.dispatchers),
+				note: "直接办结件，来电人已当场获得答复，予以结案。", status: ticket.StatusClosed})
 		}
 	case pathDispatch:
 		p.buildDispatch(r, sp, add, &t)

@@ -67,10 +67,33 @@ func TestTemplatesRenderInBothLanguages(t *testing.T) {
 				if zh != (lang == notify.LangZH) {
 					t.Fatalf("a %s body in the wrong language:\n%s", lang, body)
 				}
-				if strings.HasPrefix(name, "resident.") && utf8.RuneCountInString(body) > 134 {
+				if strings.HasPrefix(name, "resident.") && utf8.RuneCountInString(body) > 134 { // without a link
 					t.Fatalf("resident SMS is %d characters, more than two SMS parts (67 characters each):\n%s", utf8.RuneCountInString(body), body)
 				}
 			})
+		}
+	}
+	// With the server's public address, the caller's messages carry their
+	// link: the text around it still fits two parts, the link a third.
+	d := sampleData()
+	d.Link = "https://12345.example.gov.cn" + "/track/20260302-00001?token=msr_" + strings.Repeat("x", 43)
+	d.Lookup = "https://12345.example.gov.cn/track"
+	for _, lang := range []string{notify.LangZH, notify.LangEN} {
+		for _, c := range []struct{ name, link string }{
+			{notify.ResidentRegistered, d.Link}, {notify.ResidentReplied, d.Link}, {notify.ResidentAcknowledged, d.Lookup},
+		} {
+			_, body, err := notify.Render(lang, c.name, d)
+			if err != nil || !strings.Contains(body, c.link) {
+				t.Fatalf("%s/%s lacks its link %s: %s (%v)", lang, c.name, c.link, body, err)
+			}
+			// Phones end a link at a space or the end: text right after it
+			// would be read as part of the address.
+			if rest := body[strings.Index(body, c.link)+len(c.link):]; rest != "" && !strings.HasPrefix(rest, " ") && !strings.HasPrefix(rest, ".") {
+				t.Errorf("%s/%s: text right after the link: %q", lang, c.name, body)
+			}
+			if n := utf8.RuneCountInString(strings.Replace(body, c.link, "", 1)); n > 134 {
+				t.Errorf("%s/%s is %d characters besides its link:\n%s", lang, c.name, n, body)
+			}
 		}
 	}
 	_, body, _ := notify.Render(notify.LangZH, notify.HandlerDispatched, sampleData())

@@ -19,6 +19,7 @@ const (
 // Template names. Resident messages go by SMS; staff messages by e-mail
 // (subject and body) or SMS (body).
 const (
+	ResidentRegistered   = "resident.registered"   // the request was registered (受理): its number and tracking link
 	ResidentAcknowledged = "resident.acknowledged" // the handling unit took the request (签收)
 	ResidentReplied      = "resident.replied"      // the handling unit answered (办结回复)
 	ResidentMerged       = "resident.merged"       // the request was merged into another about the same matter (重复件)
@@ -44,6 +45,12 @@ type Data struct {
 	Reply     string // the unit's answer
 	Recipient string // name of the staff member written to
 	Parent    string // number of the ticket a duplicate was merged into
+	// Link is the caller's own link to the request's tracking page (with
+	// a token: it lets them follow and rate it); Lookup the public address
+	// of the lookup by number and phone. Both empty when the server has no
+	// public address.
+	Link   string
+	Lookup string
 
 	// The daily digest's counts of a unit's open work, and its date.
 	Date                                 string
@@ -65,8 +72,9 @@ type Data struct {
 // characters, longer ones are sent in parts.
 var sources = map[string]map[string]string{
 	LangZH: {
-		ResidentAcknowledged: `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已由{{.Unit}}签收办理，请耐心等待。凭工单号可查询进度。{{end}}`,
-		ResidentReplied:      `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已办结：{{cut .Reply 60}} 稍后将有工作人员回访，感谢您的支持。{{end}}`,
+		ResidentRegistered:   `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”已受理，工单号{{.Number}}。{{if .Link}}查看进度：{{.Link}}{{else}}凭工单号和手机号可在民生服务平台查询进度。{{end}}{{end}}`,
+		ResidentAcknowledged: `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已由{{.Unit}}签收办理，请耐心等待。凭工单号和手机号可在{{if .Lookup}} {{.Lookup}} {{else}}民生服务平台{{end}}查询进度。{{end}}`,
+		ResidentReplied:      `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）已办结：{{cut .Reply 60}} {{if .Link}}请评价办理结果：{{.Link}} （链接仅供本人使用）{{else}}稍后将有工作人员回访，感谢您的支持。{{end}}{{end}}`,
 		ResidentMerged:       `{{define "body"}}【民生热线】您反映的“{{cut .Title 20}}”（工单号{{.Number}}）与工单{{.Parent}}为同一问题，已合并办理，办理进展将短信告知您。{{end}}`,
 		HandlerDispatched: `{{define "subject"}}【新工单】{{.Number}} {{cut .Title 30}}{{end}}` +
 			`{{define "body"}}{{if .Recipient}}{{.Recipient}}，您好：
@@ -112,8 +120,9 @@ var sources = map[string]map[string]string{
 —— 民生服务平台{{end}}`,
 	},
 	LangEN: {
-		ResidentAcknowledged: `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) taken up by {{.Unit}}. Quote the number to follow it.{{end}}`,
-		ResidentReplied:      `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) answered: {{cut .Reply 40}} We will call you back.{{end}}`,
+		ResidentRegistered:   `{{define "body"}}[Minsheng hotline] "{{cut .Title 20}}" registered as No. {{.Number}}. {{if .Link}}Follow it: {{.Link}}{{else}}Look it up with the number and your phone.{{end}}{{end}}`,
+		ResidentAcknowledged: `{{define "body"}}[Minsheng hotline] No. {{.Number}} "{{cut .Title 20}}" taken up by {{.Unit}}. Look it up with the number and your phone{{if .Lookup}} at {{.Lookup}}{{end}}.{{end}}`,
+		ResidentReplied:      `{{define "body"}}[Minsheng hotline] Request "{{cut .Title 20}}" (No. {{.Number}}) answered: {{cut .Reply 40}} {{if .Link}}Rate the outcome: {{.Link}}{{else}}We will call you back.{{end}}{{end}}`,
 		ResidentMerged:       `{{define "body"}}[Minsheng hotline] Request No. {{.Number}} is merged into No. {{.Parent}} (same matter). We will text you its progress.{{end}}`,
 		HandlerDispatched: `{{define "subject"}}[New ticket] {{.Number}} {{cut .Title 30}}{{end}}` +
 			`{{define "body"}}{{if .Recipient}}Dear {{.Recipient}},
@@ -173,8 +182,8 @@ var labels = map[string]map[string]string{
 		"action.acknowledge": "签收", "action.return": "退单", "action.redispatch": "改派", "action.reply": "办结回复",
 		"action.callback": "回访", "action.close": "结案", "action.reopen": "重办", "action.merge": "合并",
 		"action.invalidate": "无效件", "action.attach": "补充材料", "action.remind": "催办", "action.supervise": "督办",
-		"action.extend": "延期",
-		"none":          "未设定",
+		"action.extend": "延期", "action.categorize": "分类",
+		"none": "未设定",
 	},
 	LangEN: {
 		"kind.inquiry": "inquiry", "kind.help": "help", "kind.complaint": "complaint", "kind.report": "report",
@@ -188,7 +197,8 @@ var labels = map[string]map[string]string{
 		"action.reply": "replied", "action.callback": "called back", "action.close": "closed", "action.reopen": "reopened",
 		"action.merge": "merged", "action.invalidate": "marked invalid", "action.attach": "files added",
 		"action.remind": "reminder", "action.supervise": "supervision", "action.extend": "extension",
-		"none": "not set",
+		"action.categorize": "categorised",
+		"none":              "not set",
 	},
 }
 
@@ -272,5 +282,5 @@ func Render(lang, name string, d Data) (subject, body string, err error) {
 
 // Templates lists the template names, for tests and documentation.
 func Templates() []string {
-	return []string{ResidentAcknowledged, ResidentReplied, ResidentMerged, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest, AdminReveals}
+	return []string{ResidentRegistered, ResidentAcknowledged, ResidentReplied, ResidentMerged, HandlerDispatched, HandlerReminded, HandlerSupervised, EventSummary, UnitDigest, AdminReveals}
 }

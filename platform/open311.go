@@ -18,6 +18,7 @@ func open311Capability(p Parts) capability.Capability {
 		NoCookiePatterns: []string{"/open311/v2/"},
 		Nav:              ui.Open311Nav,
 		Messages:         ui.Open311Messages,
+		Seed:             svc.SeedDemo, // the demo's sensitive categories are private
 	}
 	if p.Server != nil {
 		c.API = p.Server.Open311API(svc)

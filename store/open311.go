@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -509,12 +510,21 @@ type PublicTicketFilter struct {
 	CreatedTo     *time.Time // inclusive
 	UpdatedAfter  *time.Time // inclusive
 	UpdatedBefore *time.Time // inclusive
-	// Near keeps tickets with a point inside the circle, leaving out those
-	// of private categories, whose location is not shown.
-	Near   *Circle
-	Offset int
-	Limit  int
+	// Near keeps tickets whose public point (geo.Blur: the point rounded
+	// to geo.BlurStep) is inside the circle, leaving out those of private
+	// categories, whose location is not shown. Comparing the public point,
+	// not the true one, keeps small circles from finding the true place.
+	Near *Circle
+	// ExcludeCategories leaves out tickets of these categories (the
+	// private ones, which the listing does not show unless asked for by
+	// number).
+	ExcludeCategories []int64
+	Offset            int
+	Limit             int
 }
+
+// blurScale is 1/geo.BlurStep: the SQL rounds lat×blurScale.
+const blurScale = int(1 / geo.BlurStep)
 
 // metresPerDegree is the length of a degree of latitude, near enough.
 const metresPerDegree = 111_320
@@ -557,16 +567,23 @@ func ListPublicTickets(ctx context.Context, tx *Tx, f PublicTicketFilter) ([]*ti
 	if f.UpdatedBefore != nil {
 		add("updated_at <= ?", f.UpdatedBefore.UTC())
 	}
+	if len(f.ExcludeCategories) > 0 {
+		add("category_id NOT IN ("+placeholders(len(f.ExcludeCategories))+")", int64Args(f.ExcludeCategories)...)
+	}
 	if c := f.Near; c != nil {
 		// An equirectangular distance: exact enough within a city, and only
-		// arithmetic, which both dialects do alike. The box first, so that
-		// the comparison runs on few rows.
+		// arithmetic, which both dialects do alike. The box first (on the
+		// true point, widened by half a grid step, so that an index serves
+		// it), then the distance of the public point, rounded as geo.Blur
+		// rounds.
 		dLat := c.Radius / metresPerDegree
 		kx := cosDeg(c.Lat) // metres per degree of longitude, relative to latitude
 		dLng := dLat / max(kx, 0.01)
+		half := geo.BlurStep / 2
 		add("lat IS NOT NULL AND lng IS NOT NULL AND lat BETWEEN ? AND ? AND lng BETWEEN ? AND ?",
-			c.Lat-dLat, c.Lat+dLat, c.Lng-dLng, c.Lng+dLng)
-		add("((lat - ?) * (lat - ?) + (lng - ?) * ? * (lng - ?) * ?) <= ?",
+			c.Lat-dLat-half, c.Lat+dLat+half, c.Lng-dLng-half, c.Lng+dLng+half)
+		blat, blng := fmt.Sprintf("(ROUND(lat * %d) / %d.0)", blurScale, blurScale), fmt.Sprintf("(ROUND(lng * %d) / %d.0)", blurScale, blurScale)
+		add("(("+blat+" - ?) * ("+blat+" - ?) + ("+blng+" - ?) * ? * ("+blng+" - ?) * ?) <= ?",
 			c.Lat, c.Lat, c.Lng, kx, c.Lng, kx, dLat*dLat)
 		add("category_id NOT IN (SELECT id FROM categories WHERE private = ?)", true)
 	}
@@ -598,8 +615,11 @@ type PublicEventFilter struct {
 	// actor): a resident's comment is public, a staff member's photo is not.
 	ResidentActions []ticket.Action
 	Numbers         []string
-	From, To        *time.Time // inclusive
-	Offset, Limit   int
+	// ExcludeCategories leaves out the events of tickets of these
+	// categories (the private ones, unless asked for by number).
+	ExcludeCategories []int64
+	From, To          *time.Time // inclusive
+	Offset, Limit     int
 }
 
 // ListPublicEvents returns the events that match the filter, oldest first.
@@ -633,6 +653,9 @@ func ListPublicEvents(ctx context.Context, tx *Tx, f PublicEventFilter) ([]Publi
 			a[i] = n
 		}
 		add("t.number IN ("+placeholders(len(a))+")", a...)
+	}
+	if len(f.ExcludeCategories) > 0 {
+		add("t.category_id NOT IN ("+placeholders(len(f.ExcludeCategories))+")", int64Args(f.ExcludeCategories)...)
 	}
 	if f.From != nil {
 		add("e.at >= ?", f.From.UTC())

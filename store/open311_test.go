@@ -199,6 +199,12 @@ func TestPublicTickets(t *testing.T) {
 		eq("within 500 m, private left out", list(store.PublicTicketFilter{Near: &store.Circle{Lat: 36.6171, Lng: 101.7782, Radius: 500}}), near)
 		eq("within 1500 m", list(store.PublicTicketFilter{Near: &store.Circle{Lat: 36.6171, Lng: 101.7782, Radius: 1500}}), east, near)
 		eq("a page", list(store.PublicTicketFilter{Limit: 1, Offset: 1}), east)
+		eq("private categories excluded", list(store.PublicTicketFilter{ExcludeCategories: []int64{secret.ID}}), east, near)
+		// Distances are measured from the public point (rounded to 0.001°),
+		// about 21 m from the true one: 5 m round it finds the ticket, 5 m
+		// round the true point does not.
+		eq("5 m round the public point", list(store.PublicTicketFilter{Near: &store.Circle{Lat: 36.617, Lng: 101.778, Radius: 5}}), near)
+		eq("5 m round the true point", list(store.PublicTicketFilter{Near: &store.Circle{Lat: 36.6171, Lng: 101.7782, Radius: 5}}))
 
 		// Events: public actions, and attach only when a resident's.
 		err = db.Write(ctx, func(tx *store.Tx) error {

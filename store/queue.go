@@ -34,8 +34,9 @@ type QueueFilter struct {
 	// limits to tickets handled there.
 	VisiblePaths []string
 	// Now is the moment callbacks are due by (QueueCallback).
-	Now   time.Time
-	Limit int
+	Now time.Time
+	// Offset skips that many tickets of the queue's order (a page).
+	Offset, Limit int
 }
 
 // queueWhere returns the conditions of a queue.
@@ -85,7 +86,8 @@ func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, er
 	if limit <= 0 {
 		limit = 100
 	}
-	out, err := queryAll(ctx, tx, scanTicket, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d`, where, order, limit), args...)
+	out, err := queryAll(ctx, tx, scanTicket, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
+		where, order, limit, max(f.Offset, 0)), args...)
 	if err != nil {
 		return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
 	}

@@ -64,7 +64,8 @@ const (
 	ActionReopen          Action = "reopen"
 	ActionMerge           Action = "merge"
 	ActionInvalidate      Action = "invalidate"
-	ActionAttach          Action = "attach" // add files (photos) to the timeline
+	ActionAttach          Action = "attach"     // add files (photos) to the timeline
+	ActionCategorize      Action = "categorize" // set or correct the category (分类); deadlines follow it
 
 	ActionRemind           Action = "remind"            // 催办: before a deadline
 	ActionSupervise        Action = "supervise"         // 督办: after a deadline, or by a leader
@@ -81,6 +82,7 @@ var Actions = []Action{
 	ActionRegister, ActionResolveAtIntake, ActionDispatch, ActionAcknowledge, ActionReturn,
 	ActionRedispatch, ActionReply, ActionCallback, ActionClose, ActionReopen, ActionMerge, ActionInvalidate,
 	ActionAttach, ActionRemind, ActionSupervise, ActionRequestExtension, ActionApproveExtension, ActionRefuseExtension,
+	ActionCategorize,
 }
 
 // Valid reports whether a is a known action.
@@ -92,6 +94,21 @@ type rule struct {
 	from  []Status
 	to    Status
 	roles []org.Role
+	// only narrows, for some roles, the statuses they may take the action
+	// from (a subset of from); the other roles may take it from all of from.
+	only map[org.Role][]Status
+}
+
+// allows reports whether the role may take the rule's action from the
+// status (the rule's roles and statuses, narrowed by only).
+func (r rule) allows(role org.Role, s Status) bool {
+	if !oneOf(role, r.roles) || !oneOf(s, r.from) {
+		return false
+	}
+	if only, ok := r.only[role]; ok {
+		return oneOf(s, only)
+	}
+	return true
 }
 
 // rules is the whole lifecycle of DESIGN §3 in one table.
@@ -182,6 +199,15 @@ var rules = map[Action]rule{
 		from:  inHand,
 		roles: []org.Role{org.RoleDispatcher},
 	},
+	// The agent files the request while it is taken in (and just after
+	// answering it on the call); the dispatcher sets or corrects it at
+	// dispatch and at any time until the ticket is closed.
+	ActionCategorize: {
+		from: []Status{StatusRegistered, StatusResolvedAtIntake, StatusDispatched, StatusAcknowledged,
+			StatusReturned, StatusReplied, StatusReopened},
+		roles: []org.Role{org.RoleAgent, org.RoleDispatcher},
+		only:  map[org.Role][]Status{org.RoleAgent: {StatusRegistered, StatusResolvedAtIntake}},
+	},
 }
 
 // Next returns the status that the action leads to from the given status.
@@ -226,13 +252,32 @@ func May(u *org.User, a Action) bool {
 	return ok && u.HasAny(r.roles...)
 }
 
+// RoleMayIn reports whether a user with the role may take the action on a
+// ticket in the status: the lifecycle and role table in one answer (an
+// agent may categorise a registered ticket, not a dispatched one).
+func RoleMayIn(role org.Role, s Status, a Action) bool {
+	r, ok := rules[a]
+	return ok && a != ActionRegister && r.allows(role, s)
+}
+
+// mayIn reports whether one of the user's roles may take the action from
+// the status.
+func mayIn(u *org.User, s Status, a Action) bool {
+	for _, role := range u.Roles() {
+		if RoleMayIn(role, s, a) {
+			return true
+		}
+	}
+	return false
+}
+
 // AvailableActions returns the actions one of the user's roles may take on
 // a ticket in the status, in the order of Actions. Whether the user's grants
 // cover the ticket is CheckActor's question.
 func AvailableActions(s Status, u *org.User) []Action {
 	var out []Action
 	for _, a := range Actions {
-		if a != ActionRegister && May(u, a) && Allowed(s, a) {
+		if a != ActionRegister && mayIn(u, s, a) {
 			out = append(out, a)
 		}
 	}
@@ -253,7 +298,13 @@ func CheckActor(u *org.User, t *Ticket, a Action) error {
 	if !ok || !u.HasAny(r.roles...) {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not %s tickets", roleNames(u), a)
 	}
+	if oneOf(t.Status, r.from) && !mayIn(u, t.Status, a) {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "role %s may not %s a ticket that is %s", roleNames(u), a, t.Status)
+	}
 	for _, role := range r.roles {
+		if oneOf(t.Status, r.from) && !r.allows(role, t.Status) {
+			continue
+		}
 		if role == org.RoleHandler {
 			if t.UnitPath != "" && u.SeesAs(t.UnitPath, role) {
 				return nil

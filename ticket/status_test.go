@@ -1,6 +1,7 @@
 package ticket
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/minsheng/minsheng"
@@ -11,6 +12,7 @@ import (
 // listed here must be refused.
 var lifecycle = map[Status]map[Action]Status{
 	StatusRegistered: {
+		ActionCategorize:      StatusRegistered,
 		ActionAttach:          StatusRegistered,
 		ActionResolveAtIntake: StatusResolvedAtIntake,
 		ActionDispatch:        StatusDispatched,
@@ -18,11 +20,13 @@ var lifecycle = map[Status]map[Action]Status{
 		ActionInvalidate:      StatusInvalid,
 	},
 	StatusResolvedAtIntake: {
-		ActionAttach:   StatusResolvedAtIntake,
-		ActionCallback: StatusResolvedAtIntake,
-		ActionClose:    StatusClosed,
+		ActionCategorize: StatusResolvedAtIntake,
+		ActionAttach:     StatusResolvedAtIntake,
+		ActionCallback:   StatusResolvedAtIntake,
+		ActionClose:      StatusClosed,
 	},
 	StatusDispatched: {
+		ActionCategorize:       StatusDispatched,
 		ActionRemind:           StatusDispatched,
 		ActionSupervise:        StatusDispatched,
 		ActionRequestExtension: StatusDispatched,
@@ -33,11 +37,13 @@ var lifecycle = map[Status]map[Action]Status{
 		ActionReturn:           StatusReturned,
 	},
 	StatusReturned: {
+		ActionCategorize: StatusReturned,
 		ActionSupervise:  StatusReturned,
 		ActionAttach:     StatusReturned,
 		ActionRedispatch: StatusDispatched,
 	},
 	StatusAcknowledged: {
+		ActionCategorize:       StatusAcknowledged,
 		ActionRemind:           StatusAcknowledged,
 		ActionSupervise:        StatusAcknowledged,
 		ActionRequestExtension: StatusAcknowledged,
@@ -47,10 +53,11 @@ var lifecycle = map[Status]map[Action]Status{
 		ActionReply:            StatusReplied,
 	},
 	StatusReplied: {
-		ActionAttach:   StatusReplied,
-		ActionCallback: StatusReplied,
-		ActionClose:    StatusClosed,
-		ActionReopen:   StatusReopened,
+		ActionCategorize: StatusReplied,
+		ActionAttach:     StatusReplied,
+		ActionCallback:   StatusReplied,
+		ActionClose:      StatusClosed,
+		ActionReopen:     StatusReopened,
 	},
 	StatusClosed: {
 		ActionAttach:   StatusClosed,
@@ -58,6 +65,7 @@ var lifecycle = map[Status]map[Action]Status{
 		ActionReopen:   StatusReopened,
 	},
 	StatusReopened: {
+		ActionCategorize:       StatusReopened,
 		ActionRemind:           StatusReopened,
 		ActionSupervise:        StatusReopened,
 		ActionRequestExtension: StatusReopened,
@@ -127,6 +135,7 @@ var mayAct = map[Action][]org.Role{
 	ActionRequestExtension: {org.RoleHandler},
 	ActionApproveExtension: {org.RoleDispatcher},
 	ActionRefuseExtension:  {org.RoleDispatcher},
+	ActionCategorize:       {org.RoleAgent, org.RoleDispatcher}, // the agent only at intake: TestCategorizeByRoleAndStatus
 }
 
 func TestWhoMayAct(t *testing.T) {
@@ -236,7 +245,7 @@ func TestVisibleAndReveal(t *testing.T) {
 
 func TestAvailableActions(t *testing.T) {
 	got := AvailableActions(StatusRegistered, &org.User{Role: org.RoleDispatcher})
-	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate, ActionAttach}
+	want := []Action{ActionResolveAtIntake, ActionDispatch, ActionMerge, ActionInvalidate, ActionAttach, ActionCategorize}
 	if len(got) != len(want) {
 		t.Fatalf("AvailableActions = %v, want %v", got, want)
 	}
@@ -247,5 +256,40 @@ func TestAvailableActions(t *testing.T) {
 	}
 	if got := AvailableActions(StatusMerged, &org.User{Role: org.RoleDispatcher}); len(got) != 0 {
 		t.Fatalf("merged ticket offers %v", got)
+	}
+}
+
+// Who may set or correct a ticket's category in which status: the agent
+// while taking the request in, the dispatcher until the ticket is closed;
+// nobody after that, and no other role.
+func TestCategorizeByRoleAndStatus(t *testing.T) {
+	open := map[org.Role][]Status{
+		org.RoleAgent: {StatusRegistered, StatusResolvedAtIntake},
+		org.RoleDispatcher: {StatusRegistered, StatusResolvedAtIntake, StatusDispatched, StatusAcknowledged,
+			StatusReturned, StatusReplied, StatusReopened},
+	}
+	for _, role := range org.Roles {
+		for _, st := range Statuses {
+			want := oneOf(st, open[role])
+			if got := RoleMayIn(role, st, ActionCategorize); got != want {
+				t.Errorf("RoleMayIn(%s, %s, categorize) = %v, want %v", role, st, got, want)
+			}
+			u := &org.User{Role: role, Active: true, UnitID: 1, UnitPath: "/1/"}
+			tk := &Ticket{Number: "20260302-00001", Status: st, IntakeUnitPath: "/1/", UnitPath: "/1/2/"}
+			err := CheckActor(u, tk, ActionCategorize)
+			if _, nerr := Next(st, ActionCategorize); nerr == nil && (err == nil) != want {
+				t.Errorf("CheckActor(%s on %s) = %v, want allowed %v", role, st, err, want)
+			}
+			if got := slices.Contains(AvailableActions(st, u), ActionCategorize); got != want {
+				t.Errorf("AvailableActions(%s, %s) offers categorize: %v, want %v", st, role, got, want)
+			}
+		}
+	}
+	// The status does not change.
+	if next, err := Next(StatusAcknowledged, ActionCategorize); err != nil || next != StatusAcknowledged {
+		t.Fatalf("Next(acknowledged, categorize) = %s, %v", next, err)
+	}
+	if _, err := Next(StatusClosed, ActionCategorize); !minsheng.IsCode(err, minsheng.ECONFLICT) {
+		t.Fatalf("categorize a closed ticket: %v", err)
 	}
 }

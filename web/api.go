@@ -288,6 +288,12 @@ type unitIn struct {
 	Note   string `json:"note"`
 }
 
+// categoryIn is the body of the categorize action.
+type categoryIn struct {
+	CategoryID int64  `json:"category_id"`
+	Note       string `json:"note"`
+}
+
 type returnIn struct {
 	Reason app.ReturnReason `json:"reason"`
 	Note   string           `json:"note"`
@@ -311,8 +317,15 @@ type mergeIn struct {
 }
 
 func (s *Server) dispatch(w http.ResponseWriter, r *http.Request) error {
-	return action(s, w, r, func(u *org.User, ref string, in unitIn) (*ticket.Ticket, error) {
-		return s.svc.Dispatch(r.Context(), u, ref, in.UnitID, in.Note)
+	return action(s, w, r, func(u *org.User, ref string, in app.DispatchInput) (*ticket.Ticket, error) {
+		return s.svc.DispatchWith(r.Context(), u, ref, in)
+	})
+}
+
+// categorize sets or corrects a ticket's category.
+func (s *Server) categorize(w http.ResponseWriter, r *http.Request) error {
+	return action(s, w, r, func(u *org.User, ref string, in categoryIn) (*ticket.Ticket, error) {
+		return s.svc.Categorize(r.Context(), u, ref, in.CategoryID, in.Note)
 	})
 }
 

@@ -183,6 +183,7 @@ func (s *Server) routes(mux router) {
 	mux.Handle("POST /api/v1/tickets/{ref}/reveal", s.handle(s.revealCaller))
 	mux.Handle("POST /api/v1/tickets/{ref}/dispatch", s.handle(s.dispatch))
 	mux.Handle("POST /api/v1/tickets/{ref}/redispatch", s.handle(s.redispatch))
+	mux.Handle("POST /api/v1/tickets/{ref}/categorize", s.handle(s.categorize))
 	mux.Handle("POST /api/v1/tickets/{ref}/acknowledge", s.handle(s.acknowledge))
 	mux.Handle("POST /api/v1/tickets/{ref}/return", s.handle(s.returnTicket))
 	mux.Handle("POST /api/v1/tickets/{ref}/reply", s.handle(s.reply))

@@ -18,6 +18,10 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
+// PublicURL is the fixture's public address: the links in the SMS to
+// callers start with it.
+const PublicURL = "https://12345.example.gov.cn"
+
 // Password is the password of every fixture user.
 const Password = "test-password"
 
@@ -59,7 +63,7 @@ func New(t testing.TB, db *store.DB) *Fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
-	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Blobs: blobs, Logger: slog.New(slog.DiscardHandler)})
+	f.Svc = app.New(app.Config{DB: db, Clock: f.Clock, Blobs: blobs, Logger: slog.New(slog.DiscardHandler), PublicURL: PublicURL})
 	// Runs before the store closes (cleanups run last-registered first):
 	// refreshes a request started in the background finish first.
 	t.Cleanup(f.Svc.Wait)

@@ -4,6 +4,7 @@ package open311
 
 import (
 	"context"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -73,9 +74,37 @@ func (c *catalog) isService(x *ticket.Category) bool {
 	return true
 }
 
+// private reports whether the category, or one above it, is marked
+// private: a sub-category of 家庭纠纷 is as private as 家庭纠纷.
+func (c *catalog) private(x *ticket.Category) bool {
+	for x != nil {
+		if c.settings[x.ID].Private {
+			return true
+		}
+		if x.ParentID == 0 {
+			break
+		}
+		x = c.byID[x.ParentID]
+	}
+	return false
+}
+
+// privateIDs lists the categories whose requests the public listing
+// leaves out (private, or below a private one), in id order.
+func (c *catalog) privateIDs() []int64 {
+	var out []int64
+	for id, x := range c.byID {
+		if c.private(x) {
+			out = append(out, id)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
 func (c *catalog) service(x *ticket.Category) Open311Service {
 	st := c.settings[x.ID]
-	return Open311Service{Category: x, Group: c.top(x), Private: st.Private, Description: st.Description, Attributes: c.attrs[x.ID]}
+	return Open311Service{Category: x, Group: c.top(x), Private: c.private(x), Description: st.Description, Attributes: c.attrs[x.ID]}
 }
 
 // Open311Service is a category offered as an Open311 service: one that

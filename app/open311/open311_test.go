@@ -458,12 +458,38 @@ func TestPublicRequests(t *testing.T) {
 		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 0 {
 			t.Fatalf("a private request was found by location: %+v, %v", p, err)
 		}
+		// Nor is it listed at all, nor its steps among the updates; asked
+		// for by number (its client follows it) it shows its status only.
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{}); err != nil || len(p.Requests) != 0 {
+			t.Fatalf("private requests listed: %+v, %v", p, err)
+		}
+		if ups, err := o.PublicUpdates(ctx, open311.PublicUpdateQuery{}); err != nil || len(ups.Updates) != 0 {
+			t.Fatalf("private updates listed: %+v, %v", ups, err)
+		}
+		if ups, err := o.PublicUpdates(ctx, open311.PublicUpdateQuery{Numbers: []string{n}}); err != nil || len(ups.Updates) == 0 || ups.Updates[0].Text != "" {
+			t.Fatalf("private updates by number: %+v, %v", ups, err)
+		}
 		private = false
 		if _, err := o.SetServiceSettings(ctx, u["admin"], f.Category.Code, open311.ServiceSettingsChange{Private: &private}); err != nil {
 			t.Fatal(err)
 		}
 		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: near}); err != nil || len(p.Requests) != 1 {
 			t.Fatalf("near = %+v, %v", p, err)
+		}
+		// The public point is blurred to the 0.001° grid (about 100 m).
+		if r, err := o.PublicRequest(ctx, n); err != nil || r.Lat == nil || *r.Lat != 36.617 || *r.Long != 101.778 {
+			t.Fatalf("public point = %v, %v (%v)", r.Lat, r.Long, err)
+		}
+		// The distance filter measures from the public point too: a 5 m
+		// circle round it finds the request, one round the true point
+		// (about 21 m away) does not, so probing cannot find the true place.
+		onPublic := &store.Circle{Lat: 36.617, Lng: 101.778, Radius: 5}
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: onPublic}); err != nil || len(p.Requests) != 1 {
+			t.Fatalf("5 m round the public point = %+v, %v", p, err)
+		}
+		offPublic := &store.Circle{Lat: 36.6171, Lng: 101.7782, Radius: 5}
+		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: offPublic}); err != nil || len(p.Requests) != 0 {
+			t.Fatalf("5 m round the true point found it: %+v, %v", p, err)
 		}
 		far := &store.Circle{Lat: 36.6171, Lng: 101.7882, Radius: 500} // about 900 m east
 		if p, err := o.PublicRequests(ctx, open311.PublicRequestQuery{Near: far}); err != nil || len(p.Requests) != 0 {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
 )
@@ -257,6 +258,9 @@ func (s *Service) PublicRequests(ctx context.Context, q PublicRequestQuery) (*Pu
 			return err
 		}
 		if len(numbers) == 0 {
+			// Private requests are not listed; asked for by number, they
+			// show their status only (publicRequests).
+			f.ExcludeCategories = c.privateIDs()
 			for _, code := range q.ServiceCodes {
 				ids, err := c.subtree(strings.TrimSpace(code))
 				if err != nil {
@@ -383,7 +387,7 @@ func (s *Service) publicRequests(ctx context.Context, tx *store.Tx, c *catalog, 
 			continue
 		}
 		top := c.top(cat)
-		private := c.settings[cat.ID].Private
+		private := c.private(cat)
 		r := PublicRequest{
 			Number: t.Number, Status: t.Status, ServiceCode: cat.Code, ServiceName: cat.Name, ServiceNameEN: cat.NameEN,
 			Group: top.Name, GroupEN: top.NameEN, Private: private, Agency: units.name(t.UnitID),
@@ -399,7 +403,12 @@ func (s *Service) publicRequests(ctx context.Context, tx *store.Tx, c *catalog, 
 			if r.Description == "" {
 				r.Description = r.Title
 			}
-			r.Address, r.Lat, r.Long = MaskPersonal(t.Address), t.Lat, t.Lng
+			r.Address = MaskPersonal(t.Address)
+			if t.Lat != nil && t.Lng != nil {
+				// The public point is blurred to about 100 m (geo.Blur).
+				p := geo.Blur(geo.Point{Lat: *t.Lat, Lng: *t.Lng})
+				r.Lat, r.Long = &p.Lat, &p.Lng
+			}
 			r.Reply = MaskPersonal(t.Reply)
 			r.MediaURL = links[t.ID]
 		}

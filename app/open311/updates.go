@@ -52,8 +52,12 @@ func (s *Service) PublicUpdates(ctx context.Context, q PublicUpdateQuery) (*Publ
 		if err != nil {
 			return err
 		}
-		events, err := store.ListPublicEvents(ctx, tx, store.PublicEventFilter{Actions: open311Actions,
-			ResidentActions: open311ResidentActions, Numbers: numbers, From: from, To: to, Offset: (page - 1) * size, Limit: size + 1})
+		ef := store.PublicEventFilter{Actions: open311Actions, ResidentActions: open311ResidentActions,
+			Numbers: numbers, From: from, To: to, Offset: (page - 1) * size, Limit: size + 1}
+		if len(numbers) == 0 {
+			ef.ExcludeCategories = c.privateIDs() // private requests are not listed
+		}
+		events, err := store.ListPublicEvents(ctx, tx, ef)
 		if err != nil {
 			return err
 		}
@@ -72,7 +76,7 @@ func (s *Service) PublicUpdates(ctx context.Context, q PublicUpdateQuery) (*Publ
 		}
 		units := &unitNames{ctx: ctx, tx: tx, names: map[int64]string{}}
 		for _, e := range events {
-			private := c.settings[e.CategoryID].Private
+			private := c.private(c.byID[e.CategoryID])
 			n := publicNote(&e, units, private)
 			if !private && mediaEvent(&e.Event) {
 				for _, a := range atts {

@@ -70,7 +70,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	if err != nil {
 		return err
 	}
-	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}})
+	svc := app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}, PublicURL: wc.PublicURL})
 	defer svc.Wait() // before db.Close: refreshes started by the last requests finish
 
 	empty, err := svc.IsEmpty(ctx)

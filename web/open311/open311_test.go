@@ -297,7 +297,7 @@ func TestRequestLifecycle(t *testing.T) {
 		json.Unmarshal(r.body, &got)
 		req := got[0]
 		if req["status"] != "open" || req["service_code"] != "city.property" || req["agency_responsible"] != nil ||
-			req["description"] != "3号楼电梯停运三天，老人上下楼困难。" || req["lat"] != 36.6171 || req["expected_datetime"] != nil {
+			req["description"] != "3号楼电梯停运三天，老人上下楼困难。" || req["lat"] != 36.617 /* blurred to ~100 m */ || req["expected_datetime"] != nil {
 			t.Fatalf("request = %v", req)
 		}
 		if reqAt := mustW3C(t, "requested_datetime", req["requested_datetime"].(string)); !reqAt.Equal(apptest.Start) ||

@@ -3,6 +3,8 @@ package ui
 import (
 	"crypto/rand"
 	"encoding/hex"
+	"errors"
+	"slices"
 	"html/template"
 	"net/http"
 	"net/url"
@@ -25,7 +27,39 @@ type listData struct {
 	Queues  []store.Queue
 	Counts  map[store.Queue]int
 	Rows    []rowData
-	Summary map[string]int // inbox: overdue, today, ok
+	Summary map[string]int // inbox: overdue, today, ok (of this page)
+	// Pager is the page shown of the queue; Bulk, whether the rows offer
+	// a box to select them for a bulk close (BulkDone: its outcome).
+	Pager    pager
+	Bulk     bool
+	BulkDone *app.BulkResult
+}
+
+// queuePageSize is how many rows a page of a work list shows: a screen or
+// two of cards, not the 11,000 px of a whole queue.
+const queuePageSize = 20
+
+// pager is the position in a paged list and the links around it.
+type pager struct {
+	Page, Pages, Total int
+	Prev, Next         string // "" at either end
+}
+
+// pageLinks returns the pager of page (of pages) of a list at base (a path
+// with its query, without page).
+func pageLinks(base string, qp *app.QueuePage) pager {
+	sep := "?"
+	if strings.Contains(base, "?") {
+		sep = "&"
+	}
+	pg := pager{Page: qp.Page, Pages: qp.Pages, Total: qp.Total}
+	if qp.Page > 1 {
+		pg.Prev = base + sep + "page=" + strconv.Itoa(qp.Page-1)
+	}
+	if qp.Page < qp.Pages {
+		pg.Next = base + sep + "page=" + strconv.Itoa(qp.Page+1)
+	}
+	return pg
 }
 
 // rowData is one ticket of a work list with what its quick forms need.
@@ -38,6 +72,7 @@ type rowData struct {
 	Keep    bool   // after an action the ticket is still in the list: keep its forms
 	Actions map[ticket.Action]bool
 	Hints   app.Hints // classifier suggestions, reply check (app/textviews.go)
+	Bulk    bool      // offer a box to select the row for a bulk close
 }
 
 // May reports whether the row offers the action.
@@ -55,27 +90,61 @@ func (u *UI) consolePage(w http.ResponseWriter, r *http.Request, me *org.User) e
 	if !valid {
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no queue %q", q)
 	}
-	return u.renderList(w, r, me, "console", "/console", q, consoleQueues)
+	return u.renderList(w, r, me, "console", "/console", q, consoleQueues, nil)
 }
 
 func (u *UI) inboxPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.renderList(w, r, me, "inbox", "/inbox", store.QueueInbox, nil)
+	return u.renderList(w, r, me, "inbox", "/inbox", store.QueueInbox, nil, nil)
 }
 
-func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, name, path string, q store.Queue, tabs []store.Queue) error {
+// consoleClose closes the tickets selected on a console page with one
+// note (app.CloseMany: each in its own transaction) and shows the page
+// again with the outcome.
+func (u *UI) consoleClose(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := u.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	q := store.Queue(vals.Get("q"))
+	if !slices.Contains(consoleQueues, q) {
+		q = store.QueueCallback
+	}
+	res, err := u.svc.CloseMany(r.Context(), me, vals["ref"], vals.Get("note"))
+	if err != nil {
+		var e *minsheng.Error
+		if errors.As(err, &e) && e.Code == minsheng.EINVALID {
+			r.URL.RawQuery = url.Values{"q": {string(q)}, "page": {vals.Get("page")}}.Encode()
+			return u.renderListForm(w, r, me, "console", "/console", q, consoleQueues, nil,
+				&formState{Action: "bulk_close", Field: e.Field, Message: e.Message, Values: vals}, http.StatusBadRequest)
+		}
+		return err
+	}
+	r.URL.RawQuery = url.Values{"q": {string(q)}, "page": {vals.Get("page")}}.Encode()
+	return u.renderList(w, r, me, "console", "/console", q, consoleQueues, res)
+}
+
+func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, name, path string, q store.Queue, tabs []store.Queue, bulk *app.BulkResult) error {
+	return u.renderListForm(w, r, me, name, path, q, tabs, bulk, nil, http.StatusOK)
+}
+
+func (u *UI) renderListForm(w http.ResponseWriter, r *http.Request, me *org.User, name, path string, q store.Queue, tabs []store.Queue,
+	bulk *app.BulkResult, form *formState, status int) error {
 	ctx := r.Context()
 	p := u.newPage(w, r, me, path)
 	p.Title = p.T(name + ".title")
+	p.Form = form
 	rf, err := u.loadRefs(ctx, p)
 	if err != nil {
 		return err
 	}
 	p.R = rf
-	list, err := u.svc.ListQueue(ctx, me, q, 100)
+	page, _ := strconv.Atoi(r.URL.Query().Get("page"))
+	qp, err := u.svc.ListQueue(ctx, me, q, page, queuePageSize)
 	if err != nil {
 		return err
 	}
-	d := listData{Queue: q, Queues: tabs}
+	list := qp.Tickets
+	d := listData{Queue: q, Queues: tabs, BulkDone: bulk}
 	if len(tabs) > 0 {
 		if d.Counts, err = u.svc.QueueCounts(ctx, me, tabs...); err != nil {
 			return err
@@ -84,6 +153,14 @@ func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, na
 	next := path
 	if len(tabs) > 0 {
 		next += "?q=" + string(q)
+	}
+	d.Pager = pageLinks(next, qp)
+	if qp.Page > 1 {
+		sep := "?"
+		if strings.Contains(next, "?") {
+			sep = "&"
+		}
+		next += sep + "page=" + strconv.Itoa(qp.Page)
 	}
 	if q == store.QueueInbox {
 		d.Summary = map[string]int{}
@@ -94,13 +171,15 @@ func (u *UI) renderList(w http.ResponseWriter, r *http.Request, me *org.User, na
 	}
 	for i, t := range list {
 		row := rowData{T: t, Queue: q, Next: next, Actions: rowActions(me, t), Hints: hints[i]}
+		row.Bulk = len(tabs) > 0 && row.Actions[ticket.ActionClose] && q != store.QueueReview
+		d.Bulk = d.Bulk || row.Bulk
 		if d.Summary != nil {
 			d.Summary[p.Due(t.ReplyBy)]++
 		}
 		d.Rows = append(d.Rows, row)
 	}
 	p.Data = d
-	u.render(w, http.StatusOK, p, name)
+	u.render(w, status, p, name)
 	return nil
 }
 

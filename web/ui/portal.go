@@ -3,7 +3,7 @@ package ui
 import (
 	"errors"
 	"net/http"
-	"net/url"
+	"strconv"
 	"strings"
 
 	"github.com/minsheng/minsheng"
@@ -19,6 +19,69 @@ var portalKinds = []ticket.Kind{ticket.KindHelp, ticket.KindComplaint, ticket.Ki
 type portalData struct {
 	Kinds []ticket.Kind
 	Key   string
+	Cat   portalCategory
+}
+
+// portalCategory is the category picker of the portal: the first two
+// levels of the tree, the classifier's suggestion for what the resident
+// typed preselected until they choose another, and which categories are
+// not published.
+type portalCategory struct {
+	Options   []portalCatOption
+	Selected  string // the chosen category id, "" for none
+	Suggested string // the classifier's suggestion, kept to tell it from a choice
+}
+
+type portalCatOption struct {
+	ID      int64
+	Label   string
+	Private bool
+}
+
+// portalCategories builds the picker: sel is what the resident chose (or
+// the last suggestion), suggested the last suggestion, text what they typed.
+// The suggestion replaces the selection only while the resident has not
+// chosen another category themselves.
+func (u *UI) portalCategories(r *http.Request, p *page, sel, suggested, text string) (portalCategory, error) {
+	ctx := r.Context()
+	rf, err := u.loadRefs(ctx, p)
+	if err != nil {
+		return portalCategory{}, err
+	}
+	private, err := u.svc.PrivateCategories(ctx)
+	if err != nil {
+		return portalCategory{}, err
+	}
+	pc := portalCategory{Selected: sel, Suggested: suggested}
+	for _, c := range rf.Cats {
+		if c.Active && c.Level <= 2 {
+			pc.Options = append(pc.Options, portalCatOption{ID: c.ID, Label: rf.CatPath(c.ID), Private: private[c.ID]})
+		}
+	}
+	if sel == "" || sel == suggested {
+		id, err := u.svc.SuggestCategory(ctx, text)
+		if err != nil {
+			return portalCategory{}, err
+		}
+		if id != 0 {
+			pc.Selected, pc.Suggested = strconv.FormatInt(id, 10), strconv.FormatInt(id, 10)
+		}
+	}
+	return pc, nil
+}
+
+// portalCategory answers the portal's description box as the resident
+// types (htmx): the picker again, with the classifier's suggestion.
+func (u *UI) portalCategory(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	p := u.newPage(w, r, nil, "/portal")
+	pc, err := u.portalCategories(r, p, q.Get("category_id"), q.Get("suggested"), q.Get("description"))
+	if err != nil {
+		return err
+	}
+	p.Data = portalData{Cat: pc}
+	u.renderFragment(w, http.StatusOK, p, "portal", "portal-category")
+	return nil
 }
 
 // honeypot is a field that people never see (it is hidden) and bots fill.
@@ -35,6 +98,10 @@ func (u *UI) renderPortal(w http.ResponseWriter, r *http.Request, status int, fo
 	d := portalData{Kinds: portalKinds, Key: newKey()}
 	if k := p.V("portal", "key"); k != "" {
 		d.Key = k
+	}
+	var err error
+	if d.Cat, err = u.portalCategories(r, p, p.V("portal", "category_id"), p.V("portal", "suggested"), p.V("portal", "description")); err != nil {
+		return err
 	}
 	p.Data = d
 	u.render(w, status, p, "portal")
@@ -80,6 +147,11 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 		Description: vals.Get("description"), Kind: ticket.Kind(vals.Get("kind")),
 		CallerName: vals.Get("caller_name"), CallerPhone: vals.Get("caller_phone"), Address: vals.Get("address"),
 	}
+	if c := vals.Get("category_id"); c != "" {
+		if in.CategoryID, err = strconv.ParseInt(c, 10, 64); err != nil || in.CategoryID <= 0 {
+			return bad(minsheng.FieldError("category_id", "choose a category from the list"))
+		}
+	}
 	if strings.TrimSpace(in.Description) == "" {
 		return bad(minsheng.FieldError("description", "describe the problem").Because("description_required"))
 	}
@@ -112,9 +184,7 @@ func (u *UI) portalSubmit(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func trackLink(number, token string) string {
-	return "/track/" + url.PathEscape(number) + "?token=" + url.QueryEscape(token)
-}
+func trackLink(number, token string) string { return app.TrackPath(number, token) }
 
 // trackData is the resident's view of their request.
 type trackData struct {

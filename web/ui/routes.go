@@ -43,6 +43,9 @@ func (u *UI) Register(mux *http.ServeMux) {
 	// Residents.
 	mux.Handle("GET /portal", u.handle(u.portalPage))
 	mux.Handle("POST /portal", u.handle(u.portalSubmit))
+	mux.Handle("GET /portal/category", u.handle(u.portalCategory))
+	mux.Handle("GET /track", u.handle(u.trackLookupPage))
+	mux.Handle("POST /track", u.handle(u.trackLookup))
 	mux.Handle("GET /track/{number}", u.handle(u.trackPage))
 	mux.Handle("POST /track/{number}/rate", u.handle(u.trackRate))
 	mux.Handle("GET /track/{number}/files/{id}", u.handle(u.trackFile))
@@ -56,6 +59,7 @@ func (u *UI) Register(mux *http.ServeMux) {
 
 	// Dispatch console, unit inbox, ticket lists and pages.
 	mux.Handle("GET /console", u.staff(u.consolePage, org.RoleDispatcher, org.RoleLeader))
+	mux.Handle("POST /console/close", u.staff(u.consoleClose, org.RoleDispatcher)) // bulk close (console.go)
 	mux.Handle("GET /inbox", u.staff(u.inboxPage))
 	mux.Handle("GET /tickets", u.staff(u.ticketsPage))
 	mux.Handle("GET /t/{ref}", u.staff(u.ticketPage))

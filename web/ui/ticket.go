@@ -30,6 +30,10 @@ type ticketData struct {
 	Next     string
 	Suggest  int64 // the unit preselected in the dispatch picker
 	HasPoint bool
+	// CatSel is the category preselected in the pickers of the dispatch
+	// and categorize forms: the ticket's own, else the classifier's first
+	// suggestion.
+	CatSel string
 }
 
 // May reports whether the page offers the action.
@@ -62,6 +66,7 @@ func (u *UI) renderTicket(w http.ResponseWriter, r *http.Request, me *org.User, 
 	if d.Suggest == 0 {
 		d.Suggest = v.Ticket.UnitID
 	}
+	d.CatSel = catSelected(v)
 	for _, a := range v.Actions {
 		d.Actions[a] = true
 	}
@@ -104,10 +109,14 @@ func (u *UI) ticketAction(w http.ResponseWriter, r *http.Request, me *org.User) 
 	case "dispatch", "redispatch":
 		unit, _ := strconv.ParseInt(vals.Get("unit_id"), 10, 64)
 		if action == "dispatch" {
-			t, err = u.svc.Dispatch(ctx, me, ref, unit, note)
+			cat, _ := strconv.ParseInt(vals.Get("category_id"), 10, 64)
+			t, err = u.svc.DispatchWith(ctx, me, ref, app.DispatchInput{UnitID: unit, CategoryID: cat, Note: note})
 		} else {
 			t, err = u.svc.Redispatch(ctx, me, ref, unit, note)
 		}
+	case "categorize":
+		cat, _ := strconv.ParseInt(vals.Get("category_id"), 10, 64)
+		t, err = u.svc.Categorize(ctx, me, ref, cat, note)
 	case "acknowledge":
 		t, err = u.svc.Acknowledge(ctx, me, ref, note)
 	case "return":
@@ -282,4 +291,20 @@ func serveFile(w http.ResponseWriter, r *http.Request, a *ticket.Attachment, f i
 	}
 	h.Set("Content-Disposition", disp+"; filename*=UTF-8''"+url.PathEscape(a.Name))
 	http.ServeContent(w, r, "", a.CreatedAt, f)
+}
+
+// catSelected is the category a picker starts on: the ticket's own, else
+// the classifier's first suggestion that is a category of the district.
+func catSelected(v *app.TicketView) string {
+	if v.Ticket.CategoryID != 0 {
+		return strconv.FormatInt(v.Ticket.CategoryID, 10)
+	}
+	if v.Suggestions != nil {
+		for _, s := range v.Suggestions.Categories {
+			if s.ID != 0 {
+				return strconv.FormatInt(s.ID, 10)
+			}
+		}
+	}
+	return ""
 }

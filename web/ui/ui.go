@@ -78,11 +78,17 @@ type PortalLimits struct {
 	IPWindow    time.Duration // … in this window
 	PerPhone    int           // submissions per phone number …
 	PhoneWindow time.Duration // … in this window
+	// Lookups of a request by number and phone (/track): per address and
+	// per ticket number (whether it exists or not) in LookupWindow.
+	LookupPerIP     int
+	LookupPerNumber int
+	LookupWindow    time.Duration
 }
 
 // DefaultPortalLimits allow a family behind one address a few requests an
 // hour and one phone number a handful a day.
-var DefaultPortalLimits = PortalLimits{PerIP: 10, IPWindow: time.Hour, PerPhone: 5, PhoneWindow: 24 * time.Hour}
+var DefaultPortalLimits = PortalLimits{PerIP: 10, IPWindow: time.Hour, PerPhone: 5, PhoneWindow: 24 * time.Hour,
+	LookupPerIP: 20, LookupPerNumber: 5, LookupWindow: time.Hour}
 
 // UI is the web pages, an http.Handler.
 type UI struct {
@@ -97,7 +103,9 @@ type UI struct {
 	ipLimit     *Limiter
 	phoneLimit  *Limiter
 	geoLimit    *Limiter // addresses placed on maps, per client address
-	mux         *http.ServeMux
+	// lookupIP and lookupNumber limit the lookups by number and phone.
+	lookupIP, lookupNumber *Limiter
+	mux                    *http.ServeMux
 
 	// messages are the page texts: the core's catalogue and the mounted
 	// capabilities' (Mount); caps are the mounted capabilities.
@@ -108,7 +116,7 @@ type UI struct {
 // pageNames lists every page template; each is parsed with the layout and
 // the partials, and New fails if one is missing or broken.
 var pageNames = []string{
-	"login", "error", "portal", "portal_done", "track",
+	"login", "error", "portal", "portal_done", "track", "track_lookup",
 	"desk", "console", "inbox", "ticket", "tickets", "kb", "kb_article",
 	"admin_units", "admin_users", "admin_categories", "admin_kb", "admin_kb_edit",
 	"admin_dispatch", "admin_routing", "admin_calendar", "admin_webhooks",
@@ -156,6 +164,11 @@ func New(c Config) (*UI, error) {
 	u.ipLimit = NewLimiter(lim.PerIP, lim.IPWindow, now)
 	u.phoneLimit = NewLimiter(lim.PerPhone, lim.PhoneWindow, now)
 	u.geoLimit = NewLimiter(geocodePerIP, geocodeWindow, now)
+	if lim.LookupPerIP == 0 || lim.LookupPerNumber == 0 || lim.LookupWindow == 0 {
+		lim.LookupPerIP, lim.LookupPerNumber, lim.LookupWindow = def.LookupPerIP, def.LookupPerNumber, def.LookupWindow
+	}
+	u.lookupIP = NewLimiter(lim.LookupPerIP, lim.LookupWindow, now)
+	u.lookupNumber = NewLimiter(lim.LookupPerNumber, lim.LookupWindow, now)
 
 	var err error
 	if u.pages, err = parsePages(templateFS); err != nil {
