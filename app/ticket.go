@@ -147,15 +147,9 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	}
 	var catPath string
 	if in.CategoryID != 0 {
-		c, err := store.GetCategory(ctx, tx, in.CategoryID)
-		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID)
-		}
+		c, err := activeCategory(ctx, tx, in.CategoryID)
 		if err != nil {
 			return err
-		}
-		if !c.Active {
-			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
 		}
 		catPath = c.Path
 	}
