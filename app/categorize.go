@@ -10,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/text/classify"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -32,15 +33,9 @@ func (s *Service) categorize(categoryID int64) change {
 		if categoryID <= 0 {
 			return minsheng.FieldError("category_id", "choose a category")
 		}
-		c, err := store.GetCategory(ctx, tx, categoryID)
-		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("category_id", "category %d does not exist", categoryID)
-		}
+		c, err := activeCategory(ctx, tx, categoryID)
 		if err != nil {
 			return err
-		}
-		if !c.Active {
-			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name)
 		}
 		if c.ID == t.CategoryID {
 			return minsheng.FieldError("category_id", "the ticket is already filed under %s", c.Name)
@@ -250,4 +245,35 @@ func (s *Service) PrivateCategories(ctx context.Context) (map[int64]bool, error)
 		return nil
 	})
 	return out, err
+}
+
+// activeCategory reads a category a ticket may be filed under: EINVALID on
+// category_id when it does not exist or is no longer in use.
+func activeCategory(ctx context.Context, tx *store.Tx, id int64) (*ticket.Category, error) {
+	c, err := store.GetCategory(ctx, tx, id)
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return nil, minsheng.FieldError("category_id", "category %d does not exist", id).Because("category_unknown")
+	}
+	if err != nil {
+		return nil, err
+	}
+	if !c.Active {
+		return nil, minsheng.FieldError("category_id", "category %s is no longer in use", c.Name).Because("category_disabled")
+	}
+	return c, nil
+}
+
+// TrainingExamples turns closed tickets into the examples of the
+// category model (first-level category codes) and of the unit model
+// (handling unit codes); a ticket without either is left out of that one.
+func TrainingExamples(ts []store.TrainingTicket) (cats, units []classify.Example) {
+	for _, t := range ts {
+		if t.CategoryCode != "" {
+			cats = append(cats, classify.Example{Title: t.Title, Body: t.Description, Label: t.CategoryCode})
+		}
+		if t.UnitCode != "" {
+			units = append(units, classify.Example{Title: t.Title, Body: t.Description, Label: t.UnitCode})
+		}
+	}
+	return cats, units
 }

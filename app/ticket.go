@@ -148,15 +148,9 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	}
 	var catPath string
 	if in.CategoryID != 0 {
-		c, err := store.GetCategory(ctx, tx, in.CategoryID)
-		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("category_id", "category %d does not exist", in.CategoryID).Because("category_unknown")
-		}
+		c, err := activeCategory(ctx, tx, in.CategoryID)
 		if err != nil {
 			return err
-		}
-		if !c.Active {
-			return minsheng.FieldError("category_id", "category %s is no longer in use", c.Name).Because("category_disabled")
 		}
 		catPath = c.Path
 	}

@@ -40,15 +40,7 @@ func (s *Service) TrainModels(ctx context.Context, actor *org.User, limit, minN 
 	}); err != nil {
 		return nil, err
 	}
-	var cats, units []classify.Example
-	for _, t := range ts {
-		if t.CategoryCode != "" {
-			cats = append(cats, classify.Example{Title: t.Title, Body: t.Description, Label: t.CategoryCode})
-		}
-		if t.UnitCode != "" {
-			units = append(units, classify.Example{Title: t.Title, Body: t.Description, Label: t.UnitCode})
-		}
-	}
+	cats, units := TrainingExamples(ts)
 	var out []TrainedModel
 	for _, j := range []struct {
 		name string

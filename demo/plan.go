@@ -657,6 +657,10 @@ func (p *planner) onWorkday(r *rand.Rand, t time.Time, k int) time.Time {
 }
 
 // minutes returns a random duration between lo and hi minutes.
+// intakeOpenFor is how long the demo leaves the tickets answered at
+// intake (and not called back) in the callback queue before closing them.
+const intakeOpenFor = 60 * 24 * time.Hour
+
 func minutes(r *rand.Rand, lo, hi int) time.Duration {
 	return time.Duration(lo)*time.Minute + time.Duration(r.Int64N(int64(hi-lo)*60+1))*time.Second
 }
@@ -735,10 +739,10 @@ func (p *planner) build(r *rand.Rand, sp *spec) {
 				sat:      pick(r, []ticket.Satisfaction{ticket.Satisfied, ticket.Satisfied, ticket.Satisfied, ticket.BasicallySatisfied}),
 				resolved: true, note: pick(r, intakeCallbackNotes), status: ticket.StatusResolvedAtIntake})
 			add(step{at: p.centre(r, t.Add(minutes(r, 5, 90))), act: actClose, actor: pick(r, p.w.dispatchers), note: "直接办结件回访满意，予以结案。", status: ticket.StatusClosed})
-		} else {
-			// Not called back: the dispatchers close it after a few
-			// days, as they close the day's answered calls in bulk; the
-			// last days' stay in the callback queue.
+		} else if p.now.Sub(t) > intakeOpenFor {
+			// Not called back: the dispatchers close it a few days
+			// later. The last two months' stay in the callback queue, for the
+			// bulk close (批量结案) to clear.
 			add(step{at: p.centre(r, t.Add(minutes(r, 2*24*60, 5*24*60))), act: actClose, actor: pick(r, p.w.dispatchers),
 				note: "直接办结件，来电人已当场获得答复，予以结案。", status: ticket.StatusClosed})
 		}

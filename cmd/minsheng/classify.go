@@ -10,6 +10,7 @@ import (
 	"os"
 	"time"
 
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/text/classify"
 )
@@ -176,15 +177,7 @@ func classifyTrain(ctx context.Context, args []string, getenv func(string) strin
 		}); err != nil {
 			return fmt.Errorf("classify train: %w", err)
 		}
-		var cats, units []classify.Example
-		for _, t := range ts {
-			if t.CategoryCode != "" {
-				cats = append(cats, classify.Example{Title: t.Title, Body: t.Description, Label: t.CategoryCode})
-			}
-			if t.UnitCode != "" {
-				units = append(units, classify.Example{Title: t.Title, Body: t.Description, Label: t.UnitCode})
-			}
-		}
+		cats, units := app.TrainingExamples(ts)
 		src := fmt.Sprintf("%d closed tickets", len(ts))
 		jobs = append(jobs, job{ModelCategory, src, cats}, job{ModelUnit, src, units})
 	}

@@ -4,10 +4,10 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
-	"slices"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -27,7 +27,7 @@ type listData struct {
 	Queues  []store.Queue
 	Counts  map[store.Queue]int
 	Rows    []rowData
-	Summary map[string]int // inbox: overdue, today, ok (of this page)
+	Summary map[string]int // inbox: overdue, today, ok
 	// Pager is the page shown of the queue; Bulk, whether the rows offer
 	// a box to select them for a bulk close (BulkDone: its outcome).
 	Pager    pager
@@ -163,7 +163,15 @@ func (u *UI) renderListForm(w http.ResponseWriter, r *http.Request, me *org.User
 		next += sep + "page=" + strconv.Itoa(qp.Page)
 	}
 	if q == store.QueueInbox {
+		// The summary counts the whole inbox (its first 200), not the page.
 		d.Summary = map[string]int{}
+		all, err := u.svc.ListQueue(ctx, me, q, 1, app.MaxPageSize)
+		if err != nil {
+			return err
+		}
+		for _, t := range all.Tickets {
+			d.Summary[p.Due(t.ReplyBy)]++
+		}
 	}
 	hints, err := u.svc.ListHints(ctx, me, list)
 	if err != nil {
@@ -173,9 +181,6 @@ func (u *UI) renderListForm(w http.ResponseWriter, r *http.Request, me *org.User
 		row := rowData{T: t, Queue: q, Next: next, Actions: rowActions(me, t), Hints: hints[i]}
 		row.Bulk = len(tabs) > 0 && row.Actions[ticket.ActionClose] && q != store.QueueReview
 		d.Bulk = d.Bulk || row.Bulk
-		if d.Summary != nil {
-			d.Summary[p.Due(t.ReplyBy)]++
-		}
 		d.Rows = append(d.Rows, row)
 	}
 	p.Data = d
