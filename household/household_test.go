@@ -43,7 +43,7 @@ func TestIntervalDays(t *testing.T) {
 }
 
 func TestNextDueAndState(t *testing.T) {
-	since := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC) // 11:00 in China
+	since := time.Date(2026, 11, 1, 3, 0, 0, 0, time.UTC)  // 11:00 in China
 	last := time.Date(2026, 11, 20, 17, 0, 0, 0, time.UTC) // 21 Nov 01:00 in China
 	early := time.Date(2026, 11, 19, 2, 0, 0, 0, time.UTC)
 	resched := day(2026, 11, 24)
