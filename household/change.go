@@ -115,11 +115,11 @@ func MayActOnChange(u *org.User, unitPath string, requesterID int64, a ChangeAct
 // depends on the kind.
 type ChangeInput struct {
 	Kind      ChangeKind `json:"kind"`
-	Member    *NewMember `json:"member,omitempty"`           // add_member
-	PersonID  int64      `json:"person_id,string,omitempty"` // remove_member, change_head; split: the new household's head
-	PersonIDs []int64    `json:"person_ids,omitempty"`       // split: who leaves
-	Address   string     `json:"address,omitempty"`          // split: the new household's address
-	OtherID   int64      `json:"other_id,string,omitempty"`  // merge: the household that joins
+	Member    *NewMember `json:"member,omitempty"`     // add_member
+	PersonID  int64      `json:"person_id,omitempty"`  // remove_member, change_head; split: the new household's head
+	PersonIDs []int64    `json:"person_ids,omitempty"` // split: who leaves
+	Address   string     `json:"address,omitempty"`    // split: the new household's address
+	OtherID   int64      `json:"other_id,omitempty"`   // merge: the household that joins
 	Reason    string     `json:"reason"`
 }
 

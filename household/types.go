@@ -5,7 +5,7 @@ import "time"
 // Household is a household of the registry. Its members' personal data is
 // masked in every shape the use cases return, but for a reveal.
 type Household struct {
-	ID            int64      `json:"id,string"`
+	ID            int64      `json:"id"`
 	UnitID        int64      `json:"grid_id"` // the grid
 	UnitPath      string     `json:"-"`
 	Address       string     `json:"address"`
@@ -47,8 +47,8 @@ func (h *Household) Head() *Person {
 
 // Person is a member of a household.
 type Person struct {
-	ID          int64     `json:"id,string"`
-	HouseholdID int64     `json:"household_id,string"`
+	ID          int64     `json:"id"`
+	HouseholdID int64     `json:"household_id"`
 	Name        string    `json:"name"`
 	IDNumber    string    `json:"id_number"`
 	Phone       string    `json:"phone,omitempty"`
@@ -59,7 +59,7 @@ type Person struct {
 // TagRecord is a tag held by a household (PersonID 0) or one member.
 type TagRecord struct {
 	HouseholdID int64     `json:"-"`
-	PersonID    int64     `json:"person_id,string,omitempty"`
+	PersonID    int64     `json:"person_id,omitempty"`
 	Tag         Tag       `json:"tag"`
 	Source      string    `json:"source"`
 	Since       time.Time `json:"since"`
@@ -70,8 +70,8 @@ type TagRecord struct {
 // Pairing is a cadre paired with a household from one day to another
 // (To nil while it lasts).
 type Pairing struct {
-	ID          int64      `json:"id,string"`
-	HouseholdID int64      `json:"household_id,string"`
+	ID          int64      `json:"id"`
+	HouseholdID int64      `json:"household_id"`
 	CadreID     int64      `json:"cadre_id"`
 	CadreName   string     `json:"cadre_name,omitempty"`
 	From        time.Time  `json:"from"`
@@ -81,8 +81,8 @@ type Pairing struct {
 
 // Visit is a visit paid, or a visit missed and rescheduled.
 type Visit struct {
-	ID            int64      `json:"id,string"`
-	HouseholdID   int64      `json:"household_id,string"`
+	ID            int64      `json:"id"`
+	HouseholdID   int64      `json:"household_id"`
 	CadreID       int64      `json:"cadre_id,omitempty"`
 	CadreName     string     `json:"cadre_name,omitempty"`
 	At            time.Time  `json:"at"`
@@ -99,12 +99,12 @@ type Visit struct {
 // outcome stands: answered when the ticket was replied or closed, returned
 // when the cadre took the answer back to the household (their next visit).
 type Concern struct {
-	VisitID      int64      `json:"visit_id,string"`
-	TicketID     int64      `json:"ticket_id,string"`
+	VisitID      int64      `json:"visit_id"`
+	TicketID     int64      `json:"ticket_id"`
 	TicketNumber string     `json:"ticket_number,omitempty"`
 	TicketTitle  string     `json:"ticket_title,omitempty"`
 	TicketStatus string     `json:"ticket_status,omitempty"`
-	HouseholdID  int64      `json:"household_id,string"`
+	HouseholdID  int64      `json:"household_id"`
 	CadreID      int64      `json:"cadre_id,omitempty"`
 	AnsweredAt   *time.Time `json:"answered_at,omitempty"`
 	ReturnedAt   *time.Time `json:"returned_at,omitempty"`
@@ -112,8 +112,8 @@ type Concern struct {
 
 // Change is a change request of a household.
 type Change struct {
-	ID           int64        `json:"id,string"`
-	HouseholdID  int64        `json:"household_id,string"`
+	ID           int64        `json:"id"`
+	HouseholdID  int64        `json:"household_id"`
 	UnitPath     string       `json:"-"`
 	Kind         ChangeKind   `json:"kind"`
 	Status       ChangeStatus `json:"status"`
