@@ -146,10 +146,18 @@ func (s *Service) Due(ctx context.Context, actor *org.User, limit int) (*DueList
 	return out, err
 }
 
+// Opened is a ticket a concern opened, as the visit's answer names it
+// (the ticket itself holds the household head's personal data).
+type Opened struct {
+	ID     int64         `json:"id"`
+	Number string        `json:"number"`
+	Status ticket.Status `json:"status"`
+}
+
 // Recorded is a recorded visit with the tickets its concerns opened.
 type Recorded struct {
 	Visit   *household.Visit `json:"visit"`
-	Tickets []*ticket.Ticket `json:"tickets"`
+	Tickets []Opened         `json:"tickets"`
 	// Returned is how many answered concerns this visit took back.
 	Returned int `json:"returned"`
 }
@@ -192,7 +200,7 @@ func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID 
 			if err != nil {
 				return err
 			}
-			out.Tickets = append(out.Tickets, t)
+			out.Tickets = append(out.Tickets, Opened{ID: t.ID, Number: t.Number, Status: t.Status})
 		}
 		if h.LastVisitAt == nil || v.At.After(*h.LastVisitAt) {
 			h.LastVisitAt = &v.At
