@@ -148,7 +148,7 @@ func (s *Service) Register(ctx context.Context, actor *org.User, in household.Ne
 			return err
 		}
 		if !mayApprove(actor, g.Path) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "only staff of the household's community may register it")
+			return minsheng.FieldError("grid_id", "the grid lies outside the units you keep")
 		}
 		if err := checkUnregistered(ctx, tx, in.Members, "members"); err != nil {
 			return err
