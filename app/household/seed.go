@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/minsheng/minsheng/app/kit"
@@ -54,10 +55,9 @@ func seedIDNumber(born time.Time, seq int) string {
 // Seed adds the demo's households: SeedHouseholdsPerGrid in every grid,
 // with members, tags, a cadre (the grid worker of the community), visits
 // over the last months and some concerns that became work orders, a few
-// of them answered — all through the use cases. It does nothing when the
+// of them answered — all through the use cases, several grids at a time. It does nothing when the
 // registry already holds households or the district has no grid worker.
 func Seed(ctx context.Context, s *Service) error {
-	sys := kit.System()
 	var grids []*org.Unit
 	var users []*org.User
 	n := 0
@@ -96,72 +96,124 @@ func Seed(ctx context.Context, s *Service) error {
 		}
 		return best
 	}
-	r := rand.New(rand.NewPCG(14, 2026))
+	// Grids are seeded side by side (PostgreSQL waits for each commit to
+	// reach the disk); each grid has its own random numbers, so the demo
+	// is the same whatever the order.
 	now := s.now()
-	seq := 0
-	answered := 0
-	for gi, g := range grids {
-		cadre := cadreOf(g)
-		if cadre == nil {
-			continue
-		}
-		for range SeedHouseholdsPerGrid {
-			seq++
-			in := seedHousehold(r, g, gi, seq, now)
-			h, err := s.Register(ctx, sys, in)
-			if err != nil {
-				return fmt.Errorf("household %d: %w", seq, err)
-			}
-			if err := s.Pair(ctx, sys, h.ID, cadre.ID); err != nil {
-				return err
-			}
-			// Visits at the household's interval over the last months,
-			// some late or skipped: a few households end overdue.
-			every := time.Duration(h.IntervalDays) * 24 * time.Hour
-			at := now.AddDate(0, 0, -household.MaxVisitBackDay+1+r.IntN(10))
-			for at.Before(now.Add(-24 * time.Hour)) {
-				v := household.NewVisit{At: at.Add(time.Duration(r.IntN(8)) * time.Hour), Met: seedMet[r.IntN(len(seedMet))],
-					Note: seedNotes[r.IntN(len(seedNotes))]}
-				if v.At.After(now) {
-					break
-				}
-				if r.IntN(14) == 0 {
-					v.Concerns = []household.NewConcern{{Description: seedConcerns[r.IntN(len(seedConcerns))]}}
-				}
-				rec, err := s.RecordVisit(ctx, cadre, h.ID, v)
-				if err != nil {
-					return fmt.Errorf("visit of household %d: %w", h.ID, err)
-				}
-				for _, t := range rec.Tickets {
-					if answered < 12 {
-						if err := s.answerSeedTicket(ctx, g, t.Number); err != nil {
-							return err
-						}
-						answered++
+	work := make(chan int)
+	errs := make(chan error, seedWorkers)
+	var wg sync.WaitGroup
+	workers := 1 // SQLite has one writer
+	if s.kit.DB().Dialect() == store.Postgres {
+		workers = seedWorkers
+	}
+	for range workers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for gi := range work {
+				if cadre := cadreOf(grids[gi]); cadre != nil {
+					if err := s.seedGrid(ctx, users, grids[gi], gi, cadre, now); err != nil {
+						errs <- err
+						return
 					}
 				}
-				step := every + time.Duration(r.IntN(72)-24)*time.Hour
-				if r.IntN(6) == 0 {
-					step += every // a visit skipped
-				}
-				at = at.Add(step)
 			}
+		}()
+	}
+	var err1 error
+feed:
+	for gi := range grids {
+		select {
+		case work <- gi:
+		case err1 = <-errs:
+			break feed
+		}
+	}
+	close(work)
+	wg.Wait()
+	close(errs)
+	if err1 != nil {
+		return err1
+	}
+	return <-errs
+}
+
+// seedWorkers is how many grids are seeded at once on PostgreSQL.
+const seedWorkers = 4
+
+// seedGrid registers and visits the households of one grid.
+func (s *Service) seedGrid(ctx context.Context, users []*org.User, g *org.Unit, gi int, cadre *org.User, now time.Time) error {
+	sys := kit.System()
+	r := rand.New(rand.NewPCG(14, uint64(gi)))
+	answer := gi%6 == 0 // a concern of every sixth grid was answered
+	for i := range SeedHouseholdsPerGrid {
+		seq := gi*SeedHouseholdsPerGrid + i + 1
+		h, err := s.Register(ctx, sys, seedHousehold(r, g, gi, seq, now))
+		if err != nil {
+			return fmt.Errorf("household %d: %w", seq, err)
+		}
+		if err := s.Pair(ctx, sys, h.ID, cadre.ID); err != nil {
+			return err
+		}
+		// Visits at the household's interval over the last months, some
+		// late or skipped: a few households end overdue.
+		every := time.Duration(h.IntervalDays) * 24 * time.Hour
+		at := now.AddDate(0, 0, -household.MaxVisitBackDay+1+r.IntN(10))
+		for at.Before(now.Add(-24 * time.Hour)) {
+			v := household.NewVisit{At: at.Add(time.Duration(r.IntN(8)) * time.Hour), Met: seedMet[r.IntN(len(seedMet))],
+				Note: seedNotes[r.IntN(len(seedNotes))]}
+			if v.At.After(now) {
+				break
+			}
+			if r.IntN(14) == 0 {
+				v.Concerns = []household.NewConcern{{Description: seedConcerns[r.IntN(len(seedConcerns))]}}
+			}
+			rec, err := s.RecordVisit(ctx, cadre, h.ID, v)
+			if err != nil {
+				return fmt.Errorf("visit of household %d: %w", h.ID, err)
+			}
+			for _, t := range rec.Tickets {
+				if answer {
+					if err := s.answerSeedTicket(ctx, users, g, t.Number); err != nil {
+						return err
+					}
+					answer = false
+				}
+			}
+			step := every + time.Duration(r.IntN(72)-24)*time.Hour
+			if r.IntN(6) == 0 {
+				step += every // a visit skipped
+			}
+			at = at.Add(step)
 		}
 	}
 	return nil
 }
 
-// answerSeedTicket dispatches a concern's ticket to the grid's community
-// and answers it, as the community's staff would.
-func (s *Service) answerSeedTicket(ctx context.Context, g *org.Unit, number string) error {
-	sys := kit.System()
-	if _, err := s.tickets.Dispatch(ctx, sys, number, g.ParentID, ""); err != nil {
+// answerSeedTicket has the demo's dispatcher send a concern's ticket to
+// the handler over the grid (of its street), who answers it.
+func (s *Service) answerSeedTicket(ctx context.Context, users []*org.User, g *org.Unit, number string) error {
+	var dispatcher, handler *org.User
+	for _, u := range users {
+		switch {
+		case !u.Active:
+		case dispatcher == nil && u.Has(org.RoleDispatcher):
+			dispatcher = u
+		case handler == nil && u.Role == org.RoleHandler && org.Within(g.Path, u.UnitPath):
+			handler = u
+		}
+	}
+	if dispatcher == nil || handler == nil {
+		return nil
+	}
+	if _, err := s.tickets.Dispatch(ctx, dispatcher, number, handler.UnitID, ""); err != nil {
 		return err
 	}
-	if _, err := s.tickets.Acknowledge(ctx, sys, number, ""); err != nil {
+	if _, err := s.tickets.Acknowledge(ctx, handler, number, ""); err != nil {
 		return err
 	}
-	_, err := s.tickets.Reply(ctx, sys, number, "已协调相关单位处理完毕，已电话告知住户。")
+	_, err := s.tickets.Reply(ctx, handler, number, "已协调相关单位处理完毕，已电话告知住户。")
 	return err
 }
 
