@@ -565,7 +565,7 @@ func HouseholdCoverage(ctx context.Context, tx *Tx, paths []string, visitedSince
 			SUM(CASE WHEN last_visit_at >= ? THEN 1 ELSE 0 END) AS visited,
 			SUM(CASE WHEN next_due_at >= ? AND next_due_at < ? THEN 1 ELSE 0 END) AS due,
 			SUM(CASE WHEN next_due_at < ? THEN 1 ELSE 0 END) AS overdue
-		FROM households WHERE `+where+` GROUP BY unit_id) g LEFT JOIN units u ON u.id = g.unit_id ORDER BY u.path, g.unit_id`, args...)
+		FROM households WHERE `+where+` GROUP BY unit_path, unit_id) g LEFT JOIN units u ON u.id = g.unit_id ORDER BY u.path, g.unit_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("household coverage: %w", err)
 	}

@@ -159,74 +159,61 @@ func (a *householdAPI) coverage(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (a *householdAPI) visit(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "household")
+// act runs a write on the object whose id is in the path with the
+// decoded body, and answers what it returns with the status (no body for
+// 204).
+func act[In any](w http.ResponseWriter, r *http.Request, what string, status int, run func(u *org.User, id int64, in In) (any, error)) error {
+	u, id, err := withID(r, what)
 	if err != nil {
 		return err
 	}
-	var in household.NewVisit
+	var in In
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
-	rec, err := a.svc.RecordVisit(r.Context(), u, id, in)
+	out, err := run(u, id, in)
 	if err != nil {
 		return err
 	}
-	rec.Tickets = orEmpty(rec.Tickets)
-	writeJSON(w, http.StatusCreated, rec)
+	if status == http.StatusNoContent {
+		w.WriteHeader(status)
+		return nil
+	}
+	writeJSON(w, status, out)
 	return nil
+}
+
+func (a *householdAPI) visit(w http.ResponseWriter, r *http.Request) error {
+	return act(w, r, "household", http.StatusCreated, func(u *org.User, id int64, in household.NewVisit) (any, error) {
+		rec, err := a.svc.RecordVisit(r.Context(), u, id, in)
+		if err == nil {
+			rec.Tickets = orEmpty(rec.Tickets)
+		}
+		return rec, err
+	})
 }
 
 func (a *householdAPI) missed(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "household")
-	if err != nil {
-		return err
-	}
-	var in household.MissedVisit
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	v, err := a.svc.MissVisit(r.Context(), u, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, v)
-	return nil
+	return act(w, r, "household", http.StatusCreated, func(u *org.User, id int64, in household.MissedVisit) (any, error) {
+		return a.svc.MissVisit(r.Context(), u, id, in)
+	})
+}
+
+// cadreIn is the body of a pairing.
+type cadreIn struct {
+	CadreID int64 `json:"cadre_id"`
 }
 
 func (a *householdAPI) pair(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "household")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		CadreID int64 `json:"cadre_id"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	if err := a.svc.Pair(r.Context(), u, id, in.CadreID); err != nil {
-		return err
-	}
-	w.WriteHeader(http.StatusNoContent)
-	return nil
+	return act(w, r, "household", http.StatusNoContent, func(u *org.User, id int64, in cadreIn) (any, error) {
+		return nil, a.svc.Pair(r.Context(), u, id, in.CadreID)
+	})
 }
 
 func (a *householdAPI) requestChange(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "household")
-	if err != nil {
-		return err
-	}
-	var in household.ChangeInput
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := a.svc.RequestChange(r.Context(), u, id, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusCreated, c)
-	return nil
+	return act(w, r, "household", http.StatusCreated, func(u *org.User, id int64, in household.ChangeInput) (any, error) {
+		return a.svc.RequestChange(r.Context(), u, id, in)
+	})
 }
 
 func (a *householdAPI) changes(w http.ResponseWriter, r *http.Request) error {
@@ -246,24 +233,16 @@ func (a *householdAPI) changes(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// decisionIn is the body of a decision on a change request.
+type decisionIn struct {
+	Action household.ChangeAction `json:"action"`
+	Note   string                 `json:"note"`
+}
+
 func (a *householdAPI) decide(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "change request")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Action household.ChangeAction `json:"action"`
-		Note   string                 `json:"note"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	c, err := a.svc.DecideChange(r.Context(), u, id, in.Action, in.Note)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, c)
-	return nil
+	return act(w, r, "change request", http.StatusOK, func(u *org.User, id int64, in decisionIn) (any, error) {
+		return a.svc.DecideChange(r.Context(), u, id, in.Action, in.Note)
+	})
 }
 
 func (a *householdAPI) reassign(w http.ResponseWriter, r *http.Request) error {
@@ -288,21 +267,8 @@ func (a *householdAPI) reassign(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *householdAPI) reveal(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "person")
-	if err != nil {
-		return err
-	}
-	var in struct {
-		Reason string `json:"reason"`
-	}
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	p, err := a.svc.Reveal(r.Context(), u, id, in.Reason, a.s.remoteIP(r))
-	if err != nil {
-		return err
-	}
 	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, p)
-	return nil
+	return act(w, r, "person", http.StatusOK, func(u *org.User, id int64, in reasonIn) (any, error) {
+		return a.svc.Reveal(r.Context(), u, id, in.Reason, a.s.remoteIP(r))
+	})
 }

@@ -176,14 +176,7 @@ func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID 
 	}
 	var out Recorded
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		h, cur, err := s.loadVisible(ctx, tx, actor, householdID)
-		if err != nil {
-			return err
-		}
-		if err := mayVisit(actor, h, cur); err != nil {
-			return err
-		}
-		id, err := tx.NextID(ctx)
+		h, id, err := s.visitable(ctx, tx, actor, householdID)
 		if err != nil {
 			return err
 		}
@@ -228,6 +221,20 @@ func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID 
 	return &out, nil
 }
 
+// visitable loads a household whose visit the actor may record, and the
+// id of the new visit.
+func (s *Service) visitable(ctx context.Context, tx *store.Tx, actor *org.User, householdID int64) (*household.Household, int64, error) {
+	h, cur, err := s.loadVisible(ctx, tx, actor, householdID)
+	if err != nil {
+		return nil, 0, err
+	}
+	if err := mayVisit(actor, h, cur); err != nil {
+		return nil, 0, err
+	}
+	id, err := tx.NextID(ctx)
+	return h, id, err
+}
+
 // mayVisit allows a household's cadre and registry staff of its unit to
 // record its visits (leaders oversee, they do not record).
 func mayVisit(actor *org.User, h *household.Household, cur *household.Pairing) error {
@@ -270,14 +277,7 @@ func (s *Service) MissVisit(ctx context.Context, actor *org.User, householdID in
 	}
 	var v *household.Visit
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		h, cur, err := s.loadVisible(ctx, tx, actor, householdID)
-		if err != nil {
-			return err
-		}
-		if err := mayVisit(actor, h, cur); err != nil {
-			return err
-		}
-		id, err := tx.NextID(ctx)
+		h, id, err := s.visitable(ctx, tx, actor, householdID)
 		if err != nil {
 			return err
 		}

@@ -99,6 +99,27 @@ func hhRefused(action string, err error, vals url.Values) (*formState, error) {
 	return nil, err
 }
 
+// formAndID reads a posted form and the id in the path.
+func (u *householdPages) formAndID(w http.ResponseWriter, r *http.Request) (url.Values, int64, error) {
+	vals, _, err := u.parseForm(w, r)
+	if err != nil {
+		return nil, 0, err
+	}
+	id, err := hhID(r)
+	return vals, id, err
+}
+
+// showAgain answers a form the service refused for its input with the
+// page again, the input kept and the error worded from its field; other
+// errors are returned as they are.
+func showAgain(page formPage, w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
+	form, err := hhRefused(action, err, vals)
+	if err != nil {
+		return err
+	}
+	return page(w, r, me, http.StatusBadRequest, form)
+}
+
 func hhID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
 	if err != nil || id <= 0 {
@@ -199,11 +220,7 @@ func localTime(field, v string) (time.Time, error) {
 }
 
 func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := hhID(r)
+	vals, id, err := u.formAndID(w, r)
 	if err != nil {
 		return err
 	}
@@ -222,11 +239,7 @@ func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me 
 		rec, err = u.hh.RecordVisit(r.Context(), me, id, in)
 	}
 	if err != nil {
-		form, err := hhRefused("visit", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.visitPage(w, r, me, http.StatusBadRequest, form)
+		return showAgain(u.visitPage, w, r, me, "visit", err, vals)
 	}
 	var numbers []string
 	for _, t := range rec.Tickets {
@@ -250,11 +263,7 @@ func optionalPoint(lat, lng string) (*float64, *float64, error) {
 }
 
 func (u *householdPages) missVisit(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := hhID(r)
+	vals, id, err := u.formAndID(w, r)
 	if err != nil {
 		return err
 	}
@@ -264,11 +273,7 @@ func (u *householdPages) missVisit(w http.ResponseWriter, r *http.Request, me *o
 		_, err = u.hh.MissVisit(r.Context(), me, id, in)
 	}
 	if err != nil {
-		form, err := hhRefused("missed", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.visitPage(w, r, me, http.StatusBadRequest, form)
+		return showAgain(u.visitPage, w, r, me, "missed", err, vals)
 	}
 	redirect(w, r, "/visits?ok=hh_missed")
 	return nil
@@ -313,6 +318,11 @@ func (u *householdPages) household(w http.ResponseWriter, r *http.Request, me *o
 	return u.householdPage(w, r, me, http.StatusOK, nil, nil)
 }
 
+// householdForm is the household's page with a refused form.
+func (u *householdPages) householdForm(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	return u.householdPage(w, r, me, status, form, nil)
+}
+
 func (u *householdPages) householdPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState, revealed *household.Person) error {
 	id, err := hhID(r)
 	if err != nil {
@@ -337,22 +347,14 @@ func (u *householdPages) reveal(w http.ResponseWriter, r *http.Request, me *org.
 	}
 	p, err := u.hh.Reveal(r.Context(), me, pid, vals.Get("reason"), clientIP(r))
 	if err != nil {
-		form, err := hhRefused("reveal", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.householdPage(w, r, me, http.StatusBadRequest, form, nil)
+		return showAgain(u.householdForm, w, r, me, "reveal", err, vals)
 	}
 	w.Header().Set("Cache-Control", "no-store")
 	return u.householdPage(w, r, me, http.StatusOK, nil, p)
 }
 
 func (u *householdPages) requestChange(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := hhID(r)
+	vals, id, err := u.formAndID(w, r)
 	if err != nil {
 		return err
 	}
@@ -365,11 +367,7 @@ func (u *householdPages) requestChange(w http.ResponseWriter, r *http.Request, m
 		in.PersonID, _ = strconv.ParseInt(vals.Get("person_id"), 10, 64)
 	}
 	if _, err := u.hh.RequestChange(r.Context(), me, id, in); err != nil {
-		form, err := hhRefused("change", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.householdPage(w, r, me, http.StatusBadRequest, form, nil)
+		return showAgain(u.householdForm, w, r, me, "change", err, vals)
 	}
 	redirect(w, r, "/households/"+strconv.FormatInt(id, 10)+"?ok=hh_requested")
 	return nil
@@ -387,11 +385,7 @@ func (u *householdPages) changes(w http.ResponseWriter, r *http.Request, me *org
 }
 
 func (u *householdPages) decide(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := hhID(r)
+	vals, id, err := u.formAndID(w, r)
 	if err != nil {
 		return err
 	}

@@ -24,7 +24,7 @@ func TestHouseholdPages(t *testing.T) {
 		id := hhID("63010419480312002")
 		h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "光华苑 1 号楼 101 室",
 			Members: []household.NewMember{{Name: "祁桂兰", IDNumber: id, Phone: "13897001234", Relation: household.RelationHead}},
-			Tags: []household.NewTag{{Tag: household.TagSubsistence, Source: "区民政局低保名册", Since: now.AddDate(0, -2, 0), RecheckBy: now.AddDate(1, 0, 0)}}})
+			Tags:    []household.NewTag{{Tag: household.TagSubsistence, Source: "区民政局低保名册", Since: now.AddDate(0, -2, 0), RecheckBy: now.AddDate(1, 0, 0)}}})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -21,7 +21,10 @@ CREATE TABLE households (
 	updated_at     TIMESTAMP NOT NULL,
 	dissolved_at   TIMESTAMP
 );
-CREATE INDEX households_path_due ON households (unit_path, next_due_at);
+-- The coverage by grid reads this index alone (the grid's path leads, so
+-- a community or a street is one range, grouped in index order).
+CREATE INDEX households_coverage ON households (unit_path, unit_id, next_due_at, last_visit_at, dissolved_at)
+	WHERE dissolved_at IS NULL;
 
 -- A member of a household. A person is in one household at most: the ID
 -- number is unique across the registry.
