@@ -266,6 +266,15 @@ func TestHouseholdAPI(t *testing.T) {
 		if len(cov.Grids) != 1 || cov.Grids[0].Households != 1 || cov.Grids[0].Visited != 1 {
 			t.Errorf("coverage %+v", cov)
 		}
+		var view struct {
+			Cadres []struct {
+				ID int64 `json:"id"`
+			} `json:"cadres"`
+		}
+		json.Unmarshal(mustOK(t, e.do(t, "GET", "/api/v1/households/"+itoa(h.ID), "handler", nil)), &view)
+		if len(view.Cadres) == 0 {
+			t.Errorf("community staff see no cadre to pair")
+		}
 		// Another street's handler sees nothing of it.
 		mustStatus(t, e.do(t, "GET", "/api/v1/households/"+itoa(h.ID), "other_handler", nil), http.StatusNotFound)
 		mustStatus(t, e.do(t, "POST", "/api/v1/household-people/"+itoa(h.Members[0].ID)+"/reveal", "leader", map[string]any{"reason": "看看"}),

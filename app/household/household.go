@@ -247,6 +247,26 @@ type View struct {
 	Changes   []*household.Change   `json:"changes"`
 	Timeline  []store.TimelineEvent `json:"timeline"`
 	May       map[string]bool       `json:"may"`
+	// Cadres are the staff who may be paired with it (those of its
+	// street), for community staff.
+	Cadres []Cadre `json:"cadres,omitempty"`
+}
+
+// Cadre is a staff member who may be paired with a household.
+type Cadre struct {
+	ID   int64    `json:"id"`
+	Name string   `json:"name"`
+	Role org.Role `json:"role"`
+}
+
+// streetOf returns the path of the street (the level below the district)
+// of a unit's path, or the path itself when it is shallower.
+func streetOf(path string) string {
+	parts := strings.SplitAfterN(path, "/", 4)
+	if len(parts) < 4 {
+		return path
+	}
+	return strings.Join(parts[:3], "")
 }
 
 // Get returns a household's view: ENOTFOUND when the actor may not see it.
@@ -274,6 +294,8 @@ func (s *Service) Get(ctx context.Context, actor *org.User, id int64) (*View, er
 		if v.Timeline, err = store.ListTimeline(ctx, tx, ObjectHousehold, id); err != nil {
 			return err
 		}
+		v.Pairings, v.Visits, v.Concerns, v.Changes, v.Timeline = nonNil(v.Pairings), nonNil(v.Visits), nonNil(v.Concerns),
+			nonNil(v.Changes), nonNil(v.Timeline)
 		isCadre := cadreID(p) == actor.ID
 		v.May = map[string]bool{
 			"reveal":  mayReveal(actor, h, cadreID(p)),
@@ -281,12 +303,31 @@ func (s *Service) Get(ctx context.Context, actor *org.User, id int64) (*View, er
 			"request": mayRequest(actor, h.UnitPath),
 			"pair":    mayApprove(actor, h.UnitPath),
 		}
+		if v.May["pair"] {
+			us, err := store.ListUsers(ctx, tx, []string{streetOf(h.UnitPath)})
+			if err != nil {
+				return err
+			}
+			for _, u := range us {
+				if u.Active && u.Staff() {
+					v.Cadres = append(v.Cadres, Cadre{ID: u.ID, Name: u.Name, Role: u.Role})
+				}
+			}
+		}
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	return &v, nil
+}
+
+// nonNil returns s, or an empty slice for nil (JSON lists are never null).
+func nonNil[T any](s []T) []T {
+	if s == nil {
+		return []T{}
+	}
+	return s
 }
 
 // List returns the households of a grid, or of every unit the actor sees

@@ -47,6 +47,7 @@ func (u *UI) HouseholdPages(svc *hh.Service) []capability.Route {
 		{Pattern: "GET /households/{id}", Handler: u.staff(p.household, staff...)},
 		{Pattern: "POST /households/{id}/changes", Handler: u.staff(p.requestChange, registry...)},
 		{Pattern: "POST /households/{id}/reveal", Handler: u.staff(p.reveal, staff...)},
+		{Pattern: "POST /households/{id}/pair", Handler: u.staff(p.pair, household.ApproverRoles...)},
 	}
 }
 
@@ -406,4 +407,17 @@ func (u *householdPages) coverage(w http.ResponseWriter, r *http.Request, me *or
 		hhFmt
 		Grids []household.Coverage
 	}{Grids: c})
+}
+
+func (u *householdPages) pair(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, id, err := u.formAndID(w, r)
+	if err != nil {
+		return err
+	}
+	cadre, _ := strconv.ParseInt(vals.Get("cadre_id"), 10, 64)
+	if err := u.hh.Pair(r.Context(), me, id, cadre); err != nil {
+		return showAgain(u.householdForm, w, r, me, "pair", err, vals)
+	}
+	redirect(w, r, "/households/"+strconv.FormatInt(id, 10)+"?ok=hh_paired")
+	return nil
 }

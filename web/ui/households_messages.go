@@ -10,6 +10,7 @@ var HouseholdMessages = map[string][2]string{
 	"ok.hh_missed":    {"已记录未遇，并改约日期", "Missed visit recorded and rescheduled"},
 	"ok.hh_requested": {"变更申请已提交，待社区审核", "Change requested; the community will review it"},
 	"ok.hh_decided":   {"已处理变更申请", "Change request decided"},
+	"ok.hh_paired":    {"已结对联系干部", "Cadre paired"},
 
 	"hh.due.title":          {"今日走访", "Today's visits"},
 	"hh.due.opened":         {"走访中反映的问题已生成工单：", "The concerns of the visit became work orders:"},
@@ -72,6 +73,9 @@ var HouseholdMessages = map[string][2]string{
 	"hh.household.cadres":        {"联系干部", "Cadres"},
 	"hh.household.now":           {"至今", "now"},
 	"hh.household.no_cadre":      {"尚未结对。", "Not paired."},
+	"hh.household.cadre":         {"联系干部", "Cadre"},
+	"hh.household.pair":          {"结对（更换）", "Pair (replace)"},
+	"hh.err.cadre_id":            {"请选择在职的工作人员。", "Choose an active staff member."},
 	"hh.household.request":       {"申请变更", "Ask for a change"},
 	"hh.household.member":        {"成员", "Member"},
 	"hh.household.new_member":    {"新增成员（仅新增时填写）", "New member (when adding)"},

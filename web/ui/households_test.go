@@ -77,6 +77,14 @@ func TestHouseholdPages(t *testing.T) {
 		if !strings.Contains(r.body, "变更已同意") || strings.Count(r.body, "孙辈") < 1 {
 			t.Errorf("the household page does not show the approved change")
 		}
+		// Community staff pair the grid worker from the household's page.
+		if r := staff.post(page+"/pair", url.Values{"cadre_id": {itoa(f.Users["grid_worker"].ID)}}); !strings.Contains(r.body, "已结对联系干部") ||
+			!strings.Contains(r.body, "grid_worker姓名") {
+			t.Fatalf("pair: %d", r.status)
+		}
+		if r := staff.post(page+"/pair", url.Values{"cadre_id": {"0"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "请选择在职的工作人员") {
+			t.Fatalf("pair with nobody: %d", r.status)
+		}
 		r = staff.get("/household-coverage")
 		if r.status != http.StatusOK || !strings.Contains(r.body, "第一网格") {
 			t.Errorf("coverage: %d", r.status)
