@@ -48,12 +48,64 @@ func InsertHousehold(ctx context.Context, tx *Tx, h *household.Household) error 
 	if err != nil {
 		return fmt.Errorf("insert household: %w", err)
 	}
+	return countHousehold(ctx, tx, h, 1)
+}
+
+// countHousehold adds delta to the day counts of a household that is not
+// dissolved: its due day and its last visit's day, in its grid.
+func countHousehold(ctx context.Context, tx *Tx, h *household.Household, delta int) error {
+	if h.DissolvedAt != nil {
+		return nil
+	}
+	if err := bumpDayCount(ctx, tx, h, "due", h.NextDueAt, delta); err != nil {
+		return err
+	}
+	if h.LastVisitAt != nil {
+		return bumpDayCount(ctx, tx, h, "visit", *h.LastVisitAt, delta)
+	}
 	return nil
 }
 
+func bumpDayCount(ctx context.Context, tx *Tx, h *household.Household, kind string, at time.Time, delta int) error {
+	day := household.Day(at).UTC()
+	if _, err := tx.Exec(ctx, `INSERT INTO household_day_counts (unit_id, unit_path, kind, day, n) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = household_day_counts.n + excluded.n`, h.UnitID, h.UnitPath, kind, day, delta); err != nil {
+		return fmt.Errorf("count household: %w", err)
+	}
+	if delta < 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM household_day_counts WHERE unit_id = ? AND kind = ? AND day = ? AND n <= 0`,
+			h.UnitID, kind, day); err != nil {
+			return fmt.Errorf("count household: %w", err)
+		}
+	}
+	return nil
+}
+
+// countKey is what a household's day counts depend on.
+func countKey(h *household.Household) string {
+	k := fmt.Sprint(h.UnitID, h.UnitPath, household.Day(h.NextDueAt).Unix(), h.DissolvedAt != nil)
+	if h.LastVisitAt != nil {
+		k += fmt.Sprint(household.Day(*h.LastVisitAt).Unix())
+	}
+	return k
+}
+
 // UpdateHousehold writes a household's place, address, visit plan and
-// dissolution.
+// dissolution, and moves it in the day counts of the coverage.
 func UpdateHousehold(ctx context.Context, tx *Tx, h *household.Household) error {
+	old, err := scanHousehold(tx.QueryRow(ctx, `SELECT `+householdColumns+` FROM households WHERE id = ?`, h.ID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return notFound("household", h.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("update household: %w", err)
+	}
+	moved := countKey(old) != countKey(h)
+	if moved {
+		if err := countHousehold(ctx, tx, old, -1); err != nil {
+			return err
+		}
+	}
 	res, err := tx.Exec(ctx, `UPDATE households SET unit_id = ?, unit_path = ?, address = ?, interval_days = ?, last_visit_at = ?,
 		rescheduled_to = ?, next_due_at = ?, updated_at = ?, dissolved_at = ? WHERE id = ?`,
 		h.UnitID, h.UnitPath, h.Address, h.IntervalDays, nullTime(h.LastVisitAt), nullTime(h.RescheduledTo), h.NextDueAt.UTC(),
@@ -63,6 +115,9 @@ func UpdateHousehold(ctx context.Context, tx *Tx, h *household.Household) error 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("household", h.ID)
+	}
+	if moved {
+		return countHousehold(ctx, tx, h, 1)
 	}
 	return nil
 }
@@ -549,23 +604,27 @@ func ListChanges(ctx context.Context, tx *Tx, f ChangeFilter) ([]*household.Chan
 }
 
 // HouseholdCoverage counts, per grid at or below the paths, the households
-// that are not dissolved, those visited since the time, those due before
-// soon and those overdue at today (due before it).
+// that are not dissolved, those last visited on or after the day of
+// visitedSince, those due from today to before soon and those overdue
+// (due before today), from the day counts. today and soon are days
+// (household.Day).
 func HouseholdCoverage(ctx context.Context, tx *Tx, paths []string, visitedSince, today, soon time.Time) ([]household.Coverage, error) {
-	where, args := "dissolved_at IS NULL", []any{visitedSince.UTC(), today.UTC(), soon.UTC(), today.UTC()}
+	where, args := "1 = 1", []any{household.Day(visitedSince).UTC(), today.UTC(), soon.UTC(), today.UTC()}
 	if c, a := pathsCond(paths, "unit_path"); c != "" {
-		where, args = where+" AND "+c, append(args, a...)
+		where, args = c, append(args, a...)
 	}
 	out, err := queryAll(ctx, tx, func(s scanner) (household.Coverage, error) {
 		var c household.Coverage
 		err := s.Scan(&c.UnitID, &c.UnitName, &c.Households, &c.Visited, &c.Due, &c.Overdue)
 		return c, err
 	}, `SELECT g.unit_id, COALESCE(u.name, ''), g.n, g.visited, g.due, g.overdue FROM (
-		SELECT unit_id, COUNT(*) AS n,
-			SUM(CASE WHEN last_visit_at >= ? THEN 1 ELSE 0 END) AS visited,
-			SUM(CASE WHEN next_due_at >= ? AND next_due_at < ? THEN 1 ELSE 0 END) AS due,
-			SUM(CASE WHEN next_due_at < ? THEN 1 ELSE 0 END) AS overdue
-		FROM households WHERE `+where+` GROUP BY unit_path, unit_id) g LEFT JOIN units u ON u.id = g.unit_id ORDER BY u.path, g.unit_id`, args...)
+		SELECT unit_id,
+			SUM(CASE WHEN kind = 'due' THEN n ELSE 0 END) AS n,
+			SUM(CASE WHEN kind = 'visit' AND day >= ? THEN n ELSE 0 END) AS visited,
+			SUM(CASE WHEN kind = 'due' AND day >= ? AND day < ? THEN n ELSE 0 END) AS due,
+			SUM(CASE WHEN kind = 'due' AND day < ? THEN n ELSE 0 END) AS overdue
+		FROM household_day_counts WHERE `+where+` GROUP BY unit_path, unit_id) g LEFT JOIN units u ON u.id = g.unit_id
+		WHERE g.n > 0 ORDER BY u.path, g.unit_id`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("household coverage: %w", err)
 	}

@@ -71,6 +71,12 @@ func benchRegistry(b *testing.B, dialect string) (*store.DB, []*org.Unit, []*org
 		b.Fatal(err)
 	}
 	firstCadre := id - hhBenchCadres + 1
+	type countKey struct {
+		grid *org.Unit
+		kind string
+		day  time.Time
+	}
+	counts := map[countKey]int{}
 	const batch = 500
 	for lo := 0; lo < hhBenchHouseholds; lo += batch * 20 {
 		err := db.Write(ctx, func(tx *store.Tx) error {
@@ -88,6 +94,8 @@ func benchRegistry(b *testing.B, dialect string) (*store.DB, []*org.Unit, []*org
 					// Cadres keep households of one grid: cadre c has the
 					// households i with i % hhBenchCadres == c.
 					pa = append(pa, int64(2_000_000+i), hid, firstCadre+int64(i%hhBenchCadres), now)
+					counts[countKey{g, "due", household.Day(due).UTC()}]++
+					counts[countKey{g, "visit", household.Day(last).UTC()}]++
 				}
 				if _, err := tx.Exec(ctx, `INSERT INTO households (id, unit_id, unit_path, address, consent_at, interval_days, last_visit_at,
 					next_due_at, created_at, updated_at) VALUES `+strings.Join(hv, ", "), ha...); err != nil {
@@ -102,6 +110,18 @@ func benchRegistry(b *testing.B, dialect string) (*store.DB, []*org.Unit, []*org
 		if err != nil {
 			b.Fatal(err)
 		}
+	}
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		for k, n := range counts {
+			if _, err := tx.Exec(ctx, `INSERT INTO household_day_counts (unit_id, unit_path, kind, day, n) VALUES (?, ?, ?, ?, ?)`,
+				k.grid.ID, k.grid.Path, k.kind, k.day, n); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		b.Fatal(err)
 	}
 	if err := db.Write(ctx, func(tx *store.Tx) error { _, err := tx.Exec(ctx, `ANALYZE`); return err }); err != nil {
 		b.Fatal(err)

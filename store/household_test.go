@@ -126,12 +126,49 @@ func TestHouseholdRegistry(t *testing.T) {
 			if len(cov) != 2 || cov[0] != want[0] || cov[1] != want[1] {
 				t.Errorf("coverage = %+v, want %+v", cov, want)
 			}
-			only, err := store.HouseholdCoverage(ctx, tx, []string{"/1/3/"}, day(1), day(7), day(10))
+			// The counts follow a household's plan: 100 visited and due
+			// later, 103 dissolved.
+			_, err = store.GetHousehold(ctx, tx, 100)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			h, err := store.GetHousehold(ctx, tx, 100)
 			if err != nil {
 				return err
 			}
-			if len(only) != 1 || only[0].UnitID != 3 {
-				t.Errorf("coverage of grid 3 = %+v", only)
+			visit := day(6)
+			h.LastVisitAt, h.NextDueAt = &visit, day(13)
+			if err := store.UpdateHousehold(ctx, tx, h); err != nil {
+				return err
+			}
+			o, err := store.GetHousehold(ctx, tx, 103)
+			if err != nil {
+				return err
+			}
+			o.DissolvedAt = &now
+			return store.UpdateHousehold(ctx, tx, o)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			cov, err := store.HouseholdCoverage(ctx, tx, []string{"/1/"}, day(1), day(7), day(10))
+			if err != nil {
+				return err
+			}
+			want := household.Coverage{UnitID: 2, UnitName: "第一网格", Households: 3, Visited: 3, Due: 1, Overdue: 0}
+			if len(cov) != 1 || cov[0] != want {
+				t.Errorf("coverage after the changes = %+v, want %+v (and grid 3 gone)", cov, want)
+			}
+			only, err := store.HouseholdCoverage(ctx, tx, []string{"/1/2/"}, day(1), day(7), day(10))
+			if err != nil {
+				return err
+			}
+			if len(only) != 1 || only[0].UnitID != 2 {
+				t.Errorf("coverage of grid 2 = %+v", only)
 			}
 			return nil
 		})

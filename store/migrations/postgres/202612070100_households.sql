@@ -21,10 +21,23 @@ CREATE TABLE households (
 	updated_at     TIMESTAMPTZ NOT NULL,
 	dissolved_at   TIMESTAMPTZ
 );
--- The coverage by grid reads this index alone (the grid's path leads, so
--- a community or a street is one range, grouped in index order).
-CREATE INDEX households_coverage ON households (unit_path, unit_id, next_due_at, last_visit_at, dissolved_at)
-	WHERE dissolved_at IS NULL;
+CREATE INDEX households_path ON households (unit_path, address) WHERE dissolved_at IS NULL;
+
+-- The coverage by grid: how many households of each grid are due on each
+-- day (kind 'due', by next_due_at) and were last visited on each day
+-- (kind 'visit', by last_visit_at), kept in the transaction that moves a
+-- household's plan (store.InsertHousehold, UpdateHousehold), so that the
+-- coverage of a street or of a city reads about a hundred rows a grid
+-- whatever the number of households. Days are China's, at midnight.
+CREATE TABLE household_day_counts (
+	unit_id   BIGINT NOT NULL,
+	unit_path TEXT COLLATE "C" NOT NULL,
+	kind      TEXT NOT NULL,
+	day       TIMESTAMPTZ NOT NULL,
+	n         INTEGER NOT NULL,
+	PRIMARY KEY (unit_id, kind, day)
+);
+CREATE INDEX household_day_counts_path ON household_day_counts (unit_path, unit_id, kind, day, n);
 
 -- A member of a household. A person is in one household at most: the ID
 -- number is unique across the registry.
