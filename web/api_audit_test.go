@@ -105,6 +105,7 @@ func TestAdminWritesAreAudited(t *testing.T) {
 			"escalate_after_days": 1}
 		fixed := func(p string) func() string { return func() string { return p } }
 		is := func(id int64) func([]byte) int64 { return func([]byte) int64 { return id } }
+		households := setUpHouseholds(t, e) // the households capability
 		calls := []adminWrite{
 			{pattern: "POST /api/v1/units", path: fixed("/api/v1/units"), status: http.StatusCreated,
 				body:   map[string]any{"parent_id": f.District.ID, "kind": "street", "code": "nanchuan", "name": "南川街道"},
@@ -235,6 +236,8 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				status: http.StatusNoContent, object: "category_attribute", id: func([]byte) int64 { return attrID }, action: "delete",
 				refusedPath: "/api/v1/open311/services/" + f.Category.Code + "/attributes/nothing", refusedStatus: http.StatusNotFound},
 		}
+
+		calls = append(calls, householdAdminWrites(e, households)...)
 
 		// The walk covers every administrative route.
 		for _, route := range adminWriteRoutes(e.srv) {

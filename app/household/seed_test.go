@@ -1,0 +1,86 @@
+package household_test
+
+import (
+	"log/slog"
+	"testing"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/demo"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/store/storetest"
+)
+
+// The demo's households: every grid has its households, paired with a
+// grid worker, visited, some overdue, some concerns became tickets and a
+// few were answered; the demo grid worker has visits due. The seed's time
+// is logged (go test -v -run TestSeed).
+func TestSeed(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+		if _, err := demo.Seed(ctx, db, demo.Options{Tickets: -1, Now: now}); err != nil {
+			t.Fatal(err)
+		}
+		tickets := app.New(app.Config{DB: db, Clock: minsheng.NewFakeClock(now), Logger: slog.New(slog.DiscardHandler)})
+		svc := hh.New(tickets.Kit(), tickets)
+		start := time.Now()
+		if err := hh.Seed(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		took := time.Since(start)
+		var households, visits, concerns, answered, paired int
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			for q, dst := range map[string]*int{
+				`SELECT COUNT(*) FROM households`:                                       &households,
+				`SELECT COUNT(*) FROM household_visits`:                                 &visits,
+				`SELECT COUNT(*) FROM household_concerns`:                               &concerns,
+				`SELECT COUNT(*) FROM household_concerns WHERE answered_at IS NOT NULL`: &answered,
+				`SELECT COUNT(*) FROM household_pairings WHERE to_at IS NULL`:           &paired,
+			} {
+				if err := tx.QueryRow(ctx, q).Scan(dst); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("seeded %d households, %d visits, %d concerns (%d answered) in %v", households, visits, concerns, answered, took.Round(time.Millisecond))
+		if households < 200 || paired != households || visits < households || concerns == 0 || answered == 0 {
+			t.Errorf("seed: %d households (%d paired), %d visits, %d concerns, %d answered", households, paired, visits, concerns, answered)
+		}
+		var gw *org.User
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			gw, err = store.GetUserByUsername(ctx, tx, "grid_worker")
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		due, err := svc.Due(ctx, gw, 100)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(due.Due) == 0 {
+			t.Errorf("the demo grid worker has no visit due")
+		}
+		cov, err := svc.Coverage(ctx, gw, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		overdue := 0
+		for _, c := range cov {
+			overdue += c.Overdue
+		}
+		if overdue == 0 {
+			t.Errorf("no overdue household in the demo: coverage %+v", cov)
+		}
+		// Seeding again adds nothing.
+		if err := hh.Seed(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+	})
+}

@@ -1,0 +1,31 @@
+package platform
+
+import (
+	"context"
+
+	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/capability"
+	"github.com/minsheng/minsheng/web"
+	"github.com/minsheng/minsheng/web/ui"
+)
+
+// householdsCapability is the household registry and its visits
+// (docs/households.md): the JSON routes, the cadre's and community staff's
+// pages, and its part of the demo district.
+func householdsCapability(p Parts) capability.Capability {
+	svc := hh.New(p.Tickets.Kit(), p.Tickets)
+	c := capability.Capability{
+		Name:     "households",
+		OpenAPI:  web.HouseholdsOpenAPI(),
+		Nav:      ui.HouseholdNav,
+		Messages: ui.HouseholdMessages,
+		Seed:     func(ctx context.Context) error { return hh.Seed(ctx, svc) },
+	}
+	if p.Server != nil {
+		c.API = p.Server.HouseholdAPI(svc)
+	}
+	if p.Pages != nil {
+		c.Pages = p.Pages.HouseholdPages(svc)
+	}
+	return c
+}
