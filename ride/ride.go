@@ -14,6 +14,7 @@ package ride
 import (
 	"fmt"
 	"slices"
+	"time"
 
 	"github.com/minsheng/minsheng"
 )
@@ -174,3 +175,60 @@ var Purposes = []Purpose{PurposeHospital, PurposeDialysis, PurposeExam, PurposeE
 
 // Valid reports whether p is a known purpose.
 func (p Purpose) Valid() bool { return slices.Contains(Purposes, p) }
+
+// Ride is one trip of one rider (and their attendants). RiderName and
+// RiderPhone are personal data: the use cases mask them in what they
+// return, but for the reveal.
+type Ride struct {
+	ID       int64  `json:"id,string"`
+	Status   Status `json:"status"`
+	Version  int    `json:"version"`
+	SeriesID int64  `json:"series_id,string,omitempty"` // the first ride of a recurring series
+	ReturnOf int64  `json:"return_of,string,omitempty"` // the outward ride of a round trip
+	TicketID int64  `json:"ticket_id,string,omitempty"` // the hotline work order it came from
+	Request
+	DriverID      int64      `json:"driver_id,string,omitempty"`
+	VehicleID     int64      `json:"vehicle_id,string,omitempty"`
+	OfferDeadline *time.Time `json:"offer_deadline,omitempty"`
+	ClosedBy      int64      `json:"closed_by,string,omitempty"` // who cancelled, marked a no-show or unmet need
+	Reason        string     `json:"reason,omitempty"`           // why
+	OdometerStart *int       `json:"odometer_start,omitempty"`
+	OdometerEnd   *int       `json:"odometer_end,omitempty"`
+	CreatedAt     time.Time  `json:"created_at"`
+	CreatedBy     int64      `json:"created_by,string,omitempty"`
+	UpdatedAt     time.Time  `json:"updated_at"`
+	AcceptedAt    *time.Time `json:"accepted_at,omitempty"`
+	StartedAt     *time.Time `json:"started_at,omitempty"`
+	CompletedAt   *time.Time `json:"completed_at,omitempty"`
+}
+
+// VolunteerMinutes is the driver's time given to the ride: from setting
+// off to the end; 0 until the ride is completed.
+func (r *Ride) VolunteerMinutes() int {
+	if r.StartedAt == nil || r.CompletedAt == nil || !r.CompletedAt.After(*r.StartedAt) {
+		return 0
+	}
+	return int(r.CompletedAt.Sub(*r.StartedAt).Minutes())
+}
+
+// OfferStatus is where one offer of a ride to a driver is.
+type OfferStatus string
+
+// Offer statuses.
+const (
+	OfferOpen      OfferStatus = "open"      // waiting for the driver's answer
+	OfferAccepted  OfferStatus = "accepted"  // the driver took the ride
+	OfferDeclined  OfferStatus = "declined"  // the driver turned it down
+	OfferWithdrawn OfferStatus = "withdrawn" // another driver took it, or the ride was called off
+	OfferExpired   OfferStatus = "expired"   // nobody answered by the deadline
+)
+
+// Offer is a ride offered to one driver.
+type Offer struct {
+	RideID     int64       `json:"ride_id,string"`
+	DriverID   int64       `json:"driver_id,string"`
+	Status     OfferStatus `json:"status"`
+	OfferedAt  time.Time   `json:"offered_at"`
+	Deadline   time.Time   `json:"deadline"`
+	AnsweredAt *time.Time  `json:"answered_at,omitempty"`
+}
