@@ -219,6 +219,14 @@ func TestRideFromTicketToCompletion(t *testing.T) {
 		if links != 1 {
 			t.Errorf("%d links from the ticket, want 1", links)
 		}
+		fig, err := f.svc.Figures(ctx, f.Users["leader"], time.Date(2026, 3, 1, 0, 0, 0, 0, calendar.China), time.Date(2026, 4, 1, 0, 0, 0, 0, calendar.China))
+		if err != nil || fig.Total.Trips != 1 || fig.Total.People != 2 || len(fig.Months) != 1 || fig.Months[0].Month != "2026-03" ||
+			fig.Purposes[0].Purpose != ride.PurposeDialysis || fig.MedianAcceptMinutes != 0 {
+			t.Errorf("figures %+v %v", fig, err)
+		}
+		if _, err := f.svc.Figures(ctx, f.Users["handler"], time.Now(), time.Now().Add(time.Hour)); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Errorf("a handler read the fleet's figures: %v", err)
+		}
 		rides, err := f.svc.TicketRides(ctx, f.Users["agent"], tk.Number)
 		if err != nil || len(rides) != 1 || rides[0].Status != ride.StatusCompleted {
 			t.Errorf("ticket's rides %v %v", rides, err)
