@@ -152,3 +152,21 @@ func (s *Service) Drivers(ctx context.Context, actor *org.User) ([]*rd.Driver, e
 	}
 	return out, err
 }
+
+// DriverUserID returns the id of the user with the username, for the
+// desk's form that registers a driver: ENOTFOUND if there is none.
+func (s *Service) DriverUserID(ctx context.Context, actor *org.User, username string) (int64, error) {
+	if err := requireDesk(actor); err != nil {
+		return 0, err
+	}
+	var id int64
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		u, err := store.GetUserByUsername(ctx, tx, username)
+		if err != nil {
+			return err
+		}
+		id = u.ID
+		return nil
+	})
+	return id, err
+}

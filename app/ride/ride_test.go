@@ -510,3 +510,12 @@ func TestRecurringRoundTripAndCancel(t *testing.T) {
 		}
 	})
 }
+
+func mustUser(t *testing.T, db *store.DB, username string) *org.User {
+	t.Helper()
+	var u *org.User
+	if err := db.Read(ctx, func(tx *store.Tx) (err error) { u, err = store.GetUserByUsername(ctx, tx, username); return }); err != nil {
+		t.Fatal(err)
+	}
+	return u
+}
