@@ -404,7 +404,9 @@ func (fleetData) Doc(d *ride.Driver, kind string) string {
 func (fleetData) Day(t time.Time) string { return calendar.DateOf(t).String() }
 
 // Expired reports whether the day has passed.
-func (d fleetData) Expired(t time.Time) bool { return !t.IsZero() && calendar.DateOf(t).Start().AddDate(0, 0, 1).Before(d.Now) }
+func (d fleetData) Expired(t time.Time) bool {
+	return !t.IsZero() && calendar.DateOf(t).Start().AddDate(0, 0, 1).Before(d.Now)
+}
 
 // Areas writes a driver's areas.
 func (fleetData) Areas(a []string) string { return strings.Join(a, ",") }

@@ -22,9 +22,9 @@ var RideMessages = map[string][2]string{
 	"ride.expired":            {"已过期", "expired"},
 	"ride.timeline":           {"处理记录", "Timeline"},
 
-	"ride.ride.title":    {"用车 %d", "Ride %d"},
-	"ride.suggest.title": {"推荐司机", "Suggested drivers"},
-	"ride.suggest.help":  {"按可出车时间、服务片区、车辆条件和本月出车次数（均衡）评分；证件或保险过期、车辆不符、时间冲突的司机不可选。可同时派给多位司机，先接单者得。", "Scored by availability, area, vehicle fit and rides this month (fairness); drivers with expired documents or insurance, an unfit vehicle or another ride at the time cannot be chosen. Offer to several: the first to accept takes it."},
+	"ride.ride.title":      {"用车 %d", "Ride %d"},
+	"ride.suggest.title":   {"推荐司机", "Suggested drivers"},
+	"ride.suggest.help":    {"按可出车时间、服务片区、车辆条件和本月出车次数（均衡）评分；证件或保险过期、车辆不符、时间冲突的司机不可选。可同时派给多位司机，先接单者得。", "Scored by availability, area, vehicle fit and rides this month (fairness); drivers with expired documents or insurance, an unfit vehicle or another ride at the time cannot be chosen. Offer to several: the first to accept takes it."},
 	"ride.suggest.score":   {"评分", "Score"},
 	"ride.suggest.reasons": {"依据", "Why"},
 
