@@ -5,7 +5,6 @@ import (
 	"slices"
 	"time"
 
-	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/org"
@@ -74,8 +73,9 @@ type DriverDay struct {
 	Rides  []*View    `json:"rides"`
 }
 
-// DriverDay returns the actor's offers and rides: ENOTFOUND for a user who
-// is not a driver of the fleet.
+// DriverDay returns the actor's offers and rides; for a user holding the
+// driver grant whom the desk has not registered as a driver yet, no
+// driver and nothing else.
 func (s *Service) DriverDay(ctx context.Context, actor *org.User) (*DriverDay, error) {
 	if err := kit.Require(actor, org.RoleDriver); err != nil {
 		return nil, err
@@ -87,7 +87,7 @@ func (s *Service) DriverDay(ctx context.Context, actor *org.User) (*DriverDay, e
 			return err
 		}
 		if d == nil {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "you are not a driver of the fleet yet; ask the fleet desk")
+			return nil // not registered by the desk yet: nothing offered
 		}
 		out.Driver = d
 		offers, err := store.ListDriverOffers(ctx, tx, d.ID, rd.OfferOpen)
