@@ -103,6 +103,12 @@ func TestBrowserRide(t *testing.T) {
 		)
 	}
 
+	// flash finds the message that follows an action, by its words (the
+	// page before may show another).
+	flash := func(words string) string {
+		return fmt.Sprintf(`//div[contains(@class,"flash")][contains(., %q)]`, words)
+	}
+
 	// 1. The agent books the dialysis series from the ticket. The
 	// fixture's clock is Monday 2 March 2026 09:00.
 	agent := person()
@@ -143,7 +149,7 @@ func TestBrowserRide(t *testing.T) {
 	}
 	do(disp, "offer", chromedp.Click(chromedp.CSS(`#suggestions input[name="driver_id"]`)))
 	shot(disp, "suggestions")
-	do(disp, "send the offer", chromedp.Click(chromedp.CSS("#offer")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+	do(disp, "send the offer", chromedp.Click(chromedp.CSS("#offer")), chromedp.WaitVisible(flash("已派单")))
 	if s := text(disp, "#ride-status"); s != "已派单待接" {
 		t.Errorf("ride status after the offer: %q", s)
 	}
@@ -185,7 +191,7 @@ func TestBrowserRide(t *testing.T) {
 	shot(driver, "driver-trip-phone")
 	do(driver, "arrive",
 		chromedp.SendKeys(chromedp.CSS("#trip-"+id+` input[name="odometer"]`), "52018"),
-		chromedp.Click(chromedp.CSS("#trip-"+id+" .complete")), chromedp.WaitVisible(chromedp.CSS(".flash")))
+		chromedp.Click(chromedp.CSS("#trip-"+id+" .complete")), chromedp.WaitVisible(flash("行程已完成")))
 	if s := text(driver, "#trip-"+id+" .ride-status"); s != "已完成" {
 		t.Errorf("the trip shows %q after arrival", s)
 	}

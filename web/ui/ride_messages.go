@@ -139,7 +139,7 @@ var RideMessages = map[string][2]string{
 	"ride.err.passengers":      {"乘车人数须在 1 到 7 人之间。", "Passengers must be 1 to 7."},
 	"ride.err.rider_phone":     {"乘车人电话不是有效号码。", "The rider's phone is not a phone number."},
 	"ride.err.destination":     {"目的地须填写，且不同于上车地点。", "The destination is required and differs from the pickup."},
-	"ride.err.driver_ids":      {"所选司机不能承接该用车：证件或车辆保险已过期、车辆无轮椅通道或座位不足，或该时段已有行程。", "A chosen driver cannot take the ride: documents or insurance expired, no wheelchair access or too few seats, or another ride at that time."},
+	"ride.err.driver_ids":      {"请选择可承接的司机：证件和车辆保险在有效期内、车辆有轮椅通道（如需要）且座位足够、该时段没有其他行程。", "Choose drivers who can take the ride: documents and insurance valid, wheelchair access (if needed) and enough seats, no other ride at that time."},
 	"ride.err.repeat_weekdays": {"请选择每周重复的日期。", "Choose the weekdays the ride recurs on."},
 	"ride.err.repeat_until":    {"重复截止日期须在首次用车之后，且不超过 92 天、60 趟。", "The series must end after its first ride, within 92 days and 60 rides."},
 	"ride.err.reason":          {"请填写原因。", "Please give the reason."},
