@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -341,45 +342,49 @@ func ListRides(ctx context.Context, tx *Tx, f RideFilter) ([]*ride.Ride, error) 
 var taken = []any{ride.StatusAccepted, ride.StatusEnRoute, ride.StatusPickedUp, ride.StatusCompleted}
 
 // CountDriverRides returns, by driver, the rides taken on (accepted or
-// further, not called off) with a pickup in [from, to).
+// further, not called off) with a pickup in [from, to). The rides of the
+// period are read by their pickup time and counted here, so that the
+// database scans the period, not every ride of every driver.
 func CountDriverRides(ctx context.Context, tx *Tx, from, to time.Time) (map[int64]int, error) {
 	out := map[int64]int{}
-	rows, err := tx.Query(ctx, `SELECT driver_id, COUNT(*) FROM rides WHERE driver_id IS NOT NULL AND pickup_at >= ? AND pickup_at < ?
-		AND status IN (?, ?, ?, ?) GROUP BY driver_id`, append([]any{from.UTC(), to.UTC()}, taken...)...)
+	err := pickupDrivers(ctx, tx, from, to, taken, 0, func(id int64) { out[id]++ })
 	if err != nil {
 		return nil, fmt.Errorf("count driver rides: %w", err)
 	}
-	defer rows.Close()
-	for rows.Next() {
-		var id int64
-		var n int
-		if err := rows.Scan(&id, &n); err != nil {
-			return nil, err
-		}
-		out[id] = n
-	}
-	return out, rows.Err()
+	return out, nil
 }
 
 // BusyRideDrivers returns the drivers holding a ride (accepted, en route
 // or picked up) with a pickup within span of at, the ride except aside.
 func BusyRideDrivers(ctx context.Context, tx *Tx, at time.Time, span time.Duration, except int64) (map[int64]bool, error) {
 	out := map[int64]bool{}
-	rows, err := tx.Query(ctx, `SELECT DISTINCT driver_id FROM rides WHERE driver_id IS NOT NULL AND pickup_at > ? AND pickup_at < ?
-		AND status IN (?, ?, ?) AND id <> ?`, at.Add(-span).UTC(), at.Add(span).UTC(),
-		ride.StatusAccepted, ride.StatusEnRoute, ride.StatusPickedUp, except)
+	err := pickupDrivers(ctx, tx, at.Add(-span+time.Microsecond), at.Add(span), taken[:3], except, func(id int64) { out[id] = true })
 	if err != nil {
 		return nil, fmt.Errorf("busy drivers: %w", err)
 	}
+	return out, nil
+}
+
+// pickupDrivers calls fn with the driver of every ride in one of the
+// statuses with a pickup in [from, to), the ride except aside.
+func pickupDrivers(ctx context.Context, tx *Tx, from, to time.Time, statuses []any, except int64, fn func(int64)) error {
+	rows, err := tx.Query(ctx, `SELECT driver_id, status, id FROM rides WHERE pickup_at >= ? AND pickup_at < ?`, from.UTC(), to.UTC())
+	if err != nil {
+		return err
+	}
 	defer rows.Close()
 	for rows.Next() {
+		var driver sql.NullInt64
+		var status ride.Status
 		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
+		if err := rows.Scan(&driver, &status, &id); err != nil {
+			return err
 		}
-		out[id] = true
+		if driver.Valid && id != except && slices.Contains(statuses, any(status)) {
+			fn(driver.Int64)
+		}
 	}
-	return out, rows.Err()
+	return rows.Err()
 }
 
 const rideOfferColumns = `ride_id, driver_id, status, offered_at, deadline, answered_at`

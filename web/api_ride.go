@@ -1,6 +1,7 @@
 package web
 
 import (
+	"context"
 	_ "embed"
 	"net/http"
 	"strconv"
@@ -303,77 +304,60 @@ func (a *rideAPI) figures(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *rideAPI) vehicles(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	vs, err := a.svc.Vehicles(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"vehicles": orEmpty(vs)})
-	return nil
-}
-
-func (a *rideAPI) saveVehicle(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	var in ride.Vehicle
-	if err := decode(w, r, &in); err != nil {
-		return err
-	}
-	status := http.StatusCreated
-	in.ID = 0
-	if r.PathValue("id") != "" {
-		if in.ID, err = pathID(r, "id", "vehicle"); err != nil {
-			return err
-		}
-		status = http.StatusOK
-	}
-	v, err := a.svc.SaveVehicle(r.Context(), u, in)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, status, v)
-	return nil
+	return fleetList(w, r, "vehicles", a.svc.Vehicles)
 }
 
 func (a *rideAPI) drivers(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	ds, err := a.svc.Drivers(r.Context(), u)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"drivers": orEmpty(ds)})
-	return nil
+	return fleetList(w, r, "drivers", a.svc.Drivers)
+}
+
+func (a *rideAPI) saveVehicle(w http.ResponseWriter, r *http.Request) error {
+	return fleetSave(w, r, func(v *ride.Vehicle, id int64) { v.ID = id }, a.svc.SaveVehicle)
 }
 
 func (a *rideAPI) saveDriver(w http.ResponseWriter, r *http.Request) error {
+	return fleetSave(w, r, func(d *ride.Driver, id int64) { d.ID = id }, a.svc.SaveDriver)
+}
+
+// fleetList answers a list of the fleet's vehicles or drivers under name.
+func fleetList[T any](w http.ResponseWriter, r *http.Request, name string, list func(context.Context, *org.User) ([]T, error)) error {
 	u, err := currentUser(r)
 	if err != nil {
 		return err
 	}
-	var in ride.Driver
+	out, err := list(r.Context(), u)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{name: orEmpty(out)})
+	return nil
+}
+
+// fleetSave adds a vehicle or a driver (POST, 201) or changes the one of
+// the path's {id} (PUT, 200): the id comes from the path, never the body.
+func fleetSave[T any](w http.ResponseWriter, r *http.Request, setID func(*T, int64), save func(context.Context, *org.User, T) (*T, error)) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in T
 	if err := decode(w, r, &in); err != nil {
 		return err
 	}
 	status := http.StatusCreated
-	in.ID = 0
+	setID(&in, 0)
 	if r.PathValue("id") != "" {
-		if in.ID, err = pathID(r, "id", "driver"); err != nil {
+		id, err := pathID(r, "id", "vehicle or driver")
+		if err != nil {
 			return err
 		}
+		setID(&in, id)
 		status = http.StatusOK
 	}
-	d, err := a.svc.SaveDriver(r.Context(), u, in)
+	out, err := save(r.Context(), u, in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, status, d)
+	writeJSON(w, status, out)
 	return nil
 }

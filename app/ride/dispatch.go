@@ -32,11 +32,7 @@ func (s *Service) Schedule(ctx context.Context, actor *org.User, id int64, note 
 func (s *Service) act(ctx context.Context, actor *org.User, id int64, a rd.Action, fn func(tx *store.Tx, r *rd.Ride, d *rd.Driver) error) (*View, error) {
 	var v *View
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		r, err := load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		ps, d, err := s.parties(ctx, tx, actor, r)
+		r, ps, d, err := s.loadAs(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}

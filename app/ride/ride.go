@@ -139,6 +139,16 @@ func (s *Service) parties(ctx context.Context, tx *store.Tx, actor *org.User, r 
 	return out, d, nil
 }
 
+// loadAs reads a ride in tx with who the actor is to it.
+func (s *Service) loadAs(ctx context.Context, tx *store.Tx, actor *org.User, id int64) (*rd.Ride, []rd.Party, *rd.Driver, error) {
+	r, err := load(ctx, tx, id)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	ps, d, err := s.parties(ctx, tx, actor, r)
+	return r, ps, d, err
+}
+
 // load reads a ride in tx: ENOTFOUND if it does not exist.
 func load(ctx context.Context, tx *store.Tx, id int64) (*rd.Ride, error) {
 	return store.GetRide(ctx, tx, id)
@@ -236,11 +246,7 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *rd.Ride, full bool)
 func (s *Service) Get(ctx context.Context, actor *org.User, id int64) (*View, error) {
 	var v *View
 	err := s.kit.Read(ctx, func(tx *store.Tx) error {
-		r, err := load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		ps, d, err := s.parties(ctx, tx, actor, r)
+		r, ps, d, err := s.loadAs(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -274,11 +280,7 @@ type Rider struct {
 func (s *Service) RevealRider(ctx context.Context, actor *org.User, id int64, reason string) (*Rider, error) {
 	var out *Rider
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		r, err := load(ctx, tx, id)
-		if err != nil {
-			return err
-		}
-		ps, _, err := s.parties(ctx, tx, actor, r)
+		r, ps, _, err := s.loadAs(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}

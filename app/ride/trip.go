@@ -84,7 +84,7 @@ func (s *Service) NoShow(ctx context.Context, actor *org.User, id int64, reason 
 // MarkUnmet records that no driver or vehicle could be found in time: the
 // need is counted as unmet, not hidden.
 func (s *Service) MarkUnmet(ctx context.Context, actor *org.User, id int64, reason string) (*View, error) {
-	return s.close(ctx, actor, id, rd.ActionUnmet, reason, "爱心车队：%s 的用车未能派出车辆（%s），请另行联系。")
+	return s.close(ctx, actor, id, rd.ActionUnmet, reason, unmetNote)
 }
 
 // close ends a ride by cancellation, no-show or unmet need.
@@ -123,6 +123,22 @@ func (s *Service) closeTx(ctx context.Context, tx *store.Tx, actor *org.User, r 
 	return s.feedRideTicket(ctx, tx, actor.ID, r, fmt.Sprintf(ticketNote, clockText(r.PickupAt), reason), false)
 }
 
+// unmetNote is what the ticket of a ride that found no driver is told.
+const unmetNote = "爱心车队：%s 的用车未能派出车辆（%s），请另行联系。"
+
+// jobRide loads the ride a job names: nil (and no error) when it is gone.
+func jobRide(ctx context.Context, tx *store.Tx, j *jobs.Job) (*rd.Ride, error) {
+	var p jobPayload
+	if err := jobs.Decode(j, &p); err != nil {
+		return nil, err
+	}
+	r, err := load(ctx, tx, p.Ride)
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return nil, nil
+	}
+	return r, err
+}
+
 // Jobs returns the fleet's kinds of background jobs.
 func (s *Service) Jobs() map[string]jobs.Handler {
 	return map[string]jobs.Handler{JobOfferTimeout: s.offerTimeout, JobUnmet: s.unmetCheck}
@@ -134,15 +150,8 @@ func (s *Service) Jobs() map[string]jobs.Handler {
 // dispatch time has come too, it is unmet need. It does nothing for a ride
 // that moved on, so it escalates once however many processes run jobs.
 func (s *Service) offerTimeout(ctx context.Context, tx *store.Tx, j *jobs.Job) error {
-	var p jobPayload
-	if err := jobs.Decode(j, &p); err != nil {
-		return err
-	}
-	r, err := load(ctx, tx, p.Ride)
-	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return nil
-	}
-	if err != nil {
+	r, err := jobRide(ctx, tx, j)
+	if r == nil || err != nil {
 		return err
 	}
 	now := s.now()
@@ -153,7 +162,7 @@ func (s *Service) offerTimeout(ctx context.Context, tx *store.Tx, j *jobs.Job) e
 		return err
 	}
 	if !s.unmetAt(r).After(now) {
-		return s.closeTx(ctx, tx, kit.System(), r, rd.ActionUnmet, "无司机在时限内接单", "爱心车队：%s 的用车未能派出车辆（%s），请另行联系。")
+		return s.closeTx(ctx, tx, kit.System(), r, rd.ActionUnmet, "无司机在时限内接单", unmetNote)
 	}
 	return s.backToDesk(ctx, tx, r, "timeout")
 }
@@ -161,19 +170,12 @@ func (s *Service) offerTimeout(ctx context.Context, tx *store.Tx, j *jobs.Job) e
 // unmetCheck runs at a ride's latest dispatch time: a ride nobody took by
 // then is unmet need.
 func (s *Service) unmetCheck(ctx context.Context, tx *store.Tx, j *jobs.Job) error {
-	var p jobPayload
-	if err := jobs.Decode(j, &p); err != nil {
-		return err
-	}
-	r, err := load(ctx, tx, p.Ride)
-	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return nil
-	}
-	if err != nil {
+	r, err := jobRide(ctx, tx, j)
+	if r == nil || err != nil {
 		return err
 	}
 	if !r.Status.Open() || s.unmetAt(r).After(s.now()) {
 		return nil
 	}
-	return s.closeTx(ctx, tx, kit.System(), r, rd.ActionUnmet, "无司机在时限内接单", "爱心车队：%s 的用车未能派出车辆（%s），请另行联系。")
+	return s.closeTx(ctx, tx, kit.System(), r, rd.ActionUnmet, "无司机在时限内接单", unmetNote)
 }

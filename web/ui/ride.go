@@ -92,6 +92,16 @@ func rideForm(p *page, action string, err error, vals url.Values) (*formState, e
 	return &formState{Action: action, Field: e.Field, Message: msg, Values: vals}, nil
 }
 
+// refuse answers a refused form with its page again (400) and the error
+// worded by rideForm; other errors are returned.
+func (u *ridePages) refuse(page formPage, w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
+	form, err := rideForm(u.newPage(w, r, me, ""), action, err, vals)
+	if err != nil {
+		return err
+	}
+	return page(w, r, me, http.StatusBadRequest, form)
+}
+
 // rideID reads the {id} of the path.
 func rideID(r *http.Request) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
@@ -185,11 +195,7 @@ func (u *ridePages) act(w http.ResponseWriter, r *http.Request, me *org.User) er
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}
 	if err != nil {
-		form, err := rideForm(u.newPage(w, r, me, ""), action, err, vals)
-		if err != nil {
-			return err
-		}
-		return u.ridePage(w, r, me, http.StatusBadRequest, form)
+		return u.refuse(u.ridePage, w, r, me, action, err, vals)
 	}
 	redirect(w, r, "/rides/"+strconv.FormatInt(id, 10)+"?ok=ride_"+action)
 	return nil
@@ -245,11 +251,7 @@ func (u *ridePages) book(w http.ResponseWriter, r *http.Request, me *org.User) e
 		rs, err = u.rides.RequestFromTicket(r.Context(), me, vals.Get("ticket"), in)
 	}
 	if err != nil {
-		form, err := rideForm(u.newPage(w, r, me, ""), "book", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.bookPage(w, r, me, http.StatusBadRequest, form)
+		return u.refuse(u.bookPage, w, r, me, "book", err, vals)
 	}
 	redirect(w, r, "/t/"+url.PathEscape(rs[0].TicketNumber)+"?ok=ride_booked")
 	return nil
@@ -369,11 +371,7 @@ func (u *ridePages) driverAct(w http.ResponseWriter, r *http.Request, me *org.Us
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}
 	if err != nil {
-		form, err := rideForm(u.newPage(w, r, me, ""), "ride:"+strconv.FormatInt(id, 10), err, vals)
-		if err != nil {
-			return err
-		}
-		return u.driverPage(w, r, me, http.StatusBadRequest, form)
+		return u.refuse(u.driverPage, w, r, me, "ride:"+strconv.FormatInt(id, 10), err, vals)
 	}
 	redirect(w, r, "/rides/driver?ok=ride_"+action)
 	return nil
@@ -463,11 +461,7 @@ func (u *ridePages) saveVehicle(w http.ResponseWriter, r *http.Request, me *org.
 		_, err = u.rides.SaveVehicle(r.Context(), me, v)
 	}
 	if err != nil {
-		form, err := rideForm(u.newPage(w, r, me, ""), action, err, vals)
-		if err != nil {
-			return err
-		}
-		return u.fleetPage(w, r, me, http.StatusBadRequest, form)
+		return u.refuse(u.fleetPage, w, r, me, action, err, vals)
 	}
 	redirect(w, r, "/rides/fleet?ok=saved")
 	return nil
@@ -521,11 +515,7 @@ func (u *ridePages) saveDriver(w http.ResponseWriter, r *http.Request, me *org.U
 		return err
 	}()
 	if err != nil {
-		form, err := rideForm(u.newPage(w, r, me, ""), action, err, vals)
-		if err != nil {
-			return err
-		}
-		return u.fleetPage(w, r, me, http.StatusBadRequest, form)
+		return u.refuse(u.fleetPage, w, r, me, action, err, vals)
 	}
 	redirect(w, r, "/rides/fleet?ok=saved")
 	return nil
