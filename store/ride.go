@@ -480,3 +480,13 @@ func ListRideFacts(ctx context.Context, tx *Tx, from, to time.Time) ([]RideFact,
 	}
 	return out, nil
 }
+
+// CountTickets returns how many tickets there are: the fleet's demo seed
+// sizes itself by the demo district it joins.
+func CountTickets(ctx context.Context, tx *Tx) (int, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets`).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count tickets: %w", err)
+	}
+	return n, nil
+}

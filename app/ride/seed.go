@@ -35,9 +35,19 @@ type SeedResult struct {
 }
 
 // Seed adds the demo fleet to the demo district (after the core's demo):
-// the Capability's seed.
+// the Capability's seed. A full demo district (1,000 tickets or more) gets
+// the article's 135 vehicles and 60 days of rides; a small one (a quick
+// start, the tests) 20 vehicles and a week.
 func (s *Service) Seed(ctx context.Context) error {
-	_, err := s.SeedDemo(ctx, SeedOptions{})
+	var n int
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { n, err = store.CountTickets(ctx, tx); return }); err != nil {
+		return err
+	}
+	o := SeedOptions{}
+	if n < 1000 {
+		o = SeedOptions{Vehicles: 20, Days: 7, PerDay: 6}
+	}
+	_, err := s.SeedDemo(ctx, o)
 	return err
 }
 
