@@ -14,6 +14,8 @@ import (
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/web"
 )
@@ -56,6 +58,15 @@ type adminWrite struct {
 	refusedStatus int
 }
 
+// stringIDOf reads the "id" of a JSON answer that writes ids as strings.
+func stringIDOf(body []byte) int64 {
+	var v struct {
+		ID int64 `json:"id,string"`
+	}
+	json.Unmarshal(body, &v)
+	return v.ID
+}
+
 // idOf reads the "id" of a JSON answer.
 func idOf(body []byte) int64 {
 	var v struct {
@@ -77,8 +88,11 @@ func adminWriteRoutes(srv *web.Server) []string {
 		if !ok || method == "GET" || !strings.HasPrefix(path, "/api/v1/") {
 			continue
 		}
+		// Rides (the ride capability) are work like tickets: each step
+		// writes the ride's timeline and audit entry, checked in app/ride;
+		// the fleet's vehicles and drivers are administration.
 		if strings.HasPrefix(path, "/api/v1/tickets") || strings.HasPrefix(path, "/api/v1/public/") ||
-			path == "/api/v1/login" || path == "/api/v1/logout" {
+			strings.HasPrefix(path, "/api/v1/rides/") || path == "/api/v1/login" || path == "/api/v1/logout" {
 			continue
 		}
 		out = append(out, route)
@@ -96,6 +110,12 @@ func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
 		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID int64
+		var vehicleID, driverID int64
+		driverUser, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "driver1", Name: "李建国",
+			Role: org.RoleDriver, UnitID: f.District.ID, Password: apptest.Password})
+		if err != nil {
+			t.Fatal(err)
+		}
 		polygon := `{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}`
 		sla := map[string]any{"acknowledge": map[string]int{"working_days": 1}, "reply": map[string]int{"working_days": 5},
 			"callback": map[string]int{"working_days": 2}}
@@ -235,6 +255,27 @@ func TestAdminWritesAreAudited(t *testing.T) {
 			{pattern: "DELETE /api/v1/open311/services/{code}/attributes/{attr}", path: fixed("/api/v1/open311/services/" + f.Category.Code + "/attributes/floor"),
 				status: http.StatusNoContent, object: "category_attribute", id: func([]byte) int64 { return attrID }, action: "delete",
 				refusedPath: "/api/v1/open311/services/" + f.Category.Code + "/attributes/nothing", refusedStatus: http.StatusNotFound},
+
+			// The volunteer fleet's vehicles and drivers (the ride
+			// capability; ids are strings in its answers).
+			{pattern: "POST /api/v1/ride-vehicles", path: fixed("/api/v1/ride-vehicles"), status: http.StatusCreated,
+				body:   map[string]any{"plate": "青A12345", "seats": 4, "insurance_until": "2027-12-31T00:00:00+08:00", "active": true},
+				object: "ride_vehicle", id: func(b []byte) int64 { vehicleID = stringIDOf(b); return vehicleID }, action: "create",
+				detail: []string{"plate=青A12345"}, refused: map[string]any{"plate": "ABC", "seats": 4, "insurance_until": "2027-12-31T00:00:00+08:00"}},
+			{pattern: "PUT /api/v1/ride-vehicles/{id}", path: func() string { return "/api/v1/ride-vehicles/" + itoa(vehicleID) },
+				status: http.StatusOK, body: map[string]any{"plate": "青A12345", "seats": 6, "wheelchair": true, "insurance_until": "2027-12-31T00:00:00+08:00", "active": true},
+				object: "ride_vehicle", id: func([]byte) int64 { return vehicleID }, action: "update", detail: []string{"wheelchair=true"},
+				refused: map[string]any{"plate": "青A12345", "seats": 0, "insurance_until": "2027-12-31T00:00:00+08:00"}},
+			{pattern: "POST /api/v1/ride-drivers", path: fixed("/api/v1/ride-drivers"), status: http.StatusCreated,
+				body: map[string]any{"user_id": itoa(driverUser.ID), "phone": "13800001111", "active": true,
+					"documents": []map[string]string{{"kind": "license", "until": "2028-01-01T00:00:00+08:00"}}},
+				object: "ride_driver", id: func(b []byte) int64 { driverID = stringIDOf(b); return driverID }, action: "create",
+				detail: []string{"doc_license=2028-01-01"}, refused: map[string]any{"user_id": itoa(driverUser.ID), "phone": "13800001111"}},
+			{pattern: "PUT /api/v1/ride-drivers/{id}", path: func() string { return "/api/v1/ride-drivers/" + itoa(driverID) },
+				status: http.StatusOK, body: map[string]any{"name": "李建国", "phone": "13800001111", "active": false,
+					"documents": []map[string]string{{"kind": "license", "until": "2028-01-01T00:00:00+08:00"}}},
+				object: "ride_driver", id: func([]byte) int64 { return driverID }, action: "update", detail: []string{"active=false"},
+				refused: map[string]any{"name": "李建国", "phone": "123"}},
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)

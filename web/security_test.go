@@ -152,6 +152,16 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				status: http.StatusForbidden, body: map[string]any{"required": true}},
 			{pattern: "DELETE /api/v1/open311/services/{code}/attributes/{attr}", path: fixed(svc + "/attributes/floor"),
 				status: http.StatusForbidden},
+
+			// The volunteer fleet is the district's (the ride capability).
+			{pattern: "POST /api/v1/ride-vehicles", path: fixed("/api/v1/ride-vehicles"), status: http.StatusForbidden,
+				body: map[string]any{"plate": "青A12345", "seats": 4, "insurance_until": "2027-12-31T00:00:00+08:00"}},
+			{pattern: "PUT /api/v1/ride-vehicles/{id}", path: fixed("/api/v1/ride-vehicles/1"), status: http.StatusForbidden,
+				body: map[string]any{"plate": "青A12345", "seats": 4, "insurance_until": "2027-12-31T00:00:00+08:00"}},
+			{pattern: "POST /api/v1/ride-drivers", path: fixed("/api/v1/ride-drivers"), status: http.StatusForbidden,
+				body: map[string]any{"user_id": itoa(f.Users["handler"].ID)}},
+			{pattern: "PUT /api/v1/ride-drivers/{id}", path: fixed("/api/v1/ride-drivers/1"), status: http.StatusForbidden,
+				body: map[string]any{"name": "x"}},
 		}
 
 		calls = append(calls, householdStreetCalls(e, households)...)

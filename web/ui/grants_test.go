@@ -137,15 +137,16 @@ func TestAdminEditsGrants(t *testing.T) {
 			t.Error("the inbox of the granted handler does not list the granted street's ticket")
 		}
 
-		// Outside roles sign in but open no staff page.
+		// Outside roles sign in but open no staff page: a driver lands on
+		// the fleet's page for drivers (the ride capability).
 		if _, err := e.f.Svc.CreateUser(ctx, e.f.Users["admin"], app.NewUser{Username: "driver1", Name: "司机",
 			Grants: []org.Grant{{Role: org.RoleDriver}}, UnitID: e.f.District.ID, Password: "a-long-password"}); err != nil {
 			t.Fatal(err)
 		}
 		d := e.browser(t)
 		r = d.post("/login", url.Values{"username": {"driver1"}, "password": {"a-long-password"}})
-		if r.status != http.StatusOK || !strings.HasSuffix(r.url, "/portal") {
-			t.Fatalf("a driver's sign-in led to %s (%d), want the portal", r.url, r.status)
+		if r.status != http.StatusOK || !strings.HasSuffix(r.url, "/rides/driver") {
+			t.Fatalf("a driver's sign-in led to %s (%d), want the driver's page", r.url, r.status)
 		}
 		for _, p := range []string{"/tickets", "/t/" + tk.Number, "/inbox", "/kb"} {
 			if r := d.get(p); r.status != http.StatusForbidden {
