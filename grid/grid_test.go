@@ -123,6 +123,7 @@ func TestFollow(t *testing.T) {
 		{ReportCheckFailed, ticket.ActionReopen, ticket.StatusReopened, ReportHandling},
 		{ReportVerified, ticket.ActionClose, ticket.StatusClosed, ReportClosed},
 		{ReportClosed, ticket.ActionCallback, ticket.StatusClosed, ReportClosed},
+		{ReportClosed, ticket.ActionClose, ticket.StatusClosed, ReportClosed}, // told twice
 		{ReportClosed, ticket.ActionReopen, ticket.StatusReopened, ReportHandling},
 		{ReportRegistered, ticket.ActionResolveAtIntake, ticket.StatusResolvedAtIntake, ReportClosed},
 		{ReportRegistered, ticket.ActionInvalidate, ticket.StatusInvalid, ReportCancelled},

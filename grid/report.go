@@ -82,9 +82,10 @@ func NextCheck(from ReportStatus, r CheckResult) (ReportStatus, error) {
 // Follow returns the report's status after its ticket moved to the
 // ticket status by the action: the engine's statuses folded onto the
 // loop. A close is refused (ECONFLICT) unless the grid worker's 核查 has
-// passed: the loop's last step is theirs, on the spot.
+// passed: the loop's last step is theirs, on the spot. Following the same
+// event twice changes nothing the second time (a hook may be told twice).
 func Follow(from ReportStatus, a ticket.Action, to ticket.Status) (ReportStatus, error) {
-	if a == ticket.ActionClose && from != ReportVerified {
+	if a == ticket.ActionClose && from != ReportVerified && from != ReportClosed {
 		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
 			Message: "a grid report's ticket is closed after the grid worker's on-the-spot check (核查) has passed"}
 	}

@@ -19,11 +19,11 @@ import (
 // GridReport is a grid worker's report and where its loop stands. Ticket
 // and TicketStatus are read with it from its work order.
 type GridReport struct {
-	ID           int64             `json:"id,string"`
-	GridID       int64             `json:"grid_id,string"`
+	ID           int64             `json:"id"`
+	GridID       int64             `json:"grid_id"`
 	GridPath     string            `json:"-"`
 	GridName     string            `json:"grid_name"`
-	ReporterID   int64             `json:"reporter_id,string"`
+	ReporterID   int64             `json:"reporter_id"`
 	ReporterName string            `json:"reporter_name"`
 	Class        grid.Class        `json:"class"`
 	Category     string            `json:"category"`
@@ -39,7 +39,7 @@ type GridReport struct {
 	ReportedAt   time.Time         `json:"reported_at"`
 	UpdatedAt    time.Time         `json:"updated_at"`
 	CheckedAt    *time.Time        `json:"checked_at,omitempty"`
-	CheckedBy    int64             `json:"checked_by,omitempty,string"`
+	CheckedBy    int64             `json:"checked_by,omitempty"`
 	CheckPassed  *bool             `json:"check_passed,omitempty"`
 	CheckNote    string            `json:"check_note,omitempty"`
 	Checks       int               `json:"checks"`
@@ -252,14 +252,14 @@ func TicketsCreatedBy(ctx context.Context, tx *Tx, userID int64, from, to time.T
 
 // LedgerCampaign is a screening campaign (大排查).
 type LedgerCampaign struct {
-	ID        int64     `json:"id,string"`
+	ID        int64     `json:"id"`
 	Title     string    `json:"title"`
-	UnitID    int64     `json:"unit_id,string"`
+	UnitID    int64     `json:"unit_id"`
 	UnitPath  string    `json:"-"`
 	UnitName  string    `json:"unit_name"`
 	Deadline  time.Time `json:"deadline"`
 	Note      string    `json:"note,omitempty"`
-	CreatedBy int64     `json:"created_by,omitempty,string"`
+	CreatedBy int64     `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -322,29 +322,29 @@ func ListCampaigns(ctx context.Context, tx *Tx, paths []string) ([]*LedgerCampai
 
 // LedgerItem is one problem a campaign found, and its rectification.
 type LedgerItem struct {
-	ID              int64           `json:"id,string"`
-	CampaignID      int64           `json:"campaign_id,string"`
+	ID              int64           `json:"id"`
+	CampaignID      int64           `json:"campaign_id"`
 	Seq             int             `json:"seq"` // its number in the campaign's ledger
 	Problem         string          `json:"problem"`
 	Category        string          `json:"category,omitempty"`
 	Severity        grid.Severity   `json:"severity"`
 	Place           string          `json:"place"`
-	UnitID          int64           `json:"unit_id,string"`
+	UnitID          int64           `json:"unit_id"`
 	UnitPath        string          `json:"-"`
 	UnitName        string          `json:"unit_name"`
-	ResponsibleID   int64           `json:"responsible_unit_id,omitempty,string"`
+	ResponsibleID   int64           `json:"responsible_unit_id,omitempty"`
 	ResponsiblePath string          `json:"-"`
 	ResponsibleName string          `json:"responsible_unit_name,omitempty"`
 	Deadline        *time.Time      `json:"deadline,omitempty"`
 	Lat             *float64        `json:"lat,omitempty"`
 	Lng             *float64        `json:"lng,omitempty"`
 	Status          grid.ItemStatus `json:"status"`
-	FoundBy         int64           `json:"found_by,omitempty,string"`
+	FoundBy         int64           `json:"found_by,omitempty"`
 	FoundAt         time.Time       `json:"found_at"`
-	SubmittedBy     int64           `json:"submitted_by,omitempty,string"`
+	SubmittedBy     int64           `json:"submitted_by,omitempty"`
 	SubmittedAt     *time.Time      `json:"submitted_at,omitempty"`
 	Evidence        string          `json:"evidence,omitempty"`
-	TickedOffBy     int64           `json:"ticked_off_by,omitempty,string"`
+	TickedOffBy     int64           `json:"ticked_off_by,omitempty"`
 	TickedOffName   string          `json:"ticked_off_by_name,omitempty"`
 	TickedOffAt     *time.Time      `json:"ticked_off_at,omitempty"`
 	TickOffNote     string          `json:"tick_off_note,omitempty"`
@@ -481,7 +481,7 @@ func ListLedgerItems(ctx context.Context, tx *Tx, f LedgerFilter) ([]*LedgerItem
 // UnitProgress is a ledger's progress for one responsible unit (0: not
 // yet assigned).
 type UnitProgress struct {
-	UnitID   int64  `json:"unit_id,string"`
+	UnitID   int64  `json:"unit_id"`
 	UnitName string `json:"unit_name"`
 	grid.Progress
 }
@@ -547,10 +547,10 @@ func LedgerItemsTouched(ctx context.Context, tx *Tx, userID int64, from, to time
 
 // FieldDiary is a grid worker's diary of one day.
 type FieldDiary struct {
-	ID          int64            `json:"id,string"`
-	AuthorID    int64            `json:"author_id,string"`
+	ID          int64            `json:"id"`
+	AuthorID    int64            `json:"author_id"`
 	AuthorName  string           `json:"author_name"`
-	GridID      int64            `json:"grid_id,string"`
+	GridID      int64            `json:"grid_id"`
 	GridPath    string           `json:"-"`
 	GridName    string           `json:"grid_name"`
 	Day         string           `json:"day"` // YYYY-MM-DD, in the district's time zone
@@ -559,7 +559,7 @@ type FieldDiary struct {
 	CreatedAt   time.Time        `json:"created_at"`
 	UpdatedAt   time.Time        `json:"updated_at"`
 	SubmittedAt *time.Time       `json:"submitted_at,omitempty"`
-	ReadBy      int64            `json:"read_by,omitempty,string"`
+	ReadBy      int64            `json:"read_by,omitempty"`
 	ReadAt      *time.Time       `json:"read_at,omitempty"`
 }
 

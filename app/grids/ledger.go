@@ -160,7 +160,7 @@ type ItemInput struct {
 	// otherwise.
 	Note string `json:"note"`
 	// ResponsibleID and Deadline: for assign.
-	ResponsibleID int64      `json:"responsible_unit_id,omitempty,string"`
+	ResponsibleID int64      `json:"responsible_unit_id,omitempty"`
 	Deadline      *time.Time `json:"deadline,omitempty"`
 }
 
@@ -311,6 +311,7 @@ type LedgerQuery struct {
 	Status        grid.ItemStatus
 	ResponsibleID int64
 	Overdue       bool
+	CountsOnly    bool // the counts without the items
 }
 
 // Ledger is a campaign's ledger as the actor sees it: its items, its
@@ -340,6 +341,9 @@ func (s *Service) GetLedger(ctx context.Context, actor *org.User, campaignID int
 		f := store.LedgerFilter{CampaignID: campaignID, Paths: itemScopes(actor, out.Campaign)}
 		if out.Progress, out.Units, err = store.LedgerProgress(ctx, tx, f, out.At); err != nil {
 			return err
+		}
+		if q.CountsOnly {
+			return nil
 		}
 		f.Status, f.ResponsibleID = q.Status, q.ResponsibleID
 		if q.Overdue {
@@ -374,4 +378,20 @@ func OpenReason(it *store.LedgerItem, now time.Time) string {
 		return "overdue"
 	}
 	return string(it.Status)
+}
+
+// PublicLedger returns a campaign's ledger for the public summary, without
+// an account: its counts, and its items with what residents may read of
+// them (the problem, the place, the responsible unit, the status; no
+// person is named). Staff names are left out.
+func (s *Service) PublicLedger(ctx context.Context, id int64) (*Ledger, error) {
+	l, err := s.GetLedger(ctx, kit.System(), id, LedgerQuery{})
+	if err != nil {
+		return nil, err
+	}
+	for _, it := range l.Items {
+		it.FoundBy, it.SubmittedBy, it.TickedOffBy, it.TickedOffName, it.Evidence, it.TickOffNote = 0, 0, 0, "", "", ""
+	}
+	l.Campaign.CreatedBy = 0
+	return l, nil
 }

@@ -17,7 +17,7 @@ import (
 // ReportInput is a grid report as the phone page sends it.
 type ReportInput struct {
 	grid.NewReport
-	GridID int64 `json:"grid_id,omitempty,string"` // for a worker of several grids; 0: their first
+	GridID int64 `json:"grid_id,omitempty"` // for a worker of several grids; 0: their first
 }
 
 // Report files a grid worker's report (收集) and registers its work order
