@@ -63,8 +63,7 @@ func NextDiary(from DiaryStatus, a DiaryAction) (DiaryStatus, error) {
 		return "", minsheng.FieldError("action", "unknown action %q", a)
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s a diary that is %s", a, from)}
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("cannot %s a diary that is %s", a, from))
 	}
 	if r.to == "" {
 		return from, nil

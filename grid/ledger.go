@@ -87,8 +87,7 @@ func NextItem(from ItemStatus, a ItemAction) (ItemStatus, error) {
 		return "", minsheng.FieldError("action", "unknown action %q", a)
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s an item that is %s", a, from)}
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("cannot %s an item that is %s", a, from))
 	}
 	if r.to == "" {
 		return from, nil

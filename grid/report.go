@@ -73,8 +73,7 @@ func NextCheck(from ReportStatus, r CheckResult) (ReportStatus, error) {
 		return "", minsheng.FieldError("result", "result must be pass or fail")
 	}
 	if !slices.Contains(rule.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("a report that is %s has no reply to check", from)}
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("a report that is %s has no reply to check", from))
 	}
 	return rule.to, nil
 }
@@ -86,8 +85,7 @@ func NextCheck(from ReportStatus, r CheckResult) (ReportStatus, error) {
 // event twice changes nothing the second time (a hook may be told twice).
 func Follow(from ReportStatus, a ticket.Action, to ticket.Status) (ReportStatus, error) {
 	if a == ticket.ActionClose && from != ReportVerified && from != ReportClosed {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: "a grid report's ticket is closed after the grid worker's on-the-spot check (核查) has passed"}
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "a grid report's ticket is closed after the grid worker's on-the-spot check (核查) has passed")
 	}
 	switch to {
 	case ticket.StatusRegistered:
