@@ -135,14 +135,14 @@ func SeedDemo(ctx context.Context, s *Service) error {
 func (s *Service) seedReports(ctx context.Context, w *seedWorld) error {
 	n := 0
 	for _, gw := range w.workers {
-		for k := range 2 {
+		for range 2 {
 			pr := seedProblems[n%len(seedProblems)]
 			r, err := s.Report(ctx, gw, ReportInput{NewReport: grid.NewReport{Category: pr.cat, Title: pr.title, Description: pr.body,
 				Address: pr.where}})
 			if err != nil {
 				return err
 			}
-			if err := s.seedLoop(ctx, w, gw, r, (n+k)%6); err != nil {
+			if err := s.seedLoop(ctx, w, gw, r, n%6); err != nil {
 				return fmt.Errorf("report %s: %w", r.Ticket, err)
 			}
 			n++
