@@ -2,7 +2,6 @@ package grid
 
 import (
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -62,13 +61,7 @@ func NextDiary(from DiaryStatus, a DiaryAction) (DiaryStatus, error) {
 	if !ok {
 		return "", minsheng.FieldError("action", "unknown action %q", a)
 	}
-	if !slices.Contains(r.from, from) {
-		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("cannot %s a diary that is %s", a, from))
-	}
-	if r.to == "" {
-		return from, nil
-	}
-	return r.to, nil
+	return step(from, r.from, r.to, string(a), "a diary")
 }
 
 // CheckDiaryActor returns EFORBIDDEN unless the user may take the action

@@ -7,12 +7,13 @@
 package grid
 
 import (
+	"slices"
 	"strings"
-	"unicode"
 	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // Limits of free text.
@@ -20,27 +21,33 @@ const (
 	MaxTitle   = 100
 	MaxText    = 2000
 	MaxAddress = 200
-	MaxDiary   = 5000
+	MaxDiary   = ticket.MaxNote
 )
 
-// checkText returns an EINVALID error on field when s is too long, is not
-// UTF-8 or holds control characters; required also refuses blank text.
+// checkText returns an EINVALID error on field when s is blank but
+// required, longer than max, not UTF-8 or holds control characters (the
+// ticket's check of free text).
 func checkText(field, s string, max int, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
 		return minsheng.FieldError(field, "%s is required", field)
 	}
-	if !utf8.ValidString(s) {
-		return minsheng.FieldError(field, "%s is not valid UTF-8", field)
-	}
 	if n := utf8.RuneCountInString(s); n > max {
 		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max)
 	}
-	for _, r := range s {
-		if r == 0 || (unicode.IsControl(r) && r != '\n' && r != '\r' && r != '\t') {
-			return minsheng.FieldError(field, "%s contains control characters", field)
-		}
+	return ticket.CheckNote(field, s, false)
+}
+
+// step returns where an action leads from a status by a rule of a
+// lifecycle table: ECONFLICT when the status is not among the rule's
+// from, the status itself when the rule leads nowhere new (to "").
+func step[S ~string](from S, allowed []S, to S, action, noun string) (S, error) {
+	if !slices.Contains(allowed, from) {
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "cannot %s %s that is %s", action, noun, from)
 	}
-	return nil
+	if to == "" {
+		return from, nil
+	}
+	return to, nil
 }
 
 // CheckNote checks the free text that comes with an action.

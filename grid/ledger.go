@@ -1,7 +1,6 @@
 package grid
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"time"
@@ -86,13 +85,7 @@ func NextItem(from ItemStatus, a ItemAction) (ItemStatus, error) {
 	if !ok {
 		return "", minsheng.FieldError("action", "unknown action %q", a)
 	}
-	if !slices.Contains(r.from, from) {
-		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("cannot %s an item that is %s", a, from))
-	}
-	if r.to == "" {
-		return from, nil
-	}
-	return r.to, nil
+	return step(from, r.from, r.to, string(a), "an item")
 }
 
 // ItemRoles returns the roles that may take the action.

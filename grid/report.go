@@ -1,7 +1,6 @@
 package grid
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 
@@ -72,10 +71,7 @@ func NextCheck(from ReportStatus, r CheckResult) (ReportStatus, error) {
 	if !ok {
 		return "", minsheng.FieldError("result", "result must be pass or fail")
 	}
-	if !slices.Contains(rule.from, from) {
-		return "", minsheng.Errorf(minsheng.ECONFLICT, "%s", fmt.Sprintf("a report that is %s has no reply to check", from))
-	}
-	return rule.to, nil
+	return step(from, rule.from, rule.to, "check", "a report")
 }
 
 // Follow returns the report's status after its ticket moved to the

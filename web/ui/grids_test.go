@@ -73,7 +73,7 @@ func TestGridPages(t *testing.T) {
 		if !strings.Contains(d.body, "巡查上报（1）") || !strings.Contains(d.body, "现场核查（1）") {
 			t.Fatalf("the diary is not drafted from the day:\n%s", between(d.body, "<textarea", "</textarea>"))
 		}
-		text := html(between(d.body, `id="diary-text" rows="16" maxlength="5000">`, "</textarea>"))
+		text := html(between(d.body, `id="diary-text" rows="16" maxlength="4000">`, "</textarea>"))
 		r = gw.post("/grid/diary", url.Values{"text": {text + "居民反映路灯昏暗。"}, "do": {"submit"}})
 		if r.status != http.StatusOK || !strings.Contains(r.body, "居民反映路灯昏暗") || !strings.Contains(r.body, "已提交") {
 			t.Fatalf("submit diary: %d", r.status)
