@@ -237,6 +237,10 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				status: http.StatusOK, body: map[string]any{"action": "assign", "responsible_unit_id": f.Community.ID},
 				object: "ledger_item", id: func([]byte) int64 { return itemID }, action: "assign", detail: []string{"to=assigned"},
 				refused: map[string]any{"action": "assign"}},
+			{pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusOK,
+				body:   `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`,
+				object: "unit", id: is(f.Grid.ID), action: "set_boundary", detail: []string{"source=geojson_upload"},
+				refused: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"nowhere"},"geometry":` + polygon + `}]}`},
 		}
 
 		// The walk covers every administrative route.

@@ -2,6 +2,7 @@ package web
 
 import (
 	_ "embed"
+	"io"
 	"net/http"
 
 	"github.com/minsheng/minsheng"
@@ -38,6 +39,8 @@ func (s *Server) GridsAPI(svc *grids.Service) []capability.Route {
 		h("POST /api/v1/ledger/campaigns/{id}/items", a.addItem),
 		h("GET /api/v1/ledger/items/{id}", a.getItem),
 		h("POST /api/v1/ledger/items/{id}/actions", a.actOnItem),
+
+		h("POST /api/v1/grid-boundaries", a.uploadBoundaries),
 	}
 }
 
@@ -343,5 +346,27 @@ func (a *gridsAPI) actOnItem(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, it)
+	return nil
+}
+
+// uploadBoundaries takes a GeoJSON FeatureCollection of units' areas as the
+// raw body (at most 4 MiB, as a single boundary).
+func (a *gridsAPI) uploadBoundaries(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	if err := needContentType(r, "application/geo+json", "application/json"); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBoundaryBody))
+	if err != nil {
+		return readError(err)
+	}
+	up, err := a.svc.UploadBoundaries(r.Context(), u, b)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, up)
 	return nil
 }

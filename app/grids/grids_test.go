@@ -2,6 +2,8 @@ package grids_test
 
 import (
 	"context"
+	"errors"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -272,3 +274,55 @@ func TestDiary(t *testing.T) {
 		}
 	})
 }
+
+// TestUploadBoundaries sets grid areas from a FeatureCollection, and
+// refuses the whole file for one bad feature.
+func TestUploadBoundaries(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		poly := func(code string, lng float64) string {
+			return `{"type":"Feature","properties":{"code":"` + code + `"},"geometry":{"type":"Polygon","coordinates":[[[` +
+				ftoa(lng) + `,36.6],[` + ftoa(lng+0.01) + `,36.6],[` + ftoa(lng+0.01) + `,36.61],[` + ftoa(lng) + `,36.61],[` + ftoa(lng) + `,36.6]]]}}`
+		}
+		fc := func(fs ...string) []byte {
+			return []byte(`{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`)
+		}
+		boundaries := func() int {
+			var n int
+			db.Read(ctx, func(tx *store.Tx) error {
+				bs, err := store.ListBoundaries(ctx, tx)
+				n = len(bs)
+				return err
+			})
+			return n
+		}
+		for name, c := range map[string]struct {
+			user  string
+			body  []byte
+			field string
+		}{
+			"open ring":    {"admin", []byte(`{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7]]]}}]}`), "features[0]"},
+			"unknown unit": {"admin", fc(poly("haihu-1", 101.7), poly("nowhere", 101.8)), "features[1]"},
+			"twice":        {"admin", fc(poly("haihu-1", 101.7), poly("haihu-1", 101.8)), "features[1]"},
+			"not a fc":     {"admin", []byte(`{"type":"Polygon"}`), "geojson"},
+		} {
+			_, err := s.UploadBoundaries(ctx, f.Users[c.user], c.body)
+			var e *minsheng.Error
+			if !errors.As(err, &e) || e.Field != c.field {
+				t.Errorf("%s: %v, want field %s", name, err, c.field)
+			}
+		}
+		if _, err := s.UploadBoundaries(ctx, f.Users["grid_worker"], fc(poly("haihu-1", 101.7))); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Errorf("a grid worker uploads: %v", err)
+		}
+		if n := boundaries(); n != 0 {
+			t.Fatalf("refused uploads wrote %d boundaries", n)
+		}
+		up, err := s.UploadBoundaries(ctx, f.Users["admin"], fc(poly("haihu-1", 101.7), poly("haihu", 101.7)))
+		if err != nil || len(up.Units) != 2 || boundaries() != 2 {
+			t.Fatalf("upload %+v, %v", up, err)
+		}
+	})
+}
+
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'f', 4, 64) }

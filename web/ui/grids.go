@@ -2,6 +2,8 @@ package ui
 
 import (
 	"errors"
+	"io"
+	"mime/multipart"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -53,6 +55,8 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 		{Pattern: "GET /ledger/items/{id}", Handler: u.staff(p.item)},
 		{Pattern: "POST /ledger/items/{id}", Handler: u.staff(p.actOnItem)},
 		{Pattern: "GET /public/ledger/{id}", Handler: u.handle(p.publicLedger)},
+		{Pattern: "GET /admin/grid-areas", Handler: u.staff(p.areas, org.RoleAdmin)},
+		{Pattern: "POST /admin/grid-areas", Handler: u.staff(p.uploadAreas, org.RoleAdmin)},
 	}
 }
 
@@ -61,6 +65,7 @@ var GridsNav = []capability.NavItem{
 	{Label: "nav.grid", Path: "/grid", Roles: []org.Role{org.RoleGridWorker}},
 	{Label: "nav.ledger", Path: "/ledger", Roles: []org.Role{org.RoleAdmin, org.RoleLeader, org.RoleDispatcher, org.RoleHandler, org.RoleGridWorker}},
 	{Label: "nav.diaries", Path: "/grid/diaries", Roles: []org.Role{org.RoleHandler, org.RoleLeader, org.RoleAdmin}},
+	{Label: "nav.grid_areas", Path: "/admin/grid-areas", Roles: []org.Role{org.RoleAdmin}},
 }
 
 // gridErr is a refused form: which form, and the error's code and field,
@@ -90,7 +95,11 @@ func (e *gridErr) form(p *page) *formState {
 		return nil
 	}
 	msg := p.T("gerr." + e.Code)
-	if e.Code == minsheng.EINVALID && e.Field != "" {
+	switch {
+	case e.Code != minsheng.EINVALID || e.Field == "":
+	case strings.HasPrefix(e.Field, "features["):
+		msg = p.T("gerr.feature", strings.TrimSuffix(strings.TrimPrefix(e.Field, "features["), "]"))
+	default:
 		msg = p.T("gerr.field", p.T("gf."+e.Field))
 	}
 	return &formState{Action: e.Action, Field: e.Field, Message: msg, Values: e.Values}
@@ -660,15 +669,72 @@ func (u *gridPages) publicLedger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (u *gridPages) areas(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return u.drawAreas(w, r, me, nil, nil)
+}
+
+func (u *gridPages) drawAreas(w http.ResponseWriter, r *http.Request, me *org.User, up *grids.BoundaryUpload, ge *gridErr) error {
+	p, err := u.gridPage(w, r, me, "/admin/grid-areas", "grid_areas.title", ge)
+	if err != nil {
+		return err
+	}
+	p.Data = up
+	u.render(w, formStatus(ge), p, "grids/areas")
+	return nil
+}
+
+// uploadAreas takes a GeoJSON file of units' areas.
+func (u *gridPages) uploadAreas(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, files, err := u.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	var up *grids.BoundaryUpload
+	if len(files) != 1 {
+		err = minsheng.FieldError("geojson", "choose one GeoJSON file")
+	} else {
+		var b []byte
+		if b, err = readFile(files[0]); err == nil {
+			up, err = u.g.UploadBoundaries(r.Context(), me, b)
+		}
+	}
+	if err != nil {
+		ge, err := refusal("areas", err, vals)
+		if err != nil {
+			return err
+		}
+		return u.drawAreas(w, r, me, nil, ge)
+	}
+	return u.drawAreas(w, r, me, up, nil)
+}
+
+// readFile reads an uploaded file of a form.
+func readFile(fh *multipart.FileHeader) ([]byte, error) {
+	f, err := fh.Open()
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(f)
+}
+
 // GridsMessages are the texts of the capability's pages: key → {Chinese,
 // English}.
 var GridsMessages = map[string][2]string{
-	"nav.grid":    {"网格工作", "Grid work"},
-	"nav.ledger":  {"排查台账", "Screening ledger"},
-	"nav.diaries": {"民情日记", "Field diaries"},
+	"nav.grid":          {"网格工作", "Grid work"},
+	"nav.ledger":        {"排查台账", "Screening ledger"},
+	"nav.diaries":       {"民情日记", "Field diaries"},
+	"nav.grid_areas":    {"网格边界", "Grid areas"},
+	"grid_areas.title":  {"网格边界", "Grid areas"},
+	"grid_areas.help":   {"上传 GeoJSON 要素集合（FeatureCollection）：每个要素的属性 code 为网格、社区或街道的编码，几何为多边形。任一要素有误则整个文件不写入。", "Upload a GeoJSON FeatureCollection: each feature's property code names a grid, community or street, its geometry a polygon. One bad feature and nothing is written."},
+	"grid_areas.file":   {"GeoJSON 文件", "GeoJSON file"},
+	"grid_areas.upload": {"上传", "Upload"},
+	"grid_areas.done":   {"已更新 %d 个单位的边界：", "Areas set for %d units:"},
+	"gf.geojson":        {"GeoJSON 文件", "GeoJSON file"},
 
 	"gerr.invalid":   {"输入有误，请检查。", "Please check what you entered."},
 	"gerr.field":     {"请检查“%s”。", "Please check “%s”."},
+	"gerr.feature":   {"第 %s 个要素（从 0 数起）没有指明您所辖的单位、重复或不是有效的多边形，整个文件未写入。", "Feature %s (counted from 0) names no unit of yours, repeats one, or is not a valid polygon; nothing was written."},
 	"gerr.conflict":  {"状态已变化，此操作现在不能进行，请刷新后再试。", "The state has changed and this cannot be done now; reload and try again."},
 	"gerr.forbidden": {"您的角色或所辖范围不能进行此操作。", "Your role or your units may not do this."},
 

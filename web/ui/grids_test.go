@@ -175,3 +175,28 @@ func TestLedgerPages(t *testing.T) {
 func html(s string) string {
 	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace(s)
 }
+
+// The admin uploads grid areas as a GeoJSON file; a bad feature refuses
+// the file with a message in the page's language.
+func TestGridAreasPage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := e.signedIn(t, "admin")
+		if r := admin.get("/admin/grid-areas"); r.status != http.StatusOK {
+			t.Fatalf("page: %d", r.status)
+		}
+		feature := func(code string) string {
+			return `{"type":"Feature","properties":{"code":"` + code + `"},"geometry":{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}}`
+		}
+		file := func(fs ...string) map[string][]byte {
+			return map[string][]byte{"grids.geojson": []byte(`{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`)}
+		}
+		r := admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("nowhere")))
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") {
+			t.Fatalf("bad file: %d %s", r.status, between(r.body, `id="areas-error"`, "</p>"))
+		}
+		r = admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("haihu")))
+		if r.status != http.StatusOK || !strings.Contains(r.body, "已更新 2 个单位的边界") {
+			t.Fatalf("upload: %d %s", r.status, between(r.body, `id="areas-done"`, "</p>"))
+		}
+	})
+}
