@@ -504,10 +504,10 @@ func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) 
 		err := s.Scan(&unit, &r.name, &r.status, &r.n, &r.late)
 		r.unit = unit.Int64
 		return r, err
-	}, `SELECT i.responsible_unit_id, COALESCE(MAX(ru.name), ''), i.status, COUNT(*),
-		SUM(CASE WHEN i.deadline < ? THEN 1 ELSE 0 END)
-		FROM ledger_items i LEFT JOIN units ru ON ru.id = i.responsible_unit_id`+where+
-		` GROUP BY i.responsible_unit_id, i.status ORDER BY COALESCE(i.responsible_unit_id, 0), i.status`, args...)
+	}, `SELECT g.rid, COALESCE(ru.name, ''), g.status, g.n, g.late FROM (
+		SELECT i.responsible_unit_id AS rid, i.status AS status, COUNT(*) AS n, SUM(CASE WHEN i.deadline < ? THEN 1 ELSE 0 END) AS late
+		FROM ledger_items i`+where+` GROUP BY i.responsible_unit_id, i.status) g
+		LEFT JOIN units ru ON ru.id = g.rid ORDER BY COALESCE(g.rid, 0), g.status`, args...)
 	if err != nil {
 		return grid.Progress{}, nil, fmt.Errorf("ledger progress: %w", err)
 	}

@@ -73,7 +73,7 @@ CREATE TABLE ledger_items (
 	version             INTEGER NOT NULL DEFAULT 1,
 	UNIQUE (campaign_id, seq)
 );
-CREATE INDEX ledger_items_counts ON ledger_items (campaign_id, responsible_unit_id, status);
+CREATE INDEX ledger_items_counts ON ledger_items (campaign_id, responsible_unit_id, status, deadline);
 CREATE INDEX ledger_items_unit ON ledger_items (unit_path);
 
 CREATE TABLE field_diaries (
