@@ -663,3 +663,14 @@ func ListDiaries(ctx context.Context, tx *Tx, f DiaryFilter) ([]*FieldDiary, err
 	}
 	return out, nil
 }
+
+// HasTickets reports whether any ticket exists: the demo's grid reports
+// (which are tickets) are left out of a demo seeded without tickets.
+func HasTickets(ctx context.Context, tx *Tx) (bool, error) {
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT 1 FROM tickets LIMIT 1) t`).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("has tickets: %w", err)
+	}
+	return n > 0, nil
+}

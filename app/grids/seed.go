@@ -121,8 +121,16 @@ func SeedDemo(ctx context.Context, s *Service) error {
 	if w.dispatcher == nil || w.leader == nil || len(w.workers) == 0 {
 		return nil
 	}
-	if err := s.seedReports(ctx, w); err != nil {
-		return fmt.Errorf("grid reports: %w", err)
+	// A demo asked for without tickets (-demo-tickets 0) gets no grid
+	// reports either: they are tickets.
+	var tickets bool
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { tickets, err = store.HasTickets(ctx, tx); return err }); err != nil {
+		return err
+	}
+	if tickets {
+		if err := s.seedReports(ctx, w); err != nil {
+			return fmt.Errorf("grid reports: %w", err)
+		}
 	}
 	if err := s.seedLedger(ctx, w); err != nil {
 		return fmt.Errorf("ledger: %w", err)
