@@ -30,6 +30,7 @@ func Capabilities(p Parts) []capability.Capability {
 		open311Capability(p),
 		householdsCapability(p),
 		rideCapability(p),
+		gridsCapability(p),
 	}
 }
 

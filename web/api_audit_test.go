@@ -88,11 +88,14 @@ func adminWriteRoutes(srv *web.Server) []string {
 		if !ok || method == "GET" || !strings.HasPrefix(path, "/api/v1/") {
 			continue
 		}
-		// Rides (the ride capability) are work like tickets: each step
-		// writes the ride's timeline and audit entry, checked in app/ride;
-		// the fleet's vehicles and drivers are administration.
+		// Field work is not administration: rides (the ride capability:
+		// each step writes the ride's timeline and audit entry, checked in
+		// app/ride) and grid workers' reports, checks and diaries (the
+		// grids capability, web/api_grids_test.go). The fleet's vehicles
+		// and drivers and the screening ledger are administration.
 		if strings.HasPrefix(path, "/api/v1/tickets") || strings.HasPrefix(path, "/api/v1/public/") ||
-			strings.HasPrefix(path, "/api/v1/rides/") || path == "/api/v1/login" || path == "/api/v1/logout" {
+			strings.HasPrefix(path, "/api/v1/rides/") || strings.HasPrefix(path, "/api/v1/grids/") ||
+			path == "/api/v1/login" || path == "/api/v1/logout" {
 			continue
 		}
 		out = append(out, route)
@@ -109,7 +112,7 @@ func adminWriteRoutes(srv *web.Server) []string {
 func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
-		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID int64
+		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID, campaignID, itemID int64
 		var vehicleID, driverID int64
 		driverUser, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "driver1", Name: "李建国",
 			Role: org.RoleDriver, UnitID: f.District.ID, Password: apptest.Password})
@@ -276,6 +279,24 @@ func TestAdminWritesAreAudited(t *testing.T) {
 					"documents": []map[string]string{{"kind": "license", "until": "2028-01-01T00:00:00+08:00"}}},
 				object: "ride_driver", id: func([]byte) int64 { return driverID }, action: "update", detail: []string{"active=false"},
 				refused: map[string]any{"name": "李建国", "phone": "123"}},
+			// The screening ledger (the grids capability).
+			{pattern: "POST /api/v1/ledger/campaigns", path: fixed("/api/v1/ledger/campaigns"), status: http.StatusCreated,
+				body:   map[string]any{"title": "大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"},
+				object: "ledger_campaign", id: func(b []byte) int64 { campaignID = idOf(b); return campaignID }, action: "create",
+				detail:  []string{"unit=xinghailu", "deadline=2026-04-01"},
+				refused: map[string]any{"title": "", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"}},
+			{pattern: "POST /api/v1/ledger/campaigns/{id}/items", path: func() string { return "/api/v1/ledger/campaigns/" + itoa(campaignID) + "/items" },
+				status: http.StatusCreated, body: map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID},
+				object: "ledger_item", id: func(b []byte) int64 { itemID = idOf(b); return itemID }, action: "found",
+				detail: []string{"seq=1"}, refused: map[string]any{"problem": "", "place": "3号楼", "unit_id": f.Grid.ID}},
+			{pattern: "POST /api/v1/ledger/items/{id}/actions", path: func() string { return "/api/v1/ledger/items/" + itoa(itemID) + "/actions" },
+				status: http.StatusOK, body: map[string]any{"action": "assign", "responsible_unit_id": f.Community.ID},
+				object: "ledger_item", id: func([]byte) int64 { return itemID }, action: "assign", detail: []string{"to=assigned"},
+				refused: map[string]any{"action": "assign"}},
+			{pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusOK,
+				body:   `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`,
+				object: "unit", id: is(f.Grid.ID), action: "set_boundary", detail: []string{"source=geojson_upload"},
+				refused: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"nowhere"},"geometry":` + polygon + `}]}`},
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)

@@ -62,6 +62,13 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		svc := "/api/v1/open311/services/" + f.Category.Code
 		mustOK(t, e.do(t, "POST", svc+"/attributes", "admin", map[string]any{"code": "floor", "datatype": "number", "description": "楼层"}))
 
+		// A district campaign of the screening ledger and an item of it
+		// found in the street (the grids capability).
+		campaign := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns", "admin",
+			map[string]any{"title": "大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z"})))
+		ledgerItem := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns/"+itoa(campaign)+"/items", "admin",
+			map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID})))
+
 		// A token of a user in the street, and one of the district's admin.
 		streetToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/handler/tokens", "admin", map[string]any{"name": "巡查"})))
 		districtToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/admin/tokens", "admin", map[string]any{"name": "运维"})))
@@ -138,6 +145,23 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				status: http.StatusForbidden, body: map[string]any{"active": false}},
 			{pattern: "POST /api/v1/open311/clients", path: fixed("/api/v1/open311/clients"), status: http.StatusForbidden,
 				body: map[string]any{"name": "Mine"}},
+
+			// The screening ledger (grids): campaigns and items of the
+			// street's units, not of the district's.
+			{name: "campaign of the street", pattern: "POST /api/v1/ledger/campaigns", path: fixed("/api/v1/ledger/campaigns"),
+				status: http.StatusCreated, body: map[string]any{"title": "街道大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"}},
+			{name: "campaign of the district", pattern: "POST /api/v1/ledger/campaigns", path: fixed("/api/v1/ledger/campaigns"),
+				status: http.StatusForbidden, body: map[string]any{"title": "全区大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z"}},
+			{name: "item in the street", pattern: "POST /api/v1/ledger/campaigns/{id}/items", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/items"),
+				status: http.StatusCreated, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.Community.ID}},
+			{name: "item in another street", pattern: "POST /api/v1/ledger/campaigns/{id}/items", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/items"),
+				status: http.StatusForbidden, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.OtherStreet.ID}},
+			{pattern: "POST /api/v1/ledger/items/{id}/actions", path: fixed("/api/v1/ledger/items/" + itoa(ledgerItem) + "/actions"),
+				status: http.StatusOK, body: map[string]any{"action": "assign", "responsible_unit_id": f.Community.ID}},
+			{name: "grid areas in the street", pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusOK,
+				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`},
+			{name: "grid areas in another street", pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusBadRequest,
+				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"hutai"},"geometry":` + polygon + `}]}`},
 			{pattern: "PATCH /api/v1/open311/clients/{name}", path: fixed("/api/v1/open311/clients/FixMyStreet"),
 				status: http.StatusForbidden, body: map[string]any{"rate_per_minute": 1}},
 			{pattern: "POST /api/v1/open311/clients/{name}/key", path: fixed("/api/v1/open311/clients/FixMyStreet/key"),

@@ -1,0 +1,343 @@
+package grids
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"github.com/minsheng/minsheng/grid"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+// The demo's part of grids and the ledger, lived through the use cases:
+// grid workers report what they find on patrol and check the replies on
+// the spot, a screening campaign of the street 兴海路 finds 173 problems
+// and ticks off 156 of them one by one (the reference article's figures),
+// and the grid workers' diaries of the day are drafted, submitted and read.
+
+// seedProblems are what the demo's grid workers report on patrol.
+var seedProblems = []struct{ cat, title, body, where string }{
+	{"P01", "井盖缺失", "路边雨水井盖缺失，夜间行人容易踩空，已放置警示锥。", "海湖路与冷湖路交叉口东侧"},
+	{"P02", "人行道地砖松动", "人行道一段地砖松动翘起约五米，老人行走容易绊倒。", "五四西路公交站北侧"},
+	{"E01", "垃圾堆放未清运", "小区门口垃圾桶满溢，周边堆放生活垃圾已两天。", "兴海家园北门"},
+	{"E05", "占道经营", "早市摊点占用人行道和盲道，行人只能走机动车道。", "兴海路农贸市场西侧"},
+	{"P06", "路灯不亮", "巷道内三盏路灯不亮，居民晚上出行不便。", "电建小区后巷"},
+	{"E02", "违规张贴小广告", "单元门和电表箱上被大量张贴办证、开锁小广告。", "兴海路东小区5号楼"},
+	{"E03", "施工围挡破损", "施工工地围挡倒塌一段，裸土未覆盖，起风扬尘。", "冷湖路北段施工工地"},
+	{"P04", "绿化带树木倒伏", "大风后绿化带一棵行道树倒伏，压住部分人行道。", "海湖路中段绿化带"},
+}
+
+// seedFindings are what the 大排查 of the demo finds (the problem, the
+// ledger's category, the severity).
+var seedFindings = []struct {
+	problem, cat string
+	major        bool
+}{
+	{"楼道堆放杂物堵塞消防通道", "安全隐患", false},
+	{"电动车在楼道内充电", "安全隐患", true},
+	{"老旧小区屋面漏水", "房屋修缮", false},
+	{"单元门禁损坏", "物业管理", false},
+	{"化粪池满溢", "环境卫生", true},
+	{"小区路面坑洼积水", "基础设施", false},
+	{"高龄独居老人无人照看", "民生保障", true},
+	{"公共区域照明不足", "基础设施", false},
+	{"私拉电线", "安全隐患", true},
+	{"下水管道堵塞", "基础设施", false},
+	{"健身器材破损", "公共设施", false},
+	{"垃圾分类设施缺失", "环境卫生", false},
+}
+
+// seedPlan is how many of the campaign's 173 items end in each status:
+// 156 ticked off, the others on their way.
+var seedPlan = []struct {
+	status grid.ItemStatus
+	n      int
+}{
+	{grid.ItemTickedOff, 156}, {grid.ItemSubmitted, 4}, {grid.ItemRectifying, 6}, {grid.ItemAssigned, 3},
+	{grid.ItemFound, 1}, {grid.ItemReopened, 3},
+}
+
+// seedWorld is the demo's people and places the seed acts with.
+type seedWorld struct {
+	units      map[int64]*org.Unit
+	workers    []*org.User
+	handlerOf  func(path string) *org.User // a handler whose unit covers the path
+	dispatcher *org.User
+	leader     *org.User
+}
+
+func (s *Service) seedWorld(ctx context.Context) (*seedWorld, error) {
+	w := &seedWorld{units: map[int64]*org.Unit{}}
+	var users []*org.User
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		us, err := store.ListUnits(ctx, tx, "")
+		if err != nil {
+			return err
+		}
+		for _, u := range us {
+			w.units[u.ID] = u
+		}
+		users, err = store.ListUsers(ctx, tx, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var handlers []*org.User
+	for _, u := range users {
+		switch {
+		case u.Username == "dispatcher":
+			w.dispatcher = u
+		case u.Username == "leader":
+			w.leader = u
+		case u.Role == org.RoleGridWorker:
+			w.workers = append(w.workers, u)
+		case u.Role == org.RoleHandler:
+			handlers = append(handlers, u)
+		}
+	}
+	w.handlerOf = func(path string) *org.User {
+		var best *org.User
+		for _, h := range handlers {
+			if h.SeesAs(path, org.RoleHandler) && (best == nil || len(h.UnitPath) > len(best.UnitPath)) {
+				best = h
+			}
+		}
+		return best
+	}
+	return w, nil
+}
+
+// SeedDemo adds the capability's part of the demo district. It does
+// nothing in a district without the demo's users.
+func SeedDemo(ctx context.Context, s *Service) error {
+	w, err := s.seedWorld(ctx)
+	if err != nil {
+		return err
+	}
+	if w.dispatcher == nil || w.leader == nil || len(w.workers) == 0 {
+		return nil
+	}
+	// A demo asked for without tickets (-demo-tickets 0) gets no grid
+	// reports either: they are tickets.
+	var tickets bool
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { tickets, err = store.HasTickets(ctx, tx); return err }); err != nil {
+		return err
+	}
+	if tickets {
+		if err := s.seedReports(ctx, w); err != nil {
+			return fmt.Errorf("grid reports: %w", err)
+		}
+	}
+	if err := s.seedLedger(ctx, w); err != nil {
+		return fmt.Errorf("ledger: %w", err)
+	}
+	return s.seedDiaries(ctx, w)
+}
+
+// seedReports has each grid worker report two problems and lives them
+// through the loop to different stages.
+func (s *Service) seedReports(ctx context.Context, w *seedWorld) error {
+	n := 0
+	for _, gw := range w.workers {
+		for range 2 {
+			pr := seedProblems[n%len(seedProblems)]
+			r, err := s.Report(ctx, gw, ReportInput{NewReport: grid.NewReport{Category: pr.cat, Title: pr.title, Description: pr.body,
+				Address: pr.where}})
+			if err != nil {
+				return err
+			}
+			if err := s.seedLoop(ctx, w, gw, r, (n+2)%6); err != nil { // the first worker (the demo's grid_worker) has a reply to check
+				return fmt.Errorf("report %s: %w", r.Ticket, err)
+			}
+			n++
+		}
+	}
+	return nil
+}
+
+// seedLoop takes a report to a stage: 0 registered, 1 being handled, 2
+// awaiting the check, 3–4 closed after a passing check, 5 closed after a
+// failed check, a reopen and a second reply.
+func (s *Service) seedLoop(ctx context.Context, w *seedWorld, gw *org.User, r *store.GridReport, stage int) error {
+	if stage == 0 {
+		return nil
+	}
+	tk := s.tickets
+	if r.Status == grid.ReportRegistered {
+		street := w.units[w.units[r.GridID].ParentID].ParentID
+		if _, err := tk.Dispatch(ctx, w.dispatcher, r.Ticket, street, ""); err != nil {
+			return err
+		}
+	}
+	v, err := tk.GetTicket(ctx, w.dispatcher, r.Ticket)
+	if err != nil {
+		return err
+	}
+	h := w.handlerOf(v.Ticket.UnitPath)
+	if h == nil {
+		return nil
+	}
+	if v.Ticket.Status == ticket.StatusDispatched {
+		if _, err := tk.Acknowledge(ctx, h, r.Ticket, ""); err != nil {
+			return err
+		}
+	}
+	if stage == 1 {
+		return nil
+	}
+	if _, err := tk.Reply(ctx, h, r.Ticket, "已安排人员到现场处理完毕。"); err != nil {
+		return err
+	}
+	switch stage {
+	case 2:
+		return nil
+	case 5:
+		if _, err := s.Check(ctx, gw, r.ID, CheckInput{Result: grid.CheckFail, Note: "现场查看问题仍未解决。"}); err != nil {
+			return err
+		}
+		if _, err := tk.Reopen(ctx, w.dispatcher, r.Ticket, "网格员现场核查未通过"); err != nil {
+			return err
+		}
+		if _, err := tk.Reply(ctx, h, r.Ticket, "已重新处理并拍照留存。"); err != nil {
+			return err
+		}
+	}
+	_, err = s.Check(ctx, gw, r.ID, CheckInput{Result: grid.CheckPass, Note: "现场已整改到位。"})
+	return err
+}
+
+// seedLedger runs the 大排查 of 兴海路街道: 173 problems found in its
+// grids, assigned to their communities, rectified by the street's
+// handlers and ticked off by the grid workers (by the leader where a grid
+// has no worker); 156 are ticked off, three relapsed at the 回头看.
+func (s *Service) seedLedger(ctx context.Context, w *seedWorld) error {
+	var street *org.Unit
+	for _, u := range w.units {
+		if u.Code == "xinghailu" {
+			street = u
+		}
+	}
+	if street == nil {
+		return nil
+	}
+	var grids []*org.Unit
+	for _, u := range w.units {
+		if u.Kind == org.KindGrid && org.Within(u.Path, street.Path) {
+			grids = append(grids, u)
+		}
+	}
+	if len(grids) == 0 {
+		return nil
+	}
+	// By path, so that the seed is the same each run.
+	slices.SortFunc(grids, func(a, b *org.Unit) int { return strings.Compare(a.Path, b.Path) })
+	workerOf := map[int64]*org.User{}
+	for _, gw := range w.workers {
+		workerOf[gw.UnitID] = gw
+	}
+	now := s.now()
+	c, err := s.CreateCampaign(ctx, w.leader, grid.NewCampaign{Title: "民生领域风险隐患大排查", UnitID: street.ID,
+		Deadline: now.AddDate(0, 0, 20), Note: "逐户逐点排查，建立问题清单，逐个整改销号。"})
+	if err != nil {
+		return err
+	}
+	i := 0
+	for _, p := range seedPlan {
+		for range p.n {
+			g := grids[i%len(grids)]
+			community := w.units[g.ParentID]
+			finder, verifier := workerOf[g.ID], workerOf[g.ID]
+			if finder == nil {
+				finder, verifier = w.leader, w.leader
+			}
+			f := seedFindings[i%len(seedFindings)]
+			sev := grid.SeverityNormal
+			if f.major {
+				sev = grid.SeverityMajor
+			}
+			deadline := now.AddDate(0, 0, 5+i%15)
+			if p.status == grid.ItemRectifying && i%2 == 0 {
+				deadline = now.AddDate(0, 0, -2) // overdue
+			}
+			in := grid.NewItem{Problem: f.problem, Category: f.cat, Severity: sev, Place: fmt.Sprintf("%s%d号楼", community.Name, 1+i%12),
+				UnitID: g.ID, Deadline: &deadline}
+			it, err := s.AddItem(ctx, finder, c.ID, in)
+			if err != nil {
+				return err
+			}
+			if err := s.seedItem(ctx, w, it, community, verifier, p.status); err != nil {
+				return fmt.Errorf("item %d: %w", it.Seq, err)
+			}
+			i++
+		}
+	}
+	return nil
+}
+
+// seedItem takes a found item to a status through the ledger's actions.
+func (s *Service) seedItem(ctx context.Context, w *seedWorld, it *store.LedgerItem, community *org.Unit, verifier *org.User, to grid.ItemStatus) error {
+	steps := map[grid.ItemStatus][]grid.ItemAction{
+		grid.ItemFound:      nil,
+		grid.ItemAssigned:   {grid.ItemAssign},
+		grid.ItemRectifying: {grid.ItemAssign, grid.ItemStart},
+		grid.ItemSubmitted:  {grid.ItemAssign, grid.ItemStart, grid.ItemSubmit},
+		grid.ItemTickedOff:  {grid.ItemAssign, grid.ItemStart, grid.ItemSubmit, grid.ItemTickOff},
+		grid.ItemReopened:   {grid.ItemAssign, grid.ItemStart, grid.ItemSubmit, grid.ItemTickOff, grid.ItemRelapse},
+	}[to]
+	h := w.handlerOf(community.Path)
+	for _, a := range steps {
+		in := ItemInput{Action: a}
+		actor := verifier
+		switch a {
+		case grid.ItemAssign:
+			actor, in.ResponsibleID = w.leader, community.ID
+		case grid.ItemStart:
+			actor = h
+		case grid.ItemSubmit:
+			actor, in.Note = h, "已整改完毕，整改前后照片已存档。"
+		case grid.ItemTickOff:
+			in.Note = "现场核验整改到位，同意销号。"
+		case grid.ItemRelapse:
+			in.Note = "回头看发现问题反弹。"
+		}
+		if actor == nil {
+			return nil
+		}
+		if _, err := s.ActOnItem(ctx, actor, it.ID, in); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// seedDiaries has each grid worker who reported today submit the diary
+// the system drafted, with a line of their own; the street's handler
+// reads the first and comments on it.
+func (s *Service) seedDiaries(ctx context.Context, w *seedWorld) error {
+	for i, gw := range w.workers {
+		d, err := s.Diary(ctx, gw, "")
+		if err != nil {
+			return err
+		}
+		v, err := s.SaveDiary(ctx, gw, DiaryInput{Text: d.Text + "走访中居民反映冬季供暖总体正常，个别楼栋室温偏低，已提醒物业关注。", Submit: true})
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			continue
+		}
+		if h := w.handlerOf(v.GridPath); h != nil {
+			if _, err := s.ActOnDiary(ctx, h, v.ID, DiaryActInput{Action: grid.DiaryComment, Note: "供暖问题请持续跟踪，必要时上报工单。"}); err != nil {
+				return err
+			}
+			if _, err := s.ActOnDiary(ctx, h, v.ID, DiaryActInput{Action: grid.DiaryMark}); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,94 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"github.com/minsheng/minsheng/app/grids"
+	"github.com/minsheng/minsheng/store"
+)
+
+// The grid report's loop over HTTP: a grid worker reports, the centre
+// dispatches, the unit replies, the centre cannot close before the grid
+// worker's check, which closes the ticket; each step of the field work
+// leaves an audit entry by its actor. Answers are checked against the
+// OpenAPI document by e.do.
+func TestGridReportAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		audits := func() int { return len(e.auditRows(t)) }
+		n := audits()
+		r := mustJSON[store.GridReport](t, e.do(t, "POST", "/api/v1/grids/reports", "grid_worker",
+			map[string]any{"category": "E01", "description": "小区门口垃圾堆放两天未清运", "address": "海湖路18号"}), http.StatusCreated)
+		if r.Ticket == "" || r.Status != "registered" || audits() != n+1 {
+			t.Fatalf("report %+v, %d audit entries", r, audits()-n)
+		}
+		mustStatus(t, e.do(t, "POST", "/api/v1/grids/reports", "agent",
+			map[string]any{"category": "E01", "description": "x", "address": "y"}), http.StatusForbidden)
+		mustStatus(t, e.do(t, "POST", "/api/v1/grids/reports", "grid_worker",
+			map[string]any{"category": "X1", "description": "x", "address": "y"}), http.StatusBadRequest)
+		e.act(t, "dispatcher", r.Ticket, "dispatch", map[string]any{"unit_id": f.Community.ID})
+		e.act(t, "handler", r.Ticket, "acknowledge", map[string]any{})
+		e.act(t, "handler", r.Ticket, "reply", map[string]any{"reply": "已清运"})
+		mustStatus(t, e.do(t, "POST", "/api/v1/tickets/"+r.Ticket+"/close", "dispatcher", map[string]any{}), http.StatusConflict)
+		path := "/api/v1/grids/reports/" + itoa(r.ID)
+		v := mustJSON[grids.ReportView](t, e.do(t, "GET", path, "grid_worker", nil), http.StatusOK)
+		if v.Status != "awaiting_check" || !v.MayCheck {
+			t.Fatalf("view %+v", v)
+		}
+		mustStatus(t, e.do(t, "GET", path, "other_handler", nil), http.StatusNotFound)
+		mustStatus(t, e.do(t, "POST", path+"/check", "grid_worker", map[string]any{"result": "fail"}), http.StatusBadRequest)
+		n = audits()
+		got := mustJSON[store.GridReport](t, e.do(t, "POST", path+"/check", "grid_worker", map[string]any{"result": "pass"}), http.StatusOK)
+		if got.Status != "closed" || got.TicketStatus != "closed" || audits() < n+1 {
+			t.Fatalf("after the check %+v", got)
+		}
+		fig := mustJSON[store.GridReportFigures](t, e.do(t, "GET", "/api/v1/grids/figures", "leader", nil), http.StatusOK)
+		if fig.Total != 1 || fig.PassedFirst != 1 {
+			t.Errorf("figures %+v", fig)
+		}
+		mustJSON[map[string]any](t, e.do(t, "GET", "/api/v1/grids/reports?mine=true", "grid_worker", nil), http.StatusOK)
+		mustJSON[map[string]any](t, e.do(t, "GET", "/api/v1/grids/categories", "grid_worker", nil), http.StatusOK)
+
+		// The diary drafts itself from the day's report and check.
+		d := mustJSON[grids.DiaryView](t, e.do(t, "GET", "/api/v1/grids/diary", "grid_worker", nil), http.StatusOK)
+		if d.ID != 0 || d.Status != "draft" {
+			t.Fatalf("draft %+v", d)
+		}
+		d = mustJSON[grids.DiaryView](t, e.do(t, "PUT", "/api/v1/grids/diary", "grid_worker", map[string]any{"text": d.Text, "submit": true}), http.StatusOK)
+		mustJSON[grids.DiaryView](t, e.do(t, "POST", "/api/v1/grids/diaries/"+itoa(d.ID)+"/actions", "handler",
+			map[string]any{"action": "comment", "note": "收到"}), http.StatusOK)
+		mustJSON[grids.DiaryView](t, e.do(t, "GET", "/api/v1/grids/diaries/"+itoa(d.ID), "handler", nil), http.StatusOK)
+		mustJSON[map[string]any](t, e.do(t, "GET", "/api/v1/grids/diaries", "handler", nil), http.StatusOK)
+	})
+}
+
+// The ledger over HTTP: a campaign, an item, its tick-off by another
+// person, and the counts.
+func TestLedgerAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		c := mustJSON[store.LedgerCampaign](t, e.do(t, "POST", "/api/v1/ledger/campaigns", "leader",
+			map[string]any{"title": "大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"}), http.StatusCreated)
+		it := mustJSON[store.LedgerItem](t, e.do(t, "POST", "/api/v1/ledger/campaigns/"+itoa(c.ID)+"/items", "grid_worker",
+			map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID, "responsible_unit_id": f.Community.ID}), http.StatusCreated)
+		act := func(user string, body map[string]any, status int) {
+			t.Helper()
+			mustStatus(t, e.do(t, "POST", "/api/v1/ledger/items/"+itoa(it.ID)+"/actions", user, body), status)
+		}
+		act("handler", map[string]any{"action": "start"}, http.StatusOK)
+		act("handler", map[string]any{"action": "submit", "note": "已清理"}, http.StatusOK)
+		act("handler", map[string]any{"action": "tick_off", "note": "自己销号"}, http.StatusForbidden)
+		act("grid_worker", map[string]any{"action": "tick_off", "note": "核验通过"}, http.StatusOK)
+		act("grid_worker", map[string]any{"action": "tick_off", "note": "again"}, http.StatusConflict)
+		l := mustJSON[grids.Ledger](t, e.do(t, "GET", "/api/v1/ledger/campaigns/"+itoa(c.ID), "leader", nil), http.StatusOK)
+		if l.Progress.Found != 1 || l.Progress.TickedOff != 1 || len(l.Items) != 1 || len(l.Units) != 1 {
+			t.Errorf("ledger %+v", l)
+		}
+		v := mustJSON[grids.ItemView](t, e.do(t, "GET", "/api/v1/ledger/items/"+itoa(it.ID), "leader", nil), http.StatusOK)
+		if len(v.Timeline) != 4 {
+			t.Errorf("timeline %+v", v.Timeline)
+		}
+		mustJSON[map[string]any](t, e.do(t, "GET", "/api/v1/ledger/campaigns", "handler", nil), http.StatusOK)
+	})
+}

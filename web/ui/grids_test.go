@@ -1,0 +1,202 @@
+package ui_test
+
+import (
+	"bytes"
+	"context"
+	"net/http"
+	"net/url"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/minsheng/minsheng/app/grids"
+	"github.com/minsheng/minsheng/grid"
+)
+
+var ctxb = context.Background()
+
+// The grid worker's loop through the pages: report with a photo, the
+// ticket is dispatched and replied, the check on the phone page closes
+// it, today's diary is drafted and submitted, the community comments.
+func TestGridPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		gw := e.signedIn(t, "grid_worker")
+		home := gw.get("/grid")
+		if home.status != http.StatusOK || !strings.Contains(home.body, "公用设施类") || !strings.Contains(home.body, "不要求打卡") {
+			t.Fatalf("home: %d", home.status)
+		}
+		// A refused report is worded in the page's language from its field.
+		r := gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"井盖缺失"}}, nil)
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“地址”") || strings.Contains(r.body, "address is required") {
+			t.Fatalf("refused report: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"海湖路18号井盖缺失"}, "address": {"海湖路18号"},
+			"lat": {"36.62"}, "lng": {"101.74"}}, map[string][]byte{"cover.png": pngBytes})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=grid_reported") {
+			t.Fatalf("report: %d %s", r.status, r.url)
+		}
+		number := numberRE.FindString(between(r.body, `id="mine"`, "</table>"))
+		if number == "" {
+			t.Fatalf("my reports lack the ticket")
+		}
+		svc, f := e.f.Svc, e.f
+		if _, err := svc.Dispatch(ctxb, f.Users["dispatcher"], number, f.Community.ID, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Acknowledge(ctxb, f.Users["handler"], number, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Reply(ctxb, f.Users["handler"], number, "已更换井盖"); err != nil {
+			t.Fatal(err)
+		}
+		home = gw.get("/grid")
+		m := regexp.MustCompile(`action="(/grid/reports/\d+/check)"`).FindStringSubmatch(home.body)
+		if m == nil {
+			t.Fatalf("no check form on the phone page")
+		}
+		r = gw.postFiles(m[1], url.Values{"result": {"pass"}, "note": {"现场已修复"}}, map[string][]byte{"after.png": pngBytes})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=grid_checked_pass") {
+			t.Fatalf("check: %d %s", r.status, r.url)
+		}
+		v, _ := svc.GetTicket(ctxb, f.Users["dispatcher"], number)
+		if v.Ticket.Status != "closed" || len(v.Attachments) != 2 {
+			t.Fatalf("ticket %s with %d files", v.Ticket.Status, len(v.Attachments))
+		}
+		rp := gw.get(strings.TrimSuffix(m[1], "/check"))
+		if rp.status != http.StatusOK || !strings.Contains(rp.body, "已结案") || !strings.Contains(rp.body, "现场核查") {
+			t.Fatalf("report page: %d", rp.status)
+		}
+
+		d := gw.get("/grid/diary")
+		if !strings.Contains(d.body, "巡查上报（1）") || !strings.Contains(d.body, "现场核查（1）") {
+			t.Fatalf("the diary is not drafted from the day:\n%s", between(d.body, "<textarea", "</textarea>"))
+		}
+		text := unescapeText(between(d.body, `id="diary-text" rows="16" maxlength="4000">`, "</textarea>"))
+		r = gw.post("/grid/diary", url.Values{"text": {text + "居民反映路灯昏暗。"}, "do": {"submit"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "居民反映路灯昏暗") || !strings.Contains(r.body, "已提交") {
+			t.Fatalf("submit diary: %d", r.status)
+		}
+		h := e.signedIn(t, "handler")
+		list := h.get("/grid/diaries")
+		m = regexp.MustCompile(`href="(/grid/diaries/\d+)"`).FindStringSubmatch(list.body)
+		if m == nil {
+			t.Fatalf("the community does not see the diary")
+		}
+		r = h.post(m[1], url.Values{"action": {"comment"}, "note": {"请继续跟踪路灯"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "请继续跟踪路灯") {
+			t.Fatalf("comment: %d", r.status)
+		}
+		// In English, the same refusal is worded in English.
+		en := e.signedIn(t, "handler")
+		req, _ := http.NewRequest("POST", e.srv.URL+m[1], strings.NewReader(url.Values{"action": {"comment"}}.Encode()))
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		req.Header.Set("Accept-Language", "en")
+		rr := en.do(req)
+		if rr.status != http.StatusBadRequest || !strings.Contains(rr.body, "Please check “Note”") {
+			t.Fatalf("english refusal: %d %s", rr.status, between(rr.body, `class="ferr"`, "</p>"))
+		}
+		if fig := h.get("/grid/figures"); fig.status != http.StatusOK || !strings.Contains(fig.body, `id="pass-rate">100.0%`) {
+			t.Fatalf("figures: %d %s", fig.status, between(fig.body, `id="report-figures"`, "</p>"))
+		}
+	})
+}
+
+// The ledger's pages: a campaign, its progress, an item ticked off by
+// another person on its page, the XLSX export and the public summary.
+func TestLedgerPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		s := grids.New(f.Svc.Kit(), f.Svc)
+		leader := e.signedIn(t, "leader")
+		r := leader.post("/ledger", url.Values{"title": {"安全隐患大排查"}, "unit_id": {itoa(f.Street.ID)}, "deadline": {"2026-03-31"}})
+		m := regexp.MustCompile(`/ledger/campaigns/(\d+)`).FindStringSubmatch(r.url)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("campaign: %d %s", r.status, r.url)
+		}
+		page := "/ledger/campaigns/" + m[1]
+		gw := e.signedIn(t, "grid_worker")
+		for _, p := range []string{"楼道堆物", "消防通道堵塞", "电动车楼道充电"} {
+			r = gw.post(page+"/items", url.Values{"problem": {p}, "place": {"3号楼"}, "unit_id": {itoa(f.Grid.ID)}, "severity": {"normal"}})
+			if r.status != http.StatusOK {
+				t.Fatalf("item: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+			}
+		}
+		var campaign int64
+		cs, _ := s.ListCampaigns(ctxb, f.Users["leader"])
+		campaign = cs[0].ID
+		l, _ := s.GetLedger(ctxb, f.Users["leader"], campaign, grids.LedgerQuery{})
+		id := l.Items[0].ID
+		for _, a := range []struct {
+			user string
+			in   grids.ItemInput
+		}{{"leader", grids.ItemInput{Action: grid.ItemAssign, ResponsibleID: f.Community.ID}}, {"handler", grids.ItemInput{Action: grid.ItemStart}},
+			{"handler", grids.ItemInput{Action: grid.ItemSubmit, Note: "已清理"}}} {
+			if _, err := s.ActOnItem(ctxb, f.Users[a.user], id, a.in); err != nil {
+				t.Fatal(err)
+			}
+		}
+		item := "/ledger/items/" + itoa(id)
+		ip := gw.get(item)
+		if !strings.Contains(ip.body, `id="act-tick_off"`) {
+			t.Fatalf("the grid worker may not tick off on the page")
+		}
+		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {""}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“说明”") {
+			t.Fatalf("tick off without evidence: %d", r.status)
+		}
+		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {"现场核验通过"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="item-status">已销号`) {
+			t.Fatalf("tick off: %d", r.status)
+		}
+		lp := leader.get(page)
+		if !strings.Contains(lp.body, "排查发现 3 个问题") || !strings.Contains(lp.body, "已销号 1 个") {
+			t.Fatalf("progress: %s", between(lp.body, `id="progress"`, "</p>"))
+		}
+		x := leader.get(page + "/export")
+		wb, err := excelize.OpenReader(bytes.NewReader([]byte(x.body)))
+		if err != nil {
+			t.Fatalf("export: %v", err)
+		}
+		rows, _ := wb.GetRows(wb.GetSheetName(0))
+		if len(rows) != 4 || !strings.HasPrefix(strings.Join(rows[0], ","), "序号,问题描述") || !strings.Contains(strings.Join(rows[1], ","), "楼道堆物,,一般,3号楼,第一网格,海湖社区") {
+			t.Fatalf("export rows %q", rows)
+		}
+		pub := e.browser(t).get("/public/ledger/" + m[1])
+		if pub.status != http.StatusOK || !strings.Contains(pub.body, "排查发现 3 个问题，已逐个销号 1 个") || !strings.Contains(pub.body, "待交办") ||
+			strings.Contains(pub.body, "grid_worker姓名") {
+			t.Fatalf("public summary: %d %s", pub.status, between(pub.body, "<main", "</main>"))
+		}
+	})
+}
+
+// unescapeText undoes the escaping of a textarea's content.
+func unescapeText(s string) string {
+	return strings.NewReplacer("&lt;", "<", "&gt;", ">", "&amp;", "&", "&#34;", `"`, "&#39;", "'").Replace(s)
+}
+
+// The admin uploads grid areas as a GeoJSON file; a bad feature refuses
+// the file with a message in the page's language.
+func TestGridAreasPage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		admin := e.signedIn(t, "admin")
+		if r := admin.get("/admin/grid-areas"); r.status != http.StatusOK {
+			t.Fatalf("page: %d", r.status)
+		}
+		feature := func(code string) string {
+			return `{"type":"Feature","properties":{"code":"` + code + `"},"geometry":{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}}`
+		}
+		file := func(fs ...string) map[string][]byte {
+			return map[string][]byte{"grids.geojson": []byte(`{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`)}
+		}
+		r := admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("nowhere")))
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") {
+			t.Fatalf("bad file: %d %s", r.status, between(r.body, `id="areas-error"`, "</p>"))
+		}
+		r = admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("haihu")))
+		if r.status != http.StatusOK || !strings.Contains(r.body, "已更新 2 个单位的边界") {
+			t.Fatalf("upload: %d %s", r.status, between(r.body, `id="areas-done"`, "</p>"))
+		}
+	})
+}
