@@ -60,10 +60,11 @@ func (i Instalment) Overdue(now time.Time) bool {
 	return i.PaidAt == nil && !now.Before(i.Due.Add(24*time.Hour))
 }
 
-// DueSoon reports whether the instalment is unpaid and due within days
-// days of now (today counted), not yet overdue.
+// DueSoon reports whether the instalment is unpaid, not yet overdue, and
+// due at most days days after today (China): with 3, from three days
+// before its day.
 func (i Instalment) DueSoon(now time.Time, days int) bool {
-	return i.PaidAt == nil && !i.Overdue(now) && Day(now).AddDate(0, 0, days).After(i.Due)
+	return i.PaidAt == nil && !i.Overdue(now) && !i.Due.After(Day(now).AddDate(0, 0, days))
 }
 
 // SplitSchedule spreads a total (fen) over n instalments a month apart,

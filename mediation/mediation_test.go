@@ -222,7 +222,8 @@ func TestInstalmentDueAndOverdue(t *testing.T) {
 		soon, overdue bool
 	}{
 		{cst(2026, 6, 1, 9), false, false},
-		{cst(2026, 6, 8, 9), true, false},
+		{cst(2026, 6, 6, 23), false, false},
+		{cst(2026, 6, 7, 0), true, false},
 		{cst(2026, 6, 10, 23), true, false},
 		{cst(2026, 6, 11, 0), false, true},
 	} {
