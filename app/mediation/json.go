@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"slices"
-
 )
 
 func jsonUnmarshal(b []byte, v any) error {
