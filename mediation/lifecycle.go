@@ -1,7 +1,6 @@
 package mediation
 
 import (
-	"fmt"
 	"slices"
 
 	"github.com/minsheng/minsheng"
@@ -94,8 +93,7 @@ func Next(from Status, a Action) (Status, error) {
 		return "", minsheng.FieldError("action", "unknown action %q", a)
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s a case that is %s", a, from)}
+		return "", minsheng.Errorf(minsheng.ECONFLICT, "cannot %s a case that is %s", a, from)
 	}
 	return r.to, nil
 }

@@ -28,6 +28,7 @@ type Parts struct {
 func Capabilities(p Parts) []capability.Capability {
 	return []capability.Capability{
 		open311Capability(p),
+		mediationCapability(p),
 	}
 }
 

@@ -87,8 +87,7 @@ func UpdateMediationCase(ctx context.Context, tx *Tx, c *mediation.Case) error {
 		return fmt.Errorf("update mediation case: %w", err)
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
-		return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(c.Status),
-			Message: "the case was changed by someone else; reload it"}
+		return minsheng.Errorf(minsheng.ECONFLICT, "the case was changed by someone else; reload it")
 	}
 	return nil
 }

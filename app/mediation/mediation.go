@@ -145,6 +145,9 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, actor *org.User,
 		return nil, err
 	}
 	c.Repeats = mediation.FindRepeats(now, c.Address, keys, priors)
+	if c.Repeats == nil {
+		c.Repeats = []mediation.Repeat{}
+	}
 	if err := store.InsertMediationCase(ctx, tx, c); err != nil {
 		return nil, err
 	}

@@ -50,7 +50,7 @@ func (s *Service) ScheduleSession(ctx context.Context, actor *org.User, ref stri
 		switch c.Status {
 		case mediation.StatusAccepted, mediation.StatusInvestigating, mediation.StatusInMediation:
 		default:
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(c.Status), Message: "sessions are held before an agreement"}
+			return minsheng.Errorf(minsheng.ECONFLICT, "sessions are held before an agreement")
 		}
 		id, err := tx.NextID(ctx)
 		if err != nil {
@@ -403,7 +403,7 @@ func (s *Service) PayInstalment(ctx context.Context, actor *org.User, ref string
 			return err
 		}
 		if c.Status != mediation.StatusPerforming && c.Status != mediation.StatusDefaulted {
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(c.Status), Message: "the agreement is not being performed"}
+			return minsheng.Errorf(minsheng.ECONFLICT, "the agreement is not being performed")
 		}
 		a, err := store.GetMediationAgreement(ctx, tx, c.ID)
 		if err != nil {
