@@ -64,7 +64,7 @@ type Registration struct {
 
 // Register opens a case. From a ticket (TicketRef), the ticket must be
 // visible to the actor and of a dispute category, and not a case already;
-// its caller becomes the applicant when no party is given; the case and
+// its caller becomes the applicant when no applicant is given; the case and
 // the ticket are linked both ways. Earlier cases at the same address or
 // with the same party within a year are flagged as repeats.
 func (s *Service) Register(ctx context.Context, actor *org.User, in Registration) (*mediation.Case, error) {
@@ -93,8 +93,13 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, actor *org.User,
 		if err := s.checkDisputeTicket(ctx, tx, t); err != nil {
 			return nil, err
 		}
-		if len(in.Parties) == 0 && t.CallerName != "" {
-			in.Parties = []mediation.NewParty{{Side: mediation.SideApplicant, Kind: mediation.PartyPerson, Name: t.CallerName, Phone: t.CallerPhone}}
+		applicant := false
+		for _, p := range in.Parties {
+			applicant = applicant || p.Side == mediation.SideApplicant
+		}
+		if !applicant && t.CallerName != "" {
+			in.Parties = append([]mediation.NewParty{{Side: mediation.SideApplicant, Kind: mediation.PartyPerson, Name: t.CallerName,
+				Phone: t.CallerPhone}}, in.Parties...)
 		}
 		if in.Address == "" {
 			in.Address = t.Address

@@ -183,6 +183,14 @@ func (d medCaseData) May(a string) bool {
 	return false
 }
 
+// DaysLeft is the days left to apply for 司法确认 (0 without).
+func (d medCaseData) DaysLeft() int {
+	if d.V.JudicialDaysLeft == nil {
+		return 0
+	}
+	return *d.V.JudicialDaysLeft
+}
+
 // Yuan formats fen as yuan.
 func (medCaseData) Yuan(fen int64) string { return dom.Yuan(fen) }
 
