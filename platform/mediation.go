@@ -34,4 +34,3 @@ func mediationCapability(p Parts) capability.Capability {
 	}
 	return c
 }
-

@@ -53,7 +53,8 @@ func TestMediationPages(t *testing.T) {
 		r = agent.post("/mediation/cases", url.Values{"ticket": {tk.Number}, "type": {"neighbour"}, "title": {"漏水纠纷"},
 			"respondent_name": {"李建国"}, "respondent_phone": {"13997005678"}})
 		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=med_registered") {
-			i := strings.Index(r.body, "ferr"); t.Fatalf("register: %d %s %s", r.status, r.url, r.body[max(i, 0):min(len(r.body), max(i, 0)+300)])
+			i := strings.Index(r.body, "ferr")
+			t.Fatalf("register: %d %s %s", r.status, r.url, r.body[max(i, 0):min(len(r.body), max(i, 0)+300)])
 		}
 		number := "TJ" + apptest.Start.Format("20060102") + "-0001"
 		med := e.signedIn(t, "mediator")
