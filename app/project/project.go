@@ -186,11 +186,11 @@ func (s *Service) Report(ctx context.Context, actor *org.User, code string, in U
 			if in.Actual == nil {
 				return "", nil, minsheng.FieldError("actual", "the day the milestone was reached is required")
 			}
-			if in.Actual.After(s.kit.Now().Add(24 * time.Hour)) {
-				return "", nil, minsheng.FieldError("actual", "a milestone cannot be reached in the future")
-			}
 			if in.Milestone > 1 && p.Milestones[in.Milestone-2].Actual == nil {
 				return "", nil, minsheng.FieldError("milestone", "the milestones are reached in order")
+			}
+			if in.Actual.After(s.kit.Now().Add(24 * time.Hour)) {
+				return "", nil, minsheng.FieldError("actual", "a milestone cannot be reached in the future")
 			}
 			a := in.Actual.UTC()
 			m.Actual, m.Evidence = &a, strings.TrimSpace(in.Evidence)
