@@ -201,3 +201,12 @@ func CheckProgress(p int) error {
 	}
 	return nil
 }
+
+// China is the zone in which a milestone's day is counted.
+var China = time.FixedZone("CST", 8*3600)
+
+// Day returns midnight (China) starting the day of t.
+func Day(t time.Time) time.Time {
+	d := t.In(China)
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, China).UTC()
+}
