@@ -58,7 +58,9 @@ func TestWhoMayAct(t *testing.T) {
 	}
 }
 
-func day(m time.Month, d int) time.Time { return time.Date(2026, m, d, 0, 0, 0, 0, time.FixedZone("CST", 8*3600)) }
+func day(m time.Month, d int) time.Time {
+	return time.Date(2026, m, d, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+}
 
 func TestHealth(t *testing.T) {
 	done := day(3, 1)
