@@ -29,6 +29,7 @@ func Capabilities(p Parts) []capability.Capability {
 	return []capability.Capability{
 		open311Capability(p),
 		mediationCapability(p),
+		projectCapability(p),
 	}
 }
 
