@@ -8,8 +8,8 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/project"
 	"github.com/minsheng/minsheng/capability"
-	dom "github.com/minsheng/minsheng/project"
 	"github.com/minsheng/minsheng/org"
+	dom "github.com/minsheng/minsheng/project"
 )
 
 // ProjectAPI returns the project capability's JSON routes: the public list
