@@ -39,14 +39,7 @@ func (s *Service) ScheduleSession(ctx context.Context, actor *org.User, ref stri
 		return nil, err
 	}
 	var out *mediation.Session
-	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.loadTx(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkAct(actor, c, mediation.ActionMediate); err != nil {
-			return err
-		}
+	err := s.onCase(ctx, actor, ref, mediation.ActionMediate, func(tx *store.Tx, c *mediation.Case) error {
 		switch c.Status {
 		case mediation.StatusAccepted, mediation.StatusInvestigating, mediation.StatusInMediation:
 		default:
@@ -80,14 +73,7 @@ func (s *Service) RecordSession(ctx context.Context, actor *org.User, ref string
 		return nil, err
 	}
 	var out *mediation.Session
-	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.loadTx(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkAct(actor, c, mediation.ActionMediate); err != nil {
-			return err
-		}
+	err := s.onCase(ctx, actor, ref, mediation.ActionMediate, func(tx *store.Tx, c *mediation.Case) error {
 		ss, err := store.ListMediationSessions(ctx, tx, c.ID)
 		if err != nil {
 			return err
@@ -210,14 +196,7 @@ const RemindDays = 3
 // day it took effect. The ticket the case came from is answered.
 func (s *Service) RecordAgreement(ctx context.Context, actor *org.User, ref string, in mediation.NewAgreement) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
-	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.loadTx(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkAct(actor, c, mediation.ActionAgree); err != nil {
-			return err
-		}
+	err := s.onCase(ctx, actor, ref, mediation.ActionAgree, func(tx *store.Tx, c *mediation.Case) error {
 		if _, err := mediation.Next(c.Status, mediation.ActionAgree); err != nil {
 			return err
 		}
@@ -394,14 +373,7 @@ func smsTo(ps []mediation.Party, side mediation.Side, template, body string) []n
 // with nothing overdue left is back in performance.
 func (s *Service) PayInstalment(ctx context.Context, actor *org.User, ref string, seq int) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
-	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.loadTx(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkAct(actor, c, mediation.ActionComplete); err != nil {
-			return err
-		}
+	err := s.onCase(ctx, actor, ref, mediation.ActionComplete, func(tx *store.Tx, c *mediation.Case) error {
 		if c.Status != mediation.StatusPerforming && c.Status != mediation.StatusDefaulted {
 			return minsheng.Errorf(minsheng.ECONFLICT, "the agreement is not being performed")
 		}
@@ -455,14 +427,7 @@ func anyOverdue(a *mediation.Agreement, now time.Time) bool {
 // 司法确认 of their agreement, which must be before its deadline.
 func (s *Service) ApplyJudicial(ctx context.Context, actor *org.User, ref string) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
-	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		c, err := s.loadTx(ctx, tx, actor, ref)
-		if err != nil {
-			return err
-		}
-		if err := checkAct(actor, c, mediation.ActionComplete); err != nil {
-			return err
-		}
+	err := s.onCase(ctx, actor, ref, mediation.ActionComplete, func(tx *store.Tx, c *mediation.Case) error {
 		a, err := store.GetMediationAgreement(ctx, tx, c.ID)
 		if err != nil {
 			return err
@@ -515,4 +480,21 @@ func (s *Service) RevealParty(ctx context.Context, actor *org.User, ref string, 
 		return nil, err
 	}
 	return out, nil
+}
+
+// onCase runs fn in one write transaction on the case the actor may see
+// and may take the action on (the action stands for the kind of work:
+// mediate for sessions, agree for the agreement, complete for its
+// performance).
+func (s *Service) onCase(ctx context.Context, actor *org.User, ref string, a mediation.Action, fn func(tx *store.Tx, c *mediation.Case) error) error {
+	return s.kit.Write(ctx, func(tx *store.Tx) error {
+		c, err := s.loadTx(ctx, tx, actor, ref)
+		if err != nil {
+			return err
+		}
+		if err := checkAct(actor, c, a); err != nil {
+			return err
+		}
+		return fn(tx, c)
+	})
 }

@@ -238,12 +238,7 @@ func (s *Service) List(ctx context.Context, actor *org.User, year int) ([]View, 
 	if err := kit.Require(actor, org.Roles...); err != nil {
 		return nil, err
 	}
-	var ps []*project.Project
-	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
-		ps, err = store.ListProjects(ctx, tx, year)
-		return err
-	})
-	now := s.kit.Now()
+	ps, now, err := s.load(ctx, year)
 	out := make([]View, len(ps))
 	for i, p := range ps {
 		out[i] = View{Project: p, Health: p.Health(now)}
@@ -253,12 +248,7 @@ func (s *Service) List(ctx context.Context, actor *org.User, year int) ([]View, 
 
 // Public returns the year's projects as anyone may see them.
 func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
-	var ps []*project.Project
-	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
-		ps, err = store.ListProjects(ctx, tx, year)
-		return err
-	})
-	now := s.kit.Now()
+	ps, now, err := s.load(ctx, year)
 	out := make([]PublicView, len(ps))
 	for i, p := range ps {
 		ms := make([]project.Milestone, len(p.Milestones))
@@ -268,6 +258,16 @@ func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 			Milestones: ms, Health: p.Health(now)}
 	}
 	return out, err
+}
+
+// load reads the year's projects and the time their health is computed at.
+func (s *Service) load(ctx context.Context, year int) ([]*project.Project, time.Time, error) {
+	var ps []*project.Project
+	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
+		ps, err = store.ListProjects(ctx, tx, year)
+		return err
+	})
+	return ps, s.kit.Now(), err
 }
 
 // Get returns a project with its timeline for staff.
