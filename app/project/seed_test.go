@@ -51,8 +51,15 @@ func TestSeedAndExport(t *testing.T) {
 			t.Errorf("%s is delayed without its explanation", p.Code)
 		}
 	}
+	health := map[project.RAG]int{}
+	for _, p := range pub {
+		health[p.Health]++
+	}
 	if count[project.StatusDelayed] != 1 || count[project.StatusCompleted] < 5 || count[project.StatusInProgress] < 5 {
 		t.Errorf("statuses %v", count)
+	}
+	if health[project.Red] != 1 || health[project.Amber] != 1 {
+		t.Errorf("health %v: want the delayed project red and the late one amber", health)
 	}
 	var buf bytes.Buffer
 	if err := s.ExportXLSX(ctx, f.Users["leader"], 2026, &buf); err != nil {
