@@ -65,6 +65,9 @@ func (s *Service) Create(ctx context.Context, actor *org.User, in NewProject) (*
 	}
 	for i := range in.Milestones {
 		in.Milestones[i].Seq, in.Milestones[i].Title = i+1, strings.TrimSpace(in.Milestones[i].Title)
+		if !in.Milestones[i].Planned.IsZero() {
+			in.Milestones[i].Planned = project.Day(in.Milestones[i].Planned)
+		}
 	}
 	if err := project.CheckMilestones(in.Milestones); err != nil {
 		return nil, err
@@ -192,7 +195,7 @@ func (s *Service) Report(ctx context.Context, actor *org.User, code string, in U
 			if in.Actual.After(s.kit.Now().Add(24 * time.Hour)) {
 				return "", nil, minsheng.FieldError("actual", "a milestone cannot be reached in the future")
 			}
-			a := in.Actual.UTC()
+			a := project.Day(*in.Actual)
 			m.Actual, m.Evidence = &a, strings.TrimSpace(in.Evidence)
 			if err := project.CheckMilestones(p.Milestones); err != nil {
 				return "", nil, err

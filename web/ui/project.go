@@ -274,3 +274,22 @@ func (d projectPageData) NextTitle() string {
 	}
 	return d.V.Milestones[d.Next-1].Title
 }
+
+// day formats a day in China.
+func day(t any) string {
+	switch v := t.(type) {
+	case time.Time:
+		return v.In(china).Format("2006-01-02")
+	case *time.Time:
+		if v != nil {
+			return v.In(china).Format("2006-01-02")
+		}
+	}
+	return ""
+}
+
+// Date formats a milestone's day.
+func (projectPublicData) Date(t any) string { return day(t) }
+
+// Date formats a milestone's day.
+func (projectPageData) Date(t any) string { return day(t) }
