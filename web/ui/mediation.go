@@ -382,3 +382,12 @@ func (p *mediationPages) reveal(w http.ResponseWriter, r *http.Request, me *org.
 	}
 	return p.casePage(w, r, me, http.StatusOK, nil, party)
 }
+
+// LastDay is the last day (China) on which 司法确认 may be applied for:
+// the deadline is midnight at its end.
+func (d medCaseData) LastDay() string {
+	if d.V.Agreement == nil {
+		return ""
+	}
+	return d.V.Agreement.JudicialDeadline.Add(-time.Second).In(china).Format("2006-01-02")
+}

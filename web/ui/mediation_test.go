@@ -110,7 +110,8 @@ func TestMediationPages(t *testing.T) {
 		}
 		r = med.post(page+"/agreement", url.Values{"terms": {"赔偿3000元"}, "sign_mode": {"paper"}, "effective": {"2026-03-03"},
 			"amount": {"3000"}, "instalments": {"2"}, "first_due": {"2026-03-15"}})
-		if r.status != http.StatusOK || !strings.Contains(r.body, `id="schedule"`) || !strings.Contains(r.body, "1500.00") {
+		if r.status != http.StatusOK || !strings.Contains(r.body, `id="schedule"`) || !strings.Contains(r.body, "1500.00") ||
+			!strings.Contains(r.body, `id="judicial-last-day">2026-04-02<`) {
 			t.Fatalf("the agreement: %d %s", r.status, r.body)
 		}
 		med.post(page+"/instalments/1", url.Values{})
