@@ -14,7 +14,7 @@ import (
 )
 
 // Seed adds the mediation centre's part of the demo district, after the
-// core's: dispute calls taken by the demo's agent and turned into cases,
+// core's: the demo's dispute calls turned into cases by its agent,
 // walk-ins and referrals, each lived through the use cases as far as its
 // story goes — an agreement being performed, one in default with its
 // 司法确认 prompt, one performed and closed, one failed and referred to
@@ -64,14 +64,46 @@ func (d *seeder) check(err error, what string) {
 	}
 }
 
-func (d *seeder) call(ctx context.Context, cat int64, title, desc, name, phone, addr string) *ticket.Ticket {
-	if d.err != nil {
+// call finds the demo's newest hotline ticket of the category that is not
+// a case yet: the dispute call a case is opened from. Without one (a demo
+// seeded without tickets) the story is told as a walk-in.
+func (d *seeder) call(ctx context.Context, cat int64) *ticket.Ticket {
+	if d.err != nil || cat == 0 {
 		return nil
 	}
-	t, _, err := d.s.tickets.CreateTicket(ctx, d.agent, ticket.NewTicket{Title: title, Description: desc, Kind: ticket.KindHelp,
-		CallerName: name, CallerPhone: phone, Address: addr, CategoryID: cat}, "")
-	d.check(err, "dispute call")
-	return t
+	var out *ticket.Ticket
+	d.check(d.s.kit.Read(ctx, func(tx *store.Tx) error {
+		ts, err := store.ListTickets(ctx, tx, store.TicketFilter{CategoryID: cat, Limit: 20})
+		if err != nil {
+			return err
+		}
+		for _, t := range ts {
+			cs, err := store.ListMediationCases(ctx, tx, store.MediationFilter{TicketID: t.ID, Limit: 1})
+			if err != nil {
+				return err
+			}
+			if len(cs) == 0 && t.CallerName != "" {
+				out = t
+				return nil
+			}
+		}
+		return nil
+	}), "find a dispute call")
+	return out
+}
+
+// fromCall registers a case from the call when there is one (its caller
+// the applicant, its address the case's), else as a walk-in with the
+// applicant given.
+func (d *seeder) fromCall(ctx context.Context, t *ticket.Ticket, typ mediation.Type, title, address string, applicant mediation.NewParty, respondents ...mediation.NewParty) *mediation.Case {
+	in := Registration{NewCase: mediation.NewCase{Type: typ, Title: title, Parties: respondents}}
+	if t != nil {
+		in.TicketRef = t.Number
+		return d.open(ctx, d.agent, in)
+	}
+	in.Source, in.Address = mediation.SourceWalkIn, address
+	in.Parties = append([]mediation.NewParty{applicant}, respondents...)
+	return d.open(ctx, d.med, in)
 }
 
 func (d *seeder) open(ctx context.Context, actor *org.User, in Registration) *mediation.Case {
@@ -129,13 +161,8 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 
 	// 1. A leak between neighbours, from the hotline: two sessions, an
 	// agreement in two instalments, the first performed.
-	t1 := d.call(ctx, cats["dispute.neighbour.leak"], "楼上住户漏水，多次协商无果",
-		"家住海湖小区3号楼502室，楼上卫生间漏水，天花板发霉，多次协商楼上住户不配合维修，请求调解。", "马秀英", "13897410021", "城西区海湖路18号海湖小区3号楼502室")
-	var c1 *mediation.Case
-	if t1 != nil {
-		c1 = d.open(ctx, d.agent, Registration{NewCase: mediation.NewCase{Type: mediation.TypeNeighbour, Title: "楼上漏水损害赔偿纠纷",
-			TicketRef: t1.Number, Parties: []mediation.NewParty{p(app, "马秀英", "13897410021"), p(resp, "韩国庆", "13997410088")}}})
-	}
+	c1 := d.fromCall(ctx, d.call(ctx, cats["dispute.neighbour.leak"]), mediation.TypeNeighbour, "楼上漏水损害赔偿纠纷",
+		"城西区海湖路18号海湖小区3号楼502室", p(app, "马秀英", "13897410021"), p(resp, "韩国庆", "13997410088"))
 	d.act(ctx, c1, "", mediation.ActionAccept, mediation.ActionInvestigate)
 	d.sessions(ctx, c1, "双方陈述漏水经过及损失情况，物业出具漏水检测报告，确认漏水源为楼上卫生间防水层老化。",
 		"经背靠背沟通后面对面协商，被申请人同意重做防水并赔偿墙面修复费用 3000 元，分两期支付。")
@@ -150,13 +177,8 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 	// 2. Support of a parent, from the hotline: the first monthly payment
 	// was missed; the job puts the case in default and prompts for
 	// 司法确认 within the 30 days.
-	t2 := d.call(ctx, cats["dispute.family.support"], "子女不履行赡养义务，老人求助",
-		"78岁独居老人，两个儿子都不支付赡养费，老人生病无人照料，希望社区帮忙协调。", "冶玉兰", "13709710035", "城西区虎台街道虎台三路6号")
-	var c2 *mediation.Case
-	if t2 != nil {
-		c2 = d.open(ctx, d.agent, Registration{NewCase: mediation.NewCase{Type: mediation.TypeFamily, Title: "赡养费纠纷",
-			TicketRef: t2.Number, Parties: []mediation.NewParty{p(app, "冶玉兰", "13709710035"), p(resp, "冶永福", "13519710046"), p(resp, "冶永贵", "13619710057")}}})
-	}
+	c2 := d.fromCall(ctx, d.call(ctx, cats["dispute.family.support"]), mediation.TypeFamily, "赡养费纠纷",
+		"城西区虎台街道虎台三路6号", p(app, "冶玉兰", "13709710035"), p(resp, "冶永福", "13519710046"), p(resp, "冶永贵", "13619710057"))
 	d.act(ctx, c2, "", mediation.ActionAccept)
 	d.sessions(ctx, c2, "召集老人及两个儿子到调解中心，讲解赡养义务相关法律规定，双方同意按月支付赡养费。")
 	d.agree(ctx, c2, "冶永福、冶永贵每人每月向冶玉兰支付赡养费 500 元，每月 5 日前支付，并轮流每周看望老人一次。",
@@ -170,13 +192,8 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 
 	// 3. Noise, from the hotline: agreed on the spot, performed, visited
 	// and closed.
-	t3 := d.call(ctx, cats["dispute.neighbour.noise"], "楼上住户深夜噪音影响休息",
-		"楼上住户每天晚上11点以后还在拖桌椅，沟通多次无果，家中老人休息不好。", "李桂芳", "13897420033", "城西区兴海路街道文亭巷12号2单元301室")
-	var c3 *mediation.Case
-	if t3 != nil {
-		c3 = d.open(ctx, d.agent, Registration{NewCase: mediation.NewCase{Type: mediation.TypeNeighbour, Title: "噪音扰邻纠纷",
-			TicketRef: t3.Number, Parties: []mediation.NewParty{p(app, "李桂芳", "13897420033"), p(resp, "王建军", "13997420044")}}})
-	}
+	c3 := d.fromCall(ctx, d.call(ctx, cats["dispute.neighbour.noise"]), mediation.TypeNeighbour, "噪音扰邻纠纷",
+		"城西区兴海路街道文亭巷12号2单元301室", p(app, "李桂芳", "13897420033"), p(resp, "王建军", "13997420044"))
 	d.act(ctx, c3, "", mediation.ActionAccept)
 	d.sessions(ctx, c3, "双方面对面沟通，被申请人同意铺设地垫、晚10点后控制声音。")
 	d.agree(ctx, c3, "王建军于一周内在客厅铺设地垫，晚10点后不拖动桌椅；双方互相谅解，今后有事先沟通。", d.now.AddDate(0, 0, -10), nil)
@@ -208,6 +225,7 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 	c7 := d.open(ctx, d.med, Registration{NewCase: mediation.NewCase{Type: mediation.TypeConsumer, Source: mediation.SourceWalkIn,
 		Title: "网购商品退货纠纷", Parties: []mediation.NewParty{p(app, "陈晓东", "13897460011")}}})
 	d.act(ctx, c7, "网购纠纷属市场监管部门处理范围，已引导当事人拨打 12315 投诉。", mediation.ActionDecline)
+	// The same people again (by the respondent's phone) within the year.
 	c8 := d.open(ctx, d.med, Registration{NewCase: mediation.NewCase{Type: mediation.TypeNeighbour, Source: mediation.SourceGrid,
 		Title: "楼上漏水再次发生", Address: "城西区海湖路18号海湖小区3号楼502室",
 		Parties: []mediation.NewParty{p(app, "马秀英", "13897410021"), p(resp, "韩国庆", "13997410088")}}})
