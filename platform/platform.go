@@ -31,6 +31,8 @@ func Capabilities(p Parts) []capability.Capability {
 		householdsCapability(p),
 		rideCapability(p),
 		gridsCapability(p),
+		mediationCapability(p),
+		projectCapability(p),
 	}
 }
 

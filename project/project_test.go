@@ -1,0 +1,105 @@
+package project
+
+import (
+	"testing"
+	"time"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/org"
+)
+
+func TestLifecycleEveryStatusAndAction(t *testing.T) {
+	want := map[Status]map[Action]Status{
+		StatusPlanned:    {ActionStart: StatusInProgress, ActionDelay: StatusDelayed},
+		StatusInProgress: {ActionDelay: StatusDelayed, ActionComplete: StatusCompleted},
+		StatusDelayed:    {ActionResume: StatusInProgress, ActionComplete: StatusCompleted},
+		StatusCompleted:  {},
+	}
+	for _, s := range Statuses {
+		for _, a := range Actions {
+			got, err := Next(s, a)
+			exp, ok := want[s][a]
+			if ok && (err != nil || got != exp) || !ok && minsheng.ErrorCode(err) != minsheng.ECONFLICT {
+				t.Errorf("%s/%s: %q %v, want %q", s, a, got, err, exp)
+			}
+		}
+	}
+	if _, err := Next(StatusPlanned, "demolish"); minsheng.ErrorCode(err) != minsheng.EINVALID {
+		t.Errorf("unknown action: %v", err)
+	}
+	if !NeedsNote(ActionDelay) || NeedsNote(ActionStart) {
+		t.Error("a delay, and only a delay, needs its explanation")
+	}
+}
+
+func TestWhoMayAct(t *testing.T) {
+	mk := func(path string, role org.Role, active bool) *org.User {
+		u := &org.User{ID: 1, Active: active, UnitPath: path}
+		u.SetGrants([]org.Grant{{Role: role}})
+		return u
+	}
+	for _, tc := range []struct {
+		name string
+		u    *org.User
+		ok   bool
+	}{
+		{"district admin", mk("/1/", org.RoleAdmin, true), true},
+		{"district leader", mk("/1/", org.RoleLeader, true), true},
+		{"handler of the unit", mk("/1/7/", org.RoleHandler, true), true},
+		{"handler of another unit", mk("/1/8/", org.RoleHandler, true), false},
+		{"agent", mk("/1/", org.RoleAgent, true), false},
+		{"mediator", mk("/1/", org.RoleMediator, true), false},
+		{"disabled admin", mk("/1/", org.RoleAdmin, false), false},
+		{"nobody", nil, false},
+	} {
+		if err := CheckActor(tc.u, "/1/7/"); (err == nil) != tc.ok {
+			t.Errorf("%s: %v", tc.name, err)
+		}
+	}
+}
+
+func day(m time.Month, d int) time.Time {
+	return time.Date(2026, m, d, 0, 0, 0, 0, time.FixedZone("CST", 8*3600))
+}
+
+func TestHealth(t *testing.T) {
+	done := day(3, 1)
+	p := &Project{Status: StatusInProgress, Milestones: []Milestone{{Title: "a", Planned: day(3, 1), Actual: &done}, {Title: "b", Planned: day(6, 1)}}}
+	for _, tc := range []struct {
+		now  time.Time
+		want RAG
+	}{{day(5, 1), Green}, {day(6, 1).Add(20 * time.Hour), Green}, {day(6, 3), Amber}, {day(7, 5), Red}} {
+		if got := p.Health(tc.now); got != tc.want {
+			t.Errorf("at %v: %s, want %s", tc.now, got, tc.want)
+		}
+	}
+	p.Status = StatusDelayed
+	if p.Health(day(5, 1)) != Red {
+		t.Error("a delayed project is red")
+	}
+	p.Status = StatusCompleted
+	if p.Health(day(12, 1)) != Green || p.Done() != 1 {
+		t.Error("a completed project is green")
+	}
+}
+
+func TestChecks(t *testing.T) {
+	for _, tc := range []struct {
+		name  string
+		ms    []Milestone
+		field string
+	}{
+		{"good", []Milestone{{Title: "a", Planned: day(1, 1)}, {Title: "b", Planned: day(1, 1)}}, ""},
+		{"out of order", []Milestone{{Title: "a", Planned: day(2, 1)}, {Title: "b", Planned: day(1, 1)}}, "milestones.1.planned"},
+		{"no title", []Milestone{{Planned: day(2, 1)}}, "milestones.0.title"},
+		{"no day", []Milestone{{Title: "a"}}, "milestones.0.planned"},
+	} {
+		err := CheckMilestones(tc.ms)
+		if e, ok := err.(*minsheng.Error); tc.field == "" && err != nil || tc.field != "" && (!ok || e.Field != tc.field) {
+			t.Errorf("%s: %v, want field %q", tc.name, err, tc.field)
+		}
+	}
+	if CheckProgress(101) == nil || CheckProgress(-1) == nil || CheckProgress(100) != nil {
+		t.Error("progress is 0..100")
+	}
+}
