@@ -36,7 +36,7 @@ type Service struct {
 
 	background sync.WaitGroup // caches refreshed after a request asked (see goBackground)
 
-	hooks []TicketHook // other capabilities' reactions to ticket events (seam.go)
+	hooks []namedHook // other capabilities' reactions to ticket events, by name (seam.go)
 
 	publicURL string // Config.PublicURL, without a trailing slash
 }

@@ -89,14 +89,32 @@ func (s *Service) OpenBlob(a *ticket.Attachment) (*ticket.Attachment, io.ReadSee
 // fail only when the change must not happen.
 type TicketHook func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error
 
-// OnTicketEvent adds a hook. Add hooks while wiring, before the service
-// serves anything; it is not safe to call concurrently with use cases.
-func (s *Service) OnTicketEvent(h TicketHook) { s.hooks = append(s.hooks, h) }
+// OnTicketEvent sets the hook of a capability, by its name: a capability's
+// services may be built more than once over one ticket service (to mount
+// the pages, to seed, to run jobs), and each build sets the same hook
+// again rather than adding a copy, so a hook runs once per event. Set
+// hooks while wiring, before the service serves anything; it is not safe
+// to call concurrently with use cases.
+func (s *Service) OnTicketEvent(name string, h TicketHook) {
+	for i := range s.hooks {
+		if s.hooks[i].name == name {
+			s.hooks[i].fn = h
+			return
+		}
+	}
+	s.hooks = append(s.hooks, namedHook{name, h})
+}
 
-// runHooks tells the hooks of an event.
+// namedHook is a capability's hook and the capability's name.
+type namedHook struct {
+	name string
+	fn   TicketHook
+}
+
+// runHooks tells the hooks of an event, in the order they were first set.
 func (s *Service) runHooks(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
 	for _, h := range s.hooks {
-		if err := h(ctx, tx, t, e); err != nil {
+		if err := h.fn(ctx, tx, t, e); err != nil {
 			return err
 		}
 	}

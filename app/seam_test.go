@@ -83,19 +83,23 @@ func TestTicketSeam(t *testing.T) {
 		}
 
 		// The capability follows its ticket: the hook writes to the visit's
-		// timeline in the event's transaction, and may refuse a change.
+		// timeline in the event's transaction, and may refuse a change. Its
+		// services are built twice (as for the pages and the jobs): the
+		// hook is set twice under its name and still runs once an event.
 		refuse := false
-		s.OnTicketEvent(func(ctx context.Context, tx *store.Tx, x *ticket.Ticket, e *ticket.Event) error {
-			if x.ID != tk.ID {
-				return nil
-			}
-			if refuse {
-				return minsheng.Errorf(minsheng.ECONFLICT, "the visit is being merged")
-			}
-			_, err := k.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: "visit", ObjectID: visit, Action: "ticket_" + string(e.Action),
-				Data: map[string]string{"ticket": x.Number, "status": string(x.Status)}})
-			return err
-		})
+		for range 2 {
+			s.OnTicketEvent("visits", func(ctx context.Context, tx *store.Tx, x *ticket.Ticket, e *ticket.Event) error {
+				if x.ID != tk.ID {
+					return nil
+				}
+				if refuse {
+					return minsheng.Errorf(minsheng.ECONFLICT, "the visit is being merged")
+				}
+				_, err := k.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: "visit", ObjectID: visit, Action: "ticket_" + string(e.Action),
+					Data: map[string]string{"ticket": x.Number, "status": string(x.Status)}})
+				return err
+			})
+		}
 		ok(t)(s.Dispatch(ctx, f.Users["dispatcher"], tk.Number, f.Street.ID, ""))
 		refuse = true
 		if _, err := s.Acknowledge(ctx, f.Users["street_handler"], tk.Number, ""); !minsheng.IsCode(err, minsheng.ECONFLICT) {

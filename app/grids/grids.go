@@ -45,7 +45,7 @@ type Service struct {
 // it once per ticket engine, while wiring.
 func New(k *kit.Kit, tickets *app.Service) *Service {
 	s := &Service{kit: k, tickets: tickets}
-	tickets.OnTicketEvent(s.followTicket)
+	tickets.OnTicketEvent("grids", s.followTicket)
 	return s
 }
 

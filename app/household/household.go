@@ -48,7 +48,7 @@ type Service struct {
 // engine does no harm.
 func New(k *kit.Kit, tickets *app.Service) *Service {
 	s := &Service{kit: k, tickets: tickets}
-	tickets.OnTicketEvent(s.onTicketEvent)
+	tickets.OnTicketEvent("households", s.onTicketEvent)
 	return s
 }
 
