@@ -295,3 +295,18 @@ func CheckMembers(ms []NewMember, field string) error {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
+
+// idWeights are the weights of the first 17 digits of a resident ID
+// number (GB 11643).
+var idWeights = [17]int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
+
+// CompleteIDNumber appends to 17 digits the check character of GB 11643,
+// making an ID number personal.ValidIDNumber accepts (for demo data and
+// tests; a person's number comes from their card).
+func CompleteIDNumber(first17 string) string {
+	sum := 0
+	for i := 0; i < 17 && i < len(first17); i++ {
+		sum += int(first17[i]-'0') * idWeights[i]
+	}
+	return first17 + string("10X98765432"[sum%11])
+}

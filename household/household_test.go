@@ -10,16 +10,6 @@ import (
 	"github.com/minsheng/minsheng/org"
 )
 
-// idNumber completes 17 digits with their GB 11643 check character.
-func idNumber(first17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * w[i]
-	}
-	return first17 + string("10X98765432"[sum%11])
-}
-
 func day(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, calendar.China) }
 
 func TestIntervalDays(t *testing.T) {
@@ -89,8 +79,8 @@ func TestNextDueAndState(t *testing.T) {
 
 func TestNewHouseholdValidate(t *testing.T) {
 	now := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
-	head := NewMember{Name: "马秀英", IDNumber: idNumber("63010419480312002"), Phone: "13897001234", Relation: RelationHead}
-	spouse := NewMember{Name: "韩德明", IDNumber: idNumber("63010419460101001"), Relation: RelationSpouse}
+	head := NewMember{Name: "马秀英", IDNumber: CompleteIDNumber("63010419480312002"), Phone: "13897001234", Relation: RelationHead}
+	spouse := NewMember{Name: "韩德明", IDNumber: CompleteIDNumber("63010419460101001"), Relation: RelationSpouse}
 	tag := NewTag{Tag: TagAloneElderly, IDNumber: head.IDNumber, Source: "入户核实", Since: day(2026, 1, 5), RecheckBy: day(2027, 1, 5)}
 	valid := func() NewHousehold {
 		return NewHousehold{GridID: 3, Address: "海湖佳苑 3 号楼 2 单元 501", Members: []NewMember{head, spouse}, Tags: []NewTag{tag}, Consent: true}
@@ -117,7 +107,7 @@ func TestNewHouseholdValidate(t *testing.T) {
 		{"tag without source", func(n *NewHousehold) { n.Tags[0].Source = "" }, "tags[0].source"},
 		{"tag from the future", func(n *NewHousehold) { n.Tags[0].Since = day(2026, 12, 9) }, "tags[0].since"},
 		{"recheck before since", func(n *NewHousehold) { n.Tags[0].RecheckBy = day(2025, 1, 1) }, "tags[0].recheck_by"},
-		{"tag of a stranger", func(n *NewHousehold) { n.Tags[0].IDNumber = idNumber("63010419900101001") }, "tags[0].id_number"},
+		{"tag of a stranger", func(n *NewHousehold) { n.Tags[0].IDNumber = CompleteIDNumber("63010419900101001") }, "tags[0].id_number"},
 		{"no consent", func(n *NewHousehold) { n.Consent = false }, "consent"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
@@ -276,7 +266,7 @@ func TestMayActOnChange(t *testing.T) {
 }
 
 func TestChangeInputValidate(t *testing.T) {
-	m := &NewMember{Name: "韩小军", IDNumber: idNumber("63010420100101001"), Relation: RelationChild}
+	m := &NewMember{Name: "韩小军", IDNumber: CompleteIDNumber("63010420100101001"), Relation: RelationChild}
 	for _, c := range []struct {
 		name  string
 		in    ChangeInput
@@ -302,5 +292,12 @@ func TestChangeInputValidate(t *testing.T) {
 				t.Fatalf("field %q, want %q", got, c.field)
 			}
 		})
+	}
+}
+
+func TestCompleteIDNumber(t *testing.T) {
+	// The example of GB 11643: 11010519491231002X.
+	if got := CompleteIDNumber("11010519491231002"); got != "11010519491231002X" {
+		t.Errorf("CompleteIDNumber = %s, want 11010519491231002X", got)
 	}
 }

@@ -8,23 +8,14 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/store"
 )
-
-// hhIDNumber completes 17 digits with their GB 11643 check character.
-func hhIDNumber(first17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * w[i]
-	}
-	return first17 + string("10X98765432"[sum%11])
-}
 
 // newHousehold is a registration of an elderly person living alone in the
 // grid, told apart by seq (4 digits).
 func newHousehold(gridID int64, seq string) map[string]any {
-	id := hhIDNumber("6301041948031" + seq)
+	id := household.CompleteIDNumber("6301041948031" + seq)
 	since := apptest.Start.AddDate(0, -1, 0).UTC().Format(time.RFC3339)
 	recheck := apptest.Start.AddDate(1, 0, 0).UTC().Format(time.RFC3339)
 	return map[string]any{"grid_id": gridID, "address": "海湖佳苑 3 号楼 " + seq, "consent": true,
@@ -64,9 +55,9 @@ func setUpHouseholds(t *testing.T, e *env) householdIDs {
 	ids.in, ids.inPerson = register(f.Grid.ID, "0901")
 	ids.out, ids.outPerson = register(grid, "0902")
 	change := map[string]any{"kind": "add_member", "reason": "新生儿落户",
-		"member": map[string]any{"name": "韩小军", "id_number": hhIDNumber("63010420260101009"), "relation": "grandchild"}}
+		"member": map[string]any{"name": "韩小军", "id_number": household.CompleteIDNumber("63010420260101009"), "relation": "grandchild"}}
 	ids.inChange = idOf(mustOK(t, e.do(t, "POST", "/api/v1/households/"+itoa(ids.in)+"/changes", "grid_worker", change)))
-	change["member"] = map[string]any{"name": "韩小红", "id_number": hhIDNumber("63010420260101017"), "relation": "grandchild"}
+	change["member"] = map[string]any{"name": "韩小红", "id_number": household.CompleteIDNumber("63010420260101017"), "relation": "grandchild"}
 	ids.outChange = idOf(mustOK(t, e.do(t, "POST", "/api/v1/households/"+itoa(ids.out)+"/changes", "admin", change)))
 	mustStatus(t, e.do(t, "POST", "/api/v1/households/"+itoa(ids.out)+"/pairing", "admin", map[string]any{"cadre_id": f.Users["dept_handler"].ID}),
 		http.StatusNoContent)

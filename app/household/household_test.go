@@ -19,16 +19,6 @@ import (
 
 var ctx = context.Background()
 
-// idNumber completes 17 digits with their GB 11643 check character.
-func idNumber(first17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * w[i]
-	}
-	return first17 + string("10X98765432"[sum%11])
-}
-
 type env struct {
 	*apptest.Fixture
 	hh *hh.Service
@@ -42,7 +32,7 @@ func newEnv(t *testing.T, db *store.DB) *env {
 // elderly is an 独居老人 household of the fixture's grid.
 func (e *env) elderly(seq string) household.NewHousehold {
 	now := e.Clock.Now()
-	id := idNumber("6301041948031" + seq)
+	id := household.CompleteIDNumber("6301041948031" + seq)
 	return household.NewHousehold{GridID: e.Grid.ID, Address: "海湖佳苑 3 号楼 2 单元 50" + seq[3:],
 		Members: []household.NewMember{{Name: "马秀英", IDNumber: id, Phone: "13897001234", Relation: household.RelationHead}},
 		Tags: []household.NewTag{{Tag: household.TagAloneElderly, IDNumber: id, Source: "入户核实", Since: now.AddDate(0, -1, 0),
@@ -78,7 +68,7 @@ func TestRegister(t *testing.T) {
 		// The same person in another household is refused on their field,
 		// and nothing is written.
 		dup := e.elderly("0002")
-		dup.Members = append(dup.Members, household.NewMember{Name: "马秀英", IDNumber: idNumber("63010419480310001"), Relation: household.RelationSpouse})
+		dup.Members = append(dup.Members, household.NewMember{Name: "马秀英", IDNumber: household.CompleteIDNumber("63010419480310001"), Relation: household.RelationSpouse})
 		_, err := e.hh.Register(ctx, e.Users["handler"], dup)
 		if code(err) != minsheng.EINVALID || field(err) != "members[1].id_number" {
 			t.Fatalf("a person in two households: %v", err)
@@ -267,12 +257,12 @@ func TestChangeRequests(t *testing.T) {
 		e := newEnv(t, db)
 		gw, staff := e.Users["grid_worker"], e.Users["handler"]
 		in := e.elderly("0001")
-		in.Members = append(in.Members, household.NewMember{Name: "韩德明", IDNumber: idNumber("63010419700101001"), Relation: household.RelationChild})
+		in.Members = append(in.Members, household.NewMember{Name: "韩德明", IDNumber: household.CompleteIDNumber("63010419700101001"), Relation: household.RelationChild})
 		h := e.register(t, in)
 		other := e.register(t, e.elderly("0002"))
 		child := h.Members[1].ID
 
-		newborn := &household.NewMember{Name: "韩小军", IDNumber: idNumber("63010420260101001"), Relation: household.RelationGrandchild}
+		newborn := &household.NewMember{Name: "韩小军", IDNumber: household.CompleteIDNumber("63010420260101001"), Relation: household.RelationGrandchild}
 		add, err := e.hh.RequestChange(ctx, gw, h.ID, household.ChangeInput{Kind: household.ChangeAddMember, Member: newborn, Reason: "新生儿落户"})
 		if err != nil {
 			t.Fatal(err)

@@ -43,13 +43,7 @@ var (
 // seedIDNumber makes a valid resident ID number registered in 城西区
 // (630104) for a person born on the day.
 func seedIDNumber(born time.Time, seq int) string {
-	s := fmt.Sprintf("630104%s%03d", born.Format("20060102"), seq%1000)
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(s[i]-'0') * w[i]
-	}
-	return s + string("10X98765432"[sum%11])
+	return household.CompleteIDNumber(fmt.Sprintf("630104%s%03d", born.Format("20060102"), seq%1000))
 }
 
 // Seed adds the demo's households: SeedHouseholdsPerGrid in every grid,

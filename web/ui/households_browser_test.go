@@ -18,16 +18,6 @@ import (
 	"github.com/minsheng/minsheng/store/storetest"
 )
 
-// hhID completes 17 digits with their GB 11643 check character.
-func hhID(first17 string) string {
-	w := []int{7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2}
-	sum := 0
-	for i := 0; i < 17; i++ {
-		sum += int(first17[i]-'0') * w[i]
-	}
-	return first17 + string("10X98765432"[sum%11])
-}
-
 // TestBrowserCadreVisit walks the grid worker's phone-sized page (390 px)
 // in a real Chromium: today's due visits → the visit form, refused once
 // (a time in the future) with what was typed kept and the error in
@@ -45,7 +35,7 @@ func TestBrowserCadreVisit(t *testing.T) {
 	now := f.Clock.Now()
 	var ids []int64
 	for i, name := range []string{"马秀英", "韩德明"} {
-		id := hhID(fmt.Sprintf("6301041948031%04d", i+1))
+		id := household.CompleteIDNumber(fmt.Sprintf("6301041948031%04d", i+1))
 		h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true,
 			Address: fmt.Sprintf("海湖佳苑 3 号楼 2 单元 50%d 室", i+1),
 			Members: []household.NewMember{{Name: name, IDNumber: id, Phone: "13897001234", Relation: household.RelationHead}},

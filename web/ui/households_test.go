@@ -21,7 +21,7 @@ func TestHouseholdPages(t *testing.T) {
 		f := e.f
 		svc := hh.New(f.Svc.Kit(), f.Svc)
 		now := f.Clock.Now()
-		id := hhID("63010419480312002")
+		id := household.CompleteIDNumber("63010419480312002")
 		h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "光华苑 1 号楼 101 室",
 			Members: []household.NewMember{{Name: "祁桂兰", IDNumber: id, Phone: "13897001234", Relation: household.RelationHead}},
 			Tags:    []household.NewTag{{Tag: household.TagSubsistence, Source: "区民政局低保名册", Since: now.AddDate(0, -2, 0), RecheckBy: now.AddDate(1, 0, 0)}}})
@@ -61,7 +61,7 @@ func TestHouseholdPages(t *testing.T) {
 			t.Fatalf("the refused change on an English page is not worded in English")
 		}
 		gw.get("/lang/zh?next=/")
-		good := url.Values{"kind": {"add_member"}, "name": {"祁小明"}, "id_number": {hhID("63010420260101001")}, "relation": {"grandchild"}, "reason": {"新生儿落户"}}
+		good := url.Values{"kind": {"add_member"}, "name": {"祁小明"}, "id_number": {household.CompleteIDNumber("63010420260101001")}, "relation": {"grandchild"}, "reason": {"新生儿落户"}}
 		if r := gw.post(page+"/changes", good); r.status != http.StatusOK || !strings.Contains(r.body, "变更申请已提交") {
 			t.Fatalf("change request: %d", r.status)
 		}
