@@ -283,6 +283,14 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
+		// The capabilities' part of the demo, as serve seeds it.
+		blobs, err := blob.Open(c.Files)
+		if err != nil {
+			return err
+		}
+		if err := platform.Seed(ctx, app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}})); err != nil {
+			return fmt.Errorf("seed demo district: %w", err)
+		}
 		fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
 		fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
 	case *tickets == 0:

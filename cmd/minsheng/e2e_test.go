@@ -17,6 +17,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 )
 
@@ -270,6 +271,25 @@ func TestCommandLine(t *testing.T) {
 	if !strings.Contains(out, "seeded") {
 		t.Fatalf("seed printed %q", out)
 	}
+	// The capabilities' demo is seeded too (the projects' 20 民生实事,
+	// the screening campaign), as serve seeds it.
+	func() {
+		db, err := store.Open(context.Background(), "sqlite:"+filepath.Join(dir, "x.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer db.Close()
+		var projects, campaigns int
+		err = db.Read(context.Background(), func(tx *store.Tx) error {
+			if err := tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM projects`).Scan(&projects); err != nil {
+				return err
+			}
+			return tx.QueryRow(context.Background(), `SELECT COUNT(*) FROM ledger_campaigns`).Scan(&campaigns)
+		})
+		if err != nil || projects == 0 || campaigns == 0 {
+			t.Fatalf("after seed: %d projects, %d screening campaigns (%v); want the capabilities' demo", projects, campaigns, err)
+		}
+	}()
 	cmd := exec.Command(binary, "seed", "-db", "sqlite:x.db")
 	cmd.Dir = dir
 	if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "already holds data") {
