@@ -65,10 +65,10 @@ func (s *Service) CloseMany(ctx context.Context, actor *org.User, refs []string,
 		}
 	}
 	if len(list) == 0 {
-		return nil, minsheng.FieldError("refs", "select at least one ticket")
+		return nil, minsheng.FieldError("refs", "select at least one ticket").Because("refs_none")
 	}
 	if len(list) > MaxBulkClose {
-		return nil, minsheng.FieldError("refs", "at most %d tickets at a time", MaxBulkClose)
+		return nil, minsheng.FieldError("refs", "at most %d tickets at a time", MaxBulkClose).Because("refs_too_many")
 	}
 	res := &BulkResult{Tickets: make([]BulkOutcome, 0, len(list))}
 	asked := strconv.Itoa(len(list))

@@ -31,14 +31,14 @@ func (s *Service) Categorize(ctx context.Context, actor *org.User, ref string, c
 func (s *Service) categorize(categoryID int64) change {
 	return func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
 		if categoryID <= 0 {
-			return minsheng.FieldError("category_id", "choose a category")
+			return minsheng.FieldError("category_id", "choose a category").Because("category_choose")
 		}
 		c, err := activeCategory(ctx, tx, categoryID)
 		if err != nil {
 			return err
 		}
 		if c.ID == t.CategoryID {
-			return minsheng.FieldError("category_id", "the ticket is already filed under %s", c.Name)
+			return minsheng.FieldError("category_id", "the ticket is already filed under %s", c.Name).Because("category_same")
 		}
 		e.Data = map[string]string{"category": c.Code, "category_name": c.Name}
 		if t.CategoryID != 0 {
@@ -151,7 +151,7 @@ func (s *Service) DispatchWith(ctx context.Context, actor *org.User, ref string,
 		return nil, err
 	}
 	if in.CategoryID < 0 {
-		return nil, minsheng.FieldError("category_id", "choose a category")
+		return nil, minsheng.FieldError("category_id", "choose a category").Because("category_choose")
 	}
 	var out *ticket.Ticket
 	err := s.db.Write(ctx, func(tx *store.Tx) error {

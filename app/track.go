@@ -48,7 +48,7 @@ func (s *Service) lookupURL() string {
 // number does not exist or the phone is not the caller's: a lookup does not
 // tell which numbers exist.
 func errNoSuchRequest() error {
-	return minsheng.FieldError("number", "no request with this number and phone; check both")
+	return minsheng.FieldError("number", "no request with this number and phone; check both").Because("lookup_mismatch")
 }
 
 // LookupTicket finds a request by its number and the phone given when it
@@ -60,11 +60,11 @@ func errNoSuchRequest() error {
 func (s *Service) LookupTicket(ctx context.Context, number, phone string) (string, error) {
 	number = strings.TrimSpace(number)
 	if number == "" || len(number) > 40 {
-		return "", minsheng.FieldError("number", "the ticket number is required")
+		return "", minsheng.FieldError("number", "the ticket number is required").Because("number_required")
 	}
 	phone = personal.NormalizePhone(phone)
 	if !personal.ValidPhone(phone) {
-		return "", minsheng.FieldError("phone", "the phone number is not valid")
+		return "", minsheng.FieldError("phone", "the phone number is not valid").Because("phone_format")
 	}
 	token := org.NewSecret("msr_")
 	err := s.db.Write(ctx, func(tx *store.Tx) error {

@@ -115,7 +115,7 @@ func (u *UI) consoleClose(w http.ResponseWriter, r *http.Request, me *org.User) 
 		if errors.As(err, &e) && e.Code == minsheng.EINVALID {
 			r.URL.RawQuery = url.Values{"q": {string(q)}, "page": {vals.Get("page")}}.Encode()
 			return u.renderListForm(w, r, me, "console", "/console", q, consoleQueues, nil,
-				&formState{Action: "bulk_close", Field: e.Field, Message: e.Message, Values: vals}, http.StatusBadRequest)
+				&formState{Action: "bulk_close", Field: e.Field, Err: e, Values: vals}, http.StatusBadRequest)
 		}
 		return err
 	}

@@ -41,7 +41,7 @@ func (u *UI) trackLookup(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		var e *minsheng.Error
 		if errors.As(err, &e) && e.Code == minsheng.EINVALID {
-			return u.renderLookup(w, r, http.StatusBadRequest, &formState{Action: "lookup", Field: e.Field, Message: e.Message, Values: vals})
+			return u.renderLookup(w, r, http.StatusBadRequest, &formState{Action: "lookup", Field: e.Field, Err: e, Values: vals})
 		}
 		return err
 	}
