@@ -103,7 +103,7 @@ func TestClassifyEvalRefuses(t *testing.T) {
 		args []string
 		want string
 	}{
-		{"no subcommand", nil, "want eval or train"},
+		{"no subcommand", nil, "a subcommand is needed"},
 		{"unknown subcommand", []string{"guess"}, "unknown subcommand"},
 		{"no test file", []string{"eval", "-train", good}, "-test are required"},
 		{"missing file", []string{"eval", "-train", good, "-test", filepath.Join(t.TempDir(), "nope.csv")}, "no such file"},
