@@ -12,7 +12,6 @@ import (
 	"github.com/minsheng/minsheng/routing"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
-	"github.com/minsheng/minsheng/text/classify"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -23,30 +22,7 @@ import (
 func qualityDistrict(t *testing.T, db *store.DB, accuracy string) *apptest.Fixture {
 	t.Helper()
 	f := apptest.New(t, db)
-	var ex []classify.Example
-	for _, s := range []string{"电梯停运无人维修", "小区电梯故障", "楼道电梯坏了", "电梯困人", "物业不修电梯"} {
-		ex = append(ex, classify.Example{Title: s, Label: f.Community.Code})
-	}
-	for _, s := range []string{"工资拖欠", "社保断缴", "公司不发工资", "劳动合同纠纷", "加班费不给"} {
-		ex = append(ex, classify.Example{Title: s, Label: f.Dept.Code})
-	}
-	m, err := classify.Train(ex, classify.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := m.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.DB.Write(ctx, func(tx *store.Tx) error {
-		_, err := store.SaveModel(ctx, tx, app.ModelUnit, b, `{"accuracy": `+accuracy+`}`, f.Clock.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Svc.LoadModels(ctx); err != nil {
-		t.Fatal(err)
-	}
+	f.SaveModel(t, app.ModelUnit, f.UnitExamples(), `{"accuracy": `+accuracy+`}`)
 	if _, err := f.Svc.CreateRoutingRule(ctx, f.Users["admin"], routing.Rule{Name: "物业：海湖社区", Priority: 10,
 		CategoryID: f.Category.ID, UnitID: f.Community.ID, Active: true}); err != nil {
 		t.Fatal(err)
@@ -57,9 +33,9 @@ func qualityDistrict(t *testing.T, db *store.DB, accuracy string) *apptest.Fixtu
 // registerAs registers a request: a lift (categorised) or a wage one.
 func registerAs(t *testing.T, f *apptest.Fixture, lift bool) *ticket.Ticket {
 	t.Helper()
-	in := apptest.NewTicket()
+	in := apptest.Lift()
 	if lift {
-		in.Title, in.Description, in.CategoryID = "电梯故障无人维修", "楼道电梯坏了，物业不修电梯", f.Category.ID
+		in.CategoryID = f.Category.ID
 	} else {
 		in.Title, in.Description = "公司拖欠工资", "公司三个月不发工资"
 	}

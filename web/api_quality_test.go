@@ -1,51 +1,17 @@
 package web_test
 
 import (
-	"context"
 	"net/http"
 	"testing"
 
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
-	"github.com/minsheng/minsheng/store"
-	"github.com/minsheng/minsheng/text/classify"
 )
-
-// saveUnitModel stores a unit model that sends lifts to the community and
-// wages to the department, with a held-out accuracy, and loads it.
-func saveUnitModel(t *testing.T, f *apptest.Fixture, metrics string) {
-	t.Helper()
-	var ex []classify.Example
-	for _, s := range []string{"电梯停运无人维修", "小区电梯故障", "楼道电梯坏了", "电梯困人", "物业不修电梯"} {
-		ex = append(ex, classify.Example{Title: s, Label: f.Community.Code})
-	}
-	for _, s := range []string{"工资拖欠", "社保断缴", "公司不发工资", "劳动合同纠纷", "加班费不给"} {
-		ex = append(ex, classify.Example{Title: s, Label: f.Dept.Code})
-	}
-	m, err := classify.Train(ex, classify.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := m.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.DB.Write(context.Background(), func(tx *store.Tx) error {
-		_, err := store.SaveModel(context.Background(), tx, app.ModelUnit, b, metrics, f.Clock.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-	if err := f.Svc.LoadModels(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-}
 
 func TestSuggestionQualityAPI(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
-		saveUnitModel(t, e.f, `{"accuracy": 0.95}`)
-		lift := apptest.NewTicket()
-		lift.Title, lift.Description = "电梯故障无人维修", "楼道电梯坏了，物业不修电梯"
+		e.f.SaveModel(t, app.ModelUnit, e.f.UnitExamples(), `{"accuracy": 0.95}`)
+		lift := apptest.Lift()
 		// Acknowledged by the community, as suggested: right.
 		tk := e.create(t, "agent", lift)
 		e.act(t, "dispatcher", tk.Number, "dispatch", map[string]any{"unit_id": e.f.Community.ID})
