@@ -2,6 +2,7 @@ package ui
 
 import (
 	"context"
+	"strconv"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
@@ -66,7 +67,7 @@ type qualityView struct {
 	// The threshold: Off (0), else its value; Enough decided classifier
 	// suggestions to judge it; AtOrAbove of them at or above it, ErrPct
 	// wrong.
-	Threshold float64
+	Threshold string // as set: 0.90, 0.875
 	Off       bool
 	Enough    bool
 	AtOrAbove int
@@ -81,6 +82,16 @@ type qualityView struct {
 	DriftPct, HeldOutPct, DriftPoints float64
 }
 
+// thresholdText writes a threshold with two decimals, or more when it has
+// them (0.90, 0.875).
+func thresholdText(f float64) string {
+	s := strconv.FormatFloat(f, 'f', 2, 64)
+	if x, _ := strconv.ParseFloat(s, 64); x != f {
+		s = strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return s
+}
+
 // quality measures the suggestions for the page: nil for those who may not
 // see it (admins of a street).
 func (u *UI) quality(ctx context.Context, me *org.User) (*qualityView, error) {
@@ -93,7 +104,7 @@ func (u *UI) quality(ctx context.Context, me *org.User) (*qualityView, error) {
 	}
 	v := &qualityView{Days: q.Days, MinCases: q.MinCases, Routing: cellOf(q.Routing), Classifier: cellOf(q.Classifier),
 		Units: rowsOf(q.Units), Categories: rowsOf(q.Categories),
-		Threshold: q.Threshold.Threshold, Off: q.Threshold.Threshold == 0, Enough: q.Threshold.Enough,
+		Threshold: thresholdText(q.Threshold.Threshold), Off: q.Threshold.Threshold == 0, Enough: q.Threshold.Enough,
 		AtOrAbove: q.Threshold.Decided, DriftDays: q.Drift.Days, DriftPoints: app.DriftPoints}
 	if r := q.Threshold.ErrorRate; r != nil {
 		v.HasErr, v.ErrPct = true, *r*100
