@@ -100,7 +100,8 @@ type ThresholdTarget struct {
 // period's record: how many decided classifier suggestions were at or
 // above it and how many of those were wrong. Enough is false when fewer
 // than MinQualityCases were decided at all; the figures are then not
-// worked out.
+// worked out. ErrorRate is nil, too, when fewer than MinQualityCases were
+// at or above the threshold.
 type ThresholdQuality struct {
 	Threshold float64           `json:"threshold"` // the setting; 0: automatic dispatch is off
 	Enough    bool              `json:"enough"`
@@ -293,7 +294,7 @@ func thresholdQuality(threshold float64, byConf []store.OutcomeCount) ThresholdQ
 	if !tq.Enough {
 		return tq
 	}
-	if tq.Decided > 0 {
+	if tq.Decided >= MinQualityCases {
 		r := float64(tq.Wrong) / float64(tq.Decided)
 		tq.ErrorRate = &r
 	}

@@ -205,9 +205,10 @@ func TestSuggestionThresholdAndDrift(t *testing.T) {
 		if th.Targets[0].OK || th.Targets[1].OK || !th.Targets[2].OK || th.Targets[2].Kept != 1 || th.Targets[2].Confidence < 0.5 {
 			t.Errorf("targets %+v", th.Targets)
 		}
-		// Above every suggestion's confidence: nothing at or above it.
+		// Above every suggestion's confidence: nothing at or above it, too
+		// few to say.
 		setAutoDispatch(t, f, 1)
-		if th := mustQuality(t, f, 0).Threshold; th.Decided != 0 || th.ErrorRate != nil || !th.Enough {
+		if th := mustQuality(t, f, 0).Threshold; th.Decided != 0 || th.ErrorRate != nil || !th.Enough || len(th.Targets) != 3 {
 			t.Errorf("threshold 1: %+v", th)
 		}
 		// 92% right against 99% held out: drift.

@@ -66,6 +66,18 @@ func TestAdminSuggestionQuality(t *testing.T) {
 				t.Errorf("with 50 cases the page lacks %q", want)
 			}
 		}
+		// A threshold above every suggestion: too few at or above it.
+		st.AutoDispatchConfidence = 1
+		if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); err != nil {
+			t.Fatal(err)
+		}
+		if r := admin.get("/admin/dispatch"); !strings.Contains(r.body, "置信度 ≥ 1.00：近 90 天只有 0 条达到此置信度的已定建议，少于 50 条，尚不足以估计错误率。") {
+			t.Errorf("a threshold above every suggestion is not said to have too few cases: %s", r.body[strings.Index(r.body, `id="threshold-quality"`):][:600])
+		}
+		st.AutoDispatchConfidence = 0.5
+		if err := f.Svc.SetDispatchSettings(ctx, f.Users["admin"], st); err != nil {
+			t.Fatal(err)
+		}
 		en := admin.get("/admin/dispatch", "Cookie", "lang=en")
 		for _, want := range []string{"Confidence ≥ 0.50: over the last 90 days such suggestions were wrong 8.0% of the time (n=50)",
 			"92.0% (46/50)", "The classifier may be out of date", "Suggested unit"} {

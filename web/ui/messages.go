@@ -890,7 +890,7 @@ var catalogue = map[string][2]string{
 	"admin_quality.empty":          {"这段时间没有带派单建议的工单。", "No tickets with a dispatch suggestion in this period."},
 	"admin_quality.threshold_rate": {"置信度 ≥ %s：近 %d 天此类建议错误率 %.1f%%（n=%d）", "Confidence ≥ %s: over the last %d days such suggestions were wrong %.1f%% of the time (n=%d)"},
 	"admin_quality.off_rate":       {"自动派单未开启。近 %d 天分类模型的建议整体错误率 %.1f%%（n=%d）", "Automatic dispatch is off. Over the last %d days the classifier's suggestions were wrong %.1f%% of the time (n=%d)"},
-	"admin_quality.none_above":     {"置信度 ≥ %s：近 %d 天没有达到此置信度的已定建议。", "Confidence ≥ %s: no decided suggestion reached it in the last %d days."},
+	"admin_quality.none_above":     {"置信度 ≥ %s：近 %d 天只有 %d 条达到此置信度的已定建议，少于 %d 条，尚不足以估计错误率。", "Confidence ≥ %s: over the last %d days only %d decided suggestions reached it, fewer than %d: too few to estimate the error rate."},
 	"admin_quality.too_few":        {"近 %d 天只有 %d 条已定的分类模型建议，少于 %d 条，尚不足以估计错误率。", "Over the last %d days only %d classifier suggestions were decided, fewer than %d: too few to estimate the error rate."},
 	"admin_quality.target":         {"错误率不超过 %.0f%%：置信度 ≥ %.3f（覆盖 %.0f%% 的建议）", "At most %.0f%% wrong: confidence ≥ %.3f (%.0f%% of suggestions)"},
 	"admin_quality.target_none":    {"错误率不超过 %.0f%%：没有哪个置信度能做到", "At most %.0f%% wrong: no confidence achieves it"},
