@@ -10,7 +10,6 @@ import (
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
-	"github.com/minsheng/minsheng/text/classify"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -76,17 +75,7 @@ func TestAutoDispatchByClassifier(t *testing.T) {
 			t.Fatalf("dispatched without a model: %s", tk.Status)
 		}
 
-		var unit []classify.Example
-		for _, s := range []string{"电梯停运无人维修", "小区电梯故障", "楼道电梯坏了", "电梯困人", "物业不修电梯"} {
-			unit = append(unit, classify.Example{Title: s, Label: f.Community.Code})
-		}
-		for _, s := range []string{"工资拖欠", "社保断缴", "公司不发工资", "劳动合同纠纷", "加班费不给"} {
-			unit = append(unit, classify.Example{Title: s, Label: f.Dept.Code})
-		}
-		mustSaveModel(t, f, app.ModelUnit, unit)
-		if err := f.Svc.LoadModels(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.SaveModel(t, app.ModelUnit, f.UnitExamples(), "{}")
 
 		// Off: never dispatched, whatever the model says.
 		setAutoDispatch(t, f, 0)

@@ -45,10 +45,10 @@ func (s *Service) OpenTicketTx(ctx context.Context, tx *store.Tx, actor *org.Use
 	if err != nil {
 		return nil, err
 	}
-	autoUnit, autoConf := s.confidentUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
+	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	now := s.now()
 	t := newTicket(id, in, ik, now)
-	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, autoUnit: autoUnit, autoConf: autoConf, now: now}); err != nil {
+	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, now: now}); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -42,6 +42,12 @@ type modelCache struct {
 // model returns the loaded model of the name (nil if none yet), starting a
 // background reload when due.
 func (s *Service) model(name string) *classify.Model {
+	m, _ := s.modelVersion(name)
+	return m
+}
+
+// modelVersion is model with the loaded model's version.
+func (s *Service) modelVersion(name string) (*classify.Model, int64) {
 	c := &s.text.models
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -63,7 +69,7 @@ func (s *Service) model(name string) *classify.Model {
 			}
 		})
 	}
-	return m.model
+	return m.model, m.version
 }
 
 // LoadModels loads the classifier's newest models now (at start, after a
@@ -304,19 +310,27 @@ func (s *Service) addTextViews(ctx context.Context, tx *store.Tx, actor *org.Use
 	return nil
 }
 
-// confidentUnit returns the handling unit the classifier predicts for a
-// new request, and its confidence, when that is at least threshold (0:
-// off) and the label is a unit that handles tickets; 0 otherwise. It never
-// waits for a model (none loaded: 0) and never fails: a registration does
-// not depend on it. It reads the units in a transaction of its own, so
-// that nothing here can break the registering one.
-func (s *Service) confidentUnit(ctx context.Context, title, description string, threshold float64) (unitID int64, conf float64) {
-	if threshold <= 0 {
-		return 0, 0
-	}
-	m := s.model(ModelUnit)
+// classifierGuess is the handling unit the classifier predicts for a new
+// request: recorded with the ticket (classifier_suggestions), and
+// dispatched to when its confidence reaches the threshold.
+type classifierGuess struct {
+	unitID  int64 // 0: no model, or its label is no unit that handles tickets
+	conf    float64
+	version int64 // the unit model's version
+	auto    bool  // sure enough to dispatch without a dispatcher
+}
+
+// guessUnit returns the handling unit the classifier predicts for a new
+// request, with its confidence, when a unit model is loaded and the label
+// is a unit that handles tickets; auto when the confidence is at least
+// threshold (0: off). It never waits for a model (none loaded: no guess)
+// and never fails: a registration does not depend on it. It reads the
+// units in a transaction of its own, so that nothing here can break the
+// registering one.
+func (s *Service) guessUnit(ctx context.Context, title, description string, threshold float64) classifierGuess {
+	m, version := s.modelVersion(ModelUnit)
 	if m == nil {
-		return 0, 0
+		return classifierGuess{}
 	}
 	label, conf := func() (label string, conf float64) {
 		defer func() {
@@ -327,8 +341,8 @@ func (s *Service) confidentUnit(ctx context.Context, title, description string, 
 		}()
 		return m.Best(title, description)
 	}()
-	if label == "" || conf < threshold {
-		return 0, 0
+	if label == "" {
+		return classifierGuess{}
 	}
 	var units []*org.Unit
 	err := s.db.Read(ctx, func(tx *store.Tx) error {
@@ -337,13 +351,14 @@ func (s *Service) confidentUnit(ctx context.Context, title, description string, 
 		return err
 	})
 	if err != nil {
-		s.log.WarnContext(ctx, "automatic dispatch skipped", "err", err)
-		return 0, 0
+		s.log.WarnContext(ctx, "classifier suggestion skipped", "err", err)
+		return classifierGuess{}
 	}
 	for _, u := range units {
 		if u.Code == label && u.ParentID != 0 && u.Kind != org.KindCentre {
-			return u.ID, conf
+			return classifierGuess{unitID: u.ID, conf: conf, version: version,
+				auto: threshold > 0 && conf >= threshold && u.Active}
 		}
 	}
-	return 0, 0
+	return classifierGuess{}
 }

@@ -11,25 +11,6 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
-// mustSaveModel trains a small model on the examples and stores it.
-func mustSaveModel(t *testing.T, f *apptest.Fixture, name string, ex []classify.Example) {
-	t.Helper()
-	m, err := classify.Train(ex, classify.DefaultOptions())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := m.MarshalBinary()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := f.DB.Write(ctx, func(tx *store.Tx) error {
-		_, err := store.SaveModel(ctx, tx, name, b, "{}", f.Clock.Now())
-		return err
-	}); err != nil {
-		t.Fatal(err)
-	}
-}
-
 func TestSuggestionsAndReplyCheck(t *testing.T) {
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
@@ -47,11 +28,8 @@ func TestSuggestionsAndReplyCheck(t *testing.T) {
 			cat = append(cat, classify.Example{Title: s, Label: "labour"})
 			unit = append(unit, classify.Example{Title: s, Label: f.Dept.Code})
 		}
-		mustSaveModel(t, f, app.ModelCategory, cat)
-		mustSaveModel(t, f, app.ModelUnit, unit)
-		if err := f.Svc.LoadModels(ctx); err != nil {
-			t.Fatal(err)
-		}
+		f.SaveModel(t, app.ModelCategory, cat, "{}")
+		f.SaveModel(t, app.ModelUnit, unit, "{}")
 		v := mustView(t, f, "dispatcher", tk.Number)
 		sg := v.Suggestions
 		if sg == nil || len(sg.Units) != 2 || len(sg.Categories) != 2 {

@@ -94,13 +94,13 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	if err != nil {
 		return nil, false, err
 	}
-	// The classifier's unit, if it is sure enough to dispatch without a
-	// dispatcher (used when no routing rule dispatches).
-	autoUnit, autoConf := s.confidentUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
+	// The classifier's unit, recorded with the ticket, and dispatched to
+	// when it is sure enough (and no routing rule dispatches).
+	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	now := s.now()
 	t := newTicket(id, in, ik, now)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, autoUnit: autoUnit, autoConf: autoConf,
+		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess,
 			files: files, fileIDs: fileIDs, fingerprint: fp, now: now})
 	})
 	if errors.Is(err, errKeyTaken) {
@@ -127,8 +127,7 @@ func newTicket(id int64, in ticket.NewTicket, ik intake, now time.Time) *ticket.
 // registration is what register works out before its transaction.
 type registration struct {
 	cfg         *dispatchConfig
-	autoUnit    int64   // the classifier's unit, sure enough to dispatch to
-	autoConf    float64 // its confidence
+	guess       classifierGuess // the classifier's unit, and whether it is sure enough to dispatch to
 	files       []Upload
 	fileIDs     []int64
 	fingerprint string
@@ -197,6 +196,13 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 			return err
 		}
 	}
+	auto := r.guess.auto && (rule == nil || !rule.AutoDispatch)
+	if r.guess.unitID != 0 {
+		if err := store.InsertClassifierSuggestion(ctx, tx, &store.ClassifierSuggestion{TicketID: t.ID, UnitID: r.guess.unitID,
+			ConfidenceMilli: confidenceMilli(r.guess.conf), ModelVersion: r.guess.version, Auto: auto, CreatedAt: r.now}); err != nil {
+			return err
+		}
+	}
 	if rule != nil && rule.AutoDispatch {
 		// The rule decides: dispatch now, as the system.
 		return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
@@ -208,14 +214,14 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 				return nil
 			})
 	}
-	if r.autoUnit != 0 {
+	if auto {
 		// The classifier is sure enough: dispatch now, as the system.
 		return s.apply(ctx, tx, t, 0, ticket.ActionDispatch, "", nil, nil,
 			func(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, now time.Time) error {
-				if err := s.dispatchTo(ctx, tx, t, e, r.autoUnit, now); err != nil {
+				if err := s.dispatchTo(ctx, tx, t, e, r.guess.unitID, now); err != nil {
 					return err
 				}
-				e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(r.autoConf, 'f', 3, 64)
+				e.Data["auto"], e.Data["confidence"] = "classifier", strconv.FormatFloat(r.guess.conf, 'f', 3, 64)
 				return nil
 			})
 	}

@@ -242,6 +242,7 @@ func (s *Server) routes(mux router) {
 	s.routesStats(mux)
 	s.routesHotSpots(mux)
 	s.routesAudit(mux)
+	s.routesQuality(mux)
 
 	mux.Handle("/", s.handle(s.notFound))
 }

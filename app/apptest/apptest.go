@@ -15,6 +15,7 @@ import (
 	"github.com/minsheng/minsheng/blob"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/text/classify"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -179,4 +180,49 @@ func OK(t testing.TB) func(*ticket.Ticket, error) *ticket.Ticket {
 		}
 		return tk
 	}
+}
+
+// UnitExamples teach a unit model to send lifts (电梯) to the community and
+// wages (工资) to the department.
+func (f *Fixture) UnitExamples() []classify.Example {
+	var ex []classify.Example
+	for _, s := range []string{"电梯停运无人维修", "小区电梯故障", "楼道电梯坏了", "电梯困人", "物业不修电梯"} {
+		ex = append(ex, classify.Example{Title: s, Label: f.Community.Code})
+	}
+	for _, s := range []string{"工资拖欠", "社保断缴", "公司不发工资", "劳动合同纠纷", "加班费不给"} {
+		ex = append(ex, classify.Example{Title: s, Label: f.Dept.Code})
+	}
+	return ex
+}
+
+// SaveModel trains a model on the examples, stores it under name with the
+// metrics JSON (its held-out evaluation) and loads the models.
+func (f *Fixture) SaveModel(t testing.TB, name string, ex []classify.Example, metrics string) {
+	t.Helper()
+	ctx := context.Background()
+	m, err := classify.Train(ex, classify.DefaultOptions())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := m.MarshalBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := f.DB.Write(ctx, func(tx *store.Tx) error {
+		_, err := store.SaveModel(ctx, tx, name, b, metrics, f.Clock.Now())
+		return err
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.Svc.LoadModels(ctx); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// Lift is a request the fixture's unit model (UnitExamples) sends to the
+// community.
+func Lift() ticket.NewTicket {
+	in := NewTicket()
+	in.Title, in.Description = "电梯故障无人维修", "楼道电梯坏了，物业不修电梯"
+	return in
 }

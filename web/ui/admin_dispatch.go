@@ -81,6 +81,7 @@ type dispatchData struct {
 	Urgencies []ticket.Urgency
 	SpanUnits []string
 	SLAFields []string
+	Quality   *qualityView // how often the suggestions were right (admin_quality.go); nil for a street's admins
 }
 
 // settingsValues fills the settings form.
@@ -102,7 +103,11 @@ func (u *UI) dispatchData(r *http.Request, me *org.User, form *formState) (*disp
 	if err != nil {
 		return nil, err
 	}
-	return &dispatchData{
+	quality, err := u.quality(ctx, me)
+	if err != nil {
+		return nil, err
+	}
+	return &dispatchData{Quality: quality,
 		Settings: attrForm{Action: "settings", vals: refusedOr(form, "settings", settingsValues(st))},
 		Rules:    rules,
 		NewRule: attrForm{Action: "sla", vals: refusedOr(form, "sla", url.Values{
