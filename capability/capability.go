@@ -10,6 +10,7 @@ package capability
 import (
 	"context"
 	"net/http"
+	"time"
 
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
@@ -77,4 +78,9 @@ type NavItem struct {
 type Job struct {
 	Kind    string
 	Handler jobs.Handler
+	// Every, when set, makes the kind periodic: it runs at each moment
+	// Every returns after the previous one (jobs.Daily gives a daily
+	// schedule), once across all server processes. Unset, the kind runs
+	// only when the capability enqueues it.
+	Every func(after time.Time) time.Time
 }

@@ -111,6 +111,10 @@ func (jc jobsConfig) newScheduler(db *store.DB, svc *app.Service, log *slog.Logg
 		return svc.RunDailyDigest(ctx, tx)
 	})
 	for _, j := range platform.Jobs(svc) {
+		if j.Every != nil {
+			s.Every(j.Kind, j.Every, j.Handler)
+			continue
+		}
 		s.Register(j.Kind, j.Handler)
 	}
 	return s, nil

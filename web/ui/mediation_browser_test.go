@@ -158,7 +158,9 @@ func TestBrowserMediationLoop(t *testing.T) {
 	}
 	do(med, "close after the return visit",
 		chromedp.SendKeys(chromedp.CSS(`#form-close input[name="note"]`), "回访：双方满意。"),
-		chromedp.Click(chromedp.CSS("#form-close button")), chromedp.WaitVisible(chromedp.CSS("#case-timeline")))
+		chromedp.Click(chromedp.CSS("#form-close button")),
+		// The old page has a timeline too: wait for the form to go with it.
+		chromedp.WaitNotPresent(chromedp.CSS("#form-close")), chromedp.WaitVisible(chromedp.CSS("#case-timeline")))
 	if got := text(med, "#case-status"); got != "已结案" {
 		t.Errorf("after closing: %q", got)
 	}
