@@ -2,6 +2,7 @@ package app_test
 
 import (
 	"errors"
+	"log/slog"
 	"math"
 	"testing"
 	"time"
@@ -9,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/routing"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -211,9 +213,30 @@ func TestSuggestionThresholdAndDrift(t *testing.T) {
 		if th := mustQuality(t, f, 0).Threshold; th.Decided != 0 || th.ErrorRate != nil || !th.Enough || len(th.Targets) != 3 {
 			t.Errorf("threshold 1: %+v", th)
 		}
-		// 92% right against 99% held out: drift.
+		// 92% right against 99% held out: drift. The nightly check asks
+		// for a retraining, once however often it runs.
 		if d := q.Drift; !d.Enough || !d.Drifted || d.Recent.Decided != 51 {
 			t.Errorf("drift: %+v", d)
+		}
+		// The job runner's service enqueues jobs (the fixture's does not).
+		runner := app.New(app.Config{DB: f.DB, Clock: f.Clock, Jobs: jobs.Queue{}, Logger: slog.New(slog.DiscardHandler)})
+		retrains := func() int {
+			t.Helper()
+			var n int
+			if err := f.DB.Write(ctx, func(tx *store.Tx) error {
+				if err := runner.RunRetrainCheck(ctx, tx); err != nil {
+					return err
+				}
+				js, err := store.ListJobs(ctx, tx, store.JobFilter{Kind: app.JobRetrain})
+				n = len(js)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if n, again := retrains(), retrains(); n != 1 || again != 1 {
+			t.Errorf("the drift check asked for %d, then %d retrainings; want 1", n, again)
 		}
 		// A new model version starts afresh: too few of its suggestions.
 		if err := f.DB.Write(ctx, func(tx *store.Tx) error {
@@ -228,6 +251,9 @@ func TestSuggestionThresholdAndDrift(t *testing.T) {
 		}
 		if d := mustQuality(t, f, 0).Drift; d.ModelVersion != 2 || d.Enough || d.Drifted || d.Recent.Decided != 0 {
 			t.Errorf("drift of a new version: %+v", d)
+		}
+		if n := retrains(); n != 1 {
+			t.Errorf("a fresh model asked for another retraining (%d jobs)", n)
 		}
 	})
 }

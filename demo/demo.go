@@ -173,7 +173,7 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	// The dispatch classifier learns from the year's closed tickets, so
 	// that the pages suggest categories and units (the portal preselects
 	// the category) from the first start.
-	if res.Models, err = svc.TrainModels(ctx, kit.System(), 200000, 50); err != nil {
+	if res.Models, err = svc.TrainModels(ctx, kit.System(), app.TrainOptions{}); err != nil {
 		return nil, fmt.Errorf("demo classifier: %w", err)
 	}
 	log.InfoContext(ctx, "demo: seeded", "tickets", res.Tickets, "overdue", res.Overdue,

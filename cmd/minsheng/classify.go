@@ -2,7 +2,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -11,14 +10,14 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/app"
-	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/text/classify"
 )
 
 // Names under which the dispatch classifier's models are stored.
 const (
-	ModelCategory = "classify.category" // first-level category (code)
-	ModelUnit     = "classify.unit"     // handling unit (code)
+	ModelCategory = app.ModelCategory // first-level category (code)
+	ModelUnit     = app.ModelUnit     // handling unit (code)
 )
 
 // classifyUsage is printed for "minsheng classify" without a subcommand.
@@ -129,107 +128,47 @@ func classifyEval(args []string, stdout, stderr io.Writer) error {
 	return r.Write(stdout)
 }
 
-// modelMetrics is what is stored beside a model: how it did on the
-// messages held out while training.
-type modelMetrics struct {
-	Examples    int                `json:"examples"`
-	Labels      int                `json:"labels"`
-	HeldOut     int                `json:"held_out"`
-	MacroF1     float64            `json:"macro_f1"`
-	Accuracy    float64            `json:"accuracy"`
-	PerLabelF1  map[string]float64 `json:"per_label_f1,omitempty"`
-	Temperature float64            `json:"temperature"`
-	Source      string             `json:"source"`
-}
-
 func classifyTrain(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
 	c, fs := commandFlags("classify train", getenv, stderr, false)
-	limit := fs.Int("limit", 200000, "learn from at most this many of the most recently closed tickets")
-	minN := fs.Int("min", 50, "do not train a model from fewer labelled tickets than this")
-	keep := fs.Int("keep", 5, "versions of each model to keep in the database")
+	var o app.TrainOptions
+	fs.IntVar(&o.Limit, "limit", 200000, "learn from at most this many of the most recently closed tickets")
+	fs.IntVar(&o.Min, "min", 50, "do not train a model from fewer labelled tickets than this")
+	fs.IntVar(&o.Keep, "keep", 5, "versions of each model to keep in the database")
 	csvPath := fs.String("csv", "", "learn from this labelled CSV (id,title,body,label) instead of the tickets")
 	name := fs.String("name", ModelCategory, "with -csv: the name to store the model under")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
-	type job struct {
-		name, source string
-		ex           []classify.Example
-	}
-	var jobs []job
 	db, err := c.open(ctx)
 	if err != nil {
 		return err
 	}
 	defer db.Close()
+	svc := app.New(app.Config{DB: db})
+	var trained []app.TrainedModel
 	if *csvPath != "" {
 		ex, err := readExamples(*csvPath)
 		if err != nil {
 			return fmt.Errorf("classify train: %w", err)
 		}
-		jobs = append(jobs, job{*name, "csv " + *csvPath, ex})
-	} else {
-		var ts []store.TrainingTicket
-		if err := db.Read(ctx, func(tx *store.Tx) error {
-			var err error
-			ts, err = store.ListTrainingTickets(ctx, tx, *limit)
-			return err
-		}); err != nil {
-			return fmt.Errorf("classify train: %w", err)
+		if len(ex) < o.Min {
+			return fmt.Errorf("classify train: %d labelled examples in %s, fewer than -min %d: not trained", len(ex), *csvPath, o.Min)
 		}
-		cats, units := app.TrainingExamples(ts)
-		src := fmt.Sprintf("%d closed tickets", len(ts))
-		jobs = append(jobs, job{ModelCategory, src, cats}, job{ModelUnit, src, units})
+		tm, err := svc.TrainModel(ctx, kit.System(), *name, "csv "+*csvPath, ex, o.Keep)
+		if err != nil {
+			return fmt.Errorf("classify train %s: %w", *name, err)
+		}
+		trained = append(trained, tm)
+	} else if trained, err = svc.TrainModels(ctx, kit.System(), o); err != nil {
+		return fmt.Errorf("classify train: %w", err)
 	}
-	trainedAny := false
-	for _, j := range jobs {
-		if len(j.ex) < *minN {
-			fmt.Fprintf(stdout, "%s: %d labelled examples, fewer than -min %d: not trained\n", j.name, len(j.ex), *minN)
-			continue
-		}
-		start := time.Now()
-		opt := classify.DefaultOptions()
-		m, rep, err := classify.TrainEvaluated(j.ex, opt)
-		if errors.Is(err, classify.ErrTooFewLabels) {
-			fmt.Fprintf(stdout, "%s: all %d examples have one label: not trained\n", j.name, len(j.ex))
-			continue
-		}
-		if err != nil {
-			return fmt.Errorf("classify train %s: %w", j.name, err)
-		}
-		data, err := m.MarshalBinary()
-		if err != nil {
-			return err
-		}
-		met := modelMetrics{Examples: len(j.ex), Labels: len(m.Labels()), HeldOut: rep.N,
-			MacroF1: round4(rep.MacroF1), Accuracy: round4(rep.Accuracy), Temperature: round4(m.Temperature()),
-			Source: j.source, PerLabelF1: map[string]float64{}}
-		for _, l := range rep.Labels {
-			met.PerLabelF1[l.Label] = round4(l.F1)
-		}
-		mj, err := json.Marshal(met)
-		if err != nil {
-			return err
-		}
-		var version int64
-		if err := db.Write(ctx, func(tx *store.Tx) error {
-			var err error
-			if version, err = store.SaveModel(ctx, tx, j.name, data, string(mj), time.Now()); err != nil {
-				return err
-			}
-			_, err = store.PruneModels(ctx, tx, j.name, max(*keep, 1))
-			return err
-		}); err != nil {
-			return fmt.Errorf("classify train %s: %w", j.name, err)
-		}
-		trainedAny = true
+	for _, tm := range trained {
+		m := tm.Metrics
 		fmt.Fprintf(stdout, "%s version %d: %d examples, %d labels, %.1f MB, trained in %.1fs; held-out macro-F1 %.4f accuracy %.4f (%d cases)\n",
-			j.name, version, len(j.ex), len(m.Labels()), float64(len(data))/1e6, time.Since(start).Seconds(), rep.MacroF1, rep.Accuracy, rep.N)
+			tm.Name, tm.Version, tm.Examples, tm.Labels, float64(tm.Bytes)/1e6, tm.Took.Seconds(), m.MacroF1, m.Accuracy, m.HeldOut)
 	}
-	if !trainedAny {
-		return errors.New("classify train: no model trained (too few labelled examples)")
+	if len(trained) == 0 {
+		return fmt.Errorf("classify train: no model trained (fewer than -min %d labelled tickets, or a single label)", o.Min)
 	}
 	return nil
 }
-
-func round4(x float64) float64 { return float64(int64(x*10000+0.5)) / 10000 }

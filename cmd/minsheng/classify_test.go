@@ -13,6 +13,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/text/classify"
 )
@@ -223,7 +224,7 @@ func TestClassifyTrainFromTickets(t *testing.T) {
 	if len(versions) != 1 {
 		t.Errorf("%d versions kept, want 1 (-keep 1)", len(versions))
 	}
-	var met modelMetrics
+	var met app.ModelMetrics
 	if err := json.Unmarshal([]byte(stored.Metrics), &met); err != nil || met.Examples == 0 || met.HeldOut == 0 {
 		t.Errorf("metrics %s (%v): want examples and held-out figures", stored.Metrics, err)
 	}

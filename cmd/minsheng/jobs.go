@@ -110,6 +110,11 @@ func (jc jobsConfig) newScheduler(db *store.DB, svc *app.Service, log *slog.Logg
 	s.Every(app.JobDailyDigest, jobs.Daily(8, 0, calendar.China), func(ctx context.Context, tx *store.Tx, _ *jobs.Job) error {
 		return svc.RunDailyDigest(ctx, tx)
 	})
+	// The classifier is retrained when its suggestions drift (app/train.go).
+	s.Every(app.JobRetrainCheck, jobs.Daily(3, 0, calendar.China), func(ctx context.Context, tx *store.Tx, _ *jobs.Job) error {
+		return svc.RunRetrainCheck(ctx, tx)
+	})
+	s.RegisterWork(app.JobRetrain, svc.RunRetrain)
 	for _, j := range platform.Jobs(svc) {
 		if j.Every != nil {
 			s.Every(j.Kind, j.Every, j.Handler)

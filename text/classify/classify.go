@@ -56,6 +56,15 @@ type Options struct {
 	// training, which keeps a min-df-1 model as small as a min-df-2 one
 	// while keeping the rare n-grams that matter.
 	Prune float64
+	// WordLen is the longest word looked for in the training text (see
+	// words.go); a negative value turns word features off. A sequence is
+	// a word when it occurs at least WordMinFreq times, its cohesion is at
+	// least WordCohesion and the entropy of its neighbours on each side at
+	// least WordEntropy (nats).
+	WordLen      int
+	WordMinFreq  int
+	WordCohesion float64
+	WordEntropy  float64
 	// Temperature scales decision values before the softmax that turns
 	// them into confidences. TrainEvaluated fits it on held-out messages.
 	Temperature float64
@@ -66,7 +75,8 @@ type Options struct {
 // TipDM 2020 message-board data (see docs/text.md).
 func DefaultOptions() Options {
 	return Options{MaxN: 3, MinDF: 1, TitleWeight: 2, C: 2, Epochs: 30, Limit: 3000,
-		NBSmooth: 0.03, NBMix: 0.5, Prune: 0.04, Temperature: 4}
+		NBSmooth: 0.03, NBMix: 0.5, Prune: 0.04, Temperature: 4,
+		WordLen: 4, WordMinFreq: 5, WordCohesion: 20, WordEntropy: 1}
 }
 
 func (o *Options) fill() {
@@ -90,6 +100,19 @@ func (o *Options) fill() {
 	if o.Limit <= 0 {
 		o.Limit = d.Limit
 	}
+	if o.WordLen == 0 {
+		o.WordLen = d.WordLen
+	}
+	o.WordLen = min(o.WordLen, 8)
+	if o.WordMinFreq <= 0 {
+		o.WordMinFreq = d.WordMinFreq
+	}
+	if o.WordCohesion <= 0 {
+		o.WordCohesion = d.WordCohesion
+	}
+	if o.WordEntropy <= 0 {
+		o.WordEntropy = d.WordEntropy
+	}
 	if o.Temperature <= 0 {
 		o.Temperature = d.Temperature
 	}
@@ -101,6 +124,10 @@ type Model struct {
 	opt    Options
 	labels []string
 	table  table     // feature hash → index
+	// words is the lexicon found in the training text (sequence hashes,
+	// sorted) and lexicon its look-up table; nil when words are off.
+	words   []uint64
+	lexicon *table
 	idf    []float32 // per feature
 	w      []float32 // feature-major: w[f*K+k]
 	b      []float32 // per label
@@ -140,6 +167,9 @@ func Train(examples []Example, opt Options) (*Model, error) {
 	}
 
 	m := &Model{opt: opt, labels: labels, temp: float32(opt.Temperature)}
+	if opt.WordLen >= 2 {
+		m.setWords(discoverWords(examples, &m.opt))
+	}
 	// Pass 1: document frequencies of hashed n-grams.
 	var c counter
 	df := map[uint64]int32{}
@@ -148,7 +178,7 @@ func Train(examples []Example, opt Options) (*Model, error) {
 		if e.Label == "" {
 			continue
 		}
-		m.opt.extract(&c, e.Title, e.Body)
+		m.extract(&c, e.Title, e.Body)
 		clear(seen)
 		for _, h := range c.hs {
 			if _, ok := seen[h]; !ok {
@@ -184,7 +214,7 @@ func Train(examples []Example, opt Options) (*Model, error) {
 		if e.Label == "" {
 			continue
 		}
-		m.opt.extract(&c, e.Title, e.Body)
+		m.extract(&c, e.Title, e.Body)
 		d := z.vectorize(&c, &m.table, m.idf, sparse{})
 		docs = append(docs, d)
 		y = append(y, labelIdx[e.Label])
@@ -289,6 +319,18 @@ func nbScale(docs []sparse, y []int8, dim int, smooth, mix float64) []float64 {
 	return p
 }
 
+// setWords installs a lexicon (nil or empty: no word features).
+func (m *Model) setWords(words []uint64) {
+	m.words, m.lexicon = nil, nil
+	if len(words) > 0 {
+		t := newTable(words)
+		m.words, m.lexicon = words, &t
+	}
+}
+
+// Words returns how many words the model's lexicon holds.
+func (m *Model) Words() int { return len(m.words) }
+
 // Labels returns the labels the model knows, sorted.
 func (m *Model) Labels() []string { return slices.Clone(m.labels) }
 
@@ -309,7 +351,7 @@ func (m *Model) getScratch() *predictScratch {
 // Scores returns the raw decision value of each label (in the order of
 // Labels) for a message.
 func (m *Model) scores(s *predictScratch, title, body string) []float32 {
-	m.opt.extract(&s.c, title, body)
+	m.extract(&s.c, title, body)
 	s.doc = s.z.vectorize(&s.c, &m.table, m.idf, s.doc)
 	K := len(m.labels)
 	sc := s.scores[:K]
@@ -378,7 +420,7 @@ func (m *Model) Best(title, body string) (string, float64) {
 
 // String describes the model briefly.
 func (m *Model) String() string {
-	return fmt.Sprintf("classify.Model{%d labels, %d features}", len(m.labels), len(m.idf))
+	return fmt.Sprintf("classify.Model{%d labels, %d features, %d words}", len(m.labels), len(m.idf), len(m.words))
 }
 
 // prune drops the features whose weights are all below tau in magnitude.

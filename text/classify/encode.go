@@ -9,7 +9,7 @@ import (
 
 // formatVersion is bumped whenever the features or the layout change, so
 // that an old stored model is refused rather than misread.
-const formatVersion = 1
+const formatVersion = 2
 
 // snapshot is the stored form of a model.
 type snapshot struct {
@@ -21,6 +21,7 @@ type snapshot struct {
 	W       []float32
 	B       []float32
 	Temp    float32
+	Words   []uint64 // the lexicon (version 2; none in version 1)
 }
 
 // ErrFormat is returned by UnmarshalBinary for bytes that are not a model
@@ -42,7 +43,7 @@ func (m *Model) MarshalBinary() ([]byte, error) {
 	var buf bytes.Buffer
 	err := gob.NewEncoder(&buf).Encode(snapshot{
 		Version: formatVersion, Options: m.opt, Labels: m.labels,
-		Keys: keys, IDF: m.idf, W: m.w, B: m.b, Temp: m.temp,
+		Keys: keys, IDF: m.idf, W: m.w, B: m.b, Temp: m.temp, Words: m.words,
 	})
 	if err != nil {
 		return nil, fmt.Errorf("encode model: %w", err)
@@ -57,11 +58,12 @@ func (m *Model) UnmarshalBinary(data []byte) error {
 		return fmt.Errorf("%w: %v", ErrFormat, err)
 	}
 	K, F := len(s.Labels), len(s.Keys)
-	if s.Version != formatVersion || K < 2 || len(s.IDF) != F || len(s.W) != F*K || len(s.B) != K {
+	if s.Version < 1 || s.Version > formatVersion || K < 2 || len(s.IDF) != F || len(s.W) != F*K || len(s.B) != K {
 		return ErrFormat
 	}
 	s.Options.fill()
 	*m = Model{opt: s.Options, labels: s.Labels, table: newTable(s.Keys), idf: s.IDF, w: s.W, b: s.B, temp: s.Temp}
+	m.setWords(s.Words)
 	return nil
 }
 

@@ -9,8 +9,9 @@ import (
 
 // counter collects hashed n-gram counts of one document.
 type counter struct {
-	hs []uint64
-	ws []float32
+	hs  []uint64
+	ws  []float32
+	run []uint64 // the Han run being cut into words
 }
 
 func (c *counter) reset() { c.hs, c.ws = c.hs[:0], c.ws[:0] }
@@ -52,12 +53,15 @@ func grams(c *counter, s string, limit, maxN int, w float32) {
 	})
 }
 
-// extract turns a message into hashed n-gram weights (raw counts, title
-// counts multiplied by the title weight).
-func (o *Options) extract(c *counter, title, body string) {
+// extract turns a message into hashed n-gram and word weights (raw
+// counts, title counts multiplied by the title weight).
+func (m *Model) extract(c *counter, title, body string) {
+	o := &m.opt
 	c.reset()
 	grams(c, title, o.Limit, o.MaxN, float32(o.TitleWeight))
 	grams(c, body, o.Limit, o.MaxN, 1)
+	m.addWords(c, title, float32(o.TitleWeight))
+	m.addWords(c, body, 1)
 }
 
 // sparse is a document as feature indexes (each once, in no particular

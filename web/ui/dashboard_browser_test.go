@@ -3,8 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
@@ -27,10 +25,6 @@ import (
 // cluster opens the tickets behind them; and saves screenshots in
 // testdata/artifacts (dash-*.png).
 func TestBrowserDashboards(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -53,33 +47,7 @@ func TestBrowserDashboards(t *testing.T) {
 	if _, err := synth.Generate(ctx, db, synth.Options{Tickets: 4000, Now: now, Years: 1, Seed: 7}); err != nil {
 		t.Fatal(err)
 	}
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 1440)
-	person := func() context.Context {
-		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		return c
-	}
-	shot := func(c context.Context, name string) {
-		t.Helper()
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		p := filepath.Join(shots, "dash-"+name+".png")
-		if err := os.WriteFile(p, img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
-	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			t.Fatalf("%s: %v (at %s)", what, err, loc)
-		}
-	}
+	r := newBrowserRun(t, f, "dash", 1440)
 	location := func(c context.Context) string {
 		t.Helper()
 		loc, err := chromedp.Run(c, chromedp.Location())
@@ -123,9 +91,9 @@ func TestBrowserDashboards(t *testing.T) {
 		return int(evalNum(c, `document.querySelectorAll('table.list tbody tr td a.num').length`))
 	}
 
-	leader := person()
-	do(leader, "sign in",
-		chromedp.Navigate(base+"/login"),
+	leader := r.person()
+	r.do(leader, "sign in",
+		chromedp.Navigate(r.base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "leader"),
 		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
@@ -135,8 +103,8 @@ func TestBrowserDashboards(t *testing.T) {
 	if loc := location(leader); !strings.HasSuffix(loc, "/dashboard") {
 		t.Errorf("the leader's home is %s, want the dashboard", loc)
 	}
-	do(leader, "open the dashboard for a year",
-		chromedp.Navigate(base+"/dashboard?period=days365"),
+	r.do(leader, "open the dashboard for a year",
+		chromedp.Navigate(r.base+"/dashboard?period=days365"),
 		chromedp.WaitVisible(chromedp.CSS("#chart-heat canvas")),
 		chromedp.Sleep(800*time.Millisecond), // ECharts animates its first frames
 	)
@@ -148,7 +116,7 @@ func TestBrowserDashboards(t *testing.T) {
 	if n, _ := seriesSum(leader, "chart-heat"); n != 7*24 {
 		t.Errorf("the heat map has %d cells, want 168", n)
 	}
-	shot(leader, "dashboard")
+	r.shot(leader, "dashboard")
 	// Issue 13: the intake chart shows the whole year its caption names
 	// (it opened zoomed on three months); the funnel never widens and its
 	// narrowest stage holds its label; the ranking lists no unit below
@@ -194,13 +162,13 @@ func TestBrowserDashboards(t *testing.T) {
 	if low != 0 {
 		t.Errorf("%v units below the threshold are ranked", low)
 	}
-	do(leader, "group by month", chromedp.Click(chromedp.CSS(`[data-group="month"]`)), chromedp.Sleep(300*time.Millisecond))
+	r.do(leader, "group by month", chromedp.Click(chromedp.CSS(`[data-group="month"]`)), chromedp.Sleep(300*time.Millisecond))
 	if n, _ := seriesSum(leader, "chart-intake"); n < 12 || n > 13 {
 		t.Errorf("by month the intake chart has %d bars, want 12 or 13", n)
 	}
 
 	// A click on the busiest cell of the heat map opens its tickets.
-	do(leader, "scroll to the heat map", chromedp.ScrollIntoView(chromedp.CSS("#chart-heat")), chromedp.Sleep(200*time.Millisecond))
+	r.do(leader, "scroll to the heat map", chromedp.ScrollIntoView(chromedp.CSS("#chart-heat")), chromedp.Sleep(200*time.Millisecond))
 	xy, err := chromedp.Run(leader, chromedp.Evaluate[[]float64](`(function(){
 		var el = document.getElementById('chart-heat'), c = echarts.getInstanceByDom(el);
 		var d = c.getOption().series[0].data, best = d[0];
@@ -211,7 +179,7 @@ func TestBrowserDashboards(t *testing.T) {
 	if err != nil || len(xy) != 2 {
 		t.Fatalf("heat-map cell: %v %v", xy, err)
 	}
-	do(leader, "click the busiest heat-map cell",
+	r.do(leader, "click the busiest heat-map cell",
 		chromedp.MouseClickXY(xy[0], xy[1]),
 		chromedp.WaitVisible(chromedp.CSS("#drill-filters")),
 	)
@@ -221,12 +189,12 @@ func TestBrowserDashboards(t *testing.T) {
 	if rowsShown(leader) == 0 {
 		t.Error("the busiest heat-map cell lists no tickets")
 	}
-	shot(leader, "drill-heatmap")
+	r.shot(leader, "drill-heatmap")
 
 	// The map of needs: shaded areas and clusters; a cluster opens its
 	// tickets.
-	do(leader, "open the map",
-		chromedp.Navigate(base+"/map?period=days365"),
+	r.do(leader, "open the map",
+		chromedp.Navigate(r.base+"/map?period=days365"),
 		chromedp.WaitReady(chromedp.CSS("#needs-map[data-ready-map]")),
 		chromedp.WaitVisible(chromedp.CSS(".mcluster")),
 	)
@@ -235,15 +203,15 @@ func TestBrowserDashboards(t *testing.T) {
 	if areas < 2 || clusters < 1 {
 		t.Errorf("the map drew %v areas and %v clusters", areas, clusters)
 	}
-	shot(leader, "map")
-	do(leader, "shade communities by satisfaction",
-		chromedp.Navigate(base+"/map?period=days365&measure=satisfaction&level=community"),
+	r.shot(leader, "map")
+	r.do(leader, "shade communities by satisfaction",
+		chromedp.Navigate(r.base+"/map?period=days365&measure=satisfaction&level=community"),
 		chromedp.WaitReady(chromedp.CSS("#needs-map[data-ready-map]")),
 		chromedp.WaitVisible(chromedp.CSS(".mcluster")),
 	)
-	shot(leader, "map-satisfaction")
+	r.shot(leader, "map-satisfaction")
 	count, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS(".mcluster span")))
-	do(leader, "click a cluster",
+	r.do(leader, "click a cluster",
 		chromedp.Click(chromedp.CSS(".mcluster")),
 		chromedp.WaitVisible(chromedp.CSS("#drill-filters")),
 	)
@@ -255,8 +223,8 @@ func TestBrowserDashboards(t *testing.T) {
 	}
 
 	// The hot-spot board: ranked spots, each with its trend drawn.
-	do(leader, "open the hot-spot board",
-		chromedp.Navigate(base+"/hotspots?days=30"),
+	r.do(leader, "open the hot-spot board",
+		chromedp.Navigate(r.base+"/hotspots?days=30"),
 		chromedp.WaitVisible(chromedp.CSS("#hotspots")),
 		chromedp.WaitVisible(chromedp.CSS("#spark-0 canvas")),
 	)
@@ -272,14 +240,14 @@ func TestBrowserDashboards(t *testing.T) {
 	if w := evalNum(leader, `document.querySelector('#hotspots .hot-trend').getBoundingClientRect().width`); w > 1 {
 		t.Errorf("the counts beside a drawn trend line still take %vpx", w)
 	}
-	shot(leader, "hotspots")
+	r.shot(leader, "hotspots")
 
 	// The monthly report, on screen and as printed.
-	do(leader, "open the report",
-		chromedp.Navigate(base+"/report?month=2026-02"),
+	r.do(leader, "open the report",
+		chromedp.Navigate(r.base+"/report?month=2026-02"),
 		chromedp.WaitVisible(chromedp.CSS("#report-summary")),
 	)
-	shot(leader, "report")
+	r.shot(leader, "report")
 	// Every period of the report is labelled with its dates.
 	periods, _ := chromedp.Run(leader, chromedp.Text(chromedp.CSS("#report-kpis")))
 	if !strings.Contains(periods, "2026年2月（2026-02-01 至 2026-02-28）") || !strings.Contains(periods, "2026年1月（2026-01-01 至 2026-01-31）") {
@@ -289,17 +257,17 @@ func TestBrowserDashboards(t *testing.T) {
 	if !strings.Contains(prev, "2026-01-04 至 2026-01-31，与本期等长 28 天") {
 		t.Errorf("the report's §2 period before is %q", prev)
 	}
-	do(leader, "print media", media("print"))
+	r.do(leader, "print media", media("print"))
 	if shown, _ := chromedp.Run(leader, chromedp.Evaluate[bool](`getComputedStyle(document.querySelector('header.top')).display !== 'none'`)); shown {
 		t.Error("the printed report shows the navigation bar")
 	}
-	shot(leader, "report-print")
-	do(leader, "screen media", media(""))
+	r.shot(leader, "report-print")
+	r.do(leader, "screen media", media(""))
 
 	// The public figures, without signing in, on a desktop and a phone.
-	resident := person()
-	do(resident, "open the public figures",
-		chromedp.Navigate(base+"/stats?month=2026-02"),
+	resident := r.person()
+	r.do(resident, "open the public figures",
+		chromedp.Navigate(r.base+"/stats?month=2026-02"),
 		chromedp.WaitVisible(chromedp.CSS("#chart-trend canvas")),
 		chromedp.Sleep(800*time.Millisecond),
 	)
@@ -316,12 +284,12 @@ func TestBrowserDashboards(t *testing.T) {
 	if !strings.Contains(body, "办结率") || !strings.Contains(body, f.Street.Name) {
 		t.Error("the public page lacks the rates by street")
 	}
-	shot(resident, "stats")
-	do(resident, "on a phone",
+	r.shot(resident, "stats")
+	r.do(resident, "on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile),
-		chromedp.Navigate(base+"/stats?month=2026-02"),
+		chromedp.Navigate(r.base+"/stats?month=2026-02"),
 		chromedp.WaitVisible(chromedp.CSS("#chart-trend canvas")),
 		chromedp.Sleep(800*time.Millisecond),
 	)
-	shot(resident, "stats-phone")
+	r.shot(resident, "stats-phone")
 }
