@@ -22,7 +22,7 @@ const (
 
 // classifyUsage is printed for "minsheng classify" without a subcommand.
 const classifyUsage = `Usage:
-  minsheng classify eval  -train A.csv -test B.csv
+  minsheng classify eval  -train A.csv -test B.csv [-words 4]
       train on A, predict B, print the confidence an automatic-dispatch
       threshold needs for at most 2, 5 and 10% wrong, per-label
       precision/recall/F1, the reliability table and the expected
@@ -72,6 +72,7 @@ func classifyEval(args []string, stdout, stderr io.Writer) error {
 	fs.SetOutput(stderr)
 	trainPath := fs.String("train", "", "labelled CSV to learn from (id,title,body,label)")
 	testPath := fs.String("test", "", "labelled CSV to predict and score")
+	words := fs.Int("words", 0, "also use words of up to this many characters found in the training text (0: off, as deployed)")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
@@ -98,7 +99,11 @@ func classifyEval(args []string, stdout, stderr io.Writer) error {
 	start := time.Now()
 	// Trained as a deployment trains (classify train): the confidence
 	// temperature is fitted on held-out training messages.
-	m, _, err := classify.TrainEvaluated(train, classify.DefaultOptions())
+	opt := classify.DefaultOptions()
+	if *words > 0 {
+		opt.WordLen = *words
+	}
+	m, _, err := classify.TrainEvaluated(train, opt)
 	if err != nil {
 		return fmt.Errorf("classify eval: %w", err)
 	}
