@@ -125,14 +125,14 @@ func (m Milestone) Overdue(now time.Time) bool {
 
 // Assignment is one matter a leader has taken charge of.
 type Assignment struct {
-	ID         int64       `json:"id,string"`
+	ID         int64       `json:"id"`
 	Kind       Kind        `json:"kind"`
 	Title      string      `json:"title"`   // the case, project or enterprise
 	Summary    string      `json:"summary"` // what the matter is
 	Goal       string      `json:"goal"`    // what taking charge must achieve
-	LeaderID   int64       `json:"leader_id,string"`
+	LeaderID   int64       `json:"leader_id"`
 	LeaderName string      `json:"leader_name,omitempty"`
-	UnitID     int64       `json:"unit_id,string"` // the unit that does the work
+	UnitID     int64       `json:"unit_id"` // the unit that does the work
 	UnitName   string      `json:"unit_name,omitempty"`
 	UnitPath   string      `json:"-"`
 	Status     Status      `json:"status"`
@@ -218,8 +218,8 @@ type New struct {
 	Title      string      `json:"title"`
 	Summary    string      `json:"summary"`
 	Goal       string      `json:"goal"`
-	LeaderID   int64       `json:"leader_id,string"`
-	UnitID     int64       `json:"unit_id,string"`
+	LeaderID   int64       `json:"leader_id"`
+	UnitID     int64       `json:"unit_id"`
 	Milestones []Milestone `json:"milestones"`
 }
 
@@ -292,7 +292,7 @@ func CheckNote(a Action, note string) error {
 
 // LeaderRow is one leader's line on the board (包保台账).
 type LeaderRow struct {
-	LeaderID          int64          `json:"leader_id,string"`
+	LeaderID          int64          `json:"leader_id"`
 	LeaderName        string         `json:"leader_name"`
 	Items             int            `json:"items"`
 	Open              int            `json:"open"`

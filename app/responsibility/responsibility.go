@@ -166,7 +166,7 @@ func (s *Service) AddMilestone(ctx context.Context, actor *org.User, id int64, m
 	}
 	return s.change(ctx, actor, id, "milestone_add", func(tx *store.Tx, a *dom.Assignment) (string, map[string]string, error) {
 		if !a.Status.Open() {
-			return "", nil, minsheng.Errorf(minsheng.ECONFLICT, "the assignment is %s; reopen it first", a.Status).Because(string(a.Status))
+			return "", nil, minsheng.Errorf(minsheng.ECONFLICT, "the assignment is %s; reopen it first", a.Status).Because("matter_closed")
 		}
 		m.Seq, m.DoneAt, m.Note = len(a.Milestones)+1, nil, ""
 		if err := store.InsertResponsibilityMilestone(ctx, tx, a.ID, m); err != nil {
@@ -186,7 +186,7 @@ func (s *Service) DoneMilestone(ctx context.Context, actor *org.User, id int64, 
 	}
 	return s.change(ctx, actor, id, "milestone_done", func(tx *store.Tx, a *dom.Assignment) (string, map[string]string, error) {
 		if !a.Status.Open() {
-			return "", nil, minsheng.Errorf(minsheng.ECONFLICT, "the assignment is %s", a.Status).Because(string(a.Status))
+			return "", nil, minsheng.Errorf(minsheng.ECONFLICT, "the assignment is %s", a.Status).Because("matter_closed")
 		}
 		if seq < 1 || seq > len(a.Milestones) {
 			return "", nil, minsheng.FieldError("seq", "no milestone %d", seq).Because("out_of_range")
@@ -245,7 +245,7 @@ func (s *Service) LinkTicket(ctx context.Context, actor *org.User, id int64, ref
 
 // Linked is a work order linked to an assignment, as listed with it.
 type Linked struct {
-	ID     int64         `json:"id,string"`
+	ID     int64         `json:"id"`
 	Number string        `json:"number"`
 	Title  string        `json:"title"`
 	Status ticket.Status `json:"status"`
@@ -358,7 +358,7 @@ func (s *Service) Board(ctx context.Context, actor *org.User, f Filter) (*Board,
 
 // Choice is a leader or unit to choose from when assigning.
 type Choice struct {
-	ID   int64  `json:"id,string"`
+	ID   int64  `json:"id"`
 	Name string `json:"name"`
 }
 
