@@ -71,15 +71,4 @@ var ResponsibilityMessages = map[string][2]string{
 	"resp.ev.stabilize":         {"确认息诉", "Settled"},
 	"resp.ev.reopen":            {"反复", "Reopened"},
 	"ok.resp_saved":             {"已保存。", "Saved."},
-
-	"field.goal":         {"包保目标", "goal"},
-	"field.summary":      {"基本情况", "summary"},
-	"field.leader_id":    {"包保领导", "leader"},
-	"field.due":          {"时限", "due day"},
-	"field.seq":          {"节点", "milestone"},
-	"why.note_required":  {"请填写化解情况、息诉确认情况或反复原因。", "Say what was done, how it was confirmed, or why it came back."},
-	"why.not_leader":     {"包保领导须是在岗的领导账号。", "The leader in charge must be an active user with the leader role."},
-	"why.linked_already": {"该工单已关联。", "That work order is linked already."},
-	"why.milestone_done": {"该节点已完成。", "That milestone is done already."},
-	"why.matter_closed":  {"事项已化解或息诉，如有反复请先标记反复。", "The matter is resolved or settled; reopen it first."},
 }
