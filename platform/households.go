@@ -32,7 +32,7 @@ func householdsCapability(p Parts) capability.Capability {
 			}}},
 	}
 	if p.Server != nil {
-		c.API = p.Server.HouseholdAPI(svc)
+		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdTriggerAPI(svc)...)
 	}
 	if p.Pages != nil {
 		c.Pages = p.Pages.HouseholdPages(svc)
