@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"maps"
 
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/calendar"
@@ -21,8 +22,8 @@ func householdsCapability(p Parts) capability.Capability {
 	c := capability.Capability{
 		Name:     "households",
 		OpenAPI:  web.HouseholdsOpenAPI(),
-		Nav:      ui.HouseholdNav,
-		Messages: ui.HouseholdMessages,
+		Nav:      append(append([]capability.NavItem{}, ui.HouseholdNav...), ui.HouseholdTriggerNav...),
+		Messages: householdMessages(),
 		Seed:     func(ctx context.Context) error { return hh.Seed(ctx, svc) },
 		// Proactive service (未诉先办): every morning at six, China's time.
 		Jobs: []capability.Job{{Kind: hh.JobTriggers, Every: jobs.Daily(6, 0, calendar.China),
@@ -35,7 +36,15 @@ func householdsCapability(p Parts) capability.Capability {
 		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdTriggerAPI(svc)...)
 	}
 	if p.Pages != nil {
-		c.Pages = p.Pages.HouseholdPages(svc)
+		c.Pages = append(p.Pages.HouseholdPages(svc), p.Pages.HouseholdTriggerPages(svc)...)
 	}
 	return c
+}
+
+// householdMessages are the texts of the households pages and of their
+// proactive-service page.
+func householdMessages() map[string][2]string {
+	m := maps.Clone(ui.HouseholdMessages)
+	maps.Copy(m, ui.HouseholdTriggerMessages)
+	return m
 }

@@ -292,4 +292,9 @@ var errorMessages = map[string][2]string{
 	"why.linked_already": {"该工单已关联。", "That work order is linked already."},
 	"why.milestone_done": {"该节点已完成。", "That milestone is done already."},
 	"why.matter_closed":  {"事项已化解或息诉，如有反复请先标记反复。", "The matter is resolved or settled; reopen it first."},
+
+	// Proactive service (未诉先办) of the households.
+	"field.escalate_days": {"升级天数", "the days before escalation"},
+	"why.tag_unknown":     {"请从列表中选择对象类别，每类只选一次。", "Choose tags from the list, each once."},
+	"why.alert_past":      {"预警日应为今天或以后。", "An alert day is today or later."},
 }
