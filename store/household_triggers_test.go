@@ -102,7 +102,9 @@ func TestHouseholdTriggers(t *testing.T) {
 		if err := db.Write(ctx, func(tx *store.Tx) error { return store.InsertProactive(ctx, tx, &again) }); !minsheng.IsCode(err, minsheng.ECONFLICT) {
 			t.Errorf("a second open order of the rule: %v", err)
 		}
-		mustWrite(t, db, func(tx *store.Tx) error { return store.StepProactive(ctx, tx, p.ID, household.StepGridWorker, now.Add(time.Hour)) })
+		mustWrite(t, db, func(tx *store.Tx) error {
+			return store.StepProactive(ctx, tx, p.ID, household.StepGridWorker, now.Add(time.Hour))
+		})
 		mustWrite(t, db, func(tx *store.Tx) error {
 			ps, err := store.ListProactive(ctx, tx, store.ProactiveFilter{Paths: []string{u.Path}, OpenOnly: true})
 			if err != nil || len(ps) != 1 || ps[0].Step != household.StepGridWorker || ps[0].TicketNumber != tk.Number || ps[0].Address != "海湖佳苑" {
