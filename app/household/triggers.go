@@ -9,6 +9,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/ticket"
@@ -263,8 +264,13 @@ func (s *Service) followUp(ctx context.Context, tx *store.Tx, p *household.Proac
 	if u := stepUnit(h.UnitPath, step); u != 0 {
 		data["unit"] = strconv.FormatInt(u, 10)
 	}
+	msgs, err := stepMessages(ctx, tx, h.UnitPath, step, 0, "household.proactive_escalated",
+		"【未诉先办】"+p.Reason+"，工单 "+p.TicketNumber+" 逾期未处置，已升级至"+stepWords[step]+"，请及时联系处置。")
+	if err != nil {
+		return false, err
+	}
 	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: sys, Object: ObjectHousehold, ObjectID: p.HouseholdID, Action: "proactive_escalated",
-		Note: p.Reason, Data: data}); err != nil {
+		Note: p.Reason, Data: data, Messages: msgs}); err != nil {
 		return false, err
 	}
 	// A ticket in a unit's hands gets a reminder (催办) on its own
@@ -335,15 +341,59 @@ func (s *Service) openProactive(ctx context.Context, tx *store.Tx, hit household
 		return nil, err
 	}
 	data := map[string]string{"rule": string(hit.Rule), "ticket": t.Number, "tag": string(hit.Tag), "step": household.StepCadre.String()}
+	var msgs []notify.Message
 	if cur, err := currentCadre(ctx, tx, h.ID); err != nil {
 		return nil, err
 	} else if cur != nil {
 		data["cadre"] = strconv.FormatInt(cur.CadreID, 10)
+		if msgs, err = stepMessages(ctx, tx, h.UnitPath, household.StepCadre, cur.CadreID, "household.proactive_opened",
+			"【未诉先办】您包联的户"+hit.Reason+"，已生成工单 "+t.Number+"，请主动联系或上门。"); err != nil {
+			return nil, err
+		}
 	}
 	if hit.Alert != nil {
 		data["alert_day"] = strconv.FormatInt(hit.Alert.ID, 10)
 	}
 	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: sys, Object: ObjectHousehold, ObjectID: h.ID, Action: "proactive_opened",
-		Note: hit.Reason, Data: data})
+		Note: hit.Reason, Data: data, Messages: msgs})
 	return t, err
+}
+
+// stepRoles are who is written to at each step above the cadre: the grid
+// workers of the grid, the staff (handlers) of the community and of the
+// street.
+var stepRoles = map[household.Step]org.Role{household.StepGridWorker: org.RoleGridWorker, household.StepCommunity: org.RoleHandler,
+	household.StepStreet: org.RoleHandler}
+
+// stepMessages are the messages to the staff a step addresses (the cadre
+// by id at the first step), by SMS to a phone, else by e-mail; the text
+// names the order and the reason, never a person.
+func stepMessages(ctx context.Context, tx *store.Tx, path string, step household.Step, cadreID int64, template, text string) ([]notify.Message, error) {
+	var cs []store.Contact
+	if step == household.StepCadre {
+		c, err := store.GetUserContact(ctx, tx, cadreID)
+		if err != nil {
+			return nil, err
+		}
+		cs = []store.Contact{*c}
+	} else if u := stepUnit(path, step); u != 0 {
+		var err error
+		if cs, err = store.UnitContacts(ctx, tx, u, stepRoles[step]); err != nil {
+			return nil, err
+		}
+	}
+	var out []notify.Message
+	for _, c := range cs {
+		m := notify.Message{Template: template, Lang: "zh", UserID: c.UserID, Body: text}
+		switch {
+		case c.Phone != "":
+			m.Channel, m.To = notify.ChannelSMS, c.Phone
+		case c.Email != "":
+			m.Channel, m.To, m.Subject = notify.ChannelEmail, c.Email, "未诉先办"
+		default:
+			continue
+		}
+		out = append(out, m)
+	}
+	return out, nil
 }

@@ -2,6 +2,7 @@ package household_test
 
 import (
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -63,6 +64,14 @@ func TestProactiveJob(t *testing.T) {
 		if err := e.hh.Pair(ctx, e.Users["handler"], h.ID, e.Users["grid_worker"].ID); err != nil {
 			t.Fatal(err)
 		}
+		if err := db.Write(ctx, func(tx *store.Tx) error {
+			if err := store.SetUserContact(ctx, tx, e.Users["grid_worker"].ID, "", "13900000001", "zh"); err != nil {
+				return err
+			}
+			return store.SetUserContact(ctx, tx, e.Users["handler"].ID, "", "13900000002", "zh")
+		}); err != nil {
+			t.Fatal(err)
+		}
 		if res := e.run(t); len(res.Opened) != 0 {
 			t.Fatalf("a household registered today: %+v", res)
 		}
@@ -114,6 +123,32 @@ func TestProactiveJob(t *testing.T) {
 		want := []string{"proactive_opened:cadre", "proactive_escalated:grid_worker", "proactive_escalated:community"}
 		if !slices.Equal(got, want) {
 			t.Errorf("timeline %v, want %v", got, want)
+		}
+		// The cadre was told of the order, the grid worker and then the
+		// community's staff of each step, by SMS naming no one.
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			for _, c := range []struct {
+				template, user string
+				want           int
+			}{
+				{"household.proactive_opened", "grid_worker", 1},
+				{"household.proactive_escalated", "grid_worker", 1},
+				{"household.proactive_escalated", "handler", 1},
+			} {
+				var n int
+				var body string
+				if err := tx.QueryRow(ctx, `SELECT COUNT(*), COALESCE(MAX(body), '') FROM deliveries WHERE template = ? AND user_id = ? AND channel = 'sms'`,
+					c.template, e.Users[c.user].ID).Scan(&n, &body); err != nil {
+					return err
+				}
+				if n != c.want || !strings.Contains(body, number) || strings.Contains(body, "马秀英") {
+					t.Errorf("%s to %s: %d messages, %q", c.template, c.user, n, body)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
 		}
 		v, err := e.Svc.GetTicket(ctx, e.Users["dispatcher"], number)
 		if err != nil {
