@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/responsibility"
@@ -173,4 +174,42 @@ func ListResponsibilities(ctx context.Context, tx *Tx, f ResponsibilityFilter) (
 		a.Milestones = orNoMilestones(ms[a.ID])
 	}
 	return as, nil
+}
+
+// DueMilestone is a milestone not done of an open assignment, for the
+// reminders.
+type DueMilestone struct {
+	AssignmentID int64
+	Title        string // the assignment's
+	LeaderID     int64
+	Milestone    responsibility.Milestone
+}
+
+// DueMilestones returns the milestones not done nor reminded of the open
+// assignments (not resolved nor stable) due from one day to before
+// another, by day.
+func DueMilestones(ctx context.Context, tx *Tx, from, to time.Time) ([]DueMilestone, error) {
+	out, err := queryAll(ctx, tx, func(s scanner) (DueMilestone, error) {
+		var d DueMilestone
+		err := s.Scan(&d.AssignmentID, &d.Title, &d.LeaderID, &d.Milestone.Seq, &d.Milestone.Title, &d.Milestone.Due)
+		d.Milestone.Due = d.Milestone.Due.UTC()
+		return d, err
+	}, `SELECT r.id, r.title, r.leader_id, m.seq, m.title, m.due FROM responsibility_milestones m
+		JOIN responsibilities r ON r.id = m.responsibility_id
+		WHERE m.done_at IS NULL AND m.reminded_at IS NULL AND m.due >= ? AND m.due < ? AND r.status NOT IN ('resolved', 'stable')
+		ORDER BY m.due, r.id, m.seq`, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("due milestones: %w", err)
+	}
+	return out, nil
+}
+
+// MarkMilestoneReminded records that the leader was reminded of a
+// milestone.
+func MarkMilestoneReminded(ctx context.Context, tx *Tx, id int64, seq int, at time.Time) error {
+	if _, err := tx.Exec(ctx, `UPDATE responsibility_milestones SET reminded_at = ? WHERE responsibility_id = ? AND seq = ?`,
+		at.UTC(), id, seq); err != nil {
+		return fmt.Errorf("mark milestone reminded: %w", err)
+	}
+	return nil
 }
