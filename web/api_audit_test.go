@@ -305,6 +305,8 @@ func TestAdminWritesAreAudited(t *testing.T) {
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)
+		calls = append(calls, responsibilityAdminWrites(t, e)...)
+		calls = append(calls, householdTriggerAdminWrites()...)
 
 		// The walk covers every administrative route.
 		for _, route := range adminWriteRoutes(e.srv) {

@@ -130,7 +130,25 @@ feed:
 	if err1 != nil {
 		return err1
 	}
-	return <-errs
+	if err := <-errs; err != nil {
+		return err
+	}
+	return s.seedTriggers(ctx, now)
+}
+
+// seedTriggers lives the first morning of proactive service: the district
+// admin enters tomorrow's cold-wave alert for the seriously ill, and the
+// daily job runs as the job runner runs it, opening proactive orders for
+// the elderly living alone whom no cadre has seen for ten days.
+func (s *Service) seedTriggers(ctx context.Context, now time.Time) error {
+	if _, err := s.AddAlertDay(ctx, kit.System(), household.AlertDay{Kind: household.AlertCold, Day: now.AddDate(0, 0, 1),
+		Tags: []household.Tag{household.TagSeriousIllness}, Note: "气象台发布寒潮蓝色预警，最低气温零下 15℃"}); err != nil {
+		return fmt.Errorf("demo alert day: %w", err)
+	}
+	return s.kit.Write(ctx, func(tx *store.Tx) error {
+		_, err := s.RunTriggers(ctx, tx)
+		return err
+	})
 }
 
 // seedWorkers is how many grids are seeded at once on PostgreSQL.
@@ -231,7 +249,12 @@ func seedHousehold(r *rand.Rand, g *org.Unit, gi, seq int, now time.Time) househ
 	in.Members = append(in.Members, head)
 	tag := func(t household.Tag, id, source string) {
 		since := now.AddDate(0, -1-r.IntN(20), 0)
-		in.Tags = append(in.Tags, household.NewTag{Tag: t, IDNumber: id, Source: source, Since: since, RecheckBy: since.AddDate(1, 0, 0)})
+		// Rechecked every year; one household in 25 is past its day.
+		recheck := since.AddDate(1, 0, 0)
+		for !recheck.After(now) && seq%25 != 0 {
+			recheck = recheck.AddDate(1, 0, 0)
+		}
+		in.Tags = append(in.Tags, household.NewTag{Tag: t, IDNumber: id, Source: source, Since: since, RecheckBy: recheck})
 	}
 	switch {
 	case kind < 7: // an elderly person living alone

@@ -31,13 +31,15 @@ func TestSeed(t *testing.T) {
 			t.Fatal(err)
 		}
 		took := time.Since(start)
-		var households, visits, concerns, answered, paired int
+		var households, visits, concerns, answered, paired, proactive, alerts int
 		err := db.Read(ctx, func(tx *store.Tx) error {
 			for q, dst := range map[string]*int{
 				`SELECT COUNT(*) FROM households`:                                       &households,
 				`SELECT COUNT(*) FROM household_visits`:                                 &visits,
 				`SELECT COUNT(*) FROM household_concerns`:                               &concerns,
 				`SELECT COUNT(*) FROM household_concerns WHERE answered_at IS NOT NULL`: &answered,
+				`SELECT COUNT(*) FROM household_proactive WHERE closed_at IS NULL`:      &proactive,
+				`SELECT COUNT(*) FROM household_alert_days`:                             &alerts,
 				`SELECT COUNT(*) FROM household_pairings WHERE to_at IS NULL`:           &paired,
 			} {
 				if err := tx.QueryRow(ctx, q).Scan(dst); err != nil {
@@ -49,7 +51,27 @@ func TestSeed(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		t.Logf("seeded %d households, %d visits, %d concerns (%d answered) in %v", households, visits, concerns, answered, took.Round(time.Millisecond))
+		t.Logf("seeded %d households, %d visits, %d concerns (%d answered), %d proactive orders in %v", households, visits, concerns, answered,
+			proactive, took.Round(time.Millisecond))
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			rs, err := tx.Query(ctx, `SELECT rule, COUNT(*) FROM household_proactive GROUP BY rule`)
+			if err != nil {
+				return err
+			}
+			defer rs.Close()
+			for rs.Next() {
+				var r string
+				var n int
+				rs.Scan(&r, &n)
+				t.Logf("rule %s: %d", r, n)
+			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if proactive == 0 || proactive > 40 || alerts != 1 {
+			t.Errorf("the job opened %d proactive orders (want a few), %d alert days", proactive, alerts)
+		}
 		if households < 200 || paired != households || visits < households || concerns == 0 || answered == 0 {
 			t.Errorf("seed: %d households (%d paired), %d visits, %d concerns, %d answered", households, paired, visits, concerns, answered)
 		}

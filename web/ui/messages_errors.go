@@ -280,4 +280,21 @@ var errorMessages = map[string][2]string{
 	"why.refs_too_many":   {"一次最多结案 200 张工单。", "At most 200 tickets at a time."},
 	"why.category_choose": {"请选择分类。", "Please choose a category."},
 	"why.category_same":   {"工单已在该分类下。", "The ticket is already in this category."},
+
+	// Leaders' responsibility assignments (包保).
+	"field.goal":         {"包保目标", "goal"},
+	"field.summary":      {"基本情况", "summary"},
+	"field.leader_id":    {"包保领导", "leader"},
+	"field.due":          {"时限", "due day"},
+	"field.seq":          {"节点", "milestone"},
+	"why.note_required":  {"请填写化解情况、息诉确认情况或反复原因。", "Say what was done, how it was confirmed, or why it came back."},
+	"why.not_leader":     {"包保领导须是在岗的领导账号。", "The leader in charge must be an active user with the leader role."},
+	"why.linked_already": {"该工单已关联。", "That work order is linked already."},
+	"why.milestone_done": {"该节点已完成。", "That milestone is done already."},
+	"why.matter_closed":  {"事项已化解或息诉，如有反复请先标记反复。", "The matter is resolved or settled; reopen it first."},
+
+	// Proactive service (未诉先办) of the households.
+	"field.escalate_days": {"升级天数", "the days before escalation"},
+	"why.tag_unknown":     {"请从列表中选择对象类别，每类只选一次。", "Choose tags from the list, each once."},
+	"why.alert_past":      {"预警日应为今天或以后。", "An alert day is today or later."},
 }
