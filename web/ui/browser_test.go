@@ -138,6 +138,10 @@ func TestBrowserLoop(t *testing.T) {
 	if lat, _ := chromedp.Run(resident, chromedp.Value(chromedp.CSS("#lat"))); lat == "" {
 		t.Fatal("a click on the map did not set the point")
 	}
+	// The file picker speaks the page's language, not the browser's.
+	if pick, names := r.text(resident, "#portal-form .file-pick"), r.text(resident, "#portal-form .file-names"); pick != "选择文件" || names != "路灯.png" {
+		t.Errorf("the file picker reads %q / %q; want 选择文件 / 路灯.png", pick, names)
+	}
 	r.shot(resident, "portal-phone")
 	r.do(resident, "submit", chromedp.Click(chromedp.CSS("#portal-submit")), chromedp.WaitVisible(chromedp.CSS("#ticket-number")))
 	number := r.text(resident, "#ticket-number")

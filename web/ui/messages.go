@@ -100,6 +100,10 @@ var catalogue = map[string][2]string{
 
 	"search.title":             {"全文检索", "Search"},
 	"search.placeholder":       {"搜索工单内容", "Search tickets"},
+	"nav.menu":                 {"菜单", "Menu"},
+	"file.choose":              {"选择文件", "Choose files"},
+	"file.none":                {"未选择文件", "No file chosen"},
+	"file.n":                   {"已选 %d 个", "%d files"},
 	"search.q":                 {"关键词", "Words"},
 	"search.submit":            {"检索", "Search"},
 	"search.noterms":           {"请输入要查找的文字（标点和表情符号不参与检索）。", "Type some words to look for (punctuation and emoji are ignored)."},

@@ -176,7 +176,39 @@
     });
   }
 
+  // A file input's button and "no file chosen" are worded by the browser
+  // in the browser's language, not the page's: each is replaced by a
+  // button and a line in the page's words (from the body's data-file-*).
+  function initFile(input) {
+    var b = document.body, words = {
+      choose: b.getAttribute("data-file-choose") || "…",
+      none: b.getAttribute("data-file-none") || "",
+      n: b.getAttribute("data-file-n") || "%d"
+    };
+    // Not a <button>: a form's first button is its submit button to
+    // people and to scripts alike.
+    var pick = document.createElement("span");
+    pick.className = "file-pick";
+    pick.setAttribute("aria-hidden", "true");
+    pick.textContent = words.choose;
+    var names = document.createElement("span");
+    names.className = "file-names";
+    names.textContent = words.none;
+    input.classList.add("file-native");
+    input.after(pick, names);
+    // Inside a <label>, a click on the words opens the chooser already.
+    if (!input.closest("label")) pick.addEventListener("click", function () { input.click(); });
+    input.addEventListener("change", function () {
+      var fs = Array.prototype.map.call(input.files, function (f) { return f.name; });
+      names.textContent = fs.length === 0 ? words.none : fs.length === 1 ? fs[0] : words.n.replace("%d", fs.length) + "：" + fs.join("、");
+    });
+  }
+
   function init(root) {
+    root.querySelectorAll("input[type=file]:not([data-ready])").forEach(function (el) {
+      el.setAttribute("data-ready", "");
+      initFile(el);
+    });
     root.querySelectorAll("table.list:not(.compact)").forEach(labelCells);
     if (root.matches && root.matches("table.list:not(.compact)")) labelCells(root);
     root.querySelectorAll("[data-map]:not([data-ready])").forEach(function (el) {
@@ -225,6 +257,14 @@
         if (b) b.textContent = n;
       }
     }
+  });
+
+  document.addEventListener("click", function (e) {
+    var b = e.target.closest("#nav-toggle");
+    if (!b) return;
+    var top = b.closest(".top"), open = !top.classList.contains("nav-open");
+    top.classList.toggle("nav-open", open);
+    b.setAttribute("aria-expanded", open ? "true" : "false");
   });
 
   document.addEventListener("DOMContentLoaded", function () { init(document); });
