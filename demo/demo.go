@@ -89,7 +89,7 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	now := o.Now.Truncate(time.Second)
 	setup := calendar.DateOf(now.AddDate(-1, 0, -1)).Start().Add(9 * time.Hour)
 	clock := minsheng.NewFakeClock(setup)
-	svc := app.New(app.Config{DB: db, Clock: clock, Logger: slog.New(quietHandler{o.Logger.Handler()})})
+	svc := app.New(app.Config{DB: db, Clock: clock, Logger: Quiet(o.Logger)})
 
 	empty, err := svc.IsEmpty(ctx)
 	if err != nil {
@@ -181,8 +181,12 @@ func Seed(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	return res, nil
 }
 
-// quietHandler passes on only warnings and errors: the use cases log a line
-// for every change, which is noise while seeding thousands of them.
+// Quiet returns a logger that passes on only log's warnings and errors:
+// the use cases log a line for every change, which is noise while seeding
+// thousands of them.
+func Quiet(log *slog.Logger) *slog.Logger { return slog.New(quietHandler{log.Handler()}) }
+
+// quietHandler passes on only warnings and errors.
 type quietHandler struct{ slog.Handler }
 
 // Enabled reports whether a record of the level is passed on.

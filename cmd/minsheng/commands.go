@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"slices"
@@ -92,11 +93,8 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 	var seeded *demo.Result
 	if empty && (c.Demo || !c.NoDemo) {
 		fmt.Fprintf(stdout, "New database: seeding the demo district (%d tickets)…\n", c.DemoTickets)
-		if seeded, err = demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log}); err != nil {
-			return fmt.Errorf("seed demo district: %w", err)
-		}
-		if err := platform.Seed(ctx, svc); err != nil {
-			return fmt.Errorf("seed demo district: %w", err)
+		if seeded, err = seedDemo(ctx, c, db, blobs, log); err != nil {
+			return err
 		}
 	}
 
@@ -279,17 +277,13 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 	}
 	switch {
 	case empty:
-		res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log})
-		if err != nil {
-			return err
-		}
-		// The capabilities' part of the demo, as serve seeds it.
 		blobs, err := blob.Open(c.Files)
 		if err != nil {
 			return err
 		}
-		if err := platform.Seed(ctx, app.New(app.Config{DB: db, Logger: log, Blobs: blobs, Jobs: jobs.Queue{}})); err != nil {
-			return fmt.Errorf("seed demo district: %w", err)
+		res, err := seedDemo(ctx, c, db, blobs, log)
+		if err != nil {
+			return err
 		}
 		fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
 		fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
@@ -432,4 +426,18 @@ func roleNames(roles []org.Role) []string {
 		out[i] = string(r)
 	}
 	return out
+}
+
+// seedDemo seeds the demo district into an empty database: the core's
+// part, then every capability's (platform.Seed), each through the real use
+// cases, with the use cases' line per change left out of the log.
+func seedDemo(ctx context.Context, c *Config, db *store.DB, blobs *blob.Store, log *slog.Logger) (*demo.Result, error) {
+	res, err := demo.Seed(ctx, db, demo.Options{Tickets: c.demoTickets(), Now: time.Now(), Logger: log})
+	if err != nil {
+		return nil, fmt.Errorf("seed demo district: %w", err)
+	}
+	if err := platform.Seed(ctx, app.New(app.Config{DB: db, Logger: demo.Quiet(log), Blobs: blobs, Jobs: jobs.Queue{}})); err != nil {
+		return nil, fmt.Errorf("seed demo district: %w", err)
+	}
+	return res, nil
 }
