@@ -157,21 +157,25 @@ func checkAmount(field string, v int64, required bool) error {
 // it claims a match within ClaimDays working days and answers (approves or
 // declines) within AnswerDays working days of the claim.
 type Bank struct {
-	ID         int64     `json:"id,string"`
-	Code       string    `json:"code"`
-	Name       string    `json:"name"`
-	ClaimDays  int       `json:"claim_days"`
-	AnswerDays int       `json:"answer_days"`
-	Active     bool      `json:"active"`
-	CreatedAt  time.Time `json:"created_at"`
-}
-
-// NewBank is a bank as the finance office registers it.
-type NewBank struct {
+	ID         int64  `json:"id,string"`
 	Code       string `json:"code"`
 	Name       string `json:"name"`
 	ClaimDays  int    `json:"claim_days"`
 	AnswerDays int    `json:"answer_days"`
+	// ContactPhone is the bank's line for the programme, where reminders
+	// of its deadlines go (a business line, not personal data).
+	ContactPhone string    `json:"contact_phone"`
+	Active       bool      `json:"active"`
+	CreatedAt    time.Time `json:"created_at"`
+}
+
+// NewBank is a bank as the finance office registers it.
+type NewBank struct {
+	Code         string `json:"code"`
+	Name         string `json:"name"`
+	ClaimDays    int    `json:"claim_days"`
+	AnswerDays   int    `json:"answer_days"`
+	ContactPhone string `json:"contact_phone"`
 }
 
 // Default service deadlines, in working days.
@@ -183,6 +187,7 @@ const (
 // Normalize trims the fields and fills the default deadlines.
 func (n *NewBank) Normalize() {
 	n.Code, n.Name = strings.ToLower(strings.TrimSpace(n.Code)), strings.TrimSpace(n.Name)
+	n.ContactPhone = personal.NormalizePhone(n.ContactPhone)
 	if n.ClaimDays == 0 {
 		n.ClaimDays = DefaultClaimDays
 	}
@@ -204,6 +209,9 @@ func (n *NewBank) Validate() error {
 	}
 	if n.AnswerDays < MinAnswerD || n.AnswerDays > MaxDays {
 		return minsheng.FieldError("answer_days", "answer_days must be 1 to %d working days", MaxDays).Because("days_range")
+	}
+	if n.ContactPhone != "" && !personal.ValidPhone(n.ContactPhone) {
+		return minsheng.FieldError("contact_phone", "the contact phone number is not valid").Because("phone_invalid")
 	}
 	return nil
 }

@@ -39,8 +39,8 @@ func splitCodes[T ~string](s string) []T {
 
 // InsertFinanceBank writes a new bank; ECONFLICT when its code is taken.
 func InsertFinanceBank(ctx context.Context, tx *Tx, b *finance.Bank) error {
-	_, err := tx.Exec(ctx, `INSERT INTO finance_banks (id, code, name, claim_days, answer_days, active, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?)`, b.ID, b.Code, b.Name, b.ClaimDays, b.AnswerDays, b.Active, b.CreatedAt.UTC())
+	_, err := tx.Exec(ctx, `INSERT INTO finance_banks (id, code, name, claim_days, answer_days, contact_phone, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, b.ID, b.Code, b.Name, b.ClaimDays, b.AnswerDays, b.ContactPhone, b.Active, b.CreatedAt.UTC())
 	if IsUnique(err) {
 		return minsheng.FieldError("code", "a bank with the code %s exists", b.Code).Because("code_taken")
 	}
@@ -53,19 +53,19 @@ func InsertFinanceBank(ctx context.Context, tx *Tx, b *finance.Bank) error {
 // UpdateFinanceBank writes a bank's name, deadlines and whether it takes
 // part.
 func UpdateFinanceBank(ctx context.Context, tx *Tx, b *finance.Bank) error {
-	_, err := tx.Exec(ctx, `UPDATE finance_banks SET name = ?, claim_days = ?, answer_days = ?, active = ? WHERE id = ?`,
-		b.Name, b.ClaimDays, b.AnswerDays, b.Active, b.ID)
+	_, err := tx.Exec(ctx, `UPDATE finance_banks SET name = ?, claim_days = ?, answer_days = ?, contact_phone = ?, active = ? WHERE id = ?`,
+		b.Name, b.ClaimDays, b.AnswerDays, b.ContactPhone, b.Active, b.ID)
 	if err != nil {
 		return fmt.Errorf("update finance bank: %w", err)
 	}
 	return nil
 }
 
-const financeBankColumns = `id, code, name, claim_days, answer_days, active, created_at`
+const financeBankColumns = `id, code, name, claim_days, answer_days, contact_phone, active, created_at`
 
 func scanFinanceBank(s scanner) (*finance.Bank, error) {
 	var b finance.Bank
-	if err := s.Scan(&b.ID, &b.Code, &b.Name, &b.ClaimDays, &b.AnswerDays, &b.Active, &b.CreatedAt); err != nil {
+	if err := s.Scan(&b.ID, &b.Code, &b.Name, &b.ClaimDays, &b.AnswerDays, &b.ContactPhone, &b.Active, &b.CreatedAt); err != nil {
 		return nil, err
 	}
 	b.CreatedAt = b.CreatedAt.UTC()

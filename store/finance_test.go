@@ -20,7 +20,7 @@ func TestFinanceRoundTrip(t *testing.T) {
 		u := mustUnit(t, db, "chengxi")
 		staff := mustGridUser(t, db, "banker", u)
 		at := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
-		bank := &finance.Bank{ID: 1, Code: "qhbank", Name: "青海银行", ClaimDays: 3, AnswerDays: 10, Active: true, CreatedAt: at}
+		bank := &finance.Bank{ID: 1, Code: "qhbank", Name: "青海银行", ClaimDays: 3, AnswerDays: 10, ContactPhone: "09716112345", Active: true, CreatedAt: at}
 		other := &finance.Bank{ID: 2, Code: "xnrcb", Name: "西宁农商银行", ClaimDays: 2, AnswerDays: 5, Active: true, CreatedAt: at}
 		prod := &finance.Product{ID: 10, BankID: 1, Name: "税e贷", Kind: finance.KindCredit, MinAmount: 10000, MaxAmount: 1000000,
 			RateMinBP: 345, RateMaxBP: 450, TermMin: 1, TermMax: 12, Sizes: []finance.Size{finance.SizeMicro, finance.SizeSmall},

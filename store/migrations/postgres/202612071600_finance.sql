@@ -4,12 +4,14 @@
 
 -- A bank of the programme, with its service promise: claim a match within
 -- claim_days working days, answer within answer_days of the claim.
+-- contact_phone is the bank's programme line, where reminders go.
 CREATE TABLE finance_banks (
 	id          BIGINT PRIMARY KEY,
 	code        TEXT NOT NULL UNIQUE,
 	name        TEXT NOT NULL,
 	claim_days  INTEGER NOT NULL,
 	answer_days INTEGER NOT NULL,
+	contact_phone TEXT NOT NULL DEFAULT '',
 	active      BOOLEAN NOT NULL DEFAULT TRUE,
 	created_at  TIMESTAMPTZ NOT NULL
 );
