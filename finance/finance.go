@@ -211,7 +211,7 @@ func (n *NewBank) Validate() error {
 		return minsheng.FieldError("answer_days", "answer_days must be 1 to %d working days", MaxDays).Because("days_range")
 	}
 	if n.ContactPhone != "" && !personal.ValidPhone(n.ContactPhone) {
-		return minsheng.FieldError("contact_phone", "the contact phone number is not valid").Because("phone_invalid")
+		return minsheng.FieldError("contact_phone", "the contact phone number is not valid").Because("phone_format")
 	}
 	return nil
 }
@@ -457,7 +457,7 @@ func (n *NewBusiness) Validate(now time.Time) error {
 	}
 	d, err := calendar.ParseDate(n.FoundedOn)
 	if err != nil {
-		return minsheng.FieldError("founded_on", "founded_on must be a date YYYY-MM-DD").Because("date_format")
+		return minsheng.FieldError("founded_on", "founded_on must be a date YYYY-MM-DD").Because("not_a_date")
 	}
 	if d.Start().After(now) {
 		return minsheng.FieldError("founded_on", "founded_on is in the future").Because("date_future")
@@ -478,7 +478,7 @@ func (n *NewBusiness) Validate(now time.Time) error {
 		return err
 	}
 	if !personal.ValidPhone(n.OwnerPhone) {
-		return minsheng.FieldError("owner_phone", "the owner's phone number is not valid").Because("phone_invalid")
+		return minsheng.FieldError("owner_phone", "the owner's phone number is not valid").Because("phone_format")
 	}
 	if n.OwnerID != "" && !personal.ValidIDNumber(n.OwnerID) {
 		return minsheng.FieldError("owner_id_number", "the owner's ID number is not valid").Because("id_number_invalid")

@@ -69,9 +69,9 @@ func TestBusinessValidate(t *testing.T) {
 		{"no credit code", func(n *NewBusiness) { n.CreditCode = "" }, "credit_code:required"},
 		{"unknown industry", func(n *NewBusiness) { n.Industry = "Z" }, "industry:choose"},
 		{"founded tomorrow", func(n *NewBusiness) { n.FoundedOn = "2026-12-08" }, "founded_on:date_future"},
-		{"bad date", func(n *NewBusiness) { n.FoundedOn = "2021/3/1" }, "founded_on:date_format"},
+		{"bad date", func(n *NewBusiness) { n.FoundedOn = "2021/3/1" }, "founded_on:not_a_date"},
 		{"negative revenue", func(n *NewBusiness) { n.Revenue = -5 }, "revenue:amount_positive"},
-		{"bad phone", func(n *NewBusiness) { n.OwnerPhone = "12345" }, "owner_phone:phone_invalid"},
+		{"bad phone", func(n *NewBusiness) { n.OwnerPhone = "12345" }, "owner_phone:phone_format"},
 		{"bad id", func(n *NewBusiness) { n.OwnerID = "630102199001011234" }, "owner_id_number:id_number_invalid"},
 		{"no owner", func(n *NewBusiness) { n.OwnerName = " " }, "owner_name:required"},
 	}

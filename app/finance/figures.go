@@ -159,12 +159,12 @@ func (s *Service) Figures(ctx context.Context, actor *org.User, q FiguresQuery) 
 	var err error
 	if q.From != "" {
 		if from, err = calendar.ParseDate(q.From); err != nil {
-			return nil, minsheng.FieldError("from", "the day must be YYYY-MM-DD").Because("date_format")
+			return nil, minsheng.FieldError("from", "the day must be YYYY-MM-DD").Because("not_a_date")
 		}
 	}
 	if q.To != "" {
 		if to, err = calendar.ParseDate(q.To); err != nil {
-			return nil, minsheng.FieldError("to", "the day must be YYYY-MM-DD").Because("date_format")
+			return nil, minsheng.FieldError("to", "the day must be YYYY-MM-DD").Because("not_a_date")
 		}
 	}
 	if to.Start().Before(from.Start()) {

@@ -242,7 +242,7 @@ func (s *Service) LinkStaff(ctx context.Context, actor *org.User, bankRef string
 		}
 		u, err := store.GetUser(ctx, tx, userID)
 		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("user_id", "no such user").Because("user_unknown")
+			return minsheng.FieldError("user_id", "no such user").Because("user_not_found")
 		}
 		if err != nil {
 			return err

@@ -135,7 +135,7 @@ func (s *Service) Act(ctx context.Context, actor *org.User, matchID int64, in St
 			day := calendar.DateOf(now)
 			if in.Date != "" {
 				if day, err = calendar.ParseDate(strings.TrimSpace(in.Date)); err != nil {
-					return minsheng.FieldError("date", "the day must be YYYY-MM-DD").Because("date_format")
+					return minsheng.FieldError("date", "the day must be YYYY-MM-DD").Because("not_a_date")
 				}
 				if day.Start().After(now) {
 					return minsheng.FieldError("date", "the day is in the future").Because("date_future")
