@@ -65,12 +65,12 @@ func (a *financeAPI) createBank(w http.ResponseWriter, r *http.Request) error {
 
 func (a *financeAPI) linkStaff(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusOK, func(u *org.User, in struct {
-		UserID int64 `json:"user_id,string"`
+		User string `json:"user"`
 	}) (map[string]any, error) {
-		if err := a.svc.LinkStaff(r.Context(), u, r.PathValue("ref"), in.UserID); err != nil {
+		if err := a.svc.LinkStaff(r.Context(), u, r.PathValue("ref"), in.User); err != nil {
 			return nil, err
 		}
-		return map[string]any{"bank": r.PathValue("ref"), "user_id": strconv.FormatInt(in.UserID, 10)}, nil
+		return map[string]any{"bank": r.PathValue("ref"), "user": in.User}, nil
 	})
 }
 

@@ -2,13 +2,11 @@ package finance
 
 import (
 	"context"
-	"fmt"
 	"slices"
 	"sort"
 	"time"
 
 	"github.com/minsheng/minsheng"
-	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/finance"
 	"github.com/minsheng/minsheng/org"
@@ -326,25 +324,4 @@ func leagueLess(a, b *BankRow) bool {
 		return a.DisbursedAmount > b.DisbursedAmount
 	}
 	return a.Name < b.Name
-}
-
-// LeagueTable returns the bank league table of the figures as a table for
-// export (XLSX), its headings in Chinese: the district's finance office
-// works in Excel.
-func LeagueTable(f *Figures) *app.Table {
-	t := &app.Table{Name: "银行服务情况", Title: fmt.Sprintf("甘霖工程银行服务情况表（%s 至 %s）", f.From, f.To),
-		Columns: []string{"银行", "在售产品", "推送", "认领", "超期认领", "当前超期", "已答复", "批准", "拒绝", "批准率",
-			"放款笔数", "放款金额（元）", "认领用时中位数（小时）", "答复用时中位数（小时）"}}
-	for _, r := range f.ByBank {
-		t.Rows = append(t.Rows, []any{r.Name, r.Products, r.Sent, r.Claimed, r.ClaimedLate, r.Overdue, r.Answered, r.Approved,
-			r.Declined, app.Percent{V: r.ApprovalRate}, r.Disbursed, r.DisbursedAmount, hours(r.ClaimHours), hours(r.AnswerHours)})
-	}
-	return t
-}
-
-func hours(h *float64) any {
-	if h == nil {
-		return nil
-	}
-	return fmt.Sprintf("%.1f", *h)
 }

@@ -14,6 +14,7 @@ package finance
 import (
 	"context"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng"
@@ -229,9 +230,9 @@ func (s *Service) SetProductActive(ctx context.Context, actor *org.User, product
 	})
 }
 
-// LinkStaff makes a user of the bank_staff role staff of the bank (the
-// office): from then on they see the bank's matches and nothing else.
-func (s *Service) LinkStaff(ctx context.Context, actor *org.User, bankRef string, userID int64) error {
+// LinkStaff makes a user (by id or username) of the bank_staff role
+// staff of the bank (the office): from then on they see the bank's matches and nothing else.
+func (s *Service) LinkStaff(ctx context.Context, actor *org.User, bankRef, userRef string) error {
 	if err := requireOffice(actor); err != nil {
 		return err
 	}
@@ -240,15 +241,20 @@ func (s *Service) LinkStaff(ctx context.Context, actor *org.User, bankRef string
 		if err != nil {
 			return err
 		}
-		u, err := store.GetUser(ctx, tx, userID)
-		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-			return minsheng.FieldError("user_id", "no such user").Because("user_not_found")
+		var u *org.User
+		if id, perr := strconv.ParseInt(userRef, 10, 64); perr == nil {
+			u, err = store.GetUser(ctx, tx, id)
+		} else {
+			u, err = store.GetUserByUsername(ctx, tx, strings.TrimSpace(userRef))
+		}
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) || userRef == "" {
+			return minsheng.FieldError("user", "no such user").Because("user_not_found")
 		}
 		if err != nil {
 			return err
 		}
 		if !u.Has(finance.RoleBank) {
-			return minsheng.FieldError("user_id", "only a user of the bank_staff role can be a bank's staff").Because("not_bank_staff")
+			return minsheng.FieldError("user", "only a user of the bank_staff role can be a bank's staff").Because("not_bank_staff")
 		}
 		if err := store.SetFinanceBankStaff(ctx, tx, u.ID, b.ID); err != nil {
 			return err
