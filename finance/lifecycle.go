@@ -96,7 +96,7 @@ func RoleOf(a Action) org.Role { return rules[a].role }
 // Available returns the actions the holder of the role may take on a
 // match in the status, in the order of Actions.
 func Available(s Status, role org.Role) []Action {
-	var out []Action
+	out := []Action{}
 	for _, a := range Actions {
 		if _, err := Next(s, a); err == nil && rules[a].role == role {
 			out = append(out, a)
