@@ -11,6 +11,7 @@ import (
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/finance"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/capability"
 	dom "github.com/minsheng/minsheng/finance"
 	"github.com/minsheng/minsheng/org"
@@ -124,14 +125,14 @@ type finData struct {
 	Ratings     []dom.TaxRating
 	Declines    []dom.DeclineReason
 	Statuses    []dom.DemandStatus
-	Office      bool // the finance office (may change things)
-	Bank        bool // a bank's staff
+	Office      bool // the finance office or a district admin (may change things)
+	IsBank      bool // a bank's staff
 }
 
 func newFinData(me *org.User) finData {
 	return finData{Industries: dom.Industries, Sizes: dom.Sizes, Kinds: dom.Kinds, Collaterals: dom.Collaterals,
 		Ratings: dom.TaxRatings, Declines: dom.DeclineReasons, Statuses: dom.DemandStatuses,
-		Office: me.Has(dom.RoleOfficer) || me.Has(org.RoleAdmin), Bank: me.Has(dom.RoleBank)}
+		Office: me.Has(dom.RoleOfficer) || kit.RequireDistrictAdmin(me) == nil, IsBank: me.Has(dom.RoleBank)}
 }
 
 // Wan writes yuan for people (30万).
