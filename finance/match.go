@@ -68,6 +68,11 @@ func taxRank(r TaxRating) int {
 // it fits, with the reasons that added to the score. The low-rate reason
 // is given by Rank, which sees the other products.
 func Judge(p *Product, bankActive bool, b *Business, d *NewDemand, now time.Time) Fit {
+	return judge(p, bankActive, b, d, b.Years(now))
+}
+
+// judge is Judge with the business's whole years in business.
+func judge(p *Product, bankActive bool, b *Business, d *NewDemand, years int) Fit {
 	f := Fit{ProductID: p.ID, BankID: p.BankID, Reasons: []Reason{}}
 	var no []Reason
 	if !p.Active || !bankActive {
@@ -88,7 +93,7 @@ func Judge(p *Product, bankActive bool, b *Business, d *NewDemand, now time.Time
 	if len(p.Industries) > 0 && !slices.Contains(p.Industries, b.Industry) {
 		no = append(no, ReasonIndustryExclude)
 	}
-	if b.Years(now) < p.MinYears {
+	if years < p.MinYears {
 		no = append(no, ReasonTooYoung)
 	}
 	if !slices.Contains(p.Collateral, d.Collateral) && !(d.Collateral != CollateralNone && slices.Contains(p.Collateral, CollateralNone)) {
@@ -133,8 +138,9 @@ func Judge(p *Product, bankActive bool, b *Business, d *NewDemand, now time.Time
 func Rank(products []*Product, bankActive func(bankID int64) bool, b *Business, d *NewDemand, now time.Time) []Fit {
 	rate := map[int64]int{}
 	var fits []Fit
+	years := b.Years(now)
 	for _, p := range products {
-		f := Judge(p, bankActive(p.BankID), b, d, now)
+		f := judge(p, bankActive(p.BankID), b, d, years)
 		if f.Eligible {
 			rate[p.ID] = p.RateMinBP
 			fits = append(fits, f)
