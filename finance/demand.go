@@ -49,11 +49,14 @@ type NewDemand struct {
 	TermMonths int        `json:"term_months"`
 	Purpose    string     `json:"purpose"`
 	Collateral Collateral `json:"collateral"`
+	// TicketRef is the hotline ticket the demand came from (a business
+	// owner who called about credit), linked to the demand; optional.
+	TicketRef string `json:"ticket"`
 }
 
 // Normalize trims the purpose and fills the default collateral (none).
 func (n *NewDemand) Normalize() {
-	n.Purpose = strings.TrimSpace(n.Purpose)
+	n.Purpose, n.TicketRef = strings.TrimSpace(n.Purpose), strings.TrimSpace(n.TicketRef)
 	if n.Collateral == "" {
 		n.Collateral = CollateralNone
 	}

@@ -11,6 +11,7 @@ import (
 	"github.com/minsheng/minsheng/finance"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // CreateDemand records a business's credit demand and matches it (the
@@ -37,6 +38,12 @@ func (s *Service) CreateDemand(ctx context.Context, actor *org.User, in finance.
 		}
 		if !b.Consent {
 			return minsheng.FieldError("business_id", "the business has not consented to the use of its data").Because("consent_required")
+		}
+		var origin *ticket.Ticket
+		if in.TicketRef != "" {
+			if origin, err = s.tickets.LoadVisibleTx(ctx, tx, actor, in.TicketRef); err != nil {
+				return minsheng.FieldError("ticket", "no ticket %s that you may see", in.TicketRef).Because("ticket_not_found")
+			}
 		}
 		now := s.kit.Now()
 		if id, err = tx.NextID(ctx); err != nil {
@@ -66,9 +73,15 @@ func (s *Service) CreateDemand(ctx context.Context, actor *org.User, in finance.
 				return err
 			}
 		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectDemand, ObjectID: id, Action: "create",
-			Data: map[string]string{"number": number, "business": idStr(b.ID), "amount": strconv.FormatInt(in.Amount, 10),
-				"matches": strconv.Itoa(len(fits))}})
+		data := map[string]string{"number": number, "business": idStr(b.ID), "amount": strconv.FormatInt(in.Amount, 10),
+			"matches": strconv.Itoa(len(fits))}
+		if origin != nil {
+			data["ticket"] = origin.Number
+			if err := s.tickets.LinkTx(ctx, tx, actor, origin, ObjectDemand, id, "origin"); err != nil {
+				return err
+			}
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectDemand, ObjectID: id, Action: "create", Data: data})
 		return err
 	})
 	if err != nil {
@@ -196,6 +209,9 @@ type DemandView struct {
 	Matches  []MatchView      `json:"matches"`
 	// MayClose: the office may close the open demand.
 	MayClose bool `json:"may_close"`
+	// Ticket is the number of the hotline ticket the demand came from,
+	// shown to the office and leaders only.
+	Ticket string `json:"ticket,omitempty"`
 }
 
 // names caches the names of banks and products of one read.
@@ -280,6 +296,21 @@ func (s *Service) GetDemand(ctx context.Context, actor *org.User, ref string) (*
 		}
 		now := s.kit.Now()
 		out = &DemandView{Demand: d, Business: b.Masked(), Matches: []MatchView{}, MayClose: v.office && d.Status == finance.DemandOpen}
+		if v.bankID == 0 {
+			links, err := store.ListLinks(ctx, tx, ObjectDemand, d.ID)
+			if err != nil {
+				return err
+			}
+			for _, l := range links {
+				if l.ToType == "ticket" {
+					t, err := store.GetTicket(ctx, tx, l.ToID)
+					if err != nil {
+						return err
+					}
+					out.Ticket = t.Number
+				}
+			}
+		}
 		for _, m := range ms {
 			if d.Status != finance.DemandOpen && m.Status == finance.StatusProposed {
 				continue

@@ -337,3 +337,43 @@ func TestRefusalsAndDecline(t *testing.T) {
 		}
 	})
 }
+
+// A demand from a hotline call is linked to its ticket both ways; a ticket
+// the officer may not see, or none, is refused on the field.
+func TestDemandFromTicket(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		tk := f.Register(t)
+		in := finance.NewDemand{BusinessID: f.biz.ID, Amount: 100000, TermMonths: 12, Purpose: "来电咨询创业贷款", TicketRef: "20990101-99999"}
+		if _, err := f.fin.CreateDemand(ctx, f.officer, in); field(err) != "invalid:ticket:ticket_not_found" {
+			t.Errorf("an unknown ticket: %v", field(err))
+		}
+		in.TicketRef = tk.Number
+		dv := must[*appfin.DemandView](t)(f.fin.CreateDemand(ctx, f.officer, in))
+		if dv.Ticket != tk.Number {
+			t.Errorf("the demand names ticket %q, want %s", dv.Ticket, tk.Number)
+		}
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			ls, err := store.ListLinks(ctx, tx, "ticket", tk.ID)
+			if err != nil {
+				return err
+			}
+			if len(ls) != 1 || ls[0].FromType != appfin.ObjectDemand || ls[0].FromID != dv.Demand.ID || ls[0].Relation != "origin" {
+				t.Errorf("links of the ticket: %+v", ls)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A bank's staff is not shown the ticket.
+		must[*appfin.MatchView](t)(f.fin.Act(ctx, f.officer, dv.Matches[0].ID, appfin.Step{Action: finance.ActionSend}))
+		for i, b := range f.banks {
+			if b.ID == dv.Matches[0].BankID {
+				if v := must[*appfin.DemandView](t)(f.fin.GetDemand(ctx, f.staff[i], dv.Demand.Number)); v.Ticket != "" {
+					t.Errorf("the bank sees ticket %s", v.Ticket)
+				}
+			}
+		}
+	})
+}

@@ -230,7 +230,7 @@ func (p *financePages) createDemand(w http.ResponseWriter, r *http.Request, me *
 	}
 	biz, _ := strconv.ParseInt(vals.Get("business_id"), 10, 64)
 	v, err := p.fin.CreateDemand(r.Context(), me, dom.NewDemand{BusinessID: biz, Amount: amount, TermMonths: term,
-		Purpose: vals.Get("purpose"), Collateral: dom.Collateral(vals.Get("collateral"))})
+		Purpose: vals.Get("purpose"), Collateral: dom.Collateral(vals.Get("collateral")), TicketRef: vals.Get("ticket")})
 	if err != nil {
 		return back(err)
 	}

@@ -27,6 +27,8 @@ var FinanceMessages = map[string][2]string{
 	"fin.term_unit":        {"个月", " months"},
 	"fin.purpose":          {"用途", "Purpose"},
 	"fin.collateral":       {"担保方式", "Collateral"},
+	"fin.ticket":           {"来源工单编号（选填）", "From hotline ticket (optional)"},
+	"fin.ticket_hint":      {"企业负责人来电咨询融资的，填写工单编号以关联。", "When the owner called the hotline about credit, give the ticket's number to link it."},
 	"fin.match_now":        {"登记并匹配", "Record and match"},
 	"fin.number":           {"需求编号", "Number"},
 	"fin.status":           {"状态", "Status"},
