@@ -37,6 +37,7 @@ func (s *Server) FinanceAPI(svc *finance.Service) []capability.Route {
 		h("POST /api/v1/finance/demands", a.createDemand),
 		h("GET /api/v1/finance/demands/{ref}", a.demand),
 		h("POST /api/v1/finance/demands/{ref}/close", a.closeDemand),
+		h("POST /api/v1/finance/demands/{ref}/rematch", a.rematch),
 		h("GET /api/v1/finance/matches", a.inbox),
 		h("POST /api/v1/finance/matches/{id}/actions/{action}", a.act),
 		h("GET /api/v1/finance/figures", a.figures),
@@ -181,6 +182,13 @@ func (a *financeAPI) closeDemand(w http.ResponseWriter, r *http.Request) error {
 		Note   string           `json:"note"`
 	}) (*finance.DemandView, error) {
 		return a.svc.CloseDemand(r.Context(), u, r.PathValue("ref"), in.Status, in.Note)
+	})
+}
+
+func (a *financeAPI) rematch(w http.ResponseWriter, r *http.Request) error {
+	return answer(w, r, http.StatusOK, func(u *org.User) (map[string]any, error) {
+		v, added, err := a.svc.Rematch(r.Context(), u, r.PathValue("ref"))
+		return map[string]any{"added": added, "demand": v}, err
 	})
 }
 

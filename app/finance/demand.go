@@ -2,6 +2,7 @@ package finance
 
 import (
 	"context"
+	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -212,6 +213,117 @@ type DemandView struct {
 	// Ticket is the number of the hotline ticket the demand came from,
 	// shown to the office and leaders only.
 	Ticket string `json:"ticket,omitempty"`
+	// Unmatched says, for the office and leaders, why the products that
+	// were not matched do not fit the demand today: how many products
+	// each rule excluded (a product may break several).
+	Unmatched []ReasonCount `json:"unmatched"`
+}
+
+// ReasonCount is how many products a rule excluded.
+type ReasonCount struct {
+	Reason finance.Reason `json:"reason"`
+	Count  int            `json:"count"`
+}
+
+// unmatchedTx judges every product for the demand and counts the rules
+// that excluded the ineligible ones, most frequent first.
+func (s *Service) unmatchedTx(ctx context.Context, tx *store.Tx, n *names, d *finance.Demand, b *finance.Business) []ReasonCount {
+	in := finance.NewDemand{BusinessID: d.BusinessID, Amount: d.Amount, TermMonths: d.TermMonths, Collateral: d.Collateral}
+	now := s.kit.Now()
+	counts := map[finance.Reason]int{}
+	for _, p := range n.products {
+		bank := n.banks[p.BankID]
+		f := finance.Judge(p, bank != nil && bank.Active, b, &in, now)
+		if !f.Eligible {
+			for _, r := range f.Reasons {
+				counts[r]++
+			}
+		}
+	}
+	out := []ReasonCount{}
+	for r, c := range counts {
+		out = append(out, ReasonCount{Reason: r, Count: c})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Count != out[j].Count {
+			return out[i].Count > out[j].Count
+		}
+		return out[i].Reason < out[j].Reason
+	})
+	return out
+}
+
+// Rematch matches an open demand again (the office), after products were
+// added or offered again: the eligible products not matched yet become
+// proposed matches, the best finance.MaxMatches of them. It returns the
+// demand with the number of new matches.
+func (s *Service) Rematch(ctx context.Context, actor *org.User, ref string) (*DemandView, int, error) {
+	if err := requireOffice(actor); err != nil {
+		return nil, 0, err
+	}
+	var id int64
+	added := 0
+	err := s.kit.Write(ctx, func(tx *store.Tx) error {
+		d, err := store.GetFinanceDemand(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		if d.Status != finance.DemandOpen {
+			return minsheng.Errorf(minsheng.ECONFLICT, "the demand is %s already", d.Status).Because("demand_closed")
+		}
+		id = d.ID
+		b, err := store.GetFinanceBusiness(ctx, tx, idStr(d.BusinessID))
+		if err != nil {
+			return err
+		}
+		if !b.Consent {
+			return minsheng.FieldError("business_id", "the business has not consented to the use of its data").Because("consent_required")
+		}
+		ms, err := store.ListFinanceMatches(ctx, tx, store.FinanceMatchFilter{DemandID: d.ID})
+		if err != nil {
+			return err
+		}
+		have := map[int64]bool{}
+		for _, m := range ms {
+			have[m.ProductID] = true
+		}
+		now := s.kit.Now()
+		in := finance.NewDemand{BusinessID: d.BusinessID, Amount: d.Amount, TermMonths: d.TermMonths, Collateral: d.Collateral}
+		banks, err := store.ListFinanceBanks(ctx, tx)
+		if err != nil {
+			return err
+		}
+		active := map[int64]bool{}
+		for _, bk := range banks {
+			active[bk.ID] = bk.Active
+		}
+		products, err := store.ListFinanceProducts(ctx, tx, 0)
+		if err != nil {
+			return err
+		}
+		for _, f := range finance.Rank(products, func(id int64) bool { return active[id] }, b, &in, now) {
+			if have[f.ProductID] || added == finance.MaxMatches {
+				continue
+			}
+			mid, err := tx.NextID(ctx)
+			if err != nil {
+				return err
+			}
+			if err := store.InsertFinanceMatch(ctx, tx, &finance.Match{ID: mid, DemandID: d.ID, ProductID: f.ProductID, BankID: f.BankID,
+				Score: f.Score, Reasons: f.Reasons, Status: finance.StatusProposed, CreatedAt: now, UpdatedAt: now, Version: 1}); err != nil {
+				return err
+			}
+			added++
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectDemand, ObjectID: d.ID, Action: "rematch",
+			Data: map[string]string{"added": strconv.Itoa(added)}})
+		return err
+	})
+	if err != nil {
+		return nil, 0, err
+	}
+	v, err := s.GetDemand(ctx, actor, idStr(id))
+	return v, added, err
 }
 
 // names caches the names of banks and products of one read.
@@ -295,8 +407,10 @@ func (s *Service) GetDemand(ctx context.Context, actor *org.User, ref string) (*
 			return err
 		}
 		now := s.kit.Now()
-		out = &DemandView{Demand: d, Business: b.Masked(), Matches: []MatchView{}, MayClose: v.office && d.Status == finance.DemandOpen}
+		out = &DemandView{Demand: d, Business: b.Masked(), Matches: []MatchView{}, MayClose: v.office && d.Status == finance.DemandOpen,
+			Unmatched: []ReasonCount{}}
 		if v.bankID == 0 {
+			out.Unmatched = s.unmatchedTx(ctx, tx, n, d, b)
 			links, err := store.ListLinks(ctx, tx, ObjectDemand, d.ID)
 			if err != nil {
 				return err

@@ -377,3 +377,33 @@ func TestDemandFromTicket(t *testing.T) {
 		}
 	})
 }
+
+// The office sees why the other products do not fit, and matches an open
+// demand again after a product is added: only the new one is added.
+func TestUnmatchedAndRematch(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		dv := must[*appfin.DemandView](t)(f.fin.CreateDemand(ctx, f.officer, finance.NewDemand{BusinessID: f.biz.ID, Amount: 300000,
+			TermMonths: 12, Purpose: "进货"}))
+		if len(dv.Unmatched) != 1 || dv.Unmatched[0] != (appfin.ReasonCount{Reason: finance.ReasonAmountAbove, Count: 3}) {
+			t.Errorf("unmatched %+v, want the three small products above their most", dv.Unmatched)
+		}
+		if _, err := f.fin.CreateProduct(ctx, f.officer, finance.NewProduct{BankID: f.banks[1].ID, Name: "餐饮贷", Kind: finance.KindCredit,
+			MaxAmount: 500000, RateMinBP: 350, TermMax: 24, Industries: []finance.Industry{finance.IndustryHospitality}}); err != nil {
+			t.Fatal(err)
+		}
+		v, added, err := f.fin.Rematch(ctx, f.officer, dv.Demand.Number)
+		if err != nil || added != 1 || len(v.Matches) != 4 {
+			t.Fatalf("rematch: added %d, %d matches, %v", added, len(v.Matches), err)
+		}
+		if v.Matches[0].ProductName != "餐饮贷" {
+			t.Errorf("the new product should rank first: %s", v.Matches[0].ProductName)
+		}
+		if _, added, _ := f.fin.Rematch(ctx, f.officer, dv.Demand.Number); added != 0 {
+			t.Errorf("a second rematch added %d", added)
+		}
+		if _, _, err := f.fin.Rematch(ctx, f.staff[0], dv.Demand.Number); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Errorf("a bank rematched: %v", err)
+		}
+	})
+}

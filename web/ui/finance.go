@@ -42,6 +42,7 @@ func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
 		{Pattern: "POST /finance/demands", Handler: u.staff(p.createDemand, office...)},
 		{Pattern: "GET /finance/demands/{ref}", Handler: u.staff(p.demand, read...)},
 		{Pattern: "POST /finance/demands/{ref}/close", Handler: u.staff(p.closeDemand, office...)},
+		{Pattern: "POST /finance/demands/{ref}/rematch", Handler: u.staff(p.rematch, office...)},
 		{Pattern: "POST /finance/matches/{id}/{action}", Handler: u.staff(p.act, act...)},
 		{Pattern: "GET /finance/businesses", Handler: u.staff(p.businesses, office...)},
 		{Pattern: "POST /finance/businesses", Handler: u.staff(p.registerBusiness, office...)},
@@ -273,6 +274,22 @@ func (p *financePages) closeDemand(w http.ResponseWriter, r *http.Request, me *o
 		return p.demandPage(w, r, me, http.StatusBadRequest, form)
 	}
 	redirect(w, r, "/finance/demands/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_saved")
+	return nil
+}
+
+func (p *financePages) rematch(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	if _, _, err := p.fin.Rematch(r.Context(), me, r.PathValue("ref")); err != nil {
+		form, err := finRefused("rematch", err, vals)
+		if err != nil {
+			return err
+		}
+		return p.demandPage(w, r, me, http.StatusBadRequest, form)
+	}
+	redirect(w, r, "/finance/demands/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_rematched")
 	return nil
 }
 
