@@ -25,6 +25,7 @@ func (s *Server) FinanceAPI(svc *finance.Service) []capability.Route {
 	return []capability.Route{
 		h("GET /api/v1/finance/banks", a.setup),
 		h("POST /api/v1/finance/banks", a.createBank),
+		h("PATCH /api/v1/finance/banks/{ref}", a.updateBank),
 		h("POST /api/v1/finance/banks/{ref}/staff", a.linkStaff),
 		h("POST /api/v1/finance/products", a.createProduct),
 		h("POST /api/v1/finance/products/{id}/active", a.productActive),
@@ -61,6 +62,12 @@ func (a *financeAPI) setup(w http.ResponseWriter, r *http.Request) error {
 func (a *financeAPI) createBank(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusCreated, func(u *org.User, in dom.NewBank) (*dom.Bank, error) {
 		return a.svc.CreateBank(r.Context(), u, in)
+	})
+}
+
+func (a *financeAPI) updateBank(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in finance.BankChange) (*dom.Bank, error) {
+		return a.svc.UpdateBank(r.Context(), u, r.PathValue("ref"), in)
 	})
 }
 

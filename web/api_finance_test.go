@@ -42,6 +42,9 @@ func financeAdminWrites(t *testing.T, e *env) []adminWrite {
 			body:   map[string]any{"code": "xnrcb", "name": "西宁农商银行城西支行", "claim_days": 3},
 			object: "finance_bank", id: func(b []byte) int64 { bankID = stringIDOf(b); return bankID }, action: "create",
 			detail: []string{"code=xnrcb", "claim_days=3"}, refused: map[string]any{"code": "bad code", "name": "某行"}},
+		{pattern: "PATCH /api/v1/finance/banks/{ref}", path: fixed("/api/v1/finance/banks/xnrcb"), status: http.StatusOK,
+			body: map[string]any{"claim_days": 2, "contact_phone": "0971-6112345"}, object: "finance_bank", id: func([]byte) int64 { return bankID },
+			action: "update", detail: []string{"claim_days=3 → 2", "contact_phone= → 09716112345"}, refused: map[string]any{"claim_days": 45}},
 		{pattern: "POST /api/v1/finance/banks/{ref}/staff", path: fixed("/api/v1/finance/banks/xnrcb/staff"), status: http.StatusOK,
 			body: map[string]any{"user": "banker"}, object: "finance_bank", id: func([]byte) int64 { return bankID }, action: "link_staff",
 			refused: map[string]any{"user": "agent"}},
@@ -63,6 +66,8 @@ func financeStreetCalls(e *env) []streetCall {
 	return []streetCall{
 		{pattern: "POST /api/v1/finance/banks", path: fixed("/api/v1/finance/banks"), status: http.StatusForbidden,
 			body: map[string]any{"code": "streetbank", "name": "街道银行"}},
+		{pattern: "PATCH /api/v1/finance/banks/{ref}", path: fixed("/api/v1/finance/banks/qhbank"), status: http.StatusForbidden,
+			body: map[string]any{"active": false}},
 		{pattern: "POST /api/v1/finance/banks/{ref}/staff", path: fixed("/api/v1/finance/banks/qhbank/staff"), status: http.StatusForbidden,
 			body: map[string]any{"user": "handler"}},
 		{pattern: "POST /api/v1/finance/products", path: fixed("/api/v1/finance/products"), status: http.StatusForbidden,

@@ -174,6 +174,77 @@ func (s *Service) CreateBank(ctx context.Context, actor *org.User, in finance.Ne
 	return out, err
 }
 
+// BankChange is what the office may change about a bank; nil fields stay.
+type BankChange struct {
+	Name         *string `json:"name"`
+	ClaimDays    *int    `json:"claim_days"`
+	AnswerDays   *int    `json:"answer_days"`
+	ContactPhone *string `json:"contact_phone"`
+	Active       *bool   `json:"active"`
+}
+
+// UpdateBank changes a bank's name, service promise, contact line or
+// whether it takes part (the office). New deadlines apply to matches sent
+// from then on; a bank that leaves is no longer matched nor sent to.
+func (s *Service) UpdateBank(ctx context.Context, actor *org.User, ref string, c BankChange) (*finance.Bank, error) {
+	if err := requireOffice(actor); err != nil {
+		return nil, err
+	}
+	var out *finance.Bank
+	err := s.kit.Write(ctx, func(tx *store.Tx) error {
+		b, err := store.GetFinanceBank(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		in := finance.NewBank{Code: b.Code, Name: b.Name, ClaimDays: b.ClaimDays, AnswerDays: b.AnswerDays, ContactPhone: b.ContactPhone}
+		if c.Name != nil {
+			in.Name = *c.Name
+		}
+		if c.ClaimDays != nil {
+			in.ClaimDays = *c.ClaimDays
+			if in.ClaimDays == 0 {
+				return minsheng.FieldError("claim_days", "claim_days must be 1 to %d working days", finance.MaxDays).Because("days_range")
+			}
+		}
+		if c.AnswerDays != nil {
+			in.AnswerDays = *c.AnswerDays
+			if in.AnswerDays == 0 {
+				return minsheng.FieldError("answer_days", "answer_days must be 1 to %d working days", finance.MaxDays).Because("days_range")
+			}
+		}
+		if c.ContactPhone != nil {
+			in.ContactPhone = *c.ContactPhone
+		}
+		in.Normalize()
+		if err := in.Validate(); err != nil {
+			return err
+		}
+		data := map[string]string{"code": b.Code}
+		note := func(k, from, to string) {
+			if from != to {
+				data[k] = from + " → " + to
+			}
+		}
+		note("name", b.Name, in.Name)
+		note("claim_days", strconv.Itoa(b.ClaimDays), strconv.Itoa(in.ClaimDays))
+		note("answer_days", strconv.Itoa(b.AnswerDays), strconv.Itoa(in.AnswerDays))
+		note("contact_phone", b.ContactPhone, in.ContactPhone)
+		active := b.Active
+		if c.Active != nil {
+			active = *c.Active
+		}
+		note("active", strconv.FormatBool(b.Active), strconv.FormatBool(active))
+		b.Name, b.ClaimDays, b.AnswerDays, b.ContactPhone, b.Active = in.Name, in.ClaimDays, in.AnswerDays, in.ContactPhone, active
+		if err := store.UpdateFinanceBank(ctx, tx, b); err != nil {
+			return err
+		}
+		out = b
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectBank, ObjectID: b.ID, Action: "update", Data: data})
+		return err
+	})
+	return out, err
+}
+
 // CreateProduct registers a bank's product (the office).
 func (s *Service) CreateProduct(ctx context.Context, actor *org.User, in finance.NewProduct) (*finance.Product, error) {
 	if err := requireOffice(actor); err != nil {

@@ -407,3 +407,42 @@ func TestUnmatchedAndRematch(t *testing.T) {
 		}
 	})
 }
+
+// A bank's changed promise applies to matches sent from then on; a bank
+// that leaves is neither matched nor sent to; bad days are refused.
+func TestUpdateBank(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		dv := must[*appfin.DemandView](t)(f.fin.CreateDemand(ctx, f.officer, finance.NewDemand{BusinessID: f.biz.ID, Amount: 300000,
+			TermMonths: 12, Purpose: "进货"}))
+		one, off := 1, false
+		if _, err := f.fin.UpdateBank(ctx, f.officer, f.banks[0].Code, appfin.BankChange{ClaimDays: &[]int{40}[0]}); field(err) != "invalid:claim_days:days_range" {
+			t.Errorf("40 days: %v", field(err))
+		}
+		if b := must[*finance.Bank](t)(f.fin.UpdateBank(ctx, f.officer, f.banks[0].Code, appfin.BankChange{ClaimDays: &one})); b.ClaimDays != 1 || b.AnswerDays != finance.DefaultAnswerDays {
+			t.Errorf("bank %+v", b)
+		}
+		must[*finance.Bank](t)(f.fin.UpdateBank(ctx, f.officer, f.banks[1].Code, appfin.BankChange{Active: &off}))
+		for _, m := range dv.Matches {
+			got, err := f.fin.Act(ctx, f.officer, m.ID, appfin.Step{Action: finance.ActionSend})
+			switch m.BankID {
+			case f.banks[0].ID:
+				// Monday 09:00 + one working day: the end of Tuesday 3 March.
+				if err != nil || got.ClaimBy.In(time.FixedZone("CST", 8*3600)).Format("01-02 15:04") != "03-03 23:59" {
+					t.Errorf("sent with the new promise: %v %v", got, err)
+				}
+			case f.banks[1].ID:
+				if field(err) != "conflict::bank_inactive" {
+					t.Errorf("sent to a bank that left: %v", field(err))
+				}
+			}
+		}
+		again := must[*appfin.DemandView](t)(f.fin.CreateDemand(ctx, f.officer, finance.NewDemand{BusinessID: f.biz.ID, Amount: 300000,
+			TermMonths: 12, Purpose: "进货"}))
+		for _, m := range again.Matches {
+			if m.BankID == f.banks[1].ID {
+				t.Errorf("matched to a bank that left: %+v", m)
+			}
+		}
+	})
+}

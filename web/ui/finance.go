@@ -51,6 +51,7 @@ func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
 		{Pattern: "POST /finance/businesses/{ref}/reveal", Handler: u.staff(p.reveal, act...)},
 		{Pattern: "GET /finance/banks", Handler: u.staff(p.banks, read...)},
 		{Pattern: "POST /finance/banks", Handler: u.staff(p.createBank, office...)},
+		{Pattern: "POST /finance/banks/{ref}", Handler: u.staff(p.updateBank, office...)},
 		{Pattern: "POST /finance/banks/{ref}/staff", Handler: u.staff(p.linkStaff, office...)},
 		{Pattern: "POST /finance/products", Handler: u.staff(p.createProduct, office...)},
 		{Pattern: "POST /finance/products/{id}/active", Handler: u.staff(p.productActive, office...)},
@@ -507,6 +508,23 @@ func (p *financePages) createBank(w http.ResponseWriter, r *http.Request, me *or
 		}
 		_, err = p.fin.CreateBank(r.Context(), me, dom.NewBank{Code: vals.Get("code"), Name: vals.Get("name"), ClaimDays: claim,
 			AnswerDays: answer, ContactPhone: vals.Get("contact_phone")})
+		return err
+	})
+}
+
+func (p *financePages) updateBank(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return p.bankChange(w, r, me, "edit:"+r.PathValue("ref"), func(vals url.Values) error {
+		claim, err := finInt("claim_days", vals.Get("claim_days"))
+		if err != nil {
+			return err
+		}
+		answer, err := finInt("answer_days", vals.Get("answer_days"))
+		if err != nil {
+			return err
+		}
+		name, phone, active := vals.Get("name"), vals.Get("contact_phone"), vals.Get("active") != ""
+		_, err = p.fin.UpdateBank(r.Context(), me, r.PathValue("ref"), finance.BankChange{Name: &name, ClaimDays: &claim,
+			AnswerDays: &answer, ContactPhone: &phone, Active: &active})
 		return err
 	})
 }
