@@ -57,6 +57,7 @@ func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
 		{Pattern: "POST /finance/products/{id}/active", Handler: u.staff(p.productActive, office...)},
 		{Pattern: "GET /finance/figures", Handler: u.staff(p.figures, figures...)},
 		{Pattern: "GET /finance/figures.xlsx", Handler: u.staff(p.export, figures...)},
+		{Pattern: "GET /finance/demands.xlsx", Handler: u.staff(p.exportDemands, figures...)},
 	}
 }
 
@@ -606,6 +607,25 @@ func (p *financePages) figures(w http.ResponseWriter, r *http.Request, me *org.U
 	pg.Data = finFiguresData{finData: newFinData(me), F: f}
 	p.render(w, http.StatusOK, pg, "finance/figures")
 	return nil
+}
+
+// exportDemands sends the demands (the office's 台账) as an Excel sheet:
+// number, business, industry, amount, term, status, matches sent, and
+// the day it was recorded, newest first.
+func (p *financePages) exportDemands(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	ds, err := p.fin.ListDemands(r.Context(), me, finance.DemandQuery{Status: dom.DemandStatus(r.URL.Query().Get("status")), Limit: 500})
+	if err != nil {
+		return err
+	}
+	pg := p.newPage(w, r, me, "/finance")
+	t := &app.Table{Name: pg.T("fin.x_demands_sheet"), Title: pg.T("fin.x_demands_title"),
+		Columns: []string{pg.T("fin.number"), pg.T("fin.business"), pg.T("fin.industry"), pg.T("fin.x_amount_yuan"), pg.T("fin.term"),
+			pg.T("fin.status"), pg.T("fin.matches"), pg.T("fin.sent"), pg.T("fin.overdue"), pg.T("fin.created"), pg.T("fin.note")}}
+	for _, d := range ds {
+		t.Rows = append(t.Rows, []any{d.Number, d.BusinessName, pg.E("fin.ind", d.Industry), d.Amount, d.TermMonths,
+			pg.E("fin.dst", d.Status), d.Matches, d.Sent, d.Overdue, d.CreatedAt, d.Note})
+	}
+	return sendTable(w, t, pg.T("fin.x_demands_title"), app.FormatXLSX)
 }
 
 // export sends the league table as an Excel workbook, its headings in the

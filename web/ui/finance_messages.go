@@ -174,6 +174,9 @@ var FinanceMessages = map[string][2]string{
 	"fin.f_count":          {"次数", "Count"},
 	"fin.x_sheet":          {"银行服务情况", "Banks"},
 	"fin.x_title":          {"甘霖工程银行服务情况表（%s 至 %s）", "Finance programme: banks (%s to %s)"},
+	"fin.x_demands_sheet":  {"融资需求台账", "Demands"},
+	"fin.x_demands_title":  {"甘霖工程融资需求台账", "Finance programme: credit demands"},
+	"fin.x_amount_yuan":    {"金额（元）", "Amount (yuan)"},
 	"fin.x_amount":         {"放款金额（元）", "Disbursed (yuan)"},
 	"fin.nothing":          {"暂无数据。", "No data."},
 

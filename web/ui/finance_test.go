@@ -154,6 +154,14 @@ func TestFinancePages(t *testing.T) {
 		if !found {
 			t.Errorf("the sheet lacks 青海银行's 250000 yuan: %v", rows)
 		}
+		x = office.get("/finance/demands.xlsx")
+		if wb, err = excelize.OpenReader(bytes.NewReader([]byte(x.body))); err != nil {
+			t.Fatalf("demands export: %d %v", x.status, err)
+		}
+		if rows, _ = wb.GetRows(wb.GetSheetName(0)); len(rows) < 2 || !strings.Contains(strings.Join(rows[len(rows)-1], " "), "海湖小吃店") ||
+			!strings.Contains(strings.Join(rows[len(rows)-1], " "), "已获贷") {
+			t.Errorf("the demands sheet: %v", rows)
+		}
 		if r := office.get("/finance/banks"); r.status != http.StatusOK || !strings.Contains(r.body, "经营快贷") {
 			t.Errorf("banks page: %d", r.status)
 		}
