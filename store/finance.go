@@ -241,6 +241,19 @@ func InsertFinanceBusiness(ctx context.Context, tx *Tx, b *finance.Business) err
 	return nil
 }
 
+// UpdateFinanceBusiness writes a business's credit file (not its code,
+// consent or unit).
+func UpdateFinanceBusiness(ctx context.Context, tx *Tx, b *finance.Business) error {
+	_, err := tx.Exec(ctx, `UPDATE finance_businesses SET name = ?, industry = ?, size = ?, founded_on = ?, address = ?, employees = ?,
+		revenue = ?, tax_rating = ?, owner_name = ?, owner_phone = ?, owner_id_number = ?, updated_at = ? WHERE id = ?`,
+		b.Name, b.Industry, b.Size, b.FoundedOn, b.Address, b.Employees, b.Revenue, string(b.TaxRating), b.OwnerName, b.OwnerPhone,
+		b.OwnerID, b.UpdatedAt.UTC(), b.ID)
+	if err != nil {
+		return fmt.Errorf("update finance business: %w", err)
+	}
+	return nil
+}
+
 // UpdateFinanceBusinessConsent writes a business's consent.
 func UpdateFinanceBusinessConsent(ctx context.Context, tx *Tx, b *finance.Business) error {
 	_, err := tx.Exec(ctx, `UPDATE finance_businesses SET consent = ?, consent_at = ?, updated_at = ? WHERE id = ?`,

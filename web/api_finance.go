@@ -32,6 +32,7 @@ func (s *Server) FinanceAPI(svc *finance.Service) []capability.Route {
 		h("GET /api/v1/finance/businesses", a.businesses),
 		h("POST /api/v1/finance/businesses", a.registerBusiness),
 		h("GET /api/v1/finance/businesses/{ref}", a.business),
+		h("PATCH /api/v1/finance/businesses/{ref}", a.updateBusiness),
 		h("POST /api/v1/finance/businesses/{ref}/consent", a.consent),
 		h("POST /api/v1/finance/businesses/{ref}/reveal", a.reveal),
 		h("GET /api/v1/finance/demands", a.demands),
@@ -133,6 +134,12 @@ func (a *financeAPI) registerBusiness(w http.ResponseWriter, r *http.Request) er
 func (a *financeAPI) business(w http.ResponseWriter, r *http.Request) error {
 	return answer(w, r, http.StatusOK, func(u *org.User) (*finance.BusinessView, error) {
 		return a.svc.GetBusiness(r.Context(), u, r.PathValue("ref"))
+	})
+}
+
+func (a *financeAPI) updateBusiness(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in finance.BusinessChange) (*dom.Business, error) {
+		return a.svc.UpdateBusiness(r.Context(), u, r.PathValue("ref"), in)
 	})
 }
 

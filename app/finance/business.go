@@ -103,6 +103,107 @@ func (s *Service) SetConsent(ctx context.Context, actor *org.User, ref string, c
 	return &m, nil
 }
 
+// BusinessChange is what the office may change in a credit file; nil
+// fields stay. The credit code does not change (register the business
+// anew); an empty owner's phone or ID number keeps the stored one, so that
+// the form never shows them unmasked.
+type BusinessChange struct {
+	Name       *string            `json:"name"`
+	Industry   *finance.Industry  `json:"industry"`
+	Size       *finance.Size      `json:"size"`
+	FoundedOn  *string            `json:"founded_on"`
+	Address    *string            `json:"address"`
+	Employees  *int               `json:"employees"`
+	Revenue    *int64             `json:"revenue"`
+	TaxRating  *finance.TaxRating `json:"tax_rating"`
+	OwnerName  *string            `json:"owner_name"`
+	OwnerPhone *string            `json:"owner_phone"`
+	OwnerID    *string            `json:"owner_id_number"`
+}
+
+// UpdateBusiness changes a business's credit file (the office). The audit
+// entry names the fields changed, never the personal values.
+func (s *Service) UpdateBusiness(ctx context.Context, actor *org.User, ref string, c BusinessChange) (*finance.Business, error) {
+	if err := requireOffice(actor); err != nil {
+		return nil, err
+	}
+	var out *finance.Business
+	err := s.kit.Write(ctx, func(tx *store.Tx) error {
+		b, err := store.GetFinanceBusiness(ctx, tx, ref)
+		if err != nil {
+			return err
+		}
+		n := finance.NewBusiness{CreditCode: b.CreditCode, Name: b.Name, Industry: b.Industry, Size: b.Size, FoundedOn: b.FoundedOn,
+			Address: b.Address, Employees: b.Employees, Revenue: b.Revenue, TaxRating: b.TaxRating, OwnerName: b.OwnerName,
+			OwnerPhone: b.OwnerPhone, OwnerID: b.OwnerID}
+		set := func(dst *string, v *string) {
+			if v != nil {
+				*dst = *v
+			}
+		}
+		set(&n.Name, c.Name)
+		set(&n.FoundedOn, c.FoundedOn)
+		set(&n.Address, c.Address)
+		set(&n.OwnerName, c.OwnerName)
+		if c.OwnerPhone != nil && strings.TrimSpace(*c.OwnerPhone) != "" {
+			n.OwnerPhone = *c.OwnerPhone
+		}
+		if c.OwnerID != nil && strings.TrimSpace(*c.OwnerID) != "" {
+			n.OwnerID = *c.OwnerID
+		}
+		if c.Industry != nil {
+			n.Industry = *c.Industry
+		}
+		if c.Size != nil {
+			n.Size = *c.Size
+		}
+		if c.Employees != nil {
+			n.Employees = *c.Employees
+		}
+		if c.Revenue != nil {
+			n.Revenue = *c.Revenue
+		}
+		if c.TaxRating != nil {
+			n.TaxRating = *c.TaxRating
+		}
+		n.Normalize()
+		now := s.kit.Now()
+		if err := n.Validate(now); err != nil {
+			return err
+		}
+		var changed []string
+		for _, f := range []struct {
+			name     string
+			old, new any
+		}{{"name", b.Name, n.Name}, {"industry", b.Industry, n.Industry}, {"size", b.Size, n.Size}, {"founded_on", b.FoundedOn, n.FoundedOn},
+			{"address", b.Address, n.Address}, {"employees", b.Employees, n.Employees}, {"revenue", b.Revenue, n.Revenue},
+			{"tax_rating", b.TaxRating, n.TaxRating}, {"owner_name", b.OwnerName, n.OwnerName}, {"owner_phone", b.OwnerPhone, n.OwnerPhone},
+			{"owner_id_number", b.OwnerID, n.OwnerID}} {
+			if f.old != f.new {
+				changed = append(changed, f.name)
+			}
+		}
+		b.Name, b.Industry, b.Size, b.FoundedOn, b.Address, b.Employees, b.Revenue, b.TaxRating = n.Name, n.Industry, n.Size,
+			n.FoundedOn, n.Address, n.Employees, n.Revenue, n.TaxRating
+		b.OwnerName, b.OwnerPhone, b.OwnerID, b.UpdatedAt = n.OwnerName, n.OwnerPhone, n.OwnerID, now
+		out = b
+		if len(changed) == 0 {
+			return nil
+		}
+		if err := store.UpdateFinanceBusiness(ctx, tx, b); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectBusiness, ObjectID: b.ID, Action: "update",
+			Data: map[string]string{"changed": strings.Join(changed, ",")}})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := out.Masked()
+	return &m, nil
+}
+
 // ListBusinesses returns the businesses whose name or credit code holds q,
 // masked (the office).
 func (s *Service) ListBusinesses(ctx context.Context, actor *org.User, q string, limit int) ([]finance.Business, error) {

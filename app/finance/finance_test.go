@@ -2,8 +2,10 @@ package finance_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -443,6 +445,48 @@ func TestUpdateBank(t *testing.T) {
 			if m.BankID == f.banks[1].ID {
 				t.Errorf("matched to a bank that left: %+v", m)
 			}
+		}
+	})
+}
+
+// The office changes a credit file: bad input is refused and changes
+// nothing; an empty owner's phone keeps the stored one; the audit entry
+// names the fields, never the personal values.
+func TestUpdateBusiness(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db)
+		future, empty, phone, name := "2099-01-01", "", "13997005678", "海湖小吃店（二店）"
+		if _, err := f.fin.UpdateBusiness(ctx, f.officer, idStr(f.biz.ID), appfin.BusinessChange{FoundedOn: &future, Name: &name}); field(err) != "invalid:founded_on:date_future" {
+			t.Errorf("a founding day in the future: %v", field(err))
+		}
+		b := must[*finance.Business](t)(f.fin.UpdateBusiness(ctx, f.officer, idStr(f.biz.ID), appfin.BusinessChange{Name: &name, OwnerPhone: &empty}))
+		if b.Name != name || b.OwnerPhone != "138****1234" {
+			t.Errorf("after the change: %q %q", b.Name, b.OwnerPhone)
+		}
+		b = must[*finance.Business](t)(f.fin.UpdateBusiness(ctx, f.officer, idStr(f.biz.ID), appfin.BusinessChange{OwnerPhone: &phone}))
+		if b.OwnerPhone != "139****5678" {
+			t.Errorf("new phone shows %q", b.OwnerPhone)
+		}
+		err := db.Read(ctx, func(tx *store.Tx) error {
+			n, err := store.CountAuditByActor(ctx, tx, f.officer.ID, "update", time.Time{})
+			if err != nil || n != 2 {
+				t.Errorf("%d update entries: %v", n, err)
+			}
+			ev, err := store.ListTimeline(ctx, tx, appfin.ObjectBusiness, f.biz.ID)
+			if err != nil {
+				return err
+			}
+			last := ev[len(ev)-1]
+			if last.Data["changed"] != "owner_phone" || strings.Contains(fmt.Sprint(last.Data), "13997005678") {
+				t.Errorf("the last event: %+v", last)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.fin.UpdateBusiness(ctx, f.staff[0], idStr(f.biz.ID), appfin.BusinessChange{Name: &name}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Errorf("a bank changed the file: %v", err)
 		}
 	})
 }

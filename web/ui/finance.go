@@ -47,6 +47,7 @@ func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
 		{Pattern: "GET /finance/businesses", Handler: u.staff(p.businesses, office...)},
 		{Pattern: "POST /finance/businesses", Handler: u.staff(p.registerBusiness, office...)},
 		{Pattern: "GET /finance/businesses/{ref}", Handler: u.staff(p.business, read...)},
+		{Pattern: "POST /finance/businesses/{ref}", Handler: u.staff(p.updateBusiness, office...)},
 		{Pattern: "POST /finance/businesses/{ref}/consent", Handler: u.staff(p.consent, office...)},
 		{Pattern: "POST /finance/businesses/{ref}/reveal", Handler: u.staff(p.reveal, act...)},
 		{Pattern: "GET /finance/banks", Handler: u.staff(p.banks, read...)},
@@ -416,6 +417,46 @@ func (p *financePages) businessPage(w http.ResponseWriter, r *http.Request, me *
 
 func (p *financePages) business(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return p.businessPage(w, r, me, http.StatusOK, nil, nil)
+}
+
+// updateBusiness changes the credit file; the owner's fields left empty
+// keep what is stored (the form never shows them unmasked).
+func (p *financePages) updateBusiness(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	run := func() error {
+		employees, err := finInt("employees", vals.Get("employees"))
+		if err != nil {
+			return err
+		}
+		revenue, err := parseWan("revenue", vals.Get("revenue"))
+		if err != nil {
+			return err
+		}
+		str := func(k string) *string { v := vals.Get(k); return &v }
+		opt := func(k string) *string {
+			if strings.TrimSpace(vals.Get(k)) == "" {
+				return nil
+			}
+			return str(k)
+		}
+		ind, size, tax := dom.Industry(vals.Get("industry")), dom.Size(vals.Get("size")), dom.TaxRating(vals.Get("tax_rating"))
+		_, err = p.fin.UpdateBusiness(r.Context(), me, r.PathValue("ref"), finance.BusinessChange{Name: str("name"), Industry: &ind,
+			Size: &size, FoundedOn: str("founded_on"), Address: str("address"), Employees: &employees, Revenue: &revenue, TaxRating: &tax,
+			OwnerName: opt("owner_name"), OwnerPhone: opt("owner_phone"), OwnerID: opt("owner_id_number")})
+		return err
+	}
+	if err := run(); err != nil {
+		form, ferr := finRefused("edit", err, vals)
+		if ferr != nil {
+			return ferr
+		}
+		return p.businessPage(w, r, me, http.StatusBadRequest, form, nil)
+	}
+	redirect(w, r, "/finance/businesses/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_saved")
+	return nil
 }
 
 func (p *financePages) consent(w http.ResponseWriter, r *http.Request, me *org.User) error {

@@ -132,6 +132,8 @@ var FinanceMessages = map[string][2]string{
 	"fin.edit_bank":        {"修改银行信息和服务时限", "Change the bank and its deadlines"},
 	"fin.bank_active":      {"参与甘霖工程（取消后不再匹配和推送）", "Takes part (unticked: no longer matched nor sent to)"},
 	"fin.save":             {"保存", "Save"},
+	"fin.edit_business":    {"修改信用档案", "Change the credit file"},
+	"fin.owner_keep":       {"负责人信息留空则保持不变。", "Leave the owner's fields empty to keep them."},
 	"fin.link":             {"关联", "Link"},
 	"fin.active":           {"在售", "Offered"},
 	"fin.inactive":         {"已下架", "Withdrawn"},

@@ -162,6 +162,16 @@ func TestFinancePages(t *testing.T) {
 			!strings.Contains(strings.Join(rows[len(rows)-1], " "), "已获贷") {
 			t.Errorf("the demands sheet: %v", rows)
 		}
+		r = office.post(bizPath, url.Values{"name": {"海湖小吃店（二店）"}, "industry": {"H"}, "size": {"micro"}, "founded_on": {"2099-01-01"},
+			"employees": {"6"}, "revenue": {"80"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "「成立日期」不能晚于今天") || !strings.Contains(r.body, `value="海湖小吃店（二店）"`) {
+			t.Errorf("a founding day in the future: %d", r.status)
+		}
+		r = office.post(bizPath, url.Values{"name": {"海湖小吃店（二店）"}, "industry": {"H"}, "size": {"micro"}, "founded_on": {"2020-05-01"},
+			"employees": {"6"}, "revenue": {"80"}})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "海湖小吃店（二店）") || !strings.Contains(r.body, "138****1234") {
+			t.Errorf("the change: %d", r.status)
+		}
 		if r := office.get("/finance/banks"); r.status != http.StatusOK || !strings.Contains(r.body, "经营快贷") {
 			t.Errorf("banks page: %d", r.status)
 		}
