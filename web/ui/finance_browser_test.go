@@ -152,8 +152,14 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		t.Errorf("the first match's reasons: %s", r)
 	}
 	shot(office, "demand-matched")
-	for i := 0; i < 2; i++ {
-		do(office, "send", chromedp.Click(chromedp.CSS(`form[id^="act-send-"] button`)), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	ids, err := chromedp.Run(office, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('form[id^="act-send-"]')).map(f => f.id)`))
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("send forms %v: %v", ids, err)
+	}
+	for _, id := range ids {
+		// Wait for the new page: the old one has the demand's status too.
+		do(office, "send", chromedp.Click(chromedp.CSS("#"+id+" button")), chromedp.WaitNotPresent(chromedp.CSS("#"+id)),
+			chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	}
 	if got := len(nodes(t, office, `form[id^="act-send-"]`)); got != 0 {
 		t.Fatalf("%d matches left unsent", got)
