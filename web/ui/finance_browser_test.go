@@ -174,6 +174,7 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		t.Fatalf("the bank's list has %d rows", got)
 	}
 	shot(bank, "inbox-phone")
+	fits(t, bank, "the bank's list")
 	do(bank, "open the demand", chromedp.Click(chromedp.CSS("#fin-inbox a.num")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	if got := len(nodes(t, bank, "article.fin-match")); got != 1 {
 		t.Errorf("the bank sees %d matches, want its own only", got)
@@ -181,6 +182,7 @@ func TestBrowserFinanceLoop(t *testing.T) {
 	do(bank, "claim", chromedp.Click(chromedp.CSS(`form[id^="act-claim-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-approve-"]`)))
 	do(bank, "approve", chromedp.Click(chromedp.CSS(`form[id^="act-approve-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-disburse-"]`)))
 	shot(bank, "approved-phone")
+	fits(t, bank, "the demand page")
 	do(bank, "disburse", chromedp.Click(chromedp.CSS(`form[id^="act-disburse-"] button`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`form[id^="act-disburse-"]`)), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	if got := text(bank, "#demand-status"); got != "已获贷" {
@@ -200,11 +202,36 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		t.Errorf("the league's head is %q", got)
 	}
 	shot(office, "figures")
+
+	// 5. The office's pages fit a phone too.
+	phone := person()
+	do(phone, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	signIn(phone, "officer")
+	for _, path := range []string{"/finance", "/finance/businesses", "/finance/banks", "/finance/figures"} {
+		do(phone, path, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		fits(t, phone, path)
+	}
+	do(phone, "a demand", chromedp.Navigate(base+"/finance"), chromedp.Click(chromedp.CSS("#fin-demands a.num")),
+		chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	fits(t, phone, "the demand page")
+	shot(phone, "demand-office-phone")
 }
 
 func withCheck(first17 string) string {
 	c, _ := finance.CreditCodeCheck(first17)
 	return first17 + string(c)
+}
+
+// fits fails when the page is wider than the phone's screen.
+func fits(t *testing.T, c context.Context, what string) {
+	t.Helper()
+	over, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	if err != nil {
+		t.Fatalf("width of %s: %v", what, err)
+	}
+	if over > 0 {
+		t.Errorf("%s is %.0f px wider than the phone", what, over)
+	}
 }
 
 // nodes counts the elements the CSS selector finds on the page.
