@@ -17,26 +17,28 @@ type Role string
 
 // Roles, named as in DESIGN §1.
 const (
-	RoleAdmin      Role = "admin"
-	RoleAgent      Role = "agent"
-	RoleDispatcher Role = "dispatcher"
-	RoleHandler    Role = "handler"
-	RoleGridWorker Role = "grid_worker"
-	RoleLeader     Role = "leader"
-	RoleMediator   Role = "mediator" // 调解员, of the mediation centre (S12)
+	RoleAdmin          Role = "admin"
+	RoleAgent          Role = "agent"
+	RoleDispatcher     Role = "dispatcher"
+	RoleHandler        Role = "handler"
+	RoleGridWorker     Role = "grid_worker"
+	RoleLeader         Role = "leader"
+	RoleMediator       Role = "mediator"        // 调解员, of the mediation centre (S12)
+	RoleFinanceOfficer Role = "finance_officer" // 金融专员, of the district finance office (S7)
 
-	RoleDriver    Role = "driver"    // a driver of the volunteer fleet (S3)
-	RoleVolunteer Role = "volunteer" // a volunteer of the fleet or the grid
+	RoleDriver    Role = "driver"     // a driver of the volunteer fleet (S3)
+	RoleVolunteer Role = "volunteer"  // a volunteer of the fleet or the grid
+	RoleBankStaff Role = "bank_staff" // staff of a bank of the finance programme (S7)
 )
 
 // Roles lists the staff roles in a stable order: the district's own people,
 // who see the work orders of the units they are granted. A user with none
 // of them sees no work order.
-var Roles = []Role{RoleAdmin, RoleAgent, RoleDispatcher, RoleHandler, RoleGridWorker, RoleLeader, RoleMediator}
+var Roles = []Role{RoleAdmin, RoleAgent, RoleDispatcher, RoleHandler, RoleGridWorker, RoleLeader, RoleMediator, RoleFinanceOfficer}
 
 // OutsideRoles lists the roles of outside parties (DESIGN §1): they sign in
 // for their module's portal and see no work order through their role.
-var OutsideRoles = []Role{RoleDriver, RoleVolunteer}
+var OutsideRoles = []Role{RoleDriver, RoleVolunteer, RoleBankStaff}
 
 // AllRoles lists every role that can be granted: the staff roles, then the
 // outside ones.

@@ -37,6 +37,7 @@ func Capabilities(p Parts) []capability.Capability {
 		mediationCapability(p),
 		projectCapability(p),
 		responsibilityCapability(p),
+		financeCapability(p),
 	}
 }
 

@@ -191,6 +191,7 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		calls = append(calls, householdStreetCalls(e, households)...)
 		calls = append(calls, responsibilityStreetCalls(t, e)...)
 		calls = append(calls, householdTriggerStreetCalls()...)
+		calls = append(calls, financeStreetCalls(e)...)
 
 		for _, route := range adminWriteRoutes(e.srv) {
 			if !slices.ContainsFunc(calls, func(c streetCall) bool { return c.pattern == route }) {

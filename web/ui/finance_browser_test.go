@@ -1,0 +1,245 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/apptest"
+	appfin "github.com/minsheng/minsheng/app/finance"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/finance"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store/storetest"
+)
+
+// TestBrowserFinanceLoop drives Chromium through finance matching's main
+// loop: the finance officer registers a restaurant (a wrong credit code
+// first, refused in Chinese with the input kept), records its credit
+// demand, which matches two banks' products, and sends both; the staff of
+// one bank, on a phone, sees only its own match, claims it, approves and
+// disburses; the demand is granted and the figures and the league table
+// show the loan. The pages are saved in testdata/artifacts.
+func TestBrowserFinanceLoop(t *testing.T) {
+	exe := chromium()
+	if exe == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
+	}
+	db := storetest.Open(t, "sqlite")
+	f := apptest.New(t, db)
+	ctx := context.Background()
+	fin := appfin.New(f.Svc.Kit(), f.Svc)
+	for _, u := range []struct {
+		name string
+		role org.Role
+	}{{"officer", finance.RoleOfficer}, {"banker", finance.RoleBank}, {"other_banker", finance.RoleBank}} {
+		if _, err := f.Svc.CreateUser(ctx, kit.System(), app.NewUser{Username: u.name, Name: u.name, Role: u.role,
+			UnitID: f.District.ID, Password: apptest.Password}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	for i, b := range []finance.NewBank{{Code: "qhbank", Name: "青海银行城西支行"}, {Code: "xnrcb", Name: "西宁农商银行"}} {
+		bank, err := fin.CreateBank(ctx, kit.System(), b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := fin.CreateProduct(ctx, kit.System(), finance.NewProduct{BankID: bank.ID, Name: []string{"经营快贷", "商户e贷"}[i],
+			Kind: finance.KindCredit, MaxAmount: 1000000, RateMinBP: 395 + 20*i, TermMax: 36}); err != nil {
+			t.Fatal(err)
+		}
+		if err := fin.LinkStaff(ctx, kit.System(), b.Code, []string{"banker", "other_banker"}[i]); err != nil {
+			t.Fatal(err)
+		}
+	}
+	base := servePages(t, f)
+	shots := artifacts(t)
+	browser := startBrowser(t, ctx, exe, 1366)
+	person := func() context.Context {
+		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+		t.Cleanup(cancel)
+		return c
+	}
+	n := 0
+	shot := func(c context.Context, name string) {
+		t.Helper()
+		n++
+		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("finance-%02d-%s.png", n, name)), img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(c, steps...); err != nil {
+			loc, _ := chromedp.Run(c, chromedp.Location())
+			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
+			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
+		}
+	}
+	text := func(c context.Context, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	value := func(c context.Context, sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(c, chromedp.Value(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("value of %s: %v", sel, err)
+		}
+		return s
+	}
+	signIn := func(c context.Context, username string) {
+		t.Helper()
+		do(c, "sign in as "+username, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
+			chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+			chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
+	}
+
+	// 1. The officer registers the business: a wrong check character first.
+	office := person()
+	signIn(office, "officer")
+	register := func(code string) {
+		do(office, "fill in the business",
+			chromedp.Navigate(base+"/finance/businesses"), chromedp.WaitVisible(chromedp.CSS("#fin-register summary")),
+			chromedp.Click(chromedp.CSS("#fin-register summary")), chromedp.WaitVisible(chromedp.CSS("#biz-code")),
+			chromedp.SendKeys(chromedp.CSS("#biz-code"), code),
+			chromedp.SendKeys(chromedp.CSS("#biz-name"), "海湖小吃店"),
+			chromedp.SetValue(chromedp.CSS(`#form-business select[name="industry"]`), "H"),
+			chromedp.SetValue(chromedp.CSS(`#form-business select[name="size"]`), "individual"),
+			chromedp.SetValue(chromedp.CSS("#biz-founded"), "2020-05-01"),
+			chromedp.SendKeys(chromedp.CSS("#biz-owner"), "马晓东"),
+			chromedp.SendKeys(chromedp.CSS("#biz-phone"), "13897001234"),
+			chromedp.Click(chromedp.CSS("#biz-consent")),
+			chromedp.Click(chromedp.CSS("#biz-submit")))
+	}
+	register("92630104MA0000001X")
+	do(office, "the refusal", chromedp.WaitVisible(chromedp.CSS("#fin-register .ferr")))
+	if got := text(office, "#fin-register .ferr"); !strings.Contains(got, "统一社会信用代码不正确") {
+		t.Errorf("the refusal reads %q", got)
+	}
+	if got := value(office, "#biz-name"); got != "海湖小吃店" {
+		t.Errorf("the form lost the name: %q", got)
+	}
+	shot(office, "business-refused")
+	register(withCheck("92630104MA0000001"))
+	do(office, "the business page", chromedp.WaitVisible(chromedp.CSS("#owner-phone")))
+	if got := text(office, "#owner-phone"); got != "138****1234" {
+		t.Errorf("the owner's phone shows %q", got)
+	}
+
+	// 2. Its demand: 30万 for 12 months, matched to both banks; both sent.
+	do(office, "record the demand", chromedp.Click(chromedp.CSS("#fin-new summary")), chromedp.WaitVisible(chromedp.CSS("#demand-amount")),
+		chromedp.SendKeys(chromedp.CSS("#demand-amount"), "30"), chromedp.SendKeys(chromedp.CSS("#demand-term"), "12"),
+		chromedp.SendKeys(chromedp.CSS("#demand-purpose"), "冬季备货和店面翻新"),
+		chromedp.Click(chromedp.CSS("#demand-submit")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	if got := len(nodes(t, office, "article.fin-match")); got != 2 {
+		t.Fatalf("%d matches, want 2", got)
+	}
+	if r := text(office, "article.fin-match"); !strings.Contains(r, "金额在额度内") || !strings.Contains(r, "利率较低") {
+		t.Errorf("the first match's reasons: %s", r)
+	}
+	shot(office, "demand-matched")
+	ids, err := chromedp.Run(office, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('form[id^="act-send-"]')).map(f => f.id)`))
+	if err != nil || len(ids) != 2 {
+		t.Fatalf("send forms %v: %v", ids, err)
+	}
+	for _, id := range ids {
+		// Wait for the new page: the old one has the demand's status too.
+		do(office, "send", chromedp.Click(chromedp.CSS("#"+id+" button")), chromedp.WaitNotPresent(chromedp.CSS("#"+id)),
+			chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	}
+	if got := len(nodes(t, office, `form[id^="act-send-"]`)); got != 0 {
+		t.Fatalf("%d matches left unsent", got)
+	}
+
+	// 3. The bank's staff on a phone: only their match; claim, approve, disburse.
+	bank := person()
+	do(bank, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	signIn(bank, "banker")
+	do(bank, "the inbox", chromedp.Navigate(base+"/finance"), chromedp.WaitVisible(chromedp.CSS("#fin-inbox")))
+	if got := len(nodes(t, bank, "#fin-inbox tbody tr")); got != 1 {
+		t.Fatalf("the bank's list has %d rows", got)
+	}
+	shot(bank, "inbox-phone")
+	fits(t, bank, "the bank's list")
+	do(bank, "open the demand", chromedp.Click(chromedp.CSS("#fin-inbox a.num")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	if got := len(nodes(t, bank, "article.fin-match")); got != 1 {
+		t.Errorf("the bank sees %d matches, want its own only", got)
+	}
+	do(bank, "claim", chromedp.Click(chromedp.CSS(`form[id^="act-claim-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-approve-"]`)))
+	do(bank, "approve", chromedp.Click(chromedp.CSS(`form[id^="act-approve-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-disburse-"]`)))
+	shot(bank, "approved-phone")
+	fits(t, bank, "the demand page")
+	do(bank, "disburse", chromedp.Click(chromedp.CSS(`form[id^="act-disburse-"] button`)),
+		chromedp.WaitNotPresent(chromedp.CSS(`form[id^="act-disburse-"]`)), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	if got := text(bank, "#demand-status"); got != "已获贷" {
+		t.Errorf("the demand after the loan: %q", got)
+	}
+	shot(bank, "disbursed-phone")
+
+	// 4. The figures: one demand granted, 30万 from 青海银行.
+	do(office, "figures", chromedp.Navigate(base+"/finance/figures"), chromedp.WaitVisible(chromedp.CSS("#fin-league")))
+	if got := text(office, "#fig-granted"); got != "1" {
+		t.Errorf("granted %q", got)
+	}
+	if got := text(office, "#league-qhbank .amount"); got != "30万" {
+		t.Errorf("青海银行's amount %q", got)
+	}
+	if got := text(office, "#fin-league tbody tr td"); got != "青海银行城西支行" {
+		t.Errorf("the league's head is %q", got)
+	}
+	shot(office, "figures")
+
+	// 5. The office's pages fit a phone too.
+	phone := person()
+	do(phone, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	signIn(phone, "officer")
+	for _, path := range []string{"/finance", "/finance/businesses", "/finance/banks", "/finance/figures"} {
+		do(phone, path, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		fits(t, phone, path)
+	}
+	do(phone, "a demand", chromedp.Navigate(base+"/finance"), chromedp.Click(chromedp.CSS("#fin-demands a.num")),
+		chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	fits(t, phone, "the demand page")
+	shot(phone, "demand-office-phone")
+}
+
+func withCheck(first17 string) string {
+	c, _ := finance.CreditCodeCheck(first17)
+	return first17 + string(c)
+}
+
+// fits fails when the page is wider than the phone's screen.
+func fits(t *testing.T, c context.Context, what string) {
+	t.Helper()
+	over, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth - document.documentElement.clientWidth`))
+	if err != nil {
+		t.Fatalf("width of %s: %v", what, err)
+	}
+	if over > 0 {
+		t.Errorf("%s is %.0f px wider than the phone", what, over)
+	}
+}
+
+// nodes counts the elements the CSS selector finds on the page.
+func nodes(t *testing.T, c context.Context, sel string) []struct{} {
+	t.Helper()
+	n, err := chromedp.Run(c, chromedp.Evaluate[float64](fmt.Sprintf("document.querySelectorAll(%q).length", sel)))
+	if err != nil {
+		t.Fatalf("count %s: %v", sel, err)
+	}
+	return make([]struct{}, int(n))
+}
