@@ -46,6 +46,10 @@ type DB struct {
 	batch *batcher // SQLite: writes that queue are committed together
 
 	ckpt *checkpointer // SQLite: copies the WAL into the database off the write path
+
+	folder *statFolder // PostgreSQL: folds the summaries' delta rows (statfold.go)
+
+	numbers numberBlocks // PostgreSQL: ticket numbers handed out by this process (numbers.go)
 }
 
 // sqliteParams are the connection settings of every SQLite connection.
@@ -106,6 +110,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		p.SetMaxOpenConns(32)
 		p.SetMaxIdleConns(32)
 		db.write, db.read = p, p
+		db.folder = startStatFolder(db, statFoldInterval)
 	default:
 		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor a postgres:// URL", redactDSN(dsn))
 	}
@@ -121,6 +126,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.folder != nil {
+		db.folder.close()
+	}
+	errs = append(errs, db.numbers.close())
 	if db.ckpt != nil {
 		errs = append(errs, db.ckpt.close())
 	}
@@ -372,3 +381,7 @@ func redactDSN(dsn string) string {
 	}
 	return u.String()
 }
+
+// Another opens a second handle on the same database, with pools of its
+// own, as another process (another app node) would.
+func (db *DB) Another(ctx context.Context) (*DB, error) { return Open(ctx, db.dsn) }
