@@ -229,6 +229,8 @@ type Tx struct {
 	ids   idRange // ids reserved in this transaction (NextID)
 
 	deferred []func(*Tx) error // see Defer
+
+	stats StatDeltas // SQLite: the summaries' changes of the writes run so far, written by runDeferred
 }
 
 // Defer runs fn in the transaction after the write's own function has
@@ -240,12 +242,18 @@ type Tx struct {
 // per ticket and then merged them (15% of a ticket's creation under load).
 func (tx *Tx) Defer(fn func(*Tx) error) { tx.deferred = append(tx.deferred, fn) }
 
-// runDeferred runs the functions given to Defer, in order.
+// runDeferred runs the functions given to Defer, in order, and then writes
+// the summaries' changes they gathered (ApplyStats on SQLite).
 func runDeferred(tx *Tx, fns []func(*Tx) error) error {
 	for _, fn := range fns {
 		if err := fn(tx); err != nil {
 			return err
 		}
+	}
+	if len(tx.stats) > 0 {
+		d := tx.stats
+		tx.stats = nil
+		return applyStats(context.Background(), tx, d, false)
 	}
 	return nil
 }

@@ -112,12 +112,32 @@ func pathIDs(path string) []int64 {
 }
 
 // ApplyStats writes the accumulated changes, skipping rows that net to
-// zero: into ticket_stats on SQLite, into this connection's delta rows on
-// PostgreSQL (statfold.go). Rows are written in key order so that
-// concurrent transactions on PostgreSQL lock them in the same order and
-// cannot deadlock.
+// zero. On PostgreSQL it adds them to this connection's delta rows
+// (statfold.go). On SQLite it adds them to ticket_stats just before the
+// commit (Tx.Defer), together with those of the other writes of the group
+// commit: the writes of a batch mostly count on the same rows (today's,
+// of the same units), so a batch upserts each row once instead of once per
+// write. Rows are written in key order so that concurrent transactions on
+// PostgreSQL lock them in the same order and cannot deadlock.
 func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
-	return applyStats(ctx, tx, d, tx.Dialect() == Postgres)
+	if tx.Dialect() == Postgres {
+		return applyStats(ctx, tx, d, true)
+	}
+	tx.Defer(func(tx *Tx) error {
+		if tx.stats == nil {
+			tx.stats = StatDeltas{}
+		}
+		tx.stats.merge(d)
+		return nil
+	})
+	return nil
+}
+
+// merge adds the changes of o.
+func (d StatDeltas) merge(o StatDeltas) {
+	for k, c := range o {
+		d.row(k.Day, k.UnitID, k.Dim, k.Val).Add(*c, 1)
+	}
 }
 
 // applyStats writes the changes into the delta rows, or straight into
