@@ -86,6 +86,10 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	if err != nil {
 		return nil, false, err
 	}
+	id, err := s.db.NextID(ctx)
+	if err != nil {
+		return nil, false, err
+	}
 	cfg, err := s.config(ctx)
 	if err != nil {
 		return nil, false, err
@@ -94,15 +98,8 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	// when it is sure enough (and no routing rule dispatches).
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	now := s.now()
-	t := newTicket(0, in, ik, now)
+	t := newTicket(id, in, ik, now)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		// The id from the transaction (no Write of its own, nor the
-		// check for one, for the rare block of ids to reserve).
-		id, err := tx.NextID(ctx)
-		if err != nil {
-			return err
-		}
-		t.ID = id
 		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess,
 			files: files, fileIDs: fileIDs, fingerprint: fp, now: now})
 	})
