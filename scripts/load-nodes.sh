@@ -22,7 +22,9 @@ if [ -z "${MINSHENG:-}" ]; then
 fi
 schema=loadnodes_$(date +%s)
 psql "$base" -qc "CREATE SCHEMA $schema"
+# application_name tells this run's PostgreSQL processes from others'.
 case $base in *\?*) dsn="$base&search_path=$schema" ;; *) dsn="$base?search_path=$schema" ;; esac
+dsn="$dsn&application_name=$schema"
 pids=""
 cleanup() {
 	for p in $pids; do kill "$p" 2>/dev/null || true; done
@@ -51,6 +53,17 @@ while [ $i -le $nodes ]; do
 	i=$((i + 1))
 done
 token=$("$bin" user token -db "$dsn" -username agent | tail -1)
+# CPU seconds used so far by the servers and by PostgreSQL's processes (on
+# this machine), to tell which one the load is waiting for.
+# In clock ticks (/proc/PID/stat: utime and stime), for the pids given.
+cpu() { for p in "$@"; do cat /proc/$p/stat 2>/dev/null; done | sed 's/.*) //' | awk '{s += $12 + $13} END {print s + 0}'; }
+hz=$(getconf CLK_TCK)
+servers0=$(cpu $pids)
+backends() { psql "$base" -Atc "SELECT pid FROM pg_stat_activity WHERE application_name = '$schema'"; }
+pg0=$(cpu $(backends))
 uptime
-"${LOAD:-$bin}" load -url "$urls" -token "$token" -scale "$@"
+/usr/bin/time -f "load client: %U s user, %S s system" "${LOAD:-$bin}" load -url "$urls" -token "$token" -scale "$@"
 uptime
+servers1=$(cpu $pids)
+pg1=$(cpu $(backends))
+echo "CPU during the load: minsheng servers $(((servers1 - servers0) / hz)) s, PostgreSQL $(((pg1 - pg0) / hz)) s (the servers' connections open at the end; WAL writer and checkpointer not counted)"
