@@ -88,7 +88,7 @@ var (
 )
 
 // FoldStats adds the summaries' delta rows into ticket_stats and returns
-// how many delta rows it folded. It does nothing on SQLite (no deltas),
+// how many rows of ticket_stats it added to. It does nothing on SQLite (no deltas),
 // nor while another process folds or a rebuild runs. Each PostgreSQL
 // database handle runs it every second in the background; readers never
 // need it to have run.
