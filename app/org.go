@@ -38,8 +38,8 @@ func (s *Service) Logout(ctx context.Context, secret string) error {
 
 // SessionUser returns the active user of a session secret, or EUNAUTHORIZED.
 func (s *Service) SessionUser(ctx context.Context, secret string) (*org.User, error) {
-	return s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		return store.SessionUser(ctx, tx, org.HashSecret(secret), s.now())
+	return s.authenticate(ctx, func(tx *store.Tx) (u *org.User, err error) {
+		return store.SessionUserWithGrants(ctx, tx, org.HashSecret(secret), s.now())
 	})
 }
 
@@ -53,12 +53,9 @@ const TokenUsePrecision = time.Minute
 func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, error) {
 	now := s.now()
 	var tok *store.APIToken
-	u, err := s.authenticate(ctx, func(tx *store.Tx) (int64, error) {
-		var err error
-		if tok, err = store.APITokenUser(ctx, tx, org.HashSecret(secret), now); err != nil {
-			return 0, err
-		}
-		return tok.UserID, nil
+	u, err := s.authenticate(ctx, func(tx *store.Tx) (u *org.User, err error) {
+		tok, u, err = store.APITokenUserWithGrants(ctx, tx, org.HashSecret(secret), now)
+		return u, err
 	})
 	if err != nil {
 		return nil, err
@@ -74,14 +71,13 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, erro
 	return u, nil
 }
 
-func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (int64, error)) (*org.User, error) {
+// authenticate reads the user of a session or token with find: one query
+// for the session or token, the user and their grants, since every
+// request asks.
+func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (*org.User, error)) (*org.User, error) {
 	var u *org.User
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
-		id, err := find(tx)
-		if err != nil {
-			return err
-		}
-		u, err = store.GetUser(ctx, tx, id)
+	err := s.db.Read(ctx, func(tx *store.Tx) (err error) {
+		u, err = find(tx)
 		return err
 	})
 	if minsheng.IsCode(err, minsheng.ENOTFOUND) || (err == nil && !u.Active) {

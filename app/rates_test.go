@@ -202,6 +202,57 @@ func TestRatesFromSummariesEqualRawRecount(t *testing.T) {
 	})
 }
 
+// TestRatesEqualRawRecountConcurrentWriters drives random histories on
+// three app nodes at once (each its own database handle, as separate
+// processes have), while the summaries' delta rows are folded meanwhile
+// (PostgreSQL), and checks the rates against a raw recount, and that every
+// ticket has a number of its own.
+func TestRatesEqualRawRecountConcurrentWriters(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		nodes := []*apptest.Fixture{f.Node(t), f.Node(t), f.Node(t)}
+		stop := make(chan struct{})
+		folded := make(chan error, 1)
+		go func() {
+			var err error
+			for err == nil {
+				select {
+				case <-stop:
+					folded <- nil
+					return
+				case <-time.After(20 * time.Millisecond):
+				}
+				_, err = db.FoldStats(ctx)
+			}
+			folded <- err
+		}()
+		t.Run("writers", func(t *testing.T) {
+			for i, n := range nodes {
+				t.Run(strconv.Itoa(i), func(t *testing.T) {
+					t.Parallel()
+					randomHistory(t, n, rand.New(rand.NewPCG(uint64(i)+20, 11)), 60)
+				})
+			}
+		})
+		close(stop)
+		if err := <-folded; err != nil {
+			t.Fatal(err)
+		}
+		end := apptest.Start.Add(75 * 24 * time.Hour)
+		f.Clock.Set(end)
+		assertRatesEqualRaw(t, f, db, end)
+		var tickets, numbers int
+		if err := db.Read(ctx, func(tx *store.Tx) error {
+			return tx.QueryRow(ctx, `SELECT COUNT(*), COUNT(DISTINCT number) FROM tickets`).Scan(&tickets, &numbers)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if tickets != 180 || numbers != tickets {
+			t.Errorf("%d tickets with %d distinct numbers, want 180 each", tickets, numbers)
+		}
+	})
+}
+
 // assertRatesEqualRaw checks the rates of the district, a street and a
 // department, by every breakdown and over several periods, against a
 // count from the raw tickets.
@@ -316,6 +367,11 @@ func TestStatsRebuildRestoresSummaries(t *testing.T) {
 		if len(before) < 100 {
 			t.Fatalf("only %d summary rows: the history is too thin to test", len(before))
 		}
+		// The damage below is to ticket_stats: on PostgreSQL the changes
+		// are first kept as delta rows, which are folded into it here.
+		if _, err := db.FoldStats(ctx); err != nil {
+			t.Fatal(err)
+		}
 		err := db.Write(ctx, func(tx *store.Tx) error {
 			for _, q := range []string{
 				`DELETE FROM ticket_stats WHERE dim = 'hour' OR dim LIKE 'place%'`,
@@ -363,13 +419,21 @@ func TestStatsRebuildRestoresSummaries(t *testing.T) {
 }
 
 // statRows returns the summaries' non-zero rows, keyed by unit, dimension,
-// day and value.
+// day and value: the rows of ticket_stats with the delta rows not folded
+// into them yet (PostgreSQL).
 func statRows(t *testing.T, db *store.DB) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	cols := strings.Join(stats.Columns, ", ")
+	sums := make([]string, len(stats.Columns))
+	for i, c := range stats.Columns {
+		sums[i] = "CAST(SUM(" + c + ") AS BIGINT)"
+	}
 	err := db.Read(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query(ctx, `SELECT unit_id, dim, day, val, `+cols+` FROM ticket_stats`)
+		rows, err := tx.Query(ctx, `SELECT unit_id, dim, day, val, `+strings.Join(sums, ", ")+` FROM (
+			SELECT unit_id, dim, day, val, `+cols+` FROM ticket_stats
+			UNION ALL SELECT unit_id, dim, day, val, `+cols+` FROM ticket_stats_delta) s
+			GROUP BY unit_id, dim, day, val`)
 		if err != nil {
 			return err
 		}

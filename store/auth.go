@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"github.com/minsheng/minsheng/org"
 )
 
 // InsertSession stores a browser session by the hash of its secret.
@@ -16,19 +18,6 @@ func InsertSession(ctx context.Context, tx *Tx, tokenHash string, userID int64, 
 		return fmt.Errorf("insert session: %w", err)
 	}
 	return nil
-}
-
-// SessionUser returns the user id of an unexpired session, or ENOTFOUND.
-func SessionUser(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (int64, error) {
-	var id int64
-	err := tx.QueryRow(ctx, `SELECT user_id FROM sessions WHERE token_hash = ? AND expires_at > ?`, tokenHash, now.UTC()).Scan(&id)
-	if errors.Is(err, sql.ErrNoRows) {
-		return 0, notFound("session", "")
-	}
-	if err != nil {
-		return 0, fmt.Errorf("session: %w", err)
-	}
-	return id, nil
 }
 
 // DeleteSession ends a session.
@@ -64,20 +53,6 @@ func InsertAPIToken(ctx context.Context, tx *Tx, id, userID int64, name, tokenHa
 		return fmt.Errorf("insert api token: %w", err)
 	}
 	return nil
-}
-
-// APITokenUser returns the unrevoked, unexpired API token of the hash
-// (its UserID says whose), or ENOTFOUND.
-func APITokenUser(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (*APIToken, error) {
-	t, err := scanAPIToken(tx.QueryRow(ctx, `SELECT `+apiTokenColumns+` FROM api_tokens WHERE token_hash = ? AND revoked_at IS NULL
-		AND (expires_at IS NULL OR expires_at > ?)`, tokenHash, now.UTC()))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("api token", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("api token: %w", err)
-	}
-	return t, nil
 }
 
 // TouchAPIToken records that the token was used at at, when its last use
@@ -276,4 +251,81 @@ func PruneLoginFailures(ctx context.Context, tx *Tx, before time.Time) error {
 		return fmt.Errorf("prune login failures: %w", err)
 	}
 	return nil
+}
+
+// authUserColumns are the columns of a user and of one of their grants
+// (empty for a user without grants), read with a session or a token.
+const authUserColumns = userColumns + `, COALESCE(g.role, ''), COALESCE(g.unit_id, 0), COALESCE(gn.code, ''), COALESCE(gn.path, '')`
+
+// authUserJoin joins a session or token row (alias s) to its user, the
+// user's unit and their grants: one row per grant.
+const authUserJoin = ` JOIN users u ON u.id = s.user_id JOIN units n ON n.id = u.unit_id
+	LEFT JOIN role_grants g ON g.user_id = u.id LEFT JOIN units gn ON gn.id = g.unit_id`
+
+// scanAuthUser reads the rows of authUserColumns (after the columns that
+// head scans into) into the user and their grants, or ENOTFOUND when
+// there is none.
+func scanAuthUser(rows *sql.Rows, head func() []any, what string) (*org.User, error) {
+	defer rows.Close()
+	var u *org.User
+	for rows.Next() {
+		var x org.User
+		var g org.Grant
+		dest := append(head(), &x.ID, &x.Username, &x.Name, &x.Role, &x.UnitID, &x.UnitPath, &x.Active, &x.PasswordHash, &x.CreatedAt,
+			&g.Role, &g.UnitID, &g.UnitCode, &g.UnitPath)
+		if err := rows.Scan(dest...); err != nil {
+			return nil, fmt.Errorf("%s: %w", what, err)
+		}
+		if u == nil {
+			x.CreatedAt = x.CreatedAt.UTC()
+			u = &x
+		}
+		if g.Role != "" {
+			u.Grants = append(u.Grants, g)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("%s: %w", what, err)
+	}
+	if u == nil {
+		return nil, notFound(what, "")
+	}
+	defaultGrants(u)
+	return u, nil
+}
+
+// SessionUserWithGrants returns the user of an unexpired session with
+// their grants, in one query (every request of a signed-in page asks),
+// or ENOTFOUND.
+func SessionUserWithGrants(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (*org.User, error) {
+	rows, err := tx.Query(ctx, `SELECT `+authUserColumns+` FROM sessions s`+authUserJoin+`
+		WHERE s.token_hash = ? AND s.expires_at > ? ORDER BY g.position`, tokenHash, now.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	return scanAuthUser(rows, func() []any { return nil }, "session")
+}
+
+// APITokenUserWithGrants returns the unrevoked, unexpired API token of the
+// hash and its user with their grants, in one query (every API request
+// asks), or ENOTFOUND.
+func APITokenUserWithGrants(ctx context.Context, tx *Tx, tokenHash string, now time.Time) (*APIToken, *org.User, error) {
+	rows, err := tx.Query(ctx, `SELECT s.id, s.user_id, s.name, s.created_at, s.expires_at, s.last_used_at, s.revoked_at, `+
+		authUserColumns+` FROM api_tokens s`+authUserJoin+`
+		WHERE s.token_hash = ? AND s.revoked_at IS NULL AND (s.expires_at IS NULL OR s.expires_at > ?) ORDER BY g.position`,
+		tokenHash, now.UTC())
+	if err != nil {
+		return nil, nil, fmt.Errorf("api token: %w", err)
+	}
+	var t APIToken
+	var exp, used, rev sql.NullTime
+	u, err := scanAuthUser(rows, func() []any {
+		return []any{&t.ID, &t.UserID, &t.Name, &t.CreatedAt, &exp, &used, &rev}
+	}, "api token")
+	if err != nil {
+		return nil, nil, err
+	}
+	t.CreatedAt = t.CreatedAt.UTC()
+	t.ExpiresAt, t.LastUsedAt, t.RevokedAt = timePtr(exp), timePtr(used), timePtr(rev)
+	return &t, u, nil
 }

@@ -46,6 +46,10 @@ type DB struct {
 	batch *batcher // SQLite: writes that queue are committed together
 
 	ckpt *checkpointer // SQLite: copies the WAL into the database off the write path
+
+	folder *statFolder // PostgreSQL: folds the summaries' delta rows (statfold.go)
+
+	numbers numberBlocks // PostgreSQL: ticket numbers handed out by this process (numbers.go)
 }
 
 // sqliteParams are the connection settings of every SQLite connection.
@@ -106,6 +110,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		p.SetMaxOpenConns(32)
 		p.SetMaxIdleConns(32)
 		db.write, db.read = p, p
+		db.folder = startStatFolder(db, statFoldInterval)
 	default:
 		return nil, fmt.Errorf("open database: %q is neither sqlite:PATH nor a postgres:// URL", redactDSN(dsn))
 	}
@@ -121,6 +126,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // Close closes the pools.
 func (db *DB) Close() error {
 	var errs []error
+	if db.folder != nil {
+		db.folder.close()
+	}
+	errs = append(errs, db.numbers.close())
 	if db.ckpt != nil {
 		errs = append(errs, db.ckpt.close())
 	}
@@ -220,6 +229,8 @@ type Tx struct {
 	ids   idRange // ids reserved in this transaction (NextID)
 
 	deferred []func(*Tx) error // see Defer
+
+	stats StatDeltas // SQLite: the summaries' changes of the writes run so far, written by runDeferred
 }
 
 // Defer runs fn in the transaction after the write's own function has
@@ -231,12 +242,18 @@ type Tx struct {
 // per ticket and then merged them (15% of a ticket's creation under load).
 func (tx *Tx) Defer(fn func(*Tx) error) { tx.deferred = append(tx.deferred, fn) }
 
-// runDeferred runs the functions given to Defer, in order.
+// runDeferred runs the functions given to Defer, in order, and then writes
+// the summaries' changes they gathered (ApplyStats on SQLite).
 func runDeferred(tx *Tx, fns []func(*Tx) error) error {
 	for _, fn := range fns {
 		if err := fn(tx); err != nil {
 			return err
 		}
+	}
+	if len(tx.stats) > 0 {
+		d := tx.stats
+		tx.stats = nil
+		return applyStats(context.Background(), tx, d, false)
 	}
 	return nil
 }
@@ -372,3 +389,7 @@ func redactDSN(dsn string) string {
 	}
 	return u.String()
 }
+
+// Another opens a second handle on the same database, with pools of its
+// own, as another process (another app node) would.
+func (db *DB) Another(ctx context.Context) (*DB, error) { return Open(ctx, db.dsn) }

@@ -162,9 +162,8 @@ func (tx *Tx) NextID(ctx context.Context) (int64, error) {
 }
 
 // nextCounter increments a named counter inside tx and returns its new
-// value. Ticket numbers use one counter per day, so they are gap-free and
-// unique even with many servers on one database: the row lock serialises
-// the creations of one day.
+// value. The row lock serialises the transactions that use the counter
+// until they commit: ticket numbers use it on SQLite only (numbers.go).
 func nextCounter(ctx context.Context, tx *Tx, name string) (int64, error) {
 	var v int64
 	err := tx.QueryRow(ctx, `INSERT INTO counters (name, value) VALUES (?, 1)

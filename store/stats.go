@@ -112,9 +112,37 @@ func pathIDs(path string) []int64 {
 }
 
 // ApplyStats writes the accumulated changes, skipping rows that net to
-// zero. Rows are written in key order so that concurrent transactions on
+// zero. On PostgreSQL it adds them to this connection's delta rows
+// (statfold.go). On SQLite it adds them to ticket_stats just before the
+// commit (Tx.Defer), together with those of the other writes of the group
+// commit: the writes of a batch mostly count on the same rows (today's,
+// of the same units), so a batch upserts each row once instead of once per
+// write. Rows are written in key order so that concurrent transactions on
 // PostgreSQL lock them in the same order and cannot deadlock.
 func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
+	if tx.Dialect() == Postgres {
+		return applyStats(ctx, tx, d, true)
+	}
+	tx.Defer(func(tx *Tx) error {
+		if tx.stats == nil {
+			tx.stats = StatDeltas{}
+		}
+		tx.stats.merge(d)
+		return nil
+	})
+	return nil
+}
+
+// merge adds the changes of o.
+func (d StatDeltas) merge(o StatDeltas) {
+	for k, c := range o {
+		d.row(k.Day, k.UnitID, k.Dim, k.Val).Add(*c, 1)
+	}
+}
+
+// applyStats writes the changes into the delta rows, or straight into
+// ticket_stats.
+func applyStats(ctx context.Context, tx *Tx, d StatDeltas, delta bool) error {
 	type row struct {
 		k StatKey
 		c *stats.Counters
@@ -147,7 +175,11 @@ func ApplyStats(ctx context.Context, tx *Tx, d StatDeltas) error {
 			args = append(args, v)
 		}
 	}
-	if err := bulkExec(ctx, tx, upsertStatsHead, upsertStatsTail, cols, args); err != nil {
+	write := func() error { return bulkExec(ctx, tx, upsertStatsHead, upsertStatsTail, cols, args) }
+	if delta {
+		write = func() error { return applyStatDeltas(ctx, tx, cols, args) }
+	}
+	if err := write(); err != nil {
 		return fmt.Errorf("apply stats: %w", err)
 	}
 	return nil
@@ -213,7 +245,11 @@ func SumStats(ctx context.Context, tx *Tx, q StatQuery) ([]StatRow, error) {
 		where += ` AND val = ?`
 		args = append(args, q.Val)
 	}
-	out, err := queryAll(ctx, tx, scanStatRow, `SELECT `+sel+`, `+strings.Join(sums, ", ")+` FROM ticket_stats
+	from := "ticket_stats"
+	if tx.Dialect() == Postgres {
+		from = statsSource
+	}
+	out, err := queryAll(ctx, tx, scanStatRow, `SELECT `+sel+`, `+strings.Join(sums, ", ")+` FROM `+from+`
 		WHERE `+where+` GROUP BY `+group+` ORDER BY `+group, args...)
 	if err != nil {
 		return nil, fmt.Errorf("sum stats: %w", err)
@@ -281,11 +317,17 @@ const rebuildFlush = 1 << 20
 // ticket_stats against writes, so a ticket change waits to write its
 // summaries until the rebuild commits and then adds its difference to the
 // rebuilt rows (a change committed before the lock is read with the
-// tickets). Readers see the old summaries until the commit.
+// tickets). It also waits for a fold in progress and locks the delta
+// rows, which it empties: a change's deltas are in the tickets it reads.
+// Readers see the old summaries until the commit.
 func RebuildStats(ctx context.Context, tx *Tx) (int, error) {
 	if tx.Dialect() == Postgres {
-		if _, err := tx.Exec(ctx, `LOCK TABLE ticket_stats IN EXCLUSIVE MODE`); err != nil {
-			return 0, fmt.Errorf("rebuild stats: %w", err)
+		for _, q := range []string{`SELECT pg_advisory_xact_lock(` + strconv.FormatInt(statFoldLock, 10) + `)`,
+			`LOCK TABLE ticket_stats_delta IN EXCLUSIVE MODE`, `LOCK TABLE ticket_stats IN EXCLUSIVE MODE`,
+			`DELETE FROM ticket_stats_delta`} {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return 0, fmt.Errorf("rebuild stats: %w", err)
+			}
 		}
 	}
 	roots := map[int64]int64{}
@@ -324,7 +366,7 @@ func RebuildStats(ctx context.Context, tx *Tx) (int, error) {
 		}
 		n += len(ts)
 		if len(d) >= rebuildFlush || len(ts) < page {
-			if err := ApplyStats(ctx, tx, d); err != nil {
+			if err := applyStats(ctx, tx, d, false); err != nil {
 				return n, fmt.Errorf("rebuild stats: %w", err)
 			}
 			d = StatDeltas{}

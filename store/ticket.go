@@ -109,7 +109,7 @@ func nullBool(b *bool) any {
 // t.CreatedAt in China and that day's next sequence number.
 func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
 	day := calendar.DateOf(t.CreatedAt)
-	seq, err := nextCounter(ctx, tx, "ticket:"+day.String())
+	seq, err := nextNumber(ctx, tx, "ticket:"+day.String())
 	if err != nil {
 		return err
 	}

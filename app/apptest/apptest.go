@@ -226,3 +226,24 @@ func Lift() ticket.NewTicket {
 	in.Title, in.Description = "电梯故障无人维修", "楼道电梯坏了，物业不修电梯"
 	return in
 }
+
+// Node returns another app node on the fixture's database: a database
+// handle, a clock and a Service of its own, with the same units, users and
+// categories. It is closed when the test ends.
+func (f *Fixture) Node(t testing.TB) *Fixture {
+	t.Helper()
+	db, err := f.DB.Another(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	blobs, err := blob.Open(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := *f
+	n.DB, n.Clock = db, minsheng.NewFakeClock(f.Clock.Now())
+	n.Svc = app.New(app.Config{DB: db, Clock: n.Clock, Blobs: blobs, Logger: slog.New(slog.DiscardHandler), PublicURL: PublicURL})
+	t.Cleanup(n.Svc.Wait)
+	return &n
+}

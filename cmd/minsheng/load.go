@@ -38,7 +38,7 @@ const loadMaxDuration = 10 * time.Minute
 
 // loadConfig is what one load run does.
 type loadConfig struct {
-	BaseURL  string
+	BaseURL  string // one server, or several separated by commas (app nodes on one database)
 	Token    string
 	Clients  int
 	N        int           // tickets in the measured run; 0: until Duration
@@ -57,7 +57,7 @@ func cmdLoad(ctx context.Context, args []string, getenv func(string) string, std
 	c := loadConfig{}
 	fs := flag.NewFlagSet("load", flag.ContinueOnError)
 	fs.SetOutput(stderr)
-	fs.StringVar(&c.BaseURL, "url", "http://127.0.0.1:8080", "base URL of the server to load")
+	fs.StringVar(&c.BaseURL, "url", "http://127.0.0.1:8080", "base URL of the server to load; several app nodes separated by commas share the clients")
 	fs.StringVar(&c.Token, "token", getenv("MINSHENG_TOKEN"), "API token of a user who may register tickets (an agent); also MINSHENG_TOKEN")
 	fs.IntVar(&c.Clients, "clients", 32, "concurrent clients, each sending one request at a time")
 	fs.IntVar(&c.N, "n", 10000, "tickets to create in the measured run; 0 for as many as -duration allows")
@@ -66,6 +66,7 @@ func cmdLoad(ctx context.Context, args []string, getenv func(string) string, std
 	fs.DurationVar(&c.Timeout, "timeout", 30*time.Second, "timeout of one request")
 	self := fs.Bool("self", false, "start a server in this process on 127.0.0.1, over a new SQLite database (or -db), and load it")
 	dsn := fs.String("db", "", "with -self: the database to serve (default: a new SQLite file in a temporary folder, removed afterwards)")
+	scale := fs.Bool("scale", false, "with several -url: measure with the first node, then the first two, and so on, and print the figures side by side")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of the measured run to this file (with -self it covers the server too)")
 	if err := parse(fs, args); err != nil {
 		return err
@@ -99,6 +100,9 @@ func cmdLoad(ctx context.Context, args []string, getenv func(string) string, std
 		return errors.New("load: an API token is needed: -token or MINSHENG_TOKEN (make one with: minsheng user token -username NAME)")
 	}
 	c.CPUProfile = *cpuprofile
+	if *scale {
+		return loadScale(ctx, c, stdout)
+	}
 	res, err := runLoad(ctx, c, stdout)
 	if err != nil {
 		return err
@@ -295,7 +299,7 @@ func (r *loadResult) print(w io.Writer, c loadConfig) {
 type loader struct {
 	c          loadConfig
 	client     *http.Client
-	endpoint   string
+	endpoints  []string // client i sends to endpoints[i % len]
 	runID      string
 	categories []int64
 	seq        atomic.Int64
@@ -303,24 +307,29 @@ type loader struct {
 
 // runLoad checks the token, runs the warm-up and then the measured run.
 func runLoad(ctx context.Context, c loadConfig, stdout io.Writer) (*loadResult, error) {
-	base := strings.TrimSuffix(c.BaseURL, "/")
-	if !strings.HasPrefix(base, "http://") && !strings.HasPrefix(base, "https://") {
-		return nil, fmt.Errorf("load: -url %q must start with http:// or https://", c.BaseURL)
+	bases, err := loadURLs(c.BaseURL)
+	if err != nil {
+		return nil, err
 	}
 	tr := &http.Transport{
 		Proxy:               nil, // straight to the server: a proxy would be measured too
-		MaxIdleConns:        c.Clients,
+		MaxIdleConns:        c.Clients * 4,
 		MaxIdleConnsPerHost: c.Clients,
 		MaxConnsPerHost:     c.Clients,
 		IdleConnTimeout:     90 * time.Second,
 		DisableCompression:  true,
 	}
 	defer tr.CloseIdleConnections()
-	l := &loader{c: c, client: &http.Client{Transport: tr, Timeout: c.Timeout}, endpoint: base + "/api/v1/tickets", runID: randomHex(6)}
-	if err := l.prepare(ctx, base); err != nil {
-		return nil, err
+	l := &loader{c: c, client: &http.Client{Transport: tr, Timeout: c.Timeout}, runID: randomHex(6)}
+	for _, b := range bases {
+		l.endpoints = append(l.endpoints, b+"/api/v1/tickets")
 	}
-	fmt.Fprintf(stdout, "load: %d clients, POST %s, %s\n", c.Clients, l.endpoint, l.bounds())
+	for _, b := range bases {
+		if err := l.prepare(ctx, b); err != nil {
+			return nil, err
+		}
+	}
+	fmt.Fprintf(stdout, "load: %d clients, POST %s, %s\n", c.Clients, strings.Join(l.endpoints, " "), l.bounds())
 	res := &loadResult{}
 	if c.Warmup > 0 {
 		w := l.phase(ctx, 0, c.Warmup)
@@ -343,6 +352,67 @@ func runLoad(ctx context.Context, c loadConfig, stdout io.Writer) (*loadResult, 
 		return m, fmt.Errorf("load: interrupted: %w", err)
 	}
 	return m, nil
+}
+
+// loadURLs splits -url into the base URLs of the nodes.
+func loadURLs(s string) ([]string, error) {
+	var out []string
+	for _, u := range strings.Split(s, ",") {
+		u = strings.TrimSuffix(strings.TrimSpace(u), "/")
+		if !strings.HasPrefix(u, "http://") && !strings.HasPrefix(u, "https://") {
+			return nil, fmt.Errorf("load: -url %q must start with http:// or https://", u)
+		}
+		out = append(out, u)
+	}
+	return out, nil
+}
+
+// loadScale runs the load against the first node, then the first two, and
+// so on (each run with its warm-up), and prints each run's figures and then
+// all of them side by side.
+func loadScale(ctx context.Context, c loadConfig, stdout io.Writer) error {
+	bases, err := loadURLs(c.BaseURL)
+	if err != nil {
+		return err
+	}
+	if c.CPUProfile != "" {
+		return errors.New("load: -cpuprofile does not go with -scale")
+	}
+	var results []*loadResult
+	for k := 1; k <= len(bases); k++ {
+		ck := c
+		ck.BaseURL = strings.Join(bases[:k], ",")
+		fmt.Fprintf(stdout, "\n%d node(s):\n", k)
+		res, err := runLoad(ctx, ck, stdout)
+		if err != nil {
+			return err
+		}
+		res.print(stdout, ck)
+		results = append(results, res)
+	}
+	ms := func(d time.Duration) string {
+		return strconv.FormatFloat(float64(d)/float64(time.Millisecond), 'f', 1, 64)
+	}
+	fmt.Fprintf(stdout, "\n%d clients in all, spread over the nodes\n", c.Clients)
+	fmt.Fprintf(stdout, "%-6s %10s %10s %8s %8s %8s %8s %7s\n", "nodes", "created", "tickets/s", "p50 ms", "p90 ms", "p99 ms", "max ms", "errors")
+	failed := 0
+	for i, r := range results {
+		rate := 0.0
+		if r.Elapsed > 0 {
+			rate = float64(r.Created) / r.Elapsed.Seconds()
+		}
+		var maxLat time.Duration
+		if len(r.Latencies) > 0 {
+			maxLat = r.Latencies[len(r.Latencies)-1]
+		}
+		fmt.Fprintf(stdout, "%-6d %10d %10.1f %8s %8s %8s %8s %7d\n", i+1, r.Created, rate,
+			ms(r.percentile(0.50)), ms(r.percentile(0.90)), ms(r.percentile(0.99)), ms(maxLat), r.failed())
+		failed += r.failed()
+	}
+	if failed > 0 {
+		return fmt.Errorf("load: %d requests failed", failed)
+	}
+	return nil
 }
 
 func (l *loader) bounds() string {
@@ -428,7 +498,7 @@ func (l *loader) phase(ctx context.Context, n int, d time.Duration) *loadResult 
 				if n > 0 && issued.Add(1) > int64(n) {
 					return
 				}
-				lat, status, msg := l.post(ctx, gen)
+				lat, status, msg := l.post(ctx, gen, l.endpoints[i%len(l.endpoints)])
 				switch {
 				case status == http.StatusCreated:
 					p.created++
@@ -468,12 +538,12 @@ func (l *loader) phase(ctx context.Context, n int, d time.Duration) *loadResult 
 
 // post sends one new ticket and returns how long the answer took, its
 // status (0 when there was none) and, for a failure, what went wrong.
-func (l *loader) post(ctx context.Context, gen *ticketGen) (time.Duration, int, string) {
+func (l *loader) post(ctx context.Context, gen *ticketGen, endpoint string) (time.Duration, int, string) {
 	body, err := json.Marshal(gen.next())
 	if err != nil {
 		return 0, 0, err.Error()
 	}
-	req, err := http.NewRequestWithContext(ctx, http.MethodPost, l.endpoint, bytes.NewReader(body))
+	req, err := http.NewRequestWithContext(ctx, http.MethodPost, endpoint, bytes.NewReader(body))
 	if err != nil {
 		return 0, 0, err.Error()
 	}

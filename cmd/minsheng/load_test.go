@@ -3,13 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
+	"net/http"
 	"net/http/httptest"
 	"path/filepath"
 	"regexp"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"testing"
 
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/store"
@@ -91,6 +94,48 @@ func TestLoadCreatesTicketsOverHTTP(t *testing.T) {
 	}
 	if titles < 10 || kinds < 3 {
 		t.Errorf("40 tickets with %d titles and %d kinds: want varied tickets", titles, kinds)
+	}
+}
+
+// With several URLs and -scale, load measures one node, then both, and
+// prints the figures side by side; the clients are spread over the nodes.
+func TestLoadScaleAcrossNodes(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	f := apptest.New(t, db)
+	var hits [2]atomic.Int64
+	var urls []string
+	for i, svc := range []*app.Service{f.Svc, f.Node(t).Svc} {
+		h := web.NewServer(web.Config{Service: svc})
+		srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+			if r.Method == http.MethodPost {
+				hits[i].Add(1)
+			}
+			h.ServeHTTP(w, r)
+		}))
+		defer srv.Close()
+		urls = append(urls, srv.URL)
+	}
+	token, err := f.Svc.CreateAPIToken(context.Background(), kit.System(), "agent", "load test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var out, errOut bytes.Buffer
+	err = run(context.Background(), []string{"load", "-url", strings.Join(urls, ","), "-scale", "-clients", "4", "-n", "20", "-token", token},
+		func(string) string { return "" }, &out, &errOut)
+	if err != nil {
+		t.Fatalf("load: %v\n%s%s", err, out.String(), errOut.String())
+	}
+	o := out.String()
+	table := regexp.MustCompile(`(?m)^([12]) +20 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +0$`).FindAllStringSubmatch(o, -1)
+	if len(table) != 2 || table[0][1] != "1" || table[1][1] != "2" {
+		t.Errorf("no table of 1 and 2 nodes with 20 tickets each:\n%s", o)
+	}
+	if n := loadCount(t, db, "tickets"); n != 40 {
+		t.Errorf("%d tickets in the database, want 40", n)
+	}
+	// The first run sends to the first node only; the second to both.
+	if a, b := hits[0].Load(), hits[1].Load(); a < 21 || b == 0 || a+b != 40 {
+		t.Errorf("the nodes were sent %d and %d tickets, want the first 20 to the first and the next 20 to both", a, b)
 	}
 }
 
