@@ -55,7 +55,10 @@ type Result struct {
 	Articles   int // knowledge-base articles
 	Tickets    int
 	Usernames  []string // role-named logins first, one for each staff role (org.Roles): admin, agent, …, mediator
-	Password   string
+	// Users are all demo users with their grants, the capabilities' too,
+	// when the caller read them after seeding the capabilities.
+	Users    []*org.User
+	Password string
 	// Statuses counts the tickets by their status at Now.
 	Statuses map[ticket.Status]int
 	// Overdue counts the open tickets past their reply deadline at Now.

@@ -152,7 +152,7 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		fmt.Fprintf(stdout, "Public address: %s\n", wc.PublicURL)
 	}
 	if seeded != nil {
-		fmt.Fprintf(stdout, "Demo logins (password %q for all): %s\n", seeded.Password, loginList(seeded.Usernames))
+		fmt.Fprintf(stdout, "Demo logins (password %q for all): %s\n", seeded.Password, demoLogins(seeded.Users))
 	}
 	fmt.Fprintf(stdout, "Minsheng %s is running at %s (database %s)\n", Version, url, db.Dialect())
 	errc := make(chan error, 1)
@@ -285,8 +285,8 @@ func cmdSeed(ctx context.Context, args []string, getenv func(string) string, std
 		if err != nil {
 			return err
 		}
-		fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Usernames), res.Categories, res.Tickets)
-		fmt.Fprintf(stdout, "logins (password %q): %v\n", res.Password, res.Usernames)
+		fmt.Fprintf(stdout, "seeded %d units, %d users, %d categories, %d tickets\n", res.Units, len(res.Users), res.Categories, res.Tickets)
+		fmt.Fprintf(stdout, "logins (password %q): %s\n", res.Password, demoLogins(res.Users))
 	case *tickets == 0:
 		return errors.New("the database already holds data; seed into a new database (or add -tickets N to generate more)")
 	}
@@ -412,12 +412,34 @@ func cmdUser(ctx context.Context, args []string, getenv func(string) string, std
 }
 
 // loginList names the role-named demo logins and counts the rest.
+// loginList names the first logins and how many more there are.
 func loginList(names []string) string {
 	const shown = 6
 	if len(names) <= shown {
 		return strings.Join(names, ", ")
 	}
-	return fmt.Sprintf("%s and %d more (handler2 …)", strings.Join(names[:shown], ", "), len(names)-shown)
+	return fmt.Sprintf("%s and %d more", strings.Join(names[:shown], ", "), len(names)-shown)
+}
+
+// demoLogins names one demo login for each role (the first by username
+// that holds it), the capabilities' included, and how many there are.
+func demoLogins(users []*org.User) string {
+	first := map[org.Role]string{}
+	var roles []org.Role
+	for _, u := range users {
+		for _, r := range u.Roles() {
+			if _, ok := first[r]; !ok {
+				first[r] = u.Username
+				roles = append(roles, r)
+			}
+		}
+	}
+	slices.SortFunc(roles, func(a, b org.Role) int { return strings.Compare(first[a], first[b]) })
+	var parts []string
+	for _, r := range roles {
+		parts = append(parts, fmt.Sprintf("%s (%s)", first[r], r))
+	}
+	return fmt.Sprintf("%s; %d logins in all", strings.Join(parts, ", "), len(users))
 }
 
 func roleNames(roles []org.Role) []string {
@@ -439,5 +461,11 @@ func seedDemo(ctx context.Context, c *Config, db *store.DB, blobs *blob.Store, l
 	if err := platform.Seed(ctx, app.New(app.Config{DB: db, Logger: demo.Quiet(log), Blobs: blobs, Jobs: jobs.Queue{}})); err != nil {
 		return nil, fmt.Errorf("seed demo district: %w", err)
 	}
-	return res, nil
+	// The capabilities' seeds add users of their own (drivers, mediators…).
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		users, err := store.ListUsers(ctx, tx, nil)
+		res.Users = users
+		return err
+	})
+	return res, err
 }

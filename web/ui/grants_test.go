@@ -14,7 +14,7 @@ import (
 	"github.com/minsheng/minsheng/ticket"
 )
 
-var navRE = regexp.MustCompile(`(?s)<nav class="nav"[^>]*>(.*?)</nav>`)
+var navRE = regexp.MustCompile(`(?s)<nav class="nav[ "][^>]*>(.*?)</nav>`)
 var hrefRE = regexp.MustCompile(`href="([^"]+)"`)
 
 // navLinks returns the links of a page's navigation bar, in order.
