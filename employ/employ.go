@@ -223,8 +223,15 @@ func ExpiresAt(kind Kind, workDay *time.Time, now time.Time) time.Time {
 	return Day(now).AddDate(0, 0, ExpiryDays+1)
 }
 
-// RemindAt is when the employer is told that the post expires soon.
-func RemindAt(expires time.Time) time.Time { return expires.AddDate(0, 0, -RemindDays) }
+// RemindAt is the day (China midnight) from which the employer is told
+// that the post expires soon: RemindDays before its last day.
+func RemindAt(expires time.Time) time.Time {
+	return Day(expires.Add(-time.Second)).AddDate(0, 0, -RemindDays)
+}
+
+// RemindFrom is the expiry up to which posts are due a reminder at now:
+// those whose RemindAt is today or earlier.
+func RemindFrom(now time.Time) time.Time { return Day(now).AddDate(0, 0, RemindDays+1) }
 
 // FollowUpMonths are the months after a placement at which the
 // caseworker follows up an assisted seeker (就业援助).

@@ -204,8 +204,14 @@ func TestExpiry(t *testing.T) {
 	if !exp.Equal(want) {
 		t.Errorf("expires %s, want %s", exp.In(China), want)
 	}
-	if r := RemindAt(exp); !r.Equal(want.AddDate(0, 0, -3)) {
+	if r := RemindAt(exp); !r.Equal(time.Date(2027, 1, 3, 0, 0, 0, 0, China)) {
 		t.Errorf("remind %s", r.In(China))
+	}
+	if f := RemindFrom(time.Date(2027, 1, 3, 7, 0, 0, 0, China)); f.Before(exp) {
+		t.Errorf("not reminded on 3 Jan: %s", f)
+	}
+	if f := RemindFrom(time.Date(2027, 1, 2, 23, 0, 0, 0, China)); !f.Before(exp) {
+		t.Errorf("reminded on 2 Jan: %s", f)
 	}
 	// A gig expires at the end of its day.
 	late := time.Date(2026, 12, 7, 15, 0, 0, 0, time.UTC) // 23:00 in China, still 7 Dec
