@@ -38,6 +38,9 @@ func TestValidCreditCode(t *testing.T) {
 	if n != 1 {
 		t.Errorf("%d check characters fit %s", n, body)
 	}
+	if WithCheck("91350100M000100Y4") != "91350100M000100Y43" || WithCheck("123") != "" {
+		t.Error("WithCheck")
+	}
 	if NormalizeCreditCode(" 91350100m000100y43 ") != "91350100M000100Y43" {
 		t.Error("normalize")
 	}

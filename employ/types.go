@@ -175,6 +175,21 @@ func ValidCreditCode(s string) bool {
 	return s[17] == creditChars[c]
 }
 
+// WithCheck returns the 17 characters of a credit code's body followed by
+// their check character ("" if the body is not 17 valid characters): the
+// demo makes its employers' codes with it.
+func WithCheck(body string) string {
+	if len(body) != 17 {
+		return ""
+	}
+	for c := 0; c < len(creditChars); c++ {
+		if code := body + string(creditChars[c]); ValidCreditCode(code) {
+			return code
+		}
+	}
+	return ""
+}
+
 func tooLong(s string, n int) bool { return utf8.RuneCountInString(s) > n }
 
 // CheckEmployer returns an EINVALID error naming the first field at fault.

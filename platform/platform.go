@@ -36,6 +36,7 @@ func Capabilities(p Parts) []capability.Capability {
 		gridsCapability(p),
 		mediationCapability(p),
 		projectCapability(p),
+		employCapability(p),
 	}
 }
 

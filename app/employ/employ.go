@@ -164,7 +164,7 @@ func (s *Service) FlagArrears(ctx context.Context, actor *org.User, employerID i
 			return "", minsheng.Errorf(minsheng.ECONFLICT, "the employer's flag is so already").Because("arrears_same")
 		}
 		if arrears && note == "" {
-			return "", minsheng.FieldError("note", "say why the employer is flagged").Because("note_required")
+			return "", minsheng.FieldError("note", "say why the employer is flagged").Because("employ_note_required")
 		}
 		if len([]rune(note)) > 500 {
 			return "", minsheng.FieldError("note", "at most 500 characters")

@@ -238,7 +238,7 @@ func TestArrearsFlag(t *testing.T) {
 		must[*employ.Post](t)(f.svc.ActPost(ctx, f.boss, p.ID, employ.PostSubmit, ""))
 		must[*employ.Post](t)(f.svc.ActPost(ctx, f.staff, p.ID, employ.PostApprove, ""))
 		_, err := f.svc.FlagArrears(ctx, f.staff, e.ID, true, "")
-		wantErr(t, err, minsheng.EINVALID, "note", "note_required")
+		wantErr(t, err, minsheng.EINVALID, "note", "employ_note_required")
 		_, err = f.svc.FlagArrears(ctx, f.boss, e.ID, true, "拖欠工资")
 		wantErr(t, err, minsheng.EFORBIDDEN, "", "")
 		must[*employ.Employer](t)(f.svc.FlagArrears(ctx, f.staff, e.ID, true, "劳动监察认定拖欠3名员工工资"))

@@ -181,7 +181,7 @@ func (s *Service) movePostTx(ctx context.Context, tx *store.Tx, actor *org.User,
 	}
 	note = strings.TrimSpace(note)
 	if employ.PostNeedsNote(a) && note == "" {
-		return minsheng.FieldError("note", "say why the post is sent back").Because("note_required")
+		return minsheng.FieldError("note", "say why the post is sent back").Because("employ_note_required")
 	}
 	if len([]rune(note)) > 500 {
 		return minsheng.FieldError("note", "at most 500 characters")
