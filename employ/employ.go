@@ -103,7 +103,7 @@ func PostNeedsNote(a PostAction) bool { return postRules[a].needNote }
 // PostActionsFor lists the actions the party may take on a post in the
 // status, in order: the buttons of a page.
 func PostActionsFor(from PostStatus, by Party) []PostAction {
-	var out []PostAction
+	out := []PostAction{}
 	for _, a := range PostActions {
 		if a == PostExpire {
 			continue
@@ -192,7 +192,7 @@ func NextApp(from AppStatus, a AppAction, by Party) (AppStatus, error) {
 // AppActionsFor lists the actions the party may take on an application in
 // the status, in order.
 func AppActionsFor(from AppStatus, by Party) []AppAction {
-	var out []AppAction
+	out := []AppAction{}
 	for _, a := range AppActions {
 		if _, err := NextApp(from, a, by); err == nil {
 			out = append(out, a)

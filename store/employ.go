@@ -442,6 +442,9 @@ func ListFollowUps(ctx context.Context, tx *Tx, f FollowUpFilter) ([]*employ.Fol
 	if err != nil {
 		return nil, fmt.Errorf("list follow-ups: %w", err)
 	}
+	if fs == nil {
+		fs = []*employ.FollowUp{}
+	}
 	return fs, nil
 }
 

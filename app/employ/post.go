@@ -291,7 +291,8 @@ func (s *Service) Post(ctx context.Context, actor *org.User, postID int64) (*Pos
 			if p.Status != employ.PostPublished {
 				return minsheng.Errorf(minsheng.ENOTFOUND, "post %d not found", postID)
 			}
-			v = &PostView{Post: p, Actions: []employ.PostAction{}, Applicants: []Applicant{}, Candidates: []Candidate{}}
+			v = &PostView{Post: p, Actions: []employ.PostAction{}, Applicants: []Applicant{}, Candidates: []Candidate{},
+				Timeline: []store.TimelineEvent{}}
 			return nil
 		}
 		if err != nil {

@@ -220,7 +220,8 @@ func (s *Service) Seeker(ctx context.Context, actor *org.User, seekerID int64) (
 		if err != nil {
 			return err
 		}
-		v = &SeekerView{Seeker: k.Masked(), Openings: []Opening{}, Applications: []Opening{}, AppActions: map[int64][]employ.AppAction{}}
+		v = &SeekerView{Seeker: k.Masked(), Openings: []Opening{}, Applications: []Opening{}, AppActions: map[int64][]employ.AppAction{},
+			Timeline: []store.TimelineEvent{}}
 		as, err := store.ListApplications(ctx, tx, 0, k.ID)
 		if err != nil {
 			return err
