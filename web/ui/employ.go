@@ -115,6 +115,14 @@ type employersData struct {
 	Today     string
 }
 
+// Published counts the published posts of the figures.
+func (d employersData) Published() int {
+	if d.Figures == nil {
+		return 0
+	}
+	return d.Figures.Posts[employ.PostPublished]
+}
+
 func (p *employPages) employersPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
 	d := employersData{Staff: me.HasAny(employStaff...), Kinds: employ.Kinds, Groups: employ.MajorGroups,
 		Today: p.svc.Clock().Now().In(employ.China).Format("2006-01-02")}
