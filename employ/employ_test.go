@@ -266,3 +266,13 @@ func TestScore(t *testing.T) {
 		})
 	}
 }
+
+func TestPointsIsScore(t *testing.T) {
+	p := goodPost()
+	for _, s := range []Seeker{{Skills: []string{"4-01"}, Kinds: []Kind{KindFullTime}, Area: "兴海路街道"}, {Skills: []string{"6"}, SalaryMin: 9000},
+		{Skills: []string{"4-07", "4-01-02-01"}, Kinds: []Kind{KindGig, KindFullTime}}} {
+		if Points(p, &s) != Score(p, &s).Score {
+			t.Errorf("%+v: points %d, score %d", s, Points(p, &s), Score(p, &s).Score)
+		}
+	}
+}

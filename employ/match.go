@@ -1,7 +1,5 @@
 package employ
 
-import "slices"
-
 // Reason is one part of a match's score: what matched and its points.
 type Reason struct {
 	Code   string `json:"code"` // occupation, occupation_group, area, kind, salary
@@ -33,36 +31,53 @@ const PushScore = 60
 // major group), the area, the kind of work and the salary (the post's top
 // reaches what the seeker asks).
 func Score(p *Post, s *Seeker) Match {
-	m := Match{Reasons: []Reason{}}
-	add := func(code string, pts int) {
-		m.Score += pts
-		m.Reasons = append(m.Reasons, Reason{Code: code, Points: pts})
+	parts := score(p, s)
+	m := Match{Reasons: make([]Reason, 0, 4)}
+	for _, r := range parts {
+		if r.Points > 0 {
+			m.Score += r.Points
+			m.Reasons = append(m.Reasons, r)
+		}
 	}
-	occ := ""
+	return m
+}
+
+// Points is Score's total alone, without allocating: the first pass of
+// matching a post against many seekers.
+func Points(p *Post, s *Seeker) int {
+	n := 0
+	for _, r := range score(p, s) {
+		n += r.Points
+	}
+	return n
+}
+
+// score returns the parts of a match in order; a part that does not
+// match has no points.
+func score(p *Post, s *Seeker) [4]Reason {
+	var out [4]Reason
+	occ, pts := "", 0
 	for _, k := range s.Skills {
 		switch {
 		case k == p.Occupation || prefixOf(k, p.Occupation) || prefixOf(p.Occupation, k):
-			occ = "occupation"
-		case occ == "" && MajorGroup(k) == MajorGroup(p.Occupation):
-			occ = "occupation_group"
+			occ, pts = "occupation", PointsOccupation
+		case occ == "" && k != "" && p.Occupation != "" && k[0] == p.Occupation[0]:
+			occ, pts = "occupation_group", PointsOccupationGroup
 		}
 	}
-	switch occ {
-	case "occupation":
-		add(occ, PointsOccupation)
-	case "occupation_group":
-		add(occ, PointsOccupationGroup)
-	}
+	out[0] = Reason{Code: occ, Points: pts}
 	if s.Area != "" && s.Area == p.Area {
-		add("area", PointsArea)
+		out[1] = Reason{Code: "area", Points: PointsArea}
 	}
-	if slices.Contains(s.Kinds, p.Kind) {
-		add("kind", PointsKind)
+	for _, k := range s.Kinds {
+		if k == p.Kind {
+			out[2] = Reason{Code: "kind", Points: PointsKind}
+		}
 	}
 	if s.SalaryMin == 0 || p.SalaryMax >= s.SalaryMin {
-		add("salary", PointsSalary)
+		out[3] = Reason{Code: "salary", Points: PointsSalary}
 	}
-	return m
+	return out
 }
 
 // prefixOf reports whether code a holds code b ("4-03" holds "4-03-02").

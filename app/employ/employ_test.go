@@ -28,7 +28,7 @@ type fixture struct {
 	cw        *org.User // a caseworker (grid worker)
 }
 
-func newFixture(t *testing.T, db *store.DB, cfg appemploy.Config) *fixture {
+func newFixture(t testing.TB, db *store.DB, cfg appemploy.Config) *fixture {
 	t.Helper()
 	f := &fixture{Fixture: apptest.New(t, db)}
 	f.svc = appemploy.New(f.Svc.Kit(), f.Svc, cfg)
@@ -47,7 +47,7 @@ func newFixture(t *testing.T, db *store.DB, cfg appemploy.Config) *fixture {
 
 const creditCode = "91350100M000100Y43"
 
-func must[T any](t *testing.T) func(T, error) T {
+func must[T any](t testing.TB) func(T, error) T {
 	return func(v T, err error) T {
 		t.Helper()
 		if err != nil {

@@ -1,8 +1,10 @@
 package employ
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -329,19 +331,30 @@ func (s *Service) Post(ctx context.Context, actor *org.User, postID int64) (*Pos
 }
 
 // Best returns the n seekers who match the post best (score at least
-// employ.PushScore), masked, best first; equal scores by id.
+// employ.PushScore), masked, best first; equal scores by id. It scores
+// every seeker without allocating, and builds the reasons and masks of the
+// n it keeps only.
 func Best(p *employ.Post, ks []*employ.Seeker, n int) []Candidate {
-	var out []Candidate
-	for _, k := range ks {
-		m := employ.Score(p, k)
-		if m.Score < employ.PushScore {
-			continue
-		}
-		out = append(out, Candidate{Seeker: k.Masked(), Match: m})
+	type hit struct {
+		points int
+		i      int
 	}
-	sortCandidates(out)
-	if len(out) > n {
-		out = out[:n]
+	var hits []hit
+	for i, k := range ks {
+		if pts := employ.Points(p, k); pts >= employ.PushScore {
+			hits = append(hits, hit{pts, i})
+		}
+	}
+	slices.SortFunc(hits, func(a, b hit) int {
+		if a.points != b.points {
+			return b.points - a.points
+		}
+		return cmp.Compare(ks[a.i].ID, ks[b.i].ID)
+	})
+	out := []Candidate{}
+	for _, h := range hits[:min(n, len(hits))] {
+		k := ks[h.i]
+		out = append(out, Candidate{Seeker: k.Masked(), Match: employ.Score(p, k)})
 	}
 	return out
 }

@@ -320,16 +320,6 @@ func appliedToEmployerOf(ctx context.Context, tx *store.Tx, userID, seekerID int
 	return false, nil
 }
 
-// sortCandidates orders candidates best first, equal scores by seeker id.
-func sortCandidates(cs []Candidate) {
-	slices.SortStableFunc(cs, func(a, b Candidate) int {
-		if a.Match.Score != b.Match.Score {
-			return b.Match.Score - a.Match.Score
-		}
-		return int(a.Seeker.ID - b.Seeker.ID)
-	})
-}
-
 // pushTx sends a post just published to the subscribed, consenting
 // seekers it matches (score at least employ.PushScore) who are not placed
 // in a full-time job, by SMS through the outbox: once a post and seeker,
@@ -348,13 +338,10 @@ func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) erro
 	var msgs []notify.Message
 	limited := 0
 	for _, k := range ks {
-		if k.PlacedAt != nil {
+		if k.PlacedAt != nil || employ.Points(p, k) < employ.PushScore {
 			continue
 		}
 		m := employ.Score(p, k)
-		if m.Score < employ.PushScore {
-			continue
-		}
 		if counts[k.ID] >= s.cfg.PushPerDay {
 			limited++
 			continue
