@@ -301,6 +301,22 @@ func ListSeekers(ctx context.Context, tx *Tx, f SeekerFilter) ([]*employ.Seeker,
 	return ks, nil
 }
 
+// ListPushCandidates returns the subscribed, consenting seekers not
+// placed in a full-time job who may score enough for a post of the
+// occupation's major group, area and kind: those with a skill in the major
+// group, or in the area wanting the kind (without the occupation, a match
+// needs both). The caller scores them.
+func ListPushCandidates(ctx context.Context, tx *Tx, group, area, kind string) ([]*employ.Seeker, error) {
+	ks, err := queryAll(ctx, tx, scanSeeker, `SELECT `+seekerColumns+` FROM employ_seekers
+		WHERE subscribed = TRUE AND consent = TRUE AND placed_at IS NULL
+		AND (skills LIKE ? OR skills LIKE ? OR (area = ? AND kinds LIKE ?)) ORDER BY id`,
+		group+"%", "%,"+group+"%", area, "%"+kind+"%")
+	if err != nil {
+		return nil, fmt.Errorf("list push candidates: %w", err)
+	}
+	return ks, nil
+}
+
 // --- applications ---
 
 const applicationColumns = `id, post_id, seeker_id, status, score, note, applied_at, hired_at, updated_at, version`

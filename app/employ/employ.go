@@ -54,6 +54,10 @@ type Config struct {
 	// PushPerDay is how many new posts at most are pushed to one seeker
 	// in 24 hours (default 3).
 	PushPerDay int
+	// PushPerPost is how many seekers at most a new post is pushed to,
+	// the best matching first (default 100): a post with a few openings
+	// is not sent to the whole district.
+	PushPerPost int
 }
 
 // Service runs the job matching use cases.
@@ -68,6 +72,9 @@ type Service struct {
 func New(k *kit.Kit, tickets *app.Service, cfg Config) *Service {
 	if cfg.PushPerDay <= 0 {
 		cfg.PushPerDay = 3
+	}
+	if cfg.PushPerPost <= 0 {
+		cfg.PushPerPost = 100
 	}
 	return &Service{kit: k, tickets: tickets, cfg: cfg}
 }

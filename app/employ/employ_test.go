@@ -2,6 +2,7 @@ package employ_test
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 	"time"
@@ -336,6 +337,39 @@ func TestPushLimit(t *testing.T) {
 		}
 		if sent != 2 {
 			t.Errorf("%d pushes in a day, want 2", sent)
+		}
+	})
+}
+
+// A new post goes to the best matching seekers up to the cap, the best
+// first; a seeker matching by area, kind and salary alone (60) is one of
+// them.
+func TestPushCap(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, appemploy.Config{PushPerPost: 2})
+		e := f.employer(t)
+		must[*employ.Employer](t)(f.svc.VerifyEmployer(ctx, f.staff, e.ID))
+		for i, s := range []struct {
+			skill, area string
+		}{{"4-01", "兴海路街道"}, {"6-29", "兴海路街道"}, {"4-01", "虎台街道"}, {"6-29", "虎台街道"}} {
+			must[*employ.Seeker](t)(f.svc.RegisterSeeker(ctx, f.cw, appemploy.SeekerInput{Name: "求职者", Phone: fmt.Sprintf("1399700120%d", i),
+				Skills: []string{s.skill}, Kinds: []employ.Kind{employ.KindFullTime}, Area: s.area, Consent: true, Subscribed: true}))
+		}
+		p := must[*employ.Post](t)(f.svc.CreatePost(ctx, f.boss, clerk(e.ID)))
+		must[*employ.Post](t)(f.svc.ActPost(ctx, f.boss, p.ID, employ.PostSubmit, ""))
+		must[*employ.Post](t)(f.svc.ActPost(ctx, f.staff, p.ID, employ.PostApprove, ""))
+		// Scores: 100, 60, 75, 35 (not pushed); the cap keeps 100 and 75.
+		for i, want := range []int{1, 0, 1, 0} {
+			if got := len(f.smsTo(t, appemploy.ObjectPost, p.ID, fmt.Sprintf("1399700120%d", i))); got != want {
+				t.Errorf("seeker %d got %d pushes, want %d", i, got, want)
+			}
+		}
+		f2 := appemploy.New(f.Svc.Kit(), f.Svc, appemploy.Config{})
+		p2 := must[*employ.Post](t)(f2.CreatePost(ctx, f.boss, clerk(e.ID)))
+		must[*employ.Post](t)(f2.ActPost(ctx, f.boss, p2.ID, employ.PostSubmit, ""))
+		must[*employ.Post](t)(f2.ActPost(ctx, f.staff, p2.ID, employ.PostApprove, ""))
+		if got := len(f.smsTo(t, appemploy.ObjectPost, p2.ID, "13997001201")); got != 1 {
+			t.Errorf("the seeker matching by area, kind and salary alone got %d pushes", got)
 		}
 	})
 }

@@ -322,11 +322,13 @@ func appliedToEmployerOf(ctx context.Context, tx *store.Tx, userID, seekerID int
 
 // pushTx sends a post just published to the subscribed, consenting
 // seekers it matches (score at least employ.PushScore) who are not placed
-// in a full-time job, by SMS through the outbox: once a post and seeker,
-// and at most Config.PushPerDay posts a seeker in 24 hours. The post's
-// timeline records how many went out and how many the limit held back.
+// in a full-time job, by SMS through the outbox: the best
+// Config.PushPerPost of them, once a post and seeker, and at most
+// Config.PushPerDay posts a seeker in 24 hours. The post's timeline
+// records how many went out, how many the daily limit held back and how
+// many were left beyond the best.
 func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) error {
-	ks, err := store.ListSeekers(ctx, tx, store.SeekerFilter{Subscribed: true})
+	ks, err := store.ListPushCandidates(ctx, tx, employ.MajorGroup(p.Occupation), p.Area, string(p.Kind))
 	if err != nil {
 		return err
 	}
@@ -335,17 +337,23 @@ func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) erro
 	if err != nil {
 		return err
 	}
-	var msgs []notify.Message
 	limited := 0
+	var fit []*employ.Seeker
 	for _, k := range ks {
-		if k.PlacedAt != nil || employ.Points(p, k) < employ.PushScore {
+		if employ.Points(p, k) < employ.PushScore {
 			continue
 		}
-		m := employ.Score(p, k)
 		if counts[k.ID] >= s.cfg.PushPerDay {
 			limited++
 			continue
 		}
+		fit = append(fit, k)
+	}
+	slices.SortStableFunc(fit, func(a, b *employ.Seeker) int { return employ.Points(p, b) - employ.Points(p, a) })
+	beyond := max(0, len(fit)-s.cfg.PushPerPost)
+	fit = fit[:len(fit)-beyond]
+	var msgs []notify.Message
+	for _, k := range fit {
 		fresh, err := store.InsertPush(ctx, tx, k.ID, p.ID, now)
 		if err != nil {
 			return err
@@ -355,13 +363,13 @@ func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) erro
 		}
 		msgs = append(msgs, notify.Message{Channel: notify.ChannelSMS, To: k.Phone, Template: "employ.push", Lang: "zh", UserID: k.UserID,
 			Body: fmt.Sprintf("【城西e就业】有新岗位与您匹配（%d分）：%s，%s，%d-%d元，%s。登录城西e就业查看并报名；不想再收到请在页面取消订阅。",
-				m.Score, p.Employer, p.Title, p.SalaryMin, p.SalaryMax, p.Area)})
+				employ.Points(p, k), p.Employer, p.Title, p.SalaryMin, p.SalaryMax, p.Area)})
 	}
 	if len(msgs) == 0 && limited == 0 {
 		return nil
 	}
 	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: ObjectPost, ObjectID: p.ID, Action: "push",
-		Data: map[string]string{"sent": fmt.Sprint(len(msgs)), "limited": fmt.Sprint(limited)}, Messages: msgs})
+		Data: map[string]string{"sent": fmt.Sprint(len(msgs)), "limited": fmt.Sprint(limited), "beyond": fmt.Sprint(beyond)}, Messages: msgs})
 	return err
 }
 
