@@ -276,3 +276,21 @@ func TestPointsIsScore(t *testing.T) {
 		}
 	}
 }
+
+// Every way to reach PushScore has the area, or the occupation's group and
+// the kind: store.ListPushCandidates narrows the seekers on that.
+func TestPushScoreNeedsAreaOrGroupAndKind(t *testing.T) {
+	p := goodPost()
+	for _, skill := range []string{"4-01-02", "4-07", "6-01"} {
+		for _, area := range []string{p.Area, "虎台街道"} {
+			for _, kind := range Kinds {
+				for _, min := range []int{0, 9000} {
+					s := Seeker{Skills: []string{skill}, Area: area, Kinds: []Kind{kind}, SalaryMin: min}
+					if Points(p, &s) >= PushScore && area != p.Area && (kind != p.Kind || MajorGroup(skill) != MajorGroup(p.Occupation)) {
+						t.Errorf("%+v scores %d without the area, the group and the kind", s, Points(p, &s))
+					}
+				}
+			}
+		}
+	}
+}

@@ -302,15 +302,27 @@ func ListSeekers(ctx context.Context, tx *Tx, f SeekerFilter) ([]*employ.Seeker,
 }
 
 // ListPushCandidates returns the subscribed, consenting seekers not
-// placed in a full-time job who may score enough for a post of the
-// occupation's major group, area and kind: those with a skill in the major
-// group, or in the area wanting the kind (without the occupation, a match
-// needs both). The caller scores them.
+// placed in a full-time job who may score enough (employ.PushScore) for a
+// post of the occupation's major group, area and kind: those in the area,
+// or wanting the kind with a skill in the major group — every match of 60
+// points or more is one of them (package employ's points: without the area
+// a match needs the occupation and the kind). It reads what scoring needs
+// (id, skills, kinds, area, salary); the caller scores them and reads the
+// few it keeps with GetSeeker.
 func ListPushCandidates(ctx context.Context, tx *Tx, group, area, kind string) ([]*employ.Seeker, error) {
-	ks, err := queryAll(ctx, tx, scanSeeker, `SELECT `+seekerColumns+` FROM employ_seekers
+	ks, err := queryAll(ctx, tx, func(s scanner) (*employ.Seeker, error) {
+		var k employ.Seeker
+		var skills, kinds string
+		err := s.Scan(&k.ID, &skills, &kinds, &k.Area, &k.SalaryMin)
+		k.Skills = splitCodes(skills)
+		for _, c := range splitCodes(kinds) {
+			k.Kinds = append(k.Kinds, employ.Kind(c))
+		}
+		return &k, err
+	}, `SELECT id, skills, kinds, area, salary_min FROM employ_seekers
 		WHERE subscribed = TRUE AND consent = TRUE AND placed_at IS NULL
-		AND (skills LIKE ? OR skills LIKE ? OR (area = ? AND kinds LIKE ?)) ORDER BY id`,
-		group+"%", "%,"+group+"%", area, "%"+kind+"%")
+		AND (area = ? OR (kinds LIKE ? AND (skills LIKE ? OR skills LIKE ?))) ORDER BY id`,
+		area, "%"+kind+"%", group+"%", "%,"+group+"%")
 	if err != nil {
 		return nil, fmt.Errorf("list push candidates: %w", err)
 	}

@@ -354,6 +354,10 @@ func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) erro
 	fit = fit[:len(fit)-beyond]
 	var msgs []notify.Message
 	for _, k := range fit {
+		pts := employ.Points(p, k)
+		if k, err = store.GetSeeker(ctx, tx, k.ID); err != nil {
+			return err
+		}
 		fresh, err := store.InsertPush(ctx, tx, k.ID, p.ID, now)
 		if err != nil {
 			return err
@@ -363,7 +367,7 @@ func (s *Service) pushTx(ctx context.Context, tx *store.Tx, p *employ.Post) erro
 		}
 		msgs = append(msgs, notify.Message{Channel: notify.ChannelSMS, To: k.Phone, Template: "employ.push", Lang: "zh", UserID: k.UserID,
 			Body: fmt.Sprintf("【城西e就业】有新岗位与您匹配（%d分）：%s，%s，%d-%d元，%s。登录城西e就业查看并报名；不想再收到请在页面取消订阅。",
-				employ.Points(p, k), p.Employer, p.Title, p.SalaryMin, p.SalaryMax, p.Area)})
+				pts, p.Employer, p.Title, p.SalaryMin, p.SalaryMax, p.Area)})
 	}
 	if len(msgs) == 0 && limited == 0 {
 		return nil
