@@ -148,6 +148,29 @@ func (s *Service) UpdateSeeker(ctx context.Context, actor *org.User, seekerID in
 	return &m, nil
 }
 
+// Subscribe sets a seeker's consent to be contacted and their
+// subscription to pushes (the seeker or a caseworker); subscribing needs
+// the consent.
+func (s *Service) Subscribe(ctx context.Context, actor *org.User, seekerID int64, consent, subscribed bool) error {
+	return s.kit.Write(ctx, func(tx *store.Tx) error {
+		k, _, err := loadSeekerTx(ctx, tx, actor, seekerID)
+		if err != nil {
+			return err
+		}
+		k.Consent, k.Subscribed = consent, subscribed
+		if err := employ.CheckSeeker(k); err != nil {
+			return err
+		}
+		k.Version++
+		if err := store.UpdateSeeker(ctx, tx, k); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectSeeker, ObjectID: k.ID, Action: "subscription",
+			Data: map[string]string{"consent": fmt.Sprint(consent), "subscribed": fmt.Sprint(subscribed)}})
+		return err
+	})
+}
+
 // Seekers lists the seekers, masked: for caseworkers all (with mine, only
 // their own), for a worker account its own profile.
 func (s *Service) Seekers(ctx context.Context, actor *org.User, mine bool) ([]employ.Seeker, error) {

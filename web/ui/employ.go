@@ -46,11 +46,13 @@ func (u *UI) EmployPages(svc *appemploy.Service) []capability.Route {
 		{Pattern: "POST /jobs/posts", Handler: u.staff(p.createPost, employEmployers...)},
 		{Pattern: "GET /jobs/posts/{id}", Handler: u.staff(p.post, employAnyone...)},
 		{Pattern: "POST /jobs/posts/{id}/act/{action}", Handler: u.staff(p.actPost, employEmployers...)},
+		{Pattern: "POST /jobs/posts/{id}/edit", Handler: u.staff(p.editPost, employEmployers...)},
 		{Pattern: "POST /jobs/posts/{id}/apply", Handler: u.staff(p.apply, append([]org.Role{org.RoleWorker}, employCaseworkers...)...)},
 		{Pattern: "POST /jobs/applications/{id}/act/{action}", Handler: u.staff(p.actApplication, employAnyone...)},
 		{Pattern: "POST /jobs/seekers/{id}/reveal", Handler: u.staff(p.reveal, append([]org.Role{org.RoleEmployer}, employCaseworkers...)...)},
 		{Pattern: "GET /jobs/me", Handler: u.staff(p.me, org.RoleWorker)},
 		{Pattern: "POST /jobs/me", Handler: u.staff(p.registerMe, org.RoleWorker)},
+		{Pattern: "POST /jobs/me/subscription", Handler: u.staff(p.subscription, org.RoleWorker)},
 		{Pattern: "GET /jobs/seekers", Handler: u.staff(p.seekers, employCaseworkers...)},
 		{Pattern: "POST /jobs/seekers", Handler: u.staff(p.registerSeeker, employCaseworkers...)},
 		{Pattern: "GET /jobs/seekers/{id}", Handler: u.staff(p.seeker, employCaseworkers...)},
@@ -247,7 +249,15 @@ type postData struct {
 	Applied  bool
 	Match    *employ.Match // the worker's match
 	Revealed *appemploy.Contact
-	Reveal   int64 // the seeker revealed
+	Kinds    []employ.Kind
+}
+
+// WorkDay is a gig's day for a date input.
+func (d postData) WorkDay() string {
+	if d.V.WorkDay == nil {
+		return ""
+	}
+	return d.V.WorkDay.In(employ.China).Format("2006-01-02")
 }
 
 // May reports whether the reader may take the post action.
@@ -265,7 +275,7 @@ func (p *employPages) postPage(w http.ResponseWriter, r *http.Request, me *org.U
 	if err != nil {
 		return err
 	}
-	d := postData{V: v, Revealed: revealed}
+	d := postData{V: v, Revealed: revealed, Kinds: employ.Kinds}
 	if me.Has(org.RoleWorker) {
 		if sv, err := p.emp.Me(r.Context(), me); err == nil {
 			d.Worker = true
@@ -338,6 +348,31 @@ func (p *employPages) actPost(w http.ResponseWriter, r *http.Request, me *org.Us
 		return p.refusedPost(w, r, me, a, err, vals)
 	}
 	redirect(w, r, "/jobs/posts/"+strconv.FormatInt(id, 10)+"?ok=emp_post_"+a)
+	return nil
+}
+
+// editPost rewrites a draft (one sent back by review) and, with
+// submit=1, sends it to review again.
+func (p *employPages) editPost(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := pathInt(r, "id", "post")
+	if err != nil {
+		return err
+	}
+	if _, err := p.emp.EditPost(r.Context(), me, id, postInput(vals)); err != nil {
+		return p.refusedPost(w, r, me, "edit", err, vals)
+	}
+	ok := "emp_drafted"
+	if vals.Get("submit") == "1" {
+		if _, err := p.emp.ActPost(r.Context(), me, id, employ.PostSubmit, ""); err != nil {
+			return p.refusedPost(w, r, me, "edit", err, vals)
+		}
+		ok = "emp_submitted"
+	}
+	redirect(w, r, "/jobs/posts/"+strconv.FormatInt(id, 10)+"?ok="+ok)
 	return nil
 }
 
@@ -483,6 +518,28 @@ func (p *employPages) registerMe(w http.ResponseWriter, r *http.Request, me *org
 		return p.mePage(w, r, me, status, form)
 	}
 	redirect(w, r, "/jobs/me?ok=emp_seeker_registered")
+	return nil
+}
+
+// subscription turns the seeker's pushes on or off (off also when they
+// withdraw their consent to be contacted).
+func (p *employPages) subscription(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	v, err := p.emp.Me(r.Context(), me)
+	if err != nil {
+		return err
+	}
+	if err := p.emp.Subscribe(r.Context(), me, v.Seeker.ID, vals.Get("consent") == "1", vals.Get("subscribed") == "1"); err != nil {
+		form, status, err := refusedForm("subscription", err, vals)
+		if err != nil {
+			return err
+		}
+		return p.mePage(w, r, me, status, form)
+	}
+	redirect(w, r, "/jobs/me?ok=emp_subscription")
 	return nil
 }
 

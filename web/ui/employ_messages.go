@@ -52,6 +52,8 @@ var EmployMessages = map[string][2]string{
 	"emp.openings":            {"招聘人数", "Openings"},
 	"emp.requirements":        {"岗位要求", "Requirements"},
 	"emp.save_submit":         {"保存并提交审核", "Save and send to review"},
+	"emp.edit_post":           {"修改岗位", "Edit the post"},
+	"emp.save":                {"保存", "Save"},
 	"emp.save_draft":          {"存为草稿", "Save as draft"},
 	"emp.posts":               {"岗位", "Posts"},
 	"emp.posts_none":          {"暂无岗位。", "No posts."},
@@ -188,6 +190,7 @@ var EmployMessages = map[string][2]string{
 	"emp.ev.repost":            {"重新发布", "Reposted"},
 	"emp.ev.push":              {"推送给匹配的求职人员", "Pushed to matching seekers"},
 	"emp.ev.remind_expiry":     {"到期提醒", "Expiry reminder"},
+	"emp.ev.subscription":      {"修改推送设置", "Changed pushes"},
 	"emp.ev.follow_up":         {"就业援助回访", "Follow-up"},
 
 	"ok.emp_registered":        {"已登记，等待人社窗口核验。", "Registered; staff will verify it."},
@@ -209,6 +212,7 @@ var EmployMessages = map[string][2]string{
 	"ok.emp_app_reject":        {"已标记不录用。", "Rejected."},
 	"ok.emp_app_withdraw":      {"已撤回报名。", "Withdrawn."},
 	"ok.emp_seeker_registered": {"已登记求职信息。", "Registered."},
+	"ok.emp_subscription":      {"已保存推送设置。", "Saved."},
 	"ok.emp_followed_up":       {"已记录回访。", "Follow-up recorded."},
 
 	"why.application_state":    {"报名当前的状态不能这样办理。", "The application cannot be moved that way now."},

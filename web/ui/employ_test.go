@@ -75,6 +75,23 @@ func TestEmployPages(t *testing.T) {
 		if r := admin.post("/jobs/posts/"+id+"/act/reject", nil); r.status != http.StatusBadRequest || !strings.Contains(r.body, "请写明原因") {
 			t.Errorf("reject without a reason: %d", r.status)
 		}
+		if r := admin.post("/jobs/posts/"+id+"/act/reject", url.Values{"note": {"请写明工作时间"}}); !strings.Contains(r.url, "ok=emp_post_reject") {
+			t.Fatalf("reject: %d %s", r.status, r.body)
+		}
+		r = boss.get("/jobs/posts/" + id)
+		if !strings.Contains(r.body, "请写明工作时间") || !strings.Contains(r.body, `id="form-edit"`) {
+			t.Fatalf("the draft sent back: %s", r.body)
+		}
+		edit := url.Values{"title": {"超市理货员"}, "occupation": {"4-01-02"}, "kind": {"full_time"}, "salary_min": {"3000"}, "salary_max": {"2000"},
+			"hours": {"8:00-17:00，做六休一"}, "area": {"兴海路街道"}, "openings": {"1"}, "submit": {"1"}}
+		if r := boss.post("/jobs/posts/"+id+"/edit", edit); r.status != http.StatusBadRequest || !strings.Contains(r.body, "最高不能低于最低") ||
+			!strings.Contains(r.body, `value="8:00-17:00，做六休一"`) {
+			t.Errorf("an edit with the salary upside down: %d", r.status)
+		}
+		edit.Set("salary_max", "4000")
+		if r := boss.post("/jobs/posts/"+id+"/edit", edit); !strings.Contains(r.url, "ok=emp_submitted") || !strings.Contains(r.body, "做六休一") {
+			t.Fatalf("edit and resubmit: %d %s", r.status, r.body)
+		}
 		if r := admin.post("/jobs/posts/"+id+"/act/approve", nil); !strings.Contains(r.url, "ok=emp_post_approve") || !strings.Contains(r.body, "招聘中") {
 			t.Fatalf("approve: %d %s", r.status, r.body)
 		}
@@ -124,6 +141,14 @@ func TestEmployPages(t *testing.T) {
 		}
 		if r := e.signedIn(t, "leader").get("/jobs/figures"); r.status != http.StatusOK || !strings.Contains(r.body, `id="fig-placements">1`) {
 			t.Errorf("figures: %d %s", r.status, r.body)
+		}
+		if r := worker.post("/jobs/me/subscription", url.Values{"subscribed": {"1"}}); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "订阅推送需要本人同意联系") {
+			t.Errorf("subscribed without consent: %d", r.status)
+		}
+		if r := worker.post("/jobs/me/subscription", url.Values{}); !strings.Contains(r.url, "ok=emp_subscription") ||
+			strings.Contains(r.body, `name="subscribed" value="1" checked`) {
+			t.Errorf("unsubscribe: %d %s", r.status, r.url)
 		}
 		worker.get("/lang/en")
 		if r := worker.get("/jobs/me"); !strings.Contains(r.body, "Posts that match you") || !strings.Contains(r.body, "Hired") {
