@@ -86,8 +86,9 @@ type Seeker struct {
 	ID         int64      `json:"id,string"`
 	Name       string     `json:"name"`
 	Phone      string     `json:"phone"`
-	Skills     []string   `json:"skills"` // occupation codes
-	Kinds      []Kind     `json:"kinds"`  // the kinds of work wanted
+	IDNumber   string     `json:"id_number,omitempty"` // optional: finds the person in the household registry
+	Skills     []string   `json:"skills"`              // occupation codes
+	Kinds      []Kind     `json:"kinds"`               // the kinds of work wanted
 	Area       string     `json:"area"`
 	SalaryMin  int        `json:"salary_min"` // the least they would take, yuan a month (0: any)
 	Hard       bool       `json:"hard"`       // 就业困难: entitled to employment assistance
@@ -102,7 +103,7 @@ type Seeker struct {
 
 // Masked returns the seeker with name and phone masked.
 func (s Seeker) Masked() Seeker {
-	s.Name, s.Phone = personal.MaskName(s.Name), personal.MaskPhone(s.Phone)
+	s.Name, s.Phone, s.IDNumber = personal.MaskName(s.Name), personal.MaskPhone(s.Phone), personal.MaskIDNumber(s.IDNumber)
 	return s
 }
 
@@ -258,6 +259,8 @@ func CheckSeeker(s *Seeker) error {
 		return minsheng.FieldError("name", "the name is required")
 	case !personal.ValidPhone(s.Phone):
 		return minsheng.FieldError("phone", "a phone number is required").Because("phone_required")
+	case s.IDNumber != "" && !personal.ValidIDNumber(s.IDNumber):
+		return minsheng.FieldError("id_number", "%q is not a valid ID number", personal.MaskIDNumber(s.IDNumber))
 	case len(s.Skills) == 0 || len(s.Skills) > 10:
 		return minsheng.FieldError("skills", "one to ten occupation codes are required").Because("occupation_invalid")
 	case len(s.Kinds) == 0:

@@ -195,14 +195,14 @@ func ListPostsExpiring(ctx context.Context, tx *Tx, before time.Time, remind boo
 
 // --- seekers ---
 
-const seekerColumns = `id, name, phone, skills, kinds, area, salary_min, hard, consent, subscribed, user_id, caseworker_id, placed_at,
+const seekerColumns = `id, name, phone, id_number, skills, kinds, area, salary_min, hard, consent, subscribed, user_id, caseworker_id, placed_at,
 	created_at, version`
 
 func scanSeeker(s scanner) (*employ.Seeker, error) {
 	var k employ.Seeker
 	var skills, kinds string
 	var placed sql.NullTime
-	err := s.Scan(&k.ID, &k.Name, &k.Phone, &skills, &kinds, &k.Area, &k.SalaryMin, &k.Hard, &k.Consent, &k.Subscribed, &k.UserID,
+	err := s.Scan(&k.ID, &k.Name, &k.Phone, &k.IDNumber, &skills, &kinds, &k.Area, &k.SalaryMin, &k.Hard, &k.Consent, &k.Subscribed, &k.UserID,
 		&k.Caseworker, &placed, &k.CreatedAt, &k.Version)
 	k.Skills = splitCodes(skills)
 	for _, c := range splitCodes(kinds) {
@@ -229,9 +229,9 @@ func joinKinds(ks []employ.Kind) string {
 
 // InsertSeeker writes a new seeker.
 func InsertSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
-	_, err := tx.Exec(ctx, `INSERT INTO employ_seekers (id, name, phone, skills, kinds, area, salary_min, hard, consent, subscribed,
-		user_id, caseworker_id, placed_at, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		k.ID, k.Name, k.Phone, strings.Join(k.Skills, ","), joinKinds(k.Kinds), k.Area, k.SalaryMin, k.Hard, k.Consent, k.Subscribed,
+	_, err := tx.Exec(ctx, `INSERT INTO employ_seekers (id, name, phone, id_number, skills, kinds, area, salary_min, hard, consent, subscribed,
+		user_id, caseworker_id, placed_at, created_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		k.ID, k.Name, k.Phone, k.IDNumber, strings.Join(k.Skills, ","), joinKinds(k.Kinds), k.Area, k.SalaryMin, k.Hard, k.Consent, k.Subscribed,
 		k.UserID, k.Caseworker, nullTime(k.PlacedAt), k.CreatedAt.UTC(), k.Version)
 	if err != nil {
 		return fmt.Errorf("insert seeker: %w", err)
@@ -242,9 +242,9 @@ func InsertSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
 // UpdateSeeker writes a seeker if its version is still k.Version-1:
 // ECONFLICT otherwise.
 func UpdateSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
-	res, err := tx.Exec(ctx, `UPDATE employ_seekers SET name = ?, phone = ?, skills = ?, kinds = ?, area = ?, salary_min = ?, hard = ?,
+	res, err := tx.Exec(ctx, `UPDATE employ_seekers SET name = ?, phone = ?, id_number = ?, skills = ?, kinds = ?, area = ?, salary_min = ?, hard = ?,
 		consent = ?, subscribed = ?, user_id = ?, caseworker_id = ?, placed_at = ?, version = ? WHERE id = ? AND version = ?`,
-		k.Name, k.Phone, strings.Join(k.Skills, ","), joinKinds(k.Kinds), k.Area, k.SalaryMin, k.Hard, k.Consent, k.Subscribed, k.UserID,
+		k.Name, k.Phone, k.IDNumber, strings.Join(k.Skills, ","), joinKinds(k.Kinds), k.Area, k.SalaryMin, k.Hard, k.Consent, k.Subscribed, k.UserID,
 		k.Caseworker, nullTime(k.PlacedAt), k.Version, k.ID, k.Version-1)
 	return versioned(res, err, "seeker")
 }

@@ -11,7 +11,10 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/apptest"
 	appemploy "github.com/minsheng/minsheng/app/employ"
+	apphousehold "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/employ"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -370,6 +373,37 @@ func TestPushCap(t *testing.T) {
 		must[*employ.Post](t)(f2.ActPost(ctx, f.staff, p2.ID, employ.PostApprove, ""))
 		if got := len(f.smsTo(t, appemploy.ObjectPost, p2.ID, "13997001201")); got != 1 {
 			t.Errorf("the seeker matching by area, kind and salary alone got %d pushes", got)
+		}
+	})
+}
+
+// A seeker whose ID number the household registry holds with a 低保 tag
+// is 就业困难 without anyone setting the flag; a bad ID number is refused;
+// the number is masked.
+func TestHardFromRegistry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFixture(t, db, appemploy.Config{})
+		hh := apphousehold.New(f.Svc.Kit(), f.Svc)
+		now := f.Clock.Now()
+		const idNumber = "11010519491231002X"
+		if _, err := hh.Register(ctx, kit.System(), household.NewHousehold{GridID: f.Grid.ID, Address: "海湖路18号3号楼502", Consent: true,
+			Members: []household.NewMember{{Name: "祁小军", IDNumber: idNumber, Phone: "13997001237", Relation: household.RelationHead}},
+			Tags:    []household.NewTag{{Tag: household.TagSubsistence, Source: "民政低保名册", Since: now.AddDate(-1, 0, 0), RecheckBy: now.AddDate(0, 6, 0)}}}); err != nil {
+			t.Fatal(err)
+		}
+		in := appemploy.SeekerInput{Name: "祁小军", Phone: "13997001237", IDNumber: "110105194912310021", Skills: []string{"4-01"},
+			Kinds: []employ.Kind{employ.KindFullTime}, Area: "兴海路街道", Consent: true}
+		_, err := f.svc.RegisterSeeker(ctx, f.worker, in)
+		wantErr(t, err, minsheng.EINVALID, "id_number", "")
+		in.IDNumber = strings.ToLower(idNumber)
+		k := must[*employ.Seeker](t)(f.svc.RegisterSeeker(ctx, f.worker, in))
+		if !k.Hard || k.IDNumber != "110105********002X" {
+			t.Errorf("the seeker from the registry: hard %v, id %q", k.Hard, k.IDNumber)
+		}
+		other := must[*employ.Seeker](t)(f.svc.RegisterSeeker(ctx, f.cw, appemploy.SeekerInput{Name: "马小花", Phone: "13997001234",
+			Skills: []string{"4-01"}, Kinds: []employ.Kind{employ.KindFullTime}, Area: "兴海路街道"}))
+		if other.Hard {
+			t.Error("a seeker outside the registry is 就业困难")
 		}
 	})
 }

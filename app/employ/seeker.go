@@ -10,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/employ"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/notify"
 	"github.com/minsheng/minsheng/org"
@@ -21,6 +22,7 @@ import (
 type SeekerInput struct {
 	Name       string        `json:"name"`
 	Phone      string        `json:"phone"`
+	IDNumber   string        `json:"id_number"` // optional: looked up in the household registry
 	Skills     []string      `json:"skills"`
 	Kinds      []employ.Kind `json:"kinds"`
 	Area       string        `json:"area"`
@@ -32,6 +34,9 @@ type SeekerInput struct {
 
 func (in SeekerInput) apply(k *employ.Seeker) {
 	k.Name, k.Phone, k.Area = strings.TrimSpace(in.Name), personal.NormalizePhone(in.Phone), strings.TrimSpace(in.Area)
+	if !strings.Contains(in.IDNumber, "*") { // a masked number sent back unchanged keeps the one on file
+		k.IDNumber = personal.NormalizeIDNumber(in.IDNumber)
+	}
 	k.Skills = k.Skills[:0]
 	for _, c := range in.Skills {
 		if c = strings.TrimSpace(c); c != "" && !slices.Contains(k.Skills, c) {
@@ -68,6 +73,10 @@ func (s *Service) RegisterSeeker(ctx context.Context, actor *org.User, in Seeker
 		return nil, err
 	}
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
+		from, err := hardFromRegistry(ctx, tx, k)
+		if err != nil {
+			return err
+		}
 		if k.UserID != 0 {
 			if ks, err := store.ListSeekers(ctx, tx, store.SeekerFilter{UserID: k.UserID, Limit: 1}); err != nil {
 				return err
@@ -75,16 +84,18 @@ func (s *Service) RegisterSeeker(ctx context.Context, actor *org.User, in Seeker
 				return minsheng.Errorf(minsheng.ECONFLICT, "you are registered already").Because("seeker_registered")
 			}
 		}
-		var err error
 		if k.ID, err = tx.NextID(ctx); err != nil {
 			return err
 		}
 		if err := store.InsertSeeker(ctx, tx, k); err != nil {
 			return err
 		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectSeeker, ObjectID: k.ID, Action: "register",
-			Data: map[string]string{"skills": strings.Join(k.Skills, ","), "hard": fmt.Sprint(k.Hard), "consent": fmt.Sprint(k.Consent),
-				"subscribed": fmt.Sprint(k.Subscribed)}})
+		data := map[string]string{"skills": strings.Join(k.Skills, ","), "hard": fmt.Sprint(k.Hard), "consent": fmt.Sprint(k.Consent),
+			"subscribed": fmt.Sprint(k.Subscribed)}
+		if from != "" {
+			data["hard_from"] = from
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectSeeker, ObjectID: k.ID, Action: "register", Data: data})
 		return err
 	})
 	if err != nil {
@@ -92,6 +103,39 @@ func (s *Service) RegisterSeeker(ctx context.Context, actor *org.User, in Seeker
 	}
 	m := k.Masked()
 	return &m, nil
+}
+
+// HardTags are the household registry's tags that make a person
+// 就业困难 (entitled to employment assistance): members of a 低保 or 特困
+// household, and people with a disability.
+var HardTags = []household.Tag{household.TagSubsistence, household.TagExtremePoverty, household.TagDisability}
+
+// hardFromRegistry sets the seeker's 就业困难 flag when their ID number is
+// in the household registry with one of HardTags, on the person or on
+// their household, and returns the tag ("" when not found). The registry
+// is read by the ID number only; nothing of it is copied to the seeker.
+func hardFromRegistry(ctx context.Context, tx *store.Tx, k *employ.Seeker) (string, error) {
+	if k.IDNumber == "" {
+		return "", nil
+	}
+	p, err := store.FindPersonByIDNumber(ctx, tx, k.IDNumber)
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return "", nil
+	}
+	if err != nil {
+		return "", err
+	}
+	h, err := store.GetHousehold(ctx, tx, p.HouseholdID)
+	if err != nil {
+		return "", err
+	}
+	for _, t := range h.Tags {
+		if (t.PersonID == 0 || t.PersonID == p.ID) && slices.Contains(HardTags, t.Tag) {
+			k.Hard = true
+			return string(t.Tag), nil
+		}
+	}
+	return "", nil
 }
 
 // loadSeekerTx loads a seeker the actor acts for, and as whom: a
@@ -130,6 +174,9 @@ func (s *Service) UpdateSeeker(ctx context.Context, actor *org.User, seekerID in
 			k.Hard = hard
 		}
 		if err := employ.CheckSeeker(k); err != nil {
+			return err
+		}
+		if _, err := hardFromRegistry(ctx, tx, k); err != nil {
 			return err
 		}
 		k.Version++

@@ -493,7 +493,7 @@ func (p *employPages) me(w http.ResponseWriter, r *http.Request, me *org.User) e
 
 // seekerInput reads a seeker's form.
 func seekerInput(vals url.Values) appemploy.SeekerInput {
-	in := appemploy.SeekerInput{Name: vals.Get("name"), Phone: vals.Get("phone"), Area: vals.Get("area"),
+	in := appemploy.SeekerInput{Name: vals.Get("name"), Phone: vals.Get("phone"), IDNumber: vals.Get("id_number"), Area: vals.Get("area"),
 		SalaryMin: atoiOr0(vals.Get("salary_min")), Hard: vals.Get("hard") == "1", Consent: vals.Get("consent") == "1",
 		Subscribed: vals.Get("subscribed") == "1"}
 	for _, s := range strings.FieldsFunc(vals.Get("skills"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' || r == '、' }) {

@@ -88,6 +88,8 @@ var EmployMessages = map[string][2]string{
 	"emp.me_intro":            {"登记求职信息后，可查看与您匹配的岗位并报名；同意联系并订阅后，新岗位会短信推送给您。", "Register to see the posts that match you and apply; with your consent and a subscription, new posts come to you by SMS."},
 	"emp.name":                {"姓名", "Name"},
 	"emp.phone":               {"手机号", "Mobile"},
+	"emp.id_number":           {"身份证号（选填）", "ID number (optional)"},
+	"emp.id_number_hint":      {"填写后自动核对困难群体台账（低保、特困、残疾），符合的认定为就业困难人员。", "Checked against the household registry (低保, 特困, disability) to recognise a person needing assistance."},
 	"emp.skills":              {"技能（职业编码）", "Skills (occupation codes)"},
 	"emp.skills_hint":         {"可填多个，用逗号分开，如 4-01, 6-29。", "One or more, separated by commas: 4-01, 6-29."},
 	"emp.consent":             {"同意就业服务人员和用人单位就岗位与我联系", "I agree to be contacted about jobs"},

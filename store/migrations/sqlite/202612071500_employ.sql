@@ -45,11 +45,13 @@ CREATE TABLE employ_posts (
 CREATE INDEX employ_posts_status ON employ_posts (status, expires_at);
 CREATE INDEX employ_posts_employer ON employ_posts (employer_id, id);
 
--- A seeker; skills and kinds are comma-separated codes.
+-- A seeker; skills and kinds are comma-separated codes; id_number is
+-- optional, for finding the person in the household registry.
 CREATE TABLE employ_seekers (
 	id            INTEGER PRIMARY KEY,
 	name          TEXT NOT NULL,
 	phone         TEXT NOT NULL,
+	id_number     TEXT NOT NULL DEFAULT '',
 	skills        TEXT NOT NULL,
 	kinds         TEXT NOT NULL,
 	area          TEXT NOT NULL,
