@@ -76,6 +76,18 @@ func TestBrowserEmployLoop(t *testing.T) {
 		}
 		return strings.TrimSpace(s)
 	}
+	// fits checks the page at phone width: nothing wider than the screen,
+	// nothing cut off, every card line labelled.
+	fits := func(c context.Context, what string) {
+		t.Helper()
+		r, err := chromedp.Run(c, chromedp.Evaluate[phoneResult](phoneCheck))
+		if err != nil {
+			t.Fatalf("measure %s: %v", what, err)
+		}
+		if r.Width > r.Inner || len(r.Cut) > 0 || len(r.Unlabelled) > 0 {
+			t.Errorf("%s at %d px: the page is %d px wide; cut off: %v; cards: %v", what, r.Inner, r.Width, r.Cut, r.Unlabelled)
+		}
+	}
 	signIn := func(c context.Context, username string) {
 		t.Helper()
 		do(c, "sign in as "+username, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -158,6 +170,7 @@ func TestBrowserEmployLoop(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#form-seeker input[name="subscribed"]`)),
 		chromedp.Submit(chromedp.CSS("#form-seeker")), chromedp.WaitVisible(chromedp.CSS("#openings .opening a")))
 	shot(seeker, "openings-phone")
+	fits(seeker, "the seeker's page")
 	do(seeker, "open the post", chromedp.Click(chromedp.CSS("#openings .opening a")), chromedp.WaitVisible(chromedp.CSS("#my-score")))
 	if got := text(seeker, "#my-score"); got != "100" {
 		t.Errorf("the seeker's score: %q", got)
@@ -168,6 +181,7 @@ func TestBrowserEmployLoop(t *testing.T) {
 	do(seeker, "apply", chromedp.SetValue(chromedp.CSS(`#form-apply input[name="note"]`), "做过两年理货"),
 		chromedp.Click(chromedp.CSS("#apply")), chromedp.WaitVisible(chromedp.CSS("#my-applications li")))
 	shot(seeker, "applied-phone")
+	fits(seeker, "the seeker's page after applying")
 
 	// 6. The employer sees the applicant with the score, offers and hires.
 	do(boss, "the applicants", chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS(".applicant")))
@@ -186,4 +200,31 @@ func TestBrowserEmployLoop(t *testing.T) {
 	if got := text(seeker, "#my-applications"); !strings.Contains(got, "已录用") {
 		t.Errorf("the seeker's application: %q", got)
 	}
+
+	// 7. The caseworker, on a phone: registers a 就业困难 seeker, applies
+	// for them (the post is filled now: refused, in Chinese), and sees the
+	// pages fit the screen.
+	cw := person()
+	do(cw, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	signIn(cw, "grid_worker")
+	do(cw, "the caseworker's page", chromedp.Navigate(base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#form-seeker")))
+	fits(cw, "the caseworker's page")
+	do(cw, "register a seeker",
+		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="name"]`), "马小花"),
+		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="phone"]`), "13997001234"),
+		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="skills"]`), "4-01"),
+		chromedp.Click(chromedp.CSS(`#form-seeker input[value="full_time"]`)),
+		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="area"]`), "兴海路街道"),
+		chromedp.Click(chromedp.CSS(`#form-seeker input[name="hard"]`)),
+		chromedp.Click(chromedp.CSS(`#form-seeker input[name="consent"]`)),
+		chromedp.Submit(chromedp.CSS("#form-seeker")), chromedp.WaitVisible(chromedp.CSS("#applications")))
+	fits(cw, "a seeker's page")
+	shot(cw, "seeker-phone")
+	do(cw, "back to the list", chromedp.Navigate(base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#seekers a")))
+	fits(cw, "the caseworker's list")
+	do(boss, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS("#post-status")))
+	fits(boss, "the post's page for its employer")
+	do(boss, "the employers' page", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#posts")))
+	fits(boss, "the employers' page")
 }
