@@ -117,6 +117,17 @@ type employersData struct {
 	Today     string
 }
 
+// LastDay is the last day a post is open (its expiry is the midnight
+// after it), or "".
+func (employersData) LastDay(p *employ.Post) string { return lastDay(p) }
+
+func lastDay(p *employ.Post) string {
+	if p.ExpiresAt == nil {
+		return ""
+	}
+	return p.ExpiresAt.Add(-time.Second).In(employ.China).Format("2006-01-02")
+}
+
 // Published counts the published posts of the figures.
 func (d employersData) Published() int {
 	if d.Figures == nil {
@@ -251,6 +262,9 @@ type postData struct {
 	Revealed *appemploy.Contact
 	Kinds    []employ.Kind
 }
+
+// LastDay is the last day the post is open, or "".
+func (d postData) LastDay() string { return lastDay(d.V.Post) }
 
 // WorkDay is a gig's day for a date input.
 func (d postData) WorkDay() string {
