@@ -179,6 +179,25 @@ func ListPosts(ctx context.Context, tx *Tx, f PostFilter) ([]*employ.Post, error
 	return ps, nil
 }
 
+// CountPosts counts the posts by status.
+func CountPosts(ctx context.Context, tx *Tx) (map[employ.PostStatus]int, error) {
+	rows, err := tx.Query(ctx, `SELECT status, COUNT(*) FROM employ_posts GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count posts: %w", err)
+	}
+	defer rows.Close()
+	out := map[employ.PostStatus]int{}
+	for rows.Next() {
+		var st employ.PostStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count posts: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
 // ListPostsExpiring returns the published posts whose expiry is before
 // the time: with remind, those not yet reminded.
 func ListPostsExpiring(ctx context.Context, tx *Tx, before time.Time, remind bool) ([]*employ.Post, error) {

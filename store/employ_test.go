@@ -115,6 +115,9 @@ func TestEmployRoundTrip(t *testing.T) {
 			if ps, _ := store.ListPostsExpiring(ctx, tx, exp.Add(-time.Hour), false); len(ps) != 0 {
 				t.Errorf("not yet expiring: %v", ps)
 			}
+			if n, err := store.CountPosts(ctx, tx); err != nil || n[employ.PostPublished] != 1 || len(n) != 1 {
+				t.Errorf("count posts: %v %v", n, err)
+			}
 			if ps, _ := store.ListPosts(ctx, tx, store.PostFilter{UserID: 7}); len(ps) != 1 {
 				t.Errorf("posts of user: %v", ps)
 			}

@@ -327,12 +327,9 @@ func (s *Service) Figures(ctx context.Context, actor *org.User) (*Figures, error
 	}
 	f := &Figures{Posts: map[employ.PostStatus]int{}}
 	err := s.kit.Read(ctx, func(tx *store.Tx) error {
-		ps, err := store.ListPosts(ctx, tx, store.PostFilter{Limit: 1000000})
-		if err != nil {
+		var err error
+		if f.Posts, err = store.CountPosts(ctx, tx); err != nil {
 			return err
-		}
-		for _, p := range ps {
-			f.Posts[p.Status]++
 		}
 		es, err := store.ListEmployers(ctx, tx, 0)
 		if err != nil {
