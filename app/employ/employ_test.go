@@ -303,7 +303,7 @@ func TestExpiry(t *testing.T) {
 		f.Clock.Set(time.Date(2026, 3, 29, 7, 0, 0, 0, employ.China)) // 3 days before the end of 1 April
 		run()
 		run()
-		if got := f.smsTo(t, appemploy.ObjectPost, p.ID, "13897001234"); len(got) != 1 || !strings.Contains(got[0], "4月1日到期") {
+		if got := f.smsTo(t, appemploy.ObjectPost, p.ID, "13897001234"); len(got) != 1 || !strings.Contains(got[0], "4月1日后到期") {
 			t.Errorf("reminders %q", got)
 		}
 		if status(p.ID) != employ.PostPublished {

@@ -382,7 +382,7 @@ func (s *Service) expiryJob(ctx context.Context, tx *store.Tx) error {
 		}
 		last := p.ExpiresAt.Add(-time.Second).In(employ.China).Format("1月2日")
 		msg := notify.Message{Channel: notify.ChannelSMS, To: e.ContactPhone, Template: "employ.expiring", Lang: "zh", UserID: e.UserID,
-			Body: fmt.Sprintf("【城西e就业】您发布的岗位「%s」将于%s到期下架。如仍在招聘，请在用人单位页面一键重新发布。", p.Title, last)}
+			Body: fmt.Sprintf("【城西e就业】您发布的岗位「%s」将于%s后到期下架。如仍在招聘，到期后可在用人单位页面一键重新发布，无需重新审核。", p.Title, last)}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: ObjectPost, ObjectID: p.ID, Action: "remind_expiry",
 			Data: map[string]string{"expires": p.ExpiresAt.In(employ.China).Format("2006-01-02")}, Messages: []notify.Message{msg}}); err != nil {
 			return err
