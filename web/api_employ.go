@@ -38,6 +38,7 @@ func (s *Server) EmployAPI(svc *appemploy.Service) []capability.Route {
 		h("GET /api/v1/employ/seekers/{id}", a.seeker),
 		h("PUT /api/v1/employ/seekers/{id}", a.updateSeeker),
 		h("POST /api/v1/employ/seekers/{id}/reveal", a.reveal),
+		h("POST /api/v1/employ/seekers/{id}/caseworker", a.caseworker),
 		h("GET /api/v1/employ/me", a.me),
 		h("GET /api/v1/employ/follow-ups", a.followUps),
 		h("POST /api/v1/employ/follow-ups/{id}/{month}", a.recordFollowUp),
@@ -215,6 +216,18 @@ func (a *employAPI) reveal(w http.ResponseWriter, r *http.Request) error {
 		Reason string `json:"reason"`
 	}) (*appemploy.Contact, error) {
 		return a.svc.RevealSeeker(r.Context(), u, id, in.Reason, clientIP(r))
+	})
+}
+
+func (a *employAPI) caseworker(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "seeker")
+	if err != nil {
+		return err
+	}
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in struct {
+		UserID int64 `json:"user_id,string"`
+	}) (*employ.Seeker, error) {
+		return a.svc.AssignCaseworker(r.Context(), u, id, in.UserID)
 	})
 }
 

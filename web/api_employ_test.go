@@ -115,7 +115,20 @@ func TestEmployAPI(t *testing.T) {
 		}
 		mustOK(t, e.do(t, "GET", "/api/v1/employ/posts?status=filled", "boss", nil))
 		mustOK(t, e.do(t, "GET", "/api/v1/employ/employers", "street_handler", nil))
-		mustOK(t, e.do(t, "GET", "/api/v1/employ/seekers?mine=true", "grid_worker", nil))
+		mustOK(t, e.do(t, "POST", "/api/v1/employ/seekers/"+me.Seeker.ID+"/caseworker", "grid_worker", map[string]any{}))
+		var mine struct {
+			Seekers []struct {
+				ID string `json:"id"`
+			} `json:"seekers"`
+		}
+		json.Unmarshal(mustOK(t, e.do(t, "GET", "/api/v1/employ/seekers?mine=true", "grid_worker", nil)), &mine)
+		if len(mine.Seekers) != 1 || mine.Seekers[0].ID != me.Seeker.ID {
+			t.Errorf("the caseworker's seekers after taking one: %+v", mine)
+		}
+		if r := e.do(t, "POST", "/api/v1/employ/seekers/"+me.Seeker.ID+"/caseworker", "grid_worker",
+			map[string]any{"user_id": itoa(e.f.Users["handler"].ID)}); r.status != http.StatusForbidden {
+			t.Errorf("a caseworker assigned someone else: %s", r)
+		}
 		mustOK(t, e.do(t, "GET", "/api/v1/employ/follow-ups?all=true", "grid_worker", nil))
 		if r := e.do(t, "GET", "/api/v1/employ/posts?colour=red", "boss", nil); r.status != http.StatusBadRequest {
 			t.Errorf("unknown parameter: %s", r)
@@ -157,6 +170,7 @@ func TestEmployWritesOutsideScope(t *testing.T) {
 			"POST /api/v1/employ/seekers":                            {"/api/v1/employ/seekers", seeker},
 			"PUT /api/v1/employ/seekers/{id}":                        {"/api/v1/employ/seekers/" + k.ID, seeker},
 			"POST /api/v1/employ/seekers/{id}/reveal":                {"/api/v1/employ/seekers/" + k.ID + "/reveal", map[string]any{"reason": "x"}},
+			"POST /api/v1/employ/seekers/{id}/caseworker":            {"/api/v1/employ/seekers/" + k.ID + "/caseworker", map[string]any{}},
 			"POST /api/v1/employ/follow-ups/{id}/{month}":            {"/api/v1/employ/follow-ups/" + a.ID + "/1", map[string]any{"outcome": "employed"}},
 		}
 		for _, route := range web.Routes(e.srv) {

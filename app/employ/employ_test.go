@@ -400,6 +400,18 @@ func TestHardFromRegistry(t *testing.T) {
 		if !k.Hard || k.IDNumber != "110105********002X" {
 			t.Errorf("the seeker from the registry: hard %v, id %q", k.Hard, k.IDNumber)
 		}
+		// Registered by themselves, they have no caseworker until staff assign one.
+		if mine := must[[]employ.Seeker](t)(f.svc.Seekers(ctx, f.cw, true)); len(mine) != 0 {
+			t.Errorf("the caseworker's seekers before the assignment: %+v", mine)
+		}
+		_, err = f.svc.AssignCaseworker(ctx, f.staff, k.ID, f.worker.ID)
+		wantErr(t, err, minsheng.EINVALID, "user_id", "caseworker_unknown")
+		_, err = f.svc.AssignCaseworker(ctx, f.cw, k.ID, f.staff.ID)
+		wantErr(t, err, minsheng.EFORBIDDEN, "", "")
+		must[*employ.Seeker](t)(f.svc.AssignCaseworker(ctx, f.staff, k.ID, f.cw.ID))
+		if mine := must[[]employ.Seeker](t)(f.svc.Seekers(ctx, f.cw, true)); len(mine) != 1 || mine[0].ID != k.ID {
+			t.Errorf("the caseworker's seekers after the assignment: %+v", mine)
+		}
 		other := must[*employ.Seeker](t)(f.svc.RegisterSeeker(ctx, f.cw, appemploy.SeekerInput{Name: "马小花", Phone: "13997001234",
 			Skills: []string{"4-01"}, Kinds: []employ.Kind{employ.KindFullTime}, Area: "兴海路街道"}))
 		if other.Hard {

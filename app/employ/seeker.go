@@ -218,6 +218,48 @@ func (s *Service) Subscribe(ctx context.Context, actor *org.User, seekerID int64
 	})
 }
 
+// AssignCaseworker makes a user the seeker's caseworker (就业援助): staff
+// assign anyone holding a caseworker role; a caseworker takes a seeker
+// (userID 0: the actor). The caseworker follows up the seeker's
+// placements.
+func (s *Service) AssignCaseworker(ctx context.Context, actor *org.User, seekerID, userID int64) (*employ.Seeker, error) {
+	if err := kit.Require(actor, CaseworkerRoles...); err != nil {
+		return nil, err
+	}
+	if userID == 0 {
+		userID = actor.ID
+	}
+	if userID != actor.ID && !isStaff(actor) {
+		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "only staff assign a seeker to someone else")
+	}
+	var k *employ.Seeker
+	err := s.kit.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		if k, _, err = loadSeekerTx(ctx, tx, actor, seekerID); err != nil {
+			return err
+		}
+		u, err := store.GetUser(ctx, tx, userID)
+		if err != nil || !u.Active || !u.HasAny(CaseworkerRoles...) {
+			return minsheng.FieldError("user_id", "no such caseworker").Because("caseworker_unknown")
+		}
+		if k.Caseworker == u.ID {
+			return minsheng.Errorf(minsheng.ECONFLICT, "this is the seeker's caseworker already").Because("caseworker_same")
+		}
+		data := map[string]string{"caseworker": id(u.ID), "before": id(k.Caseworker)}
+		k.Caseworker, k.Version = u.ID, k.Version+1
+		if err := store.UpdateSeeker(ctx, tx, k); err != nil {
+			return err
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectSeeker, ObjectID: k.ID, Action: "caseworker", Data: data})
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	m := k.Masked()
+	return &m, nil
+}
+
 // Seekers lists the seekers, masked: for caseworkers all (with mine, only
 // their own), for a worker account its own profile.
 func (s *Service) Seekers(ctx context.Context, actor *org.User, mine bool) ([]employ.Seeker, error) {

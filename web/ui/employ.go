@@ -57,6 +57,7 @@ func (u *UI) EmployPages(svc *appemploy.Service) []capability.Route {
 		{Pattern: "POST /jobs/seekers", Handler: u.staff(p.registerSeeker, employCaseworkers...)},
 		{Pattern: "GET /jobs/seekers/{id}", Handler: u.staff(p.seeker, employCaseworkers...)},
 		{Pattern: "POST /jobs/follow-ups/{id}/{month}", Handler: u.staff(p.followUp, employCaseworkers...)},
+		{Pattern: "POST /jobs/seekers/{id}/caseworker", Handler: u.staff(p.takeSeeker, employCaseworkers...)},
 		{Pattern: "GET /jobs/figures", Handler: u.staff(p.figures, appemploy.ReaderRoles...)},
 	}
 }
@@ -608,6 +609,7 @@ func (p *employPages) registerSeeker(w http.ResponseWriter, r *http.Request, me 
 }
 
 type seekerData struct {
+	Mine     bool // the reader is the seeker's caseworker
 	V        *appemploy.SeekerView
 	Revealed *appemploy.Contact
 	Outcomes []employ.Outcome
@@ -621,7 +623,7 @@ func (p *employPages) seekerPage(w http.ResponseWriter, r *http.Request, me *org
 	}
 	pg := p.newPage(w, r, me, "/jobs/seekers")
 	pg.Title = v.Seeker.Name
-	pg.Form, pg.Data = form, seekerData{V: v, Revealed: revealed, Outcomes: employ.Outcomes, Now: p.svc.Clock().Now()}
+	pg.Form, pg.Data = form, seekerData{V: v, Revealed: revealed, Outcomes: employ.Outcomes, Now: p.svc.Clock().Now(), Mine: v.Seeker.Caseworker == me.ID}
 	p.render(w, status, pg, "employ/seeker")
 	return nil
 }
@@ -640,6 +642,22 @@ func (p *employPages) seeker(w http.ResponseWriter, r *http.Request, me *org.Use
 		return err
 	}
 	return p.seekerPage(w, r, me, id, http.StatusOK, nil, nil)
+}
+
+// takeSeeker makes the caseworker the seeker's own.
+func (p *employPages) takeSeeker(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	if _, _, err := p.parseForm(w, r); err != nil {
+		return err
+	}
+	id, err := pathInt(r, "id", "seeker")
+	if err != nil {
+		return err
+	}
+	if _, err := p.emp.AssignCaseworker(r.Context(), me, id, 0); err != nil {
+		return p.refusedSeeker(w, r, me, id, "caseworker", err, nil)
+	}
+	redirect(w, r, "/jobs/seekers/"+strconv.FormatInt(id, 10)+"?ok=emp_taken")
+	return nil
 }
 
 func (p *employPages) followUp(w http.ResponseWriter, r *http.Request, me *org.User) error {

@@ -139,6 +139,17 @@ func TestEmployPages(t *testing.T) {
 		if r := gw.get("/jobs/seekers?mine=0"); r.status != http.StatusOK || !strings.Contains(r.body, "祁**") {
 			t.Errorf("the caseworker's seekers: %d %s", r.status, r.body)
 		}
+		r = gw.get("/jobs/seekers?mine=0")
+		sm := regexp.MustCompile(`href="/jobs/seekers/(\d+)"`).FindStringSubmatch(r.body)
+		if sm == nil {
+			t.Fatalf("no seeker on the caseworker's list: %s", r.body)
+		}
+		if r := gw.post("/jobs/seekers/"+sm[1]+"/caseworker", nil); !strings.Contains(r.url, "ok=emp_taken") || !strings.Contains(r.body, `id="mine"`) {
+			t.Errorf("take the seeker: %d %s", r.status, r.url)
+		}
+		if r := gw.post("/jobs/seekers/"+sm[1]+"/caseworker", nil); r.status != http.StatusConflict {
+			t.Errorf("take the seeker twice: %d", r.status)
+		}
 		if r := e.signedIn(t, "leader").get("/jobs/figures"); r.status != http.StatusOK || !strings.Contains(r.body, `id="fig-placements">1`) {
 			t.Errorf("figures: %d %s", r.status, r.body)
 		}
