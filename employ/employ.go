@@ -127,10 +127,11 @@ const (
 	AppHired     AppStatus = "hired"
 	AppRejected  AppStatus = "rejected"
 	AppWithdrawn AppStatus = "withdrawn"
+	AppLeft      AppStatus = "left" // hired, and the job has ended
 )
 
 // AppStatuses lists the application statuses in order.
-var AppStatuses = []AppStatus{AppApplied, AppViewed, AppInterview, AppOffer, AppHired, AppRejected, AppWithdrawn}
+var AppStatuses = []AppStatus{AppApplied, AppViewed, AppInterview, AppOffer, AppHired, AppRejected, AppWithdrawn, AppLeft}
 
 // Open reports whether an application is still in progress.
 func (s AppStatus) Open() bool {
@@ -148,10 +149,11 @@ const (
 	AppHire      AppAction = "hire"
 	AppReject    AppAction = "reject"
 	AppWithdraw  AppAction = "withdraw"
+	AppEnd       AppAction = "end" // the job ended: the person is free for another full-time post
 )
 
 // AppActions lists the application actions in order.
-var AppActions = []AppAction{AppView, AppInvite, AppMakeOffer, AppHire, AppReject, AppWithdraw}
+var AppActions = []AppAction{AppView, AppInvite, AppMakeOffer, AppHire, AppReject, AppWithdraw, AppEnd}
 
 type appRule struct {
 	from []AppStatus
@@ -171,6 +173,7 @@ var appRules = map[AppAction]appRule{
 	AppHire:      {from: []AppStatus{AppOffer}, to: AppHired, by: []Party{ByEmployer, ByStaff}},
 	AppReject:    {from: open, to: AppRejected, by: []Party{ByEmployer, ByStaff}},
 	AppWithdraw:  {from: open, to: AppWithdrawn, by: []Party{BySeeker, ByStaff}},
+	AppEnd:       {from: []AppStatus{AppHired}, to: AppLeft, by: []Party{ByEmployer, BySeeker, ByStaff}},
 }
 
 // NextApp returns the status an application action leads to, with the

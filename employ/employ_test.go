@@ -183,6 +183,8 @@ func TestApplicationLifecycle(t *testing.T) {
 		{AppApplied, AppView, BySeeker, "", minsheng.EFORBIDDEN},
 		{AppHired, AppReject, ByEmployer, "", minsheng.ECONFLICT},
 		{AppOffer, AppReject, ByStaff, AppRejected, ""},
+		{AppHired, AppEnd, BySeeker, AppLeft, ""},
+		{AppOffer, AppEnd, ByEmployer, "", minsheng.ECONFLICT},
 	} {
 		to, err := NextApp(c.from, c.a, c.by)
 		if c.code != "" {

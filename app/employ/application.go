@@ -67,7 +67,8 @@ func (s *Service) Apply(ctx context.Context, actor *org.User, postID, seekerID i
 
 // ActApplication moves an application: the post's employer (or staff)
 // views, invites to interview, offers, hires or rejects; the seeker (or
-// their caseworker) withdraws. Hiring into a full-time post refuses a
+// their caseworker) withdraws; either side ends a job (the person is then
+// free for another full-time post). Hiring into a full-time post refuses a
 // seeker placed in another full-time post; it places the seeker, plans
 // the follow-ups of a 就业困难 seeker at 1, 3 and 6 months, tells the
 // seeker by SMS when they consented, and fills the post when its openings
@@ -125,6 +126,27 @@ func (s *Service) ActApplication(ctx context.Context, actor *org.User, appID int
 					}
 				}
 				data["follow_ups"] = "1,3,6"
+			}
+		}
+		if act == employ.AppEnd {
+			if p.Kind == employ.KindFullTime && k.PlacedAt != nil {
+				k.PlacedAt, k.Version = nil, k.Version+1 // free for another full-time post
+				if err := store.UpdateSeeker(ctx, tx, k); err != nil {
+					return err
+				}
+			}
+			// The follow-ups still to come find the person gone from this job.
+			fs, err := store.ListFollowUps(ctx, tx, store.FollowUpFilter{SeekerID: k.ID, Open: true})
+			if err != nil {
+				return err
+			}
+			for _, f := range fs {
+				if f.ApplicationID == a.ID {
+					f.DoneAt, f.Outcome, f.Note = &now, employ.OutcomeLeft, "任职已结束"
+					if err := store.RecordFollowUp(ctx, tx, f); err != nil {
+						return err
+					}
+				}
 			}
 		}
 		if (act == employ.AppInvite || act == employ.AppMakeOffer || act == employ.AppHire) && k.Consent {
@@ -301,7 +323,7 @@ type Figures struct {
 	Hard         int                       `json:"hard"` // 就业困难
 	Subscribed   int                       `json:"subscribed"`
 	Applications int                       `json:"applications"`
-	Placements   int                       `json:"placements"`      // hired applications
+	Placements   int                       `json:"placements"`      // applications that led to a hire
 	HardPlaced   int                       `json:"hard_placements"` // of 就业困难 seekers
 	// DaysToPlacement is the median of the days from a seeker's
 	// registration to their first hire (nil without placements).
@@ -361,7 +383,7 @@ func (s *Service) Figures(ctx context.Context, actor *org.User) (*Figures, error
 			var first *time.Time
 			for _, a := range as {
 				f.Applications++
-				if a.Status == employ.AppHired {
+				if a.HiredAt != nil { // hired, whether the job goes on or ended
 					f.Placements++
 					if k.Hard {
 						f.HardPlaced++

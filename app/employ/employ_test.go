@@ -206,27 +206,33 @@ func TestPostToPlacement(t *testing.T) {
 		must[*employ.Application](t)(f.svc.ActApplication(ctx, f.boss, a2.ID, employ.AppMakeOffer, ""))
 		_, err = f.svc.ActApplication(ctx, f.boss, a2.ID, employ.AppHire, "")
 		wantErr(t, err, minsheng.ECONFLICT, "", "hired_elsewhere")
+		// Once the first job ends, the second full-time hire goes through.
+		_, err = f.svc.ActApplication(ctx, f.worker, ha.ID, employ.AppEnd, "")
+		wantErr(t, err, minsheng.ENOTFOUND, "", "")
+		must[*employ.Application](t)(f.svc.ActApplication(ctx, f.boss, ha.ID, employ.AppEnd, "合同到期"))
+		must[*employ.Application](t)(f.svc.ActApplication(ctx, f.boss, a2.ID, employ.AppHire, ""))
 		// A placed seeker gets no more pushes.
 		if got := f.smsTo(t, appemploy.ObjectPost, p2.ID, "13997001234"); len(got) != 0 {
 			t.Errorf("push to a placed seeker: %q", got)
 		}
 
 		// 就业援助: the caseworker's follow-ups at 1, 3 and 6 months; the
-		// first is not recorded before it is due, and is due a month on.
+		// first is not recorded before it is due, and is due a month on. The
+		// first job's follow-ups were closed when it ended.
 		fs := must[[]appemploy.FollowUpView](t)(f.svc.FollowUps(ctx, f.cw, false))
-		if len(fs) != 3 || fs[0].Month != 1 || fs[2].Month != 6 || fs[0].Overdue {
+		if len(fs) != 3 || fs[0].Month != 1 || fs[2].Month != 6 || fs[0].Overdue || fs[0].ApplicationID != a2.ID {
 			t.Fatalf("follow-ups %+v", fs)
 		}
-		_, err = f.svc.RecordFollowUp(ctx, f.cw, ha.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed})
+		_, err = f.svc.RecordFollowUp(ctx, f.cw, a2.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed})
 		wantErr(t, err, minsheng.ECONFLICT, "", "followup_early")
 		f.Clock.Advance(31 * 24 * time.Hour)
-		must[*employ.FollowUp](t)(f.svc.RecordFollowUp(ctx, f.cw, ha.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed, Note: "在岗，适应良好"}))
-		_, err = f.svc.RecordFollowUp(ctx, f.cw, ha.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed})
+		must[*employ.FollowUp](t)(f.svc.RecordFollowUp(ctx, f.cw, a2.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed, Note: "在岗，适应良好"}))
+		_, err = f.svc.RecordFollowUp(ctx, f.cw, a2.ID, 1, appemploy.FollowUpInput{Outcome: employ.OutcomeEmployed})
 		wantErr(t, err, minsheng.ECONFLICT, "", "followup_done")
 
 		fig := must[*appemploy.Figures](t)(f.svc.Figures(ctx, f.Users["leader"]))
-		if fig.Placements != 1 || fig.HardPlaced != 1 || fig.Retention[0].Done != 1 || fig.Retention[0].Retained != 1 ||
-			fig.DaysToPlacement == nil || fig.Seekers != 3 || fig.Posts[employ.PostFilled] != 1 {
+		if fig.Placements != 2 || fig.HardPlaced != 2 || fig.Retention[0].Done != 2 || fig.Retention[0].Retained != 1 ||
+			fig.DaysToPlacement == nil || fig.Seekers != 3 || fig.Posts[employ.PostFilled] != 2 {
 			t.Errorf("figures %+v", fig)
 		}
 	})

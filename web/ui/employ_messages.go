@@ -215,6 +215,7 @@ var EmployMessages = map[string][2]string{
 	"ok.emp_app_offer":         {"已发出录用意向。", "Offer made."},
 	"ok.emp_app_hire":          {"已录用。", "Hired."},
 	"ok.emp_app_reject":        {"已标记不录用。", "Rejected."},
+	"ok.emp_app_end":           {"已登记离职。", "The end of the job is recorded."},
 	"ok.emp_app_withdraw":      {"已撤回报名。", "Withdrawn."},
 	"ok.emp_seeker_registered": {"已登记求职信息。", "Registered."},
 	"ok.emp_subscription":      {"已保存推送设置。", "Saved."},
