@@ -17,6 +17,7 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/creditcode"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/personal"
 )
@@ -430,7 +431,7 @@ type NewBusiness struct {
 
 // Normalize trims the fields.
 func (n *NewBusiness) Normalize() {
-	n.CreditCode = NormalizeCreditCode(n.CreditCode)
+	n.CreditCode = creditcode.Normalize(n.CreditCode)
 	n.Name, n.Address, n.OwnerName = strings.TrimSpace(n.Name), strings.TrimSpace(n.Address), strings.TrimSpace(n.OwnerName)
 	n.FoundedOn = strings.TrimSpace(n.FoundedOn)
 	n.OwnerPhone, n.OwnerID = personal.NormalizePhone(n.OwnerPhone), personal.NormalizeIDNumber(n.OwnerID)
@@ -443,7 +444,7 @@ func (n *NewBusiness) Validate(now time.Time) error {
 	if n.CreditCode == "" {
 		return minsheng.FieldError("credit_code", "the 统一社会信用代码 is required").Because("required")
 	}
-	if !ValidCreditCode(n.CreditCode) {
+	if !creditcode.Valid(n.CreditCode) {
 		return minsheng.FieldError("credit_code", "not a valid 统一社会信用代码: 18 characters whose last is the check character").Because("credit_code_invalid")
 	}
 	if err := CheckText("name", n.Name, MaxName, true); err != nil {

@@ -29,6 +29,8 @@ const (
 	RoleDriver    Role = "driver"     // a driver of the volunteer fleet (S3)
 	RoleVolunteer Role = "volunteer"  // a volunteer of the fleet or the grid
 	RoleBankStaff Role = "bank_staff" // staff of a bank of the finance programme (S7)
+	RoleEmployer  Role = "employer"   // an employer's account in job matching (S8)
+	RoleWorker    Role = "worker"     // a job seeker's own account in job matching (S8)
 )
 
 // Roles lists the staff roles in a stable order: the district's own people,
@@ -38,7 +40,7 @@ var Roles = []Role{RoleAdmin, RoleAgent, RoleDispatcher, RoleHandler, RoleGridWo
 
 // OutsideRoles lists the roles of outside parties (DESIGN §1): they sign in
 // for their module's portal and see no work order through their role.
-var OutsideRoles = []Role{RoleDriver, RoleVolunteer, RoleBankStaff}
+var OutsideRoles = []Role{RoleDriver, RoleVolunteer, RoleBankStaff, RoleEmployer, RoleWorker}
 
 // AllRoles lists every role that can be granted: the staff roles, then the
 // outside ones.

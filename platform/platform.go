@@ -38,6 +38,7 @@ func Capabilities(p Parts) []capability.Capability {
 		projectCapability(p),
 		responsibilityCapability(p),
 		financeCapability(p),
+		employCapability(p),
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/creditcode"
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/finance"
 	"github.com/minsheng/minsheng/org"
@@ -107,7 +108,7 @@ func seedCreditCode(rng *rand.Rand, kind string) string {
 	for len(b) < 17 {
 		b = append(b, chars[rng.IntN(len(chars))])
 	}
-	c, _ := finance.CreditCodeCheck(string(b))
+	c, _ := creditcode.Check(string(b))
 	return string(append(b, c))
 }
 

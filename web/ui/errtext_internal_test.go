@@ -26,6 +26,9 @@ func TestEveryErrorReasonAndFieldIsWorded(t *testing.T) {
 	for k, v := range FinanceMessages { // the finance capability words its own reasons and fields
 		msgs[k] = v
 	}
+	for k, v := range EmployMessages { // the employ capability words its own
+		msgs[k] = v
+	}
 	reasonRE := regexp.MustCompile(`\.Because\("([^"]+)"\)|Reason:\s*"([^"]+)"`)
 	fieldRE := regexp.MustCompile(`FieldError\("([^"]+)"|Field:\s*"([^"]+)"`)
 	reasons, fields := map[string]string{}, map[string]string{}

@@ -14,6 +14,7 @@ import (
 	"github.com/minsheng/minsheng/app/apptest"
 	appfin "github.com/minsheng/minsheng/app/finance"
 	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/creditcode"
 	"github.com/minsheng/minsheng/finance"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store/storetest"
@@ -134,7 +135,7 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		t.Errorf("the form lost the name: %q", got)
 	}
 	shot(office, "business-refused")
-	register(withCheck("92630104MA0000001"))
+	register(creditcode.WithCheck("92630104MA0000001"))
 	do(office, "the business page", chromedp.WaitVisible(chromedp.CSS("#owner-phone")))
 	if got := text(office, "#owner-phone"); got != "138****1234" {
 		t.Errorf("the owner's phone shows %q", got)
@@ -215,11 +216,6 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	fits(t, phone, "the demand page")
 	shot(phone, "demand-office-phone")
-}
-
-func withCheck(first17 string) string {
-	c, _ := finance.CreditCodeCheck(first17)
-	return first17 + string(c)
 }
 
 // fits fails when the page is wider than the phone's screen.

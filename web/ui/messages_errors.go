@@ -25,10 +25,14 @@ var errorMessages = map[string][2]string{
 	"field.any":                    {"此项", "this field"},
 
 	// Reasons: what exactly is wrong. A "%s" is the field's name.
-	"why.required":                {"请填写「%s」。", "Please fill in %s."},
-	"why.too_long":                {"「%s」太长，请删减后再提交。", "%s is too long; shorten it."},
-	"why.bad_text":                {"「%s」含有无法识别的字符。", "%s contains characters that cannot be read."},
-	"why.phone_format":            {"请填写正确的电话号码（手机或带区号的固定电话）。", "Please give a valid phone number (mobile, or landline with area code)."},
+	"why.required":     {"请填写「%s」。", "Please fill in %s."},
+	"why.too_long":     {"「%s」太长，请删减后再提交。", "%s is too long; shorten it."},
+	"why.bad_text":     {"「%s」含有无法识别的字符。", "%s contains characters that cannot be read."},
+	"why.phone_format": {"请填写正确的电话号码（手机或带区号的固定电话）。", "Please give a valid phone number (mobile, or landline with area code)."},
+	// Employers (job matching) and businesses (finance matching) are
+	// registered by their credit code (package creditcode).
+	"why.credit_code_invalid":     {"统一社会信用代码不正确：应为18位，末位是校验码，请对照营业执照核对。", "Not a valid unified social credit code: 18 characters, the last a check character; compare it with the business licence."},
+	"why.credit_code_taken":       {"该统一社会信用代码已登记。", "This unified social credit code is registered already."},
 	"why.phone_required":          {"请留下联系电话，以便我们联系您。", "Please leave a phone number so that we can reach you."},
 	"why.description_required":    {"请描述您要反映的问题。", "Please describe the problem."},
 	"why.choose":                  {"请从列表中选择「%s」。", "Please choose %s from the list."},
@@ -146,6 +150,8 @@ var errorMessages = map[string][2]string{
 	"field.min_volume":               {"最少件数", "the minimum volume"},
 	"field.month":                    {"月份", "the month"},
 	"field.n":                        {"工作日数", "the number of working days"},
+	"field.credit_code":              {"统一社会信用代码", "the unified social credit code"},
+	"field.contact_phone":            {"联系电话", "the contact phone"},
 	"field.name":                     {"名称", "the name"},
 	"field.name_en":                  {"英文名称", "the English name"},
 	"field.note":                     {"说明", "the note"},
