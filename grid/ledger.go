@@ -161,10 +161,10 @@ func (n *NewCampaign) Validate() error {
 		return err
 	}
 	if n.UnitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id is required")
+		return minsheng.FieldError("unit_id", "unit_id is required").Because("choose")
 	}
 	if n.Deadline.IsZero() {
-		return minsheng.FieldError("deadline", "deadline is required")
+		return minsheng.FieldError("deadline", "deadline is required").Because("required")
 	}
 	return checkText("note", n.Note, MaxText, false)
 }
@@ -205,7 +205,7 @@ func (n *NewItem) Validate() error {
 		return err
 	}
 	if n.UnitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id is required")
+		return minsheng.FieldError("unit_id", "unit_id is required").Because("choose")
 	}
 	if n.Responsible < 0 {
 		return minsheng.FieldError("responsible_unit_id", "responsible_unit_id must be a unit's id")

@@ -112,7 +112,7 @@ func (s *Service) AddItem(ctx context.Context, actor *org.User, campaignID int64
 			return err
 		}
 		if !org.Within(u.Path, c.UnitPath) {
-			return minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name)
+			return minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name).Because("grid_outside_campaign")
 		}
 		if !seesAs(actor, u.Path, grid.Finders...) {
 			return minsheng.Errorf(minsheng.EFORBIDDEN, "%s is outside your units", u.Name)
@@ -201,7 +201,7 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 		switch in.Action {
 		case grid.ItemAssign:
 			if in.ResponsibleID == 0 {
-				return minsheng.FieldError("responsible_unit_id", "name the unit responsible for the rectification")
+				return minsheng.FieldError("responsible_unit_id", "name the unit responsible for the rectification").Because("choose")
 			}
 			r, err := unitField(ctx, tx, in.ResponsibleID, "responsible_unit_id")
 			if err != nil {

@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"io"
 	"mime/multipart"
 	"net/http"
@@ -37,25 +36,25 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 	p := &gridPages{UI: u, g: svc}
 	gw := org.RoleGridWorker
 	return []capability.Route{
-		{Pattern: "GET /grid", Handler: u.staff(p.home, gw)},
-		{Pattern: "POST /grid/reports", Handler: u.staff(p.report, gw)},
-		{Pattern: "POST /grid/reports/{id}/check", Handler: u.staff(p.check, gw)},
+		{Pattern: "GET /grid", Handler: u.staff(show(p.drawHome), gw)},
+		{Pattern: "POST /grid/reports", Handler: u.staff(p.act("report", p.drawHome, p.report), gw)},
+		{Pattern: "POST /grid/reports/{id}/check", Handler: u.staff(p.act("check", p.drawHome, p.check), gw)},
 		{Pattern: "GET /grid/reports/{id}", Handler: u.staff(p.reportPage)},
-		{Pattern: "GET /grid/diary", Handler: u.staff(p.diary, gw)},
-		{Pattern: "POST /grid/diary", Handler: u.staff(p.saveDiary, gw)},
+		{Pattern: "GET /grid/diary", Handler: u.staff(show(p.drawDiary), gw)},
+		{Pattern: "POST /grid/diary", Handler: u.staff(p.act("diary", p.drawDiary, p.saveDiary), gw)},
 		{Pattern: "GET /grid/diaries", Handler: u.staff(p.diaries)},
-		{Pattern: "GET /grid/diaries/{id}", Handler: u.staff(p.diaryPage)},
-		{Pattern: "POST /grid/diaries/{id}", Handler: u.staff(p.actOnDiary)},
+		{Pattern: "GET /grid/diaries/{id}", Handler: u.staff(show(p.drawDiaryPage))},
+		{Pattern: "POST /grid/diaries/{id}", Handler: u.staff(p.act("diary_act", p.drawDiaryPage, p.actOnDiary))},
 		{Pattern: "GET /grid/figures", Handler: u.staff(p.figures)},
-		{Pattern: "GET /ledger", Handler: u.staff(p.campaigns)},
-		{Pattern: "POST /ledger", Handler: u.staff(p.createCampaign, grid.Managers...)},
-		{Pattern: "GET /ledger/campaigns/{id}", Handler: u.staff(p.ledger)},
+		{Pattern: "GET /ledger", Handler: u.staff(show(p.drawCampaigns))},
+		{Pattern: "POST /ledger", Handler: u.staff(p.act("campaign", p.drawCampaigns, p.createCampaign), grid.Managers...)},
+		{Pattern: "GET /ledger/campaigns/{id}", Handler: u.staff(show(p.drawLedger))},
 		{Pattern: "GET /ledger/campaigns/{id}/export", Handler: u.staff(p.export)},
-		{Pattern: "POST /ledger/campaigns/{id}/items", Handler: u.staff(p.addItem, grid.Finders...)},
-		{Pattern: "GET /ledger/items/{id}", Handler: u.staff(p.item)},
-		{Pattern: "POST /ledger/items/{id}", Handler: u.staff(p.actOnItem)},
+		{Pattern: "POST /ledger/campaigns/{id}/items", Handler: u.staff(p.act("item", p.drawLedger, p.addItem), grid.Finders...)},
+		{Pattern: "GET /ledger/items/{id}", Handler: u.staff(show(p.drawItem))},
+		{Pattern: "POST /ledger/items/{id}", Handler: u.staff(p.act("item", p.drawItem, p.actOnItem))},
 		{Pattern: "GET /public/ledger/{id}", Handler: u.handle(p.publicLedger)},
-		{Pattern: "GET /admin/grid-areas", Handler: u.staff(p.areas, org.RoleAdmin)},
+		{Pattern: "GET /admin/grid-areas", Handler: u.staff(show(p.drawAreas), org.RoleAdmin)},
 		{Pattern: "POST /admin/grid-areas", Handler: u.staff(p.uploadAreas, org.RoleAdmin)},
 	}
 }
@@ -68,64 +67,81 @@ var GridsNav = []capability.NavItem{
 	{Label: "nav.grid_areas", Path: "/admin/grid-areas", Roles: []org.Role{org.RoleAdmin}},
 }
 
-// gridErr is a refused form: which form, and the error's code and field,
-// worded when the page's language is known.
-type gridErr struct {
+// gridDraw draws a page of the capability, with a refused form beside
+// its inputs when form is not nil.
+type gridDraw func(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error
+
+// show serves a page drawn without a refused form.
+func show(draw gridDraw) func(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return func(w http.ResponseWriter, r *http.Request, me *org.User) error { return draw(w, r, me, nil) }
+}
+
+// gridForm is a form sent to the capability: what was typed, the files,
+// and the name of the form (the templates' action) to show a refusal
+// beside.
+type gridForm struct {
 	Action string
-	Code   string
-	Field  string
-	Values url.Values
+	Vals   url.Values
+	Files  []*multipart.FileHeader
+}
+
+// act is the shape of every form of the capability: read the form, run the
+// use case, and send the browser where it leads; when the input or the
+// object's state refused it, draw the page again with the error worded by
+// page.Say beside the form and what was typed kept. Other errors are
+// returned as they are.
+func (u *gridPages) act(action string, redraw gridDraw, run func(r *http.Request, me *org.User, f *gridForm) (string, error)) func(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return func(w http.ResponseWriter, r *http.Request, me *org.User) error {
+		vals, files, err := u.parseForm(w, r)
+		if err != nil {
+			return err
+		}
+		f := &gridForm{Action: action, Vals: vals, Files: files}
+		to, err := run(r, me, f)
+		if err == nil {
+			redirect(w, r, to)
+			return nil
+		}
+		form, err := refusal(f.Action, err, vals)
+		if err != nil {
+			return err
+		}
+		return redraw(w, r, me, form)
+	}
 }
 
 // refusal returns the refused form of an error the user can correct
 // (invalid input, a state that changed, an action their role may not
 // take); other errors are returned as they are.
-func refusal(action string, err error, vals url.Values) (*gridErr, error) {
-	var e *minsheng.Error
-	if errors.As(err, &e) && (e.Code == minsheng.EINVALID || e.Code == minsheng.ECONFLICT || e.Code == minsheng.EFORBIDDEN) {
-		return &gridErr{Action: action, Code: e.Code, Field: e.Field, Values: vals}, nil
+func refusal(action string, err error, vals url.Values) (*formState, error) {
+	if e := errorOf(err); e != nil && (e.Code == minsheng.EINVALID || e.Code == minsheng.ECONFLICT || e.Code == minsheng.EFORBIDDEN) {
+		return &formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil
 	}
 	return nil, err
 }
 
-// form words a refused form in the page's language from its code and
-// field: never the error's English message.
-func (e *gridErr) form(p *page) *formState {
-	if e == nil {
-		return nil
-	}
-	msg := p.T("gerr." + e.Code)
-	switch {
-	case e.Code != minsheng.EINVALID || e.Field == "":
-	case strings.HasPrefix(e.Field, "features["):
-		msg = p.T("gerr.feature", strings.TrimSuffix(strings.TrimPrefix(e.Field, "features["), "]"))
-	default:
-		msg = p.T("gerr.field", p.T("gf."+e.Field))
-	}
-	return &formState{Action: e.Action, Field: e.Field, Message: msg, Values: e.Values}
-}
-
 // gridPage starts a page of the capability: its title, refs, the refused
-// form worded.
-func (u *gridPages) gridPage(w http.ResponseWriter, r *http.Request, me *org.User, active, title string, ge *gridErr) (*page, error) {
+// form.
+func (u *gridPages) gridPage(w http.ResponseWriter, r *http.Request, me *org.User, active, title string, form *formState) (*page, error) {
 	p := u.newPage(w, r, me, active)
 	p.Title = p.T(title)
 	rf, err := u.loadRefs(r.Context(), p)
 	if err != nil {
 		return nil, err
 	}
-	p.R, p.Form = rf, ge.form(p)
+	p.R, p.Form = rf, form
 	return p, nil
 }
 
-// status of a page drawn after a refused form.
-func formStatus(ge *gridErr) int {
-	switch {
-	case ge == nil:
+// formStatus is the status of a page drawn after a refused form.
+func formStatus(form *formState) int {
+	if form == nil {
 		return http.StatusOK
-	case ge.Code == minsheng.ECONFLICT:
+	}
+	switch minsheng.ErrorCode(form.Err) {
+	case minsheng.ECONFLICT:
 		return http.StatusConflict
-	case ge.Code == minsheng.EFORBIDDEN:
+	case minsheng.EFORBIDDEN:
 		return http.StatusForbidden
 	}
 	return http.StatusBadRequest
@@ -139,13 +155,9 @@ type homeData struct {
 	Diary      *grids.DiaryView
 }
 
-func (u *gridPages) home(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawHome(w, r, me, nil)
-}
-
-func (u *gridPages) drawHome(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawHome(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	ctx := r.Context()
-	p, err := u.gridPage(w, r, me, "/grid", "grid.title", ge)
+	p, err := u.gridPage(w, r, me, "/grid", "grid.title", form)
 	if err != nil {
 		return err
 	}
@@ -160,7 +172,7 @@ func (u *gridPages) drawHome(w http.ResponseWriter, r *http.Request, me *org.Use
 		return err
 	}
 	p.Data = d
-	u.render(w, formStatus(ge), p, "grids/grid")
+	u.render(w, formStatus(form), p, "grids/grid")
 	return nil
 }
 
@@ -176,56 +188,38 @@ func floatField(vals url.Values, name string) (*float64, error) {
 	return &f, nil
 }
 
-func (u *gridPages) report(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, files, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
+func (u *gridPages) report(r *http.Request, me *org.User, f *gridForm) (string, error) {
+	vals := f.Vals
 	in := grids.ReportInput{NewReport: grid.NewReport{Category: vals.Get("category"), Title: vals.Get("title"),
 		Description: vals.Get("description"), Address: vals.Get("address")}}
-	if in.Lat, err = floatField(vals, "lat"); err == nil {
-		in.Lng, err = floatField(vals, "lng")
+	var err error
+	if in.Lat, err = floatField(vals, "lat"); err != nil {
+		return "", err
 	}
-	var ups []app.Upload
-	if err == nil {
-		ups, err = u.uploads(files)
+	if in.Lng, err = floatField(vals, "lng"); err != nil {
+		return "", err
 	}
-	if err == nil {
-		_, err = u.g.Report(r.Context(), me, in, ups...)
-	}
+	ups, err := u.uploads(f.Files)
 	if err != nil {
-		ge, err := refusal("report", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawHome(w, r, me, ge)
+		return "", err
 	}
-	redirect(w, r, "/grid?ok=grid_reported")
-	return nil
+	_, err = u.g.Report(r.Context(), me, in, ups...)
+	return "/grid?ok=grid_reported", err
 }
 
-func (u *gridPages) check(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, files, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
+func (u *gridPages) check(r *http.Request, me *org.User, f *gridForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
-		return err
+		return "", err
 	}
-	ups, err := u.uploads(files)
-	if err == nil {
-		_, err = u.g.Check(r.Context(), me, id, grids.CheckInput{Result: grid.CheckResult(vals.Get("result")), Note: vals.Get("note")}, ups...)
-	}
+	f.Action = "check:" + r.PathValue("id")
+	ups, err := u.uploads(f.Files)
 	if err != nil {
-		ge, err := refusal("check:"+r.PathValue("id"), err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawHome(w, r, me, ge)
+		return "", err
 	}
-	redirect(w, r, "/grid?ok=grid_checked_"+vals.Get("result"))
-	return nil
+	res := f.Vals.Get("result")
+	_, err = u.g.Check(r.Context(), me, id, grids.CheckInput{Result: grid.CheckResult(res), Note: f.Vals.Get("note")}, ups...)
+	return "/grid?ok=grid_checked_" + res, err
 }
 
 // pageID reads the id of the path; anything else names nothing.
@@ -256,44 +250,29 @@ func (u *gridPages) reportPage(w http.ResponseWriter, r *http.Request, me *org.U
 	return nil
 }
 
-func (u *gridPages) diary(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawDiary(w, r, me, nil)
-}
-
-func (u *gridPages) drawDiary(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawDiary(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	d, err := u.g.Diary(r.Context(), me, r.URL.Query().Get("day"))
 	if err != nil {
 		return err
 	}
-	p, err := u.gridPage(w, r, me, "/grid", "grid_diary.title", ge)
+	p, err := u.gridPage(w, r, me, "/grid", "grid_diary.title", form)
 	if err != nil {
 		return err
 	}
 	p.Data = d
-	u.render(w, formStatus(ge), p, "grids/diary")
+	u.render(w, formStatus(form), p, "grids/diary")
 	return nil
 }
 
-func (u *gridPages) saveDiary(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	do := vals.Get("do")
-	in := grids.DiaryInput{Day: vals.Get("day"), Text: vals.Get("text"), Submit: do == "submit", Redraft: do == "redraft"}
-	if _, err := u.g.SaveDiary(r.Context(), me, in); err != nil {
-		ge, err := refusal("diary", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawDiary(w, r, me, ge)
-	}
+func (u *gridPages) saveDiary(r *http.Request, me *org.User, f *gridForm) (string, error) {
+	do := f.Vals.Get("do")
+	in := grids.DiaryInput{Day: f.Vals.Get("day"), Text: f.Vals.Get("text"), Submit: do == "submit", Redraft: do == "redraft"}
 	q := url.Values{"ok": {"diary_" + do}}
 	if in.Day != "" {
 		q.Set("day", in.Day)
 	}
-	redirect(w, r, "/grid/diary?"+q.Encode())
-	return nil
+	_, err := u.g.SaveDiary(r.Context(), me, in)
+	return "/grid/diary?" + q.Encode(), err
 }
 
 func (u *gridPages) diaries(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -310,11 +289,7 @@ func (u *gridPages) diaries(w http.ResponseWriter, r *http.Request, me *org.User
 	return nil
 }
 
-func (u *gridPages) diaryPage(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawDiaryPage(w, r, me, nil)
-}
-
-func (u *gridPages) drawDiaryPage(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawDiaryPage(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	id, err := pageID(r)
 	if err != nil {
 		return err
@@ -323,35 +298,24 @@ func (u *gridPages) drawDiaryPage(w http.ResponseWriter, r *http.Request, me *or
 	if err != nil {
 		return err
 	}
-	p, err := u.gridPage(w, r, me, "/grid/diaries", "grid_diaries.title", ge)
+	p, err := u.gridPage(w, r, me, "/grid/diaries", "grid_diaries.title", form)
 	if err != nil {
 		return err
 	}
 	p.Title = p.T("grid_diary.of", v.AuthorName, v.Day)
 	p.Data = v
-	u.render(w, formStatus(ge), p, "grids/diary_view")
+	u.render(w, formStatus(form), p, "grids/diary_view")
 	return nil
 }
 
-func (u *gridPages) actOnDiary(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
+func (u *gridPages) actOnDiary(r *http.Request, me *org.User, f *gridForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
-		return err
+		return "", err
 	}
-	a := grid.DiaryAction(vals.Get("action"))
-	if _, err := u.g.ActOnDiary(r.Context(), me, id, grids.DiaryActInput{Action: a, Note: vals.Get("note")}); err != nil {
-		ge, err := refusal("diary_act", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawDiaryPage(w, r, me, ge)
-	}
-	redirect(w, r, "/grid/diaries/"+r.PathValue("id")+"?ok=diary_"+string(a))
-	return nil
+	a := grid.DiaryAction(f.Vals.Get("action"))
+	_, err = u.g.ActOnDiary(r.Context(), me, id, grids.DiaryActInput{Action: a, Note: f.Vals.Get("note")})
+	return "/grid/diaries/" + r.PathValue("id") + "?ok=diary_" + string(a), err
 }
 
 // gridFiguresData is the figures page.
@@ -363,10 +327,7 @@ type gridFiguresData struct {
 // PassRate is the share of checked reports that passed their first check,
 // as a percentage with one decimal; "—" when none was checked.
 func (d gridFiguresData) PassRate() string {
-	if d.Reports.Checked == 0 {
-		return "—"
-	}
-	return strconv.FormatFloat(float64(d.Reports.PassedFirst)*100/float64(d.Reports.Checked), 'f', 1, 64) + "%"
+	return percent(d.Reports.PassedFirst, d.Reports.Checked)
 }
 
 func (u *gridPages) figures(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -402,21 +363,17 @@ type campaignsData struct {
 	Manager   bool
 }
 
-func (u *gridPages) campaigns(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawCampaigns(w, r, me, nil)
-}
-
-func (u *gridPages) drawCampaigns(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawCampaigns(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	cs, err := u.g.ListCampaigns(r.Context(), me)
 	if err != nil {
 		return err
 	}
-	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", ge)
+	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", form)
 	if err != nil {
 		return err
 	}
 	p.Data = campaignsData{Campaigns: cs, Manager: me.HasAny(grid.Managers...)}
-	u.render(w, formStatus(ge), p, "grids/campaigns")
+	u.render(w, formStatus(form), p, "grids/campaigns")
 	return nil
 }
 
@@ -439,29 +396,20 @@ func formID(vals url.Values, name string) int64 {
 	return id
 }
 
-func (u *gridPages) createCampaign(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
+func (u *gridPages) createCampaign(r *http.Request, me *org.User, f *gridForm) (string, error) {
+	in := grid.NewCampaign{Title: f.Vals.Get("title"), UnitID: formID(f.Vals, "unit_id"), Note: f.Vals.Get("note")}
+	d, err := dateField(f.Vals, "deadline")
 	if err != nil {
-		return err
+		return "", err
 	}
-	in := grid.NewCampaign{Title: vals.Get("title"), UnitID: formID(vals, "unit_id"), Note: vals.Get("note")}
-	var c *store.LedgerCampaign
-	d, err := dateField(vals, "deadline")
-	if err == nil && d != nil {
+	if d != nil {
 		in.Deadline = *d
 	}
-	if err == nil {
-		c, err = u.g.CreateCampaign(r.Context(), me, in)
-	}
+	c, err := u.g.CreateCampaign(r.Context(), me, in)
 	if err != nil {
-		ge, err := refusal("campaign", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawCampaigns(w, r, me, ge)
+		return "", err
 	}
-	redirect(w, r, "/ledger/campaigns/"+strconv.FormatInt(c.ID, 10)+"?ok=saved")
-	return nil
+	return "/ledger/campaigns/" + strconv.FormatInt(c.ID, 10) + "?ok=saved", nil
 }
 
 // ledgerData is a campaign's ledger page.
@@ -480,11 +428,7 @@ func ledgerQuery(r *http.Request) grids.LedgerQuery {
 	return grids.LedgerQuery{Status: grid.ItemStatus(q.Get("status")), Overdue: q.Get("overdue") == "1", ResponsibleID: rid}
 }
 
-func (u *gridPages) ledger(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawLedger(w, r, me, nil)
-}
-
-func (u *gridPages) drawLedger(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawLedger(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	id, err := pageID(r)
 	if err != nil {
 		return err
@@ -494,7 +438,7 @@ func (u *gridPages) drawLedger(w http.ResponseWriter, r *http.Request, me *org.U
 	if err != nil {
 		return err
 	}
-	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", ge)
+	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", form)
 	if err != nil {
 		return err
 	}
@@ -507,7 +451,7 @@ func (u *gridPages) drawLedger(w http.ResponseWriter, r *http.Request, me *org.U
 		}
 	}
 	p.Data = d
-	u.render(w, formStatus(ge), p, "grids/ledger")
+	u.render(w, formStatus(form), p, "grids/ledger")
 	return nil
 }
 
@@ -519,29 +463,19 @@ func percent(n, d int) string {
 	return strconv.FormatFloat(float64(n)*100/float64(d), 'f', 1, 64) + "%"
 }
 
-func (u *gridPages) addItem(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
+func (u *gridPages) addItem(r *http.Request, me *org.User, f *gridForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
-		return err
+		return "", err
 	}
+	vals := f.Vals
 	in := grid.NewItem{Problem: vals.Get("problem"), Category: vals.Get("category"), Severity: grid.Severity(vals.Get("severity")),
 		Place: vals.Get("place"), UnitID: formID(vals, "unit_id"), Responsible: formID(vals, "responsible_unit_id")}
-	if in.Deadline, err = dateField(vals, "deadline"); err == nil {
-		_, err = u.g.AddItem(r.Context(), me, id, in)
+	if in.Deadline, err = dateField(vals, "deadline"); err != nil {
+		return "", err
 	}
-	if err != nil {
-		ge, err := refusal("item", err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawLedger(w, r, me, ge)
-	}
-	redirect(w, r, "/ledger/campaigns/"+r.PathValue("id")+"?ok=saved")
-	return nil
+	_, err = u.g.AddItem(r.Context(), me, id, in)
+	return "/ledger/campaigns/" + r.PathValue("id") + "?ok=saved", err
 }
 
 // export sends a campaign's ledger as a spreadsheet in the usual column
@@ -587,11 +521,7 @@ func ledgerTable(p *page, l *grids.Ledger) *app.Table {
 	return t
 }
 
-func (u *gridPages) item(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawItem(w, r, me, nil)
-}
-
-func (u *gridPages) drawItem(w http.ResponseWriter, r *http.Request, me *org.User, ge *gridErr) error {
+func (u *gridPages) drawItem(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
 	id, err := pageID(r)
 	if err != nil {
 		return err
@@ -600,39 +530,29 @@ func (u *gridPages) drawItem(w http.ResponseWriter, r *http.Request, me *org.Use
 	if err != nil {
 		return err
 	}
-	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", ge)
+	p, err := u.gridPage(w, r, me, "/ledger", "ledger.title", form)
 	if err != nil {
 		return err
 	}
 	p.Title = p.T("ledger_item.title", v.Seq, v.Campaign.Title)
 	p.Data = v
-	u.render(w, formStatus(ge), p, "grids/item")
+	u.render(w, formStatus(form), p, "grids/item")
 	return nil
 }
 
-func (u *gridPages) actOnItem(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
+func (u *gridPages) actOnItem(r *http.Request, me *org.User, f *gridForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
-		return err
+		return "", err
 	}
-	a := grid.ItemAction(vals.Get("action"))
-	in := grids.ItemInput{Action: a, Note: vals.Get("note"), ResponsibleID: formID(vals, "responsible_unit_id")}
-	if in.Deadline, err = dateField(vals, "deadline"); err == nil {
-		_, err = u.g.ActOnItem(r.Context(), me, id, in)
+	a := grid.ItemAction(f.Vals.Get("action"))
+	f.Action = "item:" + string(a)
+	in := grids.ItemInput{Action: a, Note: f.Vals.Get("note"), ResponsibleID: formID(f.Vals, "responsible_unit_id")}
+	if in.Deadline, err = dateField(f.Vals, "deadline"); err != nil {
+		return "", err
 	}
-	if err != nil {
-		ge, err := refusal("item:"+string(a), err, vals)
-		if err != nil {
-			return err
-		}
-		return u.drawItem(w, r, me, ge)
-	}
-	redirect(w, r, "/ledger/items/"+r.PathValue("id")+"?ok=item_"+string(a))
-	return nil
+	_, err = u.g.ActOnItem(r.Context(), me, id, in)
+	return "/ledger/items/" + r.PathValue("id") + "?ok=item_" + string(a), err
 }
 
 // publicData is a campaign's public summary: its counts, and why each
@@ -669,21 +589,34 @@ func (u *gridPages) publicLedger(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
-func (u *gridPages) areas(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	return u.drawAreas(w, r, me, nil, nil)
+// areasData is the grid areas page: what the last upload set, or, after a
+// refused file, the index of the feature at fault ("" for the file).
+type areasData struct {
+	Done       *grids.BoundaryUpload
+	BadFeature string
 }
 
-func (u *gridPages) drawAreas(w http.ResponseWriter, r *http.Request, me *org.User, up *grids.BoundaryUpload, ge *gridErr) error {
-	p, err := u.gridPage(w, r, me, "/admin/grid-areas", "grid_areas.title", ge)
+func (u *gridPages) drawAreas(w http.ResponseWriter, r *http.Request, me *org.User, form *formState) error {
+	return u.areasPage(w, r, me, form, nil)
+}
+
+func (u *gridPages) areasPage(w http.ResponseWriter, r *http.Request, me *org.User, form *formState, done *grids.BoundaryUpload) error {
+	p, err := u.gridPage(w, r, me, "/admin/grid-areas", "grid_areas.title", form)
 	if err != nil {
 		return err
 	}
-	p.Data = up
-	u.render(w, formStatus(ge), p, "grids/areas")
+	d := areasData{Done: done}
+	if form != nil && strings.HasPrefix(form.Field, "features[") {
+		d.BadFeature = strings.TrimSuffix(strings.TrimPrefix(form.Field, "features["), "]")
+	}
+	p.Data = d
+	u.render(w, formStatus(form), p, "grids/areas")
 	return nil
 }
 
-// uploadAreas takes a GeoJSON file of units' areas.
+// uploadAreas takes a GeoJSON file of units' areas and answers with the
+// page listing the units set (nothing to redirect to: the list is the
+// answer).
 func (u *gridPages) uploadAreas(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	vals, files, err := u.parseForm(w, r)
 	if err != nil {
@@ -691,7 +624,7 @@ func (u *gridPages) uploadAreas(w http.ResponseWriter, r *http.Request, me *org.
 	}
 	var up *grids.BoundaryUpload
 	if len(files) != 1 {
-		err = minsheng.FieldError("geojson", "choose one GeoJSON file")
+		err = minsheng.FieldError("geojson", "choose one GeoJSON file").Because("required")
 	} else {
 		var b []byte
 		if b, err = readFile(files[0]); err == nil {
@@ -699,13 +632,13 @@ func (u *gridPages) uploadAreas(w http.ResponseWriter, r *http.Request, me *org.
 		}
 	}
 	if err != nil {
-		ge, err := refusal("areas", err, vals)
+		form, err := refusal("areas", err, vals)
 		if err != nil {
 			return err
 		}
-		return u.drawAreas(w, r, me, nil, ge)
+		return u.areasPage(w, r, me, form, nil)
 	}
-	return u.drawAreas(w, r, me, up, nil)
+	return u.areasPage(w, r, me, nil, up)
 }
 
 // readFile reads an uploaded file of a form.
@@ -721,44 +654,36 @@ func readFile(fh *multipart.FileHeader) ([]byte, error) {
 // GridsMessages are the texts of the capability's pages: key → {Chinese,
 // English}.
 var GridsMessages = map[string][2]string{
-	"nav.grid":          {"网格工作", "Grid work"},
-	"nav.ledger":        {"排查台账", "Screening ledger"},
-	"nav.diaries":       {"民情日记", "Field diaries"},
-	"nav.grid_areas":    {"网格边界", "Grid areas"},
-	"grid_areas.title":  {"网格边界", "Grid areas"},
-	"grid_areas.help":   {"上传 GeoJSON 要素集合（FeatureCollection）：每个要素的属性 code 为网格、社区或街道的编码，几何为多边形。任一要素有误则整个文件不写入。", "Upload a GeoJSON FeatureCollection: each feature's property code names a grid, community or street, its geometry a polygon. One bad feature and nothing is written."},
-	"grid_areas.file":   {"GeoJSON 文件", "GeoJSON file"},
-	"grid_areas.upload": {"上传", "Upload"},
-	"grid_areas.done":   {"已更新 %d 个单位的边界：", "Areas set for %d units:"},
-	"gf.geojson":        {"GeoJSON 文件", "GeoJSON file"},
+	"nav.grid":               {"网格工作", "Grid work"},
+	"nav.ledger":             {"排查台账", "Screening ledger"},
+	"nav.diaries":            {"民情日记", "Field diaries"},
+	"nav.grid_areas":         {"网格边界", "Grid areas"},
+	"grid_areas.title":       {"网格边界", "Grid areas"},
+	"grid_areas.help":        {"上传 GeoJSON 要素集合（FeatureCollection）：每个要素的属性 code 为网格、社区或街道的编码，几何为多边形。任一要素有误则整个文件不写入。", "Upload a GeoJSON FeatureCollection: each feature's property code names a grid, community or street, its geometry a polygon. One bad feature and nothing is written."},
+	"grid_areas.file":        {"GeoJSON 文件", "GeoJSON file"},
+	"grid_areas.upload":      {"上传", "Upload"},
+	"grid_areas.done":        {"已更新 %d 个单位的边界：", "Areas set for %d units:"},
+	"grid_areas.bad_feature": {"出错的是第 %s 个要素（从 0 数起），整个文件未写入。", "The feature at fault is number %s (counted from 0); nothing was written."},
 
-	"gerr.invalid":   {"输入有误，请检查。", "Please check what you entered."},
-	"gerr.field":     {"请检查“%s”。", "Please check “%s”."},
-	"gerr.feature":   {"第 %s 个要素（从 0 数起）没有指明您所辖的单位、重复或不是有效的多边形，整个文件未写入。", "Feature %s (counted from 0) names no unit of yours, repeats one, or is not a valid polygon; nothing was written."},
-	"gerr.conflict":  {"状态已变化，此操作现在不能进行，请刷新后再试。", "The state has changed and this cannot be done now; reload and try again."},
-	"gerr.forbidden": {"您的角色或所辖范围不能进行此操作。", "Your role or your units may not do this."},
+	// How the capability's errors are worded (page.Say): its reasons and
+	// the fields the core does not name.
+	"why.grid_geojson":          {"文件不是 GeoJSON 要素集合（FeatureCollection）。", "The file is not a GeoJSON FeatureCollection."},
+	"why.grid_features_count":   {"文件中没有要素，或要素超过 2000 个。", "The file holds no feature, or more than 2,000."},
+	"why.grid_feature_code":     {"有要素不是 Feature，或没有用属性 code 指明单位。", "A feature is not a Feature or names no unit by its property code."},
+	"why.grid_feature_shape":    {"有要素的几何不是有效的多边形（Polygon 或 MultiPolygon，环须闭合）。", "A feature's geometry is not a valid Polygon or MultiPolygon (rings must be closed)."},
+	"why.grid_feature_unit":     {"有要素指明的单位不存在，或不在您管辖的范围内。", "A feature names a unit that does not exist or is not among your units."},
+	"why.grid_feature_twice":    {"同一单位在文件中出现了两次。", "A unit is named twice in the file."},
+	"why.grid_outside_campaign": {"所选单位不在本次排查的范围内。", "That unit is outside the campaign's scope."},
+	"field.problem":             {"问题描述", "the problem"},
 
-	"gf.category":            {"类别", "Category"},
-	"gf.class":               {"部件/事件", "Part or event"},
-	"gf.description":         {"问题描述", "Description"},
-	"gf.address":             {"地址", "Address"},
-	"gf.lat":                 {"位置", "Location"},
-	"gf.lng":                 {"位置", "Location"},
-	"gf.file":                {"现场照片", "Photos"},
-	"gf.note":                {"说明", "Note"},
-	"gf.title":               {"标题", "Title"},
-	"gf.text":                {"日记内容", "Diary text"},
-	"gf.day":                 {"日期", "Day"},
-	"gf.deadline":            {"完成时限", "Deadline"},
-	"gf.unit_id":             {"所在单位", "Unit"},
-	"gf.responsible_unit_id": {"责任单位", "Responsible unit"},
-	"gf.problem":             {"问题", "Problem"},
-	"gf.place":               {"地点", "Place"},
-	"gf.severity":            {"严重程度", "Severity"},
-	"gf.result":              {"核查结果", "Check result"},
-	"gf.grid_id":             {"网格", "Grid"},
-	"gf.action":              {"操作", "Action"},
-	"gf.reason":              {"原因", "Reason"},
+	"grid.f.category":    {"类别", "Category"},
+	"grid.f.description": {"问题描述", "Description"},
+	"grid.f.address":     {"地址", "Address"},
+	"grid.f.file":        {"现场照片", "Photos"},
+	"grid.f.note":        {"说明", "Note"},
+	"grid.f.title":       {"标题", "Title"},
+	"grid.f.text":        {"日记内容", "Diary text"},
+	"grid.f.deadline":    {"完成时限", "Deadline"},
 
 	"grid.title":             {"网格工作", "Grid work"},
 	"grid.report":            {"巡查上报", "Report a problem"},
@@ -905,12 +830,12 @@ var GridsMessages = map[string][2]string{
 	"ia.relapse":                {"回头看：反弹", "Re-inspected: relapsed"},
 	"sev.normal":                {"一般", "Normal"},
 	"sev.major":                 {"重大", "Major"},
-	"why.found":                 {"待交办", "Not yet assigned"},
-	"why.assigned":              {"已交办，待整改", "Assigned, not started"},
-	"why.rectifying":            {"整改中", "Being rectified"},
-	"why.submitted":             {"已整改，待核验销号", "Rectified, awaiting verification"},
-	"why.reopened":              {"回头看发现反弹，重新整改", "Relapsed at re-inspection"},
-	"why.overdue":               {"已超过整改时限", "Past its deadline"},
+	"lwhy.found":                {"待交办", "Not yet assigned"},
+	"lwhy.assigned":             {"已交办，待整改", "Assigned, not started"},
+	"lwhy.rectifying":           {"整改中", "Being rectified"},
+	"lwhy.submitted":            {"已整改，待核验销号", "Rectified, awaiting verification"},
+	"lwhy.reopened":             {"回头看发现反弹，重新整改", "Relapsed at re-inspection"},
+	"lwhy.overdue":              {"已超过整改时限", "Past its deadline"},
 	"ledger_item.title":         {"第 %d 号问题 · %s", "Item %d · %s"},
 	"ledger_item.act":           {"办理", "Act"},
 	"ledger_item.note.start":    {"说明（可选）", "Note (optional)"},

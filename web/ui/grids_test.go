@@ -29,7 +29,7 @@ func TestGridPages(t *testing.T) {
 		}
 		// A refused report is worded in the page's language from its field.
 		r := gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"井盖缺失"}}, nil)
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“地址”") || strings.Contains(r.body, "address is required") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「地址」") || strings.Contains(r.body, "address is required") {
 			t.Fatalf("refused report: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
 		}
 		r = gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"海湖路18号井盖缺失"}, "address": {"海湖路18号"},
@@ -94,7 +94,7 @@ func TestGridPages(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept-Language", "en")
 		rr := en.do(req)
-		if rr.status != http.StatusBadRequest || !strings.Contains(rr.body, "Please check “Note”") {
+		if rr.status != http.StatusBadRequest || !strings.Contains(rr.body, "Please fill in the note.") {
 			t.Fatalf("english refusal: %d %s", rr.status, between(rr.body, `class="ferr"`, "</p>"))
 		}
 		if fig := h.get("/grid/figures"); fig.status != http.StatusOK || !strings.Contains(fig.body, `id="pass-rate">100.0%`) {
@@ -143,7 +143,7 @@ func TestLedgerPages(t *testing.T) {
 			t.Fatalf("the grid worker may not tick off on the page")
 		}
 		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {""}})
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“说明”") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「说明」") {
 			t.Fatalf("tick off without evidence: %d", r.status)
 		}
 		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {"现场核验通过"}})
@@ -191,7 +191,7 @@ func TestGridAreasPage(t *testing.T) {
 			return map[string][]byte{"grids.geojson": []byte(`{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`)}
 		}
 		r := admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("nowhere")))
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") || !strings.Contains(r.body, "不在您管辖的范围内") {
 			t.Fatalf("bad file: %d %s", r.status, between(r.body, `id="areas-error"`, "</p>"))
 		}
 		r = admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("haihu")))
