@@ -1,0 +1,137 @@
+package grids_test
+
+import (
+	"testing"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/apptest"
+	"github.com/minsheng/minsheng/app/grids"
+	"github.com/minsheng/minsheng/grid"
+	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/store/storetest"
+	"github.com/minsheng/minsheng/ticket"
+)
+
+func mustStation(t *testing.T, f *apptest.Fixture, s *grids.Service) *store.Station {
+	t.Helper()
+	lat, lng := 36.62, 101.75
+	st, err := s.SaveStation(ctx, f.Users["leader"], 0, grid.NewStation{Name: "海湖社区网格微管站", UnitID: f.Community.ID,
+		Address: "海湖路18号社区服务中心一楼", Lat: &lat, Lng: &lng, Hours: "周一至周五 9:00–17:00",
+		Services: []string{"政策咨询", "开具证明", " 政策咨询 ", ""}, StaffIDs: []int64{f.Users["grid_worker"].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return st
+}
+
+// TestStationLoop: a leader sets up a station with its staff; a request
+// answered on the spot is resolved at intake, another becomes a work order
+// for the centre; both are linked to their tickets and counted.
+func TestStationLoop(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		gw := f.Users["grid_worker"]
+		st := mustStation(t, f, s)
+		if len(st.Services) != 2 || len(st.Staff) != 1 || !st.Active {
+			t.Fatalf("station %+v", st)
+		}
+		// Staff must be people who may register work orders.
+		_, err := s.SaveStation(ctx, f.Users["leader"], st.ID, grid.NewStation{Name: st.Name, UnitID: f.Community.ID, Address: st.Address,
+			Hours: st.Hours, Services: st.Services, StaffIDs: []int64{f.Users["handler"].ID}})
+		if !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Fatalf("a handler as staff: %v", err)
+		}
+		if _, err := s.SaveStation(ctx, gw, 0, grid.NewStation{}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Fatalf("a grid worker sets up a station: %v", err)
+		}
+
+		answered, err := s.TakeRequest(ctx, gw, st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Service: "政策咨询", Description: "咨询高龄津贴怎么申请", CallerName: "李桂英", CallerPhone: "13897005678",
+			Answer: "已告知携带身份证和户口本到社区办理，当场填写了申请表。"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		tv := apptest.MustView(t, f, "dispatcher", answered.Ticket)
+		if !answered.Answered || tv.Ticket.Status != ticket.StatusResolvedAtIntake || tv.Ticket.Channel != ticket.ChannelStation {
+			t.Fatalf("answered on the spot: %+v, ticket %s %s", answered, tv.Ticket.Status, tv.Ticket.Channel)
+		}
+		referred, err := s.TakeRequest(ctx, gw, st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Description: "小区3号楼楼道灯坏了一个月", CallerName: "张建国", CallerPhone: "13897001111"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if referred.Answered || referred.TicketStatus != string(ticket.StatusRegistered) {
+			t.Fatalf("referred: %+v", referred)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			links, err := store.ListLinks(ctx, tx, grids.ObjectStationRequest, referred.ID)
+			if err != nil || len(links) != 1 || links[0].ToID != referred.TicketID {
+				t.Errorf("links %+v, %v", links, err)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// A service the station does not offer, and an empty request, change nothing.
+		if _, err := s.TakeRequest(ctx, gw, st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Service: "代缴水费", Description: "x"}}); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Fatalf("unknown service: %v", err)
+		}
+		// Someone of another street neither sees nor takes requests there.
+		if _, err := s.TakeRequest(ctx, f.Users["other_handler"], st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Description: "x"}}); !minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			t.Fatalf("other street: %v", err)
+		}
+		fig, err := s.StationFigures(ctx, f.Users["leader"])
+		if err != nil || fig.Requests != 2 || fig.Answered != 1 || fig.Referred != 1 || fig.Closed != 0 {
+			t.Fatalf("figures %+v, %v", fig, err)
+		}
+		v, err := s.GetStation(ctx, gw, st.ID)
+		if err != nil || !v.MayTake || v.MayEdit || len(v.Recent) != 2 || v.Requests != 2 || v.Answered != 1 {
+			t.Fatalf("view %+v, %v", v, err)
+		}
+		// A closed station takes nothing.
+		off := false
+		if _, err := s.SaveStation(ctx, f.Users["leader"], st.ID, grid.NewStation{Name: st.Name, UnitID: f.Community.ID, Address: st.Address,
+			Hours: st.Hours, Services: st.Services, Active: &off}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.TakeRequest(ctx, gw, st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Description: "咨询"}}); !minsheng.IsCode(err, minsheng.ECONFLICT) {
+			t.Fatalf("closed station: %v", err)
+		}
+		pub, err := s.PublicStations(ctx, "")
+		if err != nil || len(pub.Stations) != 0 {
+			t.Fatalf("public list of a closed station: %+v %v", pub, err)
+		}
+	})
+}
+
+// TestPublicStationsNearest lists open stations nearest the address first
+// when the base layer places it.
+func TestPublicStationsNearest(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		near, far := 36.620, 36.700
+		lng := 101.75
+		for i, lat := range []*float64{&far, &near} {
+			if _, err := s.SaveStation(ctx, f.Users["leader"], 0, grid.NewStation{Name: []string{"远站", "近站"}[i], UnitID: f.Grid.ID,
+				Address: "海湖路", Lat: lat, Lng: &lng, Hours: "每天 8:00–20:00", Services: []string{"政策咨询"}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if _, err := f.Svc.ImportBaseLayer(ctx, f.Users["admin"], []byte(`{"type":"FeatureCollection","features":[
+			{"type":"Feature","properties":{"name":"兴海家园","kind":"place"},"geometry":{"type":"Point","coordinates":[101.75,36.621]}}]}`)); err != nil {
+			t.Fatal(err)
+		}
+		pub, err := s.PublicStations(ctx, "兴海家园5号楼")
+		if err != nil || len(pub.Stations) != 2 || pub.Place == nil || pub.Stations[0].Name != "近站" || pub.Stations[0].DistanceKm == nil ||
+			*pub.Stations[0].DistanceKm > 0.5 || *pub.Stations[1].DistanceKm < 8 {
+			t.Fatalf("nearest first: %+v %v", pub, err)
+		}
+		if pub, _ := s.PublicStations(ctx, "别处"); pub.Place != nil || pub.Stations[0].DistanceKm != nil || pub.Stations[1].DistanceKm != nil {
+			t.Fatalf("an address not on the base layer lists by unit and name: %+v", pub.Stations[0])
+		}
+	})
+}
