@@ -50,7 +50,7 @@ const stationColumns = `s.id, s.name, s.unit_id, s.unit_path, n.name, s.address,
 const stationFrom = ` FROM grid_stations s JOIN units n ON n.id = s.unit_id`
 
 func scanStation(sc scanner) (*Station, error) {
-	var s Station
+	s := Station{Services: []string{}, Staff: []StationStaff{}}
 	var lat, lng sql.NullFloat64
 	var services string
 	if err := sc.Scan(&s.ID, &s.Name, &s.UnitID, &s.UnitPath, &s.UnitName, &s.Address, &lat, &lng, &s.Hours, &services, &s.Active,

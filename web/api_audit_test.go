@@ -118,7 +118,7 @@ func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
 		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID, campaignID, itemID int64
-		var vehicleID, driverID int64
+		var vehicleID, driverID, stationID int64
 		driverUser, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "driver1", Name: "李建国",
 			Role: org.RoleDriver, UnitID: f.District.ID, Password: apptest.Password})
 		if err != nil {
@@ -302,6 +302,14 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				body:   `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`,
 				object: "unit", id: is(f.Grid.ID), action: "set_boundary", detail: []string{"source=geojson_upload"},
 				refused: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"nowhere"},"geometry":` + polygon + `}]}`},
+			{pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusCreated,
+				body: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}},
+				object: "grid_station", id: func(b []byte) int64 { stationID = idOf(b); return stationID }, action: "create", detail: []string{"unit=haihu"},
+				refused: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00"}},
+			{pattern: "PUT /api/v1/grid-stations/{id}", path: func() string { return "/api/v1/grid-stations/" + itoa(stationID) }, status: http.StatusOK,
+				body: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}, "active": false},
+				object: "grid_station", id: func([]byte) int64 { return stationID }, action: "update", detail: []string{"active=false"},
+				refused: map[string]any{"name": "", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)

@@ -49,6 +49,18 @@ func (s *Server) GridsAPI(svc *grids.Service) []capability.Route {
 		h("POST /api/v1/ledger/items/{id}/actions", gridWriteID(ok, "ledger item", svc.ActOnItem)),
 
 		h("POST /api/v1/grid-boundaries", a.uploadBoundaries),
+
+		// Micro-stations: their setup is administration (audited, walked
+		// by scope); the requests taken there are field work.
+		h("GET /api/v1/grid-stations", gridList("stations", svc.ListStations)),
+		h("POST /api/v1/grid-stations", gridWrite(created, func(ctx context.Context, u *org.User, in grid.NewStation) (*store.Station, error) {
+			return svc.SaveStation(ctx, u, 0, in)
+		})),
+		h("GET /api/v1/grid-stations/{id}", gridByID("station", svc.GetStation)),
+		h("PUT /api/v1/grid-stations/{id}", gridWriteID(ok, "station", svc.SaveStation)),
+		h("POST /api/v1/grids/stations/{id}/requests", gridWriteID(created, "station", svc.TakeRequest)),
+		h("GET /api/v1/grids/station-figures", gridRead(svc.StationFigures)),
+		h("GET /api/v1/public/grid-stations", a.publicStations),
 	}
 }
 
@@ -174,4 +186,18 @@ func (a *gridsAPI) uploadBoundaries(w http.ResponseWriter, r *http.Request) erro
 		}
 		return a.svc.UploadBoundaries(r.Context(), u, b)
 	})
+}
+
+// publicStations lists the open micro-stations for residents, without an
+// account: nearest the address (?address=) first when it can be placed.
+func (a *gridsAPI) publicStations(w http.ResponseWriter, r *http.Request) error {
+	if err := knownParams(r.URL.Query(), "address"); err != nil {
+		return err
+	}
+	out, err := a.svc.PublicStations(r.Context(), r.URL.Query().Get("address"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }

@@ -69,6 +69,10 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		ledgerItem := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns/"+itoa(campaign)+"/items", "admin",
 			map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID})))
 
+		// A station of the district's (the grids capability).
+		districtStation := idOf(mustOK(t, e.do(t, "POST", "/api/v1/grid-stations", "admin",
+			map[string]any{"name": "区微管站", "unit_id": f.District.ID, "address": "区政府", "hours": "9:00–17:00", "services": []string{"政策咨询"}})))
+
 		// A token of a user in the street, and one of the district's admin.
 		streetToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/handler/tokens", "admin", map[string]any{"name": "巡查"})))
 		districtToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/admin/tokens", "admin", map[string]any{"name": "运维"})))
@@ -162,6 +166,12 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`},
 			{name: "grid areas in another street", pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusBadRequest,
 				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"hutai"},"geometry":` + polygon + `}]}`},
+			{name: "station in the street", pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusCreated,
+				body: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
+			{name: "station in another street", pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusBadRequest,
+				body: map[string]any{"name": "虎台微管站", "unit_id": f.OtherStreet.ID, "address": "虎台路1号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
+			{name: "district's station", pattern: "PUT /api/v1/grid-stations/{id}", path: fixed("/api/v1/grid-stations/" + itoa(districtStation)), status: http.StatusNotFound,
+				body: map[string]any{"name": "区微管站", "unit_id": f.District.ID, "address": "区政府", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
 			{pattern: "PATCH /api/v1/open311/clients/{name}", path: fixed("/api/v1/open311/clients/FixMyStreet"),
 				status: http.StatusForbidden, body: map[string]any{"rate_per_minute": 1}},
 			{pattern: "POST /api/v1/open311/clients/{name}/key", path: fixed("/api/v1/open311/clients/FixMyStreet/key"),

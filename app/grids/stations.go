@@ -68,16 +68,10 @@ func (s *Service) SaveStation(ctx context.Context, actor *org.User, id int64, in
 	}
 	var out *store.Station
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
-		u, err := unitField(ctx, tx, in.UnitID, "unit_id")
-		if err != nil {
-			return err
-		}
-		if !seesAs(actor, u.Path, grid.StationManagers...) {
-			return minsheng.FieldError("unit_id", "unit %s is outside the units you manage", u.Name).Because("grid_unit_not_yours")
-		}
 		now := s.now()
 		st := &store.Station{ID: id, CreatedAt: now, Active: true}
 		action := "create"
+		var err error
 		if id != 0 {
 			if st, err = store.GetStation(ctx, tx, id); err != nil {
 				return err
@@ -88,6 +82,13 @@ func (s *Service) SaveStation(ctx context.Context, actor *org.User, id int64, in
 			action = "update"
 		} else if st.ID, err = tx.NextID(ctx); err != nil {
 			return err
+		}
+		u, err := unitField(ctx, tx, in.UnitID, "unit_id")
+		if err != nil {
+			return err
+		}
+		if !seesAs(actor, u.Path, grid.StationManagers...) {
+			return minsheng.FieldError("unit_id", "unit %s is outside the units you manage", u.Name).Because("grid_unit_not_yours")
 		}
 		st.Name, st.UnitID, st.UnitPath, st.Address, st.Lat, st.Lng = in.Name, u.ID, u.Path, in.Address, in.Lat, in.Lng
 		st.Hours, st.Services, st.UpdatedAt = in.Hours, in.Services, now
