@@ -311,6 +311,14 @@ type NearStation struct {
 	Answered   int      `json:"answered"` // requests answered on the spot there
 }
 
+// Km is the distance for pages: 0 when it is not known.
+func (n *NearStation) Km() float64 {
+	if n.DistanceKm == nil {
+		return 0
+	}
+	return *n.DistanceKm
+}
+
 // StationsNear is the public list of the open stations: nearest first
 // when the address is placed on the base layer (Place then names where),
 // else by unit. It names no staff.
@@ -368,5 +376,32 @@ func (s *Service) PublicStations(ctx context.Context, address string) (*Stations
 		}
 		return 0
 	})
+	return out, nil
+}
+
+// StaffCandidates returns who may be named as staff of the stations the
+// actor manages: active users of those units who may register work orders.
+func (s *Service) StaffCandidates(ctx context.Context, actor *org.User) ([]*org.User, error) {
+	if err := kit.Require(actor, grid.StationManagers...); err != nil {
+		return nil, err
+	}
+	paths := actor.ScopesAs(grid.StationManagers...)
+	if kit.IsSystem(actor) {
+		paths = nil
+	}
+	var users []*org.User
+	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
+		users, err = store.ListUsers(ctx, tx, paths)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	var out []*org.User
+	for _, u := range users {
+		if u.Active && ticket.May(u, ticket.ActionRegister) && u.HasAny(org.RoleGridWorker, org.RoleAgent, org.RoleDispatcher) {
+			out = append(out, u)
+		}
+	}
 	return out, nil
 }

@@ -56,6 +56,13 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 		{Pattern: "GET /public/ledger/{id}", Handler: u.handle(p.publicLedger)},
 		{Pattern: "GET /admin/grid-areas", Handler: u.staff(show(p.drawAreas), org.RoleAdmin)},
 		{Pattern: "POST /admin/grid-areas", Handler: u.staff(p.uploadAreas, org.RoleAdmin)},
+		{Pattern: "GET /grid/stations", Handler: u.staff(show(p.drawStations))},
+		{Pattern: "GET /grid/stations/new", Handler: u.staff(show(p.drawNewStation), grid.StationManagers...)},
+		{Pattern: "POST /grid/stations", Handler: u.staff(p.act("station", p.drawNewStation, p.createStation), grid.StationManagers...)},
+		{Pattern: "GET /grid/stations/{id}", Handler: u.staff(show(p.drawStation))},
+		{Pattern: "POST /grid/stations/{id}", Handler: u.staff(p.act("station_edit", p.drawStation, p.updateStation), grid.StationManagers...)},
+		{Pattern: "POST /grid/stations/{id}/requests", Handler: u.staff(p.act("take", p.drawStation, p.takeRequest))},
+		{Pattern: "GET /public/stations", Handler: u.handle(p.publicStations)},
 	}
 }
 
@@ -63,6 +70,7 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 var GridsNav = []capability.NavItem{
 	{Label: "nav.grid", Path: "/grid", Roles: []org.Role{org.RoleGridWorker}},
 	{Label: "nav.ledger", Path: "/ledger", Roles: []org.Role{org.RoleAdmin, org.RoleLeader, org.RoleDispatcher, org.RoleHandler, org.RoleGridWorker}},
+	{Label: "nav.stations", Path: "/grid/stations", Roles: []org.Role{org.RoleGridWorker, org.RoleLeader, org.RoleAdmin, org.RoleAgent, org.RoleDispatcher}},
 	{Label: "nav.diaries", Path: "/grid/diaries", Roles: []org.Role{org.RoleHandler, org.RoleLeader, org.RoleAdmin}},
 	{Label: "nav.grid_areas", Path: "/admin/grid-areas", Roles: []org.Role{org.RoleAdmin}},
 }
@@ -653,7 +661,24 @@ func readFile(fh *multipart.FileHeader) ([]byte, error) {
 
 // GridsMessages are the texts of the capability's pages: key → {Chinese,
 // English}.
-var GridsMessages = map[string][2]string{
+var GridsMessages = joinMessages(gridsMessages, stationsMessages)
+
+// joinMessages joins catalogues of texts; a key in two of them is a
+// mistake caught at start.
+func joinMessages(ms ...map[string][2]string) map[string][2]string {
+	out := map[string][2]string{}
+	for _, m := range ms {
+		for k, v := range m {
+			if _, ok := out[k]; ok {
+				panic("message " + k + " defined twice")
+			}
+			out[k] = v
+		}
+	}
+	return out
+}
+
+var gridsMessages = map[string][2]string{
 	"nav.grid":               {"网格工作", "Grid work"},
 	"nav.ledger":             {"排查台账", "Screening ledger"},
 	"nav.diaries":            {"民情日记", "Field diaries"},

@@ -200,3 +200,59 @@ func TestGridAreasPage(t *testing.T) {
 		}
 	})
 }
+
+// The micro-station pages: a leader sets up a station with its staff; the
+// grid worker takes a request answered on the spot and one referred to the
+// centre; a refusal is worded in Chinese and keeps what was typed; the
+// public page lists the station with its hours and services and no staff.
+func TestStationPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		leader := e.signedIn(t, "leader")
+		r := leader.post("/grid/stations", url.Values{"name": {"海湖社区网格微管站"}, "unit_id": {itoa(f.Community.ID)},
+			"address": {"海湖路18号"}, "hours": {"周一至周五 9:00–17:00"}, "services": {""}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写站点提供的服务") || !strings.Contains(r.body, "海湖社区网格微管站") {
+			t.Fatalf("a station without services: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = leader.post("/grid/stations", url.Values{"name": {"海湖社区网格微管站"}, "unit_id": {itoa(f.Community.ID)},
+			"address": {"海湖路18号"}, "hours": {"周一至周五 9:00–17:00"}, "services": {"政策咨询\n开具证明\n"},
+			"staff_ids": {itoa(f.Users["grid_worker"].ID)}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") || !strings.Contains(r.body, "grid_worker姓名") {
+			t.Fatalf("set up: %d %s %s", r.status, r.url, r.body)
+		}
+		u, _ := url.Parse(r.url)
+		station := u.Path
+		gw := e.signedIn(t, "grid_worker")
+		r = gw.post(station+"/requests", url.Values{"service": {"政策咨询"}, "description": {""}, "caller_name": {"李桂英"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「问题描述」") ||
+			!strings.Contains(r.body, "李桂英") {
+			t.Fatalf("empty request: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = gw.post(station+"/requests", url.Values{"service": {"政策咨询"}, "description": {"咨询高龄津贴怎么申请"}, "caller_name": {"李桂英"},
+			"caller_phone": {"13897005678"}, "answer": {"已告知所需材料，当场填写申请表。"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=station_answered") || !strings.Contains(r.body, "现场办结") {
+			t.Fatalf("answered: %d %s", r.status, r.url)
+		}
+		r = gw.post(station+"/requests", url.Values{"description": {"3号楼楼道灯坏了一个月"}, "caller_name": {"张建国"}, "caller_phone": {"13897001111"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=station_referred") {
+			t.Fatalf("referred: %d %s", r.status, r.url)
+		}
+		number := numberRE.FindString(between(r.body, `id="recent"`, "</table>"))
+		v, err := e.f.Svc.GetTicket(ctxb, f.Users["dispatcher"], number)
+		if err != nil || v.Ticket.Channel != "station" || v.Ticket.Status != "registered" {
+			t.Fatalf("the referred ticket %s: %+v %v", number, v, err)
+		}
+		if strings.Contains(r.body, "13897001111") || strings.Contains(r.body, "张建国") {
+			t.Errorf("the station page shows a resident's personal data")
+		}
+		st := leader.get("/grid/stations")
+		if !strings.Contains(st.body, "共受理 2 件，现场办结 1 件，转派工单 1 件") {
+			t.Fatalf("figures: %s", between(st.body, `id="station-figures"`, "</section>"))
+		}
+		pub := e.browser(t).get("/public/stations?address=" + url.QueryEscape("海湖路"))
+		if pub.status != http.StatusOK || !strings.Contains(pub.body, "周一至周五 9:00–17:00") || !strings.Contains(pub.body, "开具证明") ||
+			strings.Contains(pub.body, "grid_worker姓名") || !strings.Contains(pub.body, "已现场办结 1 件") {
+			t.Fatalf("public page: %d", pub.status)
+		}
+	})
+}
