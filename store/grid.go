@@ -237,15 +237,43 @@ type DayTicket struct {
 }
 
 // TicketsCreatedBy returns the tickets a user registered in [from, to)
-// that no grid report carries (those are in the diary as reports).
+// that no grid report, station request or visit's concern carries (those
+// are in the diary as such).
 func TicketsCreatedBy(ctx context.Context, tx *Tx, userID int64, from, to time.Time) ([]DayTicket, error) {
 	out, err := queryAll(ctx, tx, func(s scanner) (DayTicket, error) {
 		var d DayTicket
 		return d, s.Scan(&d.Number, &d.Title)
 	}, `SELECT t.number, t.title FROM tickets t WHERE t.created_by = ? AND t.created_at >= ? AND t.created_at < ?
-		AND NOT EXISTS (SELECT 1 FROM grid_reports r WHERE r.ticket_id = t.id) ORDER BY t.created_at`, userID, from.UTC(), to.UTC())
+		AND NOT EXISTS (SELECT 1 FROM grid_reports r WHERE r.ticket_id = t.id)
+		AND NOT EXISTS (SELECT 1 FROM grid_station_requests q WHERE q.ticket_id = t.id)
+		AND NOT EXISTS (SELECT 1 FROM household_concerns c WHERE c.ticket_id = t.id) ORDER BY t.created_at`, userID, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("tickets created by: %w", err)
+	}
+	return out, nil
+}
+
+// DayVisit is a household visit a user made, for their diary: read from
+// the households' registry, never written here.
+type DayVisit struct {
+	Address  string
+	Outcome  string
+	Met      string
+	Note     string
+	Concerns int
+}
+
+// VisitsBy returns the household visits a user made in [from, to), oldest
+// first.
+func VisitsBy(ctx context.Context, tx *Tx, userID int64, from, to time.Time) ([]DayVisit, error) {
+	out, err := queryAll(ctx, tx, func(s scanner) (DayVisit, error) {
+		var d DayVisit
+		return d, s.Scan(&d.Address, &d.Outcome, &d.Met, &d.Note, &d.Concerns)
+	}, `SELECT h.address, v.outcome, v.met, v.note, (SELECT COUNT(*) FROM household_concerns c WHERE c.visit_id = v.id)
+		FROM household_visits v JOIN households h ON h.id = v.household_id
+		WHERE v.cadre_id = ? AND v.at >= ? AND v.at < ? ORDER BY v.at, v.id`, userID, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("visits by: %w", err)
 	}
 	return out, nil
 }

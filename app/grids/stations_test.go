@@ -1,12 +1,16 @@
 package grids_test
 
 import (
+	"strings"
 	"testing"
+	"time"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/app/grids"
+	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/grid"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -132,6 +136,47 @@ func TestPublicStationsNearest(t *testing.T) {
 		}
 		if pub, _ := s.PublicStations(ctx, "别处"); pub.Place != nil || pub.Stations[0].DistanceKm != nil || pub.Stations[1].DistanceKm != nil {
 			t.Fatalf("an address not on the base layer lists by unit and name: %+v", pub.Stations[0])
+		}
+	})
+}
+
+// TestDiaryDraftsVisitsAndStations: the diary is drafted from the day's
+// household visits (read from the registry, the visit's note reused) and
+// the requests taken at a station; a visit's concern is not listed again
+// among the tickets registered.
+func TestDiaryDraftsVisitsAndStations(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		hs := hh.New(f.Svc.Kit(), f.Svc)
+		gw := f.Users["grid_worker"]
+		now := f.Clock.Now()
+		id := household.CompleteIDNumber("63010419480310001")
+		h, err := hs.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Address: "海湖佳苑3号楼2单元501",
+			Members: []household.NewMember{{Name: "马秀英", IDNumber: id, Phone: "13897001234", Relation: household.RelationHead}}, Consent: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := hs.RecordVisit(ctx, gw, h.ID, household.NewVisit{At: now.Add(-time.Minute), Met: "本人", Note: "老人身体尚好，冬季取暖正常",
+			Concerns: []household.NewConcern{{Description: "卫生间水管漏水，楼下邻居家天花板渗水"}}}); err != nil {
+			t.Fatal(err)
+		}
+		st := mustStation(t, f, s)
+		if _, err := s.TakeRequest(ctx, gw, st.ID, grids.StationRequestInput{NewStationRequest: grid.NewStationRequest{
+			Service: "开具证明", Description: "开具居住证明", Answer: "当场开具。"}}); err != nil {
+			t.Fatal(err)
+		}
+		d, err := s.Diary(ctx, gw, "")
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range []string{"入户走访（1）", "海湖佳苑3号楼2单元501：见到本人，反映问题1件已登记工单。老人身体尚好", "微管站受理（1）",
+			"海湖社区网格微管站：开具证明：开具居住证明"} {
+			if !strings.Contains(d.Text, want) {
+				t.Errorf("the draft lacks %q:\n%s", want, d.Text)
+			}
+		}
+		if strings.Contains(d.Text, "代群众登记诉求") || strings.Contains(d.Text, "马秀英") || strings.Contains(d.Text, "13897001234") {
+			t.Errorf("the draft repeats a ticket or names a resident:\n%s", d.Text)
 		}
 	})
 }

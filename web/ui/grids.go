@@ -731,7 +731,7 @@ var gridsMessages = map[string][2]string{
 	"grid.fail":              {"核查未通过", "Not fixed"},
 	"grid.none_awaiting":     {"没有待核查的回复。", "No replies to check."},
 	"grid.diary":             {"今日民情日记", "Today's diary"},
-	"grid.diary_help":        {"系统已根据今天的上报、核查和工单起草，补充民情后提交即可。", "Drafted from today's reports, checks and tickets; add what residents told you and submit."},
+	"grid.diary_help":        {"系统已根据今天的走访、上报、核查、微管站受理和工单起草，补充民情后提交即可。", "Drafted from today's visits, reports, checks, station requests and tickets; add what residents told you and submit."},
 	"grid.diary_open":        {"打开日记", "Open the diary"},
 	"grid.diary_draft":       {"查看草稿", "See the draft"},
 	"grid.mine":              {"我的上报", "My reports"},
