@@ -328,8 +328,9 @@ func (u *gridPages) actOnDiary(r *http.Request, me *org.User, f *gridForm) (stri
 
 // gridFiguresData is the figures page.
 type gridFiguresData struct {
-	Reports *store.GridReportFigures
-	Ledgers []*grids.Ledger
+	Reports  *store.GridReportFigures
+	Ledgers  []*grids.Ledger
+	Stations *store.StationFigures
 }
 
 // PassRate is the share of checked reports that passed their first check,
@@ -343,6 +344,9 @@ func (u *gridPages) figures(w http.ResponseWriter, r *http.Request, me *org.User
 	var d gridFiguresData
 	var err error
 	if d.Reports, err = u.g.ReportFigures(ctx, me); err != nil {
+		return err
+	}
+	if d.Stations, err = u.g.StationFigures(ctx, me); err != nil {
 		return err
 	}
 	cs, err := u.g.ListCampaigns(ctx, me)
