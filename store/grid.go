@@ -380,6 +380,9 @@ type LedgerItem struct {
 	Relapses        int             `json:"relapses"`
 	UpdatedAt       time.Time       `json:"updated_at"`
 	Version         int             `json:"version"`
+	TicketID        int64           `json:"-"`
+	Ticket          string          `json:"ticket,omitempty"` // the work order it opened, by number
+	TicketStatus    string          `json:"ticket_status,omitempty"`
 }
 
 // Overdue reports whether the item is not ticked off and past its deadline.
@@ -390,26 +393,26 @@ func (it *LedgerItem) Overdue(now time.Time) bool {
 const ledgerItemColumns = `i.id, i.campaign_id, i.seq, i.problem, i.category, i.severity, i.place, i.unit_id, i.unit_path, n.name,
 	i.responsible_unit_id, i.responsible_path, COALESCE(ru.name, ''), i.deadline, i.lat, i.lng, i.status, i.found_by, i.found_at,
 	i.submitted_by, i.submitted_at, i.evidence, i.ticked_off_by, COALESCE(tu.name, ''), i.ticked_off_at, i.tick_off_note,
-	i.rechecked_at, i.relapses, i.updated_at, i.version`
+	i.rechecked_at, i.relapses, i.updated_at, i.version, i.ticket_id, COALESCE(tk.number, ''), COALESCE(tk.status, '')`
 
 const ledgerItemFrom = ` FROM ledger_items i JOIN units n ON n.id = i.unit_id LEFT JOIN units ru ON ru.id = i.responsible_unit_id
-	LEFT JOIN users tu ON tu.id = i.ticked_off_by`
+	LEFT JOIN users tu ON tu.id = i.ticked_off_by LEFT JOIN tickets tk ON tk.id = i.ticket_id`
 
 func scanLedgerItem(s scanner) (*LedgerItem, error) {
 	var it LedgerItem
-	var resp, foundBy, subBy, tickBy sql.NullInt64
+	var resp, foundBy, subBy, tickBy, ticketID sql.NullInt64
 	var deadline, subAt, tickAt, recheck sql.NullTime
 	var lat, lng sql.NullFloat64
 	if err := s.Scan(&it.ID, &it.CampaignID, &it.Seq, &it.Problem, &it.Category, &it.Severity, &it.Place, &it.UnitID, &it.UnitPath,
 		&it.UnitName, &resp, &it.ResponsiblePath, &it.ResponsibleName, &deadline, &lat, &lng, &it.Status, &foundBy, &it.FoundAt,
 		&subBy, &subAt, &it.Evidence, &tickBy, &it.TickedOffName, &tickAt, &it.TickOffNote, &recheck, &it.Relapses, &it.UpdatedAt,
-		&it.Version); err != nil {
+		&it.Version, &ticketID, &it.Ticket, &it.TicketStatus); err != nil {
 		return nil, err
 	}
 	if lat.Valid && lng.Valid {
 		it.Lat, it.Lng = &lat.Float64, &lng.Float64
 	}
-	it.ResponsibleID, it.FoundBy, it.SubmittedBy, it.TickedOffBy = resp.Int64, foundBy.Int64, subBy.Int64, tickBy.Int64
+	it.ResponsibleID, it.FoundBy, it.SubmittedBy, it.TickedOffBy, it.TicketID = resp.Int64, foundBy.Int64, subBy.Int64, tickBy.Int64, ticketID.Int64
 	it.Deadline, it.SubmittedAt, it.TickedOffAt, it.RecheckedAt = timePtr(deadline), timePtr(subAt), timePtr(tickAt), timePtr(recheck)
 	it.FoundAt, it.UpdatedAt = it.FoundAt.UTC(), it.UpdatedAt.UTC()
 	return &it, nil
@@ -439,10 +442,10 @@ func InsertLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 	res, err := tx.Exec(ctx, `UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
 		submitted_by = ?, submitted_at = ?, evidence = ?, ticked_off_by = ?, ticked_off_at = ?, tick_off_note = ?, rechecked_at = ?,
-		relapses = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		relapses = ?, updated_at = ?, ticket_id = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		nullID(it.ResponsibleID), it.ResponsiblePath, nullTime(it.Deadline), it.Status, nullID(it.SubmittedBy), nullTime(it.SubmittedAt),
 		it.Evidence, nullID(it.TickedOffBy), nullTime(it.TickedOffAt), it.TickOffNote, nullTime(it.RecheckedAt), it.Relapses,
-		it.UpdatedAt.UTC(), it.ID, it.Version)
+		it.UpdatedAt.UTC(), nullID(it.TicketID), it.ID, it.Version)
 	if err != nil {
 		return fmt.Errorf("update ledger item: %w", err)
 	}
@@ -451,6 +454,19 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 	}
 	it.Version++
 	return nil
+}
+
+// GetLedgerItemByTicket returns the item that opened a ticket, or
+// ENOTFOUND.
+func GetLedgerItemByTicket(ctx context.Context, tx *Tx, ticketID int64) (*LedgerItem, error) {
+	it, err := scanLedgerItem(tx.QueryRow(ctx, `SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.ticket_id = ?`, ticketID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("ledger item of ticket", ticketID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get ledger item by ticket: %w", tx.db.mapError(err))
+	}
+	return it, nil
 }
 
 // GetLedgerItem returns an item, or ENOTFOUND.

@@ -10,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng/grid"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // CreateCampaign starts a screening campaign (大排查) over a unit the
@@ -189,7 +190,7 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 			return err
 		}
 		if !kit.IsSystem(actor) {
-			if err := grid.CheckItemActor(actor, grid.Item{Status: it.Status, SubmittedBy: it.SubmittedBy}, in.Action); err != nil {
+			if err := grid.CheckItemActor(actor, itemFacts(it), in.Action); err != nil {
 				return err
 			}
 			if !coversItem(actor, it, grid.ItemRoles(in.Action)) {
@@ -223,6 +224,16 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 			it.RecheckedAt = &now
 			it.Relapses++
 			it.TickedOffAt, it.TickedOffBy, it.SubmittedBy, it.SubmittedAt = nil, 0, 0, nil
+		case grid.ItemOpenTicket:
+			if itemFacts(it).OpenTicket {
+				return minsheng.Errorf(minsheng.ECONFLICT, "the item's work order is still open").Because("grid_item_ticket_open")
+			}
+			t, err := s.openItemTicket(ctx, tx, actor, it, in.Note)
+			if err != nil {
+				return err
+			}
+			it.TicketID = t.ID
+			data["ticket"] = t.Number
 		}
 		it.Status, it.UpdatedAt = next, now
 		if err := store.UpdateLedgerItem(ctx, tx, it); err != nil {
@@ -236,6 +247,79 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 		return err
 	})
 	return out, err
+}
+
+// itemFacts is what the lifecycle rules look at of an item.
+func itemFacts(it *store.LedgerItem) grid.Item {
+	return grid.Item{Status: it.Status, SubmittedBy: it.SubmittedBy, OpenTicket: it.TicketID != 0 && ticket.Status(it.TicketStatus).Open()}
+}
+
+// openItemTicket registers the work order of a ledger item in tx (channel
+// grid: found in the field) and links both ways.
+func (s *Service) openItemTicket(ctx context.Context, tx *store.Tx, actor *org.User, it *store.LedgerItem, note string) (*ticket.Ticket, error) {
+	c, err := store.GetCampaign(ctx, tx, it.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	desc := "【" + c.Title + "·第" + strconv.Itoa(it.Seq) + "号】" + it.Problem + "（" + it.Place + "）"
+	if note != "" {
+		desc += "\n" + note
+	}
+	t, err := s.tickets.OpenTicketTx(ctx, tx, actor, ticket.NewTicket{Title: ticket.TitleFrom(it.Problem), Description: desc,
+		Kind: ticket.KindReport, Channel: ticket.ChannelGrid, Address: it.Place, Lat: it.Lat, Lng: it.Lng})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.tickets.LinkTx(ctx, tx, actor, t, ObjectItem, it.ID, "opened"); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// followItemTicket is the ledger's part of the hook on tickets' events:
+// the close of an item's work order ticks the item off (the centre that
+// closes it is not who rectified it), with the reply as the evidence; a
+// reopen of that work order reopens the item.
+func (s *Service) followItemTicket(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	if e.Action != ticket.ActionClose && e.Action != ticket.ActionReopen {
+		return nil
+	}
+	it, err := store.GetLedgerItemByTicket(ctx, tx, t.ID)
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	from := it.Status
+	switch {
+	case e.Action == ticket.ActionClose && it.Status != grid.ItemTickedOff:
+		at := e.At
+		it.Status, it.TickedOffBy, it.TickedOffAt = grid.ItemTickedOff, e.ActorID, &at
+		it.TickOffNote = "工单" + t.Number + "已办结"
+		if it.Evidence == "" {
+			it.Evidence = t.Reply
+		}
+	case e.Action == ticket.ActionReopen && it.Status == grid.ItemTickedOff:
+		it.Status, it.TickedOffBy, it.TickedOffAt, it.TickOffNote = grid.ItemRectifying, 0, nil, ""
+	default:
+		return nil
+	}
+	it.UpdatedAt = e.At
+	if err := store.UpdateLedgerItem(ctx, tx, it); err != nil {
+		return err
+	}
+	actor, err := actorOf(ctx, tx, e.ActorID)
+	if err != nil {
+		return err
+	}
+	action := "tick_off"
+	if e.Action == ticket.ActionReopen {
+		action = "ticket_reopened"
+	}
+	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: it.ID, Action: action, Note: t.Reply,
+		Data: map[string]string{"ticket": t.Number, "from": string(from), "to": string(it.Status)}})
+	return err
 }
 
 // coversItem reports whether one of the actor's grants of the roles covers
@@ -297,7 +381,7 @@ func (s *Service) GetItem(ctx context.Context, actor *org.User, id int64) (*Item
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range grid.AvailableItemActions(actor, grid.Item{Status: out.Status, SubmittedBy: out.SubmittedBy}) {
+	for _, a := range grid.AvailableItemActions(actor, itemFacts(out.LedgerItem)) {
 		if kit.IsSystem(actor) || coversItem(actor, out.LedgerItem, grid.ItemRoles(a)) {
 			out.Actions = append(out.Actions, a)
 		}

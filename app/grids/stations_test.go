@@ -1,6 +1,7 @@
 package grids_test
 
 import (
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -177,6 +178,67 @@ func TestDiaryDraftsVisitsAndStations(t *testing.T) {
 		}
 		if strings.Contains(d.Text, "代群众登记诉求") || strings.Contains(d.Text, "马秀英") || strings.Contains(d.Text, "13897001234") {
 			t.Errorf("the draft repeats a ticket or names a resident:\n%s", d.Text)
+		}
+	})
+}
+
+// TestItemOpensTicket: a ledger item opens a work order (linked both
+// ways); the unit replies and the centre closes it, which ticks the item
+// off with the reply as evidence; a second work order is refused while
+// one is open; reopening the ticket reopens the item.
+func TestItemOpensTicket(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		ok := apptest.OK(t)
+		gw, disp, h := f.Users["grid_worker"], f.Users["dispatcher"], f.Users["handler"]
+		c, err := s.CreateCampaign(ctx, f.Users["leader"], grid.NewCampaign{Title: "安全隐患大排查", UnitID: f.Street.ID, Deadline: f.Clock.Now().AddDate(0, 0, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		it, err := s.AddItem(ctx, gw, c.ID, grid.NewItem{Problem: "3号楼消防通道堆放杂物", Place: "海湖小区3号楼", UnitID: f.Grid.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.ActOnItem(ctx, h, it.ID, grids.ItemInput{Action: grid.ItemOpenTicket}); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
+			t.Fatalf("a handler opens the work order: %v", err)
+		}
+		got, err := s.ActOnItem(ctx, gw, it.ID, grids.ItemInput{Action: grid.ItemOpenTicket, Note: "请尽快清理"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Status != grid.ItemRectifying || got.Ticket == "" {
+			t.Fatalf("after open_ticket: %+v", got)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			links, err := store.ListLinks(ctx, tx, grids.ObjectItem, it.ID)
+			if err != nil || len(links) != 1 || links[0].ToID != got.TicketID {
+				t.Errorf("links %+v, %v", links, err)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		v, err := s.GetItem(ctx, gw, it.ID)
+		if err != nil || slices.Contains(v.Actions, grid.ItemOpenTicket) {
+			t.Fatalf("a second work order is offered: %v %v", v.Actions, err)
+		}
+		ok(f.Svc.Dispatch(ctx, disp, got.Ticket, f.Community.ID, ""))
+		ok(f.Svc.Acknowledge(ctx, h, got.Ticket, ""))
+		ok(f.Svc.Reply(ctx, h, got.Ticket, "杂物已全部清理，通道畅通"))
+		ok(f.Svc.Close(ctx, disp, got.Ticket, ""))
+		v, err = s.GetItem(ctx, f.Users["leader"], it.ID)
+		if err != nil || v.Status != grid.ItemTickedOff || v.TickedOffBy != disp.ID || v.Evidence != "杂物已全部清理，通道畅通" {
+			t.Fatalf("after the close: %+v %v", v.LedgerItem, err)
+		}
+		l, err := s.GetLedger(ctx, f.Users["leader"], c.ID, grids.LedgerQuery{CountsOnly: true})
+		if err != nil || l.Progress.TickedOff != 1 {
+			t.Fatalf("counts after the close: %+v %v", l.Progress, err)
+		}
+		ok(f.Svc.Reopen(ctx, disp, got.Ticket, "回访不满意"))
+		v, _ = s.GetItem(ctx, f.Users["leader"], it.ID)
+		if v.Status != grid.ItemRectifying || v.TickedOffAt != nil {
+			t.Fatalf("after the reopen: %+v", v.LedgerItem)
 		}
 	})
 }

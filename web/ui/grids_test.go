@@ -150,8 +150,36 @@ func TestLedgerPages(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.body, `id="item-status">已销号`) {
 			t.Fatalf("tick off: %d", r.status)
 		}
+		// The second item becomes a work order from its page; the close of
+		// the work order ticks it off.
+		second := "/ledger/items/" + itoa(l.Items[1].ID)
+		r = gw.post(second, url.Values{"action": {"open_ticket"}, "note": {"请物业尽快清理"}})
+		number := numberRE.FindString(between(r.body, `id="item-ticket"`, "</a>"))
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=item_open_ticket") || number == "" {
+			t.Fatalf("open a work order: %d %s", r.status, r.url)
+		}
+		if r = gw.post(second, url.Values{"action": {"open_ticket"}}); r.status != http.StatusConflict {
+			t.Fatalf("a second work order: %d", r.status)
+		}
+		svc := f.Svc
+		for _, err := range []error{
+			func() error {
+				_, err := svc.Dispatch(ctxb, f.Users["dispatcher"], number, f.Community.ID, "")
+				return err
+			}(),
+			func() error { _, err := svc.Acknowledge(ctxb, f.Users["handler"], number, ""); return err }(),
+			func() error { _, err := svc.Reply(ctxb, f.Users["handler"], number, "通道已清理"); return err }(),
+			func() error { _, err := svc.Close(ctxb, f.Users["dispatcher"], number, ""); return err }(),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ip := leader.get(second); !strings.Contains(ip.body, `id="item-status">已销号`) {
+			t.Fatalf("the close of the work order did not tick the item off")
+		}
 		lp := leader.get(page)
-		if !strings.Contains(lp.body, "排查发现 3 个问题") || !strings.Contains(lp.body, "已销号 1 个") {
+		if !strings.Contains(lp.body, "排查发现 3 个问题") || !strings.Contains(lp.body, "已销号 2 个") {
 			t.Fatalf("progress: %s", between(lp.body, `id="progress"`, "</p>"))
 		}
 		x := leader.get(page + "/export")
@@ -164,7 +192,7 @@ func TestLedgerPages(t *testing.T) {
 			t.Fatalf("export rows %q", rows)
 		}
 		pub := e.browser(t).get("/public/ledger/" + m[1])
-		if pub.status != http.StatusOK || !strings.Contains(pub.body, "排查发现 3 个问题，已逐个销号 1 个") || !strings.Contains(pub.body, "待交办") ||
+		if pub.status != http.StatusOK || !strings.Contains(pub.body, "排查发现 3 个问题，已逐个销号 2 个") || !strings.Contains(pub.body, "待交办") ||
 			strings.Contains(pub.body, "grid_worker姓名") {
 			t.Fatalf("public summary: %d %s", pub.status, between(pub.body, "<main", "</main>"))
 		}
