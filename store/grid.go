@@ -434,12 +434,100 @@ func InsertLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 	if err != nil {
 		return fmt.Errorf("insert ledger item: %w", err)
 	}
+	return countLedgerItem(ctx, tx, countKeyOf(it), 1)
+}
+
+// ledgerCountKey is what an item's place in ledger_counts depends on.
+type ledgerCountKey struct {
+	campaign, unit, responsible int64
+	unitPath, responsiblePath   string
+	status                      grid.ItemStatus
+	dueDay                      int64
+}
+
+func countKeyOf(it *LedgerItem) ledgerCountKey {
+	return ledgerCountKey{it.CampaignID, it.UnitID, it.ResponsibleID, it.UnitPath, it.ResponsiblePath, it.Status, DueDay(it.Deadline)}
+}
+
+// DueDay is the day of a deadline as ledger_counts keeps it: days since
+// 1970-01-01 in China (UTC+8); 0 without a deadline.
+func DueDay(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	s := t.Unix() + 8*3600
+	d := s / 86400
+	if s < 0 && s%86400 != 0 {
+		d--
+	}
+	return d
+}
+
+// countLedgerItem moves delta items in and out of a count.
+func countLedgerItem(ctx context.Context, tx *Tx, k ledgerCountKey, delta int) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO ledger_counts (campaign_id, unit_id, unit_path, responsible_unit_id, responsible_path, status,
+		due_day, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, unit_id, responsible_unit_id, status, due_day)
+		DO UPDATE SET n = ledger_counts.n + excluded.n`, k.campaign, k.unit, k.unitPath, k.responsible, k.responsiblePath, k.status,
+		k.dueDay, delta); err != nil {
+		return fmt.Errorf("count ledger item: %w", err)
+	}
+	if delta < 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM ledger_counts WHERE campaign_id = ? AND unit_id = ? AND responsible_unit_id = ?
+			AND status = ? AND due_day = ? AND n <= 0`, k.campaign, k.unit, k.responsible, k.status, k.dueDay); err != nil {
+			return fmt.Errorf("count ledger item: %w", err)
+		}
+	}
+	return nil
+}
+
+// RebuildLedgerCounts counts a campaign's items again from the items
+// themselves: for items written around the use cases (a bulk load).
+func RebuildLedgerCounts(ctx context.Context, tx *Tx, campaignID int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM ledger_counts WHERE campaign_id = ?`, campaignID); err != nil {
+		return fmt.Errorf("rebuild ledger counts: %w", err)
+	}
+	type row struct {
+		k ledgerCountKey
+		n int
+	}
+	rows, err := queryAll(ctx, tx, func(sc scanner) (row, error) {
+		var r row
+		var resp sql.NullInt64
+		var deadline sql.NullTime
+		err := sc.Scan(&r.k.unit, &r.k.unitPath, &resp, &r.k.responsiblePath, &r.k.status, &deadline)
+		r.k.campaign, r.k.responsible, r.k.dueDay, r.n = campaignID, resp.Int64, DueDay(timePtr(deadline)), 1
+		return r, err
+	}, `SELECT unit_id, unit_path, responsible_unit_id, responsible_path, status, deadline FROM ledger_items WHERE campaign_id = ?`, campaignID)
+	if err != nil {
+		return fmt.Errorf("rebuild ledger counts: %w", err)
+	}
+	counts := map[ledgerCountKey]int{}
+	for _, r := range rows {
+		counts[r.k]++
+	}
+	for k, n := range counts {
+		if err := countLedgerItem(ctx, tx, k, n); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // UpdateLedgerItem writes an item's state, guarded by its version: a
 // change made meanwhile by someone else is ECONFLICT. It bumps Version.
 func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
+	was := ledgerCountKey{campaign: it.CampaignID}
+	var resp sql.NullInt64
+	var deadline sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT unit_id, unit_path, responsible_unit_id, responsible_path, status, deadline FROM ledger_items
+		WHERE id = ? AND version = ?`, it.ID, it.Version).Scan(&was.unit, &was.unitPath, &resp, &was.responsiblePath, &was.status, &deadline)
+	if errors.Is(err, sql.ErrNoRows) {
+		return minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("update ledger item: %w", err)
+	}
+	was.responsible, was.dueDay = resp.Int64, DueDay(timePtr(deadline))
 	res, err := tx.Exec(ctx, `UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
 		submitted_by = ?, submitted_at = ?, evidence = ?, ticked_off_by = ?, ticked_off_at = ?, tick_off_note = ?, rechecked_at = ?,
 		relapses = ?, updated_at = ?, ticket_id = ?, version = version + 1 WHERE id = ? AND version = ?`,
@@ -453,6 +541,12 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 		return minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID)
 	}
 	it.Version++
+	if now := countKeyOf(it); now != was {
+		if err := countLedgerItem(ctx, tx, was, -1); err != nil {
+			return err
+		}
+		return countLedgerItem(ctx, tx, now, 1)
+	}
 	return nil
 }
 
@@ -531,11 +625,16 @@ type UnitProgress struct {
 }
 
 // LedgerProgress returns a campaign's counts per responsible unit and in
-// all, overdue counted at now: one grouped query over the counting index.
+// all, overdue counted at now. It reads ledger_counts (a few rows per unit
+// and deadline day, kept by every item's change), not the items: only the
+// items whose deadline falls today, before now, are read to count them
+// overdue to the second.
 func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) (grid.Progress, []UnitProgress, error) {
-	f.Status, f.OverdueAt = "", nil
-	where, args := ledgerWhere(f)
-	args = append([]any{now.UTC()}, args...)
+	where, args := " WHERE c.campaign_id = ?", []any{f.CampaignID}
+	if c, a := pathsCond(f.Paths, "c.unit_path", "c.responsible_path"); c != "" {
+		where, args = where+" AND "+c, append(args, a...)
+	}
+	today := DueDay(&now)
 	type row struct {
 		unit    int64
 		name    string
@@ -544,16 +643,36 @@ func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) 
 	}
 	rows, err := queryAll(ctx, tx, func(s scanner) (row, error) {
 		var r row
-		var unit sql.NullInt64
-		err := s.Scan(&unit, &r.name, &r.status, &r.n, &r.late)
-		r.unit = unit.Int64
+		err := s.Scan(&r.unit, &r.name, &r.status, &r.n, &r.late)
 		return r, err
 	}, `SELECT g.rid, COALESCE(ru.name, ''), g.status, g.n, g.late FROM (
-		SELECT i.responsible_unit_id AS rid, i.status AS status, COUNT(*) AS n, SUM(CASE WHEN i.deadline < ? THEN 1 ELSE 0 END) AS late
-		FROM ledger_items i`+where+` GROUP BY i.responsible_unit_id, i.status) g
-		LEFT JOIN units ru ON ru.id = g.rid ORDER BY COALESCE(g.rid, 0), g.status`, args...)
+		SELECT c.responsible_unit_id AS rid, c.status AS status, SUM(c.n) AS n,
+			SUM(CASE WHEN c.due_day > 0 AND c.due_day < ? THEN c.n ELSE 0 END) AS late
+		FROM ledger_counts c`+where+` GROUP BY c.responsible_unit_id, c.status) g
+		LEFT JOIN units ru ON ru.id = g.rid ORDER BY g.rid, g.status`, append([]any{today}, args...)...)
 	if err != nil {
 		return grid.Progress{}, nil, fmt.Errorf("ledger progress: %w", err)
+	}
+	// Today's deadlines already past.
+	dayStart := time.Unix(today*86400-8*3600, 0).UTC()
+	f.Status, f.ResponsibleID = "", 0
+	f.OverdueAt = &now
+	iwhere, iargs := ledgerWhere(f)
+	type lateRow struct {
+		unit   int64
+		status grid.ItemStatus
+		n      int
+	}
+	lates, err := queryAll(ctx, tx, func(s scanner) (lateRow, error) {
+		var r lateRow
+		var unit sql.NullInt64
+		err := s.Scan(&unit, &r.status, &r.n)
+		r.unit = unit.Int64
+		return r, err
+	}, `SELECT i.responsible_unit_id, i.status, COUNT(*) FROM ledger_items i`+iwhere+` AND i.deadline >= ?
+		GROUP BY i.responsible_unit_id, i.status`, append(iargs, dayStart)...)
+	if err != nil {
+		return grid.Progress{}, nil, fmt.Errorf("ledger progress today: %w", err)
 	}
 	var total grid.Progress
 	var units []UnitProgress
@@ -564,10 +683,16 @@ func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) 
 		u := &units[len(units)-1]
 		u.Add(r.status, r.n)
 		total.Add(r.status, r.n)
-		if r.status != grid.ItemTickedOff {
-			u.Overdue += r.late
-			total.Overdue += r.late
+		if r.status == grid.ItemTickedOff {
+			continue
 		}
+		for _, l := range lates {
+			if l.unit == r.unit && l.status == r.status {
+				r.late += l.n
+			}
+		}
+		u.Overdue += r.late
+		total.Overdue += r.late
 	}
 	return total, units, nil
 }
