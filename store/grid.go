@@ -446,7 +446,16 @@ type ledgerCountKey struct {
 }
 
 func countKeyOf(it *LedgerItem) ledgerCountKey {
-	return ledgerCountKey{it.CampaignID, it.UnitID, it.ResponsibleID, it.UnitPath, it.ResponsiblePath, it.Status, DueDay(it.Deadline)}
+	return ledgerCountKey{it.CampaignID, it.UnitID, it.ResponsibleID, it.UnitPath, it.ResponsiblePath, it.Status, countDay(it.Status, it.Deadline)}
+}
+
+// countDay is the deadline day an item is counted under: none (0) once it
+// is ticked off, as it is never overdue then.
+func countDay(s grid.ItemStatus, deadline *time.Time) int64 {
+	if s == grid.ItemTickedOff {
+		return 0
+	}
+	return DueDay(deadline)
 }
 
 // DueDay is the day of a deadline as ledger_counts keeps it: days since
@@ -495,7 +504,7 @@ func RebuildLedgerCounts(ctx context.Context, tx *Tx, campaignID int64) error {
 		var resp sql.NullInt64
 		var deadline sql.NullTime
 		err := sc.Scan(&r.k.unit, &r.k.unitPath, &resp, &r.k.responsiblePath, &r.k.status, &deadline)
-		r.k.campaign, r.k.responsible, r.k.dueDay, r.n = campaignID, resp.Int64, DueDay(timePtr(deadline)), 1
+		r.k.campaign, r.k.responsible, r.k.dueDay, r.n = campaignID, resp.Int64, countDay(r.k.status, timePtr(deadline)), 1
 		return r, err
 	}, `SELECT unit_id, unit_path, responsible_unit_id, responsible_path, status, deadline FROM ledger_items WHERE campaign_id = ?`, campaignID)
 	if err != nil {
@@ -527,7 +536,7 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 	if err != nil {
 		return fmt.Errorf("update ledger item: %w", err)
 	}
-	was.responsible, was.dueDay = resp.Int64, DueDay(timePtr(deadline))
+	was.responsible, was.dueDay = resp.Int64, countDay(was.status, timePtr(deadline))
 	res, err := tx.Exec(ctx, `UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
 		submitted_by = ?, submitted_at = ?, evidence = ?, ticked_off_by = ?, ticked_off_at = ?, tick_off_note = ?, rechecked_at = ?,
 		relapses = ?, updated_at = ?, ticket_id = ?, version = version + 1 WHERE id = ? AND version = ?`,

@@ -45,6 +45,7 @@ func (s *Server) GridsAPI(svc *grids.Service) []capability.Route {
 		h("POST /api/v1/ledger/campaigns", gridWrite(created, svc.CreateCampaign)),
 		h("GET /api/v1/ledger/campaigns/{id}", a.getLedger),
 		h("POST /api/v1/ledger/campaigns/{id}/items", gridWriteID(created, "campaign", svc.AddItem)),
+		h("POST /api/v1/ledger/campaigns/{id}/import", a.importItems),
 		h("GET /api/v1/ledger/items/{id}", gridByID("ledger item", svc.GetItem)),
 		h("POST /api/v1/ledger/items/{id}/actions", gridWriteID(ok, "ledger item", svc.ActOnItem)),
 
@@ -199,5 +200,44 @@ func (a *gridsAPI) publicStations(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+// importIn is a ledger kept in Excel, sent inside JSON (base64).
+type importIn struct {
+	XLSX   []byte `json:"xlsx"`
+	DryRun bool   `json:"dry_run"`
+}
+
+// importItems previews (dry_run) or imports a ledger file into a campaign:
+// 200 with every row and its error for a preview, 201 when the items are
+// written, 400 (reason grid_import_rows) and nothing written when any row
+// is at fault — a preview says which.
+func (a *gridsAPI) importItems(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "campaign")
+	if err != nil {
+		return err
+	}
+	var in importIn
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if len(in.XLSX) == 0 {
+		return minsheng.FieldError("xlsx", "send the workbook, base64-encoded").Because("required")
+	}
+	res, err := a.svc.ImportItems(r.Context(), u, id, in.XLSX, !in.DryRun)
+	if err != nil {
+		return err
+	}
+	res.Rows, res.IDs = orEmpty(res.Rows), orEmpty(res.IDs)
+	status := http.StatusCreated
+	if in.DryRun {
+		status = http.StatusOK
+	}
+	writeJSON(w, status, res)
 	return nil
 }

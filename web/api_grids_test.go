@@ -136,3 +136,25 @@ func TestStationAPI(t *testing.T) {
 		}
 	})
 }
+
+// The ledger's import over HTTP: a dry run tells each row's fault; a file
+// with a bad row is refused and writes nothing; the good file is written.
+func TestLedgerImportAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		c := mustJSON[store.LedgerCampaign](t, e.do(t, "POST", "/api/v1/ledger/campaigns", "leader",
+			map[string]any{"title": "大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"}), http.StatusCreated)
+		path := "/api/v1/ledger/campaigns/" + itoa(c.ID) + "/import"
+		good := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "一般", "3号楼", "第一网格", "海湖社区", "2026-03-20"})
+		bad := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "特别", "3号楼", "第一网格", "", ""})
+		res := mustJSON[grids.ImportResult](t, e.do(t, "POST", path, "grid_worker", map[string]any{"xlsx": bad, "dry_run": true}), http.StatusOK)
+		if res.Bad != 1 || res.Rows[0].Fault == nil || res.Rows[0].Fault.Reason != "grid_import_severity" {
+			t.Fatalf("dry run %+v", res)
+		}
+		mustStatus(t, e.do(t, "POST", path, "grid_worker", map[string]any{"xlsx": bad}), http.StatusBadRequest)
+		res = mustJSON[grids.ImportResult](t, e.do(t, "POST", path, "grid_worker", map[string]any{"xlsx": good}), http.StatusCreated)
+		if res.Written != 1 || len(res.IDs) != 1 {
+			t.Fatalf("import %+v", res)
+		}
+	})
+}

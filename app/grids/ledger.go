@@ -108,49 +108,58 @@ func (s *Service) AddItem(ctx context.Context, actor *org.User, campaignID int64
 		if err != nil {
 			return err
 		}
-		u, err := unitField(ctx, tx, in.UnitID, "unit_id")
-		if err != nil {
-			return err
-		}
-		if !org.Within(u.Path, c.UnitPath) {
-			return minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name).Because("grid_outside_campaign")
-		}
-		if !seesAs(actor, u.Path, grid.Finders...) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "%s is outside your units", u.Name)
-		}
-		id, err := tx.NextID(ctx)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		it := &store.LedgerItem{ID: id, CampaignID: c.ID, Problem: in.Problem, Category: in.Category, Severity: in.Severity,
-			Place: in.Place, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline, Lat: in.Lat, Lng: in.Lng, Status: grid.ItemFound,
-			FoundBy: actor.ID, FoundAt: now, UpdatedAt: now}
-		if in.Deadline == nil {
-			d := c.Deadline
-			it.Deadline = &d
-		}
-		if in.Responsible != 0 {
-			r, err := unitField(ctx, tx, in.Responsible, "responsible_unit_id")
-			if err != nil {
-				return err
-			}
-			it.ResponsibleID, it.ResponsiblePath, it.Status = r.ID, r.Path, grid.ItemAssigned
-		}
-		if err := store.InsertLedgerItem(ctx, tx, it); err != nil {
-			return err
-		}
-		data := map[string]string{"campaign": strconv.FormatInt(c.ID, 10), "seq": strconv.Itoa(it.Seq), "severity": string(it.Severity)}
-		if it.ResponsibleID != 0 {
-			data["responsible_unit"] = strconv.FormatInt(it.ResponsibleID, 10)
-		}
-		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: id, Action: "found", Data: data}); err != nil {
-			return err
-		}
-		out, err = store.GetLedgerItem(ctx, tx, id)
+		out, err = s.addItemTx(ctx, tx, actor, c, in, nil)
 		return err
 	})
 	return out, err
+}
+
+// addItemTx records a checked item of the campaign in tx; data goes on its
+// "found" event besides the campaign, its number and severity.
+func (s *Service) addItemTx(ctx context.Context, tx *store.Tx, actor *org.User, c *store.LedgerCampaign, in grid.NewItem, extra map[string]string) (*store.LedgerItem, error) {
+	u, err := unitField(ctx, tx, in.UnitID, "unit_id")
+	if err != nil {
+		return nil, err
+	}
+	if !org.Within(u.Path, c.UnitPath) {
+		return nil, minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name).Because("grid_outside_campaign")
+	}
+	if !seesAs(actor, u.Path, grid.Finders...) {
+		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "%s is outside your units", u.Name)
+	}
+	id, err := tx.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	it := &store.LedgerItem{ID: id, CampaignID: c.ID, Problem: in.Problem, Category: in.Category, Severity: in.Severity,
+		Place: in.Place, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline, Lat: in.Lat, Lng: in.Lng, Status: grid.ItemFound,
+		FoundBy: actor.ID, FoundAt: now, UpdatedAt: now}
+	if in.Deadline == nil {
+		d := c.Deadline
+		it.Deadline = &d
+	}
+	if in.Responsible != 0 {
+		r, err := unitField(ctx, tx, in.Responsible, "responsible_unit_id")
+		if err != nil {
+			return nil, err
+		}
+		it.ResponsibleID, it.ResponsiblePath, it.Status = r.ID, r.Path, grid.ItemAssigned
+	}
+	if err := store.InsertLedgerItem(ctx, tx, it); err != nil {
+		return nil, err
+	}
+	data := map[string]string{"campaign": strconv.FormatInt(c.ID, 10), "seq": strconv.Itoa(it.Seq), "severity": string(it.Severity)}
+	if it.ResponsibleID != 0 {
+		data["responsible_unit"] = strconv.FormatInt(it.ResponsibleID, 10)
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: id, Action: "found", Data: data}); err != nil {
+		return nil, err
+	}
+	return store.GetLedgerItem(ctx, tx, id)
 }
 
 // ItemInput is an action on a ledger item.

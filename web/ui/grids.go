@@ -51,6 +51,10 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 		{Pattern: "GET /ledger/campaigns/{id}", Handler: u.staff(show(p.drawLedger))},
 		{Pattern: "GET /ledger/campaigns/{id}/export", Handler: u.staff(p.export)},
 		{Pattern: "POST /ledger/campaigns/{id}/items", Handler: u.staff(p.act("item", p.drawLedger, p.addItem), grid.Finders...)},
+		{Pattern: "GET /ledger/campaigns/{id}/import", Handler: u.staff(func(w http.ResponseWriter, r *http.Request, me *org.User) error {
+			return p.drawImport(w, r, me, nil, nil)
+		}, grid.Finders...)},
+		{Pattern: "POST /ledger/campaigns/{id}/import", Handler: u.staff(p.importItems, grid.Finders...)},
 		{Pattern: "GET /ledger/items/{id}", Handler: u.staff(show(p.drawItem))},
 		{Pattern: "POST /ledger/items/{id}", Handler: u.staff(p.act("item", p.drawItem, p.actOnItem))},
 		{Pattern: "GET /public/ledger/{id}", Handler: u.handle(p.publicLedger)},
@@ -665,7 +669,7 @@ func readFile(fh *multipart.FileHeader) ([]byte, error) {
 
 // GridsMessages are the texts of the capability's pages: key → {Chinese,
 // English}.
-var GridsMessages = joinMessages(gridsMessages, stationsMessages)
+var GridsMessages = joinMessages(gridsMessages, stationsMessages, ledgerImportMessages)
 
 // joinMessages joins catalogues of texts; a key in two of them is a
 // mistake caught at start.

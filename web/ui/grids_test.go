@@ -284,3 +284,45 @@ func TestStationPages(t *testing.T) {
 		}
 	})
 }
+
+// The import page: a file with a bad row is previewed with the row's fault
+// worded in Chinese, its import writes nothing; the corrected file is
+// imported and the ledger counts it.
+func TestLedgerImportPage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		s := grids.New(f.Svc.Kit(), f.Svc)
+		c, err := s.CreateCampaign(ctxb, f.Users["leader"], grid.NewCampaign{Title: "民生领域大排查", UnitID: f.Street.ID, Deadline: f.Clock.Now().AddDate(0, 0, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "/ledger/campaigns/" + itoa(c.ID)
+		gw := e.signedIn(t, "grid_worker")
+		if r := gw.get(page + "/import"); r.status != http.StatusOK || !strings.Contains(r.body, `id="import-form"`) {
+			t.Fatalf("import page: %d", r.status)
+		}
+		bad := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "一般", "3号楼", "第一网格", "海湖社区", "2026-03-20"},
+			[]any{2, "化粪池满溢", "环境卫生", "特别重大", "5号楼", "第一网格", "", ""})
+		r := gw.postFiles(page+"/import", url.Values{"do": {"preview"}}, map[string][]byte{"台账.xlsx": bad})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "1 行有误（共 2 行）") || !strings.Contains(r.body, "严重程度只能填") {
+			t.Fatalf("preview: %d %s", r.status, between(r.body, `id="import-rows"`, "</table>"))
+		}
+		r = gw.postFiles(page+"/import", url.Values{"do": {"import"}}, map[string][]byte{"台账.xlsx": bad})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "整个文件未写入") {
+			t.Fatalf("import with a bad row: %d %s", r.status, between(r.body, `id="import-error"`, "</p>"))
+		}
+		good := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "一般", "3号楼", "第一网格", "海湖社区", "2026-03-20"},
+			[]any{2, "化粪池满溢", "环境卫生", "重大", "5号楼", "haihu-1", "", ""})
+		r = gw.postFiles(page+"/import", url.Values{"do": {"import"}}, map[string][]byte{"台账.xlsx": good})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "已导入 2 个问题") {
+			t.Fatalf("import: %d %s", r.status, between(r.body, `class="card"`, "</p>"))
+		}
+		if lp := gw.get(page); !strings.Contains(lp.body, "排查发现 2 个问题") {
+			t.Fatalf("the ledger after the import: %s", between(lp.body, `id="progress"`, "</p>"))
+		}
+		if r := gw.postFiles(page+"/import", url.Values{"do": {"preview"}}, map[string][]byte{"x.xlsx": []byte("no")}); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "不是 Excel 工作簿") {
+			t.Fatalf("not a workbook: %d", r.status)
+		}
+	})
+}
