@@ -157,15 +157,19 @@ func (s Severity) Valid() bool { return s == SeverityNormal || s == SeverityMajo
 
 // NewCampaign is a screening campaign (大排查) as it is started.
 type NewCampaign struct {
-	Title    string    `json:"title"`
-	UnitID   int64     `json:"unit_id"` // its scope: a street, a community, the district
-	Deadline time.Time `json:"deadline"`
-	Note     string    `json:"note"`
+	Title     string    `json:"title"`
+	UnitID    int64     `json:"unit_id"` // its scope: a street, a community, the district
+	Deadline  time.Time `json:"deadline"`
+	Note      string    `json:"note"`
+	Checklist []Check   `json:"checklist,omitempty"` // what is checked at each place
 }
 
 // Normalize trims spaces.
 func (n *NewCampaign) Normalize() {
 	n.Title, n.Note = strings.TrimSpace(n.Title), strings.TrimSpace(n.Note)
+	for i := range n.Checklist {
+		n.Checklist[i].Question = strings.TrimSpace(n.Checklist[i].Question)
+	}
 }
 
 // Validate returns an EINVALID error naming the first field at fault.
@@ -178,6 +182,9 @@ func (n *NewCampaign) Validate() error {
 	}
 	if n.Deadline.IsZero() {
 		return minsheng.FieldError("deadline", "deadline is required").Because("required")
+	}
+	if err := CheckChecklist(n.Checklist); err != nil {
+		return err
 	}
 	return checkText("note", n.Note, MaxText, false)
 }

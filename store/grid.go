@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -253,6 +254,47 @@ func TicketsCreatedBy(ctx context.Context, tx *Tx, userID int64, from, to time.T
 	return out, nil
 }
 
+// Inspection is a place checked against a campaign's checklist.
+type Inspection struct {
+	ID          int64         `json:"id"`
+	CampaignID  int64         `json:"campaign_id"`
+	UnitID      int64         `json:"unit_id"`
+	UnitPath    string        `json:"-"`
+	Place       string        `json:"place"`
+	Answers     []grid.Answer `json:"answers"`
+	Found       int           `json:"found"` // ledger items it made
+	InspectedBy int64         `json:"inspected_by"`
+	InspectedAt time.Time     `json:"inspected_at"`
+}
+
+// InsertInspection writes an inspection.
+func InsertInspection(ctx context.Context, tx *Tx, in *Inspection) error {
+	b, err := json.Marshal(in.Answers)
+	if err != nil {
+		return fmt.Errorf("insert inspection: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ledger_inspections (id, campaign_id, unit_id, unit_path, place, answers, found, inspected_by,
+		inspected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.ID, in.CampaignID, in.UnitID, in.UnitPath, in.Place, string(b), in.Found,
+		nullID(in.InspectedBy), in.InspectedAt.UTC()); err != nil {
+		return fmt.Errorf("insert inspection: %w", err)
+	}
+	return nil
+}
+
+// CountInspections returns how many places a campaign's checklist was
+// answered at in the paths (all when empty).
+func CountInspections(ctx context.Context, tx *Tx, campaignID int64, paths []string) (int, error) {
+	where, args := " WHERE campaign_id = ?", []any{campaignID}
+	if c, a := pathsCond(paths, "unit_path"); c != "" {
+		where, args = where+" AND "+c, append(args, a...)
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_inspections`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count inspections: %w", err)
+	}
+	return n, nil
+}
+
 // DayVisit is a household visit a user made, for their diary: read from
 // the households' registry, never written here.
 type DayVisit struct {
@@ -289,15 +331,24 @@ type LedgerCampaign struct {
 	Note      string    `json:"note,omitempty"`
 	CreatedBy int64     `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Checklist is what its finders check at each place (none: findings
+	// are recorded one by one).
+	Checklist []grid.Check `json:"checklist"`
 }
 
-const campaignColumns = `c.id, c.title, c.unit_id, c.unit_path, n.name, c.deadline, c.note, c.created_by, c.created_at`
+const campaignColumns = `c.id, c.title, c.unit_id, c.unit_path, n.name, c.deadline, c.note, c.created_by, c.created_at, c.checklist`
 
 func scanCampaign(s scanner) (*LedgerCampaign, error) {
-	var c LedgerCampaign
+	c := LedgerCampaign{Checklist: []grid.Check{}}
 	var by sql.NullInt64
-	if err := s.Scan(&c.ID, &c.Title, &c.UnitID, &c.UnitPath, &c.UnitName, &c.Deadline, &c.Note, &by, &c.CreatedAt); err != nil {
+	var checklist string
+	if err := s.Scan(&c.ID, &c.Title, &c.UnitID, &c.UnitPath, &c.UnitName, &c.Deadline, &c.Note, &by, &c.CreatedAt, &checklist); err != nil {
 		return nil, err
+	}
+	if checklist != "" {
+		if err := json.Unmarshal([]byte(checklist), &c.Checklist); err != nil {
+			return nil, fmt.Errorf("campaign %d checklist: %w", c.ID, err)
+		}
 	}
 	c.Deadline, c.CreatedAt, c.CreatedBy = c.Deadline.UTC(), c.CreatedAt.UTC(), by.Int64
 	return &c, nil
@@ -305,8 +356,17 @@ func scanCampaign(s scanner) (*LedgerCampaign, error) {
 
 // InsertCampaign writes a new campaign.
 func InsertCampaign(ctx context.Context, tx *Tx, c *LedgerCampaign) error {
-	_, err := tx.Exec(ctx, `INSERT INTO ledger_campaigns (id, title, unit_id, unit_path, deadline, note, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Title, c.UnitID, c.UnitPath, c.Deadline.UTC(), c.Note, nullID(c.CreatedBy), c.CreatedAt.UTC())
+	checklist := ""
+	if len(c.Checklist) > 0 {
+		b, err := json.Marshal(c.Checklist)
+		if err != nil {
+			return fmt.Errorf("insert campaign: %w", err)
+		}
+		checklist = string(b)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO ledger_campaigns (id, title, unit_id, unit_path, deadline, note, created_by, created_at, checklist)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Title, c.UnitID, c.UnitPath, c.Deadline.UTC(), c.Note, nullID(c.CreatedBy), c.CreatedAt.UTC(),
+		checklist)
 	if err != nil {
 		return fmt.Errorf("insert campaign: %w", err)
 	}

@@ -46,6 +46,7 @@ func (s *Server) GridsAPI(svc *grids.Service) []capability.Route {
 		h("GET /api/v1/ledger/campaigns/{id}", a.getLedger),
 		h("POST /api/v1/ledger/campaigns/{id}/items", gridWriteID(created, "campaign", svc.AddItem)),
 		h("POST /api/v1/ledger/campaigns/{id}/import", a.importItems),
+		h("POST /api/v1/ledger/campaigns/{id}/inspections", gridWriteID(created, "campaign", svc.Inspect)),
 		h("GET /api/v1/ledger/items/{id}", gridByID("ledger item", svc.GetItem)),
 		h("POST /api/v1/ledger/items/{id}/actions", gridWriteID(ok, "ledger item", svc.ActOnItem)),
 

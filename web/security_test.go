@@ -65,7 +65,8 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		// A district campaign of the screening ledger and an item of it
 		// found in the street (the grids capability).
 		campaign := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns", "admin",
-			map[string]any{"title": "大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z"})))
+			map[string]any{"title": "大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z",
+				"checklist": []map[string]string{{"question": "消防通道是否畅通", "type": "yesno"}}})))
 		ledgerItem := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns/"+itoa(campaign)+"/items", "admin",
 			map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID})))
 
@@ -160,6 +161,10 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				status: http.StatusCreated, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.Community.ID}},
 			{name: "item in another street", pattern: "POST /api/v1/ledger/campaigns/{id}/items", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/items"),
 				status: http.StatusForbidden, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.OtherStreet.ID}},
+			{name: "inspection in the street", pattern: "POST /api/v1/ledger/campaigns/{id}/inspections", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/inspections"),
+				status: http.StatusCreated, body: map[string]any{"unit_id": f.Grid.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "yes"}}}},
+			{name: "inspection in another street", pattern: "POST /api/v1/ledger/campaigns/{id}/inspections", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/inspections"),
+				status: http.StatusForbidden, body: map[string]any{"unit_id": f.OtherStreet.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "no"}}}},
 			{name: "import into the street", pattern: "POST /api/v1/ledger/campaigns/{id}/import", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/import"),
 				status: http.StatusCreated, body: map[string]any{"xlsx": ledgerXLSX(t, []any{1, "楼道堆物", "", "一般", "5号楼", "haihu", "", ""})}},
 			{name: "import into another street", pattern: "POST /api/v1/ledger/campaigns/{id}/import", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/import"),

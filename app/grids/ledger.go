@@ -37,12 +37,13 @@ func (s *Service) CreateCampaign(ctx context.Context, actor *org.User, in grid.N
 			return err
 		}
 		c := &store.LedgerCampaign{ID: id, Title: in.Title, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline.UTC(), Note: in.Note,
-			CreatedBy: actor.ID, CreatedAt: s.now()}
+			CreatedBy: actor.ID, CreatedAt: s.now(), Checklist: in.Checklist}
 		if err := store.InsertCampaign(ctx, tx, c); err != nil {
 			return err
 		}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectCampaign, ObjectID: id, Action: "create",
-			Data: map[string]string{"unit": u.Code, "deadline": c.Deadline.In(china).Format("2006-01-02")}}); err != nil {
+			Data: map[string]string{"unit": u.Code, "deadline": c.Deadline.In(china).Format("2006-01-02"),
+				"checklist": strconv.Itoa(len(c.Checklist))}}); err != nil {
 			return err
 		}
 		out, err = store.GetCampaign(ctx, tx, id)

@@ -79,3 +79,44 @@ func TestImportItems(t *testing.T) {
 		}
 	})
 }
+
+// TestChecklistInspection: a campaign with a checklist; an inspection of a
+// place answers it, and each answer showing a problem becomes a ledger
+// item; a partial or malformed answer sheet changes nothing.
+func TestChecklistInspection(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f, s := setup(t, db)
+		gw := f.Users["grid_worker"]
+		checks := grid.ParseChecklist("消防通道是否畅通\n数字|楼道内停放电动车数量\n文字|其他情况\n\n")
+		if len(checks) != 3 || checks[1].Type != grid.CheckNumber || checks[2].Question != "其他情况" {
+			t.Fatalf("parsed %+v", checks)
+		}
+		c, err := s.CreateCampaign(ctx, f.Users["leader"], grid.NewCampaign{Title: "消防安全大排查", UnitID: f.Street.ID,
+			Deadline: f.Clock.Now().AddDate(0, 0, 30), Checklist: checks})
+		if err != nil || len(c.Checklist) != 3 {
+			t.Fatalf("campaign %+v %v", c, err)
+		}
+		in := grid.NewInspection{UnitID: f.Grid.ID, Place: "海湖小区3号楼", Category: "安全隐患", Answers: []grid.Answer{
+			{Index: 0, Value: "no", Note: "一楼堆放纸箱"}, {Index: 1, Value: "2", Problem: true}}}
+		if _, err := s.Inspect(ctx, gw, c.ID, in); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Fatalf("a partial answer sheet: %v", err)
+		}
+		in.Answers = append(in.Answers, grid.Answer{Index: 2, Value: "无"})
+		in.Answers[1].Value = "两辆"
+		if _, err := s.Inspect(ctx, gw, c.ID, in); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Fatalf("a number in words: %v", err)
+		}
+		in.Answers[1].Value = "2"
+		res, err := s.Inspect(ctx, gw, c.ID, in)
+		if err != nil || len(res.Items) != 2 || res.Inspection.Found != 2 {
+			t.Fatalf("inspection %+v %v", res, err)
+		}
+		if res.Items[0].Problem != "消防通道是否畅通：否。一楼堆放纸箱" || res.Items[1].Problem != "楼道内停放电动车数量：2" {
+			t.Errorf("items %q, %q", res.Items[0].Problem, res.Items[1].Problem)
+		}
+		l, _ := s.GetLedger(ctx, gw, c.ID, grids.LedgerQuery{CountsOnly: true})
+		if l.Progress.Found != 2 {
+			t.Errorf("ledger %+v", l.Progress)
+		}
+	})
+}

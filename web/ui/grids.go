@@ -5,6 +5,7 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -55,6 +56,7 @@ func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
 			return p.drawImport(w, r, me, nil, nil)
 		}, grid.Finders...)},
 		{Pattern: "POST /ledger/campaigns/{id}/import", Handler: u.staff(p.importItems, grid.Finders...)},
+		{Pattern: "POST /ledger/campaigns/{id}/inspections", Handler: u.staff(p.act("inspect", p.drawLedger, p.inspect), grid.Finders...)},
 		{Pattern: "GET /ledger/items/{id}", Handler: u.staff(show(p.drawItem))},
 		{Pattern: "POST /ledger/items/{id}", Handler: u.staff(p.act("item", p.drawItem, p.actOnItem))},
 		{Pattern: "GET /public/ledger/{id}", Handler: u.handle(p.publicLedger)},
@@ -413,7 +415,8 @@ func formID(vals url.Values, name string) int64 {
 }
 
 func (u *gridPages) createCampaign(r *http.Request, me *org.User, f *gridForm) (string, error) {
-	in := grid.NewCampaign{Title: f.Vals.Get("title"), UnitID: formID(f.Vals, "unit_id"), Note: f.Vals.Get("note")}
+	in := grid.NewCampaign{Title: f.Vals.Get("title"), UnitID: formID(f.Vals, "unit_id"), Note: f.Vals.Get("note"),
+		Checklist: grid.ParseChecklist(f.Vals.Get("checklist"))}
 	d, err := dateField(f.Vals, "deadline")
 	if err != nil {
 		return "", err
@@ -492,6 +495,31 @@ func (u *gridPages) addItem(r *http.Request, me *org.User, f *gridForm) (string,
 	}
 	_, err = u.g.AddItem(r.Context(), me, id, in)
 	return "/ledger/campaigns/" + r.PathValue("id") + "?ok=saved", err
+}
+
+// inspect records a place checked against the campaign's checklist; the
+// answers showing a problem become items.
+func (u *gridPages) inspect(r *http.Request, me *org.User, f *gridForm) (string, error) {
+	id, err := pageID(r)
+	if err != nil {
+		return "", err
+	}
+	in := grid.NewInspection{UnitID: formID(f.Vals, "unit_id"), Place: f.Vals.Get("place"), Category: f.Vals.Get("category")}
+	for k := range f.Vals {
+		i, err := strconv.Atoi(strings.TrimPrefix(k, "answer_"))
+		if !strings.HasPrefix(k, "answer_") || err != nil {
+			continue
+		}
+		n := strconv.Itoa(i)
+		in.Answers = append(in.Answers, grid.Answer{Index: i, Value: f.Vals.Get(k), Problem: f.Vals.Get("problem_"+n) != "",
+			Note: f.Vals.Get("note_" + n)})
+	}
+	slices.SortFunc(in.Answers, func(a, b grid.Answer) int { return a.Index - b.Index })
+	res, err := u.g.Inspect(r.Context(), me, id, in)
+	if err != nil {
+		return "", err
+	}
+	return "/ledger/campaigns/" + r.PathValue("id") + "?ok=inspected&found=" + strconv.Itoa(len(res.Items)), nil
 }
 
 // export sends a campaign's ledger as a spreadsheet in the usual column
@@ -833,6 +861,24 @@ var gridsMessages = map[string][2]string{
 	"ledger.export":                {"导出 Excel", "Export to Excel"},
 	"ledger.no_items":              {"没有符合条件的问题。", "No items."},
 	"ledger.add":                   {"登记排查发现的问题", "Record a problem found"},
+	"ledger.inspect":               {"逐项排查", "Check a place"},
+	"ledger.inspect_help":          {"按排查清单逐项填写；答“否”或勾选“有问题”的项目自动登记为台账问题，不必重复填写。", "Answer the checklist; each “no”, and each answer marked a problem, becomes a ledger item by itself."},
+	"ledger.inspect_submit":        {"提交排查结果", "Record the check"},
+	"ledger.no":                    {"否", "no"},
+	"ledger.is_problem":            {"有问题", "A problem"},
+	"ledger.problem_note":          {"问题说明（可选）", "What is wrong (optional)"},
+	"ledger.checklist":             {"排查清单（可选）", "Checklist (optional)"},
+	"ledger.checklist_ph":          {"消防通道是否畅通\n数字|楼道内停放电动车数量\n文字|其他情况", "Is the fire escape clear?\n数字|Electric bikes parked inside\n文字|Anything else"},
+	"ledger.checklist_help":        {"每行一项；默认为“是/否”题，“数字|”开头为数字题，“文字|”开头为文字题。", "One question a line: yes/no by default, “数字|” for a number, “文字|” for words."},
+	"ok.inspected":                 {"排查结果已记录，发现的问题已登记入台账。", "The check is recorded; the problems it found are on the ledger."},
+	"why.grid_checklist":           {"排查清单有误：每项一行，不超过 200 字，最多 50 项。", "The checklist is at fault: one question a line, at most 200 characters, at most 50 questions."},
+	"why.grid_no_checklist":        {"该排查活动没有排查清单。", "The campaign has no checklist."},
+	"why.grid_answer":              {"有一项的回答不符合要求（是否题选“是”或“否”，数字题填数字）。", "An answer is not of its question's kind (yes or no; a number)."},
+	"why.grid_answer_all":          {"请回答清单中的每一项。", "Answer every question of the checklist."},
+	"field.checklist":              {"排查清单", "the checklist"},
+	"field.answers":                {"排查回答", "the answers"},
+	"auditobj.ledger_inspection":   {"逐项排查", "Checklist inspection"},
+	"auditact.inspect":             {"逐项排查", "Checked a place"},
 	"ledger.add_submit":            {"登记", "Record"},
 	"ledger.sheet":                 {"台账", "Ledger"},
 	"ledger.x_title":               {"%s 问题台账（排查发现 %d 个，已销号 %d 个）", "%s ledger (%d found, %d ticked off)"},

@@ -326,3 +326,34 @@ func TestLedgerImportPage(t *testing.T) {
 		}
 	})
 }
+
+// A campaign with a checklist, set up on the page; a grid worker checks a
+// place against it, and the "no" becomes a ledger item; a partial answer
+// sheet is refused in Chinese and keeps what was typed.
+func TestChecklistPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		leader := e.signedIn(t, "leader")
+		r := leader.post("/ledger", url.Values{"title": {"消防安全大排查"}, "unit_id": {itoa(f.Street.ID)}, "deadline": {"2026-03-31"},
+			"checklist": {"消防通道是否畅通\n数字|楼道内停放电动车数量\n"}})
+		m := regexp.MustCompile(`/ledger/campaigns/(\d+)`).FindStringSubmatch(r.url)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("campaign: %d %s", r.status, r.url)
+		}
+		page := "/ledger/campaigns/" + m[1]
+		gw := e.signedIn(t, "grid_worker")
+		if lp := gw.get(page); !strings.Contains(lp.body, `id="inspect-form"`) || !strings.Contains(lp.body, "楼道内停放电动车数量") {
+			t.Fatalf("no checklist form on the ledger page")
+		}
+		r = gw.post(page+"/inspections", url.Values{"unit_id": {itoa(f.Grid.ID)}, "place": {"海湖小区3号楼"}, "answer_0": {"no"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请回答清单中的每一项") || !strings.Contains(r.body, "海湖小区3号楼") {
+			t.Fatalf("partial answers: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = gw.post(page+"/inspections", url.Values{"unit_id": {itoa(f.Grid.ID)}, "place": {"海湖小区3号楼"}, "answer_0": {"no"},
+			"note_0": {"一楼堆放纸箱"}, "answer_1": {"0"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=inspected") || !strings.Contains(r.body, "消防通道是否畅通：否。一楼堆放纸箱") ||
+			!strings.Contains(r.body, "排查发现 1 个问题") {
+			t.Fatalf("inspection: %d %s", r.status, r.url)
+		}
+	})
+}
