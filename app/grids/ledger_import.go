@@ -3,6 +3,7 @@ package grids
 import (
 	"bytes"
 	"context"
+	"errors"
 	"strconv"
 	"strings"
 	"time"
@@ -133,8 +134,10 @@ func (s *Service) ImportItems(ctx context.Context, actor *org.User, campaignID i
 	return out, nil
 }
 
+// errorOf returns the application error in err's chain, or nil.
 func errorOf(err error) *minsheng.Error {
-	if e, ok := err.(*minsheng.Error); ok {
+	var e *minsheng.Error
+	if errors.As(err, &e) {
 		return e
 	}
 	return nil

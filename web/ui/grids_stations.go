@@ -200,7 +200,7 @@ func (u *gridPages) publicStations(w http.ResponseWriter, r *http.Request) error
 	return nil
 }
 
-// StationsMessages are the texts of the micro-station pages; they join
+// stationsMessages are the texts of the micro-station pages; they join
 // GridsMessages.
 var stationsMessages = map[string][2]string{
 	"nav.stations":                  {"网格微管站", "Micro-stations"},
