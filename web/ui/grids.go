@@ -436,7 +436,7 @@ type ledgerData struct {
 	*grids.Ledger
 	Query    grids.LedgerQuery
 	Finder   bool
-	Units    []*org.Unit // where items may be found: the campaign's scope
+	Units    []*org.Unit // where the user may record items: the campaign's scope, the user's units
 	Percent  string      // ticked off ÷ found
 	Statuses []grid.ItemStatus
 }
@@ -465,7 +465,8 @@ func (u *gridPages) drawLedger(w http.ResponseWriter, r *http.Request, me *org.U
 	d := ledgerData{Ledger: l, Query: q, Finder: me.HasAny(grid.Finders...), Percent: percent(l.Progress.TickedOff, l.Progress.Found),
 		Statuses: grid.ItemStatuses}
 	for _, un := range p.R.Units {
-		if org.Within(un.Path, l.Campaign.UnitPath) {
+		// Where the user may record what the campaign finds.
+		if org.Within(un.Path, l.Campaign.UnitPath) && me.SeesAs(un.Path, grid.Finders...) {
 			d.Units = append(d.Units, un)
 		}
 	}

@@ -207,4 +207,28 @@ func TestBrowserGridWorker(t *testing.T) {
 			t.Errorf("ticket %s of the station: %v %v", q.Ticket, tv.Ticket.Status, err)
 		}
 	}
+
+	// A campaign with a checklist: the grid worker checks a place on the
+	// phone, and the "no" becomes a ledger item.
+	ck, err := s.CreateCampaign(ctx, f.Users["leader"], grid.NewCampaign{Title: "消防安全大排查", UnitID: f.Street.ID,
+		Deadline: f.Clock.Now().Add(30 * 24 * time.Hour), Checklist: grid.ParseChecklist("消防通道是否畅通\n数字|楼道内停放电动车数量")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("the checklist on the phone",
+		chromedp.Navigate(fmt.Sprintf("%s/ledger/campaigns/%d", base, ck.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#inspect-form")),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="place"]`), "海湖小区3号楼"),
+		chromedp.Click(chromedp.CSS(`#inspect-form input[name="answer_0"][value="no"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="note_0"]`), "一楼堆放纸箱"),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="answer_1"]`), "0"),
+	)
+	if w, _ := chromedp.Run(c, chromedp.Evaluate[int]("document.documentElement.scrollWidth")); w > 390 {
+		t.Errorf("the ledger page is %d px wide; want it to fit 390", w)
+	}
+	shot("checklist-phone")
+	run("record the check",
+		chromedp.Click(chromedp.CSS("#inspect-submit")),
+		chromedp.WaitVisible(`//span[@id="found-count"][contains(., "排查发现 1 个问题")]`),
+	)
 }
