@@ -99,6 +99,24 @@ type DayFacts struct {
 	Tickets  []FactTicket // work orders they registered that are not grid reports
 	Findings []FactItem   // ledger items they recorded
 	TickOffs []FactItem   // ledger items they ticked off or re-inspected
+	Visits   []FactVisit  // households they visited (the registry's visits)
+	Stations []FactStation
+}
+
+// FactVisit is a household visit made that day, as the visit was
+// recorded (the registry's data, read only).
+type FactVisit struct {
+	Address  string
+	Visited  bool   // someone was met; false: nobody was home (rescheduled)
+	Met      string // who was met
+	Note     string
+	Concerns int // concerns raised, each a work order
+}
+
+// FactStation is a resident's request taken at a micro-station that day.
+type FactStation struct {
+	Station, Title, Ticket string
+	Answered               bool
 }
 
 // FactReport is a grid report filed that day.
@@ -124,7 +142,7 @@ type FactItem struct {
 
 // Empty reports whether nothing happened that the system knows of.
 func (f DayFacts) Empty() bool {
-	return len(f.Reports)+len(f.Checks)+len(f.Tickets)+len(f.Findings)+len(f.TickOffs) == 0
+	return len(f.Reports)+len(f.Checks)+len(f.Tickets)+len(f.Findings)+len(f.TickOffs)+len(f.Visits)+len(f.Stations) == 0
 }
 
 // Draft writes the diary's first text from the day's facts, in the
@@ -158,6 +176,28 @@ func Draft(f DayFacts) string {
 		}
 		return fmt.Sprintf("%s（工单%s）：%s", c.Title, c.Ticket, res)
 	})
+	section("入户走访", len(f.Visits), func(i int) string {
+		v := f.Visits[i]
+		if !v.Visited {
+			return v.Address + "：未遇到人，已改约"
+		}
+		line := v.Address + "：见到" + v.Met
+		if v.Concerns > 0 {
+			line += fmt.Sprintf("，反映问题%d件已登记工单", v.Concerns)
+		}
+		if v.Note != "" {
+			line += "。" + clip(v.Note, 60)
+		}
+		return line
+	})
+	section("微管站受理", len(f.Stations), func(i int) string {
+		st := f.Stations[i]
+		res := "已登记转派"
+		if st.Answered {
+			res = "现场办结"
+		}
+		return fmt.Sprintf("%s：%s（工单%s，%s）", st.Station, st.Title, st.Ticket, res)
+	})
 	section("代群众登记诉求", len(f.Tickets), func(i int) string {
 		return fmt.Sprintf("%s（工单%s）", f.Tickets[i].Title, f.Tickets[i].Number)
 	})
@@ -172,4 +212,13 @@ func Draft(f DayFacts) string {
 	}
 	b.WriteString("\n民情记事：\n")
 	return b.String()
+}
+
+// clip cuts s to n characters, marking the cut.
+func clip(s string, n int) string {
+	r := []rune(strings.TrimSpace(s))
+	if len(r) <= n {
+		return string(r)
+	}
+	return string(r[:n]) + "…"
 }

@@ -29,10 +29,10 @@ const (
 // ticket's check of free text).
 func checkText(field, s string, max int, required bool) error {
 	if required && strings.TrimSpace(s) == "" {
-		return minsheng.FieldError(field, "%s is required", field)
+		return minsheng.FieldError(field, "%s is required", field).Because("required")
 	}
 	if n := utf8.RuneCountInString(s); n > max {
-		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max)
+		return minsheng.FieldError(field, "%s is %d characters long; the limit is %d", field, n, max).Because("too_long")
 	}
 	return ticket.CheckNote(field, s, false)
 }

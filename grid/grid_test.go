@@ -23,12 +23,12 @@ func user(id int64, roles ...org.Role) *org.User {
 // TestItemLifecycle walks every status × action of the ledger.
 func TestItemLifecycle(t *testing.T) {
 	want := map[ItemStatus]map[ItemAction]ItemStatus{
-		ItemFound:      {ItemAssign: ItemAssigned},
-		ItemAssigned:   {ItemAssign: ItemAssigned, ItemStart: ItemRectifying},
+		ItemFound:      {ItemAssign: ItemAssigned, ItemOpenTicket: ItemRectifying},
+		ItemAssigned:   {ItemAssign: ItemAssigned, ItemStart: ItemRectifying, ItemOpenTicket: ItemRectifying},
 		ItemRectifying: {ItemSubmit: ItemSubmitted},
 		ItemSubmitted:  {ItemReturn: ItemRectifying, ItemTickOff: ItemTickedOff},
 		ItemTickedOff:  {ItemRecheck: ItemTickedOff, ItemRelapse: ItemReopened},
-		ItemReopened:   {ItemAssign: ItemAssigned},
+		ItemReopened:   {ItemAssign: ItemAssigned, ItemOpenTicket: ItemRectifying},
 	}
 	for _, s := range ItemStatuses {
 		for _, a := range ItemActions {
@@ -59,6 +59,8 @@ func TestItemActors(t *testing.T) {
 		ItemTickOff: {org.RoleAdmin, org.RoleLeader, org.RoleGridWorker},
 		ItemRecheck: {org.RoleAdmin, org.RoleLeader, org.RoleGridWorker},
 		ItemRelapse: {org.RoleAdmin, org.RoleLeader, org.RoleGridWorker},
+		// Those who may register work orders.
+		ItemOpenTicket: {org.RoleDispatcher, org.RoleGridWorker},
 	}
 	for _, a := range ItemActions {
 		for _, r := range roles {
@@ -74,6 +76,9 @@ func TestItemActors(t *testing.T) {
 	}
 	if err := CheckItemActor(user(9, org.RoleLeader), Item{Status: ItemSubmitted, SubmittedBy: 9}, ItemTickOff); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 		t.Errorf("tick-off by the submitter: %v", err)
+	}
+	if err := CheckItemActor(user(5, org.RoleGridWorker), Item{Status: ItemFound, OpenTicket: true}, ItemOpenTicket); !minsheng.IsCode(err, minsheng.ECONFLICT) {
+		t.Errorf("a second work order while one is open: %v", err)
 	}
 	if got := AvailableItemActions(user(5, org.RoleHandler), Item{Status: ItemAssigned}); len(got) != 1 || got[0] != ItemStart {
 		t.Errorf("handler on an assigned item: %v", got)
@@ -237,5 +242,48 @@ func TestProgress(t *testing.T) {
 	p.Add(ItemReopened, 7)
 	if p.Found != 173 || p.TickedOff != 156 || p.Open() != 17 {
 		t.Errorf("%+v", p)
+	}
+}
+
+// TestStationChecks: a station names its services; a request is checked
+// against them; distances are kilometres.
+func TestStationChecks(t *testing.T) {
+	n := NewStation{Name: " 海湖微管站 ", UnitID: 3, Address: "海湖路18号", Hours: "9:00–17:00", Services: []string{"政策咨询", " ", "政策咨询", "开具证明"},
+		StaffIDs: []int64{4, 4, 0}}
+	n.Normalize()
+	if err := n.Validate(); err != nil || n.Name != "海湖微管站" || len(n.Services) != 2 || len(n.StaffIDs) != 1 {
+		t.Fatalf("%+v %v", n, err)
+	}
+	n.Services = nil
+	if err := n.Validate(); !minsheng.IsCode(err, minsheng.EINVALID) {
+		t.Errorf("a station without services: %v", err)
+	}
+	r := NewStationRequest{Service: "代缴水费", Description: "x"}
+	if err := r.Validate([]string{"政策咨询"}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		t.Errorf("a service the station does not offer: %v", err)
+	}
+	if d := DistanceKm(36.62, 101.75, 36.62, 101.76); d < 0.85 || d > 0.95 {
+		t.Errorf("0.01° of longitude at 36.6°N: %.3f km", d)
+	}
+}
+
+// TestChecklist: checklists are parsed one question a line and checked.
+func TestChecklist(t *testing.T) {
+	cs := ParseChecklist("消防通道是否畅通\n数字|电动车数量\n文字|其他\n是否|燃气是否关闭")
+	if len(cs) != 4 || cs[1].Type != CheckNumber || cs[2].Type != CheckText || cs[3] != (Check{"燃气是否关闭", CheckYesNo}) {
+		t.Fatalf("%+v", cs)
+	}
+	if err := CheckChecklist([]Check{{"", CheckYesNo}}); !minsheng.IsCode(err, minsheng.EINVALID) {
+		t.Errorf("an empty question: %v", err)
+	}
+	in := NewInspection{UnitID: 1, Place: "3号楼", Answers: []Answer{{Index: 0, Value: "yes"}, {Index: 1, Value: "0"}, {Index: 2, Value: "楼道整洁"},
+		{Index: 3, Value: "no"}}}
+	found, err := in.Validate(cs)
+	if err != nil || len(found) != 1 || found[0].Problem != "燃气是否关闭：否" {
+		t.Fatalf("%+v %v", found, err)
+	}
+	in.Answers = append(in.Answers, Answer{Index: 3, Value: "yes"})
+	if _, err := in.Validate(cs); !minsheng.IsCode(err, minsheng.EINVALID) {
+		t.Errorf("a question answered twice: %v", err)
 	}
 }

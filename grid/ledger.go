@@ -44,10 +44,13 @@ const (
 	ItemTickOff ItemAction = "tick_off" // 销号, by another person than who submitted
 	ItemRecheck ItemAction = "recheck"  // 回头看: still fixed
 	ItemRelapse ItemAction = "relapse"  // 回头看: it came back; the item reopens
+	// ItemOpenTicket opens a work order that carries the rectification to
+	// the unit that must do it; the work order's close ticks the item off.
+	ItemOpenTicket ItemAction = "open_ticket"
 )
 
 // ItemActions lists every action.
-var ItemActions = []ItemAction{ItemAssign, ItemStart, ItemSubmit, ItemReturn, ItemTickOff, ItemRecheck, ItemRelapse}
+var ItemActions = []ItemAction{ItemAssign, ItemOpenTicket, ItemStart, ItemSubmit, ItemReturn, ItemTickOff, ItemRecheck, ItemRelapse}
 
 // Managers run campaigns and assign; Rectifiers work for the responsible
 // unit; Verifiers check evidence, tick off and re-inspect.
@@ -57,6 +60,9 @@ var (
 	Verifiers  = []org.Role{org.RoleLeader, org.RoleAdmin, org.RoleGridWorker}
 	// Finders may record what a campaign found.
 	Finders = []org.Role{org.RoleGridWorker, org.RoleHandler, org.RoleLeader, org.RoleAdmin}
+	// TicketOpeners may turn an item into a work order: those who may
+	// register work orders.
+	TicketOpeners = []org.Role{org.RoleDispatcher, org.RoleGridWorker}
 )
 
 type itemRule struct {
@@ -69,13 +75,14 @@ type itemRule struct {
 
 // itemRules is the ledger's lifecycle in one table.
 var itemRules = map[ItemAction]itemRule{
-	ItemAssign:  {from: []ItemStatus{ItemFound, ItemAssigned, ItemReopened}, to: ItemAssigned, roles: Managers},
-	ItemStart:   {from: []ItemStatus{ItemAssigned}, to: ItemRectifying, roles: Rectifiers},
-	ItemSubmit:  {from: []ItemStatus{ItemRectifying}, to: ItemSubmitted, roles: Rectifiers, evidence: true},
-	ItemReturn:  {from: []ItemStatus{ItemSubmitted}, to: ItemRectifying, roles: Verifiers},
-	ItemTickOff: {from: []ItemStatus{ItemSubmitted}, to: ItemTickedOff, roles: Verifiers, evidence: true},
-	ItemRecheck: {from: []ItemStatus{ItemTickedOff}, to: "", roles: Verifiers},
-	ItemRelapse: {from: []ItemStatus{ItemTickedOff}, to: ItemReopened, roles: Verifiers},
+	ItemAssign:     {from: []ItemStatus{ItemFound, ItemAssigned, ItemReopened}, to: ItemAssigned, roles: Managers},
+	ItemStart:      {from: []ItemStatus{ItemAssigned}, to: ItemRectifying, roles: Rectifiers},
+	ItemSubmit:     {from: []ItemStatus{ItemRectifying}, to: ItemSubmitted, roles: Rectifiers, evidence: true},
+	ItemReturn:     {from: []ItemStatus{ItemSubmitted}, to: ItemRectifying, roles: Verifiers},
+	ItemTickOff:    {from: []ItemStatus{ItemSubmitted}, to: ItemTickedOff, roles: Verifiers, evidence: true},
+	ItemRecheck:    {from: []ItemStatus{ItemTickedOff}, to: "", roles: Verifiers},
+	ItemRelapse:    {from: []ItemStatus{ItemTickedOff}, to: ItemReopened, roles: Verifiers},
+	ItemOpenTicket: {from: []ItemStatus{ItemFound, ItemAssigned, ItemReopened}, to: ItemRectifying, roles: TicketOpeners},
 }
 
 // NextItem returns the status the action leads to: EINVALID for an
@@ -98,6 +105,9 @@ func NeedsEvidence(a ItemAction) bool { return itemRules[a].evidence }
 type Item struct {
 	Status      ItemStatus
 	SubmittedBy int64 // who submitted the rectification (0: nobody yet)
+	// OpenTicket: a work order it opened is not closed yet; it is the
+	// work order that ticks it off, and no second one is opened.
+	OpenTicket bool
 }
 
 // CheckItemActor returns EFORBIDDEN unless the user's roles allow the
@@ -114,6 +124,9 @@ func CheckItemActor(u *org.User, it Item, a ItemAction) error {
 	}
 	if a == ItemTickOff && it.SubmittedBy != 0 && it.SubmittedBy == u.ID {
 		return minsheng.Errorf(minsheng.EFORBIDDEN, "a rectification is ticked off by another person than who submitted it")
+	}
+	if a == ItemOpenTicket && it.OpenTicket {
+		return minsheng.Errorf(minsheng.ECONFLICT, "the item's work order is still open").Because("grid_item_ticket_open")
 	}
 	return nil
 }
@@ -144,15 +157,19 @@ func (s Severity) Valid() bool { return s == SeverityNormal || s == SeverityMajo
 
 // NewCampaign is a screening campaign (大排查) as it is started.
 type NewCampaign struct {
-	Title    string    `json:"title"`
-	UnitID   int64     `json:"unit_id"` // its scope: a street, a community, the district
-	Deadline time.Time `json:"deadline"`
-	Note     string    `json:"note"`
+	Title     string    `json:"title"`
+	UnitID    int64     `json:"unit_id"` // its scope: a street, a community, the district
+	Deadline  time.Time `json:"deadline"`
+	Note      string    `json:"note"`
+	Checklist []Check   `json:"checklist,omitempty"` // what is checked at each place
 }
 
 // Normalize trims spaces.
 func (n *NewCampaign) Normalize() {
 	n.Title, n.Note = strings.TrimSpace(n.Title), strings.TrimSpace(n.Note)
+	for i := range n.Checklist {
+		n.Checklist[i].Question = strings.TrimSpace(n.Checklist[i].Question)
+	}
 }
 
 // Validate returns an EINVALID error naming the first field at fault.
@@ -161,10 +178,13 @@ func (n *NewCampaign) Validate() error {
 		return err
 	}
 	if n.UnitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id is required")
+		return minsheng.FieldError("unit_id", "unit_id is required").Because("choose")
 	}
 	if n.Deadline.IsZero() {
-		return minsheng.FieldError("deadline", "deadline is required")
+		return minsheng.FieldError("deadline", "deadline is required").Because("required")
+	}
+	if err := CheckChecklist(n.Checklist); err != nil {
+		return err
 	}
 	return checkText("note", n.Note, MaxText, false)
 }
@@ -205,7 +225,7 @@ func (n *NewItem) Validate() error {
 		return err
 	}
 	if n.UnitID <= 0 {
-		return minsheng.FieldError("unit_id", "unit_id is required")
+		return minsheng.FieldError("unit_id", "unit_id is required").Because("choose")
 	}
 	if n.Responsible < 0 {
 		return minsheng.FieldError("responsible_unit_id", "responsible_unit_id must be a unit's id")

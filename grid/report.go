@@ -132,7 +132,7 @@ func (n *NewReport) Normalize() {
 func (n *NewReport) Validate() error {
 	c, ok := CategoryByCode(n.Category)
 	if !ok {
-		return minsheng.FieldError("category", "category must be one of the GB/T 30428.2 major categories (P01…P06, E01…E06)")
+		return minsheng.FieldError("category", "category must be one of the GB/T 30428.2 major categories (P01…P06, E01…E06)").Because("choose")
 	}
 	if !n.Class.Valid() {
 		return minsheng.FieldError("class", "class must be part or event")

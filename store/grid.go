@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"strings"
@@ -237,15 +238,84 @@ type DayTicket struct {
 }
 
 // TicketsCreatedBy returns the tickets a user registered in [from, to)
-// that no grid report carries (those are in the diary as reports).
+// that no grid report, station request or visit's concern carries (those
+// are in the diary as such).
 func TicketsCreatedBy(ctx context.Context, tx *Tx, userID int64, from, to time.Time) ([]DayTicket, error) {
 	out, err := queryAll(ctx, tx, func(s scanner) (DayTicket, error) {
 		var d DayTicket
 		return d, s.Scan(&d.Number, &d.Title)
 	}, `SELECT t.number, t.title FROM tickets t WHERE t.created_by = ? AND t.created_at >= ? AND t.created_at < ?
-		AND NOT EXISTS (SELECT 1 FROM grid_reports r WHERE r.ticket_id = t.id) ORDER BY t.created_at`, userID, from.UTC(), to.UTC())
+		AND NOT EXISTS (SELECT 1 FROM grid_reports r WHERE r.ticket_id = t.id)
+		AND NOT EXISTS (SELECT 1 FROM grid_station_requests q WHERE q.ticket_id = t.id)
+		AND NOT EXISTS (SELECT 1 FROM household_concerns c WHERE c.ticket_id = t.id) ORDER BY t.created_at`, userID, from.UTC(), to.UTC())
 	if err != nil {
 		return nil, fmt.Errorf("tickets created by: %w", err)
+	}
+	return out, nil
+}
+
+// Inspection is a place checked against a campaign's checklist.
+type Inspection struct {
+	ID          int64         `json:"id"`
+	CampaignID  int64         `json:"campaign_id"`
+	UnitID      int64         `json:"unit_id"`
+	UnitPath    string        `json:"-"`
+	Place       string        `json:"place"`
+	Answers     []grid.Answer `json:"answers"`
+	Found       int           `json:"found"` // ledger items it made
+	InspectedBy int64         `json:"inspected_by"`
+	InspectedAt time.Time     `json:"inspected_at"`
+}
+
+// InsertInspection writes an inspection.
+func InsertInspection(ctx context.Context, tx *Tx, in *Inspection) error {
+	b, err := json.Marshal(in.Answers)
+	if err != nil {
+		return fmt.Errorf("insert inspection: %w", err)
+	}
+	if _, err := tx.Exec(ctx, `INSERT INTO ledger_inspections (id, campaign_id, unit_id, unit_path, place, answers, found, inspected_by,
+		inspected_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, in.ID, in.CampaignID, in.UnitID, in.UnitPath, in.Place, string(b), in.Found,
+		nullID(in.InspectedBy), in.InspectedAt.UTC()); err != nil {
+		return fmt.Errorf("insert inspection: %w", err)
+	}
+	return nil
+}
+
+// CountInspections returns how many places a campaign's checklist was
+// answered at in the paths (all when empty).
+func CountInspections(ctx context.Context, tx *Tx, campaignID int64, paths []string) (int, error) {
+	where, args := " WHERE campaign_id = ?", []any{campaignID}
+	if c, a := pathsCond(paths, "unit_path"); c != "" {
+		where, args = where+" AND "+c, append(args, a...)
+	}
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM ledger_inspections`+where, args...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count inspections: %w", err)
+	}
+	return n, nil
+}
+
+// DayVisit is a household visit a user made, for their diary: read from
+// the households' registry, never written here.
+type DayVisit struct {
+	Address  string
+	Outcome  string
+	Met      string
+	Note     string
+	Concerns int
+}
+
+// VisitsBy returns the household visits a user made in [from, to), oldest
+// first.
+func VisitsBy(ctx context.Context, tx *Tx, userID int64, from, to time.Time) ([]DayVisit, error) {
+	out, err := queryAll(ctx, tx, func(s scanner) (DayVisit, error) {
+		var d DayVisit
+		return d, s.Scan(&d.Address, &d.Outcome, &d.Met, &d.Note, &d.Concerns)
+	}, `SELECT h.address, v.outcome, v.met, v.note, (SELECT COUNT(*) FROM household_concerns c WHERE c.visit_id = v.id)
+		FROM household_visits v JOIN households h ON h.id = v.household_id
+		WHERE v.cadre_id = ? AND v.at >= ? AND v.at < ? ORDER BY v.at, v.id`, userID, from.UTC(), to.UTC())
+	if err != nil {
+		return nil, fmt.Errorf("visits by: %w", err)
 	}
 	return out, nil
 }
@@ -261,15 +331,24 @@ type LedgerCampaign struct {
 	Note      string    `json:"note,omitempty"`
 	CreatedBy int64     `json:"created_by,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
+	// Checklist is what its finders check at each place (none: findings
+	// are recorded one by one).
+	Checklist []grid.Check `json:"checklist"`
 }
 
-const campaignColumns = `c.id, c.title, c.unit_id, c.unit_path, n.name, c.deadline, c.note, c.created_by, c.created_at`
+const campaignColumns = `c.id, c.title, c.unit_id, c.unit_path, n.name, c.deadline, c.note, c.created_by, c.created_at, c.checklist`
 
 func scanCampaign(s scanner) (*LedgerCampaign, error) {
-	var c LedgerCampaign
+	c := LedgerCampaign{Checklist: []grid.Check{}}
 	var by sql.NullInt64
-	if err := s.Scan(&c.ID, &c.Title, &c.UnitID, &c.UnitPath, &c.UnitName, &c.Deadline, &c.Note, &by, &c.CreatedAt); err != nil {
+	var checklist string
+	if err := s.Scan(&c.ID, &c.Title, &c.UnitID, &c.UnitPath, &c.UnitName, &c.Deadline, &c.Note, &by, &c.CreatedAt, &checklist); err != nil {
 		return nil, err
+	}
+	if checklist != "" {
+		if err := json.Unmarshal([]byte(checklist), &c.Checklist); err != nil {
+			return nil, fmt.Errorf("campaign %d checklist: %w", c.ID, err)
+		}
 	}
 	c.Deadline, c.CreatedAt, c.CreatedBy = c.Deadline.UTC(), c.CreatedAt.UTC(), by.Int64
 	return &c, nil
@@ -277,8 +356,17 @@ func scanCampaign(s scanner) (*LedgerCampaign, error) {
 
 // InsertCampaign writes a new campaign.
 func InsertCampaign(ctx context.Context, tx *Tx, c *LedgerCampaign) error {
-	_, err := tx.Exec(ctx, `INSERT INTO ledger_campaigns (id, title, unit_id, unit_path, deadline, note, created_by, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Title, c.UnitID, c.UnitPath, c.Deadline.UTC(), c.Note, nullID(c.CreatedBy), c.CreatedAt.UTC())
+	checklist := ""
+	if len(c.Checklist) > 0 {
+		b, err := json.Marshal(c.Checklist)
+		if err != nil {
+			return fmt.Errorf("insert campaign: %w", err)
+		}
+		checklist = string(b)
+	}
+	_, err := tx.Exec(ctx, `INSERT INTO ledger_campaigns (id, title, unit_id, unit_path, deadline, note, created_by, created_at, checklist)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`, c.ID, c.Title, c.UnitID, c.UnitPath, c.Deadline.UTC(), c.Note, nullID(c.CreatedBy), c.CreatedAt.UTC(),
+		checklist)
 	if err != nil {
 		return fmt.Errorf("insert campaign: %w", err)
 	}
@@ -352,6 +440,9 @@ type LedgerItem struct {
 	Relapses        int             `json:"relapses"`
 	UpdatedAt       time.Time       `json:"updated_at"`
 	Version         int             `json:"version"`
+	TicketID        int64           `json:"-"`
+	Ticket          string          `json:"ticket,omitempty"` // the work order it opened, by number
+	TicketStatus    string          `json:"ticket_status,omitempty"`
 }
 
 // Overdue reports whether the item is not ticked off and past its deadline.
@@ -362,26 +453,26 @@ func (it *LedgerItem) Overdue(now time.Time) bool {
 const ledgerItemColumns = `i.id, i.campaign_id, i.seq, i.problem, i.category, i.severity, i.place, i.unit_id, i.unit_path, n.name,
 	i.responsible_unit_id, i.responsible_path, COALESCE(ru.name, ''), i.deadline, i.lat, i.lng, i.status, i.found_by, i.found_at,
 	i.submitted_by, i.submitted_at, i.evidence, i.ticked_off_by, COALESCE(tu.name, ''), i.ticked_off_at, i.tick_off_note,
-	i.rechecked_at, i.relapses, i.updated_at, i.version`
+	i.rechecked_at, i.relapses, i.updated_at, i.version, i.ticket_id, COALESCE(tk.number, ''), COALESCE(tk.status, '')`
 
 const ledgerItemFrom = ` FROM ledger_items i JOIN units n ON n.id = i.unit_id LEFT JOIN units ru ON ru.id = i.responsible_unit_id
-	LEFT JOIN users tu ON tu.id = i.ticked_off_by`
+	LEFT JOIN users tu ON tu.id = i.ticked_off_by LEFT JOIN tickets tk ON tk.id = i.ticket_id`
 
 func scanLedgerItem(s scanner) (*LedgerItem, error) {
 	var it LedgerItem
-	var resp, foundBy, subBy, tickBy sql.NullInt64
+	var resp, foundBy, subBy, tickBy, ticketID sql.NullInt64
 	var deadline, subAt, tickAt, recheck sql.NullTime
 	var lat, lng sql.NullFloat64
 	if err := s.Scan(&it.ID, &it.CampaignID, &it.Seq, &it.Problem, &it.Category, &it.Severity, &it.Place, &it.UnitID, &it.UnitPath,
 		&it.UnitName, &resp, &it.ResponsiblePath, &it.ResponsibleName, &deadline, &lat, &lng, &it.Status, &foundBy, &it.FoundAt,
 		&subBy, &subAt, &it.Evidence, &tickBy, &it.TickedOffName, &tickAt, &it.TickOffNote, &recheck, &it.Relapses, &it.UpdatedAt,
-		&it.Version); err != nil {
+		&it.Version, &ticketID, &it.Ticket, &it.TicketStatus); err != nil {
 		return nil, err
 	}
 	if lat.Valid && lng.Valid {
 		it.Lat, it.Lng = &lat.Float64, &lng.Float64
 	}
-	it.ResponsibleID, it.FoundBy, it.SubmittedBy, it.TickedOffBy = resp.Int64, foundBy.Int64, subBy.Int64, tickBy.Int64
+	it.ResponsibleID, it.FoundBy, it.SubmittedBy, it.TickedOffBy, it.TicketID = resp.Int64, foundBy.Int64, subBy.Int64, tickBy.Int64, ticketID.Int64
 	it.Deadline, it.SubmittedAt, it.TickedOffAt, it.RecheckedAt = timePtr(deadline), timePtr(subAt), timePtr(tickAt), timePtr(recheck)
 	it.FoundAt, it.UpdatedAt = it.FoundAt.UTC(), it.UpdatedAt.UTC()
 	return &it, nil
@@ -403,18 +494,115 @@ func InsertLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 	if err != nil {
 		return fmt.Errorf("insert ledger item: %w", err)
 	}
+	return countLedgerItem(ctx, tx, countKeyOf(it), 1)
+}
+
+// ledgerCountKey is what an item's place in ledger_counts depends on.
+type ledgerCountKey struct {
+	campaign, unit, responsible int64
+	unitPath, responsiblePath   string
+	status                      grid.ItemStatus
+	dueDay                      int64
+}
+
+func countKeyOf(it *LedgerItem) ledgerCountKey {
+	return ledgerCountKey{it.CampaignID, it.UnitID, it.ResponsibleID, it.UnitPath, it.ResponsiblePath, it.Status, countDay(it.Status, it.Deadline)}
+}
+
+// countDay is the deadline day an item is counted under: none (0) once it
+// is ticked off, as it is never overdue then.
+func countDay(s grid.ItemStatus, deadline *time.Time) int64 {
+	if s == grid.ItemTickedOff {
+		return 0
+	}
+	return DueDay(deadline)
+}
+
+// DueDay is the day of a deadline as ledger_counts keeps it: days since
+// 1970-01-01 in China (UTC+8); 0 without a deadline.
+func DueDay(t *time.Time) int64 {
+	if t == nil {
+		return 0
+	}
+	s := t.Unix() + 8*3600
+	d := s / 86400
+	if s < 0 && s%86400 != 0 {
+		d--
+	}
+	return d
+}
+
+// countLedgerItem moves delta items in and out of a count.
+func countLedgerItem(ctx context.Context, tx *Tx, k ledgerCountKey, delta int) error {
+	if _, err := tx.Exec(ctx, `INSERT INTO ledger_counts (campaign_id, unit_id, unit_path, responsible_unit_id, responsible_path, status,
+		due_day, n) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (campaign_id, unit_id, responsible_unit_id, status, due_day)
+		DO UPDATE SET n = ledger_counts.n + excluded.n`, k.campaign, k.unit, k.unitPath, k.responsible, k.responsiblePath, k.status,
+		k.dueDay, delta); err != nil {
+		return fmt.Errorf("count ledger item: %w", err)
+	}
+	if delta < 0 {
+		if _, err := tx.Exec(ctx, `DELETE FROM ledger_counts WHERE campaign_id = ? AND unit_id = ? AND responsible_unit_id = ?
+			AND status = ? AND due_day = ? AND n <= 0`, k.campaign, k.unit, k.responsible, k.status, k.dueDay); err != nil {
+			return fmt.Errorf("count ledger item: %w", err)
+		}
+	}
+	return nil
+}
+
+// RebuildLedgerCounts counts a campaign's items again from the items
+// themselves: for items written around the use cases (a bulk load).
+func RebuildLedgerCounts(ctx context.Context, tx *Tx, campaignID int64) error {
+	if _, err := tx.Exec(ctx, `DELETE FROM ledger_counts WHERE campaign_id = ?`, campaignID); err != nil {
+		return fmt.Errorf("rebuild ledger counts: %w", err)
+	}
+	type row struct {
+		k ledgerCountKey
+		n int
+	}
+	rows, err := queryAll(ctx, tx, func(sc scanner) (row, error) {
+		var r row
+		var resp sql.NullInt64
+		var deadline sql.NullTime
+		err := sc.Scan(&r.k.unit, &r.k.unitPath, &resp, &r.k.responsiblePath, &r.k.status, &deadline)
+		r.k.campaign, r.k.responsible, r.k.dueDay, r.n = campaignID, resp.Int64, countDay(r.k.status, timePtr(deadline)), 1
+		return r, err
+	}, `SELECT unit_id, unit_path, responsible_unit_id, responsible_path, status, deadline FROM ledger_items WHERE campaign_id = ?`, campaignID)
+	if err != nil {
+		return fmt.Errorf("rebuild ledger counts: %w", err)
+	}
+	counts := map[ledgerCountKey]int{}
+	for _, r := range rows {
+		counts[r.k]++
+	}
+	for k, n := range counts {
+		if err := countLedgerItem(ctx, tx, k, n); err != nil {
+			return err
+		}
+	}
 	return nil
 }
 
 // UpdateLedgerItem writes an item's state, guarded by its version: a
 // change made meanwhile by someone else is ECONFLICT. It bumps Version.
 func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
+	was := ledgerCountKey{campaign: it.CampaignID}
+	var resp sql.NullInt64
+	var deadline sql.NullTime
+	err := tx.QueryRow(ctx, `SELECT unit_id, unit_path, responsible_unit_id, responsible_path, status, deadline FROM ledger_items
+		WHERE id = ? AND version = ?`, it.ID, it.Version).Scan(&was.unit, &was.unitPath, &resp, &was.responsiblePath, &was.status, &deadline)
+	if errors.Is(err, sql.ErrNoRows) {
+		return minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID)
+	}
+	if err != nil {
+		return fmt.Errorf("update ledger item: %w", err)
+	}
+	was.responsible, was.dueDay = resp.Int64, countDay(was.status, timePtr(deadline))
 	res, err := tx.Exec(ctx, `UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
 		submitted_by = ?, submitted_at = ?, evidence = ?, ticked_off_by = ?, ticked_off_at = ?, tick_off_note = ?, rechecked_at = ?,
-		relapses = ?, updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		relapses = ?, updated_at = ?, ticket_id = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		nullID(it.ResponsibleID), it.ResponsiblePath, nullTime(it.Deadline), it.Status, nullID(it.SubmittedBy), nullTime(it.SubmittedAt),
 		it.Evidence, nullID(it.TickedOffBy), nullTime(it.TickedOffAt), it.TickOffNote, nullTime(it.RecheckedAt), it.Relapses,
-		it.UpdatedAt.UTC(), it.ID, it.Version)
+		it.UpdatedAt.UTC(), nullID(it.TicketID), it.ID, it.Version)
 	if err != nil {
 		return fmt.Errorf("update ledger item: %w", err)
 	}
@@ -422,7 +610,26 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 		return minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID)
 	}
 	it.Version++
+	if now := countKeyOf(it); now != was {
+		if err := countLedgerItem(ctx, tx, was, -1); err != nil {
+			return err
+		}
+		return countLedgerItem(ctx, tx, now, 1)
+	}
 	return nil
+}
+
+// GetLedgerItemByTicket returns the item that opened a ticket, or
+// ENOTFOUND.
+func GetLedgerItemByTicket(ctx context.Context, tx *Tx, ticketID int64) (*LedgerItem, error) {
+	it, err := scanLedgerItem(tx.QueryRow(ctx, `SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.ticket_id = ?`, ticketID))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("ledger item of ticket", ticketID)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get ledger item by ticket: %w", tx.db.mapError(err))
+	}
+	return it, nil
 }
 
 // GetLedgerItem returns an item, or ENOTFOUND.
@@ -487,11 +694,16 @@ type UnitProgress struct {
 }
 
 // LedgerProgress returns a campaign's counts per responsible unit and in
-// all, overdue counted at now: one grouped query over the counting index.
+// all, overdue counted at now. It reads ledger_counts (a few rows per unit
+// and deadline day, kept by every item's change), not the items: only the
+// items whose deadline falls today, before now, are read to count them
+// overdue to the second.
 func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) (grid.Progress, []UnitProgress, error) {
-	f.Status, f.OverdueAt = "", nil
-	where, args := ledgerWhere(f)
-	args = append([]any{now.UTC()}, args...)
+	where, args := " WHERE c.campaign_id = ?", []any{f.CampaignID}
+	if c, a := pathsCond(f.Paths, "c.unit_path", "c.responsible_path"); c != "" {
+		where, args = where+" AND "+c, append(args, a...)
+	}
+	today := DueDay(&now)
 	type row struct {
 		unit    int64
 		name    string
@@ -500,16 +712,36 @@ func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) 
 	}
 	rows, err := queryAll(ctx, tx, func(s scanner) (row, error) {
 		var r row
-		var unit sql.NullInt64
-		err := s.Scan(&unit, &r.name, &r.status, &r.n, &r.late)
-		r.unit = unit.Int64
+		err := s.Scan(&r.unit, &r.name, &r.status, &r.n, &r.late)
 		return r, err
 	}, `SELECT g.rid, COALESCE(ru.name, ''), g.status, g.n, g.late FROM (
-		SELECT i.responsible_unit_id AS rid, i.status AS status, COUNT(*) AS n, SUM(CASE WHEN i.deadline < ? THEN 1 ELSE 0 END) AS late
-		FROM ledger_items i`+where+` GROUP BY i.responsible_unit_id, i.status) g
-		LEFT JOIN units ru ON ru.id = g.rid ORDER BY COALESCE(g.rid, 0), g.status`, args...)
+		SELECT c.responsible_unit_id AS rid, c.status AS status, SUM(c.n) AS n,
+			SUM(CASE WHEN c.due_day > 0 AND c.due_day < ? THEN c.n ELSE 0 END) AS late
+		FROM ledger_counts c`+where+` GROUP BY c.responsible_unit_id, c.status) g
+		LEFT JOIN units ru ON ru.id = g.rid ORDER BY g.rid, g.status`, append([]any{today}, args...)...)
 	if err != nil {
 		return grid.Progress{}, nil, fmt.Errorf("ledger progress: %w", err)
+	}
+	// Today's deadlines already past.
+	dayStart := time.Unix(today*86400-8*3600, 0).UTC()
+	f.Status, f.ResponsibleID = "", 0
+	f.OverdueAt = &now
+	iwhere, iargs := ledgerWhere(f)
+	type lateRow struct {
+		unit   int64
+		status grid.ItemStatus
+		n      int
+	}
+	lates, err := queryAll(ctx, tx, func(s scanner) (lateRow, error) {
+		var r lateRow
+		var unit sql.NullInt64
+		err := s.Scan(&unit, &r.status, &r.n)
+		r.unit = unit.Int64
+		return r, err
+	}, `SELECT i.responsible_unit_id, i.status, COUNT(*) FROM ledger_items i`+iwhere+` AND i.deadline >= ?
+		GROUP BY i.responsible_unit_id, i.status`, append(iargs, dayStart)...)
+	if err != nil {
+		return grid.Progress{}, nil, fmt.Errorf("ledger progress today: %w", err)
 	}
 	var total grid.Progress
 	var units []UnitProgress
@@ -520,10 +752,16 @@ func LedgerProgress(ctx context.Context, tx *Tx, f LedgerFilter, now time.Time) 
 		u := &units[len(units)-1]
 		u.Add(r.status, r.n)
 		total.Add(r.status, r.n)
-		if r.status != grid.ItemTickedOff {
-			u.Overdue += r.late
-			total.Overdue += r.late
+		if r.status == grid.ItemTickedOff {
+			continue
 		}
+		for _, l := range lates {
+			if l.unit == r.unit && l.status == r.status {
+				r.late += l.n
+			}
+		}
+		u.Overdue += r.late
+		total.Overdue += r.late
 	}
 	return total, units, nil
 }

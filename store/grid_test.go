@@ -197,3 +197,88 @@ func TestDiaryRoundTrip(t *testing.T) {
 		}
 	})
 }
+
+// TestLedgerCountsFollowChanges: the counts kept in the items' own
+// transactions give the same progress as counting the items, after random
+// changes of status, responsible unit and deadline (before, on and after
+// today, around now), scoped or not; RebuildLedgerCounts agrees.
+func TestLedgerCountsFollowChanges(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		district := mustUnit(t, db, "chengxi")
+		a := mustChildUnit(t, db, district, org.KindStreet, "a")
+		b := mustChildUnit(t, db, district, org.KindStreet, "b")
+		now := time.Date(2026, 12, 7, 5, 0, 0, 0, time.UTC) // 13:00 in China
+		c := &store.LedgerCampaign{ID: 900, Title: "大排查", UnitID: district.ID, UnitPath: district.Path, Deadline: now, CreatedAt: now}
+		mustWrite(t, db, func(tx *store.Tx) error { return store.InsertCampaign(ctx, tx, c) })
+		deadlines := []*time.Time{nil}
+		for _, d := range []time.Duration{-50 * time.Hour, -3 * time.Hour, -time.Minute, time.Minute, 8 * time.Hour, 40 * time.Hour} {
+			x := now.Add(d)
+			deadlines = append(deadlines, &x)
+		}
+		units := []*org.Unit{nil, a, b}
+		rnd := uint64(7)
+		next := func(n int) int { rnd = rnd*6364136223846793005 + 1442695040888963407; return int(rnd>>33) % n }
+		var items []*store.LedgerItem
+		for i := range 60 {
+			found := []*org.Unit{a, b}[i%2]
+			it := &store.LedgerItem{ID: int64(1000 + i), CampaignID: c.ID, Problem: "隐患", Severity: grid.SeverityNormal, Place: "1号楼",
+				UnitID: found.ID, UnitPath: found.Path, Status: grid.ItemFound, FoundAt: now, UpdatedAt: now, Deadline: deadlines[next(len(deadlines))]}
+			mustWrite(t, db, func(tx *store.Tx) error { return store.InsertLedgerItem(ctx, tx, it) })
+			items = append(items, it)
+		}
+		for range 300 {
+			it := items[next(len(items))]
+			it.Status = grid.ItemStatuses[next(len(grid.ItemStatuses))]
+			if r := units[next(len(units))]; r != nil {
+				it.ResponsibleID, it.ResponsiblePath = r.ID, r.Path
+			} else {
+				it.ResponsibleID, it.ResponsiblePath = 0, ""
+			}
+			it.Deadline = deadlines[next(len(deadlines))]
+			mustWrite(t, db, func(tx *store.Tx) error { return store.UpdateLedgerItem(ctx, tx, it) })
+		}
+		check := func(paths []string) {
+			t.Helper()
+			err := db.Read(ctx, func(tx *store.Tx) error {
+				total, per, err := store.LedgerProgress(ctx, tx, store.LedgerFilter{CampaignID: c.ID, Paths: paths}, now)
+				if err != nil {
+					return err
+				}
+				all, err := store.ListLedgerItems(ctx, tx, store.LedgerFilter{CampaignID: c.ID, Paths: paths})
+				if err != nil {
+					return err
+				}
+				var want grid.Progress
+				byUnit := map[int64]*grid.Progress{}
+				for _, it := range all {
+					if byUnit[it.ResponsibleID] == nil {
+						byUnit[it.ResponsibleID] = &grid.Progress{}
+					}
+					want.Add(it.Status, 1)
+					byUnit[it.ResponsibleID].Add(it.Status, 1)
+					if it.Overdue(now) {
+						want.Overdue++
+						byUnit[it.ResponsibleID].Overdue++
+					}
+				}
+				if total != want || len(per) != len(byUnit) {
+					t.Errorf("paths %v: progress %+v over %d units; counting the items %+v over %d", paths, total, len(per), want, len(byUnit))
+				}
+				for _, u := range per {
+					if u.Progress != *byUnit[u.UnitID] {
+						t.Errorf("paths %v, unit %d: %+v; want %+v", paths, u.UnitID, u.Progress, *byUnit[u.UnitID])
+					}
+				}
+				return nil
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		check(nil)
+		check([]string{a.Path})
+		mustWrite(t, db, func(tx *store.Tx) error { return store.RebuildLedgerCounts(ctx, tx, c.ID) })
+		check(nil)
+		check([]string{b.Path})
+	})
+}

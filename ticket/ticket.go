@@ -52,10 +52,11 @@ const (
 	ChannelWalkIn   Channel = "walk_in"  // in person at a service counter
 	ChannelLetter   Channel = "letter"   // letters and visits
 	ChannelTransfer Channel = "transfer" // passed on from another platform (e.g. the city's 12345)
+	ChannelStation  Channel = "station"  // taken at a grid micro-station (网格微管站)
 )
 
 // Channels lists every channel.
-var Channels = []Channel{ChannelPhone, ChannelWeb, ChannelApp, ChannelOpen311, ChannelGrid, ChannelWalkIn, ChannelLetter, ChannelTransfer}
+var Channels = []Channel{ChannelPhone, ChannelWeb, ChannelApp, ChannelOpen311, ChannelGrid, ChannelWalkIn, ChannelLetter, ChannelTransfer, ChannelStation}
 
 // Satisfaction is the caller's verdict at callback (回访).
 type Satisfaction string

@@ -130,7 +130,7 @@ func TestAdminWritesAreAudited(t *testing.T) {
 	eachEnv(t, func(t *testing.T, e *env) {
 		f := e.f
 		var ruleID, slaID, articleID, hookID, clientID, attrID, tokenID, liftID, campaignID, itemID int64
-		var vehicleID, driverID int64
+		var vehicleID, driverID, stationID int64
 		driverUser, err := f.Svc.CreateUser(context.Background(), kit.System(), app.NewUser{Username: "driver1", Name: "李建国",
 			Role: org.RoleDriver, UnitID: f.District.ID, Password: apptest.Password})
 		if err != nil {
@@ -298,7 +298,8 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				refused: map[string]any{"name": "李建国", "phone": "123"}},
 			// The screening ledger (the grids capability).
 			{pattern: "POST /api/v1/ledger/campaigns", path: fixed("/api/v1/ledger/campaigns"), status: http.StatusCreated,
-				body:   map[string]any{"title": "大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"},
+				body: map[string]any{"title": "大排查", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z",
+					"checklist": []map[string]string{{"question": "消防通道是否畅通", "type": "yesno"}}},
 				object: "ledger_campaign", id: func(b []byte) int64 { campaignID = idOf(b); return campaignID }, action: "create",
 				detail:  []string{"unit=xinghailu", "deadline=2026-04-01"},
 				refused: map[string]any{"title": "", "unit_id": f.Street.ID, "deadline": "2026-04-01T00:00:00Z"}},
@@ -306,6 +307,20 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				status: http.StatusCreated, body: map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID},
 				object: "ledger_item", id: func(b []byte) int64 { itemID = idOf(b); return itemID }, action: "found",
 				detail: []string{"seq=1"}, refused: map[string]any{"problem": "", "place": "3号楼", "unit_id": f.Grid.ID}},
+			{pattern: "POST /api/v1/ledger/campaigns/{id}/inspections", path: func() string { return "/api/v1/ledger/campaigns/" + itoa(campaignID) + "/inspections" },
+				status: http.StatusCreated, body: map[string]any{"unit_id": f.Grid.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "yes"}}},
+				object: "ledger_inspection", id: func(b []byte) int64 {
+					var v struct{ Inspection struct{ ID int64 } }
+					json.Unmarshal(b, &v)
+					return v.Inspection.ID
+				},
+				action: "inspect", detail: []string{"found=0"},
+				refused: map[string]any{"unit_id": f.Grid.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "maybe"}}}},
+			{pattern: "POST /api/v1/ledger/campaigns/{id}/import", path: func() string { return "/api/v1/ledger/campaigns/" + itoa(campaignID) + "/import" },
+				status: http.StatusCreated, body: map[string]any{"xlsx": ledgerXLSX(t, []any{1, "楼道堆物", "", "一般", "5号楼", "haihu-1", "", ""})},
+				object: "ledger_item", id: func(b []byte) int64 { var v struct{ IDs []int64 }; json.Unmarshal(b, &v); return v.IDs[0] },
+				action: "found", detail: []string{"source=xlsx"},
+				refused: map[string]any{"xlsx": ledgerXLSX(t, []any{1, "楼道堆物", "", "特别", "5号楼", "haihu-1", "", ""})}},
 			{pattern: "POST /api/v1/ledger/items/{id}/actions", path: func() string { return "/api/v1/ledger/items/" + itoa(itemID) + "/actions" },
 				status: http.StatusOK, body: map[string]any{"action": "assign", "responsible_unit_id": f.Community.ID},
 				object: "ledger_item", id: func([]byte) int64 { return itemID }, action: "assign", detail: []string{"to=assigned"},
@@ -314,6 +329,14 @@ func TestAdminWritesAreAudited(t *testing.T) {
 				body:   `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`,
 				object: "unit", id: is(f.Grid.ID), action: "set_boundary", detail: []string{"source=geojson_upload"},
 				refused: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"nowhere"},"geometry":` + polygon + `}]}`},
+			{pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusCreated,
+				body:   map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}},
+				object: "grid_station", id: func(b []byte) int64 { stationID = idOf(b); return stationID }, action: "create", detail: []string{"unit=haihu"},
+				refused: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00"}},
+			{pattern: "PUT /api/v1/grid-stations/{id}", path: func() string { return "/api/v1/grid-stations/" + itoa(stationID) }, status: http.StatusOK,
+				body:   map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}, "active": false},
+				object: "grid_station", id: func([]byte) int64 { return stationID }, action: "update", detail: []string{"active=false"},
+				refused: map[string]any{"name": "", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)

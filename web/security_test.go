@@ -65,9 +65,14 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		// A district campaign of the screening ledger and an item of it
 		// found in the street (the grids capability).
 		campaign := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns", "admin",
-			map[string]any{"title": "大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z"})))
+			map[string]any{"title": "大排查", "unit_id": f.District.ID, "deadline": "2026-04-01T00:00:00Z",
+				"checklist": []map[string]string{{"question": "消防通道是否畅通", "type": "yesno"}}})))
 		ledgerItem := idOf(mustOK(t, e.do(t, "POST", "/api/v1/ledger/campaigns/"+itoa(campaign)+"/items", "admin",
 			map[string]any{"problem": "消防通道堵塞", "place": "3号楼", "unit_id": f.Grid.ID})))
+
+		// A station of the district's (the grids capability).
+		districtStation := idOf(mustOK(t, e.do(t, "POST", "/api/v1/grid-stations", "admin",
+			map[string]any{"name": "区微管站", "unit_id": f.District.ID, "address": "区政府", "hours": "9:00–17:00", "services": []string{"政策咨询"}})))
 
 		// A token of a user in the street, and one of the district's admin.
 		streetToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/handler/tokens", "admin", map[string]any{"name": "巡查"})))
@@ -156,12 +161,26 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				status: http.StatusCreated, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.Community.ID}},
 			{name: "item in another street", pattern: "POST /api/v1/ledger/campaigns/{id}/items", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/items"),
 				status: http.StatusForbidden, body: map[string]any{"problem": "楼道堆物", "place": "5号楼", "unit_id": f.OtherStreet.ID}},
+			{name: "inspection in the street", pattern: "POST /api/v1/ledger/campaigns/{id}/inspections", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/inspections"),
+				status: http.StatusCreated, body: map[string]any{"unit_id": f.Grid.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "yes"}}}},
+			{name: "inspection in another street", pattern: "POST /api/v1/ledger/campaigns/{id}/inspections", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/inspections"),
+				status: http.StatusForbidden, body: map[string]any{"unit_id": f.OtherStreet.ID, "place": "5号楼", "answers": []map[string]any{{"index": 0, "value": "no"}}}},
+			{name: "import into the street", pattern: "POST /api/v1/ledger/campaigns/{id}/import", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/import"),
+				status: http.StatusCreated, body: map[string]any{"xlsx": ledgerXLSX(t, []any{1, "楼道堆物", "", "一般", "5号楼", "haihu", "", ""})}},
+			{name: "import into another street", pattern: "POST /api/v1/ledger/campaigns/{id}/import", path: fixed("/api/v1/ledger/campaigns/" + itoa(campaign) + "/import"),
+				status: http.StatusBadRequest, body: map[string]any{"xlsx": ledgerXLSX(t, []any{1, "楼道堆物", "", "一般", "5号楼", "hutai", "", ""})}},
 			{pattern: "POST /api/v1/ledger/items/{id}/actions", path: fixed("/api/v1/ledger/items/" + itoa(ledgerItem) + "/actions"),
 				status: http.StatusOK, body: map[string]any{"action": "assign", "responsible_unit_id": f.Community.ID}},
 			{name: "grid areas in the street", pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusOK,
 				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"haihu-1"},"geometry":` + polygon + `}]}`},
 			{name: "grid areas in another street", pattern: "POST /api/v1/grid-boundaries", path: fixed("/api/v1/grid-boundaries"), status: http.StatusBadRequest,
 				body: `{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"code":"hutai"},"geometry":` + polygon + `}]}`},
+			{name: "station in the street", pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusCreated,
+				body: map[string]any{"name": "海湖微管站", "unit_id": f.Community.ID, "address": "海湖路18号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
+			{name: "station in another street", pattern: "POST /api/v1/grid-stations", path: fixed("/api/v1/grid-stations"), status: http.StatusBadRequest,
+				body: map[string]any{"name": "虎台微管站", "unit_id": f.OtherStreet.ID, "address": "虎台路1号", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
+			{name: "district's station", pattern: "PUT /api/v1/grid-stations/{id}", path: fixed("/api/v1/grid-stations/" + itoa(districtStation)), status: http.StatusNotFound,
+				body: map[string]any{"name": "区微管站", "unit_id": f.District.ID, "address": "区政府", "hours": "9:00–17:00", "services": []string{"政策咨询"}}},
 			{pattern: "PATCH /api/v1/open311/clients/{name}", path: fixed("/api/v1/open311/clients/FixMyStreet"),
 				status: http.StatusForbidden, body: map[string]any{"rate_per_minute": 1}},
 			{pattern: "POST /api/v1/open311/clients/{name}/key", path: fixed("/api/v1/open311/clients/FixMyStreet/key"),

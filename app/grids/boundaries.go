@@ -44,10 +44,10 @@ func (s *Service) UploadBoundaries(ctx context.Context, actor *org.User, geojson
 	}
 	dec := json.NewDecoder(bytes.NewReader(geojson))
 	if err := dec.Decode(&fc); err != nil || fc.Type != "FeatureCollection" {
-		return nil, minsheng.FieldError("geojson", "the file must be a GeoJSON FeatureCollection")
+		return nil, minsheng.FieldError("geojson", "the file must be a GeoJSON FeatureCollection").Because("grid_geojson")
 	}
 	if len(fc.Features) == 0 || len(fc.Features) > MaxBoundaryFeatures {
-		return nil, minsheng.FieldError("geojson", "the file must hold 1 to %d features", MaxBoundaryFeatures)
+		return nil, minsheng.FieldError("geojson", "the file must hold 1 to %d features", MaxBoundaryFeatures).Because("grid_features_count")
 	}
 	type area struct {
 		code  string
@@ -59,11 +59,11 @@ func (s *Service) UploadBoundaries(ctx context.Context, actor *org.User, geojson
 		field := "features[" + strconv.Itoa(i) + "]"
 		code, _ := f.Properties["code"].(string)
 		if f.Type != "Feature" || code == "" {
-			return nil, minsheng.FieldError(field, "feature %d must be a Feature with the property \"code\" naming its unit", i)
+			return nil, minsheng.FieldError(field, "feature %d must be a Feature with the property \"code\" naming its unit", i).Because("grid_feature_code")
 		}
 		shape, err := geo.Parse(f.Geometry)
 		if err != nil {
-			return nil, minsheng.FieldError(field, "feature %d (%s): %v", i, code, err)
+			return nil, minsheng.FieldError(field, "feature %d (%s): %v", i, code, err).Because("grid_feature_shape")
 		}
 		areas[i] = area{code: code, shape: shape, raw: f.Geometry}
 	}
@@ -78,10 +78,10 @@ func (s *Service) UploadBoundaries(ctx context.Context, actor *org.User, geojson
 				return err
 			}
 			if u == nil || !seesAs(actor, u.Path, org.RoleAdmin) {
-				return minsheng.FieldError(field, "feature %d names unit %q, which is not among your units", i, a.code)
+				return minsheng.FieldError(field, "feature %d names unit %q, which is not among your units", i, a.code).Because("grid_feature_unit")
 			}
 			if seen[a.code] {
-				return minsheng.FieldError(field, "feature %d names unit %q a second time", i, a.code)
+				return minsheng.FieldError(field, "feature %d names unit %q a second time", i, a.code).Because("grid_feature_twice")
 			}
 			seen[a.code] = true
 			if err := store.PutBoundary(ctx, tx, u.ID, string(bytes.TrimSpace(a.raw)), a.shape.Box, now); err != nil {

@@ -23,8 +23,10 @@ type DiaryView struct {
 }
 
 // dayFacts gathers what the system knows of a grid worker's day: the
-// reports they filed, the checks they made, the tickets they registered,
-// the ledger items they found, ticked off or re-inspected.
+// reports they filed, the checks they made, the households they visited
+// (read from the registry), the requests they took at micro-stations, the
+// other tickets they registered, the ledger items they found, ticked off
+// or re-inspected.
 func dayFacts(ctx context.Context, tx *store.Tx, authorID int64, day time.Time) (grid.DayFacts, error) {
 	from, to, _ := dayBounds(day)
 	f := grid.DayFacts{Day: from.In(china)}
@@ -49,6 +51,22 @@ func dayFacts(ctx context.Context, tx *store.Tx, authorID int64, day time.Time) 
 	}
 	for _, t := range tks {
 		f.Tickets = append(f.Tickets, grid.FactTicket{Number: t.Number, Title: t.Title})
+	}
+	visits, err := store.VisitsBy(ctx, tx, authorID, from, to)
+	if err != nil {
+		return f, err
+	}
+	for _, v := range visits {
+		f.Visits = append(f.Visits, grid.FactVisit{Address: v.Address, Visited: v.Outcome == "visited", Met: v.Met, Note: v.Note,
+			Concerns: v.Concerns})
+	}
+	reqs, err := store.ListStationRequests(ctx, tx, store.StationRequestFilter{TakenBy: authorID, From: from, To: to, Limit: 1000})
+	if err != nil {
+		return f, err
+	}
+	for i := len(reqs) - 1; i >= 0; i-- { // oldest first
+		q := reqs[i]
+		f.Stations = append(f.Stations, grid.FactStation{Station: q.StationName, Title: q.Title, Ticket: q.Ticket, Answered: q.Answered})
 	}
 	found, checked, err := store.LedgerItemsTouched(ctx, tx, authorID, from, to)
 	if err != nil {

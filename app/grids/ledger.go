@@ -10,6 +10,7 @@ import (
 	"github.com/minsheng/minsheng/grid"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // CreateCampaign starts a screening campaign (大排查) over a unit the
@@ -36,12 +37,13 @@ func (s *Service) CreateCampaign(ctx context.Context, actor *org.User, in grid.N
 			return err
 		}
 		c := &store.LedgerCampaign{ID: id, Title: in.Title, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline.UTC(), Note: in.Note,
-			CreatedBy: actor.ID, CreatedAt: s.now()}
+			CreatedBy: actor.ID, CreatedAt: s.now(), Checklist: in.Checklist}
 		if err := store.InsertCampaign(ctx, tx, c); err != nil {
 			return err
 		}
 		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectCampaign, ObjectID: id, Action: "create",
-			Data: map[string]string{"unit": u.Code, "deadline": c.Deadline.In(china).Format("2006-01-02")}}); err != nil {
+			Data: map[string]string{"unit": u.Code, "deadline": c.Deadline.In(china).Format("2006-01-02"),
+				"checklist": strconv.Itoa(len(c.Checklist))}}); err != nil {
 			return err
 		}
 		out, err = store.GetCampaign(ctx, tx, id)
@@ -107,49 +109,58 @@ func (s *Service) AddItem(ctx context.Context, actor *org.User, campaignID int64
 		if err != nil {
 			return err
 		}
-		u, err := unitField(ctx, tx, in.UnitID, "unit_id")
-		if err != nil {
-			return err
-		}
-		if !org.Within(u.Path, c.UnitPath) {
-			return minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name)
-		}
-		if !seesAs(actor, u.Path, grid.Finders...) {
-			return minsheng.Errorf(minsheng.EFORBIDDEN, "%s is outside your units", u.Name)
-		}
-		id, err := tx.NextID(ctx)
-		if err != nil {
-			return err
-		}
-		now := s.now()
-		it := &store.LedgerItem{ID: id, CampaignID: c.ID, Problem: in.Problem, Category: in.Category, Severity: in.Severity,
-			Place: in.Place, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline, Lat: in.Lat, Lng: in.Lng, Status: grid.ItemFound,
-			FoundBy: actor.ID, FoundAt: now, UpdatedAt: now}
-		if in.Deadline == nil {
-			d := c.Deadline
-			it.Deadline = &d
-		}
-		if in.Responsible != 0 {
-			r, err := unitField(ctx, tx, in.Responsible, "responsible_unit_id")
-			if err != nil {
-				return err
-			}
-			it.ResponsibleID, it.ResponsiblePath, it.Status = r.ID, r.Path, grid.ItemAssigned
-		}
-		if err := store.InsertLedgerItem(ctx, tx, it); err != nil {
-			return err
-		}
-		data := map[string]string{"campaign": strconv.FormatInt(c.ID, 10), "seq": strconv.Itoa(it.Seq), "severity": string(it.Severity)}
-		if it.ResponsibleID != 0 {
-			data["responsible_unit"] = strconv.FormatInt(it.ResponsibleID, 10)
-		}
-		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: id, Action: "found", Data: data}); err != nil {
-			return err
-		}
-		out, err = store.GetLedgerItem(ctx, tx, id)
+		out, err = s.addItemTx(ctx, tx, actor, c, in, nil)
 		return err
 	})
 	return out, err
+}
+
+// addItemTx records a checked item of the campaign in tx; data goes on its
+// "found" event besides the campaign, its number and severity.
+func (s *Service) addItemTx(ctx context.Context, tx *store.Tx, actor *org.User, c *store.LedgerCampaign, in grid.NewItem, extra map[string]string) (*store.LedgerItem, error) {
+	u, err := unitField(ctx, tx, in.UnitID, "unit_id")
+	if err != nil {
+		return nil, err
+	}
+	if !org.Within(u.Path, c.UnitPath) {
+		return nil, minsheng.FieldError("unit_id", "%s is outside the campaign's scope", u.Name).Because("grid_outside_campaign")
+	}
+	if !seesAs(actor, u.Path, grid.Finders...) {
+		return nil, minsheng.Errorf(minsheng.EFORBIDDEN, "%s is outside your units", u.Name)
+	}
+	id, err := tx.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.now()
+	it := &store.LedgerItem{ID: id, CampaignID: c.ID, Problem: in.Problem, Category: in.Category, Severity: in.Severity,
+		Place: in.Place, UnitID: u.ID, UnitPath: u.Path, Deadline: in.Deadline, Lat: in.Lat, Lng: in.Lng, Status: grid.ItemFound,
+		FoundBy: actor.ID, FoundAt: now, UpdatedAt: now}
+	if in.Deadline == nil {
+		d := c.Deadline
+		it.Deadline = &d
+	}
+	if in.Responsible != 0 {
+		r, err := unitField(ctx, tx, in.Responsible, "responsible_unit_id")
+		if err != nil {
+			return nil, err
+		}
+		it.ResponsibleID, it.ResponsiblePath, it.Status = r.ID, r.Path, grid.ItemAssigned
+	}
+	if err := store.InsertLedgerItem(ctx, tx, it); err != nil {
+		return nil, err
+	}
+	data := map[string]string{"campaign": strconv.FormatInt(c.ID, 10), "seq": strconv.Itoa(it.Seq), "severity": string(it.Severity)}
+	if it.ResponsibleID != 0 {
+		data["responsible_unit"] = strconv.FormatInt(it.ResponsibleID, 10)
+	}
+	for k, v := range extra {
+		data[k] = v
+	}
+	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: id, Action: "found", Data: data}); err != nil {
+		return nil, err
+	}
+	return store.GetLedgerItem(ctx, tx, id)
 }
 
 // ItemInput is an action on a ledger item.
@@ -189,7 +200,7 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 			return err
 		}
 		if !kit.IsSystem(actor) {
-			if err := grid.CheckItemActor(actor, grid.Item{Status: it.Status, SubmittedBy: it.SubmittedBy}, in.Action); err != nil {
+			if err := grid.CheckItemActor(actor, itemFacts(it), in.Action); err != nil {
 				return err
 			}
 			if !coversItem(actor, it, grid.ItemRoles(in.Action)) {
@@ -201,7 +212,7 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 		switch in.Action {
 		case grid.ItemAssign:
 			if in.ResponsibleID == 0 {
-				return minsheng.FieldError("responsible_unit_id", "name the unit responsible for the rectification")
+				return minsheng.FieldError("responsible_unit_id", "name the unit responsible for the rectification").Because("choose")
 			}
 			r, err := unitField(ctx, tx, in.ResponsibleID, "responsible_unit_id")
 			if err != nil {
@@ -223,6 +234,16 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 			it.RecheckedAt = &now
 			it.Relapses++
 			it.TickedOffAt, it.TickedOffBy, it.SubmittedBy, it.SubmittedAt = nil, 0, 0, nil
+		case grid.ItemOpenTicket:
+			if itemFacts(it).OpenTicket {
+				return minsheng.Errorf(minsheng.ECONFLICT, "the item's work order is still open").Because("grid_item_ticket_open")
+			}
+			t, err := s.openItemTicket(ctx, tx, actor, it, in.Note)
+			if err != nil {
+				return err
+			}
+			it.TicketID = t.ID
+			data["ticket"] = t.Number
 		}
 		it.Status, it.UpdatedAt = next, now
 		if err := store.UpdateLedgerItem(ctx, tx, it); err != nil {
@@ -236,6 +257,79 @@ func (s *Service) ActOnItem(ctx context.Context, actor *org.User, id int64, in I
 		return err
 	})
 	return out, err
+}
+
+// itemFacts is what the lifecycle rules look at of an item.
+func itemFacts(it *store.LedgerItem) grid.Item {
+	return grid.Item{Status: it.Status, SubmittedBy: it.SubmittedBy, OpenTicket: it.TicketID != 0 && ticket.Status(it.TicketStatus).Open()}
+}
+
+// openItemTicket registers the work order of a ledger item in tx (channel
+// grid: found in the field) and links both ways.
+func (s *Service) openItemTicket(ctx context.Context, tx *store.Tx, actor *org.User, it *store.LedgerItem, note string) (*ticket.Ticket, error) {
+	c, err := store.GetCampaign(ctx, tx, it.CampaignID)
+	if err != nil {
+		return nil, err
+	}
+	desc := "【" + c.Title + "·第" + strconv.Itoa(it.Seq) + "号】" + it.Problem + "（" + it.Place + "）"
+	if note != "" {
+		desc += "\n" + note
+	}
+	t, err := s.tickets.OpenTicketTx(ctx, tx, actor, ticket.NewTicket{Title: ticket.TitleFrom(it.Problem), Description: desc,
+		Kind: ticket.KindReport, Channel: ticket.ChannelGrid, Address: it.Place, Lat: it.Lat, Lng: it.Lng})
+	if err != nil {
+		return nil, err
+	}
+	if err := s.tickets.LinkTx(ctx, tx, actor, t, ObjectItem, it.ID, "opened"); err != nil {
+		return nil, err
+	}
+	return t, nil
+}
+
+// followItemTicket is the ledger's part of the hook on tickets' events:
+// the close of an item's work order ticks the item off (the centre that
+// closes it is not who rectified it), with the reply as the evidence; a
+// reopen of that work order reopens the item.
+func (s *Service) followItemTicket(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	if e.Action != ticket.ActionClose && e.Action != ticket.ActionReopen {
+		return nil
+	}
+	it, err := store.GetLedgerItemByTicket(ctx, tx, t.ID)
+	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	from := it.Status
+	switch {
+	case e.Action == ticket.ActionClose && it.Status != grid.ItemTickedOff:
+		at := e.At
+		it.Status, it.TickedOffBy, it.TickedOffAt = grid.ItemTickedOff, e.ActorID, &at
+		it.TickOffNote = "工单" + t.Number + "已办结"
+		if it.Evidence == "" {
+			it.Evidence = t.Reply
+		}
+	case e.Action == ticket.ActionReopen && it.Status == grid.ItemTickedOff:
+		it.Status, it.TickedOffBy, it.TickedOffAt, it.TickOffNote = grid.ItemRectifying, 0, nil, ""
+	default:
+		return nil
+	}
+	it.UpdatedAt = e.At
+	if err := store.UpdateLedgerItem(ctx, tx, it); err != nil {
+		return err
+	}
+	actor, err := actorOf(ctx, tx, e.ActorID)
+	if err != nil {
+		return err
+	}
+	action := "tick_off"
+	if e.Action == ticket.ActionReopen {
+		action = "ticket_reopened"
+	}
+	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectItem, ObjectID: it.ID, Action: action, Note: t.Reply,
+		Data: map[string]string{"ticket": t.Number, "from": string(from), "to": string(it.Status)}})
+	return err
 }
 
 // coversItem reports whether one of the actor's grants of the roles covers
@@ -297,7 +391,7 @@ func (s *Service) GetItem(ctx context.Context, actor *org.User, id int64) (*Item
 	if err != nil {
 		return nil, err
 	}
-	for _, a := range grid.AvailableItemActions(actor, grid.Item{Status: out.Status, SubmittedBy: out.SubmittedBy}) {
+	for _, a := range grid.AvailableItemActions(actor, itemFacts(out.LedgerItem)) {
 		if kit.IsSystem(actor) || coversItem(actor, out.LedgerItem, grid.ItemRoles(a)) {
 			out.Actions = append(out.Actions, a)
 		}

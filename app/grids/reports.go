@@ -111,10 +111,14 @@ func districtCategory(ctx context.Context, tx *store.Tx, code string) (int64, er
 	return 0, nil
 }
 
-// followTicket is the hook on every ticket's events: a grid report follows
-// its work order through the loop, and its ticket is not closed before the
+// followTicket is the hook on every ticket's events: a ledger item follows
+// the work order it opened (followItemTicket); a grid report follows its
+// work order through the loop, and its ticket is not closed before the
 // grid worker's 核查 passed (the hook's error rolls the close back).
 func (s *Service) followTicket(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	if err := s.followItemTicket(ctx, tx, t, e); err != nil {
+		return err
+	}
 	if t.Channel != ticket.ChannelGrid {
 		return nil
 	}

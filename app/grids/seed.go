@@ -135,7 +135,121 @@ func SeedDemo(ctx context.Context, s *Service) error {
 	if err := s.seedLedger(ctx, w); err != nil {
 		return fmt.Errorf("ledger: %w", err)
 	}
-	return s.seedDiaries(ctx, w)
+	if err := s.seedDiaries(ctx, w); err != nil {
+		return err
+	}
+	if err := s.seedStations(ctx, w, tickets); err != nil {
+		return fmt.Errorf("stations: %w", err)
+	}
+	return nil
+}
+
+// seedAsks are what residents bring to the demo's micro-stations: the
+// service, the request, and the answer given on the spot ("" when it
+// needs a unit).
+var seedAsks = []struct{ service, ask, answer string }{
+	{"政策咨询", "咨询高龄津贴申领条件和所需材料", "已告知年满80周岁可申领，携带身份证、户口本到社区办理，当场登记。"},
+	{"开具证明", "开具居住证明用于孩子入学", "核实居住信息后当场开具居住证明。"},
+	{"政策咨询", "咨询医保参保缴费时间", "已告知本年度城乡居民医保集中缴费期及线上缴费方式。"},
+	{"代办服务", "代办老年人优待证", "已收取照片和身份证复印件，代为提交街道，办好后通知领取。"},
+	{"矛盾调解", "邻里之间因楼道堆物发生口角", "网格员现场协调，双方同意清理楼道堆物。"},
+	{"政策咨询", "咨询临时救助申请流程", "已讲解申请条件，指导填写临时救助申请表。"},
+	{"开具证明", "开具无犯罪记录证明需要去哪里办", "已告知到辖区派出所办理及所需材料。"},
+	{"代办服务", "帮助独居老人预约上门体检", "已联系社区卫生服务站预约下周上门体检。"},
+	{"政策咨询", "咨询就业困难人员认定", "已讲解认定条件，当场发放申请表。"},
+	{"矛盾调解", "楼上漏水与邻居协商维修费用", "现场查看后组织双方协商，约定共同分摊维修费用。"},
+}
+
+// seedReferred are the demo's requests that need a unit: each becomes a
+// work order for the centre to dispatch.
+var seedReferred = []string{
+	"小区3号楼楼道灯坏了一个月无人修",
+	"小区门口排水沟堵塞，下雨积水",
+	"楼下早餐店油烟直排，影响住户开窗",
+	"小区健身器材螺丝松动存在安全隐患",
+	"路口红绿灯时间太短，老人过马路来不及",
+	"小区供暖温度偏低，物业推诿",
+	"附近工地夜间施工噪音扰民",
+	"公交站台顶棚破损漏雨",
+}
+
+// seedStations sets up a micro-station in each community of the street
+// 兴海路 with its grid workers as staff, and lives the requests taken
+// there (when the demo has tickets): 142 answered on the spot (the
+// article's "140+ answered") and 8 registered for the centre.
+func (s *Service) seedStations(ctx context.Context, w *seedWorld, tickets bool) error {
+	var street *org.Unit
+	for _, u := range w.units {
+		if u.Code == "xinghailu" {
+			street = u
+		}
+	}
+	if street == nil {
+		return nil
+	}
+	var communities []*org.Unit
+	for _, u := range w.units {
+		if u.Kind == org.KindCommunity && org.Within(u.Path, street.Path) {
+			communities = append(communities, u)
+		}
+	}
+	slices.SortFunc(communities, func(a, b *org.Unit) int { return strings.Compare(a.Path, b.Path) })
+	// Each station at the middle of its community's area, when it has one.
+	var bounds []store.Boundary
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { bounds, err = store.ListBoundaries(ctx, tx); return err }); err != nil {
+		return err
+	}
+	type staffed struct {
+		station *store.Station
+		staff   []*org.User
+	}
+	var stations []staffed
+	for _, c := range communities {
+		var staff []*org.User
+		var ids []int64
+		for _, gw := range w.workers {
+			if u := w.units[gw.UnitID]; u != nil && org.Within(u.Path, c.Path) {
+				staff, ids = append(staff, gw), append(ids, gw.ID)
+			}
+		}
+		in := grid.NewStation{Name: c.Name + "网格微管站", UnitID: c.ID, Address: c.Name + "党群服务中心一楼",
+			Hours: "周一至周五 8:30–18:00，周六 9:00–12:00", Services: []string{"政策咨询", "开具证明", "代办服务", "矛盾调解"}, StaffIDs: ids}
+		for _, b := range bounds {
+			if b.UnitID == c.ID {
+				lat, lng := (b.Box.MinLat+b.Box.MaxLat)/2, (b.Box.MinLng+b.Box.MaxLng)/2
+				in.Lat, in.Lng = &lat, &lng
+			}
+		}
+		st, err := s.SaveStation(ctx, w.leader, 0, in)
+		if err != nil {
+			return err
+		}
+		if len(staff) > 0 {
+			stations = append(stations, staffed{st, staff})
+		}
+	}
+	if !tickets || len(stations) == 0 {
+		return nil
+	}
+	take := func(n int, in grid.NewStationRequest) error {
+		st := stations[n%len(stations)]
+		gw := st.staff[(n/len(stations))%len(st.staff)]
+		in.CallerPhone = fmt.Sprintf("1389701%04d", n)
+		_, err := s.TakeRequest(ctx, gw, st.station.ID, StationRequestInput{NewStationRequest: in})
+		return err
+	}
+	for n := range 142 {
+		a := seedAsks[n%len(seedAsks)]
+		if err := take(n, grid.NewStationRequest{Service: a.service, Description: a.ask, Answer: a.answer}); err != nil {
+			return err
+		}
+	}
+	for i, ask := range seedReferred {
+		if err := take(142+i, grid.NewStationRequest{Description: ask}); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // seedReports has each grid worker report two problems and lives them
@@ -241,9 +355,21 @@ func (s *Service) seedLedger(ctx context.Context, w *seedWorld) error {
 	}
 	now := s.now()
 	c, err := s.CreateCampaign(ctx, w.leader, grid.NewCampaign{Title: "民生领域风险隐患大排查", UnitID: street.ID,
-		Deadline: now.AddDate(0, 0, 20), Note: "逐户逐点排查，建立问题清单，逐个整改销号。"})
+		Deadline: now.AddDate(0, 0, 20), Note: "逐户逐点排查，建立问题清单，逐个整改销号。",
+		Checklist: grid.ParseChecklist("消防通道是否畅通\n楼道内是否有电动车充电\n数字|独居高龄老人户数\n文字|其他情况")})
 	if err != nil {
 		return err
+	}
+	// A place checked against the checklist with nothing wrong: it adds
+	// no item.
+	for _, g := range grids {
+		if gw := workerOf[g.ID]; gw != nil {
+			if _, err := s.Inspect(ctx, gw, c.ID, grid.NewInspection{UnitID: g.ID, Place: w.units[g.ParentID].Name + "1号楼",
+				Answers: []grid.Answer{{Index: 0, Value: "yes"}, {Index: 1, Value: "yes"}, {Index: 2, Value: "2"}, {Index: 3, Value: "楼道整洁"}}}); err != nil {
+				return err
+			}
+			break
+		}
 	}
 	i := 0
 	for _, p := range seedPlan {

@@ -62,6 +62,10 @@ func TestSeedDemo(t *testing.T) {
 		if err != nil || len(ds) == 0 {
 			t.Errorf("diaries %d, %v", len(ds), err)
 		}
-		t.Logf("%d reports %v, %d diaries", len(rs), byStatus, len(ds))
+		fig, err := s.StationFigures(ctx, sys)
+		if err != nil || fig.Answered < 140 || fig.Referred == 0 || len(fig.Stations) == 0 {
+			t.Errorf("station figures %+v, %v", fig, err)
+		}
+		t.Logf("%d reports %v, %d diaries, stations %+v", len(rs), byStatus, len(ds), fig)
 	})
 }

@@ -20,8 +20,10 @@ func TestEveryErrorReasonAndFieldIsWorded(t *testing.T) {
 		}
 		msgs[k] = v
 	}
-	for k, v := range Open311Messages {
-		msgs[k] = v
+	for _, m := range []map[string][2]string{Open311Messages, GridsMessages} {
+		for k, v := range m {
+			msgs[k] = v
+		}
 	}
 	for k, v := range FinanceMessages { // the finance capability words its own reasons and fields
 		msgs[k] = v

@@ -23,7 +23,9 @@ import (
 // grid worker's loop: they report a broken manhole cover with a photo and a
 // point on the map from the phone page → the centre dispatches it and the
 // community replies → the worker checks it on the spot from the same page
-// and the ticket closes; then they tick off a ledger item on its page.
+// and the ticket closes; then they tick off a ledger item on its page, and
+// take residents' requests at their micro-station: one answered on the
+// spot (resolved at intake), one registered for the centre.
 // Screenshots go to testdata/artifacts (grid-*.png).
 func TestBrowserGridWorker(t *testing.T) {
 	exe := chromium()
@@ -149,4 +151,84 @@ func TestBrowserGridWorker(t *testing.T) {
 		chromedp.WaitVisible(`//span[@id="ticked-count"][contains(., "已销号 1 个")]`),
 	)
 	shot("ledger-phone")
+
+	// The micro-station: a request answered on the spot, another referred.
+	st, err := s.SaveStation(ctx, f.Users["leader"], 0, grid.NewStation{Name: "海湖社区网格微管站", UnitID: f.Community.ID,
+		Address: "海湖路18号党群服务中心", Hours: "周一至周五 8:30–18:00", Services: []string{"政策咨询", "开具证明"},
+		StaffIDs: []int64{f.Users["grid_worker"].ID}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("open the station from the phone page",
+		chromedp.Navigate(base+"/grid"),
+		chromedp.Click(chromedp.CSS("#my-stations")),
+		chromedp.WaitVisible(chromedp.CSS("#stations")),
+		chromedp.Click(fmt.Sprintf(`//a[@href="/grid/stations/%d"]`, st.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#take-form")),
+	)
+	run("a request answered on the spot",
+		chromedp.SetValue(chromedp.CSS("#take-service"), "政策咨询"),
+		chromedp.SendKeys(chromedp.CSS("#take-description"), "咨询高龄津贴怎么申请"),
+		chromedp.SendKeys(chromedp.CSS("#take-name"), "李桂英"),
+		chromedp.SendKeys(chromedp.CSS("#take-phone"), "13897005678"),
+		chromedp.SendKeys(chromedp.CSS("#take-answer"), "已告知携带身份证和户口本到社区办理，当场填写申请表。"),
+	)
+	if w, _ := chromedp.Run(c, chromedp.Evaluate[int]("document.documentElement.scrollWidth")); w > 390 {
+		t.Errorf("the station page is %d px wide; want it to fit 390", w)
+	}
+	shot("station-take-phone")
+	run("take it",
+		chromedp.Click(chromedp.CSS("#take-submit")),
+		chromedp.WaitVisible(`//section[@id="recent"]//span[contains(., "现场办结")]`),
+	)
+	shot("station-answered-phone")
+	run("a request for a unit",
+		chromedp.SendKeys(chromedp.CSS("#take-description"), "3号楼楼道灯坏了一个月"),
+		chromedp.SendKeys(chromedp.CSS("#take-name"), "张建国"),
+		chromedp.SendKeys(chromedp.CSS("#take-phone"), "13897001111"),
+		chromedp.Click(chromedp.CSS("#take-submit")),
+		chromedp.WaitVisible(`//section[@id="recent"]//span[contains(., "转派工单")]`),
+	)
+	fig, err := s.StationFigures(ctx, f.Users["leader"])
+	if err != nil || fig.Requests != 2 || fig.Answered != 1 || fig.Referred != 1 {
+		t.Fatalf("station figures after the phone's requests: %+v %v", fig, err)
+	}
+	v2, err := s.GetStation(ctx, f.Users["leader"], st.ID)
+	if err != nil || len(v2.Recent) != 2 {
+		t.Fatalf("station %+v %v", v2, err)
+	}
+	for _, q := range v2.Recent {
+		tv, err := f.Svc.GetTicket(ctx, f.Users["dispatcher"], q.Ticket)
+		want := ticket.StatusRegistered
+		if q.Answered {
+			want = ticket.StatusResolvedAtIntake
+		}
+		if err != nil || tv.Ticket.Status != want || tv.Ticket.Channel != ticket.ChannelStation {
+			t.Errorf("ticket %s of the station: %v %v", q.Ticket, tv.Ticket.Status, err)
+		}
+	}
+
+	// A campaign with a checklist: the grid worker checks a place on the
+	// phone, and the "no" becomes a ledger item.
+	ck, err := s.CreateCampaign(ctx, f.Users["leader"], grid.NewCampaign{Title: "消防安全大排查", UnitID: f.Street.ID,
+		Deadline: f.Clock.Now().Add(30 * 24 * time.Hour), Checklist: grid.ParseChecklist("消防通道是否畅通\n数字|楼道内停放电动车数量")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	run("the checklist on the phone",
+		chromedp.Navigate(fmt.Sprintf("%s/ledger/campaigns/%d", base, ck.ID)),
+		chromedp.WaitVisible(chromedp.CSS("#inspect-form")),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="place"]`), "海湖小区3号楼"),
+		chromedp.Click(chromedp.CSS(`#inspect-form input[name="answer_0"][value="no"]`)),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="note_0"]`), "一楼堆放纸箱"),
+		chromedp.SendKeys(chromedp.CSS(`#inspect-form input[name="answer_1"]`), "0"),
+	)
+	if w, _ := chromedp.Run(c, chromedp.Evaluate[int]("document.documentElement.scrollWidth")); w > 390 {
+		t.Errorf("the ledger page is %d px wide; want it to fit 390", w)
+	}
+	shot("checklist-phone")
+	run("record the check",
+		chromedp.Click(chromedp.CSS("#inspect-submit")),
+		chromedp.WaitVisible(`//span[@id="found-count"][contains(., "排查发现 1 个问题")]`),
+	)
 }

@@ -29,7 +29,7 @@ func TestGridPages(t *testing.T) {
 		}
 		// A refused report is worded in the page's language from its field.
 		r := gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"井盖缺失"}}, nil)
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“地址”") || strings.Contains(r.body, "address is required") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「地址」") || strings.Contains(r.body, "address is required") {
 			t.Fatalf("refused report: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
 		}
 		r = gw.postFiles("/grid/reports", url.Values{"category": {"P01"}, "description": {"海湖路18号井盖缺失"}, "address": {"海湖路18号"},
@@ -94,7 +94,7 @@ func TestGridPages(t *testing.T) {
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 		req.Header.Set("Accept-Language", "en")
 		rr := en.do(req)
-		if rr.status != http.StatusBadRequest || !strings.Contains(rr.body, "Please check “Note”") {
+		if rr.status != http.StatusBadRequest || !strings.Contains(rr.body, "Please fill in the note.") {
 			t.Fatalf("english refusal: %d %s", rr.status, between(rr.body, `class="ferr"`, "</p>"))
 		}
 		if fig := h.get("/grid/figures"); fig.status != http.StatusOK || !strings.Contains(fig.body, `id="pass-rate">100.0%`) {
@@ -143,15 +143,43 @@ func TestLedgerPages(t *testing.T) {
 			t.Fatalf("the grid worker may not tick off on the page")
 		}
 		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {""}})
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请检查“说明”") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「说明」") {
 			t.Fatalf("tick off without evidence: %d", r.status)
 		}
 		r = gw.post(item, url.Values{"action": {"tick_off"}, "note": {"现场核验通过"}})
 		if r.status != http.StatusOK || !strings.Contains(r.body, `id="item-status">已销号`) {
 			t.Fatalf("tick off: %d", r.status)
 		}
+		// The second item becomes a work order from its page; the close of
+		// the work order ticks it off.
+		second := "/ledger/items/" + itoa(l.Items[1].ID)
+		r = gw.post(second, url.Values{"action": {"open_ticket"}, "note": {"请物业尽快清理"}})
+		number := numberRE.FindString(between(r.body, `id="item-ticket"`, "</a>"))
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=item_open_ticket") || number == "" {
+			t.Fatalf("open a work order: %d %s", r.status, r.url)
+		}
+		if r = gw.post(second, url.Values{"action": {"open_ticket"}}); r.status != http.StatusConflict {
+			t.Fatalf("a second work order: %d", r.status)
+		}
+		svc := f.Svc
+		for _, err := range []error{
+			func() error {
+				_, err := svc.Dispatch(ctxb, f.Users["dispatcher"], number, f.Community.ID, "")
+				return err
+			}(),
+			func() error { _, err := svc.Acknowledge(ctxb, f.Users["handler"], number, ""); return err }(),
+			func() error { _, err := svc.Reply(ctxb, f.Users["handler"], number, "通道已清理"); return err }(),
+			func() error { _, err := svc.Close(ctxb, f.Users["dispatcher"], number, ""); return err }(),
+		} {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		if ip := leader.get(second); !strings.Contains(ip.body, `id="item-status">已销号`) {
+			t.Fatalf("the close of the work order did not tick the item off")
+		}
 		lp := leader.get(page)
-		if !strings.Contains(lp.body, "排查发现 3 个问题") || !strings.Contains(lp.body, "已销号 1 个") {
+		if !strings.Contains(lp.body, "排查发现 3 个问题") || !strings.Contains(lp.body, "已销号 2 个") {
 			t.Fatalf("progress: %s", between(lp.body, `id="progress"`, "</p>"))
 		}
 		x := leader.get(page + "/export")
@@ -164,7 +192,7 @@ func TestLedgerPages(t *testing.T) {
 			t.Fatalf("export rows %q", rows)
 		}
 		pub := e.browser(t).get("/public/ledger/" + m[1])
-		if pub.status != http.StatusOK || !strings.Contains(pub.body, "排查发现 3 个问题，已逐个销号 1 个") || !strings.Contains(pub.body, "待交办") ||
+		if pub.status != http.StatusOK || !strings.Contains(pub.body, "排查发现 3 个问题，已逐个销号 2 个") || !strings.Contains(pub.body, "待交办") ||
 			strings.Contains(pub.body, "grid_worker姓名") {
 			t.Fatalf("public summary: %d %s", pub.status, between(pub.body, "<main", "</main>"))
 		}
@@ -191,12 +219,141 @@ func TestGridAreasPage(t *testing.T) {
 			return map[string][]byte{"grids.geojson": []byte(`{"type":"FeatureCollection","features":[` + strings.Join(fs, ",") + `]}`)}
 		}
 		r := admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("nowhere")))
-		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") {
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "第 1 个要素") || !strings.Contains(r.body, "不在您管辖的范围内") {
 			t.Fatalf("bad file: %d %s", r.status, between(r.body, `id="areas-error"`, "</p>"))
 		}
 		r = admin.postFiles("/admin/grid-areas", nil, file(feature("haihu-1"), feature("haihu")))
 		if r.status != http.StatusOK || !strings.Contains(r.body, "已更新 2 个单位的边界") {
 			t.Fatalf("upload: %d %s", r.status, between(r.body, `id="areas-done"`, "</p>"))
+		}
+	})
+}
+
+// The micro-station pages: a leader sets up a station with its staff; the
+// grid worker takes a request answered on the spot and one referred to the
+// centre; a refusal is worded in Chinese and keeps what was typed; the
+// public page lists the station with its hours and services and no staff.
+func TestStationPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		leader := e.signedIn(t, "leader")
+		r := leader.post("/grid/stations", url.Values{"name": {"海湖社区网格微管站"}, "unit_id": {itoa(f.Community.ID)},
+			"address": {"海湖路18号"}, "hours": {"周一至周五 9:00–17:00"}, "services": {""}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写站点提供的服务") || !strings.Contains(r.body, "海湖社区网格微管站") {
+			t.Fatalf("a station without services: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = leader.post("/grid/stations", url.Values{"name": {"海湖社区网格微管站"}, "unit_id": {itoa(f.Community.ID)},
+			"address": {"海湖路18号"}, "hours": {"周一至周五 9:00–17:00"}, "services": {"政策咨询\n开具证明\n"},
+			"staff_ids": {itoa(f.Users["grid_worker"].ID)}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=saved") || !strings.Contains(r.body, "grid_worker姓名") {
+			t.Fatalf("set up: %d %s %s", r.status, r.url, r.body)
+		}
+		u, _ := url.Parse(r.url)
+		station := u.Path
+		gw := e.signedIn(t, "grid_worker")
+		r = gw.post(station+"/requests", url.Values{"service": {"政策咨询"}, "description": {""}, "caller_name": {"李桂英"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写「问题描述」") ||
+			!strings.Contains(r.body, "李桂英") {
+			t.Fatalf("empty request: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = gw.post(station+"/requests", url.Values{"service": {"政策咨询"}, "description": {"咨询高龄津贴怎么申请"}, "caller_name": {"李桂英"},
+			"caller_phone": {"13897005678"}, "answer": {"已告知所需材料，当场填写申请表。"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=station_answered") || !strings.Contains(r.body, "现场办结") {
+			t.Fatalf("answered: %d %s", r.status, r.url)
+		}
+		r = gw.post(station+"/requests", url.Values{"description": {"3号楼楼道灯坏了一个月"}, "caller_name": {"张建国"}, "caller_phone": {"13897001111"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=station_referred") {
+			t.Fatalf("referred: %d %s", r.status, r.url)
+		}
+		number := numberRE.FindString(between(r.body, `id="recent"`, "</table>"))
+		v, err := e.f.Svc.GetTicket(ctxb, f.Users["dispatcher"], number)
+		if err != nil || v.Ticket.Channel != "station" || v.Ticket.Status != "registered" {
+			t.Fatalf("the referred ticket %s: %+v %v", number, v, err)
+		}
+		if strings.Contains(r.body, "13897001111") || strings.Contains(r.body, "张建国") {
+			t.Errorf("the station page shows a resident's personal data")
+		}
+		st := leader.get("/grid/stations")
+		if !strings.Contains(st.body, "共受理 2 件，现场办结 1 件，转派工单 1 件") {
+			t.Fatalf("figures: %s", between(st.body, `id="station-figures"`, "</section>"))
+		}
+		pub := e.browser(t).get("/public/stations?address=" + url.QueryEscape("海湖路"))
+		if pub.status != http.StatusOK || !strings.Contains(pub.body, "周一至周五 9:00–17:00") || !strings.Contains(pub.body, "开具证明") ||
+			strings.Contains(pub.body, "grid_worker姓名") || !strings.Contains(pub.body, "已现场办结 1 件") {
+			t.Fatalf("public page: %d", pub.status)
+		}
+	})
+}
+
+// The import page: a file with a bad row is previewed with the row's fault
+// worded in Chinese, its import writes nothing; the corrected file is
+// imported and the ledger counts it.
+func TestLedgerImportPage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		s := grids.New(f.Svc.Kit(), f.Svc)
+		c, err := s.CreateCampaign(ctxb, f.Users["leader"], grid.NewCampaign{Title: "民生领域大排查", UnitID: f.Street.ID, Deadline: f.Clock.Now().AddDate(0, 0, 30)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		page := "/ledger/campaigns/" + itoa(c.ID)
+		gw := e.signedIn(t, "grid_worker")
+		if r := gw.get(page + "/import"); r.status != http.StatusOK || !strings.Contains(r.body, `id="import-form"`) {
+			t.Fatalf("import page: %d", r.status)
+		}
+		bad := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "一般", "3号楼", "第一网格", "海湖社区", "2026-03-20"},
+			[]any{2, "化粪池满溢", "环境卫生", "特别重大", "5号楼", "第一网格", "", ""})
+		r := gw.postFiles(page+"/import", url.Values{"do": {"preview"}}, map[string][]byte{"台账.xlsx": bad})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "1 行有误（共 2 行）") || !strings.Contains(r.body, "严重程度只能填") {
+			t.Fatalf("preview: %d %s", r.status, between(r.body, `id="import-rows"`, "</table>"))
+		}
+		r = gw.postFiles(page+"/import", url.Values{"do": {"import"}}, map[string][]byte{"台账.xlsx": bad})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "整个文件未写入") {
+			t.Fatalf("import with a bad row: %d %s", r.status, between(r.body, `id="import-error"`, "</p>"))
+		}
+		good := ledgerXLSX(t, []any{1, "楼道堆物", "安全隐患", "一般", "3号楼", "第一网格", "海湖社区", "2026-03-20"},
+			[]any{2, "化粪池满溢", "环境卫生", "重大", "5号楼", "haihu-1", "", ""})
+		r = gw.postFiles(page+"/import", url.Values{"do": {"import"}}, map[string][]byte{"台账.xlsx": good})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "已导入 2 个问题") {
+			t.Fatalf("import: %d %s", r.status, between(r.body, `class="card"`, "</p>"))
+		}
+		if lp := gw.get(page); !strings.Contains(lp.body, "排查发现 2 个问题") {
+			t.Fatalf("the ledger after the import: %s", between(lp.body, `id="progress"`, "</p>"))
+		}
+		if r := gw.postFiles(page+"/import", url.Values{"do": {"preview"}}, map[string][]byte{"x.xlsx": []byte("no")}); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "不是 Excel 工作簿") {
+			t.Fatalf("not a workbook: %d", r.status)
+		}
+	})
+}
+
+// A campaign with a checklist, set up on the page; a grid worker checks a
+// place against it, and the "no" becomes a ledger item; a partial answer
+// sheet is refused in Chinese and keeps what was typed.
+func TestChecklistPages(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		f := e.f
+		leader := e.signedIn(t, "leader")
+		r := leader.post("/ledger", url.Values{"title": {"消防安全大排查"}, "unit_id": {itoa(f.Street.ID)}, "deadline": {"2026-03-31"},
+			"checklist": {"消防通道是否畅通\n数字|楼道内停放电动车数量\n"}})
+		m := regexp.MustCompile(`/ledger/campaigns/(\d+)`).FindStringSubmatch(r.url)
+		if r.status != http.StatusOK || m == nil {
+			t.Fatalf("campaign: %d %s", r.status, r.url)
+		}
+		page := "/ledger/campaigns/" + m[1]
+		gw := e.signedIn(t, "grid_worker")
+		if lp := gw.get(page); !strings.Contains(lp.body, `id="inspect-form"`) || !strings.Contains(lp.body, "楼道内停放电动车数量") {
+			t.Fatalf("no checklist form on the ledger page")
+		}
+		r = gw.post(page+"/inspections", url.Values{"unit_id": {itoa(f.Grid.ID)}, "place": {"海湖小区3号楼"}, "answer_0": {"no"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请回答清单中的每一项") || !strings.Contains(r.body, "海湖小区3号楼") {
+			t.Fatalf("partial answers: %d %s", r.status, between(r.body, `class="ferr"`, "</p>"))
+		}
+		r = gw.post(page+"/inspections", url.Values{"unit_id": {itoa(f.Grid.ID)}, "place": {"海湖小区3号楼"}, "answer_0": {"no"},
+			"note_0": {"一楼堆放纸箱"}, "answer_1": {"0"}})
+		if r.status != http.StatusOK || !strings.Contains(r.url, "ok=inspected") || !strings.Contains(r.body, "消防通道是否畅通：否。一楼堆放纸箱") ||
+			!strings.Contains(r.body, "排查发现 1 个问题") {
+			t.Fatalf("inspection: %d %s", r.status, r.url)
 		}
 	})
 }

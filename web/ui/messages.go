@@ -508,6 +508,7 @@ var catalogue = map[string][2]string{
 	"channel.walk_in":  {"窗口来访", "Walk-in"},
 	"channel.letter":   {"来信", "Letter"},
 	"channel.transfer": {"上级转办", "Transferred"},
+	"channel.station":  {"网格微管站", "Micro-station"},
 
 	"role.admin":       {"管理员", "Admin"},
 	"role.agent":       {"坐席", "Agent"},
