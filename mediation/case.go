@@ -94,6 +94,9 @@ type Agreement struct {
 	JudicialDeadline   time.Time    `json:"judicial_deadline"`
 	JudicialPromptedAt *time.Time   `json:"judicial_prompted_at,omitempty"`
 	JudicialAppliedAt  *time.Time   `json:"judicial_applied_at,omitempty"`
+	// SignedAt is when the last party signed; nil while SMS codes are
+	// awaited (the agreement is not yet in force).
+	SignedAt  *time.Time   `json:"signed_at,omitempty"`
 	CreatedAt          time.Time    `json:"created_at"`
 	CreatedBy          int64        `json:"created_by,string,omitempty"`
 	Schedule           []Instalment `json:"schedule"`
