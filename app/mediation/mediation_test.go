@@ -189,6 +189,11 @@ func TestDisputeCallToPerformedAgreement(t *testing.T) {
 			t.Errorf("timeline %v", n)
 		}
 		must[*mediation.Agreement](t)(f.med.PayInstalment(ctx, f.mediator, c.Number, 2))
+		if _, err := f.med.Act(ctx, f.mediator, c.Number, mediation.ActionClose, ""); field(err) != "conflict:" {
+			t.Errorf("closed before the return visit: %v", err)
+		}
+		must[*mediation.Visit](t)(f.med.ReturnVisit(ctx, f.mediator, c.Number, mediation.NewVisit{Result: mediation.VisitPerformed,
+			Satisfaction: mediation.Satisfied, Note: "双方表示满意"}))
 		must[*mediation.Case](t)(f.med.Act(ctx, f.mediator, c.Number, mediation.ActionClose, ""))
 		v = must[*appmed.CaseView](t)(f.med.Get(ctx, f.mediator, c.Number))
 		if v.Case.Status != mediation.StatusClosed || v.Case.ClosedAt == nil {
@@ -211,7 +216,7 @@ func TestDefaultPromptsJudicialConfirmation(t *testing.T) {
 		c := f.walkIn(t, true)
 		day := mediation.Day(f.Clock.Now())
 		must[*mediation.Agreement](t)(f.med.RecordAgreement(ctx, f.mediator, c.Number, mediation.NewAgreement{Terms: "分两期还款",
-			SignMode: mediation.SignSMS, Effective: f.Clock.Now(),
+			SignMode: mediation.SignPaper, Effective: f.Clock.Now(),
 			Schedule: []mediation.Instalment{{Due: day.AddDate(0, 0, 5), AmountFen: 1000}, {Due: day.AddDate(0, 0, 25), AmountFen: 1000}}}))
 		f.Clock.Set(day.AddDate(0, 0, 6).Add(12 * time.Hour))
 		err := db.Write(ctx, func(tx *store.Tx) error {

@@ -33,8 +33,20 @@ type CaseView struct {
 	MayWrite   bool `json:"may_write"`
 	MayPrivate bool `json:"may_private"`
 	// JudicialDaysLeft counts the days left to apply for 司法确认 (nil
-	// without an agreement or once applied).
+	// without an agreement in force or once applied).
 	JudicialDaysLeft *int `json:"judicial_days_left,omitempty"`
+	// Signatures are the parties' signatures of the agreement; Visits the
+	// return visits; Files the scans of the signed agreement.
+	Signatures []SignatureView    `json:"signatures"`
+	Visits     []mediation.Visit `json:"visits"`
+	Files      []mediation.File  `json:"files"`
+}
+
+// SignatureView is a party's signature as the case page shows it.
+type SignatureView struct {
+	mediation.Signature
+	Side mediation.Side `json:"side"`
+	Name string         `json:"name"` // masked
 }
 
 // Get returns a case the user may see, by number or id.
@@ -65,12 +77,38 @@ func (s *Service) Get(ctx context.Context, actor *org.User, ref string) (*CaseVi
 		}
 		if a, err := store.GetMediationAgreement(ctx, tx, c.ID); err == nil {
 			v.Agreement = a
-			if a.JudicialAppliedAt == nil {
+			if a.JudicialAppliedAt == nil && a.SignedAt != nil {
 				n := mediation.JudicialDaysLeft(a.EffectiveAt, s.kit.Now())
 				v.JudicialDaysLeft = &n
 			}
 		} else if !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			return err
+		}
+		gs, err := store.ListMediationSignatures(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		v.Signatures = []SignatureView{}
+		for _, g := range gs {
+			sv := SignatureView{Signature: g}
+			for _, p := range v.Parties {
+				if p.ID == g.PartyID {
+					sv.Side, sv.Name = p.Side, p.Name
+				}
+			}
+			v.Signatures = append(v.Signatures, sv)
+		}
+		if v.Visits, err = store.ListMediationVisits(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if v.Files, err = store.ListMediationFiles(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if v.Visits == nil {
+			v.Visits = []mediation.Visit{}
+		}
+		if v.Files == nil {
+			v.Files = []mediation.File{}
 		}
 		if c.TicketID != 0 {
 			// The number only: the ticket itself opens to those who may see it.
