@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/mediation"
 	"github.com/minsheng/minsheng/capability"
 	dom "github.com/minsheng/minsheng/mediation"
@@ -45,6 +46,14 @@ func (u *UI) MediationPages(svc *mediation.Service) []capability.Route {
 		{Pattern: "POST /mediation/cases/{ref}/instalments/{seq}", Handler: u.staff(p.paid, m)},
 		{Pattern: "POST /mediation/cases/{ref}/judicial", Handler: u.staff(p.judicial, m)},
 		{Pattern: "POST /mediation/cases/{ref}/parties/{id}/reveal", Handler: u.staff(p.reveal, m)},
+		{Pattern: "POST /mediation/cases/{ref}/parties", Handler: u.staff(p.addParty, m)},
+		{Pattern: "POST /mediation/cases/{ref}/signatures/send", Handler: u.staff(p.sendCode, m)},
+		{Pattern: "POST /mediation/cases/{ref}/signatures/{id}", Handler: u.staff(p.confirm, m)},
+		{Pattern: "POST /mediation/cases/{ref}/scans", Handler: u.staff(p.scans, m)},
+		{Pattern: "GET /mediation/cases/{ref}/files/{id}", Handler: u.staff(p.file, m)},
+		{Pattern: "POST /mediation/cases/{ref}/visit", Handler: u.staff(p.visit, m)},
+		{Pattern: "GET /mediation/sign/{token}", Handler: u.handle(p.signPage)},
+		{Pattern: "POST /mediation/sign/{token}", Handler: u.handle(p.sign)},
 	}
 }
 
@@ -105,18 +114,24 @@ var medFieldRE = regexp.MustCompile(`\.\d+\.`)
 // page's language; other errors are returned as they are.
 func medRefused(pg *page, action string, err error, vals url.Values) (*formState, error) {
 	var e *minsheng.Error
-	if !errors.As(err, &e) || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
+	if !errors.As(err, &e) || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT &&
+		!(e.Reason != "" && (e.Code == minsheng.ERATELIMIT || e.Code == minsheng.ENOTFOUND))) {
 		return nil, err
 	}
 	field := medFieldRE.ReplaceAllString(e.Field, ".")
 	msg := pg.T("err.invalid.help")
+	_, own := MediationMessages["why."+e.Reason]
 	switch {
+	case own:
+		msg = pg.Say(err)
 	case e.Code == minsheng.ECONFLICT && pg.has("med.err.conflict."+field):
 		msg = pg.T("med.err.conflict." + field)
 	case e.Code == minsheng.ECONFLICT:
 		msg = pg.T("med.err.conflict")
 	case pg.has("med.err." + field):
 		msg = pg.T("med.err." + field)
+	case e.Reason != "" && pg.has("why."+e.Reason):
+		msg = pg.Say(err)
 	}
 	return &formState{Action: action, Field: e.Field, Message: msg, Values: vals}, nil
 }
@@ -199,6 +214,21 @@ func (d medCaseData) InMediation() bool {
 	s := d.V.Case.Status
 	return s == dom.StatusAccepted || s == dom.StatusInvestigating || s == dom.StatusInMediation
 }
+
+// Unsigned reports whether the agreement awaits signatures by SMS code.
+func (d medCaseData) Unsigned() bool { return d.V.Agreement != nil && d.V.Agreement.SignedAt == nil }
+
+// MayAddParty reports whether a party may join the case now.
+func (d medCaseData) MayAddParty() bool { return d.V.MayWrite && dom.MayAddParty(d.V.Case.Status) }
+
+// MayVisit reports whether the return visit may be recorded now.
+func (d medCaseData) MayVisit() bool { return d.V.MayWrite && dom.MayVisit(d.V.Case.Status) }
+
+// VisitResults and Satisfactions are the choices of the visit form.
+func (medCaseData) VisitResults() []dom.VisitResult { return dom.VisitResults }
+
+// Satisfactions are the satisfaction levels of the visit form.
+func (medCaseData) Satisfactions() []dom.Satisfaction { return dom.Satisfactions }
 
 // Performing reports whether instalments may be recorded.
 func (d medCaseData) Performing() bool {
@@ -344,7 +374,13 @@ func (p *mediationPages) agree(w http.ResponseWriter, r *http.Request, me *org.U
 				return err
 			}
 		}
-		_, err = p.med.RecordAgreement(r.Context(), me, r.PathValue("ref"), in)
+		var scans []app.Upload
+		if r.MultipartForm != nil {
+			if scans, err = p.uploads(r.MultipartForm.File["file"]); err != nil {
+				return err
+			}
+		}
+		_, err = p.med.RecordAgreement(r.Context(), me, r.PathValue("ref"), in, scans...)
 		return err
 	})
 }

@@ -116,6 +116,14 @@ func TestMediationPages(t *testing.T) {
 		}
 		med.post(page+"/instalments/1", url.Values{})
 		med.post(page+"/instalments/2", url.Values{})
+		if r := med.post(page+"/act/close", url.Values{"note": {"回访满意"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "请先记录回访情况") {
+			t.Errorf("closed before the return visit: %d", r.status)
+		}
+		if r := med.post(page+"/visit", url.Values{"result": {""}, "satisfaction": {"satisfied"}, "note": {"电话回访"}}); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "请从列表中选择") || !strings.Contains(r.body, "电话回访") {
+			t.Errorf("a visit without its result: %d", r.status)
+		}
+		med.post(page+"/visit", url.Values{"result": {"performed"}, "satisfaction": {"satisfied"}, "note": {"电话回访，双方满意"}})
 		med.post(page+"/act/close", url.Values{"note": {"回访满意"}})
 		if r := med.get(page); !strings.Contains(r.body, "已结案") {
 			t.Errorf("not closed")
