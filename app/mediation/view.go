@@ -129,9 +129,16 @@ func (s *Service) Get(ctx context.Context, actor *org.User, ref string) (*CaseVi
 		} else {
 			v.Actions = mediation.AvailableActions(c.Status, actor, c.UnitPath)
 		}
-		if v.Actions == nil {
-			v.Actions = []mediation.Action{}
+		// Actions waiting for the signatures or the return visit are not
+		// offered until then.
+		signed, visited := v.Agreement == nil || v.Agreement.SignedAt != nil, len(v.Visits) > 0
+		kept := []mediation.Action{}
+		for _, a := range v.Actions {
+			if mediation.CheckConditions(c.Status, a, signed, visited) == nil {
+				kept = append(kept, a)
+			}
 		}
+		v.Actions = kept
 		if v.Parties == nil {
 			v.Parties = []mediation.Party{}
 		}

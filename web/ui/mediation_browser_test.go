@@ -152,7 +152,7 @@ func TestBrowserMediationLoop(t *testing.T) {
 	}
 	shot(med, "agreement-phone")
 	do(med, "first instalment", chromedp.Click(chromedp.CSS("#instalment-1 button")), chromedp.WaitVisible(chromedp.CSS("#instalment-1 .ok")))
-	do(med, "second instalment", chromedp.Click(chromedp.CSS("#instalment-2 button")), chromedp.WaitVisible(chromedp.CSS("#form-close")))
+	do(med, "second instalment", chromedp.Click(chromedp.CSS("#instalment-2 button")), chromedp.WaitVisible(chromedp.CSS("#form-visit")))
 	if got := text(med, "#case-status"); got != "履行完毕" {
 		t.Errorf("after both instalments: %q", got)
 	}
