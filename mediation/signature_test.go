@@ -2,8 +2,8 @@ package mediation
 
 import (
 	"bytes"
-	"errors"
 	"crypto/rand"
+	"errors"
 	"testing"
 	"time"
 

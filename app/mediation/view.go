@@ -37,7 +37,7 @@ type CaseView struct {
 	JudicialDaysLeft *int `json:"judicial_days_left,omitempty"`
 	// Signatures are the parties' signatures of the agreement; Visits the
 	// return visits; Files the scans of the signed agreement.
-	Signatures []SignatureView    `json:"signatures"`
+	Signatures []SignatureView   `json:"signatures"`
 	Visits     []mediation.Visit `json:"visits"`
 	Files      []mediation.File  `json:"files"`
 }
