@@ -207,7 +207,11 @@ func (a *mediationAPI) sendCode(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusOK, func(u *org.User, in struct {
 		PartyID int64 `json:"party_id,string"`
 	}) (*mediation.CaseView, error) {
-		return a.signedView(r, u, a.svc.SendCode(r.Context(), u, r.PathValue("ref"), in.PartyID))
+		err := a.svc.SendCode(r.Context(), u, r.PathValue("ref"), in.PartyID)
+		if minsheng.IsCode(err, minsheng.ERATELIMIT) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(dom.ResendAfter.Seconds())))
+		}
+		return a.signedView(r, u, err)
 	})
 }
 
@@ -227,6 +231,14 @@ func (a *mediationAPI) scans(s *Server, w http.ResponseWriter, r *http.Request) 
 	u, err := currentUser(r)
 	if err != nil {
 		return err
+	}
+	// Who may not write to the case is refused before the files are read.
+	v, err := a.svc.Get(r.Context(), u, r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	if !v.MayWrite {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "only the mediators over the case attach its scans")
 	}
 	f, err := s.readForm(w, r)
 	if err != nil {
