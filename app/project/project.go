@@ -120,7 +120,15 @@ func (s *Service) change(ctx context.Context, actor *org.User, code, action stri
 		if err := store.UpdateProject(ctx, tx, p); err != nil {
 			return err
 		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: p.ID, Action: action, Note: note, Data: data})
+		msgs, err := s.followerNoticesTx(ctx, tx, p, action, data)
+		if err != nil {
+			return err
+		}
+		if len(msgs) > 0 {
+			data["followers"] = strconv.Itoa(len(msgs))
+		}
+		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: p.ID, Action: action, Note: note, Data: data,
+			Messages: msgs})
 		return err
 	})
 	return p, err
