@@ -17,8 +17,9 @@ import (
 	"github.com/minsheng/minsheng/store"
 )
 
-// UnfollowPath is the public page that ends a follow: /projects/unfollow/{token}.
-func UnfollowPath(token string) string { return "/projects/unfollow/" + url.PathEscape(token) }
+// UnfollowPath is the public page that ends a follow:
+// /projects/unfollow?token=….
+func UnfollowPath(token string) string { return "/projects/unfollow?token=" + url.QueryEscape(token) }
 
 func followPhone(phone string) (string, error) {
 	phone = personal.NormalizePhone(phone)
@@ -110,7 +111,7 @@ func (s *Service) ConfirmFollow(ctx context.Context, code, phone, sms string) er
 		if err := store.SaveFollower(ctx, tx, f, false); err != nil {
 			return err
 		}
-		body := "【城西区民生实事】已为您开通「" + p.Title + "」进展短信提醒，每个节点完成时通知您。" + s.unfollowText(f)
+		body := "【城西区民生实事】已为您开通「" + p.Title + "」进展短信提醒，每个节点完成时通知您。" + s.unfollowText(p, f)
 		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: ObjectProject, ObjectID: p.ID, Action: "follow",
 			Data:     map[string]string{"phone": personal.MaskPhone(phone)},
 			Messages: []notify.Message{{Channel: notify.ChannelSMS, To: phone, Template: "project.follow_on", Lang: "zh", Body: body}}})
@@ -123,7 +124,7 @@ func (s *Service) ConfirmFollow(ctx context.Context, code, phone, sms string) er
 }
 
 // unfollowText is the line of every SMS that tells how to stop them.
-func (s *Service) unfollowText(f *project.Follower) string {
+func (s *Service) unfollowText(p *project.Project, f *project.Follower) string {
 	if base := s.tickets.PublicURL(); base != "" {
 		return "退订：" + base + UnfollowPath(f.Unsubscribe)
 	}
@@ -216,7 +217,7 @@ func (s *Service) followerNoticesTx(ctx context.Context, tx *store.Tx, p *projec
 	var out []notify.Message
 	for _, f := range fs {
 		out = append(out, notify.Message{Channel: notify.ChannelSMS, To: f.Phone, Template: "project.milestone", Lang: "zh",
-			Body: "【城西区民生实事】您关注的「" + p.Title + "」" + news + s.unfollowText(f)})
+			Body: "【城西区民生实事】您关注的「" + p.Title + "」" + news + s.unfollowText(p, f)})
 	}
 	return out, nil
 }

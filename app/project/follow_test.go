@@ -42,7 +42,7 @@ func smsTo(t *testing.T, db *store.DB, phone string) []string {
 
 var (
 	followCodeRE = regexp.MustCompile(`验证码：(\d{6})`)
-	unfollowRE   = regexp.MustCompile(`/projects/unfollow/([a-z2-7]+)`)
+	unfollowRE   = regexp.MustCompile(`/projects/unfollow\?token=([a-z2-7]+)`)
 )
 
 // A resident follows a project: a code by SMS, typed back (a wrong one is

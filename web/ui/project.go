@@ -34,6 +34,10 @@ func (u *UI) ProjectPages(svc *appproject.Service) []capability.Route {
 	return []capability.Route{
 		{Pattern: "GET /projects", Handler: u.handle(p.public)},
 		{Pattern: "POST /projects/{code}/suggest", Handler: u.handle(p.suggest)},
+		{Pattern: "POST /projects/{code}/follow", Handler: u.handle(p.follow)},
+		{Pattern: "POST /projects/{code}/follow/confirm", Handler: u.handle(p.confirmFollow)},
+		{Pattern: "GET /projects/unfollow", Handler: u.handle(p.unfollowPage)},
+		{Pattern: "POST /projects/unfollow", Handler: u.handle(p.unfollow)},
 		{Pattern: "GET /projects/manage", Handler: u.staff(p.manage, staff...)},
 		{Pattern: "GET /projects/export.xlsx", Handler: u.staff(p.export, staff...)},
 		{Pattern: "GET /projects/manage/{code}", Handler: u.staff(p.show, staff...)},
@@ -59,6 +63,9 @@ type projectPublicData struct {
 	Projects []appproject.PublicView
 	Done     string // the number of the ticket a suggestion became
 	Key      string
+	// Follow is the code of the project whose follow awaits its SMS code
+	// (the phone is in the form's values); Followed the one just followed.
+	Follow, Followed string
 }
 
 func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status int, form *formState, done string) error {
@@ -69,7 +76,18 @@ func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status
 	}
 	pg := p.newPage(w, r, p.user(r), "/projects")
 	pg.Title = pg.T("prj.public_title", year)
-	pg.Form, pg.Data = form, projectPublicData{Year: year, Projects: ps, Done: done, Key: newKey()}
+	d := projectPublicData{Year: year, Projects: ps, Done: done, Key: newKey()}
+	if f, ok := strings.CutPrefix(done, "follow:"); ok {
+		d.Done, d.Follow = "", f
+	} else if f, ok := strings.CutPrefix(done, "followed:"); ok {
+		d.Done, d.Followed = "", f
+	}
+	if form != nil {
+		if f, ok := strings.CutPrefix(form.Action, "confirm:"); ok {
+			d.Follow = f
+		}
+	}
+	pg.Form, pg.Data = form, d
 	p.render(w, status, pg, "project/public")
 	return nil
 }
