@@ -120,7 +120,11 @@ type Project struct {
 	Progress    int         `json:"progress"`
 	Explanation string      `json:"explanation,omitempty"` // why it is delayed
 	Milestones  []Milestone `json:"milestones"`
-	UpdatedAt   time.Time   `json:"updated_at"`
+	// ParentID and Parent (its code) name the project this one is a part
+	// of; a parent's progress is rolled up from its parts (RollUp).
+	ParentID  int64     `json:"parent_id,string,omitempty"`
+	Parent    string    `json:"parent,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
 	Version     int         `json:"version"`
 }
 
@@ -209,4 +213,53 @@ var China = time.FixedZone("CST", 8*3600)
 func Day(t time.Time) time.Time {
 	d := t.In(China)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, China).UTC()
+}
+
+// Child projects. A project may be split into parts (sub-projects) of one
+// level: each part has its own unit, milestones and progress, and the
+// parent's progress is theirs rolled up. A parent is completed only once
+// every part is.
+
+// RollUp returns a parent's progress from its parts': their mean weighted
+// by budget when every part has one, else their plain mean, rounded down
+// so that a parent shows 100 only when every part does.
+func RollUp(parts []*Project) int {
+	if len(parts) == 0 {
+		return 0
+	}
+	var sum, weights int64
+	byBudget := true
+	for _, c := range parts {
+		byBudget = byBudget && c.BudgetYuan > 0
+	}
+	for _, c := range parts {
+		w := int64(1)
+		if byBudget {
+			w = c.BudgetYuan
+		}
+		sum += int64(c.Progress) * w
+		weights += w
+	}
+	return int(sum / weights)
+}
+
+// Worst returns the worse of two health statuses (red over amber over
+// green): a parent is as late as its latest part.
+func Worst(a, b RAG) RAG {
+	rank := map[RAG]int{Green: 0, Amber: 1, Red: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// CheckPartsDone returns an ECONFLICT error with its reason unless every
+// part is completed: a parent is completed after its parts.
+func CheckPartsDone(parts []*Project) error {
+	for _, c := range parts {
+		if c.Status != StatusCompleted {
+			return minsheng.Errorf(minsheng.ECONFLICT, "part %s is not completed", c.Code).Because("parts_open")
+		}
+	}
+	return nil
 }

@@ -103,3 +103,38 @@ func TestChecks(t *testing.T) {
 		t.Error("progress is 0..100")
 	}
 }
+
+// A parent's progress is its parts' rolled up: weighted by budget when
+// every part has one, else a plain mean, rounded down.
+func TestRollUp(t *testing.T) {
+	part := func(progress int, budget int64, st Status) *Project {
+		return &Project{Progress: progress, BudgetYuan: budget, Status: st}
+	}
+	for _, tc := range []struct {
+		name  string
+		parts []*Project
+		want  int
+	}{
+		{"none", nil, 0},
+		{"one", []*Project{part(40, 0, StatusInProgress)}, 40},
+		{"by budget", []*Project{part(100, 3000000, StatusCompleted), part(0, 1000000, StatusPlanned)}, 75},
+		{"a part without a budget: plain mean", []*Project{part(100, 3000000, StatusCompleted), part(0, 0, StatusPlanned)}, 50},
+		{"rounded down", []*Project{part(100, 0, StatusCompleted), part(100, 0, StatusCompleted), part(99, 0, StatusInProgress)}, 99},
+		{"all done", []*Project{part(100, 1, StatusCompleted), part(100, 2, StatusCompleted)}, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := RollUp(tc.parts); got != tc.want {
+				t.Errorf("RollUp = %d, want %d", got, tc.want)
+			}
+			allDone := len(tc.parts) > 0 && tc.want == 100
+			if err := CheckPartsDone(tc.parts); (err == nil) != (allDone || len(tc.parts) == 0) {
+				t.Errorf("CheckPartsDone = %v", err)
+			}
+		})
+	}
+	for _, tc := range [][3]RAG{{Green, Green, Green}, {Green, Amber, Amber}, {Red, Amber, Red}, {Amber, Red, Red}, {Amber, Green, Amber}} {
+		if got := Worst(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("Worst(%s, %s) = %s", tc[0], tc[1], got)
+		}
+	}
+}

@@ -223,9 +223,13 @@ func (p *projectPages) projectChange(w http.ResponseWriter, r *http.Request, me 
 		pg := p.newPage(w, r, me, "/projects/manage")
 		field := medFieldRE.ReplaceAllString(e.Field, ".")
 		msg := pg.T("err.invalid.help")
-		if e.Code == minsheng.ECONFLICT {
+		_, own := ProjectMessages["why."+e.Reason]
+		switch {
+		case own:
+			msg = pg.Say(err)
+		case e.Code == minsheng.ECONFLICT:
 			msg = pg.T("prj.err.conflict")
-		} else if pg.has("prj.err." + field) {
+		case pg.has("prj.err." + field):
 			msg = pg.T("prj.err." + field)
 		}
 		return p.projectPage(w, r, me, http.StatusBadRequest, &formState{Action: action, Field: e.Field, Message: msg, Values: vals})
