@@ -124,8 +124,9 @@ type Project struct {
 	// of; a parent's progress is rolled up from its parts (RollUp).
 	ParentID  int64     `json:"parent_id,string,omitempty"`
 	Parent    string    `json:"parent,omitempty"`
+	Photos    []Photo   `json:"photos,omitempty"`
 	UpdatedAt time.Time `json:"updated_at"`
-	Version     int         `json:"version"`
+	Version   int       `json:"version"`
 }
 
 // RAG is a project's red/amber/green status.
@@ -263,3 +264,20 @@ func CheckPartsDone(parts []*Project) error {
 	}
 	return nil
 }
+
+// Photo is a photo of a project's progress, shown in public: of a
+// milestone (its number) or of the project (0).
+type Photo struct {
+	ID          int64     `json:"id,string"`
+	ProjectID   int64     `json:"-"`
+	Milestone   int       `json:"milestone,omitempty"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"-"`
+	CreatedBy   int64     `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// MaxPhotos is the most photos a project keeps.
+const MaxPhotos = 30

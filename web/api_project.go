@@ -27,6 +27,7 @@ func (s *Server) ProjectAPI(svc *project.Service) []capability.Route {
 		{Pattern: "GET /api/v1/projects/{code}", Handler: s.handle(a.get)},
 		{Pattern: "POST /api/v1/projects/{code}/actions/{action}", Handler: s.handle(a.act)},
 		{Pattern: "POST /api/v1/projects/{code}/report", Handler: s.handle(a.report)},
+		{Pattern: "POST /api/v1/projects/{code}/photos", Handler: s.handle(a.photos)},
 	}
 }
 
@@ -114,4 +115,37 @@ func (a *projectAPI) report(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusOK, func(u *org.User, in project.Update) (*project.View, error) {
 		return a.view(a.svc.Report(r.Context(), u, r.PathValue("code"), in))
 	})
+}
+
+// photos takes photos of a project's progress (multipart: file parts and
+// an optional milestone number).
+func (a *projectAPI) photos(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	// Who may not update the project is refused before the files are read.
+	v, _, err := a.svc.Get(r.Context(), u, r.PathValue("code"))
+	if err != nil {
+		return err
+	}
+	if err := dom.CheckActor(u, v.UnitPath); err != nil {
+		return err
+	}
+	f, err := a.s.readForm(w, r, "milestone")
+	if err != nil {
+		return err
+	}
+	m := 0
+	if s := f.values["milestone"]; s != "" {
+		if m, err = strconv.Atoi(s); err != nil {
+			return minsheng.FieldError("milestone", "milestone must be a number")
+		}
+	}
+	ps, err := a.svc.AddPhotos(r.Context(), u, r.PathValue("code"), m, f.files...)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"photos": ps})
+	return nil
 }

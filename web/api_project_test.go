@@ -123,6 +123,22 @@ func TestProjectWriteAPI(t *testing.T) {
 		if got.Project.Status != "in_progress" || len(got.Timeline) != 4 {
 			t.Errorf("the project: %+v", got)
 		}
+		// Photos of the progress, multipart, by the responsible unit.
+		const photos = "POST /api/v1/projects/{code}/photos"
+		walked[photos] = true
+		if r := e.form(t, base+"/photos", "other_handler", []part{{name: "file", filename: "a.png", body: pngBytes}}); r.status != http.StatusForbidden {
+			t.Errorf("photos by another street: %s", r)
+		}
+		if r := e.form(t, base+"/photos", "dept_handler", []part{{name: "file", filename: "a.pdf", body: pdfBytes}}); r.status != http.StatusBadRequest ||
+			!strings.Contains(string(r.body), `"reason":"photo_type"`) {
+			t.Errorf("a PDF as a photo: %s", r)
+		}
+		if r := e.form(t, base+"/photos", "dept_handler", []part{{name: "milestone", body: []byte("1")}, {name: "file", filename: "设计.png", body: pngBytes}}); r.status != http.StatusCreated {
+			t.Errorf("a photo: %s", r)
+		}
+		if r := e.do(t, "GET", "/api/v1/public/projects?year=2026", "", nil); !strings.Contains(string(r.body), "设计.png") {
+			t.Errorf("the public list lacks the photo: %s", r)
+		}
 		if r := e.do(t, "GET", "/api/v1/projects/2099-99", "handler", nil); r.status != http.StatusNotFound {
 			t.Errorf("no such project: %s", r)
 		}

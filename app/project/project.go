@@ -308,6 +308,7 @@ type PublicView struct {
 	Health      project.RAG         `json:"health"`
 	Parent      string              `json:"parent,omitempty"` // the code of the project it is a part of
 	Parts       []string            `json:"parts,omitempty"`  // the codes of its parts
+	Photos      []project.Photo     `json:"photos"`
 }
 
 // healths computes each project's health at now, a parent's as late as
@@ -350,7 +351,7 @@ func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 		copy(ms, p.Milestones)
 		out[i] = PublicView{Code: p.Code, Title: p.Title, Category: p.Category, Area: p.Area, Summary: p.Summary,
 			BudgetYuan: p.BudgetYuan, UnitName: p.UnitName, Status: p.Status, Progress: p.Progress, Explanation: p.Explanation,
-			Milestones: ms, Health: h[p.ID], Parent: p.Parent, Parts: parts[p.ID]}
+			Milestones: ms, Health: h[p.ID], Parent: p.Parent, Parts: parts[p.ID], Photos: p.Photos}
 	}
 	return out, err
 }
@@ -359,9 +360,20 @@ func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 func (s *Service) load(ctx context.Context, year int) ([]*project.Project, time.Time, error) {
 	var ps []*project.Project
 	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
-		ps, err = store.ListProjects(ctx, tx, year)
+		if ps, err = store.ListProjects(ctx, tx, year); err != nil {
+			return err
+		}
+		photos, err := store.ListProjectPhotos(ctx, tx, year)
+		for _, p := range ps {
+			p.Photos = photos[p.ID]
+		}
 		return err
 	})
+	for _, p := range ps {
+		if p.Photos == nil {
+			p.Photos = []project.Photo{}
+		}
+	}
 	return ps, s.kit.Now(), err
 }
 
@@ -380,6 +392,14 @@ func (s *Service) Get(ctx context.Context, actor *org.User, code string) (*View,
 		ps, err := store.ListProjectParts(ctx, tx, p.ID)
 		if err != nil {
 			return err
+		}
+		photos, err := store.ListProjectPhotos(ctx, tx, p.Year)
+		if err != nil {
+			return err
+		}
+		p.Photos = photos[p.ID]
+		if p.Photos == nil {
+			p.Photos = []project.Photo{}
 		}
 		h, parts := healths(append(ps, p), s.kit.Now())
 		v = &View{Project: p, Health: h[p.ID], Parts: parts[p.ID]}

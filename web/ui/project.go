@@ -43,6 +43,8 @@ func (u *UI) ProjectPages(svc *appproject.Service) []capability.Route {
 		{Pattern: "GET /projects/manage/{code}", Handler: u.staff(p.show, staff...)},
 		{Pattern: "POST /projects/manage/{code}/report", Handler: u.staff(p.report, staff...)},
 		{Pattern: "POST /projects/manage/{code}/act/{action}", Handler: u.staff(p.act, staff...)},
+		{Pattern: "POST /projects/manage/{code}/photos", Handler: u.staff(p.addPhotos, staff...)},
+		{Pattern: "GET /projects/{code}/photos/{id}", Handler: u.handle(p.photo)},
 	}
 }
 
@@ -215,9 +217,8 @@ func (p *projectPages) projectChange(w http.ResponseWriter, r *http.Request, me 
 		return err
 	}
 	if err := run(vals); err != nil {
-		var e *minsheng.Error
-		ok := false
-		if e, ok = err.(*minsheng.Error); !ok || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
+		e := errorOf(err)
+		if e == nil || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
 			return err
 		}
 		pg := p.newPage(w, r, me, "/projects/manage")
@@ -225,7 +226,7 @@ func (p *projectPages) projectChange(w http.ResponseWriter, r *http.Request, me 
 		msg := pg.T("err.invalid.help")
 		_, own := ProjectMessages["why."+e.Reason]
 		switch {
-		case own:
+		case own || e.Field == "file":
 			msg = pg.Say(err)
 		case e.Code == minsheng.ECONFLICT:
 			msg = pg.T("prj.err.conflict")

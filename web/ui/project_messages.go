@@ -89,4 +89,12 @@ var ProjectMessages = map[string][2]string{
 	"why.parent_invalid":     {"分项只能属于同一年度、未完成、且本身不是分项的项目。", "A part belongs to an open project of the same year that is no part itself."},
 	"why.progress_rolled_up": {"该项目的进度由各分项汇总，请更新分项的进度。", "This project's progress is its parts' rolled up: report on the parts."},
 	"why.parts_open":         {"还有分项未完成，全部分项完成后才能标记完成。", "A part is not completed yet: complete every part first."},
+	"prj.photos":             {"现场照片", "Photos"},
+	"prj.add_photos":         {"上传现场照片", "Add photos"},
+	"prj.photo_hint":         {"照片将在民生实事公开页面展示，请勿上传含有人脸、车牌、门牌等个人信息的照片。", "Photos are shown on the public page: no faces, number plates or house numbers."},
+	"prj.photo_of":           {"照片内容", "Photo of"},
+	"prj.photo_project":      {"项目整体进展", "The project's progress"},
+	"prj.upload":             {"上传", "Upload"},
+	"prj.ev.photos":          {"上传现场照片", "Photos added"},
+	"why.photo_type":         {"只能上传照片（JPEG、PNG、GIF、WebP）。", "Photos only (JPEG, PNG, GIF, WebP)."},
 }
