@@ -5,6 +5,8 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"strings"
+	"time"
 
 	"github.com/minsheng/minsheng/mediation"
 )
@@ -144,4 +146,34 @@ func GetMediationFile(ctx context.Context, tx *Tx, caseID, id int64) (*mediation
 		return nil, fmt.Errorf("get mediation file: %w", err)
 	}
 	return &f, nil
+}
+
+// ListMediationJudicialDeadlines returns, for the cases among ids whose
+// agreement is in force and whose parties have not applied for 司法确认,
+// the deadline to apply.
+func ListMediationJudicialDeadlines(ctx context.Context, tx *Tx, ids []int64) (map[int64]time.Time, error) {
+	out := map[int64]time.Time{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	marks := make([]string, len(ids))
+	for i, id := range ids {
+		args[i], marks[i] = id, "?"
+	}
+	rows, err := tx.Query(ctx, `SELECT case_id, judicial_deadline FROM mediation_agreements
+		WHERE signed_at IS NOT NULL AND judicial_applied_at IS NULL AND case_id IN (`+strings.Join(marks, ", ")+`)`, args...)
+	if err != nil {
+		return nil, fmt.Errorf("list judicial deadlines: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at time.Time
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		out[id] = at.UTC()
+	}
+	return out, rows.Err()
 }

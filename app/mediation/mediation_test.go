@@ -233,9 +233,19 @@ func TestDefaultPromptsJudicialConfirmation(t *testing.T) {
 		if last.Action != "judicial_prompt" || last.Data["days_left"] != "24" || last.ActorID != 0 {
 			t.Errorf("last event %+v", last)
 		}
+		cs := must[[]*mediation.Case](t)(f.med.List(ctx, f.mediator, appmed.ListFilter{}))
+		if left := must[map[int64]int](t)(f.med.JudicialDaysLeft(ctx, f.mediator, cs)); len(left) != 1 || left[c.ID] != 24 {
+			t.Errorf("the list's days left: %v", left)
+		}
+		if _, err := f.med.JudicialDaysLeft(ctx, f.Users["handler"], cs); err == nil {
+			t.Error("a handler read the days left")
+		}
 		must[*mediation.Agreement](t)(f.med.ApplyJudicial(ctx, f.mediator, c.Number))
 		if _, err := f.med.ApplyJudicial(ctx, f.mediator, c.Number); !minsheng.IsCode(err, minsheng.ECONFLICT) {
 			t.Errorf("applied twice: %v", err)
+		}
+		if left := must[map[int64]int](t)(f.med.JudicialDaysLeft(ctx, f.mediator, cs)); len(left) != 0 {
+			t.Errorf("still tracked once applied for: %v", left)
 		}
 	})
 }

@@ -185,6 +185,31 @@ func (s *Service) List(ctx context.Context, actor *org.User, f ListFilter) ([]*m
 	return out, err
 }
 
+// JudicialDaysLeft returns, for the open cases among cs whose agreement is
+// in force and not yet brought to the court, the days left to apply for
+// 司法确认 (negative once the 30 days have passed): the list shows them.
+func (s *Service) JudicialDaysLeft(ctx context.Context, actor *org.User, cs []*mediation.Case) (map[int64]int, error) {
+	if err := kit.Require(actor, org.RoleMediator, org.RoleAdmin, org.RoleLeader); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		if c.Status != mediation.StatusClosed && (kit.IsSystem(actor) || mediation.MaySee(actor, c.UnitPath)) {
+			ids = append(ids, c.ID)
+		}
+	}
+	out := map[int64]int{}
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		ds, err := store.ListMediationJudicialDeadlines(ctx, tx, ids)
+		now := s.kit.Now()
+		for id, d := range ds {
+			out[id] = mediation.DaysLeftTo(d, now)
+		}
+		return err
+	})
+	return out, err
+}
+
 // Count is a number with what it counts.
 type Count struct {
 	Key string `json:"key"`

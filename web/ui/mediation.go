@@ -72,6 +72,9 @@ type medListData struct {
 	MayOpen  bool
 	MayRead  bool
 	Ticket   string // a ticket number to open a case from (?ticket=)
+	// DaysLeft are the days left to apply for 司法确认, by case id, of
+	// the agreements in force not yet brought to the court.
+	DaysLeft map[int64]int
 	Sides    []dom.Side
 	// Mediated counts the cases mediated to an end (agreement or
 	// failure), Ended the agreements whose performance ended: the
@@ -87,6 +90,9 @@ func (p *mediationPages) listPage(w http.ResponseWriter, r *http.Request, me *or
 	if d.MayRead {
 		var err error
 		if d.Cases, err = p.med.List(r.Context(), me, mediation.ListFilter{Status: dom.Status(d.Status)}); err != nil {
+			return err
+		}
+		if d.DaysLeft, err = p.med.JudicialDaysLeft(r.Context(), me, d.Cases); err != nil {
 			return err
 		}
 		now := p.svc.Clock().Now()
@@ -105,6 +111,15 @@ func (p *mediationPages) listPage(w http.ResponseWriter, r *http.Request, me *or
 func (p *mediationPages) list(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return p.listPage(w, r, me, http.StatusOK, nil)
 }
+
+// JudicialTracked reports whether a case's 司法确认 period is tracked.
+func (d medListData) JudicialTracked(id int64) bool {
+	_, ok := d.DaysLeft[id]
+	return ok
+}
+
+// JudicialLeft is the days left to apply for 司法确认 of a tracked case.
+func (d medListData) JudicialLeft(id int64) int { return d.DaysLeft[id] }
 
 // medFieldRE takes the index out of a list field ("parties.1.phone").
 var medFieldRE = regexp.MustCompile(`\.\d+\.`)

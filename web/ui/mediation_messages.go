@@ -85,6 +85,7 @@ var MediationMessages = map[string][2]string{
 	"med.judicial":         {"司法确认", "Judicial confirmation"},
 	"med.judicial_until":   {"申请期限：", "Apply by:"},
 	"med.judicial_left":    {"剩余 %d 天", "%d days left"},
+	"med.judicial_short":   {"司法确认剩 %d 天", "司法确认: %d days left"},
 	"med.judicial_passed":  {"已过申请期限", "The period has passed"},
 	"med.judicial_applied": {"已申请司法确认", "Applied for"},
 	"med.judicial_prompt":  {"协议未履行，请在期限内引导当事人向人民法院申请司法确认。", "The agreement is in default: help the parties apply to the court before the deadline."},
