@@ -29,7 +29,9 @@ func JudicialDeadline(effective time.Time) time.Time {
 // JudicialDaysLeft returns the whole days left, counted in China's days, to
 // apply for 司法确认 at now: 30 on the day the agreement took effect, 0 on
 // the last day, negative once the deadline has passed.
-func JudicialDaysLeft(effective, now time.Time) int { return DaysLeftTo(JudicialDeadline(effective), now) }
+func JudicialDaysLeft(effective, now time.Time) int {
+	return DaysLeftTo(JudicialDeadline(effective), now)
+}
 
 // DaysLeftTo returns the whole days (China) left at now before a deadline
 // that falls at a midnight: 0 on its last day, negative after it.
