@@ -281,3 +281,32 @@ type Photo struct {
 
 // MaxPhotos is the most photos a project keeps.
 const MaxPhotos = 30
+
+// Acceptance ratings (群众验收评价): once a project is completed, residents
+// rate it from 1 to 5 stars, one rating per phone, shown next to it.
+
+// CheckRating returns an error unless a project in the status may be rated
+// with the stars: ECONFLICT before it is completed, EINVALID outside 1–5.
+func CheckRating(s Status, stars int) error {
+	if s != StatusCompleted {
+		return minsheng.Errorf(minsheng.ECONFLICT, "a project is rated once it is completed").Because("not_completed")
+	}
+	if stars < 1 || stars > 5 {
+		return minsheng.FieldError("stars", "from 1 to 5 stars").Because("choose")
+	}
+	return nil
+}
+
+// Rating sums up a project's ratings.
+type Rating struct {
+	Count   int     `json:"count"`
+	Average float64 `json:"average"` // to one decimal; 0 without ratings
+}
+
+// NewRating sums up count ratings of sum stars.
+func NewRating(count, sum int) Rating {
+	if count == 0 {
+		return Rating{}
+	}
+	return Rating{Count: count, Average: float64(int(float64(sum)/float64(count)*10+0.5)) / 10}
+}

@@ -138,3 +138,31 @@ func TestRollUp(t *testing.T) {
 		}
 	}
 }
+
+// Only a completed project is rated, with 1 to 5 stars; the average is
+// shown to one decimal.
+func TestRatings(t *testing.T) {
+	for _, s := range Statuses {
+		for _, stars := range []int{0, 1, 5, 6} {
+			err := CheckRating(s, stars)
+			switch {
+			case s != StatusCompleted:
+				if minsheng.ErrorCode(err) != minsheng.ECONFLICT {
+					t.Errorf("%s, %d stars: %v", s, stars, err)
+				}
+			case stars < 1 || stars > 5:
+				if minsheng.ErrorCode(err) != minsheng.EINVALID {
+					t.Errorf("%s, %d stars: %v", s, stars, err)
+				}
+			case err != nil:
+				t.Errorf("%s, %d stars: %v", s, stars, err)
+			}
+		}
+	}
+	if r := NewRating(3, 14); r.Count != 3 || r.Average != 4.7 {
+		t.Errorf("NewRating(3, 14) = %+v", r)
+	}
+	if r := NewRating(0, 0); r.Count != 0 || r.Average != 0 {
+		t.Errorf("no ratings: %+v", r)
+	}
+}

@@ -5,6 +5,9 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
+
+	"github.com/minsheng/minsheng"
 
 	"github.com/minsheng/minsheng/project"
 )
@@ -57,4 +60,38 @@ func GetProjectPhoto(ctx context.Context, tx *Tx, projectID, id int64) (*project
 		return nil, fmt.Errorf("get project photo: %w", err)
 	}
 	return &p, nil
+}
+
+// InsertProjectRating writes a rating: ECONFLICT (reason rated) when the
+// phone has rated the project already.
+func InsertProjectRating(ctx context.Context, tx *Tx, id, projectID int64, phone string, stars int, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO project_ratings (id, project_id, phone, stars, created_at) VALUES (?, ?, ?, ?, ?)`,
+		id, projectID, phone, stars, at.UTC())
+	if IsUnique(err) {
+		return minsheng.Errorf(minsheng.ECONFLICT, "this phone has rated the project already").Because("rated")
+	}
+	if err != nil {
+		return fmt.Errorf("insert project rating: %w", err)
+	}
+	return nil
+}
+
+// ProjectRatings sums up the ratings of the projects of a year by id.
+func ProjectRatings(ctx context.Context, tx *Tx, year int) (map[int64]project.Rating, error) {
+	rows, err := tx.Query(ctx, `SELECT r.project_id, COUNT(*), SUM(r.stars) FROM project_ratings r JOIN projects p ON p.id = r.project_id
+		WHERE p.year = ? GROUP BY r.project_id`, year)
+	if err != nil {
+		return nil, fmt.Errorf("project ratings: %w", err)
+	}
+	defer rows.Close()
+	out := map[int64]project.Rating{}
+	for rows.Next() {
+		var id int64
+		var n, sum int
+		if err := rows.Scan(&id, &n, &sum); err != nil {
+			return nil, err
+		}
+		out[id] = project.NewRating(n, sum)
+	}
+	return out, rows.Err()
 }

@@ -66,3 +66,41 @@ func TestProjectPhotos(t *testing.T) {
 		}
 	})
 }
+
+// Residents rate a completed project once per phone; not before.
+func TestRating(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		svc := appproject.New(f.Svc.Kit(), f.Svc)
+		p, err := svc.Create(ctx, f.Users["admin"], appproject.NewProject{Year: 2026, Code: "2026-08", Title: "社区书屋", UnitID: f.Street.ID})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Rate(ctx, p.Code, "13900001111", 5); reason(err) != "not_completed" {
+			t.Errorf("rated before completion: %v", err)
+		}
+		if _, err := svc.Act(ctx, f.Users["street_handler"], p.Code, project.ActionStart, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Act(ctx, f.Users["street_handler"], p.Code, project.ActionComplete, ""); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Rate(ctx, p.Code, "13900001111", 6); field(err) != "invalid:stars" {
+			t.Errorf("six stars: %v", err)
+		}
+		if _, err := svc.Rate(ctx, p.Code, "13900001111", 5); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := svc.Rate(ctx, p.Code, "139-0000-1111", 1); reason(err) != "rated" {
+			t.Errorf("a phone rated twice: %v", err)
+		}
+		r, err := svc.Rate(ctx, p.Code, "13900002222", 4)
+		if err != nil || r.Count != 2 || r.Average != 4.5 {
+			t.Errorf("the rating: %+v %v", r, err)
+		}
+		pub, _ := svc.Public(ctx, 2026)
+		if pub[0].Rating != r {
+			t.Errorf("the public list's rating: %+v", pub[0].Rating)
+		}
+	})
+}

@@ -309,6 +309,7 @@ type PublicView struct {
 	Parent      string              `json:"parent,omitempty"` // the code of the project it is a part of
 	Parts       []string            `json:"parts,omitempty"`  // the codes of its parts
 	Photos      []project.Photo     `json:"photos"`
+	Rating      project.Rating      `json:"rating"` // residents' acceptance ratings, once completed
 }
 
 // healths computes each project's health at now, a parent's as late as
@@ -344,6 +345,16 @@ func (s *Service) List(ctx context.Context, actor *org.User, year int) ([]View, 
 // Public returns the year's projects as anyone may see them.
 func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 	ps, now, err := s.load(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	var ratings map[int64]project.Rating
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
+		ratings, err = store.ProjectRatings(ctx, tx, year)
+		return err
+	}); err != nil {
+		return nil, err
+	}
 	h, parts := healths(ps, now)
 	out := make([]PublicView, len(ps))
 	for i, p := range ps {
@@ -351,7 +362,7 @@ func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 		copy(ms, p.Milestones)
 		out[i] = PublicView{Code: p.Code, Title: p.Title, Category: p.Category, Area: p.Area, Summary: p.Summary,
 			BudgetYuan: p.BudgetYuan, UnitName: p.UnitName, Status: p.Status, Progress: p.Progress, Explanation: p.Explanation,
-			Milestones: ms, Health: h[p.ID], Parent: p.Parent, Parts: parts[p.ID], Photos: p.Photos}
+			Milestones: ms, Health: h[p.ID], Parent: p.Parent, Parts: parts[p.ID], Photos: p.Photos, Rating: ratings[p.ID]}
 	}
 	return out, err
 }

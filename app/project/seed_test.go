@@ -50,6 +50,9 @@ func TestSeedAndExport(t *testing.T) {
 	if len(top) != 20 || len(pub) != 22 {
 		t.Fatalf("%d projects and %d parts, want 20 and 2", len(top), len(pub)-len(top))
 	}
+	if r := pub[0].Rating; pub[0].Status != project.StatusCompleted || r.Count != 7 || r.Average != 4.4 {
+		t.Errorf("the first project's ratings: %+v", r)
+	}
 	for _, p := range pub {
 		if p.Code == "2026-15" && (len(p.Parts) != 2 || p.Progress != 65) {
 			t.Errorf("the gas pipes' parts %v, progress %d rolled up (want 65: (80×1200+45×900)/2100)", p.Parts, p.Progress)

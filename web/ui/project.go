@@ -35,6 +35,7 @@ func (u *UI) ProjectPages(svc *appproject.Service) []capability.Route {
 		{Pattern: "GET /projects", Handler: u.handle(p.public)},
 		{Pattern: "POST /projects/{code}/suggest", Handler: u.handle(p.suggest)},
 		{Pattern: "POST /projects/{code}/follow", Handler: u.handle(p.follow)},
+		{Pattern: "POST /projects/{code}/rate", Handler: u.handle(p.rate)},
 		{Pattern: "POST /projects/{code}/follow/confirm", Handler: u.handle(p.confirmFollow)},
 		{Pattern: "GET /projects/unfollow", Handler: u.handle(p.unfollowPage)},
 		{Pattern: "POST /projects/unfollow", Handler: u.handle(p.unfollow)},
@@ -66,9 +67,13 @@ type projectPublicData struct {
 	Done     string // the number of the ticket a suggestion became
 	Key      string
 	// Follow is the code of the project whose follow awaits its SMS code
-	// (the phone is in the form's values); Followed the one just followed.
-	Follow, Followed string
+	// (the phone is in the form's values); Followed the one just followed;
+	// Rated the one just rated.
+	Follow, Followed, Rated string
 }
+
+// Stars are the choices of the rating form.
+func (projectPublicData) Stars() []int { return []int{5, 4, 3, 2, 1} }
 
 func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status int, form *formState, done string) error {
 	year := p.projectYear(r)
@@ -83,6 +88,8 @@ func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status
 		d.Done, d.Follow = "", f
 	} else if f, ok := strings.CutPrefix(done, "followed:"); ok {
 		d.Done, d.Followed = "", f
+	} else if f, ok := strings.CutPrefix(done, "rated:"); ok {
+		d.Done, d.Rated = "", f
 	}
 	if form != nil {
 		if f, ok := strings.CutPrefix(form.Action, "confirm:"); ok {

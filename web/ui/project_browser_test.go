@@ -137,14 +137,27 @@ func TestBrowserProjectsPublicPage(t *testing.T) {
 		t.Errorf("the unfollow page reads %q", s)
 	}
 	n := len(sms())
-	if _, err := svc.Act(ctx, f.Users["street_handler"], "2026-01", project.ActionStart, ""); err == nil {
-		t.Log("started")
-	}
 	day2 := f.Clock.Now()
 	if _, err := svc.Report(ctx, f.Users["street_handler"], "2026-01", appproject.Update{Milestone: 2, Actual: &day2}); err != nil {
 		t.Fatal(err)
 	}
 	if len(sms()) != n {
 		t.Error("an SMS after unfollowing")
+	}
+
+	// Completed, the project is rated by the resident.
+	if _, err := svc.Act(ctx, f.Users["street_handler"], "2026-01", project.ActionComplete, "已通过验收"); err != nil {
+		t.Fatal(err)
+	}
+	if err := chromedp.Do(c, chromedp.Navigate(base+"/projects"),
+		chromedp.Click(chromedp.CSS("#rating-2026-01 details.rate summary")),
+		chromedp.SetValue(chromedp.CSS(`#form-rate-2026-01 select[name="stars"]`), "4"),
+		chromedp.SendKeys(chromedp.CSS(`#form-rate-2026-01 input[name="phone"]`), phone),
+		chromedp.Submit(chromedp.CSS("#form-rate-2026-01")),
+		chromedp.WaitVisible(chromedp.CSS("#rated-2026-01"))); err != nil {
+		t.Fatal(err)
+	}
+	if s, _ := chromedp.Run(c, chromedp.Text(chromedp.CSS("#rating-2026-01"))); !strings.Contains(s, "群众验收评价") || !strings.Contains(s, "1 人评价") {
+		t.Errorf("the rating reads %q", s)
 	}
 }

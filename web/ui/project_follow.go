@@ -3,9 +3,11 @@ package ui
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"github.com/minsheng/minsheng"
 	appproject "github.com/minsheng/minsheng/app/project"
+	"github.com/minsheng/minsheng/personal"
 )
 
 // Residents follow a project from the public page: the phone, then the
@@ -96,4 +98,28 @@ func (p *projectPages) unfollow(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return p.unfollowView(w, r, v, true)
+}
+
+// rate records a resident's acceptance rating of a completed project,
+// limited per address and phone as the portal's forms are.
+func (p *projectPages) rate(w http.ResponseWriter, r *http.Request) error {
+	if !p.ipLimit.Allow(clientIP(r)) {
+		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests from this address; try again later").Because("rate_ip")
+	}
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	code := r.PathValue("code")
+	if vals.Get(honeypot) != "" {
+		return p.publicPage(w, r, http.StatusOK, nil, "")
+	}
+	if !p.phoneLimit.Allow(personal.NormalizePhone(vals.Get("phone"))) {
+		return minsheng.Errorf(minsheng.ERATELIMIT, "too many requests for this phone number today").Because("rate_phone")
+	}
+	stars, _ := strconv.Atoi(vals.Get("stars"))
+	if _, err := p.prj.Rate(r.Context(), code, vals.Get("phone"), stars); err != nil {
+		return p.followRefused(w, r, "rate:"+code, err, vals)
+	}
+	return p.publicPage(w, r, http.StatusOK, nil, "rated:"+code)
 }
