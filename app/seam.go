@@ -170,3 +170,7 @@ func (s *Service) RevealTx(ctx context.Context, tx *store.Tx, actor *org.User, r
 	}
 	return nil
 }
+
+// PublicURL is how residents reach the server (Config.PublicURL, without a
+// trailing slash), for links a capability sends by SMS; "" when unset.
+func (s *Service) PublicURL() string { return s.publicURL }

@@ -30,7 +30,13 @@ func JudicialDeadline(effective time.Time) time.Time {
 // apply for 司法确认 at now: 30 on the day the agreement took effect, 0 on
 // the last day, negative once the deadline has passed.
 func JudicialDaysLeft(effective, now time.Time) int {
-	last := JudicialDeadline(effective).In(China).AddDate(0, 0, -1)
+	return DaysLeftTo(JudicialDeadline(effective), now)
+}
+
+// DaysLeftTo returns the whole days (China) left at now before a deadline
+// that falls at a midnight: 0 on its last day, negative after it.
+func DaysLeftTo(deadline, now time.Time) int {
+	last := deadline.In(China).AddDate(0, 0, -1)
 	n := now.In(China)
 	today := time.Date(n.Year(), n.Month(), n.Day(), 0, 0, 0, 0, China)
 	return int(last.Sub(today).Hours() / 24)

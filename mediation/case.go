@@ -87,16 +87,19 @@ func (n Note) Private() bool { return n.PartyID != 0 }
 
 // Agreement is the agreement of a case.
 type Agreement struct {
-	CaseID             int64        `json:"case_id,string"`
-	Terms              string       `json:"terms"`
-	SignMode           SignMode     `json:"sign_mode"`
-	EffectiveAt        time.Time    `json:"effective_at"`
-	JudicialDeadline   time.Time    `json:"judicial_deadline"`
-	JudicialPromptedAt *time.Time   `json:"judicial_prompted_at,omitempty"`
-	JudicialAppliedAt  *time.Time   `json:"judicial_applied_at,omitempty"`
-	CreatedAt          time.Time    `json:"created_at"`
-	CreatedBy          int64        `json:"created_by,string,omitempty"`
-	Schedule           []Instalment `json:"schedule"`
+	CaseID             int64      `json:"case_id,string"`
+	Terms              string     `json:"terms"`
+	SignMode           SignMode   `json:"sign_mode"`
+	EffectiveAt        time.Time  `json:"effective_at"`
+	JudicialDeadline   time.Time  `json:"judicial_deadline"`
+	JudicialPromptedAt *time.Time `json:"judicial_prompted_at,omitempty"`
+	JudicialAppliedAt  *time.Time `json:"judicial_applied_at,omitempty"`
+	// SignedAt is when the last party signed; nil while SMS codes are
+	// awaited (the agreement is not yet in force).
+	SignedAt  *time.Time   `json:"signed_at,omitempty"`
+	CreatedAt time.Time    `json:"created_at"`
+	CreatedBy int64        `json:"created_by,string,omitempty"`
+	Schedule  []Instalment `json:"schedule"`
 }
 
 // TotalFen adds up the schedule's amounts.

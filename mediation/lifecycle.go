@@ -144,3 +144,44 @@ func AvailableActions(s Status, u *org.User, unitPath string) []Action {
 	}
 	return out
 }
+
+// Conditions beyond the status. An agreement signed by SMS code is in
+// force only once every party has confirmed: until then its performance
+// cannot start or end. A case whose agreement was performed or defaulted
+// is closed only after a return visit (回访) has asked the parties how it
+// went. Parties may join a case until its agreement is recorded.
+
+// NeedsSignatures reports whether taking the action from the status needs
+// every party's signature of the agreement.
+func NeedsSignatures(from Status, a Action) bool {
+	return from == StatusAgreement && (a == ActionPerform || a == ActionComplete)
+}
+
+// NeedsVisit reports whether taking the action from the status needs a
+// return visit recorded first.
+func NeedsVisit(from Status, a Action) bool {
+	return a == ActionClose && (from == StatusPerformed || from == StatusDefaulted)
+}
+
+// MayVisit reports whether a return visit may be recorded on a case in the
+// status: once its agreement's performance has ended either way.
+func MayVisit(s Status) bool { return s == StatusPerformed || s == StatusDefaulted }
+
+// MayAddParty reports whether a party may join a case in the status:
+// before the agreement, which the parties sign.
+func MayAddParty(s Status) bool {
+	return s == StatusRegistered || s == StatusAccepted || s == StatusInvestigating || s == StatusInMediation
+}
+
+// CheckConditions returns an ECONFLICT error with its reason when the
+// action, allowed from the status by the table, waits for the agreement's
+// signatures (signed false) or a return visit (visited false).
+func CheckConditions(from Status, a Action, signed, visited bool) error {
+	if NeedsSignatures(from, a) && !signed {
+		return minsheng.Errorf(minsheng.ECONFLICT, "not every party has signed the agreement").Because("unsigned")
+	}
+	if NeedsVisit(from, a) && !visited {
+		return minsheng.Errorf(minsheng.ECONFLICT, "record the return visit before closing the case").Because("visit_required")
+	}
+	return nil
+}

@@ -120,8 +120,13 @@ type Project struct {
 	Progress    int         `json:"progress"`
 	Explanation string      `json:"explanation,omitempty"` // why it is delayed
 	Milestones  []Milestone `json:"milestones"`
-	UpdatedAt   time.Time   `json:"updated_at"`
-	Version     int         `json:"version"`
+	// ParentID and Parent (its code) name the project this one is a part
+	// of; a parent's progress is rolled up from its parts (RollUp).
+	ParentID  int64     `json:"parent_id,string,omitempty"`
+	Parent    string    `json:"parent,omitempty"`
+	Photos    []Photo   `json:"photos,omitempty"`
+	UpdatedAt time.Time `json:"updated_at"`
+	Version   int       `json:"version"`
 }
 
 // RAG is a project's red/amber/green status.
@@ -209,4 +214,99 @@ var China = time.FixedZone("CST", 8*3600)
 func Day(t time.Time) time.Time {
 	d := t.In(China)
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, China).UTC()
+}
+
+// Child projects. A project may be split into parts (sub-projects) of one
+// level: each part has its own unit, milestones and progress, and the
+// parent's progress is theirs rolled up. A parent is completed only once
+// every part is.
+
+// RollUp returns a parent's progress from its parts': their mean weighted
+// by budget when every part has one, else their plain mean, rounded down
+// so that a parent shows 100 only when every part does.
+func RollUp(parts []*Project) int {
+	if len(parts) == 0 {
+		return 0
+	}
+	var sum, weights int64
+	byBudget := true
+	for _, c := range parts {
+		byBudget = byBudget && c.BudgetYuan > 0
+	}
+	for _, c := range parts {
+		w := int64(1)
+		if byBudget {
+			w = c.BudgetYuan
+		}
+		sum += int64(c.Progress) * w
+		weights += w
+	}
+	return int(sum / weights)
+}
+
+// Worst returns the worse of two health statuses (red over amber over
+// green): a parent is as late as its latest part.
+func Worst(a, b RAG) RAG {
+	rank := map[RAG]int{Green: 0, Amber: 1, Red: 2}
+	if rank[b] > rank[a] {
+		return b
+	}
+	return a
+}
+
+// CheckPartsDone returns an ECONFLICT error with its reason unless every
+// part is completed: a parent is completed after its parts.
+func CheckPartsDone(parts []*Project) error {
+	for _, c := range parts {
+		if c.Status != StatusCompleted {
+			return minsheng.Errorf(minsheng.ECONFLICT, "part %s is not completed", c.Code).Because("parts_open")
+		}
+	}
+	return nil
+}
+
+// Photo is a photo of a project's progress, shown in public: of a
+// milestone (its number) or of the project (0).
+type Photo struct {
+	ID          int64     `json:"id,string"`
+	ProjectID   int64     `json:"-"`
+	Milestone   int       `json:"milestone,omitempty"`
+	Name        string    `json:"name"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	SHA256      string    `json:"-"`
+	CreatedBy   int64     `json:"-"`
+	CreatedAt   time.Time `json:"created_at"`
+}
+
+// MaxPhotos is the most photos a project keeps.
+const MaxPhotos = 30
+
+// Acceptance ratings (群众验收评价): once a project is completed, residents
+// rate it from 1 to 5 stars, one rating per phone, shown next to it.
+
+// CheckRating returns an error unless a project in the status may be rated
+// with the stars: ECONFLICT before it is completed, EINVALID outside 1–5.
+func CheckRating(s Status, stars int) error {
+	if s != StatusCompleted {
+		return minsheng.Errorf(minsheng.ECONFLICT, "a project is rated once it is completed").Because("not_completed")
+	}
+	if stars < 1 || stars > 5 {
+		return minsheng.FieldError("stars", "from 1 to 5 stars").Because("choose")
+	}
+	return nil
+}
+
+// Rating sums up a project's ratings.
+type Rating struct {
+	Count   int     `json:"count"`
+	Average float64 `json:"average"` // to one decimal; 0 without ratings
+}
+
+// NewRating sums up count ratings of sum stars.
+func NewRating(count, sum int) Rating {
+	if count == 0 {
+		return Rating{}
+	}
+	return Rating{Count: count, Average: float64(int(float64(sum)/float64(count)*10+0.5)) / 10}
 }

@@ -103,3 +103,66 @@ func TestChecks(t *testing.T) {
 		t.Error("progress is 0..100")
 	}
 }
+
+// A parent's progress is its parts' rolled up: weighted by budget when
+// every part has one, else a plain mean, rounded down.
+func TestRollUp(t *testing.T) {
+	part := func(progress int, budget int64, st Status) *Project {
+		return &Project{Progress: progress, BudgetYuan: budget, Status: st}
+	}
+	for _, tc := range []struct {
+		name  string
+		parts []*Project
+		want  int
+	}{
+		{"none", nil, 0},
+		{"one", []*Project{part(40, 0, StatusInProgress)}, 40},
+		{"by budget", []*Project{part(100, 3000000, StatusCompleted), part(0, 1000000, StatusPlanned)}, 75},
+		{"a part without a budget: plain mean", []*Project{part(100, 3000000, StatusCompleted), part(0, 0, StatusPlanned)}, 50},
+		{"rounded down", []*Project{part(100, 0, StatusCompleted), part(100, 0, StatusCompleted), part(99, 0, StatusInProgress)}, 99},
+		{"all done", []*Project{part(100, 1, StatusCompleted), part(100, 2, StatusCompleted)}, 100},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			if got := RollUp(tc.parts); got != tc.want {
+				t.Errorf("RollUp = %d, want %d", got, tc.want)
+			}
+			allDone := len(tc.parts) > 0 && tc.want == 100
+			if err := CheckPartsDone(tc.parts); (err == nil) != (allDone || len(tc.parts) == 0) {
+				t.Errorf("CheckPartsDone = %v", err)
+			}
+		})
+	}
+	for _, tc := range [][3]RAG{{Green, Green, Green}, {Green, Amber, Amber}, {Red, Amber, Red}, {Amber, Red, Red}, {Amber, Green, Amber}} {
+		if got := Worst(tc[0], tc[1]); got != tc[2] {
+			t.Errorf("Worst(%s, %s) = %s", tc[0], tc[1], got)
+		}
+	}
+}
+
+// Only a completed project is rated, with 1 to 5 stars; the average is
+// shown to one decimal.
+func TestRatings(t *testing.T) {
+	for _, s := range Statuses {
+		for _, stars := range []int{0, 1, 5, 6} {
+			err := CheckRating(s, stars)
+			switch {
+			case s != StatusCompleted:
+				if minsheng.ErrorCode(err) != minsheng.ECONFLICT {
+					t.Errorf("%s, %d stars: %v", s, stars, err)
+				}
+			case stars < 1 || stars > 5:
+				if minsheng.ErrorCode(err) != minsheng.EINVALID {
+					t.Errorf("%s, %d stars: %v", s, stars, err)
+				}
+			case err != nil:
+				t.Errorf("%s, %d stars: %v", s, stars, err)
+			}
+		}
+	}
+	if r := NewRating(3, 14); r.Count != 3 || r.Average != 4.7 {
+		t.Errorf("NewRating(3, 14) = %+v", r)
+	}
+	if r := NewRating(0, 0); r.Count != 0 || r.Average != 0 {
+		t.Errorf("no ratings: %+v", r)
+	}
+}

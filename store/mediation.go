@@ -75,14 +75,14 @@ func InsertMediationCase(ctx context.Context, tx *Tx, c *mediation.Case) error {
 	return nil
 }
 
-// UpdateMediationCase writes a case's status, mediator, outcome and times
+// UpdateMediationCase writes a case's status, mediator, outcome, repeats and times
 // if its version is still c.Version-1 (the caller has counted the change):
 // ECONFLICT when another change came first.
 func UpdateMediationCase(ctx context.Context, tx *Tx, c *mediation.Case) error {
 	res, err := tx.Exec(ctx, `UPDATE mediation_cases SET status = ?, mediator_id = ?, outcome = ?, accepted_at = ?,
-		agreement_at = ?, closed_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+		agreement_at = ?, closed_at = ?, updated_at = ?, version = ?, repeats = ? WHERE id = ? AND version = ?`,
 		c.Status, nullID(c.MediatorID), c.Outcome, nullTime(c.AcceptedAt), nullTime(c.AgreementAt), nullTime(c.ClosedAt),
-		c.UpdatedAt.UTC(), c.Version, c.ID, c.Version-1)
+		c.UpdatedAt.UTC(), c.Version, repeatsJSON(c.Repeats), c.ID, c.Version-1)
 	if err != nil {
 		return fmt.Errorf("update mediation case: %w", err)
 	}
@@ -304,9 +304,9 @@ func ListMediationNotes(ctx context.Context, tx *Tx, caseID int64, private bool)
 // InsertMediationAgreement writes a case's agreement and its schedule.
 func InsertMediationAgreement(ctx context.Context, tx *Tx, a *mediation.Agreement) error {
 	_, err := tx.Exec(ctx, `INSERT INTO mediation_agreements (case_id, terms, sign_mode, effective_at, judicial_deadline,
-		judicial_prompted_at, judicial_applied_at, created_at, created_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		judicial_prompted_at, judicial_applied_at, created_at, created_by, signed_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		a.CaseID, a.Terms, a.SignMode, a.EffectiveAt.UTC(), a.JudicialDeadline.UTC(), nullTime(a.JudicialPromptedAt),
-		nullTime(a.JudicialAppliedAt), a.CreatedAt.UTC(), nullID(a.CreatedBy))
+		nullTime(a.JudicialAppliedAt), a.CreatedAt.UTC(), nullID(a.CreatedBy), nullTime(a.SignedAt))
 	if IsUnique(err) {
 		return minsheng.Errorf(minsheng.ECONFLICT, "the case already has an agreement")
 	}
@@ -326,8 +326,10 @@ func InsertMediationAgreement(ctx context.Context, tx *Tx, a *mediation.Agreemen
 // UpdateMediationAgreement writes when 司法确认 was prompted for and
 // applied for.
 func UpdateMediationAgreement(ctx context.Context, tx *Tx, a *mediation.Agreement) error {
-	_, err := tx.Exec(ctx, `UPDATE mediation_agreements SET judicial_prompted_at = ?, judicial_applied_at = ? WHERE case_id = ?`,
-		nullTime(a.JudicialPromptedAt), nullTime(a.JudicialAppliedAt), a.CaseID)
+	_, err := tx.Exec(ctx, `UPDATE mediation_agreements SET judicial_prompted_at = ?, judicial_applied_at = ?,
+		signed_at = ?, effective_at = ?, judicial_deadline = ?, sign_mode = ? WHERE case_id = ?`,
+		nullTime(a.JudicialPromptedAt), nullTime(a.JudicialAppliedAt), nullTime(a.SignedAt), a.EffectiveAt.UTC(),
+		a.JudicialDeadline.UTC(), a.SignMode, a.CaseID)
 	if err != nil {
 		return fmt.Errorf("update mediation agreement: %w", err)
 	}
@@ -352,11 +354,11 @@ func UpdateMediationInstalment(ctx context.Context, tx *Tx, caseID int64, in *me
 // ENOTFOUND.
 func GetMediationAgreement(ctx context.Context, tx *Tx, caseID int64) (*mediation.Agreement, error) {
 	var a mediation.Agreement
-	var prompted, applied sql.NullTime
+	var prompted, applied, signed sql.NullTime
 	var by sql.NullInt64
 	err := tx.QueryRow(ctx, `SELECT case_id, terms, sign_mode, effective_at, judicial_deadline, judicial_prompted_at,
-		judicial_applied_at, created_at, created_by FROM mediation_agreements WHERE case_id = ?`, caseID).Scan(
-		&a.CaseID, &a.Terms, &a.SignMode, &a.EffectiveAt, &a.JudicialDeadline, &prompted, &applied, &a.CreatedAt, &by)
+		judicial_applied_at, created_at, created_by, signed_at FROM mediation_agreements WHERE case_id = ?`, caseID).Scan(
+		&a.CaseID, &a.Terms, &a.SignMode, &a.EffectiveAt, &a.JudicialDeadline, &prompted, &applied, &a.CreatedAt, &by, &signed)
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("agreement of case", caseID)
 	}
@@ -365,6 +367,7 @@ func GetMediationAgreement(ctx context.Context, tx *Tx, caseID int64) (*mediatio
 	}
 	a.EffectiveAt, a.JudicialDeadline, a.CreatedAt = a.EffectiveAt.UTC(), a.JudicialDeadline.UTC(), a.CreatedAt.UTC()
 	a.JudicialPromptedAt, a.JudicialAppliedAt, a.CreatedBy = timePtr(prompted), timePtr(applied), by.Int64
+	a.SignedAt = timePtr(signed)
 	a.Schedule, err = queryAll(ctx, tx, func(s scanner) (mediation.Instalment, error) {
 		var in mediation.Instalment
 		var paid, reminded sql.NullTime

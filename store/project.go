@@ -14,22 +14,24 @@ import (
 // project) and their milestones.
 
 const projectColumns = `p.id, p.year, p.code, p.title, p.category, p.area, p.summary, p.budget_yuan, p.unit_id, COALESCE(u.name, ''),
-	p.unit_path, p.leader, p.status, p.progress, p.explanation, p.updated_at, p.version`
+	p.unit_path, p.leader, p.status, p.progress, p.explanation, p.updated_at, p.version, p.parent_id,
+	COALESCE((SELECT q.code FROM projects q WHERE q.id = p.parent_id), '')`
 
 func scanProject(s scanner) (*project.Project, error) {
 	var p project.Project
+	var parent sql.NullInt64
 	err := s.Scan(&p.ID, &p.Year, &p.Code, &p.Title, &p.Category, &p.Area, &p.Summary, &p.BudgetYuan, &p.UnitID, &p.UnitName,
-		&p.UnitPath, &p.Leader, &p.Status, &p.Progress, &p.Explanation, &p.UpdatedAt, &p.Version)
-	p.UpdatedAt = p.UpdatedAt.UTC()
+		&p.UnitPath, &p.Leader, &p.Status, &p.Progress, &p.Explanation, &p.UpdatedAt, &p.Version, &parent, &p.Parent)
+	p.UpdatedAt, p.ParentID = p.UpdatedAt.UTC(), parent.Int64
 	return &p, err
 }
 
 // InsertProject writes a project and its milestones.
 func InsertProject(ctx context.Context, tx *Tx, p *project.Project) error {
 	_, err := tx.Exec(ctx, `INSERT INTO projects (id, year, code, title, category, area, summary, budget_yuan, unit_id, unit_path,
-		leader, status, progress, explanation, updated_at, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		leader, status, progress, explanation, updated_at, version, parent_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		p.ID, p.Year, p.Code, p.Title, p.Category, p.Area, p.Summary, p.BudgetYuan, p.UnitID, p.UnitPath, p.Leader, p.Status,
-		p.Progress, p.Explanation, p.UpdatedAt.UTC(), p.Version)
+		p.Progress, p.Explanation, p.UpdatedAt.UTC(), p.Version, nullID(p.ParentID))
 	if IsUnique(err) {
 		return minsheng.FieldError("code", "a project numbered %s exists", p.Code)
 	}
@@ -107,6 +109,22 @@ func ListProjects(ctx context.Context, tx *Tx, year int) ([]*project.Project, er
 		WHERE p.year = ? ORDER BY p.code`, year)
 	if err != nil {
 		return nil, fmt.Errorf("list projects: %w", err)
+	}
+	for _, p := range ps {
+		if p.Milestones, err = listMilestones(ctx, tx, p.ID); err != nil {
+			return nil, err
+		}
+	}
+	return ps, nil
+}
+
+// ListProjectParts returns the parts of a project by code, with their
+// milestones.
+func ListProjectParts(ctx context.Context, tx *Tx, parentID int64) ([]*project.Project, error) {
+	ps, err := queryAll(ctx, tx, scanProject, `SELECT `+projectColumns+` FROM projects p LEFT JOIN units u ON u.id = p.unit_id
+		WHERE p.parent_id = ? ORDER BY p.code`, parentID)
+	if err != nil {
+		return nil, fmt.Errorf("list project parts: %w", err)
 	}
 	for _, p := range ps {
 		if p.Milestones, err = listMilestones(ctx, tx, p.ID); err != nil {

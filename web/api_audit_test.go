@@ -115,6 +115,12 @@ func adminWriteRoutes(srv *web.Server) []string {
 		if strings.HasPrefix(path, "/api/v1/employ/") {
 			continue
 		}
+		// Projects are reported on by their responsible units (each change
+		// writes the project's timeline and audit entry), walked by role
+		// and scope in api_project_test.go.
+		if strings.HasPrefix(path, "/api/v1/projects") {
+			continue
+		}
 		out = append(out, route)
 	}
 	return out

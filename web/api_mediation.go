@@ -2,6 +2,7 @@ package web
 
 import (
 	_ "embed"
+	"io"
 	"net/http"
 	"strconv"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng/capability"
 	dom "github.com/minsheng/minsheng/mediation"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // MediationAPI returns the mediation centre's JSON routes: cases, their
@@ -34,6 +36,12 @@ func (s *Server) MediationAPI(svc *mediation.Service) []capability.Route {
 		h("POST /api/v1/mediation/cases/{ref}/judicial", a.judicial),
 		h("POST /api/v1/mediation/cases/{ref}/parties/{id}/reveal", a.reveal),
 		h("GET /api/v1/mediation/figures", a.figures),
+		h("POST /api/v1/mediation/cases/{ref}/parties", a.addParty),
+		h("POST /api/v1/mediation/cases/{ref}/signatures/send", a.sendCode),
+		h("POST /api/v1/mediation/cases/{ref}/signatures/{id}/confirm", a.confirm),
+		h("POST /api/v1/mediation/cases/{ref}/scans", func(w http.ResponseWriter, r *http.Request) error { return a.scans(s, w, r) }),
+		h("GET /api/v1/mediation/cases/{ref}/files/{id}", a.file),
+		h("POST /api/v1/mediation/cases/{ref}/visits", a.visit),
 	}
 }
 
@@ -173,5 +181,94 @@ func (a *mediationAPI) figures(w http.ResponseWriter, r *http.Request) error {
 			from = *since
 		}
 		return a.svc.Figures(r.Context(), u, from, to)
+	})
+}
+
+func (a *mediationAPI) addParty(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusCreated, func(u *org.User, in dom.NewParty) (*dom.Party, error) {
+		p, err := a.svc.AddParty(r.Context(), u, r.PathValue("ref"), in)
+		if err != nil {
+			return nil, err
+		}
+		m := p.Masked()
+		return &m, nil
+	})
+}
+
+// signedView answers a signing change with the case as its user sees it.
+func (a *mediationAPI) signedView(r *http.Request, u *org.User, err error) (*mediation.CaseView, error) {
+	if err != nil {
+		return nil, err
+	}
+	return a.svc.Get(r.Context(), u, r.PathValue("ref"))
+}
+
+func (a *mediationAPI) sendCode(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in struct {
+		PartyID int64 `json:"party_id,string"`
+	}) (*mediation.CaseView, error) {
+		err := a.svc.SendCode(r.Context(), u, r.PathValue("ref"), in.PartyID)
+		if minsheng.IsCode(err, minsheng.ERATELIMIT) {
+			w.Header().Set("Retry-After", strconv.Itoa(int(dom.ResendAfter.Seconds())))
+		}
+		return a.signedView(r, u, err)
+	})
+}
+
+func (a *mediationAPI) confirm(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r, "id", "party")
+	if err != nil {
+		return err
+	}
+	return userWrite(w, r, http.StatusOK, func(u *org.User, in struct {
+		Code string `json:"code"`
+	}) (*mediation.CaseView, error) {
+		return a.signedView(r, u, a.svc.ConfirmCode(r.Context(), u, r.PathValue("ref"), id, in.Code))
+	})
+}
+
+func (a *mediationAPI) scans(s *Server, w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	// Who may not write to the case is refused before the files are read.
+	v, err := a.svc.Get(r.Context(), u, r.PathValue("ref"))
+	if err != nil {
+		return err
+	}
+	if !v.MayWrite {
+		return minsheng.Errorf(minsheng.EFORBIDDEN, "only the mediators over the case attach its scans")
+	}
+	f, err := s.readForm(w, r)
+	if err != nil {
+		return err
+	}
+	fs, err := a.svc.AddScans(r.Context(), u, r.PathValue("ref"), f.files...)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"files": fs})
+	return nil
+}
+
+func (a *mediationAPI) file(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	return sendFile(w, r, func(id int64) (*ticket.Attachment, io.ReadSeekCloser, error) {
+		f, rc, err := a.svc.OpenFile(r.Context(), u, r.PathValue("ref"), id)
+		if err != nil {
+			return nil, nil, err
+		}
+		return &ticket.Attachment{ID: f.ID, Name: f.Name, ContentType: f.ContentType, Size: f.Size, SHA256: f.SHA256,
+			CreatedAt: f.CreatedAt}, rc, nil
+	})
+}
+
+func (a *mediationAPI) visit(w http.ResponseWriter, r *http.Request) error {
+	return userWrite(w, r, http.StatusCreated, func(u *org.User, in dom.NewVisit) (*dom.Visit, error) {
+		return a.svc.ReturnVisit(r.Context(), u, r.PathValue("ref"), in)
 	})
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"net/http"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -82,9 +83,52 @@ func TestMediationAPI(t *testing.T) {
 		mustOK(t, e.do(t, "POST", base+"/agreement", "mediator", map[string]any{"terms": "赔偿 2000 元", "sign_mode": "sms",
 			"effective": "2026-03-02T09:00:00+08:00", "schedule": []map[string]any{
 				{"due": "2026-03-10T00:00:00+08:00", "amount_fen": 100000}, {"due": "2026-04-10T00:00:00+08:00", "amount_fen": 100000}}}))
+		// Signed by SMS code: not in force until both parties have given
+		// the codes of their SMS.
+		if r := e.do(t, "POST", base+"/instalments/1/paid", "mediator", nil); r.status != http.StatusConflict {
+			t.Errorf("paid before it was signed: %s", r)
+		}
+		var sv struct {
+			Signatures []struct {
+				PartyID string `json:"party_id"`
+				Signed  string `json:"signed_at"`
+			} `json:"signatures"`
+		}
+		json.Unmarshal(mustOK(t, e.do(t, "GET", base, "mediator", nil)), &sv)
+		codes := map[string]string{}
+		e.f.DB.Read(context.Background(), func(tx *store.Tx) error {
+			ds, _ := store.ListDeliveries(context.Background(), tx, store.DeliveryFilter{Channel: "sms"})
+			for _, d := range ds {
+				if d.Template == "mediation.sign_code" {
+					codes[d.Recipient] = regexp.MustCompile(`验证码：(\d{6})`).FindStringSubmatch(d.Body)[1]
+				}
+			}
+			return nil
+		})
+		if len(sv.Signatures) != 2 || len(codes) != 2 {
+			t.Fatalf("signatures %+v, codes to %d phones", sv.Signatures, len(codes))
+		}
+		wrong := "000000"
+		if codes["13897001234"] == wrong {
+			wrong = "111111"
+		}
+		r = e.do(t, "POST", base+"/signatures/"+sv.Signatures[0].PartyID+"/confirm", "mediator", map[string]any{"code": wrong})
+		if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), `"reason":"code_wrong"`) {
+			t.Errorf("a wrong code: %s", r)
+		}
+		if r := e.do(t, "POST", base+"/signatures/send", "mediator", map[string]any{"party_id": sv.Signatures[0].PartyID}); r.status != http.StatusTooManyRequests {
+			t.Errorf("a new code at once: %s", r)
+		}
+		mustOK(t, e.do(t, "POST", base+"/signatures/"+sv.Signatures[0].PartyID+"/confirm", "mediator", map[string]any{"code": codes["13897001234"]}))
+		mustOK(t, e.do(t, "POST", base+"/signatures/"+sv.Signatures[1].PartyID+"/confirm", "mediator", map[string]any{"code": codes["13997005678"]}))
 		mustOK(t, e.do(t, "POST", base+"/instalments/1/paid", "mediator", nil))
 		mustOK(t, e.do(t, "POST", base+"/judicial", "mediator", nil))
 		mustOK(t, e.do(t, "POST", base+"/instalments/2/paid", "mediator", nil))
+		if r := e.do(t, "POST", base+"/actions/close", "mediator", map[string]any{"note": "回访满意"}); r.status != http.StatusConflict ||
+			!strings.Contains(string(r.body), `"reason":"visit_required"`) {
+			t.Errorf("closed before the return visit: %s", r)
+		}
+		mustOK(t, e.do(t, "POST", base+"/visits", "mediator", map[string]any{"result": "performed", "satisfaction": "satisfied", "note": "电话回访"}))
 		mustOK(t, e.do(t, "POST", base+"/actions/close", "mediator", map[string]any{"note": "回访满意"}))
 		var v struct {
 			Case struct {
@@ -140,14 +184,19 @@ func TestMediationWritesOutsideScope(t *testing.T) {
 		}{
 			"POST /api/v1/mediation/cases": {"/api/v1/mediation/cases", map[string]any{"type": "neighbour", "title": "x", "ticket": tk.Number,
 				"unit_id": itoa(e.f.Street.ID)}},
-			"POST /api/v1/mediation/cases/{ref}/actions/{action}":       {base + "/actions/close", map[string]any{}},
-			"POST /api/v1/mediation/cases/{ref}/sessions":               {base + "/sessions", map[string]any{"at": "2026-03-03T09:00:00+08:00", "place": "x"}},
-			"POST /api/v1/mediation/cases/{ref}/sessions/{seq}/record":  {base + "/sessions/1/record", map[string]any{"record": "x"}},
-			"POST /api/v1/mediation/cases/{ref}/notes":                  {base + "/notes", map[string]any{"body": "x"}},
-			"POST /api/v1/mediation/cases/{ref}/agreement":              {base + "/agreement", map[string]any{"terms": "x", "sign_mode": "paper", "effective": "2026-03-02T09:00:00+08:00"}},
-			"POST /api/v1/mediation/cases/{ref}/instalments/{seq}/paid": {base + "/instalments/1/paid", nil},
-			"POST /api/v1/mediation/cases/{ref}/judicial":               {base + "/judicial", nil},
-			"POST /api/v1/mediation/cases/{ref}/parties/{id}/reveal":    {base + "/parties/1/reveal", map[string]any{"reason": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/actions/{action}":        {base + "/actions/close", map[string]any{}},
+			"POST /api/v1/mediation/cases/{ref}/sessions":                {base + "/sessions", map[string]any{"at": "2026-03-03T09:00:00+08:00", "place": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/sessions/{seq}/record":   {base + "/sessions/1/record", map[string]any{"record": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/notes":                   {base + "/notes", map[string]any{"body": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/agreement":               {base + "/agreement", map[string]any{"terms": "x", "sign_mode": "paper", "effective": "2026-03-02T09:00:00+08:00"}},
+			"POST /api/v1/mediation/cases/{ref}/instalments/{seq}/paid":  {base + "/instalments/1/paid", nil},
+			"POST /api/v1/mediation/cases/{ref}/judicial":                {base + "/judicial", nil},
+			"POST /api/v1/mediation/cases/{ref}/parties/{id}/reveal":     {base + "/parties/1/reveal", map[string]any{"reason": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/parties":                 {base + "/parties", map[string]any{"side": "respondent", "name": "x"}},
+			"POST /api/v1/mediation/cases/{ref}/signatures/send":         {base + "/signatures/send", map[string]any{}},
+			"POST /api/v1/mediation/cases/{ref}/signatures/{id}/confirm": {base + "/signatures/1/confirm", map[string]any{"code": "123456"}},
+			"POST /api/v1/mediation/cases/{ref}/scans":                   {base + "/scans", nil},
+			"POST /api/v1/mediation/cases/{ref}/visits":                  {base + "/visits", map[string]any{"result": "performed", "satisfaction": "satisfied"}},
 		}
 		for _, route := range web.Routes(e.srv) {
 			if strings.HasPrefix(route, "POST /api/v1/mediation/") {

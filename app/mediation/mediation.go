@@ -251,6 +251,15 @@ func (s *Service) moveTx(ctx context.Context, tx *store.Tx, actor *org.User, c *
 	if err := mediation.CheckText("note", note, mediation.MaxText, mediation.NeedsNote(a)); err != nil {
 		return err
 	}
+	if mediation.NeedsSignatures(c.Status, a) || mediation.NeedsVisit(c.Status, a) {
+		signed, visited, err := s.conditionsTx(ctx, tx, c)
+		if err != nil {
+			return err
+		}
+		if err := mediation.CheckConditions(c.Status, a, signed, visited); err != nil {
+			return err
+		}
+	}
 	now := s.kit.Now()
 	from := c.Status
 	c.Status, c.UpdatedAt, c.Version = to, now, c.Version+1

@@ -189,6 +189,11 @@ func TestDisputeCallToPerformedAgreement(t *testing.T) {
 			t.Errorf("timeline %v", n)
 		}
 		must[*mediation.Agreement](t)(f.med.PayInstalment(ctx, f.mediator, c.Number, 2))
+		if _, err := f.med.Act(ctx, f.mediator, c.Number, mediation.ActionClose, ""); field(err) != "conflict:" {
+			t.Errorf("closed before the return visit: %v", err)
+		}
+		must[*mediation.Visit](t)(f.med.ReturnVisit(ctx, f.mediator, c.Number, mediation.NewVisit{Result: mediation.VisitPerformed,
+			Satisfaction: mediation.Satisfied, Note: "双方表示满意"}))
 		must[*mediation.Case](t)(f.med.Act(ctx, f.mediator, c.Number, mediation.ActionClose, ""))
 		v = must[*appmed.CaseView](t)(f.med.Get(ctx, f.mediator, c.Number))
 		if v.Case.Status != mediation.StatusClosed || v.Case.ClosedAt == nil {
@@ -211,7 +216,7 @@ func TestDefaultPromptsJudicialConfirmation(t *testing.T) {
 		c := f.walkIn(t, true)
 		day := mediation.Day(f.Clock.Now())
 		must[*mediation.Agreement](t)(f.med.RecordAgreement(ctx, f.mediator, c.Number, mediation.NewAgreement{Terms: "分两期还款",
-			SignMode: mediation.SignSMS, Effective: f.Clock.Now(),
+			SignMode: mediation.SignPaper, Effective: f.Clock.Now(),
 			Schedule: []mediation.Instalment{{Due: day.AddDate(0, 0, 5), AmountFen: 1000}, {Due: day.AddDate(0, 0, 25), AmountFen: 1000}}}))
 		f.Clock.Set(day.AddDate(0, 0, 6).Add(12 * time.Hour))
 		err := db.Write(ctx, func(tx *store.Tx) error {
@@ -228,9 +233,19 @@ func TestDefaultPromptsJudicialConfirmation(t *testing.T) {
 		if last.Action != "judicial_prompt" || last.Data["days_left"] != "24" || last.ActorID != 0 {
 			t.Errorf("last event %+v", last)
 		}
+		cs := must[[]*mediation.Case](t)(f.med.List(ctx, f.mediator, appmed.ListFilter{}))
+		if left := must[map[int64]int](t)(f.med.JudicialDaysLeft(ctx, f.mediator, cs)); len(left) != 1 || left[c.ID] != 24 {
+			t.Errorf("the list's days left: %v", left)
+		}
+		if _, err := f.med.JudicialDaysLeft(ctx, f.Users["handler"], cs); err == nil {
+			t.Error("a handler read the days left")
+		}
 		must[*mediation.Agreement](t)(f.med.ApplyJudicial(ctx, f.mediator, c.Number))
 		if _, err := f.med.ApplyJudicial(ctx, f.mediator, c.Number); !minsheng.IsCode(err, minsheng.ECONFLICT) {
 			t.Errorf("applied twice: %v", err)
+		}
+		if left := must[map[int64]int](t)(f.med.JudicialDaysLeft(ctx, f.mediator, cs)); len(left) != 0 {
+			t.Errorf("still tracked once applied for: %v", left)
 		}
 	})
 }

@@ -198,7 +198,12 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 	d.sessions(ctx, c3, "双方面对面沟通，被申请人同意铺设地垫、晚10点后控制声音。")
 	d.agree(ctx, c3, "王建军于一周内在客厅铺设地垫，晚10点后不拖动桌椅；双方互相谅解，今后有事先沟通。", d.now.AddDate(0, 0, -10), nil)
 	d.act(ctx, c3, "", mediation.ActionComplete)
-	d.act(ctx, c3, "回访：申请人表示噪音明显减少，对调解结果满意。", mediation.ActionClose)
+	if c3 != nil && d.err == nil {
+		_, err := d.s.ReturnVisit(ctx, d.med, c3.Number, mediation.NewVisit{Result: mediation.VisitPerformed, Satisfaction: mediation.Satisfied,
+			Note: "电话回访：申请人表示噪音明显减少，对调解结果满意。"})
+		d.check(err, "return visit")
+	}
+	d.act(ctx, c3, "回访后结案。", mediation.ActionClose)
 
 	// 4. A property-fee dispute that walked in: mediation failed, the
 	// parties were guided to court.
@@ -233,6 +238,26 @@ func (d *seeder) run(ctx context.Context, cats map[string]int64) error {
 	if d.err == nil && c8 != nil {
 		_, err := d.s.AddNote(ctx, d.med, c8.Number, NewNote{Body: "与一年内的漏水纠纷为同一地点、同一当事人，需核实前次协议防水维修是否到位。"})
 		d.check(err, "note")
+		// The property company maintains the roof: it joins the case.
+		_, err = d.s.AddParty(ctx, d.med, c8.Number, mediation.NewParty{Side: resp, Kind: mediation.PartyOrganisation,
+			Name: "西宁某物业服务有限公司", AgentName: "孙立新", AgentPhone: "09716112233"})
+		d.check(err, "add party")
+	}
+
+	// 9. Wages of a cleaner, walked in: agreed in one session and signed
+	// by SMS code; the employer's code has been confirmed before the
+	// mediator, the worker's is awaited.
+	c9 := d.open(ctx, d.med, Registration{NewCase: mediation.NewCase{Type: mediation.TypeLabour, Source: mediation.SourceWalkIn,
+		Title: "保洁员工资纠纷", Address: "城西区胜利路街道胜利路9号", Summary: "保洁员称被拖欠两个月工资 5600 元。",
+		Parties: []mediation.NewParty{p(app, "杨春花", "13897470012"), p(resp, "鲁文斌", "13997470023")}}})
+	d.act(ctx, c9, "", mediation.ActionAccept)
+	d.sessions(ctx, c9, "双方核对考勤记录，确认拖欠工资 5600 元，雇主同意分两期支付。")
+	if c9 != nil && d.err == nil {
+		_, err := d.s.RecordAgreement(ctx, d.med, c9.Number, mediation.NewAgreement{SignMode: mediation.SignSMS,
+			Terms: "鲁文斌分两期向杨春花支付拖欠工资共 5600 元：本月底前支付 2800 元，下月底前支付 2800 元。",
+			Schedule: []mediation.Instalment{{Due: day.AddDate(0, 0, 20), AmountFen: 280000, What: "第一期工资"},
+				{Due: day.AddDate(0, 0, 50), AmountFen: 280000, What: "第二期工资"}}})
+		d.check(err, "agreement by SMS "+c9.Number)
 	}
 	return d.err
 }

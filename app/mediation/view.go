@@ -33,8 +33,20 @@ type CaseView struct {
 	MayWrite   bool `json:"may_write"`
 	MayPrivate bool `json:"may_private"`
 	// JudicialDaysLeft counts the days left to apply for 司法确认 (nil
-	// without an agreement or once applied).
+	// without an agreement in force or once applied).
 	JudicialDaysLeft *int `json:"judicial_days_left,omitempty"`
+	// Signatures are the parties' signatures of the agreement; Visits the
+	// return visits; Files the scans of the signed agreement.
+	Signatures []SignatureView   `json:"signatures"`
+	Visits     []mediation.Visit `json:"visits"`
+	Files      []mediation.File  `json:"files"`
+}
+
+// SignatureView is a party's signature as the case page shows it.
+type SignatureView struct {
+	mediation.Signature
+	Side mediation.Side `json:"side"`
+	Name string         `json:"name"` // masked
 }
 
 // Get returns a case the user may see, by number or id.
@@ -65,12 +77,38 @@ func (s *Service) Get(ctx context.Context, actor *org.User, ref string) (*CaseVi
 		}
 		if a, err := store.GetMediationAgreement(ctx, tx, c.ID); err == nil {
 			v.Agreement = a
-			if a.JudicialAppliedAt == nil {
+			if a.JudicialAppliedAt == nil && a.SignedAt != nil {
 				n := mediation.JudicialDaysLeft(a.EffectiveAt, s.kit.Now())
 				v.JudicialDaysLeft = &n
 			}
 		} else if !minsheng.IsCode(err, minsheng.ENOTFOUND) {
 			return err
+		}
+		gs, err := store.ListMediationSignatures(ctx, tx, c.ID)
+		if err != nil {
+			return err
+		}
+		v.Signatures = []SignatureView{}
+		for _, g := range gs {
+			sv := SignatureView{Signature: g}
+			for _, p := range v.Parties {
+				if p.ID == g.PartyID {
+					sv.Side, sv.Name = p.Side, p.Name
+				}
+			}
+			v.Signatures = append(v.Signatures, sv)
+		}
+		if v.Visits, err = store.ListMediationVisits(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if v.Files, err = store.ListMediationFiles(ctx, tx, c.ID); err != nil {
+			return err
+		}
+		if v.Visits == nil {
+			v.Visits = []mediation.Visit{}
+		}
+		if v.Files == nil {
+			v.Files = []mediation.File{}
 		}
 		if c.TicketID != 0 {
 			// The number only: the ticket itself opens to those who may see it.
@@ -91,9 +129,16 @@ func (s *Service) Get(ctx context.Context, actor *org.User, ref string) (*CaseVi
 		} else {
 			v.Actions = mediation.AvailableActions(c.Status, actor, c.UnitPath)
 		}
-		if v.Actions == nil {
-			v.Actions = []mediation.Action{}
+		// Actions waiting for the signatures or the return visit are not
+		// offered until then.
+		signed, visited := v.Agreement == nil || v.Agreement.SignedAt != nil, len(v.Visits) > 0
+		kept := []mediation.Action{}
+		for _, a := range v.Actions {
+			if mediation.CheckConditions(c.Status, a, signed, visited) == nil {
+				kept = append(kept, a)
+			}
 		}
+		v.Actions = kept
 		if v.Parties == nil {
 			v.Parties = []mediation.Party{}
 		}
@@ -137,6 +182,31 @@ func (s *Service) List(ctx context.Context, actor *org.User, f ListFilter) ([]*m
 	if out == nil {
 		out = []*mediation.Case{}
 	}
+	return out, err
+}
+
+// JudicialDaysLeft returns, for the open cases among cs whose agreement is
+// in force and not yet brought to the court, the days left to apply for
+// 司法确认 (negative once the 30 days have passed): the list shows them.
+func (s *Service) JudicialDaysLeft(ctx context.Context, actor *org.User, cs []*mediation.Case) (map[int64]int, error) {
+	if err := kit.Require(actor, org.RoleMediator, org.RoleAdmin, org.RoleLeader); err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(cs))
+	for _, c := range cs {
+		if c.Status != mediation.StatusClosed && (kit.IsSystem(actor) || mediation.MaySee(actor, c.UnitPath)) {
+			ids = append(ids, c.ID)
+		}
+	}
+	out := map[int64]int{}
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		ds, err := store.ListMediationJudicialDeadlines(ctx, tx, ids)
+		now := s.kit.Now()
+		for id, d := range ds {
+			out[id] = mediation.DaysLeftTo(d, now)
+		}
+		return err
+	})
 	return out, err
 }
 

@@ -191,10 +191,14 @@ const RemindDays = 3
 
 // RecordAgreement records the agreement of a case in mediation: its terms,
 // how it was signed, when it took effect and its performance schedule. The
-// case reaches an agreement; with a schedule its performance starts at once
-// and the reminder job is set; the 司法确认 deadline is 30 days from the
-// day it took effect. The ticket the case came from is answered.
-func (s *Service) RecordAgreement(ctx context.Context, actor *org.User, ref string, in mediation.NewAgreement) (*mediation.Agreement, error) {
+// case reaches an agreement and the ticket the case came from is answered.
+// Signed on paper, the agreement is in force at once (a scan needs its
+// files, scans); signed by SMS code, every party needs a phone, each is
+// sent a code in the same transaction, and the agreement takes effect when
+// the last party confirms (ConfirmCode, ConfirmByLink). In force with a
+// schedule, its performance starts and the reminder job is set; the
+// 司法确认 deadline is 30 days from the day it took effect.
+func (s *Service) RecordAgreement(ctx context.Context, actor *org.User, ref string, in mediation.NewAgreement, scans ...app.Upload) (*mediation.Agreement, error) {
 	var out *mediation.Agreement
 	err := s.onCase(ctx, actor, ref, mediation.ActionAgree, func(tx *store.Tx, c *mediation.Case) error {
 		if _, err := mediation.Next(c.Status, mediation.ActionAgree); err != nil {
@@ -212,13 +216,36 @@ func (s *Service) RecordAgreement(ctx context.Context, actor *org.User, ref stri
 				resps++
 			}
 		}
+		now := s.kit.Now()
+		if in.SignMode == mediation.SignSMS {
+			// In force when the last party confirms: until then the day is
+			// today's, provisionally.
+			in.Effective = now
+		}
 		if err := in.Validate(apps, resps); err != nil {
 			return err
 		}
-		now := s.kit.Now()
+		switch {
+		case in.SignMode == mediation.SignScan && len(scans) == 0:
+			return minsheng.FieldError("file", "an agreement signed on paper and scanned needs its scan").Because("scan_required")
+		case in.SignMode != mediation.SignScan && len(scans) > 0:
+			return minsheng.FieldError("sign_mode", "scans go with an agreement signed on paper and scanned").Because("scan_mode")
+		case len(scans) > mediation.MaxScans:
+			return minsheng.FieldError("file", "at most %d files", mediation.MaxScans).Because("too_many_files")
+		}
+		if in.SignMode == mediation.SignSMS {
+			for _, p := range ps {
+				if signPhone(p) == "" {
+					return minsheng.FieldError("sign_mode", "every party needs a phone to sign by SMS code").Because("sms_phone")
+				}
+			}
+		}
 		eff := in.Effective.UTC().Truncate(time.Microsecond)
 		out = &mediation.Agreement{CaseID: c.ID, Terms: in.Terms, SignMode: in.SignMode, EffectiveAt: eff,
 			JudicialDeadline: mediation.JudicialDeadline(eff), CreatedAt: now, Schedule: in.Schedule}
+		if in.SignMode != mediation.SignSMS {
+			out.SignedAt = &eff
+		}
 		if out.Schedule == nil {
 			out.Schedule = []mediation.Instalment{}
 		}
@@ -228,20 +255,47 @@ func (s *Service) RecordAgreement(ctx context.Context, actor *org.User, ref stri
 		if err := store.InsertMediationAgreement(ctx, tx, out); err != nil {
 			return err
 		}
-		if err := s.moveTx(ctx, tx, actor, c, mediation.ActionAgree, "", map[string]string{"sign_mode": string(in.SignMode),
-			"instalments": strconv.Itoa(len(out.Schedule)), "total": mediation.Yuan(out.TotalFen()),
-			"judicial_deadline": out.JudicialDeadline.Format(time.RFC3339)}); err != nil {
+		for _, p := range ps {
+			g := &mediation.Signature{CaseID: c.ID, PartyID: p.ID, Mode: in.SignMode}
+			if out.SignedAt != nil {
+				g.SignedAt, g.Via = out.SignedAt, "paper"
+			}
+			if err := store.InsertMediationSignature(ctx, tx, g); err != nil {
+				return err
+			}
+		}
+		if err := s.insertScansTx(ctx, tx, actor, c, scans); err != nil {
 			return err
 		}
-		if len(out.Schedule) == 0 {
-			return nil
+		data := map[string]string{"sign_mode": string(in.SignMode), "instalments": strconv.Itoa(len(out.Schedule)),
+			"total": mediation.Yuan(out.TotalFen())}
+		if out.SignedAt != nil {
+			data["judicial_deadline"] = out.JudicialDeadline.Format(time.RFC3339)
 		}
-		if err := s.moveTx(ctx, tx, actor, c, mediation.ActionPerform, "", nil); err != nil {
+		if len(scans) > 0 {
+			data["scans"] = strconv.Itoa(len(scans))
+		}
+		if err := s.moveTx(ctx, tx, actor, c, mediation.ActionAgree, "", data); err != nil {
 			return err
 		}
-		return s.scheduleJobTx(ctx, tx, c.ID, out)
+		if out.SignedAt == nil {
+			return s.sendCodesTx(ctx, tx, actor, c, ps, 0)
+		}
+		return s.startPerformanceTx(ctx, tx, actor, c, out)
 	})
 	return out, err
+}
+
+// startPerformanceTx starts the performance of an agreement in force with
+// a schedule, and sets the reminder job.
+func (s *Service) startPerformanceTx(ctx context.Context, tx *store.Tx, actor *org.User, c *mediation.Case, a *mediation.Agreement) error {
+	if len(a.Schedule) == 0 {
+		return nil
+	}
+	if err := s.moveTx(ctx, tx, actor, c, mediation.ActionPerform, "", nil); err != nil {
+		return err
+	}
+	return s.scheduleJobTx(ctx, tx, c.ID, a)
 }
 
 // nextCheck returns when the job should next look at a schedule: the

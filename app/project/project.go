@@ -45,6 +45,9 @@ type NewProject struct {
 	UnitID     int64               `json:"unit_id,string"`
 	Leader     string              `json:"leader"`
 	Milestones []project.Milestone `json:"milestones"`
+	// Parent is the code of the project this one is a part of: its
+	// progress then rolls up into the parent's.
+	Parent string `json:"parent"`
 }
 
 // Create adds a project of the year. District admins only.
@@ -88,19 +91,37 @@ func (s *Service) Create(ctx context.Context, actor *org.User, in NewProject) (*
 		if p.Milestones == nil {
 			p.Milestones = []project.Milestone{}
 		}
+		data := map[string]string{"code": p.Code, "unit_id": strconv.FormatInt(u.ID, 10), "milestones": strconv.Itoa(len(p.Milestones))}
+		if in.Parent = strings.TrimSpace(in.Parent); in.Parent != "" {
+			parent, err := store.GetProject(ctx, tx, in.Parent)
+			if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+				return minsheng.FieldError("parent", "no project %s", in.Parent).Because("parent_unknown")
+			}
+			if err != nil {
+				return err
+			}
+			if parent.ParentID != 0 || parent.Year != in.Year || parent.Status == project.StatusCompleted {
+				return minsheng.FieldError("parent", "a part belongs to an open project of the same year that is no part itself").Because("parent_invalid")
+			}
+			p.ParentID, p.Parent, data["parent"] = parent.ID, parent.Code, parent.Code
+		}
 		if err := store.InsertProject(ctx, tx, p); err != nil {
 			return err
 		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: id, Action: "create",
-			Data: map[string]string{"code": p.Code, "unit_id": strconv.FormatInt(u.ID, 10), "milestones": strconv.Itoa(len(p.Milestones))}})
-		return err
+		if _, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: id, Action: "create", Data: data}); err != nil {
+			return err
+		}
+		if p.ParentID != 0 {
+			return s.rollUpTx(ctx, tx, actor, p.ParentID)
+		}
+		return nil
 	})
 	return p, err
 }
 
 // change loads a project, checks the actor, lets fn change it, writes it
 // with its version, and records the change.
-func (s *Service) change(ctx context.Context, actor *org.User, code, action string, fn func(p *project.Project) (note string, data map[string]string, err error)) (*project.Project, error) {
+func (s *Service) change(ctx context.Context, actor *org.User, code, action string, fn func(p *project.Project, parts []*project.Project) (note string, data map[string]string, err error)) (*project.Project, error) {
 	var p *project.Project
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
 		var err error
@@ -112,7 +133,11 @@ func (s *Service) change(ctx context.Context, actor *org.User, code, action stri
 				return err
 			}
 		}
-		note, data, err := fn(p)
+		parts, err := store.ListProjectParts(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		note, data, err := fn(p, parts)
 		if err != nil {
 			return err
 		}
@@ -120,16 +145,53 @@ func (s *Service) change(ctx context.Context, actor *org.User, code, action stri
 		if err := store.UpdateProject(ctx, tx, p); err != nil {
 			return err
 		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: p.ID, Action: action, Note: note, Data: data})
-		return err
+		msgs, err := s.followerNoticesTx(ctx, tx, p, action, data)
+		if err != nil {
+			return err
+		}
+		if len(msgs) > 0 {
+			data["followers"] = strconv.Itoa(len(msgs))
+		}
+		if _, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: p.ID, Action: action, Note: note, Data: data,
+			Messages: msgs}); err != nil {
+			return err
+		}
+		if p.ParentID != 0 {
+			return s.rollUpTx(ctx, tx, actor, p.ParentID)
+		}
+		return nil
 	})
 	return p, err
+}
+
+// rollUpTx sets a parent's progress from its parts' (project.RollUp),
+// with a rollup event when it changes. A completed parent keeps its 100.
+func (s *Service) rollUpTx(ctx context.Context, tx *store.Tx, actor *org.User, parentID int64) error {
+	parent, err := store.GetProject(ctx, tx, strconv.FormatInt(parentID, 10))
+	if err != nil {
+		return err
+	}
+	parts, err := store.ListProjectParts(ctx, tx, parent.ID)
+	if err != nil {
+		return err
+	}
+	n := project.RollUp(parts)
+	if n == parent.Progress || parent.Status == project.StatusCompleted {
+		return nil
+	}
+	data := map[string]string{"progress": strconv.Itoa(parent.Progress) + " → " + strconv.Itoa(n), "parts": strconv.Itoa(len(parts))}
+	parent.Progress, parent.UpdatedAt, parent.Version = n, s.kit.Now(), parent.Version+1
+	if err := store.UpdateProject(ctx, tx, parent); err != nil {
+		return err
+	}
+	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectProject, ObjectID: parent.ID, Action: "rollup", Data: data})
+	return err
 }
 
 // Act moves a project: start, delay (with its explanation, shown on the
 // public page), resume, complete (every milestone reached, progress 100).
 func (s *Service) Act(ctx context.Context, actor *org.User, code string, a project.Action, note string) (*project.Project, error) {
-	return s.change(ctx, actor, code, string(a), func(p *project.Project) (string, map[string]string, error) {
+	return s.change(ctx, actor, code, string(a), func(p *project.Project, parts []*project.Project) (string, map[string]string, error) {
 		to, err := project.Next(p.Status, a)
 		if err != nil {
 			return "", nil, err
@@ -143,6 +205,11 @@ func (s *Service) Act(ctx context.Context, actor *org.User, code string, a proje
 		}
 		if a == project.ActionComplete && p.Done() < len(p.Milestones) {
 			return "", nil, minsheng.FieldError("milestones", "every milestone must be reached first")
+		}
+		if a == project.ActionComplete {
+			if err := project.CheckPartsDone(parts); err != nil {
+				return "", nil, err
+			}
 		}
 		data := map[string]string{"from": string(p.Status), "to": string(to)}
 		p.Status = to
@@ -169,10 +236,13 @@ type Update struct {
 
 // Report records the responsible unit's update of a project.
 func (s *Service) Report(ctx context.Context, actor *org.User, code string, in Update) (*project.Project, error) {
-	return s.change(ctx, actor, code, "report", func(p *project.Project) (string, map[string]string, error) {
+	return s.change(ctx, actor, code, "report", func(p *project.Project, parts []*project.Project) (string, map[string]string, error) {
 		data := map[string]string{}
 		if p.Status == project.StatusCompleted {
 			return "", nil, minsheng.Errorf(minsheng.ECONFLICT, "the project is completed")
+		}
+		if in.Progress != nil && len(parts) > 0 {
+			return "", nil, minsheng.FieldError("progress", "the progress of a project with parts is theirs rolled up").Because("progress_rolled_up")
 		}
 		if in.Progress != nil {
 			if err := project.CheckProgress(*in.Progress); err != nil {
@@ -213,10 +283,12 @@ func (s *Service) Report(ctx context.Context, actor *org.User, code string, in U
 	})
 }
 
-// View is a project as shown: its health at now.
+// View is a project as shown: its health at now (a parent's as late as
+// its latest part), and the codes of its parts.
 type View struct {
 	*project.Project
 	Health project.RAG `json:"health"`
+	Parts  []string    `json:"parts,omitempty"`
 }
 
 // PublicView is a project on the public page: no leader's name, no
@@ -234,6 +306,26 @@ type PublicView struct {
 	Explanation string              `json:"explanation,omitempty"`
 	Milestones  []project.Milestone `json:"milestones"`
 	Health      project.RAG         `json:"health"`
+	Parent      string              `json:"parent,omitempty"` // the code of the project it is a part of
+	Parts       []string            `json:"parts,omitempty"`  // the codes of its parts
+	Photos      []project.Photo     `json:"photos"`
+	Rating      project.Rating      `json:"rating"` // residents' acceptance ratings, once completed
+}
+
+// healths computes each project's health at now, a parent's as late as
+// its latest part, and each parent's parts.
+func healths(ps []*project.Project, now time.Time) (map[int64]project.RAG, map[int64][]string) {
+	h, parts := map[int64]project.RAG{}, map[int64][]string{}
+	for _, p := range ps {
+		h[p.ID] = p.Health(now)
+	}
+	for _, p := range ps {
+		if p.ParentID != 0 {
+			h[p.ParentID] = project.Worst(h[p.ParentID], h[p.ID])
+			parts[p.ParentID] = append(parts[p.ParentID], p.Code)
+		}
+	}
+	return h, parts
 }
 
 // List returns the year's projects for staff.
@@ -242,9 +334,10 @@ func (s *Service) List(ctx context.Context, actor *org.User, year int) ([]View, 
 		return nil, err
 	}
 	ps, now, err := s.load(ctx, year)
+	h, parts := healths(ps, now)
 	out := make([]View, len(ps))
 	for i, p := range ps {
-		out[i] = View{Project: p, Health: p.Health(now)}
+		out[i] = View{Project: p, Health: h[p.ID], Parts: parts[p.ID]}
 	}
 	return out, err
 }
@@ -252,13 +345,24 @@ func (s *Service) List(ctx context.Context, actor *org.User, year int) ([]View, 
 // Public returns the year's projects as anyone may see them.
 func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 	ps, now, err := s.load(ctx, year)
+	if err != nil {
+		return nil, err
+	}
+	var ratings map[int64]project.Rating
+	if err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
+		ratings, err = store.ProjectRatings(ctx, tx, year)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	h, parts := healths(ps, now)
 	out := make([]PublicView, len(ps))
 	for i, p := range ps {
 		ms := make([]project.Milestone, len(p.Milestones))
 		copy(ms, p.Milestones)
 		out[i] = PublicView{Code: p.Code, Title: p.Title, Category: p.Category, Area: p.Area, Summary: p.Summary,
 			BudgetYuan: p.BudgetYuan, UnitName: p.UnitName, Status: p.Status, Progress: p.Progress, Explanation: p.Explanation,
-			Milestones: ms, Health: p.Health(now)}
+			Milestones: ms, Health: h[p.ID], Parent: p.Parent, Parts: parts[p.ID], Photos: p.Photos, Rating: ratings[p.ID]}
 	}
 	return out, err
 }
@@ -267,9 +371,20 @@ func (s *Service) Public(ctx context.Context, year int) ([]PublicView, error) {
 func (s *Service) load(ctx context.Context, year int) ([]*project.Project, time.Time, error) {
 	var ps []*project.Project
 	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) {
-		ps, err = store.ListProjects(ctx, tx, year)
+		if ps, err = store.ListProjects(ctx, tx, year); err != nil {
+			return err
+		}
+		photos, err := store.ListProjectPhotos(ctx, tx, year)
+		for _, p := range ps {
+			p.Photos = photos[p.ID]
+		}
 		return err
 	})
+	for _, p := range ps {
+		if p.Photos == nil {
+			p.Photos = []project.Photo{}
+		}
+	}
 	return ps, s.kit.Now(), err
 }
 
@@ -285,7 +400,20 @@ func (s *Service) Get(ctx context.Context, actor *org.User, code string) (*View,
 		if err != nil {
 			return err
 		}
-		v = &View{Project: p, Health: p.Health(s.kit.Now())}
+		ps, err := store.ListProjectParts(ctx, tx, p.ID)
+		if err != nil {
+			return err
+		}
+		photos, err := store.ListProjectPhotos(ctx, tx, p.Year)
+		if err != nil {
+			return err
+		}
+		p.Photos = photos[p.ID]
+		if p.Photos == nil {
+			p.Photos = []project.Photo{}
+		}
+		h, parts := healths(append(ps, p), s.kit.Now())
+		v = &View{Project: p, Health: h[p.ID], Parts: parts[p.ID]}
 		tl, err = store.ListTimeline(ctx, tx, ObjectProject, p.ID)
 		return err
 	})

@@ -41,9 +41,24 @@ func TestSeedAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(pub) != 20 {
-		t.Fatalf("%d projects, want 20", len(pub))
+	var top []PublicView
+	for _, p := range pub {
+		if p.Parent == "" {
+			top = append(top, p)
+		}
 	}
+	if len(top) != 20 || len(pub) != 22 {
+		t.Fatalf("%d projects and %d parts, want 20 and 2", len(top), len(pub)-len(top))
+	}
+	if r := pub[0].Rating; pub[0].Status != project.StatusCompleted || r.Count != 7 || r.Average != 4.4 {
+		t.Errorf("the first project's ratings: %+v", r)
+	}
+	for _, p := range pub {
+		if p.Code == "2026-15" && (len(p.Parts) != 2 || p.Progress != 65) {
+			t.Errorf("the gas pipes' parts %v, progress %d rolled up (want 65: (80×1200+45×900)/2100)", p.Parts, p.Progress)
+		}
+	}
+	pub = top
 	count := map[project.Status]int{}
 	for _, p := range pub {
 		count[p.Status]++
@@ -73,7 +88,7 @@ func TestSeedAndExport(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) < 21 || rows[len(rows)-20][2] != seedProjects[0].title {
-		t.Errorf("the workbook has %d rows; first project row %v", len(rows), rows[len(rows)-20])
+	if len(rows) < 23 || rows[len(rows)-22][2] != seedProjects[0].title {
+		t.Errorf("the workbook has %d rows; first project row %v", len(rows), rows[len(rows)-22])
 	}
 }

@@ -31,6 +31,11 @@ func TestEveryErrorReasonAndFieldIsWorded(t *testing.T) {
 	for k, v := range EmployMessages { // the employ capability words its own
 		msgs[k] = v
 	}
+	for _, m := range []map[string][2]string{MediationMessages, ProjectMessages} {
+		for k, v := range m {
+			msgs[k] = v
+		}
+	}
 	reasonRE := regexp.MustCompile(`\.Because\("([^"]+)"\)|Reason:\s*"([^"]+)"`)
 	fieldRE := regexp.MustCompile(`FieldError\("([^"]+)"|Field:\s*"([^"]+)"`)
 	reasons, fields := map[string]string{}, map[string]string{}

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/mediation"
 	"github.com/minsheng/minsheng/capability"
 	dom "github.com/minsheng/minsheng/mediation"
@@ -45,6 +46,14 @@ func (u *UI) MediationPages(svc *mediation.Service) []capability.Route {
 		{Pattern: "POST /mediation/cases/{ref}/instalments/{seq}", Handler: u.staff(p.paid, m)},
 		{Pattern: "POST /mediation/cases/{ref}/judicial", Handler: u.staff(p.judicial, m)},
 		{Pattern: "POST /mediation/cases/{ref}/parties/{id}/reveal", Handler: u.staff(p.reveal, m)},
+		{Pattern: "POST /mediation/cases/{ref}/parties", Handler: u.staff(p.addParty, m)},
+		{Pattern: "POST /mediation/cases/{ref}/signatures/send", Handler: u.staff(p.sendCode, m)},
+		{Pattern: "POST /mediation/cases/{ref}/signatures/{id}", Handler: u.staff(p.confirm, m)},
+		{Pattern: "POST /mediation/cases/{ref}/scans", Handler: u.staff(p.scans, m)},
+		{Pattern: "GET /mediation/cases/{ref}/files/{id}", Handler: u.staff(p.file, m)},
+		{Pattern: "POST /mediation/cases/{ref}/visit", Handler: u.staff(p.visit, m)},
+		{Pattern: "GET /mediation/sign/{token}", Handler: u.handle(p.signPage)},
+		{Pattern: "POST /mediation/sign/{token}", Handler: u.handle(p.sign)},
 	}
 }
 
@@ -63,6 +72,9 @@ type medListData struct {
 	MayOpen  bool
 	MayRead  bool
 	Ticket   string // a ticket number to open a case from (?ticket=)
+	// DaysLeft are the days left to apply for 司法确认, by case id, of
+	// the agreements in force not yet brought to the court.
+	DaysLeft map[int64]int
 	Sides    []dom.Side
 	// Mediated counts the cases mediated to an end (agreement or
 	// failure), Ended the agreements whose performance ended: the
@@ -78,6 +90,9 @@ func (p *mediationPages) listPage(w http.ResponseWriter, r *http.Request, me *or
 	if d.MayRead {
 		var err error
 		if d.Cases, err = p.med.List(r.Context(), me, mediation.ListFilter{Status: dom.Status(d.Status)}); err != nil {
+			return err
+		}
+		if d.DaysLeft, err = p.med.JudicialDaysLeft(r.Context(), me, d.Cases); err != nil {
 			return err
 		}
 		now := p.svc.Clock().Now()
@@ -97,6 +112,15 @@ func (p *mediationPages) list(w http.ResponseWriter, r *http.Request, me *org.Us
 	return p.listPage(w, r, me, http.StatusOK, nil)
 }
 
+// JudicialTracked reports whether a case's 司法确认 period is tracked.
+func (d medListData) JudicialTracked(id int64) bool {
+	_, ok := d.DaysLeft[id]
+	return ok
+}
+
+// JudicialLeft is the days left to apply for 司法确认 of a tracked case.
+func (d medListData) JudicialLeft(id int64) int { return d.DaysLeft[id] }
+
 // medFieldRE takes the index out of a list field ("parties.1.phone").
 var medFieldRE = regexp.MustCompile(`\.\d+\.`)
 
@@ -105,18 +129,24 @@ var medFieldRE = regexp.MustCompile(`\.\d+\.`)
 // page's language; other errors are returned as they are.
 func medRefused(pg *page, action string, err error, vals url.Values) (*formState, error) {
 	var e *minsheng.Error
-	if !errors.As(err, &e) || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
+	if !errors.As(err, &e) || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT &&
+		!(e.Reason != "" && (e.Code == minsheng.ERATELIMIT || e.Code == minsheng.ENOTFOUND))) {
 		return nil, err
 	}
 	field := medFieldRE.ReplaceAllString(e.Field, ".")
 	msg := pg.T("err.invalid.help")
+	_, own := MediationMessages["why."+e.Reason]
 	switch {
+	case own:
+		msg = pg.Say(err)
 	case e.Code == minsheng.ECONFLICT && pg.has("med.err.conflict."+field):
 		msg = pg.T("med.err.conflict." + field)
 	case e.Code == minsheng.ECONFLICT:
 		msg = pg.T("med.err.conflict")
 	case pg.has("med.err." + field):
 		msg = pg.T("med.err." + field)
+	case e.Reason != "" && pg.has("why."+e.Reason):
+		msg = pg.Say(err)
 	}
 	return &formState{Action: action, Field: e.Field, Message: msg, Values: vals}, nil
 }
@@ -199,6 +229,21 @@ func (d medCaseData) InMediation() bool {
 	s := d.V.Case.Status
 	return s == dom.StatusAccepted || s == dom.StatusInvestigating || s == dom.StatusInMediation
 }
+
+// Unsigned reports whether the agreement awaits signatures by SMS code.
+func (d medCaseData) Unsigned() bool { return d.V.Agreement != nil && d.V.Agreement.SignedAt == nil }
+
+// MayAddParty reports whether a party may join the case now.
+func (d medCaseData) MayAddParty() bool { return d.V.MayWrite && dom.MayAddParty(d.V.Case.Status) }
+
+// MayVisit reports whether the return visit may be recorded now.
+func (d medCaseData) MayVisit() bool { return d.V.MayWrite && dom.MayVisit(d.V.Case.Status) }
+
+// VisitResults and Satisfactions are the choices of the visit form.
+func (medCaseData) VisitResults() []dom.VisitResult { return dom.VisitResults }
+
+// Satisfactions are the satisfaction levels of the visit form.
+func (medCaseData) Satisfactions() []dom.Satisfaction { return dom.Satisfactions }
 
 // Performing reports whether instalments may be recorded.
 func (d medCaseData) Performing() bool {
@@ -344,7 +389,13 @@ func (p *mediationPages) agree(w http.ResponseWriter, r *http.Request, me *org.U
 				return err
 			}
 		}
-		_, err = p.med.RecordAgreement(r.Context(), me, r.PathValue("ref"), in)
+		var scans []app.Upload
+		if r.MultipartForm != nil {
+			if scans, err = p.uploads(r.MultipartForm.File["file"]); err != nil {
+				return err
+			}
+		}
+		_, err = p.med.RecordAgreement(r.Context(), me, r.PathValue("ref"), in, scans...)
 		return err
 	})
 }

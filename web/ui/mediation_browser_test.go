@@ -151,10 +151,18 @@ func TestBrowserMediationLoop(t *testing.T) {
 		t.Errorf("after the agreement: %q", got)
 	}
 	shot(med, "agreement-phone")
-	do(med, "first instalment", chromedp.Click(chromedp.CSS("#instalment-1 button")), chromedp.WaitVisible(chromedp.CSS("#instalment-2 button")))
-	do(med, "second instalment", chromedp.Click(chromedp.CSS("#instalment-2 button")), chromedp.WaitVisible(chromedp.CSS("#form-close")))
+	do(med, "first instalment", chromedp.Click(chromedp.CSS("#instalment-1 button")), chromedp.WaitVisible(chromedp.CSS("#instalment-1 .ok")))
+	do(med, "second instalment", chromedp.Click(chromedp.CSS("#instalment-2 button")), chromedp.WaitVisible(chromedp.CSS("#form-visit")))
 	if got := text(med, "#case-status"); got != "履行完毕" {
 		t.Errorf("after both instalments: %q", got)
+	}
+	do(med, "the return visit",
+		chromedp.SetValue(chromedp.CSS(`#form-visit select[name="result"]`), "performed"),
+		chromedp.SetValue(chromedp.CSS(`#form-visit select[name="satisfaction"]`), "satisfied"),
+		chromedp.SendKeys(chromedp.CSS(`#form-visit textarea[name="note"]`), "电话回访：防水已修好，赔偿已付清。"),
+		chromedp.Click(chromedp.CSS("#form-visit button")), chromedp.WaitVisible(chromedp.CSS("#visits .visit")))
+	if got := text(med, "#visits .visit"); !strings.Contains(got, "履行到位") || !strings.Contains(got, "满意") {
+		t.Errorf("the visit reads %q", got)
 	}
 	do(med, "close after the return visit",
 		chromedp.SendKeys(chromedp.CSS(`#form-close input[name="note"]`), "回访：双方满意。"),

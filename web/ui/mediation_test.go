@@ -114,11 +114,25 @@ func TestMediationPages(t *testing.T) {
 			!strings.Contains(r.body, `id="judicial-last-day">2026-04-02<`) {
 			t.Fatalf("the agreement: %d %s", r.status, r.body)
 		}
+		if r := med.get("/mediation"); !strings.Contains(r.body, "司法确认剩 31 天") {
+			t.Errorf("the list does not track the 司法确认 period of the agreement in force")
+		}
 		med.post(page+"/instalments/1", url.Values{})
 		med.post(page+"/instalments/2", url.Values{})
+		if r := med.post(page+"/act/close", url.Values{"note": {"回访满意"}}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "请先记录回访情况") {
+			t.Errorf("closed before the return visit: %d", r.status)
+		}
+		if r := med.post(page+"/visit", url.Values{"result": {""}, "satisfaction": {"satisfied"}, "note": {"电话回访"}}); r.status != http.StatusBadRequest ||
+			!strings.Contains(r.body, "请从列表中选择") || !strings.Contains(r.body, "电话回访") {
+			t.Errorf("a visit without its result: %d", r.status)
+		}
+		med.post(page+"/visit", url.Values{"result": {"performed"}, "satisfaction": {"satisfied"}, "note": {"电话回访，双方满意"}})
 		med.post(page+"/act/close", url.Values{"note": {"回访满意"}})
 		if r := med.get(page); !strings.Contains(r.body, "已结案") {
 			t.Errorf("not closed")
+		}
+		if r := med.get("/mediation"); strings.Contains(r.body, "司法确认剩") {
+			t.Errorf("the list tracks the 司法确认 period of a closed case")
 		}
 		list := e.signedIn(t, "leader").get("/mediation")
 		if list.status != http.StatusOK || !strings.Contains(list.body, number) || !strings.Contains(list.body, `id="fig-perform"`) {

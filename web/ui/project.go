@@ -34,11 +34,18 @@ func (u *UI) ProjectPages(svc *appproject.Service) []capability.Route {
 	return []capability.Route{
 		{Pattern: "GET /projects", Handler: u.handle(p.public)},
 		{Pattern: "POST /projects/{code}/suggest", Handler: u.handle(p.suggest)},
+		{Pattern: "POST /projects/{code}/follow", Handler: u.handle(p.follow)},
+		{Pattern: "POST /projects/{code}/rate", Handler: u.handle(p.rate)},
+		{Pattern: "POST /projects/{code}/follow/confirm", Handler: u.handle(p.confirmFollow)},
+		{Pattern: "GET /projects/unfollow", Handler: u.handle(p.unfollowPage)},
+		{Pattern: "POST /projects/unfollow", Handler: u.handle(p.unfollow)},
 		{Pattern: "GET /projects/manage", Handler: u.staff(p.manage, staff...)},
 		{Pattern: "GET /projects/export.xlsx", Handler: u.staff(p.export, staff...)},
 		{Pattern: "GET /projects/manage/{code}", Handler: u.staff(p.show, staff...)},
 		{Pattern: "POST /projects/manage/{code}/report", Handler: u.staff(p.report, staff...)},
 		{Pattern: "POST /projects/manage/{code}/act/{action}", Handler: u.staff(p.act, staff...)},
+		{Pattern: "POST /projects/manage/{code}/photos", Handler: u.staff(p.addPhotos, staff...)},
+		{Pattern: "GET /projects/{code}/photos/{id}", Handler: u.handle(p.photo)},
 	}
 }
 
@@ -59,7 +66,14 @@ type projectPublicData struct {
 	Projects []appproject.PublicView
 	Done     string // the number of the ticket a suggestion became
 	Key      string
+	// Follow is the code of the project whose follow awaits its SMS code
+	// (the phone is in the form's values); Followed the one just followed;
+	// Rated the one just rated.
+	Follow, Followed, Rated string
 }
+
+// Stars are the choices of the rating form.
+func (projectPublicData) Stars() []int { return []int{5, 4, 3, 2, 1} }
 
 func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status int, form *formState, done string) error {
 	year := p.projectYear(r)
@@ -69,7 +83,20 @@ func (p *projectPages) publicPage(w http.ResponseWriter, r *http.Request, status
 	}
 	pg := p.newPage(w, r, p.user(r), "/projects")
 	pg.Title = pg.T("prj.public_title", year)
-	pg.Form, pg.Data = form, projectPublicData{Year: year, Projects: ps, Done: done, Key: newKey()}
+	d := projectPublicData{Year: year, Projects: ps, Done: done, Key: newKey()}
+	if f, ok := strings.CutPrefix(done, "follow:"); ok {
+		d.Done, d.Follow = "", f
+	} else if f, ok := strings.CutPrefix(done, "followed:"); ok {
+		d.Done, d.Followed = "", f
+	} else if f, ok := strings.CutPrefix(done, "rated:"); ok {
+		d.Done, d.Rated = "", f
+	}
+	if form != nil {
+		if f, ok := strings.CutPrefix(form.Action, "confirm:"); ok {
+			d.Follow = f
+		}
+	}
+	pg.Form, pg.Data = form, d
 	p.render(w, status, pg, "project/public")
 	return nil
 }
@@ -197,17 +224,20 @@ func (p *projectPages) projectChange(w http.ResponseWriter, r *http.Request, me 
 		return err
 	}
 	if err := run(vals); err != nil {
-		var e *minsheng.Error
-		ok := false
-		if e, ok = err.(*minsheng.Error); !ok || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
+		e := errorOf(err)
+		if e == nil || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT) {
 			return err
 		}
 		pg := p.newPage(w, r, me, "/projects/manage")
 		field := medFieldRE.ReplaceAllString(e.Field, ".")
 		msg := pg.T("err.invalid.help")
-		if e.Code == minsheng.ECONFLICT {
+		_, own := ProjectMessages["why."+e.Reason]
+		switch {
+		case own || e.Field == "file":
+			msg = pg.Say(err)
+		case e.Code == minsheng.ECONFLICT:
 			msg = pg.T("prj.err.conflict")
-		} else if pg.has("prj.err." + field) {
+		case pg.has("prj.err." + field):
 			msg = pg.T("prj.err." + field)
 		}
 		return p.projectPage(w, r, me, http.StatusBadRequest, &formState{Action: action, Field: e.Field, Message: msg, Values: vals})

@@ -1,0 +1,13 @@
+-- Residents' acceptance ratings of completed projects, PostgreSQL dialect. Keep
+-- in step with ../sqlite/202612071440_project_ratings.sql.
+
+-- One rating (1 to 5 stars) per phone and project; the phone is personal
+-- data, never shown, kept so that a phone rates a project once.
+CREATE TABLE project_ratings (
+	id         BIGINT PRIMARY KEY,
+	project_id BIGINT NOT NULL REFERENCES projects (id),
+	phone      TEXT NOT NULL,
+	stars      INTEGER NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	UNIQUE (project_id, phone)
+);
