@@ -16,16 +16,26 @@ func householdsCapability(p Parts) capability.Capability {
 	svc := hh.New(p.Tickets.Kit(), p.Tickets)
 	c := capability.Capability{
 		Name:     "households",
-		OpenAPI:  web.HouseholdsOpenAPI(),
+		OpenAPI:  householdsOpenAPI(),
 		Nav:      ui.HouseholdNav,
 		Messages: ui.HouseholdMessages,
 		Seed:     func(ctx context.Context) error { return hh.Seed(ctx, svc) },
 	}
 	if p.Server != nil {
-		c.API = p.Server.HouseholdAPI(svc)
+		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdImportAPI(svc)...)
 	}
 	if p.Pages != nil {
 		c.Pages = p.Pages.HouseholdPages(svc)
 	}
 	return c
+}
+
+// householdsOpenAPI is the capability's OpenAPI fragment: the registry's
+// and the import's, merged.
+func householdsOpenAPI() []byte {
+	b, err := web.MergeOpenAPI(web.HouseholdsOpenAPI(), web.HouseholdImportOpenAPI())
+	if err != nil {
+		panic(err) // two embedded files of the binary: a test catches it
+	}
+	return b
 }

@@ -248,7 +248,7 @@ func (s *Service) ConfirmImport(ctx context.Context, actor *org.User, id int64) 
 			return err
 		}
 		if im.Status != household.ImportReady {
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Message: "the import is " + string(im.Status) + ", not ready", Status: string(im.Status)}
+			return minsheng.Errorf(minsheng.ECONFLICT, "the import is %s, not ready", im.Status)
 		}
 		g, err := importerGrids(ctx, tx, actor)
 		if err != nil {

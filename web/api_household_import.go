@@ -1,0 +1,191 @@
+package web
+
+import (
+	_ "embed"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net/http"
+	"net/url"
+	"reflect"
+	"strconv"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
+	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/capability"
+	"github.com/minsheng/minsheng/household"
+)
+
+// HouseholdImportAPI returns the JSON routes of the import of household
+// lists from XLSX workbooks and of the registry's export: the template,
+// the upload, the check in steps (the progress), the confirmation that
+// writes every household in one transaction, and the masked export.
+// Their document is openapi_household_import.json.
+func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
+	a := &householdAPI{svc: svc, s: s}
+	h := func(pattern string, fn handlerFunc) capability.Route {
+		return capability.Route{Pattern: pattern, Handler: s.handle(fn)}
+	}
+	return []capability.Route{
+		h("GET /api/v1/households/export", a.export),
+		h("GET /api/v1/household-imports/template", a.importTemplate),
+		h("POST /api/v1/household-imports", a.upload),
+		h("GET /api/v1/household-imports/{id}", a.getImport),
+		h("POST /api/v1/household-imports/{id}/check", a.checkImport),
+		h("POST /api/v1/household-imports/{id}/confirm", a.confirmImport),
+	}
+}
+
+//go:embed openapi_household_import.json
+var householdImportOpenAPI []byte
+
+// HouseholdImportOpenAPI is the OpenAPI fragment of the import routes.
+func HouseholdImportOpenAPI() []byte { return householdImportOpenAPI }
+
+// MergeOpenAPI returns one fragment holding the paths, components and tags
+// of several (a capability serves one): a path or component defined twice
+// is an error.
+func MergeOpenAPI(fragments ...[]byte) ([]byte, error) {
+	d := &openAPIDoc{paths: map[string]json.RawMessage{}, components: map[string]map[string]json.RawMessage{}}
+	for i, f := range fragments {
+		if err := d.merge(fmt.Sprintf("fragment %d", i), f); err != nil {
+			return nil, err
+		}
+	}
+	return d.marshal()
+}
+
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// sendXLSX answers a workbook as a download named stem.xlsx.
+func sendXLSX(w http.ResponseWriter, stem string, write func(io.Writer) error) error {
+	w.Header().Set("Content-Type", xlsxType)
+	w.Header().Set("Content-Disposition", `attachment; filename="households.xlsx"; filename*=UTF-8''`+url.PathEscape(stem)+".xlsx")
+	w.Header().Set("Cache-Control", "no-store")
+	return write(w)
+}
+
+func (a *householdAPI) export(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := knownParams(q, "grid_id"); err != nil {
+		return err
+	}
+	grid, err := intParam(q, "grid_id")
+	if err != nil {
+		return err
+	}
+	t, err := a.svc.Export(r.Context(), u, grid)
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "住户名单", func(w io.Writer) error { return t.Write(w, app.FormatXLSX) })
+}
+
+func (a *householdAPI) importTemplate(w http.ResponseWriter, r *http.Request) error {
+	if _, err := currentUser(r); err != nil {
+		return err
+	}
+	b, err := hh.ImportTemplate()
+	if err != nil {
+		return err
+	}
+	return sendXLSX(w, "住户名单模板", func(w io.Writer) error { _, err := w.Write(b); return err })
+}
+
+// uploadIn is the body of an upload: the workbook in base64.
+type uploadIn struct {
+	File     []byte `json:"file"`
+	Filename string `json:"filename"`
+	Consent  bool   `json:"consent"`
+}
+
+// maxUploadJSON is the largest upload body: the largest workbook in
+// base64 and room for the other fields.
+const maxUploadJSON = household.MaxImportBytes/3*4 + 8<<10
+
+// upload takes the workbook in a JSON body (base64, as JSON carries
+// bytes); consent says the households agreed to be registered and
+// visited.
+func (a *householdAPI) upload(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	if err := needContentType(r, "application/json"); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUploadJSON))
+	if err != nil {
+		return readError(err)
+	}
+	var in uploadIn
+	if err := checkKeys(b, reflect.TypeOf(&in)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return minsheng.FieldError("file", "the body is a JSON object whose file is the workbook in base64").Because("import_not_xlsx")
+	}
+	im, err := a.svc.Upload(r.Context(), u, in.Filename, in.File, in.Consent)
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.GetImport(r.Context(), u, im.ID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/household-imports/"+strconv.FormatInt(im.ID, 10))
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+func (a *householdAPI) getImport(w http.ResponseWriter, r *http.Request) error {
+	u, id, err := withID(r, "import")
+	if err != nil {
+		return err
+	}
+	v, err := a.svc.GetImport(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+// importStep runs one step of an import and answers its view.
+func (a *householdAPI) importStep(w http.ResponseWriter, r *http.Request, step func(id int64) (*household.Import, error)) error {
+	u, id, err := withID(r, "import")
+	if err != nil {
+		return err
+	}
+	if _, err := step(id); err != nil {
+		return err
+	}
+	v, err := a.svc.GetImport(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, v)
+	return nil
+}
+
+func (a *householdAPI) checkImport(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	return a.importStep(w, r, func(id int64) (*household.Import, error) { return a.svc.CheckImport(r.Context(), u, id) })
+}
+
+func (a *householdAPI) confirmImport(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	return a.importStep(w, r, func(id int64) (*household.Import, error) { return a.svc.ConfirmImport(r.Context(), u, id) })
+}

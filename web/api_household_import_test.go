@@ -1,0 +1,210 @@
+package web_test
+
+import (
+	"bytes"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/minsheng/minsheng/household"
+)
+
+// householdList is an XLSX household list of one household per grid
+// (by code), the ID numbers made from seq.
+func householdList(t testing.TB, seq string, grids ...string) []byte {
+	t.Helper()
+	f := excelize.NewFile()
+	rows := [][]string{{"户主姓名", "身份证号", "地址", "网格", "成员1姓名", "成员1身份证号", "成员1关系", "标签"}}
+	for i, g := range grids {
+		n := seq + string(rune('0'+i))
+		rows = append(rows, []string{"马秀英", household.CompleteIDNumber("63010419480301" + n), "导入楼 " + n, g,
+			"韩立新", household.CompleteIDNumber("63010419460401" + n), "配偶", "独居老人"})
+	}
+	for i, r := range rows {
+		for j, c := range r {
+			cell, _ := excelize.CoordinatesToCellName(j+1, i+1)
+			f.SetCellStr("Sheet1", cell, c)
+		}
+	}
+	var buf bytes.Buffer
+	if err := f.Write(&buf); err != nil {
+		t.Fatal(err)
+	}
+	return buf.Bytes()
+}
+
+// upload is the body of an upload.
+func upload(file []byte, consent bool) map[string]any {
+	return map[string]any{"file": file, "filename": "名单.xlsx", "consent": consent}
+}
+
+// importView is the part of an import's answer the tests read.
+type importView struct {
+	ID       int64  `json:"id"`
+	Status   string `json:"status"`
+	Total    int    `json:"total"`
+	Checked  int    `json:"checked"`
+	Problems []struct {
+		Row    int    `json:"row"`
+		Column string `json:"column"`
+		Reason string `json:"reason"`
+	} `json:"problems"`
+	Preview []struct {
+		Head     string `json:"head"`
+		IDNumber string `json:"id_number"`
+	} `json:"preview"`
+	Households int `json:"households"`
+}
+
+func readImport(t *testing.T, b []byte) importView {
+	t.Helper()
+	var v importView
+	if err := json.Unmarshal(b, &v); err != nil {
+		t.Fatalf("import: %v: %s", err, b)
+	}
+	return v
+}
+
+// The API walk of an import: the template, an upload, its check and its
+// confirmation, a refused file and the export.
+func TestHouseholdImportAPI(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		r := e.do(t, "GET", "/api/v1/household-imports/template", "handler", nil)
+		mustStatus(t, r, http.StatusOK)
+		if !strings.HasPrefix(string(r.body), "PK") || !strings.Contains(r.hdr.Get("Content-Disposition"), ".xlsx") {
+			t.Fatalf("template: %s %q", r.hdr.Get("Content-Type"), r.hdr.Get("Content-Disposition"))
+		}
+		// Wrong columns: refused on the file, with the reason.
+		bad := householdList(t, "01", "haihu-1")
+		f, _ := excelize.OpenReader(bytes.NewReader(bad))
+		f.SetCellStr("Sheet1", "C1", "住址")
+		var buf bytes.Buffer
+		f.Write(&buf)
+		r = e.do(t, "POST", "/api/v1/household-imports", "handler", upload(buf.Bytes(), true))
+		mustStatus(t, r, http.StatusBadRequest)
+		if !strings.Contains(string(r.body), `"import_columns"`) || !strings.Contains(string(r.body), `"file"`) {
+			t.Errorf("wrong columns: %s", r.body)
+		}
+		// No consent.
+		mustStatus(t, e.do(t, "POST", "/api/v1/household-imports", "handler", upload(householdList(t, "01", "haihu-1"), false)), http.StatusBadRequest)
+
+		r = e.do(t, "POST", "/api/v1/household-imports", "handler", upload(householdList(t, "01", "haihu-1", "第一网格"), true))
+		mustStatus(t, r, http.StatusCreated)
+		v := readImport(t, r.body)
+		if v.Status != "checking" || v.Total != 2 || v.Checked != 0 || len(v.Preview) != 2 || v.Preview[0].Head != "马**" {
+			t.Fatalf("uploaded: %s", r.body)
+		}
+		id := itoa(v.ID)
+		mustStatus(t, e.do(t, "POST", "/api/v1/household-imports/"+id+"/check", "admin", nil), http.StatusNotFound) // another's
+		mustStatus(t, e.do(t, "POST", "/api/v1/household-imports/"+id+"/confirm", "handler", nil), http.StatusConflict)
+		r = e.do(t, "POST", "/api/v1/household-imports/"+id+"/check", "handler", nil)
+		mustStatus(t, r, http.StatusOK)
+		if v := readImport(t, r.body); v.Status != "ready" || v.Checked != 2 {
+			t.Fatalf("checked: %s", r.body)
+		}
+		r = e.do(t, "POST", "/api/v1/household-imports/"+id+"/confirm", "handler", nil)
+		mustStatus(t, r, http.StatusOK)
+		if v := readImport(t, r.body); v.Status != "done" || v.Households != 2 {
+			t.Fatalf("confirmed: %s", r.body)
+		}
+		// The same list again: every row is already registered.
+		r = e.do(t, "POST", "/api/v1/household-imports", "handler", upload(householdList(t, "01", "haihu-1", "第一网格"), true))
+		v = readImport(t, mustOK(t, r))
+		r = e.do(t, "POST", "/api/v1/household-imports/"+itoa(v.ID)+"/check", "handler", nil)
+		if v := readImport(t, mustOK(t, r)); v.Status != "refused" || len(v.Problems) != 4 || v.Problems[0].Reason != "registered" {
+			t.Fatalf("the same list again: %s", r.body)
+		}
+
+		r = e.do(t, "GET", "/api/v1/households/export", "handler", nil)
+		mustStatus(t, r, http.StatusOK)
+		x, err := excelize.OpenReader(bytes.NewReader(r.body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		rows, _ := x.GetRows(x.GetSheetList()[0])
+		if len(rows) != 3 || rows[0][0] != "户主姓名" || rows[1][0] != "马**" || strings.Contains(strings.Join(rows[1], " "), "630104194803") {
+			t.Errorf("export rows: %v", rows)
+		}
+	})
+}
+
+// householdImportAdminWrites are the import's routes in the audit walk: a
+// one-household list uploaded, checked and confirmed (its one household's
+// register event is the entry).
+func householdImportAdminWrites(t *testing.T, e *env) []adminWrite {
+	var id int64
+	onImport := func([]byte) int64 { return id }
+	return []adminWrite{
+		{pattern: "POST /api/v1/household-imports", path: func() string { return "/api/v1/household-imports" },
+			status: http.StatusCreated, body: upload(householdList(t, "11", "haihu-1"), true), object: "household_import", action: "upload",
+			id: func(b []byte) int64 { id = readImport(t, b).ID; return id }, detail: []string{"rows=1"}, refused: upload([]byte("not a workbook"), true)},
+		{pattern: "POST /api/v1/household-imports/{id}/check", path: func() string { return "/api/v1/household-imports/" + itoa(id) + "/check" },
+			status: http.StatusOK, object: "household_import", id: onImport, action: "check", detail: []string{"status=ready"},
+			refusedPath: "/api/v1/household-imports/999999/check", refusedStatus: http.StatusNotFound},
+		{pattern: "POST /api/v1/household-imports/{id}/confirm", path: func() string { return "/api/v1/household-imports/" + itoa(id) + "/confirm" },
+			status: http.StatusOK, object: "household", action: "register", detail: []string{"import="},
+			id: func([]byte) int64 {
+				var l struct {
+					Households []struct {
+						ID      int64  `json:"id"`
+						Address string `json:"address"`
+					} `json:"households"`
+				}
+				json.Unmarshal(e.do(t, "GET", "/api/v1/households?limit=500", "admin", nil).body, &l)
+				for _, h := range l.Households {
+					if h.Address == "导入楼 110" {
+						return h.ID
+					}
+				}
+				return 0
+			},
+			refusedPath: "/api/v1/household-imports/999999/confirm", refusedStatus: http.StatusNotFound},
+	}
+}
+
+// householdImportStreetCalls are the import's routes in the street
+// admin's walk: a list of the street's grid is imported; one naming a grid
+// of another street is refused at its check and cannot be confirmed.
+func householdImportStreetCalls(t *testing.T, e *env) []streetCall {
+	var in, out int64
+	imp := func(id *int64, rest string) func() string {
+		return func() string { return "/api/v1/household-imports/" + itoa(*id) + rest }
+	}
+	upload := func(seq, grid string) streetCall {
+		return streetCall{name: "import " + grid, pattern: "POST /api/v1/household-imports", status: http.StatusCreated,
+			path: func() string { return "/api/v1/household-imports" }, body: upload(householdList(t, seq, grid), true)}
+	}
+	calls := []streetCall{
+		upload("21", "haihu-1"),
+		{name: "check an import of the street", pattern: "POST /api/v1/household-imports/{id}/check", path: imp(&in, "/check"), status: http.StatusOK},
+		{name: "confirm an import of the street", pattern: "POST /api/v1/household-imports/{id}/confirm", path: imp(&in, "/confirm"), status: http.StatusOK},
+		upload("22", "hutai-g1"),
+		{name: "check an import naming another street's grid", pattern: "POST /api/v1/household-imports/{id}/check", path: imp(&out, "/check"),
+			status: http.StatusOK},
+		{name: "confirm an import naming another street's grid", pattern: "POST /api/v1/household-imports/{id}/confirm", path: imp(&out, "/confirm"),
+			status: http.StatusConflict},
+	}
+	// The uploads' ids are read from the imports the street admin made.
+	calls[1].path = func() string {
+		in = lastImport(t, e)
+		return imp(&in, "/check")()
+	}
+	calls[4].path = func() string {
+		out = lastImport(t, e)
+		return imp(&out, "/check")()
+	}
+	return calls
+}
+
+// lastImport is the id of the newest import's upload in the audit log.
+func lastImport(t *testing.T, e *env) int64 {
+	for _, a := range e.auditRows(t) {
+		if a.Object == "household_import" && a.Action == "upload" {
+			return a.ObjectID
+		}
+	}
+	return 0
+}
