@@ -2,6 +2,7 @@ package platform
 
 import (
 	"context"
+	"maps"
 
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/capability"
@@ -18,14 +19,14 @@ func householdsCapability(p Parts) capability.Capability {
 		Name:     "households",
 		OpenAPI:  householdsOpenAPI(),
 		Nav:      ui.HouseholdNav,
-		Messages: ui.HouseholdMessages,
+		Messages: householdMessages(),
 		Seed:     func(ctx context.Context) error { return hh.Seed(ctx, svc) },
 	}
 	if p.Server != nil {
 		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdImportAPI(svc)...)
 	}
 	if p.Pages != nil {
-		c.Pages = p.Pages.HouseholdPages(svc)
+		c.Pages = append(p.Pages.HouseholdPages(svc), p.Pages.HouseholdImportPages(svc)...)
 	}
 	return c
 }
@@ -38,4 +39,12 @@ func householdsOpenAPI() []byte {
 		panic(err) // two embedded files of the binary: a test catches it
 	}
 	return b
+}
+
+// householdMessages are the texts of the capability's pages: the
+// registry's and the import's.
+func householdMessages() map[string][2]string {
+	m := maps.Clone(ui.HouseholdMessages)
+	maps.Copy(m, ui.HouseholdImportMessages)
+	return m
 }
