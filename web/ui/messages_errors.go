@@ -280,6 +280,8 @@ var errorMessages = map[string][2]string{
 	"why.refs_too_many":   {"一次最多结案 200 张工单。", "At most 200 tickets at a time."},
 	"why.category_choose": {"请选择分类。", "Please choose a category."},
 	"why.category_same":   {"工单已在该分类下。", "The ticket is already in this category."},
+
+	// The import of a household list (issue 14).
 	"why.import_columns":       {"表格的列不对：请使用住户名单模板的列名（户主姓名、身份证号、地址、网格为必填列），整个文件未导入。", "The sheet's columns are wrong: use the column names of the household list template (户主姓名, 身份证号, 地址, 网格 are required); nothing was imported."},
 	"why.import_empty":         {"表格里没有住户：第一行是列名，从第二行起每行一户。", "The sheet holds no household: the first row names the columns, each row after it is one household."},
 	"why.import_not_xlsx":      {"请上传 Excel 工作簿（.xlsx）。", "Please upload an Excel workbook (.xlsx)."},
