@@ -1,0 +1,155 @@
+package ui_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/minsheng/minsheng/app/apptest"
+	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/store/storetest"
+)
+
+// TestBrowserHouseholdImport walks community staff's import of a household
+// list on a phone (390 px) in a real Chromium: a list with a wrong ID
+// number is refused with the row's problem and nothing written; a list of
+// 600 households is checked in two steps by the page's script (the
+// progress bar moves without a click), then confirmed, and the registry
+// holds them. Screenshots go to testdata/artifacts.
+func TestBrowserHouseholdImport(t *testing.T) {
+	exe := chromium()
+	if exe == "" {
+		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
+	}
+	db := storetest.Open(t, "sqlite")
+	f := apptest.New(t, db)
+	ctx := context.Background()
+	svc := hh.New(f.Svc.Kit(), f.Svc)
+	base := servePages(t, f)
+	shots := artifacts(t)
+	browser := startBrowser(t, ctx, exe, 390)
+	c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancel)
+	shot := func(name string) {
+		t.Helper()
+		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
+		if err != nil {
+			t.Fatalf("screenshot %s: %v", name, err)
+		}
+		p := filepath.Join(shots, "households-import-"+name+".png")
+		if err := os.WriteFile(p, img, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("screenshot: %s", p)
+	}
+	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(c, steps...); err != nil {
+			loc, _ := chromedp.Run(c, chromedp.Location())
+			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
+			t.Fatalf("%s: %v (at %s)\n%.3000s", what, err, loc, html)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return strings.TrimSpace(s)
+	}
+	fitsPhone := func(page string) {
+		t.Helper()
+		w, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
+		if err != nil || w > 390 {
+			t.Errorf("%s is %v px wide on a 390 px phone (%v)", page, w, err)
+		}
+	}
+	registered := func() int {
+		t.Helper()
+		hs, err := svc.List(ctx, f.Users["handler"], 0, 500, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return len(hs)
+	}
+
+	dir := t.TempDir()
+	list := func(name string, n int, spoil bool) string {
+		var rows [][]string
+		for i := range n {
+			born := time.Date(1940, 1, 1, 0, 0, 0, 0, time.UTC).AddDate(0, 0, i)
+			id := household.CompleteIDNumber("630104" + born.Format("20060102") + "002")
+			if spoil && i == 1 {
+				id = id[:17] + map[bool]string{true: "1", false: "0"}[id[17] == '0']
+			}
+			rows = append(rows, []string{"马秀英", id, "13897001234", fmt.Sprintf("海湖佳苑 %d 号楼", i+1), "第一网格",
+				"韩立新", household.CompleteIDNumber("630104"+born.Format("20060102")+"011"), "配偶", "独居老人、低保"})
+		}
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, householdSheet(t, sheetHeader, rows...), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+
+	do("sign in on a phone and open the import from the registry",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "handler"),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+		chromedp.Navigate(base+"/households"),
+		chromedp.Click(chromedp.CSS(`a[href="/households/import"]`)),
+		chromedp.WaitVisible(chromedp.CSS("#hh-import")),
+	)
+	fitsPhone("the import form")
+	shot("01-form-phone")
+
+	do("upload a list with a wrong ID number",
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{list("错误名单.xlsx", 3, true)}),
+		chromedp.Click(chromedp.CSS(`input[name="consent"]`)),
+		chromedp.Click(chromedp.CSS(`#hh-import button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS("#hh-import-refused")),
+	)
+	if p := text("#hh-import-problems"); !strings.Contains(p, "3") || !strings.Contains(p, "身份证号有误") {
+		t.Errorf("problems %q: want row 3's ID number", p)
+	}
+	if n := registered(); n != 0 {
+		t.Fatalf("%d households after a refused list", n)
+	}
+	fitsPhone("the refused import")
+	shot("02-refused-phone")
+
+	n := household.ImportChunk + 100
+	do("upload a large list: the script checks it in steps",
+		chromedp.Navigate(base+"/households/import"),
+		chromedp.WaitVisible(chromedp.CSS("#hh-import")),
+		chromedp.SetUploadFiles(chromedp.CSS(`input[name="file"]`), []string{list("名单.xlsx", n, false)}),
+		chromedp.Click(chromedp.CSS(`input[name="consent"]`)),
+		chromedp.Click(chromedp.CSS(`#hh-import button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS("#hh-import-confirm")),
+	)
+	if s := text("#hh-import-state"); !strings.Contains(s, fmt.Sprintf("全部 %d 户检查无误", n)) {
+		t.Errorf("ready %q", s)
+	}
+	fitsPhone("the import ready")
+	shot("03-ready-phone")
+	do("confirm", chromedp.Click(chromedp.CSS("#hh-import-confirm button")), chromedp.WaitVisible(chromedp.CSS("#hh-registry")))
+	if s := text("main"); !strings.Contains(s, "导入完成") {
+		t.Errorf("after the confirmation: %.200s", s)
+	}
+	if got := registered(); got != min(n, 500) {
+		t.Errorf("%d households registered, want %d", got, n)
+	}
+	shot("04-imported-phone")
+}
