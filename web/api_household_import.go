@@ -20,8 +20,9 @@ import (
 // HouseholdImportAPI returns the JSON routes of the import of household
 // lists from XLSX workbooks and of the registry's export: the template,
 // the upload, the check in steps (the progress), the confirmation that
-// writes every household in one transaction, and the masked export.
-// Their document is openapi_household_import.json.
+// writes every household in one transaction, the masked export, and the
+// likely duplicate households (merged through a change request).
+// Their document is openapi_household_registry.json.
 func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
 	a := &householdAPI{svc: svc, s: s}
 	h := func(pattern string, fn handlerFunc) capability.Route {
@@ -34,10 +35,11 @@ func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
 		h("GET /api/v1/household-imports/{id}", a.getImport),
 		h("POST /api/v1/household-imports/{id}/check", a.checkImport),
 		h("POST /api/v1/household-imports/{id}/confirm", a.confirmImport),
+		h("GET /api/v1/household-duplicates", a.duplicates),
 	}
 }
 
-//go:embed openapi_household_import.json
+//go:embed openapi_household_registry.json
 var householdImportOpenAPI []byte
 
 // HouseholdImportOpenAPI is the OpenAPI fragment of the import routes.
@@ -188,4 +190,25 @@ func (a *householdAPI) confirmImport(w http.ResponseWriter, r *http.Request) err
 		return err
 	}
 	return a.importStep(w, r, func(id int64) (*household.Import, error) { return a.svc.ConfirmImport(r.Context(), u, id) })
+}
+
+func (a *householdAPI) duplicates(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := knownParams(q, "unit_id"); err != nil {
+		return err
+	}
+	unit, err := intParam(q, "unit_id")
+	if err != nil {
+		return err
+	}
+	d, err := a.svc.Duplicates(r.Context(), u, unit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, d)
+	return nil
 }

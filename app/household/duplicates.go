@@ -1,0 +1,103 @@
+package household
+
+import (
+	"context"
+	"strconv"
+
+	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app/kit"
+	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
+)
+
+// MaxDuplicateScan is how many households one look for duplicates
+// reads: a community or a street of a district; a city looks per street.
+const MaxDuplicateScan = 20000
+
+// Duplicates are the likely duplicate households of a unit.
+type Duplicates struct {
+	Pairs []household.Duplicate `json:"pairs"`
+	// Truncated: the unit holds more than MaxDuplicateScan households and
+	// only the first were compared; look in a smaller unit.
+	Truncated bool `json:"truncated"`
+}
+
+// Duplicates returns the likely duplicate households among those of a
+// unit (unitID 0: every unit the actor keeps), masked, the surest first,
+// each marked when a merge of the two is already requested. For staff who
+// may ask for changes (household.MayRequest).
+func (s *Service) Duplicates(ctx context.Context, actor *org.User, unitID int64) (*Duplicates, error) {
+	if err := kit.Require(actor, org.RoleAdmin, org.RoleHandler, org.RoleGridWorker); err != nil {
+		return nil, err
+	}
+	out := &Duplicates{Pairs: []household.Duplicate{}}
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		paths := actor.ScopesAs(org.RoleAdmin, org.RoleHandler, org.RoleGridWorker)
+		if kit.IsSystem(actor) {
+			paths = nil
+		}
+		if unitID != 0 {
+			u, err := store.GetUnit(ctx, tx, unitID)
+			if err != nil {
+				return err
+			}
+			if !kit.IsSystem(actor) && !household.MayRequest(actor, u.Path) {
+				return minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
+			}
+			paths = []string{u.Path}
+		}
+		var hs []*household.Household
+		for off := 0; ; off += 500 {
+			page, err := store.ListHouseholds(ctx, tx, store.HouseholdFilter{Paths: paths, Limit: 500, Offset: off})
+			if err != nil {
+				return err
+			}
+			hs = append(hs, page...)
+			if len(page) < 500 {
+				break
+			}
+			if len(hs) >= MaxDuplicateScan {
+				out.Truncated = true
+				break
+			}
+		}
+		merging := map[[2]int64]bool{}
+		cs, err := store.ListChanges(ctx, tx, store.ChangeFilter{Paths: paths, Status: household.ChangeRequested, Limit: 1000})
+		if err != nil {
+			return err
+		}
+		for _, c := range cs {
+			if c.Kind == household.ChangeMerge {
+				merging[pair(c.HouseholdID, c.Input.OtherID)] = true
+			}
+		}
+		for _, d := range household.FindDuplicates(hs) {
+			d.Merging = merging[pair(d.A.ID, d.B.ID)]
+			d.A, d.B = Masked(d.A), Masked(d.B)
+			out.Pairs = append(out.Pairs, d)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func pair(a, b int64) [2]int64 {
+	if b < a {
+		a, b = b, a
+	}
+	return [2]int64{a, b}
+}
+
+// RequestMerge asks that the household other join keep, as a suggested
+// duplicate: a merge change request (RequestChange), which community
+// staff other than whoever asked approve or reject.
+func (s *Service) RequestMerge(ctx context.Context, actor *org.User, keep, other int64, reason string) (*household.Change, error) {
+	if reason == "" {
+		reason = "疑似重复登记（" + strconv.FormatInt(keep, 10) + " 与 " + strconv.FormatInt(other, 10) + "）"
+	}
+	return s.RequestChange(ctx, actor, keep, household.ChangeInput{Kind: household.ChangeMerge, OtherID: other, Reason: reason})
+}
