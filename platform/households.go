@@ -26,7 +26,7 @@ func householdsCapability(p Parts) capability.Capability {
 		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdImportAPI(svc)...)
 	}
 	if p.Pages != nil {
-		c.Pages = append(p.Pages.HouseholdPages(svc), p.Pages.HouseholdImportPages(svc)...)
+		c.Pages = append(append(p.Pages.HouseholdPages(svc), p.Pages.HouseholdImportPages(svc)...), p.Pages.HouseholdDuplicatePages(svc)...)
 	}
 	return c
 }

@@ -14,6 +14,8 @@ import (
 	"github.com/minsheng/minsheng/app/apptest"
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/personal"
 	"github.com/minsheng/minsheng/store/storetest"
 )
 
@@ -22,7 +24,11 @@ import (
 // number is refused with the row's problem and nothing written; a list of
 // 600 households is checked in two steps by the page's script (the
 // progress bar moves without a click), then confirmed, and the registry
-// holds them. Screenshots go to testdata/artifacts.
+// holds them. Then the duplicates: the first head registered again under a
+// mistyped ID number at the same flat written another way is suggested
+// side by side to the grid worker, who asks for the merge; the handler
+// approves it, and the household holds both records of the person (to be
+// cleaned by a further change). Screenshots go to testdata/artifacts.
 func TestBrowserHouseholdImport(t *testing.T) {
 	exe := chromium()
 	if exe == "" {
@@ -90,8 +96,8 @@ func TestBrowserHouseholdImport(t *testing.T) {
 			if spoil && i == 1 {
 				id = id[:17] + map[bool]string{true: "1", false: "0"}[id[17] == '0']
 			}
-			rows = append(rows, []string{"马秀英", id, "13897001234", fmt.Sprintf("海湖佳苑 %d 号楼", i+1), "第一网格",
-				"韩立新", household.CompleteIDNumber("630104"+born.Format("20060102")+"011"), "配偶", "独居老人、低保"})
+			rows = append(rows, []string{personName(i), id, "13897001234", fmt.Sprintf("海湖佳苑 %d 号楼", i+1), "第一网格",
+				personName(i + 300), household.CompleteIDNumber("630104" + born.Format("20060102") + "011"), "配偶", "独居老人、低保"})
 		}
 		p := filepath.Join(dir, name)
 		if err := os.WriteFile(p, householdSheet(t, sheetHeader, rows...), 0o644); err != nil {
@@ -152,4 +158,96 @@ func TestBrowserHouseholdImport(t *testing.T) {
 		t.Errorf("%d households registered, want %d", got, n)
 	}
 	shot("04-imported-phone")
+
+	// The first head, registered again by hand with a digit mistyped.
+	first := household.CompleteIDNumber("630104" + "19400101" + "002")
+	typo := household.CompleteIDNumber(first[:15] + "9" + first[16:17])
+	dup, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "海湖佳苑1栋",
+		Members: []household.NewMember{{Name: personName(0), IDNumber: typo, Relation: household.RelationHead}}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	gw, cancelGW := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelGW)
+	c = gw
+	do("the grid worker opens the duplicates on a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "grid_worker"),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+		chromedp.Navigate(base+"/households"),
+		chromedp.Click(chromedp.CSS(`a[href="/household-duplicates"]`)),
+		chromedp.WaitVisible(chromedp.CSS("section.hh-dup")),
+	)
+	pairSel := fmt.Sprintf(`section.hh-dup[id$="-%d"]`, dup.ID)
+	if s := text(pairSel); !strings.Contains(s, "同名，身份证号相近") || !strings.Contains(s, "同名，住址相同") ||
+		!strings.Contains(s, "海湖佳苑 1 号楼") || !strings.Contains(s, "海湖佳苑1栋") || strings.Contains(s, personName(0)) {
+		t.Errorf("the pair %q: want both reasons, both addresses, names masked", s)
+	}
+	fitsPhone("the duplicates")
+	shot("05-duplicates-phone")
+	do("ask for the merge",
+		chromedp.SendKeys(chromedp.CSS(pairSel+` input[name="reason"]`), "同一位老人，身份证号录错一位"),
+		chromedp.Click(chromedp.CSS(pairSel+` button.primary`)),
+		chromedp.WaitVisible(chromedp.CSS(pairSel+` p.ok`)),
+	)
+	if s := text("main"); !strings.Contains(s, "合并申请已提交") {
+		t.Errorf("after the request: %.200s", s)
+	}
+
+	staff, cancelStaff := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
+	t.Cleanup(cancelStaff)
+	c = staff
+	do("the handler approves the merge on a phone",
+		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(chromedp.CSS("#username")),
+		chromedp.SendKeys(chromedp.CSS("#username"), "handler"),
+		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
+		chromedp.Click(chromedp.CSS("#login-submit")),
+		chromedp.WaitVisible(chromedp.CSS("#logout")),
+		chromedp.Navigate(base+"/household-changes"),
+		chromedp.WaitVisible(chromedp.CSS("#hh-changes")),
+	)
+	if s := text("#hh-changes"); !strings.Contains(s, "身份证号录错一位") {
+		t.Errorf("approvals %q: want the merge with its reason", s)
+	}
+	fitsPhone("the approvals")
+	do("approve", chromedp.Click(chromedp.CSS(`#hh-changes button[value="approve"]`)), chromedp.WaitVisible(chromedp.CSS("main")))
+	kept, _, err := findHead(ctx, svc, f.Users["handler"], "海湖佳苑 1 号楼")
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("open the kept household", chromedp.Navigate(fmt.Sprintf("%s/households/%d", base, kept)), chromedp.WaitVisible(chromedp.CSS("#hh-members")))
+	if s := text("#hh-members"); !strings.Contains(s, personal.MaskIDNumber(first)) || !strings.Contains(s, personal.MaskIDNumber(typo)) {
+		t.Errorf("the kept household's members %q: want both records of %s", s, personName(0))
+	}
+	fitsPhone("the merged household")
+	shot("06-merged-phone")
+}
+
+// personName is the i-th of 600 different names (i mod 600).
+func personName(i int) string {
+	surnames := []rune("马韩李张王刘陈杨赵黄周吴徐孙胡朱高林何郭")
+	given := []string{"秀英", "立新", "桂兰", "德明", "淑珍", "国强", "建华", "玉梅", "志刚", "海燕", "文斌", "春花", "永福", "丽娟", "学军",
+		"金凤", "宏伟", "翠萍", "振东", "小红", "宝山", "慧敏", "长青", "素芳", "继红", "明亮", "凤英", "建国", "秋菊", "家乐"}
+	i %= 600
+	return string(surnames[i%20]) + given[i/20]
+}
+
+// findHead returns the household at the address and its member count.
+func findHead(ctx context.Context, svc *hh.Service, u *org.User, address string) (int64, int, error) {
+	hs, err := svc.List(ctx, u, 0, 500, 0)
+	if err != nil {
+		return 0, 0, err
+	}
+	for _, h := range hs {
+		if h.Address == address {
+			return h.ID, len(h.Members), nil
+		}
+	}
+	return 0, 0, fmt.Errorf("no household at %s", address)
 }
