@@ -360,15 +360,18 @@ func (u *householdPages) requestChange(w http.ResponseWriter, r *http.Request, m
 		return err
 	}
 	in := household.ChangeInput{Kind: household.ChangeKind(vals.Get("kind")), Reason: vals.Get("reason")}
+	action := "change"
 	switch in.Kind {
 	case household.ChangeAddMember:
 		in.Member = &household.NewMember{Name: vals.Get("name"), IDNumber: vals.Get("id_number"), Phone: vals.Get("phone"),
 			Relation: household.Relation(vals.Get("relation"))}
+	case household.ChangeSplit, household.ChangeMerge:
+		action = splitOrMerge(&in, vals)
 	default:
 		in.PersonID, _ = strconv.ParseInt(vals.Get("person_id"), 10, 64)
 	}
 	if _, err := u.hh.RequestChange(r.Context(), me, id, in); err != nil {
-		return showAgain(u.householdForm, w, r, me, "change", err, vals)
+		return showAgain(u.householdForm, w, r, me, action, err, vals)
 	}
 	redirect(w, r, "/households/"+strconv.FormatInt(id, 10)+"?ok=hh_requested")
 	return nil

@@ -2,7 +2,9 @@ package ui
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
+	"strings"
 
 	"github.com/minsheng/minsheng"
 	hh "github.com/minsheng/minsheng/app/household"
@@ -77,4 +79,21 @@ func (u *householdPages) requestMerge(w http.ResponseWriter, r *http.Request, me
 	}
 	redirect(w, r, "/household-duplicates?ok=hh_merge_requested")
 	return nil
+}
+
+// splitOrMerge reads the split and merge forms of a household's page into
+// a change request, and names the form.
+func splitOrMerge(in *household.ChangeInput, vals url.Values) string {
+	if in.Kind == household.ChangeMerge {
+		in.OtherID, _ = strconv.ParseInt(strings.TrimSpace(vals.Get("other_id")), 10, 64)
+		return "merge"
+	}
+	in.Address = vals.Get("address")
+	in.PersonID, _ = strconv.ParseInt(vals.Get("person_id"), 10, 64)
+	for _, v := range vals["person_ids"] {
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			in.PersonIDs = append(in.PersonIDs, id)
+		}
+	}
+	return "split"
 }

@@ -59,6 +59,18 @@ var HouseholdImportMessages = map[string][2]string{
 	"hh.dup.why." + household.DupIDNumber: {"同名，身份证号相近", "Same name, near ID numbers"},
 	"hh.dup.why." + household.DupAddress:  {"同名，住址相同", "Same name, same address"},
 
+	"hh.number":         {"户编号 %d", "No. %d"},
+	"hh.split.title":    {"申请分户", "Ask to split"},
+	"hh.split.who":      {"分出的成员", "Members who leave"},
+	"hh.split.head":     {"新户户主", "Head of the new household"},
+	"hh.split.address":  {"新户住址", "Address of the new household"},
+	"hh.merge.title":    {"申请合户", "Ask to merge"},
+	"hh.merge.hint":     {"另一户并入本户，其成员和标签转入本户，原户注销。重复登记的户可在此页查找：", "Another household joins this one: its members and tags move here and it is dissolved. Households registered twice are listed on:"},
+	"hh.merge.other":    {"并入的户编号", "Number of the household that joins"},
+	"hh.err.person_ids": {"请勾选要分出的成员（户主不能分出，须有人留在原户），并从中选定新户主。", "Tick the members who leave (not the head; someone stays) and choose the new head among them."},
+	"hh.err.address":    {"请填写住址（最多 200 字）。", "Give the address (at most 200 characters)."},
+	"hh.err.other_id":   {"请填写要并入的另一户的编号（须为您所辖的户）。", "Give the number of another household of yours."},
+
 	"hh.imp.why." + household.ProblemRequired:       {"未填写", "Empty"},
 	"hh.imp.why." + household.ProblemTooLong:        {"太长", "Too long"},
 	"hh.imp.why." + household.ProblemIDNumber:       {"身份证号有误（位数或校验位不对）", "Not a valid ID number (length or check digit)"},

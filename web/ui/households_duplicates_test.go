@@ -1,0 +1,76 @@
+package ui_test
+
+import (
+	"context"
+	"net/http"
+	"net/url"
+	"strings"
+	"testing"
+
+	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/household"
+)
+
+// The split and merge forms of a household's page: a split refused (no
+// member ticked) in Chinese with the address kept, then asked and
+// approved — the members leave to a new household; a merge refused (no
+// household number), then asked and approved — the other household is
+// dissolved into this one.
+func TestHouseholdSplitMergeForms(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.f
+		svc := hh.New(f.Svc.Kit(), f.Svc)
+		reg := func(addr string, members ...household.NewMember) *household.Household {
+			h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: addr, Members: members})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return h
+		}
+		m := func(name, first17 string, rel household.Relation) household.NewMember {
+			return household.NewMember{Name: name, IDNumber: household.CompleteIDNumber(first17), Relation: rel}
+		}
+		big := reg("光华苑 2 号楼 301 室", m("祁桂兰", "63010419480312002", household.RelationHead),
+			m("韩立新", "63010419750101001", household.RelationChild), m("韩晓雪", "63010420000101002", household.RelationGrandchild))
+		small := reg("光华苑 2 号楼 302 室", m("李淑珍", "63010419500101002", household.RelationHead))
+		gw := e.signedIn(t, "grid_worker")
+		staff := e.signedIn(t, "handler")
+		page := "/households/" + itoa(big.ID)
+		if r := gw.get(page); !strings.Contains(r.body, `id="hh-split"`) || !strings.Contains(r.body, `id="hh-merge"`) {
+			t.Fatalf("the household page has no split or merge form")
+		}
+		r := gw.post(page+"/changes", url.Values{"kind": {"split"}, "person_id": {itoa(big.Members[1].ID)}, "address": {"光华苑 5 号楼 101 室"}, "reason": {"子女另立户"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请勾选要分出的成员") || !strings.Contains(r.body, `value="光华苑 5 号楼 101 室"`) {
+			t.Fatalf("split without members: %d", r.status)
+		}
+		r = gw.post(page+"/changes", url.Values{"kind": {"split"}, "person_ids": {itoa(big.Members[1].ID), itoa(big.Members[2].ID)},
+			"person_id": {itoa(big.Members[1].ID)}, "address": {"光华苑 5 号楼 101 室"}, "reason": {"子女另立户"}})
+		if !strings.Contains(r.body, "变更申请已提交") {
+			t.Fatalf("split: %d", r.status)
+		}
+		r = gw.post(page+"/changes", url.Values{"kind": {"merge"}, "other_id": {""}, "reason": {"两户合并"}})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "请填写要并入的另一户的编号") {
+			t.Fatalf("merge without a household: %d", r.status)
+		}
+		if r := gw.post(page+"/changes", url.Values{"kind": {"merge"}, "other_id": {itoa(small.ID)}, "reason": {"两户合并"}}); !strings.Contains(r.body, "变更申请已提交") {
+			t.Fatalf("merge: %d", r.status)
+		}
+		cs, _ := svc.Changes(ctx, f.Users["handler"], household.ChangeRequested)
+		if len(cs) != 2 {
+			t.Fatalf("%d requests", len(cs))
+		}
+		for _, c := range cs {
+			if r := staff.post("/household-changes/"+itoa(c.ID), url.Values{"action": {"approve"}}); !strings.Contains(r.body, "已处理变更申请") {
+				t.Fatalf("approve %s: %d", c.Kind, r.status)
+			}
+		}
+		v, err := svc.Get(ctx, f.Users["handler"], big.ID)
+		if err != nil || len(v.Household.Members) != 2 { // the head, and 李淑珍 merged in; the children left
+			t.Fatalf("after split and merge: %+v %v", v.Household.Members, err)
+		}
+		if r := staff.get("/households?grid_id=" + itoa(f.Grid.ID)); !strings.Contains(r.body, "光华苑 5 号楼 101 室") || strings.Contains(r.body, "光华苑 2 号楼 302 室") {
+			t.Errorf("the registry after: want the new household, not the merged one")
+		}
+	})
+}
