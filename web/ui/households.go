@@ -406,10 +406,7 @@ func (u *householdPages) coverage(w http.ResponseWriter, r *http.Request, me *or
 	if err != nil {
 		return err
 	}
-	return u.render(w, r, me, "coverage", "/households", http.StatusOK, nil, struct {
-		hhFmt
-		Grids []household.Coverage
-	}{Grids: c})
+	return u.render(w, r, me, "coverage", "/households", http.StatusOK, nil, coverageData{Grids: c})
 }
 
 func (u *householdPages) pair(w http.ResponseWriter, r *http.Request, me *org.User) error {

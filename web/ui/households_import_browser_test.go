@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -24,7 +25,7 @@ import (
 // number is refused with the row's problem and nothing written; a list of
 // 600 households is checked in two steps by the page's script (the
 // progress bar moves without a click), then confirmed, and the registry
-// holds them. Then the duplicates: the first head registered again under a
+// holds them; the coverage shows the grid on the map. Then the duplicates: the first head registered again under a
 // mistyped ID number at the same flat written another way is suggested
 // side by side to the grid worker, who asks for the merge; the handler
 // approves it, and the household holds both records of the person (to be
@@ -159,6 +160,18 @@ func TestBrowserHouseholdImport(t *testing.T) {
 	}
 	shot("04-imported-phone")
 
+	// The coverage: the grid's area on the map, shaded, beside the table.
+	polygon := `{"type":"Polygon","coordinates":[[[101.7,36.6],[101.8,36.6],[101.8,36.7],[101.7,36.7],[101.7,36.6]]]}`
+	if err := f.Svc.SetBoundary(ctx, f.Users["admin"], f.Grid.ID, []byte(polygon)); err != nil {
+		t.Fatal(err)
+	}
+	do("the coverage map", chromedp.Navigate(base+"/household-coverage"), chromedp.WaitVisible(chromedp.CSS(`#hh-coverage-map[data-grids="1"] path.leaflet-interactive`)))
+	if s := text("#hh-coverage"); !strings.Contains(s, "第一网格") || !strings.Contains(s, strconv.Itoa(n)) {
+		t.Errorf("coverage table %q: want the grid's %d households", s, n)
+	}
+	fitsPhone("the coverage")
+	shot("05-coverage-phone")
+
 	// The first head, registered again by hand with a digit mistyped.
 	first := household.CompleteIDNumber("630104" + "19400101" + "002")
 	typo := household.CompleteIDNumber(first[:15] + "9" + first[16:17])
@@ -188,7 +201,7 @@ func TestBrowserHouseholdImport(t *testing.T) {
 		t.Errorf("the pair %q: want both reasons, both addresses, names masked", s)
 	}
 	fitsPhone("the duplicates")
-	shot("05-duplicates-phone")
+	shot("06-duplicates-phone")
 	do("ask for the merge",
 		chromedp.SendKeys(chromedp.CSS(pairSel+` input[name="reason"]`), "同一位老人，身份证号录错一位"),
 		chromedp.Click(chromedp.CSS(pairSel+` button.primary`)),
@@ -226,7 +239,7 @@ func TestBrowserHouseholdImport(t *testing.T) {
 		t.Errorf("the kept household's members %q: want both records of %s", s, personName(0))
 	}
 	fitsPhone("the merged household")
-	shot("06-merged-phone")
+	shot("07-merged-phone")
 }
 
 // personName is the i-th of 600 different names (i mod 600).

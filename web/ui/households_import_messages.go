@@ -59,6 +59,13 @@ var HouseholdImportMessages = map[string][2]string{
 	"hh.dup.why." + household.DupIDNumber: {"同名，身份证号相近", "Same name, near ID numbers"},
 	"hh.dup.why." + household.DupAddress:  {"同名，住址相同", "Same name, same address"},
 
+	"hh.cov.map":          {"走访覆盖地图", "Map of the visit coverage"},
+	"hh.cov.none_overdue": {"无逾期", "None overdue"},
+	"hh.cov.some_overdue": {"逾期不足一成", "Under 10% overdue"},
+	"hh.cov.many_overdue": {"逾期一成以上", "10% or more overdue"},
+	"hh.cov.no_area":      {"未登记住户", "No household"},
+	"hh.cov.map_help":     {"按网格着色：逾期未访的住户占比。点击网格查看其住户。网格边界由管理员在“网格边界”中上传。", "Grids shaded by the share of households overdue for a visit; click a grid for its households. Admins upload the grids' areas under Grid areas."},
+	"hh.cov.open":         {"查看住户", "Open the households"},
 	"hh.number":         {"户编号 %d", "No. %d"},
 	"hh.split.title":    {"申请分户", "Ask to split"},
 	"hh.split.who":      {"分出的成员", "Members who leave"},
