@@ -26,9 +26,9 @@ func (u *UI) HouseholdImportPages(svc *hh.Service) []capability.Route {
 	p := &householdPages{UI: u, hh: svc}
 	keepers := household.ApproverRoles
 	return []capability.Route{
-		{Pattern: "GET /households/export", Handler: u.staff(p.export, household.RegistryRoles...)},
+		{Pattern: "GET /households/export.xlsx", Handler: u.staff(p.export, household.RegistryRoles...)},
 		{Pattern: "GET /households/import", Handler: u.staff(p.importForm, keepers...)},
-		{Pattern: "GET /households/import/template", Handler: u.staff(p.importTemplate, keepers...)},
+		{Pattern: "GET /households/import/template.xlsx", Handler: u.staff(p.importTemplate, keepers...)},
 		{Pattern: "POST /households/import", Handler: u.staff(p.upload, keepers...)},
 		{Pattern: "GET /households/import/{id}", Handler: u.staff(p.importPage, keepers...)},
 		{Pattern: "POST /households/import/{id}/check", Handler: u.staff(p.checkImport, keepers...)},

@@ -43,7 +43,7 @@ func TestHouseholdImportPages(t *testing.T) {
 		if r.status != http.StatusOK || !strings.Contains(r.body, "下载名单模板") || !strings.Contains(r.body, "户主姓名") {
 			t.Fatalf("import form: %d", r.status)
 		}
-		if r := staff.get("/households/import/template"); r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
+		if r := staff.get("/households/import/template.xlsx"); r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
 			t.Fatalf("template: %d", r.status)
 		}
 		if r := e.signedIn(t, "grid_worker").get("/households/import"); r.status != http.StatusForbidden {
@@ -92,7 +92,7 @@ func TestHouseholdImportPages(t *testing.T) {
 			t.Errorf("another handler opens the import: %d", r.status)
 		}
 
-		r = staff.get("/households/export")
+		r = staff.get("/households/export.xlsx")
 		x, err := excelize.OpenReader(strings.NewReader(r.body))
 		if err != nil {
 			t.Fatalf("export: %d %v", r.status, err)
