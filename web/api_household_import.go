@@ -36,6 +36,7 @@ func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
 		h("POST /api/v1/household-imports/{id}/check", a.checkImport),
 		h("POST /api/v1/household-imports/{id}/confirm", a.confirmImport),
 		h("GET /api/v1/household-duplicates", a.duplicates),
+		h("GET /api/v1/households/coverage-by-street", a.coverageByStreet),
 	}
 }
 
@@ -210,5 +211,26 @@ func (a *householdAPI) duplicates(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	writeJSON(w, http.StatusOK, d)
+	return nil
+}
+
+func (a *householdAPI) coverageByStreet(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	q := r.URL.Query()
+	if err := knownParams(q, "unit_id"); err != nil {
+		return err
+	}
+	unit, err := intParam(q, "unit_id")
+	if err != nil {
+		return err
+	}
+	c, err := a.svc.CoverageByStreet(r.Context(), u, unit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"streets": c, "visited_days": hh.CoverageDays, "due_soon_days": household.DueSoonDays})
 	return nil
 }

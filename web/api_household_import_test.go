@@ -144,6 +144,12 @@ func TestHouseholdImportAPI(t *testing.T) {
 		mustStatus(t, e.do(t, "POST", "/api/v1/households/"+itoa(dups.Pairs[0].A.ID)+"/changes", "grid_worker",
 			map[string]any{"kind": "merge", "other_id": dups.Pairs[0].B.ID, "reason": "疑似重复登记"}), http.StatusCreated)
 
+		r = e.do(t, "GET", "/api/v1/households/coverage-by-street", "leader", nil)
+		if !strings.Contains(string(mustOK(t, r)), `"street_name":"兴海路街道","households":3`) {
+			t.Errorf("coverage by street: %s", r.body)
+		}
+		mustStatus(t, e.do(t, "GET", "/api/v1/households/coverage-by-street?unit_id="+itoa(e.f.Community.ID), "leader", nil), http.StatusBadRequest)
+
 		r = e.do(t, "GET", "/api/v1/households/export", "handler", nil)
 		mustStatus(t, r, http.StatusOK)
 		x, err := excelize.OpenReader(bytes.NewReader(r.body))

@@ -101,3 +101,69 @@ func (s *Service) RequestMerge(ctx context.Context, actor *org.User, keep, other
 	}
 	return s.RequestChange(ctx, actor, keep, household.ChangeInput{Kind: household.ChangeMerge, OtherID: other, Reason: reason})
 }
+
+// CoverageByStreet returns, per street of a district (unitID 0: the
+// units the actor's registry roles cover), the households visited in the
+// last CoverageDays, due and overdue, read from the counts rolled up per
+// street. The unit (or every scope of the actor) must be a district or a
+// street: below a street, Coverage gives the grids (EINVALID on unit_id).
+func (s *Service) CoverageByStreet(ctx context.Context, actor *org.User, unitID int64) ([]household.StreetCoverage, error) {
+	if err := kit.Require(actor, household.RegistryRoles...); err != nil {
+		return nil, err
+	}
+	now := s.now()
+	today := household.Day(now)
+	var out []household.StreetCoverage
+	err := s.kit.Read(ctx, func(tx *store.Tx) error {
+		var paths []string
+		if !kit.IsSystem(actor) {
+			paths = actor.ScopesAs(household.RegistryRoles...)
+		}
+		if unitID != 0 {
+			u, err := store.GetUnit(ctx, tx, unitID)
+			if err != nil {
+				return err
+			}
+			if !kit.IsSystem(actor) && !actor.SeesAs(u.Path, household.RegistryRoles...) {
+				return minsheng.Errorf(minsheng.ENOTFOUND, "unit %d not found", unitID)
+			}
+			paths = []string{u.Path}
+		}
+		for _, p := range paths {
+			if street := store.StreetPath(p); street != "" && street != p {
+				return minsheng.FieldError("unit_id", "the coverage by street is of a district or a street; below, ask for the grids").Because("coverage_street_level")
+			}
+		}
+		var err error
+		out, err = store.HouseholdStreetCoverage(ctx, tx, paths, now.AddDate(0, 0, -CoverageDays), today, today.AddDate(0, 0, household.DueSoonDays+1))
+		return err
+	})
+	if out == nil {
+		out = []household.StreetCoverage{}
+	}
+	return out, err
+}
+
+// ByStreet reports whether the coverage of a unit (0: the actor's
+// units) is best shown by street: the unit, or every unit the actor's
+// registry roles cover, is the district.
+func (s *Service) ByStreet(ctx context.Context, actor *org.User, unitID int64) (bool, error) {
+	if unitID != 0 {
+		var path string
+		err := s.kit.Read(ctx, func(tx *store.Tx) error {
+			u, err := store.GetUnit(ctx, tx, unitID)
+			if err == nil {
+				path = u.Path
+			}
+			return err
+		})
+		return err == nil && store.StreetPath(path) == "", err
+	}
+	scopes := actor.ScopesAs(household.RegistryRoles...)
+	for _, p := range scopes {
+		if store.StreetPath(p) != "" {
+			return false, nil
+		}
+	}
+	return len(scopes) > 0, nil
+}

@@ -401,12 +401,7 @@ func (u *householdPages) decide(w http.ResponseWriter, r *http.Request, me *org.
 }
 
 func (u *householdPages) coverage(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	unit, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
-	c, err := u.hh.Coverage(r.Context(), me, max(unit, 0))
-	if err != nil {
-		return err
-	}
-	return u.render(w, r, me, "coverage", "/households", http.StatusOK, nil, coverageData{Grids: c})
+	return u.drawCoverage(w, r, me) // households_coverage.go
 }
 
 func (u *householdPages) pair(w http.ResponseWriter, r *http.Request, me *org.User) error {

@@ -97,10 +97,3 @@ func splitOrMerge(in *household.ChangeInput, vals url.Values) string {
 	}
 	return "split"
 }
-
-// coverageData is the coverage page: the table, and the map drawn from
-// the same figures by households-coverage.js over the grids' areas.
-type coverageData struct {
-	hhFmt
-	Grids []household.Coverage
-}

@@ -74,3 +74,34 @@ func TestHouseholdSplitMergeForms(t *testing.T) {
 		}
 	})
 }
+
+// The district's coverage is by street, read from the roll-up; a street
+// opens its grids.
+func TestHouseholdCoverageByStreet(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.f
+		svc := hh.New(f.Svc.Kit(), f.Svc)
+		if _, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "光华苑 2 号楼 301 室",
+			Members: []household.NewMember{{Name: "祁桂兰", IDNumber: household.CompleteIDNumber("63010419480312002"), Relation: household.RelationHead}}}); err != nil {
+			t.Fatal(err)
+		}
+		leader := e.signedIn(t, "leader")
+		r := leader.get("/household-coverage")
+		if r.status != http.StatusOK || !strings.Contains(r.body, `data-level="street"`) || !strings.Contains(r.body, "兴海路街道") ||
+			!strings.Contains(r.body, "/household-coverage?unit_id="+itoa(f.Street.ID)) {
+			t.Fatalf("district coverage: %d %s", r.status, r.body)
+		}
+		r = leader.get("/household-coverage?unit_id=" + itoa(f.Street.ID))
+		if !strings.Contains(r.body, `data-level="grid"`) || !strings.Contains(r.body, "第一网格") {
+			t.Fatalf("a street's coverage: %s", r.body)
+		}
+		cs, err := svc.CoverageByStreet(ctx, f.Users["leader"], 0)
+		if err != nil || len(cs) != 1 || cs[0].UnitID != f.Street.ID || cs[0].Households != 1 {
+			t.Fatalf("by street: %+v %v", cs, err)
+		}
+		if _, err := svc.CoverageByStreet(ctx, f.Users["leader"], f.Community.ID); err == nil {
+			t.Errorf("by street of a community: no error")
+		}
+	})
+}

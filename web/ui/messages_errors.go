@@ -282,9 +282,10 @@ var errorMessages = map[string][2]string{
 	"why.category_same":   {"工单已在该分类下。", "The ticket is already in this category."},
 
 	// The import of a household list (issue 14).
-	"why.import_columns":       {"表格的列不对：请使用住户名单模板的列名（户主姓名、身份证号、地址、网格为必填列），整个文件未导入。", "The sheet's columns are wrong: use the column names of the household list template (户主姓名, 身份证号, 地址, 网格 are required); nothing was imported."},
-	"why.import_empty":         {"表格里没有住户：第一行是列名，从第二行起每行一户。", "The sheet holds no household: the first row names the columns, each row after it is one household."},
-	"why.import_not_xlsx":      {"请上传 Excel 工作簿（.xlsx）。", "Please upload an Excel workbook (.xlsx)."},
-	"why.import_too_many_rows": {"一个文件最多 10000 户，请分成几个文件上传。", "At most 10,000 households a file; split the list."},
-	"why.import_too_large":     {"文件太大（最大 8 MB）。", "The file is too large (8 MB at most)."},
+	"why.import_columns":        {"表格的列不对：请使用住户名单模板的列名（户主姓名、身份证号、地址、网格为必填列），整个文件未导入。", "The sheet's columns are wrong: use the column names of the household list template (户主姓名, 身份证号, 地址, 网格 are required); nothing was imported."},
+	"why.import_empty":          {"表格里没有住户：第一行是列名，从第二行起每行一户。", "The sheet holds no household: the first row names the columns, each row after it is one household."},
+	"why.import_not_xlsx":       {"请上传 Excel 工作簿（.xlsx）。", "Please upload an Excel workbook (.xlsx)."},
+	"why.import_too_many_rows":  {"一个文件最多 10000 户，请分成几个文件上传。", "At most 10,000 households a file; split the list."},
+	"why.coverage_street_level": {"按街道统计只适用于全区或街道；社区和网格请按网格查看。", "The coverage by street is of the district or a street; look by grid below."},
+	"why.import_too_large":      {"文件太大（最大 8 MB）。", "The file is too large (8 MB at most)."},
 }

@@ -1,7 +1,8 @@
-// The coverage of household visits on a map: each grid's area (from the
-// units' boundaries, no online tiles) shaded by the share of its
-// households overdue for a visit, with its figures on hover and its
-// households on click. The table beside it holds the same figures.
+// The coverage of household visits on a map: each grid's area (or, for
+// the whole district, each street's) from the units' boundaries, no online
+// tiles, shaded by the share of its households overdue for a visit, with
+// its figures on hover; a click opens a grid's households or a street's
+// grids. The table beside it holds the same figures.
 (function () {
   "use strict";
   document.addEventListener("DOMContentLoaded", function () {
@@ -9,7 +10,8 @@
     var data = document.getElementById("hh-coverage-data");
     if (!el || !data || !window.L) return;
     var grids = {};
-    (JSON.parse(data.textContent) || []).forEach(function (g) { grids[g.grid_id] = g; });
+    (JSON.parse(data.textContent) || []).forEach(function (g) { grids[g.id] = g; });
+    var level = el.dataset.level === "street" ? "street" : "grid";
     var t = el.dataset;
     function colour(g) {
       if (!g || !g.households) return "#ffffff";
@@ -21,7 +23,7 @@
     fetch("/map/areas.json?grids=1", { credentials: "same-origin" })
       .then(function (r) { return r.ok ? r.json() : { features: [] }; })
       .then(function (fc) {
-        var mine = (fc.features || []).filter(function (f) { return f.properties.kind === "grid" && grids[f.properties.unit_id]; });
+        var mine = (fc.features || []).filter(function (f) { return (f.properties.kind === level || (level === "street" && f.properties.kind === "town")) && grids[f.properties.unit_id]; });
         if (!mine.length) return;
         var layer = L.geoJSON({ type: "FeatureCollection", features: mine }, {
           style: function (f) {
@@ -38,7 +40,9 @@
               box.appendChild(document.createTextNode(t["t" + x[0].charAt(0).toUpperCase() + x[0].slice(1)] + " " + x[1]));
             });
             l.bindTooltip(box, { sticky: true });
-            l.on("click", function () { window.location.href = "/households?grid_id=" + f.properties.unit_id; });
+            l.on("click", function () {
+              window.location.href = level === "street" ? "/household-coverage?unit_id=" + f.properties.unit_id : "/households?grid_id=" + f.properties.unit_id;
+            });
           }
         }).addTo(map);
         map.fitBounds(layer.getBounds(), { padding: [4, 4] });
