@@ -261,6 +261,8 @@ type View struct {
 	// Cadres are the staff who may be paired with it (those of its
 	// street), for community staff.
 	Cadres []Cadre `json:"cadres,omitempty"`
+	// Photos are those of its visits (by visit_id).
+	Photos []*household.VisitPhoto `json:"photos"`
 }
 
 // Cadre is a staff member who may be paired with a household.
@@ -305,6 +307,10 @@ func (s *Service) Get(ctx context.Context, actor *org.User, id int64) (*View, er
 		if v.Timeline, err = store.ListTimeline(ctx, tx, ObjectHousehold, id); err != nil {
 			return err
 		}
+		if v.Photos, err = store.ListVisitPhotos(ctx, tx, id); err != nil {
+			return err
+		}
+		v.Photos = nonNil(v.Photos)
 		v.Pairings, v.Visits, v.Concerns, v.Changes, v.Timeline = nonNil(v.Pairings), nonNil(v.Visits), nonNil(v.Concerns),
 			nonNil(v.Changes), nonNil(v.Timeline)
 		isCadre := cadreID(p) == actor.ID
