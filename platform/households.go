@@ -27,6 +27,7 @@ func householdsCapability(p Parts) capability.Capability {
 	}
 	if p.Pages != nil {
 		c.Pages = append(append(p.Pages.HouseholdPages(svc), p.Pages.HouseholdImportPages(svc)...), p.Pages.HouseholdDuplicatePages(svc)...)
+		c.Pages = append(c.Pages, p.Pages.HouseholdPhotoPages(svc)...)
 	}
 	return c
 }

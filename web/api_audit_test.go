@@ -305,7 +305,7 @@ func TestAdminWritesAreAudited(t *testing.T) {
 		}
 
 		calls = append(calls, householdAdminWrites(e, households)...)
-		calls = append(calls, householdImportAdminWrites(t, e)...)
+		calls = append(calls, householdImportAdminWrites(t, e, households)...)
 
 		// The walk covers every administrative route.
 		for _, route := range adminWriteRoutes(e.srv) {

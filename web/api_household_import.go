@@ -1,6 +1,7 @@
 package web
 
 import (
+	"bytes"
 	_ "embed"
 	"encoding/json"
 	"fmt"
@@ -15,6 +16,7 @@ import (
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // HouseholdImportAPI returns the JSON routes of the import of household
@@ -37,6 +39,8 @@ func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
 		h("POST /api/v1/household-imports/{id}/confirm", a.confirmImport),
 		h("GET /api/v1/household-duplicates", a.duplicates),
 		h("GET /api/v1/households/coverage-by-street", a.coverageByStreet),
+		h("POST /api/v1/household-visits/{id}/photos", a.addPhotos),
+		h("GET /api/v1/household-visit-photos/{id}", a.photo),
 	}
 }
 
@@ -232,5 +236,75 @@ func (a *householdAPI) coverageByStreet(w http.ResponseWriter, r *http.Request) 
 		return err
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"streets": c, "visited_days": hh.CoverageDays, "due_soon_days": household.DueSoonDays})
+	return nil
+}
+
+// photosIn is the body of photos added to a visit: each file in base64.
+type photosIn struct {
+	Photos []struct {
+		Name string `json:"name"`
+		Data []byte `json:"data"`
+	} `json:"photos"`
+}
+
+// maxPhotosJSON is the largest body of photos: three at their largest, in
+// base64.
+const maxPhotosJSON = 3*ticket.MaxAttachmentSize/3*4 + 64<<10
+
+func (a *householdAPI) addPhotos(w http.ResponseWriter, r *http.Request) error {
+	u, id, err := withID(r, "visit")
+	if err != nil {
+		return err
+	}
+	if err := needContentType(r, "application/json"); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPhotosJSON))
+	if err != nil {
+		return readError(err)
+	}
+	var in photosIn
+	if err := checkKeys(b, reflect.TypeOf(&in)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, &in); err != nil {
+		return minsheng.FieldError("photos", "photos is a list of {name, data} with data in base64")
+	}
+	if len(in.Photos) > 3 {
+		return minsheng.FieldError("photos", "at most 3 photos a request").Because("too_many_photos")
+	}
+	var ups []app.Upload
+	for _, p := range in.Photos {
+		up, err := a.svc.PutPhoto(p.Name, bytes.NewReader(p.Data))
+		if err != nil {
+			return err
+		}
+		ups = append(ups, up)
+	}
+	ps, err := a.svc.AddPhotos(r.Context(), u, id, ups...)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, map[string]any{"photos": ps})
+	return nil
+}
+
+func (a *householdAPI) photo(w http.ResponseWriter, r *http.Request) error {
+	u, id, err := withID(r, "photo")
+	if err != nil {
+		return err
+	}
+	p, f, err := a.svc.OpenPhoto(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", p.ContentType)
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", contentDisposition("inline", p.Name))
+	http.ServeContent(w, r, "", p.CreatedAt, f)
 	return nil
 }

@@ -6,9 +6,11 @@ import (
 	"net/http"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/household"
 )
 
@@ -150,6 +152,19 @@ func TestHouseholdImportAPI(t *testing.T) {
 		}
 		mustStatus(t, e.do(t, "GET", "/api/v1/households/coverage-by-street?unit_id="+itoa(e.f.Community.ID), "leader", nil), http.StatusBadRequest)
 
+		// A visit's photo, added and read back.
+		visit := visitOf(t, e, dups.Pairs[0].A.ID)
+		var ps struct{ Photos []struct{ ID int64 } }
+		json.Unmarshal(mustOK(t, e.do(t, "POST", "/api/v1/household-visits/"+itoa(visit)+"/photos", "handler", photoBody())), &ps)
+		if len(ps.Photos) != 1 {
+			t.Fatalf("photos: %+v", ps)
+		}
+		r = e.do(t, "GET", "/api/v1/household-visit-photos/"+itoa(ps.Photos[0].ID), "handler", nil)
+		if r.status != http.StatusOK || !bytes.Equal(r.body, pngPhoto) || r.hdr.Get("Content-Type") != "image/png" {
+			t.Errorf("the photo: %d %q", r.status, r.hdr.Get("Content-Type"))
+		}
+		mustStatus(t, e.do(t, "GET", "/api/v1/household-visit-photos/"+itoa(ps.Photos[0].ID), "other_handler", nil), http.StatusNotFound)
+
 		r = e.do(t, "GET", "/api/v1/households/export", "handler", nil)
 		mustStatus(t, r, http.StatusOK)
 		x, err := excelize.OpenReader(bytes.NewReader(r.body))
@@ -166,8 +181,9 @@ func TestHouseholdImportAPI(t *testing.T) {
 // householdImportAdminWrites are the import's routes in the audit walk: a
 // one-household list uploaded, checked and confirmed (its one household's
 // register event is the entry).
-func householdImportAdminWrites(t *testing.T, e *env) []adminWrite {
+func householdImportAdminWrites(t *testing.T, e *env, ids householdIDs) []adminWrite {
 	var id int64
+	visit := visitOf(t, e, ids.in)
 	onImport := func([]byte) int64 { return id }
 	return []adminWrite{
 		{pattern: "POST /api/v1/household-imports", path: func() string { return "/api/v1/household-imports" },
@@ -194,14 +210,36 @@ func householdImportAdminWrites(t *testing.T, e *env) []adminWrite {
 				return 0
 			},
 			refusedPath: "/api/v1/household-imports/999999/confirm", refusedStatus: http.StatusNotFound},
+		{pattern: "POST /api/v1/household-visits/{id}/photos", path: func() string { return "/api/v1/household-visits/" + itoa(visit) + "/photos" },
+			status: http.StatusCreated, body: photoBody(), object: "household", id: func([]byte) int64 { return ids.in }, action: "visit_photos",
+			detail: []string{"photos=1"}, refused: map[string]any{"photos": []any{}}},
 	}
+}
+
+// visitOf records a visit of the household as the admin and returns its id.
+func visitOf(t *testing.T, e *env, household int64) int64 {
+	t.Helper()
+	var rec struct {
+		Visit struct{ ID int64 } `json:"visit"`
+	}
+	json.Unmarshal(mustOK(t, e.do(t, "POST", "/api/v1/households/"+itoa(household)+"/visits", "admin",
+		map[string]any{"at": apptest.Start.Add(-2 * time.Hour).Format(time.RFC3339), "met": "本人"})), &rec)
+	return rec.Visit.ID
+}
+
+// pngPhoto is a 1×1 PNG image.
+var pngPhoto = []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x02\x00\x00\x00\x90wS\xde\x00\x00\x00\x0cIDATx\x9cb\xf8\xcf\xc0\x00\x00\x03\x01\x01\x00\xc9\xfe\x92\xef\x00\x00\x00\x00IEND\xaeB`\x82")
+
+func photoBody() map[string]any {
+	return map[string]any{"photos": []map[string]any{{"name": "门口.png", "data": pngPhoto}}}
 }
 
 // householdImportStreetCalls are the import's routes in the street
 // admin's walk: a list of the street's grid is imported; one naming a grid
 // of another street is refused at its check and cannot be confirmed.
-func householdImportStreetCalls(t *testing.T, e *env) []streetCall {
+func householdImportStreetCalls(t *testing.T, e *env, ids householdIDs) []streetCall {
 	var in, out int64
+	visitIn, visitOut := visitOf(t, e, ids.in), visitOf(t, e, ids.out)
 	imp := func(id *int64, rest string) func() string {
 		return func() string { return "/api/v1/household-imports/" + itoa(*id) + rest }
 	}
@@ -218,6 +256,10 @@ func householdImportStreetCalls(t *testing.T, e *env) []streetCall {
 			status: http.StatusOK},
 		{name: "confirm an import naming another street's grid", pattern: "POST /api/v1/household-imports/{id}/confirm", path: imp(&out, "/confirm"),
 			status: http.StatusConflict},
+		{name: "photos of a visit in the street", pattern: "POST /api/v1/household-visits/{id}/photos", status: http.StatusCreated,
+			path: func() string { return "/api/v1/household-visits/" + itoa(visitIn) + "/photos" }, body: photoBody()},
+		{name: "photos of a visit in another street", pattern: "POST /api/v1/household-visits/{id}/photos", status: http.StatusNotFound,
+			path: func() string { return "/api/v1/household-visits/" + itoa(visitOut) + "/photos" }, body: photoBody()},
 	}
 	// The uploads' ids are read from the imports the street admin made.
 	calls[1].path = func() string {

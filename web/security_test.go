@@ -189,7 +189,7 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		}
 
 		calls = append(calls, householdStreetCalls(e, households)...)
-		calls = append(calls, householdImportStreetCalls(t, e)...)
+		calls = append(calls, householdImportStreetCalls(t, e, households)...)
 
 		for _, route := range adminWriteRoutes(e.srv) {
 			if !slices.ContainsFunc(calls, func(c streetCall) bool { return c.pattern == route }) {

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/household"
@@ -221,7 +222,11 @@ func localTime(field, v string) (time.Time, error) {
 }
 
 func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, id, err := u.formAndID(w, r)
+	vals, files, err := u.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := hhID(r)
 	if err != nil {
 		return err
 	}
@@ -236,8 +241,12 @@ func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me 
 		in.Lat, in.Lng, err = optionalPoint(vals.Get("lat"), vals.Get("lng"))
 	}
 	var rec *hh.Recorded
+	var photos []app.Upload
 	if err == nil {
-		rec, err = u.hh.RecordVisit(r.Context(), me, id, in)
+		photos, err = u.photos(files) // households_photos.go
+	}
+	if err == nil {
+		rec, err = u.hh.RecordVisit(r.Context(), me, id, in, photos...)
 	}
 	if err != nil {
 		return showAgain(u.visitPage, w, r, me, "visit", err, vals)

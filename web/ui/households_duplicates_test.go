@@ -4,8 +4,10 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/household"
@@ -102,6 +104,45 @@ func TestHouseholdCoverageByStreet(t *testing.T) {
 		}
 		if _, err := svc.CoverageByStreet(ctx, f.Users["leader"], f.Community.ID); err == nil {
 			t.Errorf("by street of a community: no error")
+		}
+	})
+}
+
+// A visit recorded with photos from the phone's form: a PDF is refused in
+// Chinese with the typed notes kept; the photos show on the household's
+// page and open for those who see it.
+func TestHouseholdVisitPhotos(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.f
+		svc := hh.New(f.Svc.Kit(), f.Svc)
+		h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "光华苑 2 号楼 301 室",
+			Members: []household.NewMember{{Name: "祁桂兰", IDNumber: household.CompleteIDNumber("63010419480312002"), Relation: household.RelationHead}}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		gw := e.signedIn(t, "grid_worker")
+		at := f.Clock.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
+		form := url.Values{"at": {at}, "met": {"本人"}, "note": {"屋内整洁，暖气正常"}}
+		r := gw.postFiles("/visits/"+itoa(h.ID), form, map[string][]byte{"证明.pdf": []byte("%PDF-1.4\n1 0 obj\n<<>>\nendobj\ntrailer\n<<>>\n%%EOF\n")})
+		if r.status != http.StatusBadRequest || !strings.Contains(r.body, "照片须为") || !strings.Contains(r.body, "屋内整洁，暖气正常") {
+			t.Fatalf("a PDF as a photo: %d", r.status)
+		}
+		r = gw.postFiles("/visits/"+itoa(h.ID), form, map[string][]byte{"门口.png": pngBytes})
+		if r.status != http.StatusOK || !strings.Contains(r.body, "走访已记录") {
+			t.Fatalf("visit with a photo: %d %s", r.status, r.body)
+		}
+		staff := e.signedIn(t, "handler")
+		r = staff.get("/households/" + itoa(h.ID))
+		m := regexp.MustCompile(`<img src="(/households/\d+/photos/\d+)"`).FindStringSubmatch(r.body)
+		if m == nil {
+			t.Fatalf("no photo on the household's page")
+		}
+		if r := staff.get(m[1]); r.status != http.StatusOK || r.hdr.Get("Content-Type") != "image/png" || !strings.Contains(r.hdr.Get("Content-Security-Policy"), "sandbox") {
+			t.Errorf("the photo: %d %q", r.status, r.hdr.Get("Content-Type"))
+		}
+		if r := e.signedIn(t, "other_handler").get(m[1]); r.status != http.StatusNotFound {
+			t.Errorf("another street's handler opens the photo: %d", r.status)
 		}
 	})
 }
