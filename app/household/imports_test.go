@@ -282,3 +282,41 @@ func TestImportTemplateAndExport(t *testing.T) {
 		}
 	})
 }
+
+// BenchmarkImport measures a household list of 2,000 rows: the upload,
+// the check in steps and the confirmation (one transaction):
+// go test ./app/household -run '^$' -bench Import -benchtime 1x.
+func BenchmarkImport(b *testing.B) {
+	for _, d := range storetest.Dialects() {
+		b.Run(d, func(b *testing.B) {
+			db := storetest.Open(b, d)
+			f := apptest.New(b, db)
+			e := &env{Fixture: f, hh: hh.New(f.Svc.Kit(), f.Svc)}
+			file := workbook(b, importRows(2000))
+			for b.Loop() {
+				start := time.Now()
+				im, err := e.hh.Upload(ctx, e.Users["handler"], "名单.xlsx", file, true)
+				if err != nil {
+					b.Fatal(err)
+				}
+				up := time.Since(start)
+				for im.Status == household.ImportChecking {
+					if im, err = e.hh.CheckImport(ctx, e.Users["handler"], im.ID); err != nil {
+						b.Fatal(err)
+					}
+				}
+				checked := time.Since(start)
+				if im, err = e.hh.ConfirmImport(ctx, e.Users["handler"], im.ID); err != nil || im.Households != 2000 {
+					b.Fatalf("confirm: %v", err)
+				}
+				b.Logf("%s: upload %v, check %v, confirm %v", d, up.Round(time.Millisecond), (checked - up).Round(time.Millisecond),
+					(time.Since(start) - checked).Round(time.Millisecond))
+				b.StopTimer()
+				db2 := storetest.Open(b, d) // a fresh registry for the next round
+				f = apptest.New(b, db2)
+				e = &env{Fixture: f, hh: hh.New(f.Svc.Kit(), f.Svc)}
+				b.StartTimer()
+			}
+		})
+	}
+}
