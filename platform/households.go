@@ -20,7 +20,12 @@ func householdsCapability(p Parts) capability.Capability {
 		OpenAPI:  householdsOpenAPI(),
 		Nav:      ui.HouseholdNav,
 		Messages: householdMessages(),
-		Seed:     func(ctx context.Context) error { return hh.Seed(ctx, svc) },
+		Seed: func(ctx context.Context) error {
+			if err := hh.Seed(ctx, svc); err != nil {
+				return err
+			}
+			return hh.SeedImport(ctx, svc)
+		},
 	}
 	if p.Server != nil {
 		c.API = append(p.Server.HouseholdAPI(svc), p.Server.HouseholdImportAPI(svc)...)
