@@ -357,13 +357,18 @@ type ImportStatus string
 // Import statuses: its rows are checked in steps (checking), then it is
 // ready to be written, or refused when any row has a problem; once
 // written it is done. Nothing is written but by the step from ready to
-// done, in one transaction.
+// done, in one transaction. An import not done within ImportKeep expires:
+// its rows (personal data) are cleared.
 const (
 	ImportChecking ImportStatus = "checking"
 	ImportReady    ImportStatus = "ready"
 	ImportRefused  ImportStatus = "refused"
 	ImportDone     ImportStatus = "done"
+	ImportExpired  ImportStatus = "expired"
 )
+
+// ImportKeep is how long the rows of an import not done are kept.
+const ImportKeep = 48 * time.Hour
 
 // Import is an upload of a household list.
 type Import struct {

@@ -5,7 +5,10 @@ import (
 	"maps"
 
 	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/capability"
+	"github.com/minsheng/minsheng/jobs"
+	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/web"
 	"github.com/minsheng/minsheng/web/ui"
 )
@@ -20,6 +23,8 @@ func householdsCapability(p Parts) capability.Capability {
 		OpenAPI:  householdsOpenAPI(),
 		Nav:      ui.HouseholdNav,
 		Messages: householdMessages(),
+		Jobs: []capability.Job{{Kind: hh.JobExpireImports, Every: jobs.Daily(3, 30, calendar.China),
+			Handler: func(ctx context.Context, tx *store.Tx, _ *jobs.Job) error { return svc.ExpireImports(ctx, tx) }}},
 		Seed: func(ctx context.Context) error {
 			if err := hh.Seed(ctx, svc); err != nil {
 				return err

@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/minsheng/minsheng/household"
 )
@@ -39,7 +40,7 @@ func scanImport(s scanner) (*household.Import, error) {
 }
 
 func importJSON(im *household.Import) (rows, problems string, err error) {
-	if im.Status != household.ImportDone {
+	if im.Status != household.ImportDone && im.Status != household.ImportExpired {
 		b, err := json.Marshal(im.Rows)
 		if err != nil {
 			return "", "", fmt.Errorf("import rows: %w", err)
@@ -70,7 +71,7 @@ func InsertImport(ctx context.Context, tx *Tx, im *household.Import) error {
 }
 
 // UpdateImport writes how far an import has gone; its rows are cleared
-// once it is done (the registry holds them then).
+// once it is done (the registry holds them then) or expired.
 func UpdateImport(ctx context.Context, tx *Tx, im *household.Import) error {
 	rows, problems, err := importJSON(im)
 	if err != nil {
@@ -127,4 +128,14 @@ func RegisteredIDNumbers(ctx context.Context, tx *Tx, idNumbers []string) (map[s
 		}
 	}
 	return out, nil
+}
+
+// StaleImports returns the ids of the imports not done nor expired made
+// before the time.
+func StaleImports(ctx context.Context, tx *Tx, before time.Time) ([]int64, error) {
+	return queryAll(ctx, tx, func(s scanner) (int64, error) {
+		var id int64
+		err := s.Scan(&id)
+		return id, err
+	}, `SELECT id FROM household_imports WHERE status IN ('checking', 'ready', 'refused') AND created_at < ? ORDER BY id`, before.UTC())
 }

@@ -494,3 +494,33 @@ func (s *Service) Export(ctx context.Context, actor *org.User, gridID int64) (*a
 	}
 	return t, nil
 }
+
+// JobExpireImports is the daily job that clears the rows of imports left
+// unconfirmed (ExpireImports).
+const JobExpireImports = "households.import_expire"
+
+// ExpireImports clears the rows (personal data) of the imports not done
+// within household.ImportKeep, in the job's transaction: each becomes
+// expired, its problems kept, with an "expire" entry by the system.
+func (s *Service) ExpireImports(ctx context.Context, tx *store.Tx) error {
+	ids, err := store.StaleImports(ctx, tx, s.now().Add(-household.ImportKeep))
+	if err != nil {
+		return err
+	}
+	for _, id := range ids {
+		im, err := store.GetImport(ctx, tx, id)
+		if err != nil {
+			return err
+		}
+		from := im.Status
+		im.Status, im.Rows = household.ImportExpired, nil
+		if err := store.UpdateImport(ctx, tx, im); err != nil {
+			return err
+		}
+		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: kit.System(), Object: ObjectImport, ObjectID: id, Action: "expire",
+			Data: map[string]string{"status": string(from)}}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

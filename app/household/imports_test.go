@@ -320,3 +320,44 @@ func BenchmarkImport(b *testing.B) {
 		})
 	}
 }
+
+// An import left unconfirmed for more than two days is expired by the
+// daily job: its rows (personal data) are cleared, its problems kept, and
+// it can no longer be confirmed; a recent one is left alone.
+func TestImportsExpire(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		old := e.runImport(t, importRows(2))
+		e.Clock.Advance(household.ImportKeep + time.Hour)
+		fresh, err := e.hh.Upload(ctx, e.Users["handler"], "新.xlsx", workbook(t, [][]string{importHeader, importRows(3)[3]}), true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return e.hh.ExpireImports(ctx, tx) }); err != nil {
+			t.Fatal(err)
+		}
+		v, err := e.hh.GetImport(ctx, e.Users["handler"], old.ID)
+		if err != nil || v.Status != household.ImportExpired || len(v.Preview) != 0 {
+			t.Fatalf("the old import: %s, %d rows shown, %v", v.Status, len(v.Preview), err)
+		}
+		err = db.Read(ctx, func(tx *store.Tx) error {
+			var rows string
+			if err := tx.QueryRow(ctx, `SELECT rows_json FROM household_imports WHERE id = ?`, old.ID).Scan(&rows); err != nil {
+				return err
+			}
+			if rows != "" {
+				t.Errorf("the expired import keeps its rows: %.60s", rows)
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := e.hh.ConfirmImport(ctx, e.Users["handler"], old.ID); code(err) != minsheng.ECONFLICT {
+			t.Errorf("confirming an expired import: %v", err)
+		}
+		if v, _ := e.hh.GetImport(ctx, e.Users["handler"], fresh.ID); v.Status != household.ImportChecking || len(v.Preview) != 1 {
+			t.Errorf("the fresh import: %s with %d rows", v.Status, len(v.Preview))
+		}
+	})
+}

@@ -35,6 +35,7 @@ var HouseholdImportMessages = map[string][2]string{
 	"hh.imp.confirm":        {"确认导入 %d 户", "Import %d households"},
 	"hh.imp.stale":          {"检查之后有住户已被他人登记，未写入任何数据。请重新上传名单。", "Someone registered one of these people since the check; nothing was written. Upload the list again."},
 	"hh.imp.refused":        {"发现 %d 处问题，整个文件未导入。请在 Excel 中改正后重新上传。", "%d problems found; nothing was imported. Correct them in Excel and upload again."},
+	"hh.imp.expired":        {"此次导入超过 48 小时未确认，名单数据已清除。请重新上传。", "Not confirmed within 48 hours: the list's rows were cleared. Upload it again."},
 	"hh.imp.done":           {"已登记 %d 户。", "%d households registered."},
 	"hh.imp.problems":       {"问题", "Problems"},
 	"hh.imp.row":            {"行号", "Row"},
