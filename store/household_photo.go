@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/minsheng/minsheng/household"
 )
@@ -71,4 +72,36 @@ func GetVisit(ctx context.Context, tx *Tx, id int64) (*household.Visit, error) {
 		return nil, fmt.Errorf("get visit: %w", err)
 	}
 	return v, nil
+}
+
+// InsertNotDuplicate records that two households (a < b) are not
+// duplicates; recording it twice changes nothing.
+func InsertNotDuplicate(ctx context.Context, tx *Tx, a, b, by int64, at time.Time) error {
+	_, err := tx.Exec(ctx, `INSERT INTO household_not_duplicates (a_id, b_id, decided_by, decided_at) VALUES (?, ?, ?, ?)
+		ON CONFLICT (a_id, b_id) DO NOTHING`, a, b, nullID(by), at.UTC())
+	if err != nil {
+		return fmt.Errorf("insert not duplicate: %w", err)
+	}
+	return nil
+}
+
+// NotDuplicates returns the pairs recorded as not duplicates among the
+// households with the ids (a < b).
+func NotDuplicates(ctx context.Context, tx *Tx, ids []int64) (map[[2]int64]bool, error) {
+	out := map[[2]int64]bool{}
+	for start := 0; start < len(ids); start += 500 {
+		batch := ids[start:min(start+500, len(ids))]
+		pairs, err := queryAll(ctx, tx, func(s scanner) ([2]int64, error) {
+			var p [2]int64
+			err := s.Scan(&p[0], &p[1])
+			return p, err
+		}, `SELECT a_id, b_id FROM household_not_duplicates WHERE a_id IN (`+placeholders(len(batch))+`)`, int64Args(batch)...)
+		if err != nil {
+			return nil, fmt.Errorf("not duplicates: %w", err)
+		}
+		for _, p := range pairs {
+			out[p] = true
+		}
+	}
+	return out, nil
 }

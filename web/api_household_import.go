@@ -38,6 +38,7 @@ func (s *Server) HouseholdImportAPI(svc *hh.Service) []capability.Route {
 		h("POST /api/v1/household-imports/{id}/check", a.checkImport),
 		h("POST /api/v1/household-imports/{id}/confirm", a.confirmImport),
 		h("GET /api/v1/household-duplicates", a.duplicates),
+		h("POST /api/v1/household-duplicates/not-duplicate", a.notDuplicate),
 		h("GET /api/v1/households/coverage-by-street", a.coverageByStreet),
 		h("POST /api/v1/household-visits/{id}/photos", a.addPhotos),
 		h("GET /api/v1/household-visit-photos/{id}", a.photo),
@@ -306,5 +307,27 @@ func (a *householdAPI) photo(w http.ResponseWriter, r *http.Request) error {
 	h.Set("Cache-Control", "private, no-store")
 	h.Set("Content-Disposition", contentDisposition("inline", p.Name))
 	http.ServeContent(w, r, "", p.CreatedAt, f)
+	return nil
+}
+
+// pairIn is the body of a decision on a suggested pair.
+type pairIn struct {
+	A int64 `json:"a"`
+	B int64 `json:"b"`
+}
+
+func (a *householdAPI) notDuplicate(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	var in pairIn
+	if err := decode(w, r, &in); err != nil {
+		return err
+	}
+	if err := a.svc.NotDuplicate(r.Context(), u, in.A, in.B); err != nil {
+		return err
+	}
+	w.WriteHeader(http.StatusNoContent)
 	return nil
 }

@@ -184,6 +184,7 @@ func TestHouseholdImportAPI(t *testing.T) {
 func householdImportAdminWrites(t *testing.T, e *env, ids householdIDs) []adminWrite {
 	var id int64
 	visit := visitOf(t, e, ids.in)
+	other := idOf(mustOK(t, e.do(t, "POST", "/api/v1/households", "admin", newHousehold(e.f.Grid.ID, "0991"))))
 	onImport := func([]byte) int64 { return id }
 	return []adminWrite{
 		{pattern: "POST /api/v1/household-imports", path: func() string { return "/api/v1/household-imports" },
@@ -210,6 +211,9 @@ func householdImportAdminWrites(t *testing.T, e *env, ids householdIDs) []adminW
 				return 0
 			},
 			refusedPath: "/api/v1/household-imports/999999/confirm", refusedStatus: http.StatusNotFound},
+		{pattern: "POST /api/v1/household-duplicates/not-duplicate", path: func() string { return "/api/v1/household-duplicates/not-duplicate" },
+			status: http.StatusNoContent, body: map[string]any{"a": other, "b": ids.in}, object: "household", id: func([]byte) int64 { return min(other, ids.in) },
+			action: "not_duplicate", detail: []string{"household=" + itoa(max(other, ids.in))}, refused: map[string]any{"a": ids.in, "b": ids.in}},
 		{pattern: "POST /api/v1/household-visits/{id}/photos", path: func() string { return "/api/v1/household-visits/" + itoa(visit) + "/photos" },
 			status: http.StatusCreated, body: photoBody(), object: "household", id: func([]byte) int64 { return ids.in }, action: "visit_photos",
 			detail: []string{"photos=1"}, refused: map[string]any{"photos": []any{}}},
@@ -240,6 +244,7 @@ func photoBody() map[string]any {
 func householdImportStreetCalls(t *testing.T, e *env, ids householdIDs) []streetCall {
 	var in, out int64
 	visitIn, visitOut := visitOf(t, e, ids.in), visitOf(t, e, ids.out)
+	other := idOf(mustOK(t, e.do(t, "POST", "/api/v1/households", "admin", newHousehold(e.f.Grid.ID, "0992"))))
 	imp := func(id *int64, rest string) func() string {
 		return func() string { return "/api/v1/household-imports/" + itoa(*id) + rest }
 	}
@@ -256,6 +261,10 @@ func householdImportStreetCalls(t *testing.T, e *env, ids householdIDs) []street
 			status: http.StatusOK},
 		{name: "confirm an import naming another street's grid", pattern: "POST /api/v1/household-imports/{id}/confirm", path: imp(&out, "/confirm"),
 			status: http.StatusConflict},
+		{name: "not duplicates in the street", pattern: "POST /api/v1/household-duplicates/not-duplicate", status: http.StatusNoContent,
+			path: func() string { return "/api/v1/household-duplicates/not-duplicate" }, body: map[string]any{"a": ids.in, "b": other}},
+		{name: "not duplicates across streets", pattern: "POST /api/v1/household-duplicates/not-duplicate", status: http.StatusNotFound,
+			path: func() string { return "/api/v1/household-duplicates/not-duplicate" }, body: map[string]any{"a": ids.in, "b": ids.out}},
 		{name: "photos of a visit in the street", pattern: "POST /api/v1/household-visits/{id}/photos", status: http.StatusCreated,
 			path: func() string { return "/api/v1/household-visits/" + itoa(visitIn) + "/photos" }, body: photoBody()},
 		{name: "photos of a visit in another street", pattern: "POST /api/v1/household-visits/{id}/photos", status: http.StatusNotFound,

@@ -72,7 +72,19 @@ func (s *Service) Duplicates(ctx context.Context, actor *org.User, unitID int64)
 				merging[pair(c.HouseholdID, c.Input.OtherID)] = true
 			}
 		}
-		for _, d := range household.FindDuplicates(hs) {
+		found := household.FindDuplicates(hs)
+		var firsts []int64
+		for _, d := range found {
+			firsts = append(firsts, d.A.ID)
+		}
+		not, err := store.NotDuplicates(ctx, tx, firsts)
+		if err != nil {
+			return err
+		}
+		for _, d := range found {
+			if not[pair(d.A.ID, d.B.ID)] {
+				continue
+			}
 			d.Merging = merging[pair(d.A.ID, d.B.ID)]
 			d.A, d.B = Masked(d.A), Masked(d.B)
 			out.Pairs = append(out.Pairs, d)
@@ -90,6 +102,33 @@ func pair(a, b int64) [2]int64 {
 		a, b = b, a
 	}
 	return [2]int64{a, b}
+}
+
+// NotDuplicate records that two households suggested as duplicates are
+// not (staff checked): the suggestion is no longer shown. For staff who
+// may ask for changes of both.
+func (s *Service) NotDuplicate(ctx context.Context, actor *org.User, a, b int64) error {
+	if a == b {
+		return minsheng.FieldError("other_id", "two different households")
+	}
+	return s.kit.Write(ctx, func(tx *store.Tx) error {
+		for _, id := range []int64{a, b} {
+			h, _, err := s.loadVisible(ctx, tx, actor, id)
+			if err != nil {
+				return err
+			}
+			if !mayRequest(actor, h.UnitPath) {
+				return minsheng.Errorf(minsheng.EFORBIDDEN, "only registry staff of both households' units decide on a duplicate")
+			}
+		}
+		p := pair(a, b)
+		if err := store.InsertNotDuplicate(ctx, tx, p[0], p[1], actor.ID, s.now()); err != nil {
+			return err
+		}
+		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectHousehold, ObjectID: p[0], Action: "not_duplicate",
+			Data: map[string]string{"household": strconv.FormatInt(p[1], 10)}})
+		return err
+	})
 }
 
 // RequestMerge asks that the household other join keep, as a suggested

@@ -64,3 +64,29 @@ func TestDuplicates(t *testing.T) {
 		}
 	})
 }
+
+// Staff who checked a suggestion and found two people record it: the pair
+// is no longer suggested.
+func TestNotDuplicate(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		a := e.register(t, e.elderly("0001"))
+		dup := e.elderly("0001")
+		id := dup.Members[0].IDNumber
+		dup.Members[0].IDNumber = household.CompleteIDNumber(id[:15] + "9" + id[16:17])
+		dup.Tags[0].IDNumber = dup.Members[0].IDNumber
+		b := e.register(t, dup)
+		if err := e.hh.NotDuplicate(ctx, e.Users["leader"], a.ID, b.ID); minsheng.ErrorCode(err) != minsheng.EFORBIDDEN {
+			t.Errorf("a leader decides: %v", err)
+		}
+		if err := e.hh.NotDuplicate(ctx, e.Users["grid_worker"], b.ID, a.ID); err != nil {
+			t.Fatal(err)
+		}
+		if d, _ := e.hh.Duplicates(ctx, e.Users["grid_worker"], 0); len(d.Pairs) != 0 {
+			t.Errorf("the pair is still suggested: %+v", d.Pairs)
+		}
+		if err := e.hh.NotDuplicate(ctx, e.Users["grid_worker"], a.ID, b.ID); err != nil {
+			t.Errorf("recorded twice: %v", err)
+		}
+	})
+}

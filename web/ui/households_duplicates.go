@@ -25,6 +25,7 @@ func (u *UI) HouseholdDuplicatePages(svc *hh.Service) []capability.Route {
 	return []capability.Route{
 		{Pattern: "GET /household-duplicates", Handler: u.staff(p.duplicates, roles...)},
 		{Pattern: "POST /household-duplicates/merge", Handler: u.staff(p.requestMerge, roles...)},
+		{Pattern: "POST /household-duplicates/not", Handler: u.staff(p.notDuplicate, roles...)},
 	}
 }
 
@@ -96,4 +97,21 @@ func splitOrMerge(in *household.ChangeInput, vals url.Values) string {
 		}
 	}
 	return "split"
+}
+
+func (u *householdPages) notDuplicate(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := u.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	a, _ := strconv.ParseInt(vals.Get("a"), 10, 64)
+	b, _ := strconv.ParseInt(vals.Get("b"), 10, 64)
+	if err := u.hh.NotDuplicate(r.Context(), me, a, b); err != nil {
+		if minsheng.ErrorCode(err) != minsheng.EINVALID {
+			return err
+		}
+		return u.drawDuplicates(w, r, me, http.StatusBadRequest, &formState{Action: "merge", Field: fieldOf(err), Err: err, Values: vals})
+	}
+	redirect(w, r, "/household-duplicates?ok=hh_not_duplicate")
+	return nil
 }

@@ -146,3 +146,30 @@ func TestHouseholdVisitPhotos(t *testing.T) {
 		}
 	})
 }
+
+// A suggested pair that staff find to be two people is dismissed from
+// the duplicates page.
+func TestHouseholdNotDuplicatePage(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		ctx := context.Background()
+		f := e.f
+		svc := hh.New(f.Svc.Kit(), f.Svc)
+		var ids []int64
+		for _, n := range []string{"63010419480312002", "63010419480312012"} {
+			h, err := svc.Register(ctx, f.Users["handler"], household.NewHousehold{GridID: f.Grid.ID, Consent: true, Address: "光华苑 2 号楼 301 室",
+				Members: []household.NewMember{{Name: "祁桂兰", IDNumber: household.CompleteIDNumber(n), Relation: household.RelationHead}}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			ids = append(ids, h.ID)
+		}
+		gw := e.signedIn(t, "grid_worker")
+		if r := gw.get("/household-duplicates"); !strings.Contains(r.body, "不是重复") || !strings.Contains(r.body, "同名，住址相同") {
+			t.Fatalf("duplicates page: %s", r.body)
+		}
+		r := gw.post("/household-duplicates/not", url.Values{"a": {itoa(ids[0])}, "b": {itoa(ids[1])}})
+		if !strings.Contains(r.body, "不再提示") || !strings.Contains(r.body, `id="hh-dup-none"`) {
+			t.Fatalf("after dismissing: %s", r.body)
+		}
+	})
+}

@@ -56,6 +56,8 @@ var HouseholdImportMessages = map[string][2]string{
 	"hh.dup.reason":                       {"说明（选填）", "Note (optional)"},
 	"hh.dup.merge":                        {"申请合并", "Ask to merge"},
 	"hh.dup.merging":                      {"已申请合并，待审核。", "Merge requested, awaiting approval."},
+	"hh.dup.not":                          {"不是重复", "Not duplicates"},
+	"ok.hh_not_duplicate":                 {"已记录：这两户不是重复登记，不再提示。", "Recorded: these are not duplicates; they are no longer suggested."},
 	"hh.dup.none":                         {"没有发现疑似重复的住户。", "No likely duplicates."},
 	"hh.dup.why." + household.DupIDNumber: {"同名，身份证号相近", "Same name, near ID numbers"},
 	"hh.dup.why." + household.DupAddress:  {"同名，住址相同", "Same name, same address"},
