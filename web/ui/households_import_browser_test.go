@@ -229,7 +229,7 @@ func TestBrowserHouseholdImport(t *testing.T) {
 		t.Errorf("approvals %q: want the merge with its reason", s)
 	}
 	fitsPhone("the approvals")
-	do("approve", chromedp.Click(chromedp.CSS(`#hh-changes button[value="approve"]`)), chromedp.WaitVisible(chromedp.CSS("main")))
+	do("approve", chromedp.Click(chromedp.CSS(`#hh-changes button[value="approve"]`)), chromedp.WaitVisible(chromedp.CSS("main p.empty")))
 	kept, _, err := findHead(ctx, svc, f.Users["handler"], "海湖佳苑 1 号楼")
 	if err != nil {
 		t.Fatal(err)
