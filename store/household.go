@@ -72,6 +72,9 @@ func bumpDayCount(ctx context.Context, tx *Tx, h *household.Household, kind stri
 		ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = household_day_counts.n + excluded.n`, h.UnitID, h.UnitPath, kind, day, delta); err != nil {
 		return fmt.Errorf("count household: %w", err)
 	}
+	if err := bumpStreetCount(ctx, tx, h.UnitPath, kind, day, delta); err != nil {
+		return err
+	}
 	if delta < 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM household_day_counts WHERE unit_id = ? AND kind = ? AND day = ? AND n <= 0`,
 			h.UnitID, kind, day); err != nil {

@@ -112,9 +112,21 @@ func benchRegistry(b *testing.B, dialect string) (*store.DB, []*org.Unit, []*org
 		}
 	}
 	err = db.Write(ctx, func(tx *store.Tx) error {
+		type streetKey struct {
+			street, kind string
+			day          time.Time
+		}
+		streetCounts := map[streetKey]int{}
 		for k, n := range counts {
 			if _, err := tx.Exec(ctx, `INSERT INTO household_day_counts (unit_id, unit_path, kind, day, n) VALUES (?, ?, ?, ?, ?)`,
 				k.grid.ID, k.grid.Path, k.kind, k.day, n); err != nil {
+				return err
+			}
+			streetCounts[streetKey{store.StreetPath(k.grid.Path), k.kind, k.day}] += n
+		}
+		for k, n := range streetCounts {
+			if _, err := tx.Exec(ctx, `INSERT INTO household_street_day_counts (street_path, kind, day, n) VALUES (?, ?, ?, ?)`,
+				k.street, k.kind, k.day, n); err != nil {
 				return err
 			}
 		}
@@ -131,7 +143,8 @@ func benchRegistry(b *testing.B, dialect string) (*store.DB, []*org.Unit, []*org
 }
 
 // BenchmarkHouseholds measures the cadre's due list and the coverage by
-// grid (of a community, a street, the whole district) over 500,000
+// grid (of a community, a street, the whole district) and by street (the
+// district's table, from the roll-up) over 500,000
 // households: go test ./store -run '^$' -bench Households -benchtime 50x.
 func BenchmarkHouseholds(b *testing.B) {
 	for _, d := range storetest.Dialects() {
@@ -178,6 +191,25 @@ func BenchmarkHouseholds(b *testing.B) {
 					}
 				})
 			}
+			// The district's table by street reads the roll-up.
+			b.Run("coverage_district_by_street", func(b *testing.B) {
+				for b.Loop() {
+					err := db.Read(ctx, func(tx *store.Tx) error {
+						cov, err := store.HouseholdStreetCoverage(ctx, tx, []string{"/1/"}, since, today, soon)
+						n := 0
+						for _, c := range cov {
+							n += c.Households
+						}
+						if err == nil && (len(cov) != hhBenchStreets || n != hhBenchHouseholds) {
+							err = fmt.Errorf("%d streets with %d households, want %d with %d", len(cov), n, hhBenchStreets, hhBenchHouseholds)
+						}
+						return err
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
 		})
 	}
 }

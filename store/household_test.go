@@ -170,6 +170,15 @@ func TestHouseholdRegistry(t *testing.T) {
 			if len(only) != 1 || only[0].UnitID != 2 {
 				t.Errorf("coverage of grid 2 = %+v", only)
 			}
+			// The roll-up by street (here the units below the district are
+			// the grids) follows the same changes.
+			streets, err := store.HouseholdStreetCoverage(ctx, tx, []string{"/1/"}, day(1), day(7), day(10))
+			if err != nil {
+				return err
+			}
+			if sw := (household.StreetCoverage{UnitID: 2, UnitName: "第一网格", Households: 3, Visited: 3, Due: 1, Overdue: 0}); len(streets) != 1 || streets[0] != sw {
+				t.Errorf("coverage by street = %+v, want %+v", streets, sw)
+			}
 			return nil
 		})
 		if err != nil {

@@ -349,6 +349,7 @@ func TestAdminWritesAreAudited(t *testing.T) {
 		calls = append(calls, responsibilityAdminWrites(t, e)...)
 		calls = append(calls, householdTriggerAdminWrites()...)
 		calls = append(calls, financeAdminWrites(t, e)...)
+		calls = append(calls, householdImportAdminWrites(t, e, households)...)
 
 		// The walk covers every administrative route.
 		for _, route := range adminWriteRoutes(e.srv) {

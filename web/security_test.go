@@ -211,6 +211,7 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		calls = append(calls, responsibilityStreetCalls(t, e)...)
 		calls = append(calls, householdTriggerStreetCalls()...)
 		calls = append(calls, financeStreetCalls(e)...)
+		calls = append(calls, householdImportStreetCalls(t, e, households)...)
 
 		for _, route := range adminWriteRoutes(e.srv) {
 			if !slices.ContainsFunc(calls, func(c streetCall) bool { return c.pattern == route }) {

@@ -12,6 +12,7 @@ package household
 
 import (
 	"context"
+	"maps"
 	"strconv"
 	"strings"
 	"time"
@@ -150,46 +151,7 @@ func (s *Service) Register(ctx context.Context, actor *org.User, in household.Ne
 		if !mayApprove(actor, g.Path) {
 			return minsheng.FieldError("grid_id", "the grid lies outside the units you keep")
 		}
-		if err := checkUnregistered(ctx, tx, in.Members, "members"); err != nil {
-			return err
-		}
-		id, err := tx.NextID(ctx)
-		if err != nil {
-			return err
-		}
-		h := &household.Household{ID: id, UnitID: g.ID, UnitPath: g.Path, Address: in.Address, ConsentAt: now, ConsentBy: actor.ID,
-			CreatedAt: now, UpdatedAt: now}
-		byID := map[string]int64{}
-		for _, m := range in.Members {
-			pid, err := tx.NextID(ctx)
-			if err != nil {
-				return err
-			}
-			byID[m.IDNumber] = pid
-			h.Members = append(h.Members, &household.Person{ID: pid, HouseholdID: h.ID, Name: m.Name, IDNumber: m.IDNumber,
-				Phone: m.Phone, Relation: m.Relation, CreatedAt: now})
-		}
-		for _, t := range in.Tags {
-			h.Tags = append(h.Tags, &household.TagRecord{HouseholdID: h.ID, PersonID: byID[t.IDNumber], Tag: t.Tag, Source: t.Source,
-				Since: household.Day(t.Since).UTC(), RecheckBy: household.Day(t.RecheckBy).UTC(), CreatedAt: now})
-		}
-		h.Replan()
-		if err := store.InsertHousehold(ctx, tx, h); err != nil {
-			return err
-		}
-		for _, p := range h.Members {
-			if err := store.InsertPerson(ctx, tx, p); err != nil {
-				return err
-			}
-		}
-		for _, t := range h.Tags {
-			if err := store.InsertTag(ctx, tx, t); err != nil {
-				return err
-			}
-		}
-		_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectHousehold, ObjectID: h.ID, Action: "register",
-			Data: map[string]string{"grid": g.Code, "members": strconv.Itoa(len(h.Members)), "tags": tagList(h.Tags),
-				"interval_days": strconv.Itoa(h.IntervalDays)}})
+		h, err := s.registerTx(ctx, tx, actor, g, in, now, nil)
 		out = h
 		return err
 	})
@@ -197,6 +159,55 @@ func (s *Service) Register(ctx context.Context, actor *org.User, in household.Ne
 		return nil, err
 	}
 	return Masked(out), nil
+}
+
+// registerTx writes a household, checked and placed in its grid g, with
+// its members, tags and the "register" event (extra data added to it): a
+// member already in a household is refused on their field.
+func (s *Service) registerTx(ctx context.Context, tx *store.Tx, actor *org.User, g *org.Unit, in household.NewHousehold, now time.Time,
+	extra map[string]string) (*household.Household, error) {
+	if err := checkUnregistered(ctx, tx, in.Members, "members"); err != nil {
+		return nil, err
+	}
+	id, err := tx.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	h := &household.Household{ID: id, UnitID: g.ID, UnitPath: g.Path, Address: in.Address, ConsentAt: now, ConsentBy: actor.ID,
+		CreatedAt: now, UpdatedAt: now}
+	byID := map[string]int64{}
+	for _, m := range in.Members {
+		pid, err := tx.NextID(ctx)
+		if err != nil {
+			return nil, err
+		}
+		byID[m.IDNumber] = pid
+		h.Members = append(h.Members, &household.Person{ID: pid, HouseholdID: h.ID, Name: m.Name, IDNumber: m.IDNumber,
+			Phone: m.Phone, Relation: m.Relation, CreatedAt: now})
+	}
+	for _, t := range in.Tags {
+		h.Tags = append(h.Tags, &household.TagRecord{HouseholdID: h.ID, PersonID: byID[t.IDNumber], Tag: t.Tag, Source: t.Source,
+			Since: household.Day(t.Since).UTC(), RecheckBy: household.Day(t.RecheckBy).UTC(), CreatedAt: now})
+	}
+	h.Replan()
+	if err := store.InsertHousehold(ctx, tx, h); err != nil {
+		return nil, err
+	}
+	for _, p := range h.Members {
+		if err := store.InsertPerson(ctx, tx, p); err != nil {
+			return nil, err
+		}
+	}
+	for _, t := range h.Tags {
+		if err := store.InsertTag(ctx, tx, t); err != nil {
+			return nil, err
+		}
+	}
+	data := map[string]string{"grid": g.Code, "members": strconv.Itoa(len(h.Members)), "tags": tagList(h.Tags),
+		"interval_days": strconv.Itoa(h.IntervalDays)}
+	maps.Copy(data, extra)
+	_, err = s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectHousehold, ObjectID: h.ID, Action: "register", Data: data})
+	return h, err
 }
 
 // checkUnregistered refuses members already in a household of the
@@ -250,6 +261,8 @@ type View struct {
 	// Cadres are the staff who may be paired with it (those of its
 	// street), for community staff.
 	Cadres []Cadre `json:"cadres,omitempty"`
+	// Photos are those of its visits (by visit_id).
+	Photos []*household.VisitPhoto `json:"photos"`
 }
 
 // Cadre is a staff member who may be paired with a household.
@@ -294,6 +307,10 @@ func (s *Service) Get(ctx context.Context, actor *org.User, id int64) (*View, er
 		if v.Timeline, err = store.ListTimeline(ctx, tx, ObjectHousehold, id); err != nil {
 			return err
 		}
+		if v.Photos, err = store.ListVisitPhotos(ctx, tx, id); err != nil {
+			return err
+		}
+		v.Photos = nonNil(v.Photos)
 		v.Pairings, v.Visits, v.Concerns, v.Changes, v.Timeline = nonNil(v.Pairings), nonNil(v.Visits), nonNil(v.Concerns),
 			nonNil(v.Changes), nonNil(v.Timeline)
 		isCadre := cadreID(p) == actor.ID

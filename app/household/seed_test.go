@@ -7,7 +7,9 @@ import (
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"
+	"github.com/minsheng/minsheng/app/apptest"
 	hh "github.com/minsheng/minsheng/app/household"
+	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/demo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
@@ -103,6 +105,32 @@ func TestSeed(t *testing.T) {
 		// Seeding again adds nothing.
 		if err := hh.Seed(ctx, svc); err != nil {
 			t.Fatal(err)
+		}
+	})
+}
+
+// The demo's import: a list of a grid imported, paired with its cadre,
+// and one of its widows registered again by hand — found as a duplicate.
+func TestSeedImport(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := apptest.New(t, db)
+		svc := hh.New(f.Svc.Kit(), f.Svc)
+		if err := hh.SeedImport(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		hs, err := svc.List(ctx, kit.System(), f.Grid.ID, 500, 0)
+		if err != nil || len(hs) != 9 {
+			t.Fatalf("%d households, want the 8 imported and the duplicate: %v", len(hs), err)
+		}
+		d, err := svc.Duplicates(ctx, kit.System(), 0)
+		if err != nil || len(d.Pairs) != 1 || len(d.Pairs[0].Reasons) != 2 {
+			t.Fatalf("duplicates: %+v %v", d, err)
+		}
+		if err := hh.SeedImport(ctx, svc); err != nil {
+			t.Fatal(err)
+		}
+		if hs, _ := svc.List(ctx, kit.System(), f.Grid.ID, 500, 0); len(hs) != 9 {
+			t.Errorf("a second seed added households: %d", len(hs))
 		}
 	})
 }

@@ -6,6 +6,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/org"
@@ -167,11 +168,15 @@ type Recorded struct {
 // (registered by the cadre when their role registers tickets, by the
 // system on their behalf otherwise), with the head of the household as
 // the caller, linked both ways to the visit. The answered concerns of the
-// household count as taken back, and the next visit is planned.
-func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID int64, in household.NewVisit) (*Recorded, error) {
+// household count as taken back, and the next visit is planned. Photos
+// (stored with PutPhoto) are kept with the visit (photos.go).
+func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID int64, in household.NewVisit, photos ...app.Upload) (*Recorded, error) {
 	now := s.now()
 	in.Normalize()
 	if err := in.Validate(now); err != nil {
+		return nil, err
+	}
+	if err := checkPhotos(photos, 0); err != nil {
 		return nil, err
 	}
 	var out Recorded
@@ -183,6 +188,9 @@ func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID 
 		v := &household.Visit{ID: id, HouseholdID: h.ID, CadreID: actor.ID, At: in.At.UTC().Truncate(time.Microsecond), Outcome: household.OutcomeVisited,
 			Met: in.Met, Note: in.Note, Lat: in.Lat, Lng: in.Lng, CreatedAt: now}
 		if err := store.InsertVisit(ctx, tx, v); err != nil {
+			return err
+		}
+		if err := insertPhotos(ctx, tx, actor, v, photos, now); err != nil { // photos.go
 			return err
 		}
 		if out.Returned, err = store.ReturnConcerns(ctx, tx, h.ID, now); err != nil {
@@ -207,6 +215,9 @@ func (s *Service) RecordVisit(ctx context.Context, actor *org.User, householdID 
 			"next_due": household.Day(h.NextDueAt).Format(time.DateOnly)}
 		if out.Returned > 0 {
 			data["returned"] = strconv.Itoa(out.Returned)
+		}
+		if len(photos) > 0 {
+			data["photos"] = strconv.Itoa(len(photos))
 		}
 		for i, t := range out.Tickets {
 			data["ticket"+strconv.Itoa(i+1)] = t.Number

@@ -250,7 +250,6 @@ var EmployMessages = map[string][2]string{
 	"field.area":         {"区域", "area"},
 	"field.contact_name": {"联系人姓名", "contact's name"},
 	"field.employer_id":  {"用人单位", "employer"},
-	"field.hours":        {"工作时间", "hours"},
 	"field.kinds":        {"想找的工作", "kinds of work"},
 	"field.occupation":   {"职业类别", "occupation"},
 	"field.openings":     {"招聘人数", "openings"},

@@ -742,7 +742,6 @@ var gridsMessages = map[string][2]string{
 	"why.grid_station_closed":   {"该微管站已停用，不能再受理诉求。", "The station is closed and takes no requests."},
 	"why.grid_item_ticket_open": {"该问题的整改工单尚未办结，不能再转一次工单。", "The item's work order is still open."},
 	"field.problem":             {"问题描述", "the problem"},
-	"field.hours":               {"开放时间", "the opening hours"},
 	"field.services":            {"服务事项", "the services"},
 	"field.staff_ids":           {"驻站人员", "the staff"},
 	"field.service":             {"服务事项", "the service"},

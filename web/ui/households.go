@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/household"
@@ -221,7 +222,11 @@ func localTime(field, v string) (time.Time, error) {
 }
 
 func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, id, err := u.formAndID(w, r)
+	vals, files, err := u.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := hhID(r)
 	if err != nil {
 		return err
 	}
@@ -236,8 +241,12 @@ func (u *householdPages) recordVisit(w http.ResponseWriter, r *http.Request, me 
 		in.Lat, in.Lng, err = optionalPoint(vals.Get("lat"), vals.Get("lng"))
 	}
 	var rec *hh.Recorded
+	var photos []app.Upload
 	if err == nil {
-		rec, err = u.hh.RecordVisit(r.Context(), me, id, in)
+		photos, err = u.photos(files) // households_photos.go
+	}
+	if err == nil {
+		rec, err = u.hh.RecordVisit(r.Context(), me, id, in, photos...)
 	}
 	if err != nil {
 		return showAgain(u.visitPage, w, r, me, "visit", err, vals)
@@ -360,15 +369,18 @@ func (u *householdPages) requestChange(w http.ResponseWriter, r *http.Request, m
 		return err
 	}
 	in := household.ChangeInput{Kind: household.ChangeKind(vals.Get("kind")), Reason: vals.Get("reason")}
+	action := "change"
 	switch in.Kind {
 	case household.ChangeAddMember:
 		in.Member = &household.NewMember{Name: vals.Get("name"), IDNumber: vals.Get("id_number"), Phone: vals.Get("phone"),
 			Relation: household.Relation(vals.Get("relation"))}
+	case household.ChangeSplit, household.ChangeMerge:
+		action = splitOrMerge(&in, vals)
 	default:
 		in.PersonID, _ = strconv.ParseInt(vals.Get("person_id"), 10, 64)
 	}
 	if _, err := u.hh.RequestChange(r.Context(), me, id, in); err != nil {
-		return showAgain(u.householdForm, w, r, me, "change", err, vals)
+		return showAgain(u.householdForm, w, r, me, action, err, vals)
 	}
 	redirect(w, r, "/households/"+strconv.FormatInt(id, 10)+"?ok=hh_requested")
 	return nil
@@ -398,15 +410,7 @@ func (u *householdPages) decide(w http.ResponseWriter, r *http.Request, me *org.
 }
 
 func (u *householdPages) coverage(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	unit, _ := strconv.ParseInt(r.URL.Query().Get("unit_id"), 10, 64)
-	c, err := u.hh.Coverage(r.Context(), me, max(unit, 0))
-	if err != nil {
-		return err
-	}
-	return u.render(w, r, me, "coverage", "/households", http.StatusOK, nil, struct {
-		hhFmt
-		Grids []household.Coverage
-	}{Grids: c})
+	return u.drawCoverage(w, r, me) // households_coverage.go
 }
 
 func (u *householdPages) pair(w http.ResponseWriter, r *http.Request, me *org.User) error {

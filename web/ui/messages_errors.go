@@ -151,6 +151,7 @@ var errorMessages = map[string][2]string{
 	"field.month":                    {"月份", "the month"},
 	"field.n":                        {"工作日数", "the number of working days"},
 	"field.credit_code":              {"统一社会信用代码", "the unified social credit code"},
+	"field.hours":                    {"时间", "the hours"},
 	"field.contact_phone":            {"联系电话", "the contact phone"},
 	"field.name":                     {"名称", "the name"},
 	"field.name_en":                  {"英文名称", "the English name"},
@@ -303,4 +304,15 @@ var errorMessages = map[string][2]string{
 	"field.escalate_days": {"升级天数", "the days before escalation"},
 	"why.tag_unknown":     {"请从列表中选择对象类别，每类只选一次。", "Choose tags from the list, each once."},
 	"why.alert_past":      {"预警日应为今天或以后。", "An alert day is today or later."},
+	// The import of a household list (issue 14).
+	"why.import_columns":        {"表格的列不对：请使用住户名单模板的列名（户主姓名、身份证号、地址、网格为必填列），整个文件未导入。", "The sheet's columns are wrong: use the column names of the household list template (户主姓名, 身份证号, 地址, 网格 are required); nothing was imported."},
+	"why.import_empty":          {"表格里没有住户：第一行是列名，从第二行起每行一户。", "The sheet holds no household: the first row names the columns, each row after it is one household."},
+	"why.import_not_xlsx":       {"请上传 Excel 工作簿（.xlsx）。", "Please upload an Excel workbook (.xlsx)."},
+	"why.import_too_many_rows":  {"一个文件最多 10000 户，请分成几个文件上传。", "At most 10,000 households a file; split the list."},
+	"why.coverage_street_level": {"按街道统计只适用于全区或街道；社区和网格请按网格查看。", "The coverage by street is of the district or a street; look by grid below."},
+	"field.photos":              {"照片", "the photos"},
+	"why.too_many_photos":       {"每次走访最多 6 张照片。", "At most 6 photos a visit."},
+	"why.photo_type":            {"照片须为 JPEG、PNG、GIF 或 WebP 图片。", "Photos are JPEG, PNG, GIF or WebP images."},
+	"why.photo_required":        {"请选择照片。", "Choose the photos."},
+	"why.import_too_large":      {"文件太大（最大 8 MB）。", "The file is too large (8 MB at most)."},
 }

@@ -96,7 +96,6 @@ var ProjectMessages = map[string][2]string{
 	"prj.photo_project":      {"项目整体进展", "The project's progress"},
 	"prj.upload":             {"上传", "Upload"},
 	"prj.ev.photos":          {"上传现场照片", "Photos added"},
-	"why.photo_type":         {"只能上传照片（JPEG、PNG、GIF、WebP）。", "Photos only (JPEG, PNG, GIF, WebP)."},
 	"prj.rating":             {"群众验收评价：", "Residents' rating:"},
 	"prj.rating_of":          {"分（%d 人评价）", "of 5 (%d ratings)"},
 	"prj.rate":               {"我来评价", "Rate it"},
