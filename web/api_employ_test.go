@@ -218,3 +218,9 @@ func TestEmployWritesOutsideScope(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	// Job matching is the casework of employment staff, employers and
+	// seekers, walked by role in this file.
+	registerWalk("employ", capabilityWalk{casework: []string{"/api/v1/employ/"}})
+}

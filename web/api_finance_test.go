@@ -176,3 +176,12 @@ func TestFinanceAPI(t *testing.T) {
 		json.Unmarshal(mustOK(t, e.do(t, "GET", "/api/v1/finance/demands?status=granted", "officer", nil)), &inbox)
 	})
 }
+
+func init() {
+	registerWalk("finance", capabilityWalk{
+		// Businesses, demands and matches: walked by role and bank in TestFinanceAPI.
+		casework: []string{"/api/v1/finance/businesses", "/api/v1/finance/demands", "/api/v1/finance/matches"},
+		audit:    financeAdminWrites,
+		street:   func(t *testing.T, e *env) []streetCall { return financeStreetCalls(e) },
+	})
+}

@@ -158,3 +158,10 @@ func TestLedgerImportAPI(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	// Grid workers' reports, checks and diaries are field work (walked in
+	// this file); the screening ledger and the stations are administration,
+	// in the central walks.
+	registerWalk("grids", capabilityWalk{casework: []string{"/api/v1/grids/"}})
+}

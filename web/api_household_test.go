@@ -3,6 +3,7 @@ package web_test
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -270,5 +271,18 @@ func TestHouseholdAPI(t *testing.T) {
 		mustStatus(t, e.do(t, "GET", "/api/v1/households/"+itoa(h.ID), "other_handler", nil), http.StatusNotFound)
 		mustStatus(t, e.do(t, "POST", "/api/v1/household-people/"+itoa(h.Members[0].ID)+"/reveal", "leader", map[string]any{"reason": "看看"}),
 			http.StatusForbidden)
+	})
+}
+
+func init() {
+	registerWalk("households", capabilityWalk{
+		audit: func(t *testing.T, e *env) []adminWrite {
+			ids := setUpHouseholds(t, e)
+			return slices.Concat(householdAdminWrites(e, ids), householdImportAdminWrites(t, e, ids), householdTriggerAdminWrites())
+		},
+		street: func(t *testing.T, e *env) []streetCall {
+			ids := setUpHouseholds(t, e)
+			return slices.Concat(householdStreetCalls(e, ids), householdImportStreetCalls(t, e, ids), householdTriggerStreetCalls())
+		},
 	})
 }

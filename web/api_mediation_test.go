@@ -237,3 +237,9 @@ func TestMediationWritesOutsideScope(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	// Mediation cases are mediators' casework, walked by role and scope in
+	// this file.
+	registerWalk("mediation", capabilityWalk{casework: []string{"/api/v1/mediation/"}})
+}

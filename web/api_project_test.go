@@ -149,3 +149,9 @@ func TestProjectWriteAPI(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	// Projects are reported on by their responsible units, walked by role
+	// and scope in TestProjectWriteAPI.
+	registerWalk("project", capabilityWalk{casework: []string{"/api/v1/projects"}})
+}

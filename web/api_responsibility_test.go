@@ -148,3 +148,7 @@ func TestResponsibilityAPI(t *testing.T) {
 		mustStatus(t, e.do(t, "GET", "/api/v1/responsibilities/"+id, "agent", nil), http.StatusNotFound)
 	})
 }
+
+func init() {
+	registerWalk("responsibility", capabilityWalk{audit: responsibilityAdminWrites, street: responsibilityStreetCalls})
+}

@@ -78,7 +78,6 @@ func TestSecurityStreetAdmin(t *testing.T) {
 		streetToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/handler/tokens", "admin", map[string]any{"name": "巡查"})))
 		districtToken := idOf(mustOK(t, e.do(t, "POST", "/api/v1/users/admin/tokens", "admin", map[string]any{"name": "运维"})))
 
-		households := setUpHouseholds(t, e) // the households capability
 		fixed := func(p string) func() string { return func() string { return p } }
 		settings := map[string]any{"max_returns": 3, "max_extensions": 1, "max_extension_days": 10, "remind_before_hours": 4,
 			"escalate_after_days": 1}
@@ -207,11 +206,7 @@ func TestSecurityStreetAdmin(t *testing.T) {
 				body: map[string]any{"name": "x"}},
 		}
 
-		calls = append(calls, householdStreetCalls(e, households)...)
-		calls = append(calls, responsibilityStreetCalls(t, e)...)
-		calls = append(calls, householdTriggerStreetCalls()...)
-		calls = append(calls, financeStreetCalls(e)...)
-		calls = append(calls, householdImportStreetCalls(t, e, households)...)
+		calls = append(calls, capabilityStreetCalls(t, e)...)
 
 		for _, route := range adminWriteRoutes(e.srv) {
 			if !slices.ContainsFunc(calls, func(c streetCall) bool { return c.pattern == route }) {
