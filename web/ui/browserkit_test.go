@@ -46,6 +46,14 @@ func (r *browserRun) person() context.Context {
 	return c
 }
 
+// phone is someone at their own phone: their own cookies, a screen 390
+// pixels wide.
+func (r *browserRun) phone() context.Context {
+	c := r.person()
+	r.do(c, "a phone's screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	return c
+}
+
 // shot saves a screenshot of the whole page.
 func (r *browserRun) shot(c context.Context, what string) {
 	r.t.Helper()
@@ -79,6 +87,16 @@ func (r *browserRun) text(c context.Context, sel string) string {
 		r.t.Fatalf("text of %s: %v", sel, err)
 	}
 	return strings.TrimSpace(s)
+}
+
+// fits fails the test when the page is wider than the screen: on a phone,
+// a page must not scroll sideways.
+func (r *browserRun) fits(c context.Context, page string) {
+	r.t.Helper()
+	w, err := chromedp.Run(c, chromedp.Evaluate[[]float64](`[document.documentElement.scrollWidth, window.innerWidth]`))
+	if err != nil || len(w) != 2 || w[0] > w[1] {
+		r.t.Errorf("%s is wider than the screen: %v px of %v (%v)", page, w[0:min(len(w), 1)], w[min(len(w), 1):], err)
+	}
 }
 
 // signIn signs in on the sign-in page with the fixture's password.

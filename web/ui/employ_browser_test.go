@@ -2,9 +2,6 @@ package ui_test
 
 import (
 	"context"
-	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -25,10 +22,6 @@ import (
 // employer offers and hires, and the post is filled. The pages are saved
 // in testdata/artifacts.
 func TestBrowserEmployLoop(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -40,42 +33,7 @@ func TestBrowserEmployLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 1366)
-	person := func() context.Context {
-		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		return c
-	}
-	n := 0
-	shot := func(c context.Context, name string) {
-		t.Helper()
-		n++
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("employ-%02d-%s.png", n, name)), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
-		}
-	}
-	text := func(c context.Context, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	r := newBrowserRun(t, f, "employ", 1366)
 	// fits checks the page at phone width: nothing wider than the screen,
 	// nothing cut off, every card line labelled.
 	fits := func(c context.Context, what string) {
@@ -88,19 +46,13 @@ func TestBrowserEmployLoop(t *testing.T) {
 			t.Errorf("%s at %d px: the page is %d px wide; cut off: %v; cards: %v", what, r.Inner, r.Width, r.Cut, r.Unlabelled)
 		}
 	}
-	signIn := func(c context.Context, username string) {
-		t.Helper()
-		do(c, "sign in as "+username, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
-	}
 
 	// 1. The employer registers its company; a mistyped code is refused.
-	boss := person()
-	signIn(boss, "boss")
-	do(boss, "the employers' page", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#employers")))
+	boss := r.person()
+	r.signIn(boss, "boss")
+	r.do(boss, "the employers' page", chromedp.Navigate(r.base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#employers")))
 	register := func(code string) {
-		do(boss, "register the company",
+		r.do(boss, "register the company",
 			chromedp.Click(chromedp.CSS("#new-employer summary")), chromedp.WaitVisible(chromedp.CSS("#form-employer")),
 			chromedp.SetValue(chromedp.CSS(`#form-employer input[name="name"]`), "西宁城西惠民万家超市有限公司"),
 			chromedp.SetValue(chromedp.CSS(`#form-employer input[name="credit_code"]`), code),
@@ -110,25 +62,25 @@ func TestBrowserEmployLoop(t *testing.T) {
 			chromedp.Submit(chromedp.CSS("#form-employer")))
 	}
 	register("91350100M000100Y44")
-	do(boss, "the refusal", chromedp.WaitVisible(chromedp.CSS("#new-employer .form-error, #new-employer [role=alert]")))
-	if got := text(boss, "#new-employer"); !strings.Contains(got, "统一社会信用代码不正确") {
+	r.do(boss, "the refusal", chromedp.WaitVisible(chromedp.CSS("#new-employer .form-error, #new-employer [role=alert]")))
+	if got := r.text(boss, "#new-employer"); !strings.Contains(got, "统一社会信用代码不正确") {
 		t.Errorf("the refusal reads %q", got)
 	}
-	shot(boss, "credit-code-refused")
-	do(boss, "set the right code", chromedp.SetValue(chromedp.CSS(`#form-employer input[name="credit_code"]`), "91350100M000100Y43"),
+	r.shot(boss, "credit-code-refused")
+	r.do(boss, "set the right code", chromedp.SetValue(chromedp.CSS(`#form-employer input[name="credit_code"]`), "91350100M000100Y43"),
 		chromedp.Submit(chromedp.CSS("#form-employer")), chromedp.WaitVisible(chromedp.CSS(".flash")))
-	if got := text(boss, "#employers"); !strings.Contains(got, "待核验") || strings.Contains(got, "13897001234") {
+	if got := r.text(boss, "#employers"); !strings.Contains(got, "待核验") || strings.Contains(got, "13897001234") {
 		t.Errorf("the registered employer: %q", got)
 	}
 
 	// 2. Staff verify it.
-	staff := person()
-	signIn(staff, "admin")
-	do(staff, "verify", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/verify"] button`)),
+	staff := r.person()
+	r.signIn(staff, "admin")
+	r.do(staff, "verify", chromedp.Navigate(r.base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS(`form[action$="/verify"] button`)),
 		chromedp.Click(chromedp.CSS(`form[action$="/verify"] button`)), chromedp.WaitVisible(chromedp.CSS(".flash")))
 
 	// 3. The employer writes a post and sends it to review.
-	do(boss, "write a post", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#form-post")),
+	r.do(boss, "write a post", chromedp.Navigate(r.base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#form-post")),
 		chromedp.SetValue(chromedp.CSS(`#form-post input[name="title"]`), "超市理货员"),
 		chromedp.SetValue(chromedp.CSS(`#form-post input[name="occupation"]`), "4-01-02"),
 		chromedp.SetValue(chromedp.CSS(`#form-post input[name="salary_min"]`), "3200"),
@@ -137,7 +89,7 @@ func TestBrowserEmployLoop(t *testing.T) {
 		chromedp.SetValue(chromedp.CSS(`#form-post input[name="area"]`), "兴海路街道"),
 		chromedp.SetValue(chromedp.CSS(`#form-post input[name="place"]`), "海湖路18号"),
 		chromedp.Click(chromedp.CSS(`#form-post button[value="1"]`)), chromedp.WaitVisible(chromedp.CSS("#post-status")))
-	if got := text(boss, "#post-status"); got != "待审核" {
+	if got := r.text(boss, "#post-status"); got != "待审核" {
 		t.Errorf("after sending to review: %q", got)
 	}
 	postURL, err := chromedp.Run(boss, chromedp.Location())
@@ -147,20 +99,20 @@ func TestBrowserEmployLoop(t *testing.T) {
 	postURL, _, _ = strings.Cut(postURL, "?")
 
 	// 4. Staff review and publish it.
-	do(staff, "the review queue", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#review a")),
+	r.do(staff, "the review queue", chromedp.Navigate(r.base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#review a")),
 		chromedp.Click(chromedp.CSS("#review a")), chromedp.WaitVisible(chromedp.CSS("#do-approve")))
-	shot(staff, "review")
-	do(staff, "approve", chromedp.Click(chromedp.CSS("#do-approve")), chromedp.WaitNotPresent(chromedp.CSS("#do-approve")),
+	r.shot(staff, "review")
+	r.do(staff, "approve", chromedp.Click(chromedp.CSS("#do-approve")), chromedp.WaitNotPresent(chromedp.CSS("#do-approve")),
 		chromedp.WaitVisible(chromedp.CSS("#post-status")))
-	if got := text(staff, "#post-status"); got != "招聘中" {
+	if got := r.text(staff, "#post-status"); got != "招聘中" {
 		t.Errorf("after approval: %q", got)
 	}
 
 	// 5. A seeker, on a phone, registers and applies.
-	seeker := person()
-	do(seeker, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
-	signIn(seeker, "worker")
-	do(seeker, "register", chromedp.Navigate(base+"/jobs/me"), chromedp.WaitVisible(chromedp.CSS("#form-seeker")),
+	seeker := r.person()
+	r.do(seeker, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	r.signIn(seeker, "worker")
+	r.do(seeker, "register", chromedp.Navigate(r.base+"/jobs/me"), chromedp.WaitVisible(chromedp.CSS("#form-seeker")),
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="name"]`), "祁小军"),
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="phone"]`), "13997001237"),
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="skills"]`), "4-01"),
@@ -169,47 +121,47 @@ func TestBrowserEmployLoop(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#form-seeker input[name="consent"]`)),
 		chromedp.Click(chromedp.CSS(`#form-seeker input[name="subscribed"]`)),
 		chromedp.Submit(chromedp.CSS("#form-seeker")), chromedp.WaitVisible(chromedp.CSS("#openings .opening a")))
-	shot(seeker, "openings-phone")
+	r.shot(seeker, "openings-phone")
 	fits(seeker, "the seeker's page")
-	do(seeker, "open the post", chromedp.Click(chromedp.CSS("#openings .opening a")), chromedp.WaitVisible(chromedp.CSS("#my-score")))
-	if got := text(seeker, "#my-score"); got != "100" {
+	r.do(seeker, "open the post", chromedp.Click(chromedp.CSS("#openings .opening a")), chromedp.WaitVisible(chromedp.CSS("#my-score")))
+	if got := r.text(seeker, "#my-score"); got != "100" {
 		t.Errorf("the seeker's score: %q", got)
 	}
-	if got := text(seeker, "#my-match"); !strings.Contains(got, "职业对口") || !strings.Contains(got, "同一区域") {
+	if got := r.text(seeker, "#my-match"); !strings.Contains(got, "职业对口") || !strings.Contains(got, "同一区域") {
 		t.Errorf("the reasons: %q", got)
 	}
-	do(seeker, "apply", chromedp.SetValue(chromedp.CSS(`#form-apply input[name="note"]`), "做过两年理货"),
+	r.do(seeker, "apply", chromedp.SetValue(chromedp.CSS(`#form-apply input[name="note"]`), "做过两年理货"),
 		chromedp.Click(chromedp.CSS("#apply")), chromedp.WaitVisible(chromedp.CSS("#my-applications li")))
-	shot(seeker, "applied-phone")
+	r.shot(seeker, "applied-phone")
 	fits(seeker, "the seeker's page after applying")
 
 	// 6. The employer sees the applicant with the score, offers and hires.
-	do(boss, "the applicants", chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS(".applicant")))
-	if got := text(boss, ".applicant"); !strings.Contains(got, "祁**") || strings.Contains(got, "13997001237") || !strings.Contains(got, "100") {
+	r.do(boss, "the applicants", chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS(".applicant")))
+	if got := r.text(boss, ".applicant"); !strings.Contains(got, "祁**") || strings.Contains(got, "13997001237") || !strings.Contains(got, "100") {
 		t.Errorf("the applicant as the employer sees it: %q", got)
 	}
-	do(boss, "offer", chromedp.Click(chromedp.CSS(`.applicant button[id$="-offer"]`)), chromedp.WaitVisible(chromedp.CSS(`.applicant button[id$="-hire"]`)))
-	do(boss, "hire", chromedp.Click(chromedp.CSS(`.applicant button[id$="-hire"]`)),
+	r.do(boss, "offer", chromedp.Click(chromedp.CSS(`.applicant button[id$="-offer"]`)), chromedp.WaitVisible(chromedp.CSS(`.applicant button[id$="-hire"]`)))
+	r.do(boss, "hire", chromedp.Click(chromedp.CSS(`.applicant button[id$="-hire"]`)),
 		// The page before has a flash too: wait for the hire button to go with it.
 		chromedp.WaitNotPresent(chromedp.CSS(`.applicant button[id$="-hire"]`)), chromedp.WaitVisible(chromedp.CSS("#post-status")))
-	if got := text(boss, "#post-status"); got != "已招满" {
+	if got := r.text(boss, "#post-status"); got != "已招满" {
 		t.Errorf("after the hire: %q", got)
 	}
-	shot(boss, "hired")
-	do(seeker, "the seeker's page", chromedp.Navigate(base+"/jobs/me"), chromedp.WaitVisible(chromedp.CSS("#my-applications li")))
-	if got := text(seeker, "#my-applications"); !strings.Contains(got, "已录用") {
+	r.shot(boss, "hired")
+	r.do(seeker, "the seeker's page", chromedp.Navigate(r.base+"/jobs/me"), chromedp.WaitVisible(chromedp.CSS("#my-applications li")))
+	if got := r.text(seeker, "#my-applications"); !strings.Contains(got, "已录用") {
 		t.Errorf("the seeker's application: %q", got)
 	}
 
 	// 7. The caseworker, on a phone: registers a 就业困难 seeker, applies
 	// for them (the post is filled now: refused, in Chinese), and sees the
 	// pages fit the screen.
-	cw := person()
-	do(cw, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
-	signIn(cw, "grid_worker")
-	do(cw, "the caseworker's page", chromedp.Navigate(base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#form-seeker")))
+	cw := r.person()
+	r.do(cw, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	r.signIn(cw, "grid_worker")
+	r.do(cw, "the caseworker's page", chromedp.Navigate(r.base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#form-seeker")))
 	fits(cw, "the caseworker's page")
-	do(cw, "register a seeker",
+	r.do(cw, "register a seeker",
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="name"]`), "马小花"),
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="phone"]`), "13997001234"),
 		chromedp.SetValue(chromedp.CSS(`#form-seeker input[name="skills"]`), "4-01"),
@@ -219,12 +171,12 @@ func TestBrowserEmployLoop(t *testing.T) {
 		chromedp.Click(chromedp.CSS(`#form-seeker input[name="consent"]`)),
 		chromedp.Submit(chromedp.CSS("#form-seeker")), chromedp.WaitVisible(chromedp.CSS("#applications")))
 	fits(cw, "a seeker's page")
-	shot(cw, "seeker-phone")
-	do(cw, "back to the list", chromedp.Navigate(base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#seekers a")))
+	r.shot(cw, "seeker-phone")
+	r.do(cw, "back to the list", chromedp.Navigate(r.base+"/jobs/seekers"), chromedp.WaitVisible(chromedp.CSS("#seekers a")))
 	fits(cw, "the caseworker's list")
-	do(boss, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
+	r.do(boss, "phone", chromedp.EmulateViewport(phoneWidth, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
 		chromedp.Navigate(postURL), chromedp.WaitVisible(chromedp.CSS("#post-status")))
 	fits(boss, "the post's page for its employer")
-	do(boss, "the employers' page", chromedp.Navigate(base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#posts")))
+	r.do(boss, "the employers' page", chromedp.Navigate(r.base+"/jobs/employers"), chromedp.WaitVisible(chromedp.CSS("#posts")))
 	fits(boss, "the employers' page")
 }

@@ -3,8 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -28,10 +26,6 @@ import (
 // disburses; the demand is granted and the figures and the league table
 // show the loan. The pages are saved in testdata/artifacts.
 func TestBrowserFinanceLoop(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -58,42 +52,7 @@ func TestBrowserFinanceLoop(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 1366)
-	person := func() context.Context {
-		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		return c
-	}
-	n := 0
-	shot := func(c context.Context, name string) {
-		t.Helper()
-		n++
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("finance-%02d-%s.png", n, name)), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
-		}
-	}
-	text := func(c context.Context, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
+	r := newBrowserRun(t, f, "finance", 1366)
 	value := func(c context.Context, sel string) string {
 		t.Helper()
 		s, err := chromedp.Run(c, chromedp.Value(chromedp.CSS(sel)))
@@ -102,19 +61,13 @@ func TestBrowserFinanceLoop(t *testing.T) {
 		}
 		return s
 	}
-	signIn := func(c context.Context, username string) {
-		t.Helper()
-		do(c, "sign in as "+username, chromedp.Navigate(base+"/login"), chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), username), chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS("#login-submit")), chromedp.WaitVisible(chromedp.CSS("#logout")))
-	}
 
 	// 1. The officer registers the business: a wrong check character first.
-	office := person()
-	signIn(office, "officer")
+	office := r.person()
+	r.signIn(office, "officer")
 	register := func(code string) {
-		do(office, "fill in the business",
-			chromedp.Navigate(base+"/finance/businesses"), chromedp.WaitVisible(chromedp.CSS("#fin-register summary")),
+		r.do(office, "fill in the business",
+			chromedp.Navigate(r.base+"/finance/businesses"), chromedp.WaitVisible(chromedp.CSS("#fin-register summary")),
 			chromedp.Click(chromedp.CSS("#fin-register summary")), chromedp.WaitVisible(chromedp.CSS("#biz-code")),
 			chromedp.SendKeys(chromedp.CSS("#biz-code"), code),
 			chromedp.SendKeys(chromedp.CSS("#biz-name"), "海湖小吃店"),
@@ -127,39 +80,39 @@ func TestBrowserFinanceLoop(t *testing.T) {
 			chromedp.Click(chromedp.CSS("#biz-submit")))
 	}
 	register("92630104MA0000001X")
-	do(office, "the refusal", chromedp.WaitVisible(chromedp.CSS("#fin-register .ferr")))
-	if got := text(office, "#fin-register .ferr"); !strings.Contains(got, "统一社会信用代码不正确") {
+	r.do(office, "the refusal", chromedp.WaitVisible(chromedp.CSS("#fin-register .ferr")))
+	if got := r.text(office, "#fin-register .ferr"); !strings.Contains(got, "统一社会信用代码不正确") {
 		t.Errorf("the refusal reads %q", got)
 	}
 	if got := value(office, "#biz-name"); got != "海湖小吃店" {
 		t.Errorf("the form lost the name: %q", got)
 	}
-	shot(office, "business-refused")
+	r.shot(office, "business-refused")
 	register(creditcode.WithCheck("92630104MA0000001"))
-	do(office, "the business page", chromedp.WaitVisible(chromedp.CSS("#owner-phone")))
-	if got := text(office, "#owner-phone"); got != "138****1234" {
+	r.do(office, "the business page", chromedp.WaitVisible(chromedp.CSS("#owner-phone")))
+	if got := r.text(office, "#owner-phone"); got != "138****1234" {
 		t.Errorf("the owner's phone shows %q", got)
 	}
 
 	// 2. Its demand: 30万 for 12 months, matched to both banks; both sent.
-	do(office, "record the demand", chromedp.Click(chromedp.CSS("#fin-new summary")), chromedp.WaitVisible(chromedp.CSS("#demand-amount")),
+	r.do(office, "record the demand", chromedp.Click(chromedp.CSS("#fin-new summary")), chromedp.WaitVisible(chromedp.CSS("#demand-amount")),
 		chromedp.SendKeys(chromedp.CSS("#demand-amount"), "30"), chromedp.SendKeys(chromedp.CSS("#demand-term"), "12"),
 		chromedp.SendKeys(chromedp.CSS("#demand-purpose"), "冬季备货和店面翻新"),
 		chromedp.Click(chromedp.CSS("#demand-submit")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	if got := len(nodes(t, office, "article.fin-match")); got != 2 {
 		t.Fatalf("%d matches, want 2", got)
 	}
-	if r := text(office, "article.fin-match"); !strings.Contains(r, "金额在额度内") || !strings.Contains(r, "利率较低") {
+	if r := r.text(office, "article.fin-match"); !strings.Contains(r, "金额在额度内") || !strings.Contains(r, "利率较低") {
 		t.Errorf("the first match's reasons: %s", r)
 	}
-	shot(office, "demand-matched")
+	r.shot(office, "demand-matched")
 	ids, err := chromedp.Run(office, chromedp.Evaluate[[]string](`Array.from(document.querySelectorAll('form[id^="act-send-"]')).map(f => f.id)`))
 	if err != nil || len(ids) != 2 {
 		t.Fatalf("send forms %v: %v", ids, err)
 	}
 	for _, id := range ids {
 		// Wait for the new page: the old one has the demand's status too.
-		do(office, "send", chromedp.Click(chromedp.CSS("#"+id+" button")), chromedp.WaitNotPresent(chromedp.CSS("#"+id)),
+		r.do(office, "send", chromedp.Click(chromedp.CSS("#"+id+" button")), chromedp.WaitNotPresent(chromedp.CSS("#"+id)),
 			chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	}
 	if got := len(nodes(t, office, `form[id^="act-send-"]`)); got != 0 {
@@ -167,55 +120,55 @@ func TestBrowserFinanceLoop(t *testing.T) {
 	}
 
 	// 3. The bank's staff on a phone: only their match; claim, approve, disburse.
-	bank := person()
-	do(bank, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
-	signIn(bank, "banker")
-	do(bank, "the inbox", chromedp.Navigate(base+"/finance"), chromedp.WaitVisible(chromedp.CSS("#fin-inbox")))
+	bank := r.person()
+	r.do(bank, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	r.signIn(bank, "banker")
+	r.do(bank, "the inbox", chromedp.Navigate(r.base+"/finance"), chromedp.WaitVisible(chromedp.CSS("#fin-inbox")))
 	if got := len(nodes(t, bank, "#fin-inbox tbody tr")); got != 1 {
 		t.Fatalf("the bank's list has %d rows", got)
 	}
-	shot(bank, "inbox-phone")
+	r.shot(bank, "inbox-phone")
 	fits(t, bank, "the bank's list")
-	do(bank, "open the demand", chromedp.Click(chromedp.CSS("#fin-inbox a.num")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
+	r.do(bank, "open the demand", chromedp.Click(chromedp.CSS("#fin-inbox a.num")), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	if got := len(nodes(t, bank, "article.fin-match")); got != 1 {
 		t.Errorf("the bank sees %d matches, want its own only", got)
 	}
-	do(bank, "claim", chromedp.Click(chromedp.CSS(`form[id^="act-claim-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-approve-"]`)))
-	do(bank, "approve", chromedp.Click(chromedp.CSS(`form[id^="act-approve-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-disburse-"]`)))
-	shot(bank, "approved-phone")
+	r.do(bank, "claim", chromedp.Click(chromedp.CSS(`form[id^="act-claim-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-approve-"]`)))
+	r.do(bank, "approve", chromedp.Click(chromedp.CSS(`form[id^="act-approve-"] button`)), chromedp.WaitVisible(chromedp.CSS(`form[id^="act-disburse-"]`)))
+	r.shot(bank, "approved-phone")
 	fits(t, bank, "the demand page")
-	do(bank, "disburse", chromedp.Click(chromedp.CSS(`form[id^="act-disburse-"] button`)),
+	r.do(bank, "disburse", chromedp.Click(chromedp.CSS(`form[id^="act-disburse-"] button`)),
 		chromedp.WaitNotPresent(chromedp.CSS(`form[id^="act-disburse-"]`)), chromedp.WaitVisible(chromedp.CSS("#demand-status")))
-	if got := text(bank, "#demand-status"); got != "已获贷" {
+	if got := r.text(bank, "#demand-status"); got != "已获贷" {
 		t.Errorf("the demand after the loan: %q", got)
 	}
-	shot(bank, "disbursed-phone")
+	r.shot(bank, "disbursed-phone")
 
 	// 4. The figures: one demand granted, 30万 from 青海银行.
-	do(office, "figures", chromedp.Navigate(base+"/finance/figures"), chromedp.WaitVisible(chromedp.CSS("#fin-league")))
-	if got := text(office, "#fig-granted"); got != "1" {
+	r.do(office, "figures", chromedp.Navigate(r.base+"/finance/figures"), chromedp.WaitVisible(chromedp.CSS("#fin-league")))
+	if got := r.text(office, "#fig-granted"); got != "1" {
 		t.Errorf("granted %q", got)
 	}
-	if got := text(office, "#league-qhbank .amount"); got != "30万" {
+	if got := r.text(office, "#league-qhbank .amount"); got != "30万" {
 		t.Errorf("青海银行's amount %q", got)
 	}
-	if got := text(office, "#fin-league tbody tr td"); got != "青海银行城西支行" {
+	if got := r.text(office, "#fin-league tbody tr td"); got != "青海银行城西支行" {
 		t.Errorf("the league's head is %q", got)
 	}
-	shot(office, "figures")
+	r.shot(office, "figures")
 
 	// 5. The office's pages fit a phone too.
-	phone := person()
-	do(phone, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
-	signIn(phone, "officer")
+	phone := r.person()
+	r.do(phone, "phone", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
+	r.signIn(phone, "officer")
 	for _, path := range []string{"/finance", "/finance/businesses", "/finance/banks", "/finance/figures"} {
-		do(phone, path, chromedp.Navigate(base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
+		r.do(phone, path, chromedp.Navigate(r.base+path), chromedp.WaitVisible(chromedp.CSS("main h1")))
 		fits(t, phone, path)
 	}
-	do(phone, "a demand", chromedp.Navigate(base+"/finance"), chromedp.Click(chromedp.CSS("#fin-demands a.num")),
+	r.do(phone, "a demand", chromedp.Navigate(r.base+"/finance"), chromedp.Click(chromedp.CSS("#fin-demands a.num")),
 		chromedp.WaitVisible(chromedp.CSS("#demand-status")))
 	fits(t, phone, "the demand page")
-	shot(phone, "demand-office-phone")
+	r.shot(phone, "demand-office-phone")
 }
 
 // fits fails when the page is wider than the phone's screen.

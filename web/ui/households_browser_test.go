@@ -3,8 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,10 +22,6 @@ import (
 // Chinese → saved with a concern → the work order it opened, linked to
 // the visit, opens from the list. Screenshots go to testdata/artifacts.
 func TestBrowserCadreVisit(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -50,69 +44,31 @@ func TestBrowserCadreVisit(t *testing.T) {
 		ids = append(ids, h.ID)
 	}
 	f.Clock.Advance(8 * 24 * time.Hour) // both a day overdue
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 390)
-	c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	shot := func(name string) {
-		t.Helper()
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		p := filepath.Join(shots, "households-"+name+".png")
-		if err := os.WriteFile(p, img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	fitsPhone := func(page string) {
-		t.Helper()
-		w, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
-		if err != nil || w > 390 {
-			t.Errorf("%s is %v px wide on a 390 px phone (%v)", page, w, err)
-		}
-	}
+	r := newBrowserRun(t, f, "households", 390)
+	c := r.person()
 
-	do("sign in on a phone",
+	r.do(c, "sign in on a phone",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(base+"/login"),
+		chromedp.Navigate(r.base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "grid_worker"),
 		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#logout")),
-		chromedp.Navigate(base+"/visits"),
+		chromedp.Navigate(r.base+"/visits"),
 		chromedp.WaitVisible(chromedp.CSS("#hh-due-list")),
 	)
-	list := text("#hh-due-list")
+	list := r.text(c, "#hh-due-list")
 	if !strings.Contains(list, "逾期 1 天") || !strings.Contains(list, "独居老人") || strings.Contains(list, "马秀英") || !strings.Contains(list, "马**") {
 		t.Errorf("due list %q: want both households a day overdue, tagged, names masked", list)
 	}
-	fitsPhone("the due list")
-	shot("01-due-phone")
+	r.fits(c, "the due list")
+	r.shot(c, "01-due-phone")
 
 	first := fmt.Sprintf(`li[data-household="%d"] a.button`, ids[0])
 	concern := "卫生间水管漏水，楼下邻居家天花板渗水"
 	future := f.Clock.Now().Add(3 * time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
-	do("open the visit form and send it with a time in the future",
+	r.do(c, "open the visit form and send it with a time in the future",
 		chromedp.Click(chromedp.CSS(first)),
 		chromedp.WaitVisible(chromedp.CSS("#hh-visit-form")),
 		chromedp.SetValue(chromedp.CSS(`input[name="at"]`), future),
@@ -123,7 +79,7 @@ func TestBrowserCadreVisit(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#hh-visit-save")),
 		chromedp.WaitVisible(chromedp.CSS("#hh-visit .ferr")),
 	)
-	if msg := text("#hh-visit .ferr"); !strings.Contains(msg, "走访时间不能晚于现在") {
+	if msg := r.text(c, "#hh-visit .ferr"); !strings.Contains(msg, "走访时间不能晚于现在") {
 		t.Errorf("error %q: want it worded in Chinese from its field", msg)
 	}
 	kept, _ := chromedp.Run(c, chromedp.Value(chromedp.CSS(`textarea[name="concern0"]`)))
@@ -132,20 +88,20 @@ func TestBrowserCadreVisit(t *testing.T) {
 	if kept != concern || urg != "urgent" || met != "本人" {
 		t.Errorf("the refused form kept concern %q, urgency %q, met %q", kept, urg, met)
 	}
-	fitsPhone("the visit form")
-	shot("02-visit-refused-phone")
+	r.fits(c, "the visit form")
+	r.shot(c, "02-visit-refused-phone")
 
 	past := f.Clock.Now().Add(-time.Hour).In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")
-	do("save the visit",
+	r.do(c, "save the visit",
 		chromedp.SetValue(chromedp.CSS(`input[name="at"]`), past),
 		chromedp.Click(chromedp.CSS("#hh-visit-save")),
 		chromedp.WaitVisible(chromedp.CSS("#hh-opened")),
 	)
-	number := text("#hh-opened a.num")
-	if remaining := text("#hh-due-list"); strings.Contains(remaining, "501") || !strings.Contains(remaining, "502") {
+	number := r.text(c, "#hh-opened a.num")
+	if remaining := r.text(c, "#hh-due-list"); strings.Contains(remaining, "501") || !strings.Contains(remaining, "502") {
 		t.Errorf("due list after the visit %q: want only the other household", remaining)
 	}
-	shot("03-visit-saved-phone")
+	r.shot(c, "03-visit-saved-phone")
 
 	// The ticket exists, linked to the visit, and opens from the list.
 	err := db.Read(ctx, func(tx *store.Tx) error {
@@ -168,10 +124,10 @@ func TestBrowserCadreVisit(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	do("open the ticket", chromedp.Click(chromedp.CSS("#hh-opened a.num")), chromedp.WaitVisible(chromedp.CSS("main h1, main .t-head")))
-	page := text("main")
+	r.do(c, "open the ticket", chromedp.Click(chromedp.CSS("#hh-opened a.num")), chromedp.WaitVisible(chromedp.CSS("main h1, main .t-head")))
+	page := r.text(c, "main")
 	if !strings.Contains(page, number) || !strings.Contains(page, "水管漏水") {
 		t.Errorf("the ticket page does not show %s and the concern: %.300s", number, page)
 	}
-	shot("04-ticket-phone")
+	r.shot(c, "04-ticket-phone")
 }

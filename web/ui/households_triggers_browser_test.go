@@ -22,10 +22,6 @@ import (
 // opened is listed at its first step; the admin sets "no contact" to 7
 // days for 独居老人 and 失能, and the page shows the rule saved.
 func TestBrowserHouseholdTriggers(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -42,43 +38,26 @@ func TestBrowserHouseholdTriggers(t *testing.T) {
 	if err := f.DB.Write(ctx, func(tx *store.Tx) error { _, err := svc.RunTriggers(ctx, tx); return err }); err != nil {
 		t.Fatal(err)
 	}
-	base := servePages(t, f)
-	browser := startBrowser(t, ctx, exe, 390)
-	c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v\n%s", what, err, html)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	do("the admin signs in on a phone and opens proactive service",
+	r := newBrowserRun(t, f, "triggers", 390)
+	c := r.person()
+	r.do(c, "the admin signs in on a phone and opens proactive service",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(base+"/login"),
+		chromedp.Navigate(r.base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "admin"),
 		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#logout")),
-		chromedp.Navigate(base+"/household-triggers"),
+		chromedp.Navigate(r.base+"/household-triggers"),
 		chromedp.WaitVisible(chromedp.CSS("#hht-orders")),
 	)
-	if s := text("#hht-orders"); !strings.Contains(s, "独居老人 11 天未联系") || !strings.Contains(s, "当前：包联干部") || strings.Contains(s, "祁桂兰") {
+	if s := r.text(c, "#hht-orders"); !strings.Contains(s, "独居老人 11 天未联系") || !strings.Contains(s, "当前：包联干部") || strings.Contains(s, "祁桂兰") {
 		t.Errorf("the orders read %q", s)
 	}
 	if w, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
 		t.Errorf("the page is %v px wide on a 390 px phone (%v)", w, err)
 	}
-	do("set no contact to 7 days for the elderly living alone and the disabled",
+	r.do(c, "set no contact to 7 days for the elderly living alone and the disabled",
 		chromedp.SetValue(chromedp.CSS(`#form-rule-no_contact input[name="days"]`), "7"),
 		chromedp.Click(chromedp.CSS(`#form-rule-no_contact input[value="disabled_care"]`)),
 		chromedp.Submit(chromedp.CSS("#form-rule-no_contact")),

@@ -3,8 +3,6 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -24,10 +22,6 @@ import (
 // what was done (in Chinese, the form kept) → marked resolved, on the
 // timeline. Screenshots go to testdata/artifacts.
 func TestBrowserResponsibilityBoard(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -45,109 +39,71 @@ func TestBrowserResponsibilityBoard(t *testing.T) {
 		t.Fatal(err)
 	}
 	f.Clock.Advance(5 * 24 * time.Hour) // the first milestone is overdue
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 390)
-	c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-	t.Cleanup(cancel)
-	shot := func(name string) {
-		t.Helper()
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		p := filepath.Join(shots, "responsibility-"+name+".png")
-		if err := os.WriteFile(p, img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		t.Logf("screenshot: %s", p)
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	fitsPhone := func(page string) {
-		t.Helper()
-		w, err := chromedp.Run(c, chromedp.Evaluate[float64](`document.documentElement.scrollWidth`))
-		if err != nil || w > 390 {
-			t.Errorf("%s is %v px wide on a 390 px phone (%v)", page, w, err)
-		}
-	}
+	r := newBrowserRun(t, f, "responsibility", 390)
+	c := r.person()
 
-	do("the leader signs in on a phone and opens the board",
+	r.do(c, "the leader signs in on a phone and opens the board",
 		chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch),
-		chromedp.Navigate(base+"/login"),
+		chromedp.Navigate(r.base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
 		chromedp.SendKeys(chromedp.CSS("#username"), "leader"),
 		chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
 		chromedp.Click(chromedp.CSS("#login-submit")),
 		chromedp.WaitVisible(chromedp.CSS("#logout")),
-		chromedp.Navigate(base+"/responsibility"),
+		chromedp.Navigate(r.base+"/responsibility"),
 		chromedp.WaitVisible(chromedp.CSS("#resp-leaders")),
 	)
-	if s := text("#resp-overdue .kpi-v"); s != "1" {
+	if s := r.text(c, "#resp-overdue .kpi-v"); s != "1" {
 		t.Errorf("overdue matters read %q, want 1", s)
 	}
-	if s := text("#resp-leaders tbody tr .resp-overdue-ms"); s != "1" {
+	if s := r.text(c, "#resp-leaders tbody tr .resp-overdue-ms"); s != "1" {
 		t.Errorf("the leader's overdue milestones read %q, want 1", s)
 	}
-	items := text("#resp-items")
+	items := r.text(c, "#resp-items")
 	if !strings.HasPrefix(items, "信访件") || !strings.Contains(items, "1 个节点逾期") || !strings.Contains(items, "重点项目") {
 		t.Errorf("the matters read %q: want the overdue petition case first", items)
 	}
-	fitsPhone("the board")
-	shot("01-board-phone")
+	r.fits(c, "the board")
+	r.shot(c, "01-board-phone")
 
-	do("open the overdue matter and record its first milestone done",
+	r.do(c, "open the overdue matter and record its first milestone done",
 		chromedp.Click(chromedp.CSS(fmt.Sprintf(`li[data-id="%d"] a`, overdue.ID))),
 		chromedp.WaitVisible(chromedp.CSS("#form-done-1")),
 		chromedp.SendKeys(chromedp.CSS(`#form-done-1 input[name="note"]`), "已接访业主代表，听取诉求"),
 		chromedp.Submit(chromedp.CSS("#form-done-1")),
 		chromedp.WaitVisible(chromedp.CSS("#form-resolve")),
 	)
-	if s := text("#resp-status"); s != "推进中" {
+	if s := r.text(c, "#resp-status"); s != "推进中" {
 		t.Errorf("status after the first milestone: %q", s)
 	}
-	if s := text("#ms-1"); !strings.Contains(s, "✓") || !strings.Contains(s, "已接访业主代表") {
+	if s := r.text(c, "#ms-1"); !strings.Contains(s, "✓") || !strings.Contains(s, "已接访业主代表") {
 		t.Errorf("the first milestone reads %q", s)
 	}
-	fitsPhone("the matter")
-	shot("02-milestone-done")
+	r.fits(c, "the matter")
+	r.shot(c, "02-milestone-done")
 
-	do("mark it resolved without saying what was done",
+	r.do(c, "mark it resolved without saying what was done",
 		chromedp.Submit(chromedp.CSS("#form-resolve")),
 		chromedp.WaitVisible(chromedp.CSS("#form-resolve .ferr")),
 	)
-	if s := text("#form-resolve .ferr"); !strings.Contains(s, "请填写化解情况") {
+	if s := r.text(c, "#form-resolve .ferr"); !strings.Contains(s, "请填写化解情况") {
 		t.Errorf("the refusal reads %q", s)
 	}
-	do("say what was done and mark it resolved",
+	r.do(c, "say what was done and mark it resolved",
 		chromedp.SendKeys(chromedp.CSS(`#form-resolve textarea[name="note"]`), "物业公司已退还多收取暖费，业主代表签字确认"),
 		chromedp.Submit(chromedp.CSS("#form-resolve")),
 		chromedp.WaitVisible(chromedp.CSS("#form-stabilize")),
 	)
-	if s := text("#resp-status"); s != "已化解" {
+	if s := r.text(c, "#resp-status"); s != "已化解" {
 		t.Errorf("status after resolving: %q", s)
 	}
-	if s := text(".timeline"); !strings.Contains(s, "节点完成") || !strings.Contains(s, "逾期") || !strings.Contains(s, "物业公司已退还") {
+	if s := r.text(c, ".timeline"); !strings.Contains(s, "节点完成") || !strings.Contains(s, "逾期") || !strings.Contains(s, "物业公司已退还") {
 		t.Errorf("the timeline reads %q", s)
 	}
-	shot("03-resolved")
+	r.shot(c, "03-resolved")
 
-	do("back to the board", chromedp.Navigate(base+"/responsibility"), chromedp.WaitVisible(chromedp.CSS("#resp-leaders")))
-	if s := text("#resp-overdue .kpi-v"); s != "0" {
+	r.do(c, "back to the board", chromedp.Navigate(r.base+"/responsibility"), chromedp.WaitVisible(chromedp.CSS("#resp-leaders")))
+	if s := r.text(c, "#resp-overdue .kpi-v"); s != "0" {
 		t.Errorf("overdue matters after resolving read %q, want 0", s)
 	}
 }
