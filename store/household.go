@@ -1,11 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -54,30 +56,65 @@ func InsertHousehold(ctx context.Context, tx *Tx, h *household.Household) error 
 // countHousehold adds delta to the day counts of a household that is not
 // dissolved: its due day and its last visit's day, in its grid.
 func countHousehold(ctx context.Context, tx *Tx, h *household.Household, delta int) error {
+	return applyDayCounts(ctx, tx, dayCounts(nil, h, delta))
+}
+
+// A dayCount is one row of household_day_counts a change moves.
+type dayCount struct {
+	kind     string
+	day      time.Time
+	unitID   int64
+	unitPath string
+}
+
+// dayCounts adds to m the counts of a household that is not dissolved.
+func dayCounts(m map[dayCount]int, h *household.Household, delta int) map[dayCount]int {
+	if m == nil {
+		m = map[dayCount]int{}
+	}
 	if h.DissolvedAt != nil {
-		return nil
+		return m
 	}
-	if err := bumpDayCount(ctx, tx, h, "due", h.NextDueAt, delta); err != nil {
-		return err
-	}
+	m[dayCount{"due", household.Day(h.NextDueAt).UTC(), h.UnitID, h.UnitPath}] += delta
 	if h.LastVisitAt != nil {
-		return bumpDayCount(ctx, tx, h, "visit", *h.LastVisitAt, delta)
+		m[dayCount{"visit", household.Day(*h.LastVisitAt).UTC(), h.UnitID, h.UnitPath}] += delta
+	}
+	return m
+}
+
+// applyDayCounts writes the changes of the counts, each grid row followed
+// by its street's row, in the order of kind, day and unit that every
+// transaction follows: two visits in one street move the same rows, and
+// taking them in different orders would deadlock on PostgreSQL.
+func applyDayCounts(ctx context.Context, tx *Tx, m map[dayCount]int) error {
+	keys := make([]dayCount, 0, len(m))
+	for k, n := range m {
+		if n != 0 {
+			keys = append(keys, k)
+		}
+	}
+	slices.SortFunc(keys, func(a, b dayCount) int {
+		return cmp.Or(strings.Compare(a.kind, b.kind), a.day.Compare(b.day), cmp.Compare(a.unitID, b.unitID))
+	})
+	for _, k := range keys {
+		if err := bumpDayCount(ctx, tx, k, m[k]); err != nil {
+			return err
+		}
 	}
 	return nil
 }
 
-func bumpDayCount(ctx context.Context, tx *Tx, h *household.Household, kind string, at time.Time, delta int) error {
-	day := household.Day(at).UTC()
+func bumpDayCount(ctx context.Context, tx *Tx, k dayCount, delta int) error {
 	if _, err := tx.Exec(ctx, `INSERT INTO household_day_counts (unit_id, unit_path, kind, day, n) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = household_day_counts.n + excluded.n`, h.UnitID, h.UnitPath, kind, day, delta); err != nil {
+		ON CONFLICT (unit_id, kind, day) DO UPDATE SET n = household_day_counts.n + excluded.n`, k.unitID, k.unitPath, k.kind, k.day, delta); err != nil {
 		return fmt.Errorf("count household: %w", err)
 	}
-	if err := bumpStreetCount(ctx, tx, h.UnitPath, kind, day, delta); err != nil {
+	if err := bumpStreetCount(ctx, tx, k.unitPath, k.kind, k.day, delta); err != nil {
 		return err
 	}
 	if delta < 0 {
 		if _, err := tx.Exec(ctx, `DELETE FROM household_day_counts WHERE unit_id = ? AND kind = ? AND day = ? AND n <= 0`,
-			h.UnitID, kind, day); err != nil {
+			k.unitID, k.kind, k.day); err != nil {
 			return fmt.Errorf("count household: %w", err)
 		}
 	}
@@ -104,11 +141,6 @@ func UpdateHousehold(ctx context.Context, tx *Tx, h *household.Household) error 
 		return fmt.Errorf("update household: %w", err)
 	}
 	moved := countKey(old) != countKey(h)
-	if moved {
-		if err := countHousehold(ctx, tx, old, -1); err != nil {
-			return err
-		}
-	}
 	res, err := tx.Exec(ctx, `UPDATE households SET unit_id = ?, unit_path = ?, address = ?, interval_days = ?, last_visit_at = ?,
 		rescheduled_to = ?, next_due_at = ?, updated_at = ?, dissolved_at = ? WHERE id = ?`,
 		h.UnitID, h.UnitPath, h.Address, h.IntervalDays, nullTime(h.LastVisitAt), nullTime(h.RescheduledTo), h.NextDueAt.UTC(),
@@ -120,7 +152,9 @@ func UpdateHousehold(ctx context.Context, tx *Tx, h *household.Household) error 
 		return notFound("household", h.ID)
 	}
 	if moved {
-		return countHousehold(ctx, tx, h, 1)
+		// One set of changes, in the one order: the old days out, the
+		// new ones in, what stays the same not touched.
+		return applyDayCounts(ctx, tx, dayCounts(dayCounts(nil, old, -1), h, 1))
 	}
 	return nil
 }
