@@ -104,7 +104,9 @@ func (s *Service) Deliveries(ctx context.Context, actor *org.User) ([]*View, err
 		if err != nil {
 			return err
 		}
-		sort.SliceStable(rs, func(i, j int) bool { return rs[i].Status == med.StatusDelivering && rs[j].Status != med.StatusDelivering })
+		sort.SliceStable(rs, func(i, j int) bool {
+			return rs[i].Status == med.StatusDelivering && rs[j].Status != med.StatusDelivering
+		})
 		for _, r := range rs {
 			v, err := s.view(ctx, tx, r, true)
 			if err != nil {
