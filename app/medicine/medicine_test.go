@@ -33,7 +33,11 @@ func newPost(t *testing.T, db *store.DB) *post {
 	p := &post{Fixture: apptest.New(t, db)}
 	p.svc = appmed.New(p.Svc.Kit(), p.Svc)
 	for i, name := range []string{"李建国", "王德明"} {
-		u, err := p.Svc.CreateUser(ctx, kit.System(), app.NewUser{Username: "driver" + string(rune('1'+i)), Name: name,
+		username := "driver" // the demo driver's login, as the fleet's seed names it
+		if i > 0 {
+			username = "driver2"
+		}
+		u, err := p.Svc.CreateUser(ctx, kit.System(), app.NewUser{Username: username, Name: name,
 			Role: org.RoleDriver, UnitID: p.District.ID, Password: apptest.Password})
 		if err != nil {
 			t.Fatal(err)
