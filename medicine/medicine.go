@@ -78,6 +78,9 @@ const (
 var Actions = []Action{ActionVerify, ActionSource, ActionAttempt, ActionSourced, ActionNotAvailable, ActionDeliver,
 	ActionHandover, ActionDelivered, ActionConfirm, ActionCancel}
 
+// Valid reports whether a is a known action.
+func (a Action) Valid() bool { return slices.Contains(Actions, a) }
+
 // Party is who acts on a request, as far as the lifecycle cares.
 type Party string
 
