@@ -126,8 +126,8 @@ func Next(from Status, a Action) (Status, error) {
 		return "", minsheng.FieldError("action", "unknown medicine action %q", a).Because("unknown_action")
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s a medicine request that is %s", a, from)}
+		// No Status: the problem's current_status names a ticket's.
+		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("cannot %s a medicine request that is %s", a, from)}
 	}
 	if r.to == "" {
 		return from, nil

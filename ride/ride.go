@@ -120,8 +120,9 @@ func Next(from Status, a Action) (Status, error) {
 		return "", minsheng.Errorf(minsheng.EINVALID, "unknown ride action %q", a)
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s a ride that is %s", a, from)}
+		// No Status: the API problem's current_status names a ticket's
+		// status (a ride's there failed the OpenAPI document).
+		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("cannot %s a ride that is %s", a, from)}
 	}
 	if r.to == "" {
 		return from, nil

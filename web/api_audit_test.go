@@ -91,10 +91,13 @@ func adminWriteRoutes(srv *web.Server) []string {
 		// Field work is not administration: rides (the ride capability:
 		// each step writes the ride's timeline and audit entry, checked in
 		// app/ride) and grid workers' reports, checks and diaries (the
-		// grids capability, web/api_grids_test.go). The fleet's vehicles
+		// grids capability, web/api_grids_test.go), and medicine requests
+		// (the medicine capability: each step writes its timeline and
+		// audit entry, checked in app/medicine). The fleet's vehicles
 		// and drivers and the screening ledger are administration.
 		if strings.HasPrefix(path, "/api/v1/tickets") || strings.HasPrefix(path, "/api/v1/public/") ||
 			strings.HasPrefix(path, "/api/v1/rides/") || strings.HasPrefix(path, "/api/v1/grids/") ||
+			strings.HasPrefix(path, "/api/v1/medicine/") ||
 			path == "/api/v1/login" || path == "/api/v1/logout" {
 			continue
 		}

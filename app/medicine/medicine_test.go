@@ -154,10 +154,17 @@ func TestMainLoop(t *testing.T) {
 		if status != ticket.StatusResolvedAtIntake || !strings.Contains(notes, "已登记用药需求") || !strings.Contains(notes, "经本人确认") {
 			t.Errorf("ticket %s:\n%s", status, notes)
 		}
-		// The timeline holds every step.
+		// The timeline holds every step, each with its audit entry.
 		if len(v.Timeline) != 11 {
 			t.Errorf("timeline has %d events, want 11", len(v.Timeline))
 		}
+		_ = db.Read(ctx, func(tx *store.Tx) error {
+			es, err := store.ListAuditLog(ctx, tx, store.AuditFilter{Object: appmed.ObjectRequest, ObjectID: &id})
+			if err != nil || len(es) != 11 {
+				t.Errorf("%d audit entries (%v), want 11", len(es), err)
+			}
+			return nil
+		})
 		f, err := p.svc.Figures(ctx, p.Users["leader"], p.Clock.Now().AddDate(0, 0, -1), p.Clock.Now().AddDate(0, 0, 1))
 		if err != nil || f.Requests != 1 || f.Confirmed != 1 || f.Patients != 1 || f.Chronic != 1 || f.MedianDeliveryHours < 0 {
 			t.Errorf("figures %+v %v", f, err)
