@@ -64,6 +64,7 @@ var (
 	seedHospitals  = []string{"青海省人民医院药剂科", "青海大学附属医院药房", "西宁市第一人民医院药房", "城西区人民医院药房"}
 	seedPatients   = []string{"张秀兰", "马桂英", "李永福", "王淑芬", "赵德明", "韩玉珍", "祁国庆", "冶春梅", "鲁建华", "周红霞", "何金花", "孙卫东"}
 	seedNoStock    = []string{"无货", "需医院处方，药店不售", "缺货，预计一周后到", "规格不符"}
+	seedNowhere    = "本市各医院及药店均无货，已建议患者复诊调整用药"
 	seedCancels    = []string{"家属已自行购得", "患者住院，由医院供药", "医生调整用药"}
 )
 
@@ -202,8 +203,7 @@ func (s *Service) SeedDemo(ctx context.Context, o SeedOptions) (map[med.Status]i
 			}
 		}
 		if dice < 10 {
-			return med.StatusNotAvailable, act(disp, id, med.ActionNotAvailable,
-				med.Step{Reason: "本市各医院及药店均无货，已建议患者复诊调整用药"}, time.Hour)
+			return med.StatusNotAvailable, act(disp, id, med.ActionNotAvailable, med.Step{Reason: seedNowhere}, time.Hour)
 		}
 		place := seedHospitals[rng.IntN(len(seedHospitals))]
 		expected := calendar.DateOf(clock.Now()).Start().AddDate(0, 0, 1).Add(10 * time.Hour)

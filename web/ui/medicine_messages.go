@@ -116,22 +116,4 @@ var MedicineMessages = map[string][2]string{
 	"ok.medicine_delivered":     {"已送达，请患者确认。", "Delivered; ask the patient to confirm."},
 	"ok.medicine_confirm":       {"患者已确认，工单已回复，谢谢您！", "Confirmed; the ticket is answered. Thank you!"},
 	"ok.medicine_cancel":        {"已取消。", "Cancelled."},
-
-	"field.patient_name":  {"患者姓名", "patient's name"},
-	"field.patient_phone": {"患者电话", "patient's phone"},
-	"field.medicine":      {"药品名称", "medicine"},
-	"field.spec":          {"规格", "spec"},
-	"field.quantity":      {"数量", "quantity"},
-	"field.unit":          {"单位", "unit"},
-	"field.days_supply":   {"可用天数", "days it lasts"},
-	"field.place_kind":    {"地点类型", "kind of place"},
-	"field.expected_at":   {"可取药时间", "when it is ready"},
-	"field.mode":          {"配送方式", "delivery"},
-	"field.carrier_id":    {"送药志愿者", "volunteer driver"},
-
-	"why.quantity_range":      {"数量须为正数，且不超过所需数量。", "The quantity must be positive and no more than asked for."},
-	"why.days_supply_chronic": {"慢病长期用药请填写可用天数，以便提醒续药。", "Say how many days a chronic patient's medicine lasts, for the refill."},
-	"why.expected_past":       {"可取药时间已过，请重新填写。", "That time has passed."},
-	"why.carrier_not_driver":  {"请选择在册的爱心车队志愿司机。", "Choose an active volunteer driver of the fleet."},
-	"why.unknown_action":      {"没有这个操作。", "No such step."},
 }

@@ -280,4 +280,22 @@ var errorMessages = map[string][2]string{
 	"why.refs_too_many":   {"一次最多结案 200 张工单。", "At most 200 tickets at a time."},
 	"why.category_choose": {"请选择分类。", "Please choose a category."},
 	"why.category_same":   {"工单已在该分类下。", "The ticket is already in this category."},
+
+	// The special-medicine post (the medicine capability).
+	"field.patient_name":      {"患者姓名", "the patient's name"},
+	"field.patient_phone":     {"患者电话", "the patient's phone"},
+	"field.medicine":          {"药品名称", "the medicine"},
+	"field.spec":              {"规格", "the spec"},
+	"field.quantity":          {"数量", "the quantity"},
+	"field.unit":              {"单位", "the unit"},
+	"field.days_supply":       {"可用天数", "the days it lasts"},
+	"field.place_kind":        {"地点类型", "the kind of place"},
+	"field.expected_at":       {"可取药时间", "the time it is ready"},
+	"field.mode":              {"配送方式", "the delivery"},
+	"field.carrier_id":        {"送药志愿者", "the volunteer driver"},
+	"why.quantity_range":      {"数量须为正数，且不超过所需数量。", "The quantity must be positive and no more than asked for."},
+	"why.days_supply_chronic": {"慢病长期用药请填写可用天数，以便提醒续药。", "Say how many days a chronic patient's medicine lasts, for the refill."},
+	"why.expected_past":       {"可取药时间已过，请重新填写。", "That time has passed."},
+	"why.carrier_not_driver":  {"请选择在册的爱心车队志愿司机。", "Choose an active volunteer driver of the fleet."},
+	"why.unknown_action":      {"没有这个操作。", "No such step."},
 }
