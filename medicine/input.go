@@ -102,9 +102,9 @@ type Step struct {
 	ExpectedAt *time.Time `json:"expected_at,omitempty"` // attempt, sourced: when it can be collected
 	Mode       Mode       `json:"mode,omitempty"`        // deliver
 	CarrierID  int64      `json:"carrier_id,string,omitempty"`
-	From       string     `json:"from,omitempty"`     // handover
-	To         string     `json:"to,omitempty"`       // handover
-	Quantity   int        `json:"quantity,omitempty"` // delivered: 0 is all of it
+	From       string     `json:"handed_from,omitempty"` // handover
+	To         string     `json:"handed_to,omitempty"`   // handover
+	Quantity   int        `json:"quantity,omitempty"`    // delivered: 0 is all of it
 }
 
 // Normalize trims the text fields.
@@ -153,13 +153,13 @@ func (s *Step) Check(a Action, r *Request, now time.Time) error {
 	case ActionHandover:
 		switch {
 		case s.From == "" || s.To == "":
-			field := "from"
+			field := "handed_from"
 			if s.From != "" {
-				field = "to"
+				field = "handed_to"
 			}
 			return minsheng.FieldError(field, "say who handed it to whom").Because("required")
 		case utf8.RuneCountInString(s.From) > maxName*2 || utf8.RuneCountInString(s.To) > maxName*2:
-			return minsheng.FieldError("to", "a name is at most %d characters", maxName*2).Because("too_long")
+			return minsheng.FieldError("handed_to", "a name is at most %d characters", maxName*2).Because("too_long")
 		}
 	case ActionDelivered:
 		if s.Quantity < 0 || s.Quantity > r.Quantity {

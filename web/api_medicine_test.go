@@ -86,12 +86,12 @@ func TestMedicineAPI(t *testing.T) {
 		if len(ds.Deliveries) != 1 || ds.Deliveries[0].ID != v.ID {
 			t.Fatalf("deliveries %+v", ds)
 		}
-		if r := e.do(t, "POST", base+"/actions/handover", "driver1", map[string]any{"from": "省人民医院药房"}); r.status != http.StatusBadRequest ||
-			!strings.Contains(string(r.body), `"field":"to"`) {
+		if r := e.do(t, "POST", base+"/actions/handover", "driver1", map[string]any{"handed_from": "省人民医院药房"}); r.status != http.StatusBadRequest ||
+			!strings.Contains(string(r.body), `"field":"handed_to"`) {
 			t.Errorf("a handover to nobody: %s", r)
 		}
-		step("driver1", "handover", map[string]any{"from": "省人民医院药房", "to": "李建国"})
-		step("driver1", "handover", map[string]any{"from": "李建国", "to": "患者家属"})
+		step("driver1", "handover", map[string]any{"handed_from": "省人民医院药房", "handed_to": "李建国"})
+		step("driver1", "handover", map[string]any{"handed_from": "李建国", "handed_to": "患者家属"})
 		step("driver1", "delivered", nil)
 		step("driver1", "confirm", map[string]any{"note": "本人签收"})
 		if r := e.do(t, "POST", base+"/actions/fly", "dispatcher", nil); r.status != http.StatusBadRequest {

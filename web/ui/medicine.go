@@ -206,7 +206,7 @@ func (p *medicinePages) requestPage(w http.ResponseWriter, r *http.Request, me *
 func medicineStep(vals url.Values) (med.Step, error) {
 	s := med.Step{Note: vals.Get("note"), Reason: vals.Get("reason"), Place: vals.Get("place"),
 		PlaceKind: med.PlaceKind(vals.Get("place_kind")), InStock: vals.Get("in_stock") == "1", Mode: med.Mode(vals.Get("mode")),
-		From: vals.Get("from"), To: vals.Get("to")}
+		From: vals.Get("handed_from"), To: vals.Get("handed_to")}
 	var err error
 	if s.ExpectedAt, err = formTime(vals, "expected_at"); err != nil {
 		return s, minsheng.FieldError("expected_at", "not a date and time").Because("not_a_date")

@@ -292,6 +292,8 @@ var errorMessages = map[string][2]string{
 	"field.place_kind":        {"地点类型", "the kind of place"},
 	"field.expected_at":       {"可取药时间", "the time it is ready"},
 	"field.mode":              {"配送方式", "the delivery"},
+	"field.handed_from":       {"交出方", "who handed it"},
+	"field.handed_to":         {"接收方", "to whom"},
 	"field.carrier_id":        {"送药志愿者", "the volunteer driver"},
 	"why.quantity_range":      {"数量须为正数，且不超过所需数量。", "The quantity must be positive and no more than asked for."},
 	"why.days_supply_chronic": {"慢病长期用药请填写可用天数，以便提醒续药。", "Say how many days a chronic patient's medicine lasts, for the refill."},
