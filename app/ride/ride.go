@@ -49,6 +49,9 @@ type Config struct {
 	// Span is how long a ride keeps its driver: two rides of one driver
 	// with pickups closer than this overlap. Default 2 hours.
 	Span time.Duration
+	// PreassignOffers is how many drivers the night-before
+	// pre-assignment offers each of tomorrow's rides to. Default 2.
+	PreassignOffers int
 }
 
 // Service runs the fleet's use cases.
@@ -71,6 +74,9 @@ func New(k *kit.Kit, tickets *app.Service, cfg Config) *Service {
 	}
 	if cfg.Span <= 0 {
 		cfg.Span = 2 * time.Hour
+	}
+	if cfg.PreassignOffers <= 0 {
+		cfg.PreassignOffers = 2
 	}
 	return &Service{kit: k, tickets: tickets, db: k.DB(), log: k.Log(), cfg: cfg}
 }
