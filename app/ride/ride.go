@@ -199,6 +199,8 @@ type View struct {
 	Offers       []*rd.Offer           `json:"offers,omitempty"`
 	Timeline     []store.TimelineEvent `json:"timeline,omitempty"`
 	Escalated    bool                  `json:"escalated,omitempty"` // its offers ran out unanswered
+	// Problem is the last problem its driver reported while it runs.
+	Problem rd.Problem `json:"problem,omitempty"`
 }
 
 // mask returns a copy of the ride with the rider's name and phone masked.
@@ -244,6 +246,13 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *rd.Ride, full bool)
 		return nil, err
 	}
 	v.Escalated = slices.ContainsFunc(v.Timeline, func(e store.TimelineEvent) bool { return e.Action == "escalate" }) && r.Status.Open()
+	if !r.Status.Final() {
+		for _, e := range v.Timeline {
+			if e.Action == string(rd.ActionReport) {
+				v.Problem = rd.Problem(e.Data["problem"])
+			}
+		}
+	}
 	return v, nil
 }
 

@@ -519,3 +519,46 @@ func mustUser(t *testing.T, db *store.DB, username string) *org.User {
 	}
 	return u
 }
+
+// The driver reports a breakdown from the road: the dispatchers are told,
+// the desk marks the ride first, the ride's status stays; another driver
+// may not report on it, and an unknown problem writes nothing.
+func TestDriverReportsProblem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFleet(t, db)
+		disp := f.Users["dispatcher"]
+		_, rs := f.request(t, nil)
+		_, other := f.request(t, func(in *appride.NewRide) { in.PickupAt = in.PickupAt.Add(4 * time.Hour); in.AppointmentAt = nil })
+		id := rs[0].ID
+		for _, r := range []int64{id, other[0].ID} {
+			must(t)(f.svc.Schedule(ctx, disp, r, ""))
+			must(t)(f.svc.Offer(ctx, disp, r, []int64{f.drivers[0].ID}))
+			must(t)(f.svc.Accept(ctx, f.users[0], r))
+		}
+		must(t)(f.svc.Start(ctx, f.users[0], id, nil))
+		if _, err := f.svc.ReportProblem(ctx, f.users[0], id, "flat", ""); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Errorf("unknown problem: %v", err)
+		}
+		if _, err := f.svc.ReportProblem(ctx, f.users[1], id, ride.ProblemBreakdown, ""); err == nil {
+			t.Error("another driver reported on the ride")
+		}
+		v := must(t)(f.svc.ReportProblem(ctx, f.users[0], id, ride.ProblemBreakdown, "发动机故障灯亮，停在海湖路口"))
+		if v.Status != ride.StatusEnRoute {
+			t.Errorf("status after the report: %s", v.Status)
+		}
+		sms := f.smsTo(t, id, "13800000009")
+		if len(sms) != 1 || !strings.Contains(sms[0], "车辆故障") || !strings.Contains(sms[0], "海湖路口") {
+			t.Errorf("the dispatcher was told %q", sms)
+		}
+		desk, err := f.svc.Desk(ctx, disp)
+		if err != nil || len(desk.Upcoming) != 2 || desk.Upcoming[0].ID != id || desk.Upcoming[0].Problem != ride.ProblemBreakdown ||
+			desk.Upcoming[1].Problem != "" {
+			t.Fatalf("desk %+v %v", desk.Upcoming, err)
+		}
+		// Once the ride ends the mark goes.
+		must(t)(f.svc.Cancel(ctx, disp, id, "车辆故障，改由家属送医"))
+		if v := must(t)(f.svc.Get(ctx, disp, id)); v.Problem != "" {
+			t.Errorf("a cancelled ride still marked %q", v.Problem)
+		}
+	})
+}

@@ -309,6 +309,9 @@ type driverData struct {
 	Today func(time.Time) bool
 }
 
+// Problems are what a driver may report.
+func (driverData) Problems() []ride.Problem { return ride.Problems }
+
 func (u *ridePages) driverDay(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return u.driverPage(w, r, me, http.StatusOK, nil)
 }
@@ -367,6 +370,8 @@ func (u *ridePages) driverAct(w http.ResponseWriter, r *http.Request, me *org.Us
 		}
 	case "no_show":
 		_, err = u.rides.NoShow(ctx, me, id, vals.Get("reason"))
+	case "report":
+		_, err = u.rides.ReportProblem(ctx, me, id, ride.Problem(vals.Get("problem")), vals.Get("note"))
 	default:
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}

@@ -176,6 +176,21 @@ var RideMessages = map[string][2]string{
 	"ride.event.no_show":  {"乘客未到", "no-show"},
 	"ride.event.unmet":    {"未满足", "unmet"},
 	"ride.event.reveal":   {"查看乘车人", "rider shown"},
+	"ride.event.report":   {"司机报告问题", "problem reported"},
+
+	"ride.act.report":      {"报告问题", "Report a problem"},
+	"ride.act.report_send": {"发送给调度员", "Tell the desk"},
+	"ride.f.problem":       {"遇到的问题", "What happened"},
+	"ride.f.problem_note":  {"补充说明（可不填，选“其他”时必填）", "Details (required for “other”)"},
+	"ride.problem_help":    {"司机报告：%s。请联系司机，必要时改派、取消或登记乘客未到。", "The driver reported: %s. Call them; offer again, cancel or record a no-show as needed."},
+
+	"ride.problem.breakdown":    {"车辆故障", "Breakdown"},
+	"ride.problem.accident":     {"交通事故", "Accident"},
+	"ride.problem.rider_absent": {"联系不上乘车人", "Rider not there"},
+	"ride.problem.rider_unwell": {"乘车人身体不适", "Rider unwell"},
+	"ride.problem.delay":        {"路况延误", "Delayed"},
+	"ride.problem.other":        {"其他", "Other"},
+	"ok.ride_report":            {"已报告调度员，请保持电话畅通。", "The desk has been told; keep your phone on."},
 
 	"ride.purpose.hospital":  {"就医", "Hospital"},
 	"ride.purpose.dialysis":  {"透析", "Dialysis"},
