@@ -136,7 +136,6 @@ func decodeOptional(r *http.Request, v any) error {
 	return decode(nil, r, v)
 }
 
-
 func (a *rideAPI) book(w http.ResponseWriter, r *http.Request) error {
 	return userWrite(w, r, http.StatusCreated, func(u *org.User, in appride.NewRide) (map[string]any, error) {
 		rs, err := a.svc.RequestFromTicket(r.Context(), u, r.PathValue("ref"), in)
