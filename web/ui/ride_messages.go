@@ -179,6 +179,10 @@ var RideMessages = map[string][2]string{
 	"ride.event.report":   {"司机报告问题", "problem reported"},
 
 	"ride.act.report":      {"报告问题", "Report a problem"},
+	"ride.export.title":    {"导出用车明细（Excel）", "Export trips (Excel)"},
+	"ride.export.go":       {"导出", "Export"},
+	"ride.export.help":     {"不填日期则导出本月。", "Without dates: this month."},
+	"ride.driver.record":   {"导出我的志愿服务记录（本年，Excel）", "My volunteer record this year (Excel)"},
 	"ride.act.report_send": {"发送给调度员", "Tell the desk"},
 	"ride.f.problem":       {"遇到的问题", "What happened"},
 	"ride.f.problem_note":  {"补充说明（可不填，选“其他”时必填）", "Details (required for “other”)"},
