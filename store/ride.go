@@ -79,12 +79,12 @@ func ListRideVehicles(ctx context.Context, tx *Tx) ([]*ride.Vehicle, error) {
 	return out, nil
 }
 
-const rideDriverColumns = `id, user_id, name, phone, COALESCE(vehicle_id, 0), documents, availability, areas, active`
+const rideDriverColumns = `id, user_id, name, phone, COALESCE(vehicle_id, 0), documents, availability, areas, team, active`
 
 func scanRideDriver(s scanner) (*ride.Driver, error) {
 	var d ride.Driver
 	var docs, avail, areas string
-	if err := s.Scan(&d.ID, &d.UserID, &d.Name, &d.Phone, &d.VehicleID, &docs, &avail, &areas, &d.Active); err != nil {
+	if err := s.Scan(&d.ID, &d.UserID, &d.Name, &d.Phone, &d.VehicleID, &docs, &avail, &areas, &d.Team, &d.Active); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(docs), &d.Documents); err != nil {
@@ -124,9 +124,9 @@ func InsertRideDriver(ctx context.Context, tx *Tx, d *ride.Driver, now time.Time
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO ride_drivers (id, user_id, name, phone, vehicle_id, documents, availability, areas, active, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.UserID, d.Name, d.Phone, nullID(d.VehicleID), docs, avail,
-		strings.Join(d.Areas, ","), d.Active, now.UTC())
+	_, err = tx.Exec(ctx, `INSERT INTO ride_drivers (id, user_id, name, phone, vehicle_id, documents, availability, areas, team, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.UserID, d.Name, d.Phone, nullID(d.VehicleID), docs, avail,
+		strings.Join(d.Areas, ","), d.Team, d.Active, now.UTC())
 	if IsUnique(err) {
 		return minsheng.FieldError("user_id", "user %d is already a driver of the fleet", d.UserID)
 	}
@@ -145,8 +145,8 @@ func UpdateRideDriver(ctx context.Context, tx *Tx, d *ride.Driver) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.Exec(ctx, `UPDATE ride_drivers SET name = ?, phone = ?, vehicle_id = ?, documents = ?, availability = ?, areas = ?, active = ?
-		WHERE id = ?`, d.Name, d.Phone, nullID(d.VehicleID), docs, avail, strings.Join(d.Areas, ","), d.Active, d.ID)
+	res, err := tx.Exec(ctx, `UPDATE ride_drivers SET name = ?, phone = ?, vehicle_id = ?, documents = ?, availability = ?, areas = ?, team = ?,
+		active = ? WHERE id = ?`, d.Name, d.Phone, nullID(d.VehicleID), docs, avail, strings.Join(d.Areas, ","), d.Team, d.Active, d.ID)
 	if IsForeignKey(err) {
 		return minsheng.FieldError("vehicle_id", "no such vehicle")
 	}

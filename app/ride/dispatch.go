@@ -58,6 +58,7 @@ type DriverSuggestion struct {
 	rd.Suggestion
 	Name  string `json:"name"`
 	Plate string `json:"plate,omitempty"`
+	Team  string `json:"team,omitempty"`
 }
 
 // Suggest scores the fleet's drivers for a ride (rd.Suggest): available
@@ -78,8 +79,12 @@ func (s *Service) Suggest(ctx context.Context, actor *org.User, id int64) ([]Dri
 		if err != nil {
 			return err
 		}
+		teams := make(map[int64]string, len(cs))
+		for _, c := range cs {
+			teams[c.Driver.ID] = c.Driver.Team
+		}
 		for _, sg := range rd.Suggest(rd.Need{At: r.PickupAt, Area: r.Area, Passengers: r.Passengers, Wheelchair: r.Wheelchair}, cs) {
-			out = append(out, DriverSuggestion{Suggestion: sg, Name: names[sg.DriverID], Plate: plates[sg.VehicleID]})
+			out = append(out, DriverSuggestion{Suggestion: sg, Name: names[sg.DriverID], Plate: plates[sg.VehicleID], Team: teams[sg.DriverID]})
 		}
 		return nil
 	})

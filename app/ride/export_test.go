@@ -70,4 +70,23 @@ func TestTripsWorkbook(t *testing.T) {
 	if _, err := f.svc.TripsTable(ctx, f.users[1], from, to, f.drivers[0].ID); !minsheng.IsCode(err, minsheng.EFORBIDDEN) {
 		t.Errorf("another driver's record: %v", err)
 	}
+
+	// Teams: the driver joins one; the figures count the team's trips.
+	d := *f.drivers[0]
+	d.Team = strings.Repeat("队", 31)
+	if _, err := f.svc.SaveDriver(ctx, disp, d); !minsheng.IsCode(err, minsheng.EINVALID) {
+		t.Errorf("a team name of 31 characters: %v", err)
+	}
+	d.Team = " 兴海路分队 "
+	if got, err := f.svc.SaveDriver(ctx, disp, d); err != nil || got.Team != "兴海路分队" {
+		t.Fatalf("join a team: %+v %v", got, err)
+	}
+	fig, err := f.svc.Figures(ctx, disp, from, to)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(fig.Teams) != 2 || fig.Teams[0].Team != "" || fig.Teams[0].Drivers != 2 || fig.Teams[1].Team != "兴海路分队" ||
+		fig.Teams[1].Drivers != 1 || fig.Teams[1].Trips != 1 {
+		t.Errorf("figures by team %+v", fig.Teams)
+	}
 }

@@ -292,6 +292,7 @@ var errorMessages = map[string][2]string{
 	"field.place_kind":        {"地点类型", "the kind of place"},
 	"field.expected_at":       {"可取药时间", "the time it is ready"},
 	"field.mode":              {"配送方式", "the delivery"},
+	"field.team":              {"分队", "the team"},
 	"field.problem":           {"遇到的问题", "what happened"},
 	"field.handed_from":       {"交出方", "who handed it"},
 	"field.handed_to":         {"接收方", "to whom"},

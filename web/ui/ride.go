@@ -479,7 +479,7 @@ func (u *ridePages) saveDriver(w http.ResponseWriter, r *http.Request, me *org.U
 		return err
 	}
 	action := "driver"
-	d := ride.Driver{Name: vals.Get("name"), Phone: vals.Get("phone"), Active: vals.Get("active") == "1"}
+	d := ride.Driver{Name: vals.Get("name"), Phone: vals.Get("phone"), Team: vals.Get("team"), Active: vals.Get("active") == "1"}
 	if id := r.PathValue("id"); id != "" {
 		action = "driver:" + id
 		if d.ID, err = strconv.ParseInt(id, 10, 64); err != nil {

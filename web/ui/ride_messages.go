@@ -179,6 +179,11 @@ var RideMessages = map[string][2]string{
 	"ride.event.report":   {"司机报告问题", "problem reported"},
 
 	"ride.act.report":      {"报告问题", "Report a problem"},
+	"ride.f.team":          {"分队", "Team"},
+	"ride.f.team_hint":     {"如：兴海路分队", "e.g. Xinghai Road team"},
+	"ride.team.none":       {"未分队", "No team"},
+	"ride.figures.by_team": {"按分队", "By team"},
+	"ride.figures.drivers": {"司机数", "Drivers"},
 	"ride.export.title":    {"导出用车明细（Excel）", "Export trips (Excel)"},
 	"ride.export.go":       {"导出", "Export"},
 	"ride.export.help":     {"不填日期则导出本月。", "Without dates: this month."},
