@@ -224,6 +224,9 @@ type Ride struct {
 	SeriesID int64  `json:"series_id,string,omitempty"` // the first ride of a recurring series
 	ReturnOf int64  `json:"return_of,string,omitempty"` // the outward ride of a round trip
 	TicketID int64  `json:"ticket_id,string,omitempty"` // the hotline work order it came from
+	// PersonID is the rider in the household registry, found by their
+	// phone at booking; 0: not registered.
+	PersonID int64 `json:"person_id,string,omitempty"`
 	Request
 	DriverID      int64      `json:"driver_id,string,omitempty"`
 	VehicleID     int64      `json:"vehicle_id,string,omitempty"`

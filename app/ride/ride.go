@@ -201,6 +201,8 @@ type View struct {
 	Escalated    bool                  `json:"escalated,omitempty"` // its offers ran out unanswered
 	// Problem is the last problem its driver reported while it runs.
 	Problem rd.Problem `json:"problem,omitempty"`
+	// HouseholdID is the rider's household in the registry (read only).
+	HouseholdID int64 `json:"household_id,string,omitempty"`
 }
 
 // mask returns a copy of the ride with the rider's name and phone masked.
@@ -239,6 +241,11 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *rd.Ride, full bool)
 		return v, nil
 	}
 	var err error
+	if r.PersonID != 0 {
+		if v.HouseholdID, err = store.RegistryHousehold(ctx, tx, r.PersonID); err != nil {
+			return nil, err
+		}
+	}
 	if v.Offers, err = store.ListRideOffers(ctx, tx, r.ID); err != nil {
 		return nil, err
 	}

@@ -14,6 +14,7 @@ import (
 	"github.com/minsheng/minsheng/app/kit"
 	appride "github.com/minsheng/minsheng/app/ride"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/ride"
@@ -559,6 +560,38 @@ func TestDriverReportsProblem(t *testing.T) {
 		must(t)(f.svc.Cancel(ctx, disp, id, "车辆故障，改由家属送医"))
 		if v := must(t)(f.svc.Get(ctx, disp, id)); v.Problem != "" {
 			t.Errorf("a cancelled ride still marked %q", v.Problem)
+		}
+	})
+}
+
+// A rider the household registry knows (by phone) is linked to their
+// household when the ride is booked; the registry is only read.
+func TestRiderFromHouseholdRegistry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFleet(t, db)
+		now := f.Clock.Now().UTC()
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			hid, _ := tx.NextID(ctx)
+			pid, _ := tx.NextID(ctx)
+			h := &household.Household{ID: hid, UnitID: f.Grid.ID, UnitPath: f.Grid.Path, Address: "胜利路12号", ConsentAt: now,
+				IntervalDays: 30, NextDueAt: now, CreatedAt: now, UpdatedAt: now}
+			if err := store.InsertHousehold(ctx, tx, h); err != nil {
+				return err
+			}
+			return store.InsertPerson(ctx, tx, &household.Person{ID: pid, HouseholdID: hid, Name: "马桂英",
+				IDNumber: household.CompleteIDNumber("63010219450101002"), Phone: riderPhone, Relation: household.RelationHead, CreatedAt: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rs := f.request(t, nil)
+		v := must(t)(f.svc.Get(ctx, f.Users["dispatcher"], rs[0].ID))
+		if v.PersonID == 0 || v.HouseholdID == 0 {
+			t.Errorf("the registered rider is not linked: person %d household %d", v.PersonID, v.HouseholdID)
+		}
+		_, other := f.request(t, func(in *appride.NewRide) { in.RiderPhone = "13997009999" })
+		if v := must(t)(f.svc.Get(ctx, f.Users["dispatcher"], other[0].ID)); v.PersonID != 0 || v.HouseholdID != 0 {
+			t.Errorf("an unknown rider is linked: %+v", v.Ride)
 		}
 	})
 }
