@@ -233,6 +233,9 @@ type Request struct {
 	UpdatedAt    time.Time  `json:"updated_at"`
 	DeliveredAt  *time.Time `json:"delivered_at,omitempty"`
 	ConfirmedAt  *time.Time `json:"confirmed_at,omitempty"`
+	// RefillID is the next request the refill job opened for a chronic
+	// patient before this supply runs out; 0: none yet.
+	RefillID int64 `json:"refill_id,string,omitempty"`
 }
 
 // Partial reports whether the patient received less than asked for.

@@ -10,7 +10,8 @@ import (
 // medicineCapability is the special-medicine post (特殊用药专岗,
 // docs/medicine.md): medicine requests from hotline tickets, sourced and
 // carried by the fleet's volunteer drivers, the post's desk, the drivers'
-// deliveries page, the figures, and its demo (after the fleet's, whose
+// deliveries page, the figures, the refill calendar of chronic patients
+// (a daily job), and its demo (after the fleet's, whose
 // drivers carry).
 func medicineCapability(p Parts) capability.Capability {
 	svc := medicine.New(p.Tickets.Kit(), p.Tickets)
@@ -20,6 +21,7 @@ func medicineCapability(p Parts) capability.Capability {
 		Nav:      ui.MedicineNav,
 		Messages: ui.MedicineMessages,
 		Seed:     svc.Seed,
+		Jobs:     []capability.Job{{Kind: medicine.JobRefill, Handler: svc.RefillJob, Every: medicine.RefillAt}},
 	}
 	if p.Server != nil {
 		c.API = p.Server.MedicineAPI(svc)

@@ -18,7 +18,7 @@ import (
 const medicineColumns = `id, status, version, COALESCE(ticket_id, 0), patient_name, patient_phone, address, medicine, spec,
 	quantity, unit, chronic, days_supply, urgency, prescription, note, place, place_kind, expected_at, mode,
 	COALESCE(carrier_id, 0), delivered_qty, COALESCE(closed_by, 0), reason, created_at, COALESCE(created_by, 0), updated_at,
-	delivered_at, confirmed_at`
+	delivered_at, confirmed_at, refill_id`
 
 func scanMedicine(s scanner) (*medicine.Request, error) {
 	var r medicine.Request
@@ -26,7 +26,7 @@ func scanMedicine(s scanner) (*medicine.Request, error) {
 	if err := s.Scan(&r.ID, &r.Status, &r.Version, &r.TicketID, &r.PatientName, &r.PatientPhone, &r.Address, &r.Medicine,
 		&r.Spec, &r.Quantity, &r.Unit, &r.Chronic, &r.DaysSupply, &r.Urgency, &r.Prescription, &r.Note, &r.Place, &r.PlaceKind,
 		&expected, &r.Mode, &r.CarrierID, &r.DeliveredQty, &r.ClosedBy, &r.Reason, &r.CreatedAt, &r.CreatedBy, &r.UpdatedAt,
-		&delivered, &confirmed); err != nil {
+		&delivered, &confirmed, &r.RefillID); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = r.CreatedAt.UTC(), r.UpdatedAt.UTC()
@@ -55,10 +55,10 @@ func InsertMedicineRequest(ctx context.Context, tx *Tx, r *medicine.Request) err
 // since, nothing is written and the answer is ECONFLICT.
 func UpdateMedicineRequest(ctx context.Context, tx *Tx, r *medicine.Request) error {
 	res, err := tx.Exec(ctx, `UPDATE medicine_requests SET status = ?, version = ?, place = ?, place_kind = ?, expected_at = ?,
-		mode = ?, carrier_id = ?, delivered_qty = ?, closed_by = ?, reason = ?, updated_at = ?, delivered_at = ?, confirmed_at = ?
-		WHERE id = ? AND version = ?`,
+		mode = ?, carrier_id = ?, delivered_qty = ?, closed_by = ?, reason = ?, updated_at = ?, delivered_at = ?, confirmed_at = ?,
+		refill_id = ? WHERE id = ? AND version = ?`,
 		r.Status, r.Version, r.Place, r.PlaceKind, nullTime(r.ExpectedAt), r.Mode, nullID(r.CarrierID), r.DeliveredQty,
-		nullID(r.ClosedBy), r.Reason, r.UpdatedAt.UTC(), nullTime(r.DeliveredAt), nullTime(r.ConfirmedAt), r.ID, r.Version-1)
+		nullID(r.ClosedBy), r.Reason, r.UpdatedAt.UTC(), nullTime(r.DeliveredAt), nullTime(r.ConfirmedAt), r.RefillID, r.ID, r.Version-1)
 	if err != nil {
 		return fmt.Errorf("update medicine request %d: %w", r.ID, tx.db.mapError(err))
 	}

@@ -159,26 +159,8 @@ func (s *Service) Open(ctx context.Context, actor *org.User, in NewRequest) (*Vi
 		if err != nil {
 			return err
 		}
-		id, err := tx.NextID(ctx)
+		r, err := s.openTx(ctx, tx, actor, t, in.Need, nil)
 		if err != nil {
-			return err
-		}
-		now := s.kit.Now()
-		r := &med.Request{ID: id, Status: med.StatusRequested, Version: 1, TicketID: t.ID, Need: in.Need,
-			CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now}
-		if err := store.InsertMedicineRequest(ctx, tx, r); err != nil {
-			return err
-		}
-		if err := s.tickets.LinkTx(ctx, tx, actor, t, ObjectRequest, r.ID, "origin"); err != nil {
-			return err
-		}
-		if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectRequest, ObjectID: r.ID, Action: "request",
-			Data: map[string]string{"ticket": t.Number, "medicine": r.Medicine, "quantity": strconv.Itoa(r.Quantity),
-				"urgency": string(r.Urgency), "chronic": strconv.FormatBool(r.Chronic)}}); err != nil {
-			return err
-		}
-		note := fmt.Sprintf("特殊用药专岗：已登记用药需求（%d号），%s %d%s。", r.ID, r.Medicine, r.Quantity, r.Unit)
-		if err := s.noteTicket(ctx, tx, actor.ID, t, note); err != nil {
 			return err
 		}
 		out, err = s.view(ctx, tx, r, false)
@@ -189,6 +171,34 @@ func (s *Service) Open(ctx context.Context, actor *org.User, in NewRequest) (*Vi
 	}
 	s.kit.Log().InfoContext(ctx, "medicine request", "request", out.ID, "ticket", out.TicketNumber, "actor", actor.ID)
 	return out, nil
+}
+
+// openTx writes a new request of the need, linked to the ticket, with its
+// timeline event and a note on the ticket; data adds to the event's.
+func (s *Service) openTx(ctx context.Context, tx *store.Tx, actor *org.User, t *ticket.Ticket, need med.Need, data map[string]string) (*med.Request, error) {
+	id, err := tx.NextID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	now := s.kit.Now()
+	r := &med.Request{ID: id, Status: med.StatusRequested, Version: 1, TicketID: t.ID, Need: need,
+		CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now}
+	if err := store.InsertMedicineRequest(ctx, tx, r); err != nil {
+		return nil, err
+	}
+	if err := s.tickets.LinkTx(ctx, tx, actor, t, ObjectRequest, r.ID, "origin"); err != nil {
+		return nil, err
+	}
+	d := map[string]string{"ticket": t.Number, "medicine": r.Medicine, "quantity": strconv.Itoa(r.Quantity),
+		"urgency": string(r.Urgency), "chronic": strconv.FormatBool(r.Chronic)}
+	for k, v := range data {
+		d[k] = v
+	}
+	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectRequest, ObjectID: r.ID, Action: "request", Data: d}); err != nil {
+		return nil, err
+	}
+	note := fmt.Sprintf("特殊用药专岗：已登记用药需求（%d号），%s %d%s。", r.ID, r.Medicine, r.Quantity, r.Unit)
+	return r, s.noteTicket(ctx, tx, actor.ID, t, note)
 }
 
 // ticketFor loads the ticket a request names, or opens one for it.

@@ -104,6 +104,7 @@ var MedicineMessages = map[string][2]string{
 	"medicine.event.delivered":     {"送达", "delivered"},
 	"medicine.event.confirm":       {"患者确认", "confirmed"},
 	"medicine.event.cancel":        {"取消", "cancelled"},
+	"medicine.event.refill":        {"已自动登记续药", "refill opened"},
 
 	"ok.medicine_opened":        {"已登记用药需求，并已关联热线工单。", "Request opened and linked to the hotline ticket."},
 	"ok.medicine_verify":        {"已核实。", "Verified."},
