@@ -35,6 +35,7 @@ var MedicineMessages = map[string][2]string{
 	"medicine.request.title":       {"用药需求 %d", "Medicine request %d"},
 	"medicine.chronic":             {"慢病", "chronic"},
 	"medicine.days":                {"可用 %d 天", "lasts %d days"},
+	"medicine.refill":              {"已登记续药（%d号）", "refill opened (No. %d)"},
 	"medicine.carrying":            {"在送 %d 件", "carrying %d"},
 	"medicine.attempts":            {"寻药记录", "Sourcing attempts"},
 	"medicine.handovers":           {"交接记录", "Handovers"},
