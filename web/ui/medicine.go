@@ -48,7 +48,7 @@ func (u *UI) MedicinePages(svc *appmed.Service) []capability.Route {
 
 // MedicineNav are the medicine capability's entries in the navigation.
 var MedicineNav = []capability.NavItem{
-	{Label: "medicine.nav.desk", Path: "/medicine", Roles: []org.Role{org.RoleDispatcher, org.RoleLeader}},
+	{Label: "medicine.nav.desk", Path: "/medicine", Roles: []org.Role{org.RoleDispatcher, org.RoleAgent, org.RoleLeader}},
 	{Label: "medicine.nav.deliveries", Path: "/medicine/deliveries", Roles: []org.Role{org.RoleDriver}},
 }
 
