@@ -42,6 +42,7 @@ func (u *UI) MedicinePages(svc *appmed.Service) []capability.Route {
 		{Pattern: "GET /medicine/requests/{id}", Handler: u.staff(p.request, request...)},
 		{Pattern: "POST /medicine/requests/{id}/{action}", Handler: u.staff(p.act, request...)},
 		{Pattern: "GET /medicine/deliveries", Handler: u.staff(p.deliveries, org.RoleDriver)},
+		{Pattern: "POST /medicine/deliveries/{id}/reveal", Handler: u.staff(p.reveal, org.RoleDriver)},
 		{Pattern: "POST /medicine/deliveries/{id}/{action}", Handler: u.staff(p.deliveryAct, org.RoleDriver)},
 	}
 }
@@ -270,16 +271,50 @@ func (p *medicinePages) deliveries(w http.ResponseWriter, r *http.Request, me *o
 }
 
 func (p *medicinePages) deliveriesPage(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	return p.renderDeliveries(w, r, me, status, form, 0, nil)
+}
+
+// medDeliveriesData is the driver's deliveries page; Patient is the
+// patient of the delivery Shown, revealed for this answer only.
+type medDeliveriesData struct {
+	Deliveries []*appmed.View
+	Shown      int64
+	Patient    *appmed.Patient
+}
+
+func (p *medicinePages) renderDeliveries(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState,
+	shown int64, patient *appmed.Patient) error {
 	ds, err := p.med.Deliveries(r.Context(), me)
 	if err != nil {
 		return err
 	}
 	pg := p.newPage(w, r, me, "/medicine/deliveries")
 	pg.Title = pg.T("medicine.deliveries.title")
-	pg.Form, pg.Data = form, struct {
-		Deliveries []*appmed.View
-		Me         *org.User
-	}{ds, me}
+	pg.Form, pg.Data = form, medDeliveriesData{Deliveries: ds, Shown: shown, Patient: patient}
 	p.render(w, status, pg, "medicine/deliveries")
 	return nil
+}
+
+// reveal shows the carrier the patient's name and phone, to call them,
+// with a reason (audited and limited); the page answers with them, never
+// a redirect that would keep them in a link.
+func (p *medicinePages) reveal(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	vals, _, err := p.parseForm(w, r)
+	if err != nil {
+		return err
+	}
+	id, err := medicineID(r)
+	if err != nil {
+		return err
+	}
+	pt, err := p.med.RevealPatient(minsheng.WithClientAddr(r.Context(), clientIP(r)), me, id, vals.Get("reason"))
+	if err != nil {
+		form, err := medicineRefused("reveal:"+strconv.FormatInt(id, 10), err, vals)
+		if err != nil {
+			return err
+		}
+		return p.deliveriesPage(w, r, me, http.StatusBadRequest, form)
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	return p.renderDeliveries(w, r, me, http.StatusOK, nil, id, pt)
 }

@@ -166,6 +166,13 @@ func TestBrowserMedicine(t *testing.T) {
 		t.Errorf("the deliveries page is %d px wide on a 390 px screen (%v)", w, err)
 	}
 	shot(driver, "delivery-phone")
+	do(driver, "show the patient's phone (recorded)",
+		chromedp.Click(chromedp.CSS(card+" details.reveal summary")),
+		chromedp.Click(chromedp.CSS(card+" details.reveal button")), chromedp.WaitVisible(chromedp.CSS(card+" .revealed")))
+	if s := text(driver, card+" .revealed"); !strings.Contains(s, "13997001234") {
+		t.Errorf("the revealed patient: %q", s)
+	}
+	do(driver, "back to the list", chromedp.Navigate(base+"/medicine/deliveries"), chromedp.WaitVisible(chromedp.CSS(card)))
 	do(driver, "hospital → driver (prefilled)", chromedp.Click(chromedp.CSS(card+" .handover")), chromedp.WaitVisible(flash("已记录交接")))
 	do(driver, "driver → family",
 		chromedp.SetValue(chromedp.CSS(card+` .handover-form input[name="handed_to"]`), "患者家属"),

@@ -62,6 +62,9 @@ var MedicineMessages = map[string][2]string{
 	"medicine.f.delivered_qty": {"实际送达数量（共 %d%s，全部送达可不填）", "Quantity handed over (of %d %s; empty: all)"},
 
 	"medicine.deliveries.title": {"送药任务", "Medicine deliveries"},
+	"medicine.reveal":           {"查看患者电话", "Show the patient's phone"},
+	"medicine.reveal.reason":    {"送药前联系患者", "To call the patient before delivering"},
+	"medicine.reveal.go":        {"查看（将留痕）", "Show (recorded)"},
 	"medicine.deliveries.none":  {"目前没有需要您送的药品。", "No medicine for you to carry now."},
 
 	"medicine.urgency.life_threatening": {"危及生命", "Life-threatening"},
