@@ -33,6 +33,7 @@ func Capabilities(p Parts) []capability.Capability {
 		open311Capability(p),
 		householdsCapability(p),
 		rideCapability(p),
+		medicineCapability(p),
 		gridsCapability(p),
 		mediationCapability(p),
 		projectCapability(p),

@@ -23,6 +23,7 @@ func rideCapability(p Parts) capability.Capability {
 	for kind, h := range svc.Jobs() {
 		c.Jobs = append(c.Jobs, capability.Job{Kind: kind, Handler: h})
 	}
+	c.Jobs = append(c.Jobs, capability.Job{Kind: ride.JobPreassign, Handler: svc.PreassignJob, Every: ride.PreassignAt})
 	if p.Server != nil {
 		c.API = p.Server.RideAPI(svc)
 	}

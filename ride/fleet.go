@@ -138,7 +138,9 @@ type Driver struct {
 	Documents    []Document `json:"documents"`
 	Availability []Slot     `json:"availability"`
 	Areas        []string   `json:"areas"` // unit codes they serve; empty: anywhere
-	Active       bool       `json:"active"`
+	// Team is the team (分队) of the fleet they belong to; empty: none.
+	Team   string `json:"team,omitempty"`
+	Active bool   `json:"active"`
 }
 
 // Check checks a driver's details: EINVALID naming the field.
@@ -150,6 +152,9 @@ func (d *Driver) Check() error {
 	}
 	if !personal.ValidPhone(d.Phone) {
 		return minsheng.FieldError("phone", "the driver's phone is not a phone number")
+	}
+	if d.Team = strings.TrimSpace(d.Team); utf8.RuneCountInString(d.Team) > maxName {
+		return minsheng.FieldError("team", "a team's name is at most %d characters", maxName).Because("too_long")
 	}
 	license := false
 	for _, doc := range d.Documents {

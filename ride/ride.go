@@ -14,7 +14,9 @@ package ride
 import (
 	"fmt"
 	"slices"
+	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/minsheng/minsheng"
 )
@@ -68,11 +70,12 @@ const (
 	ActionCancel   Action = "cancel"   // called off
 	ActionNoShow   Action = "no_show"  // the rider was not there
 	ActionUnmet    Action = "unmet"    // no driver in time
+	ActionReport   Action = "report"   // the driver reports a problem (breakdown, accident …); the status stays
 )
 
 // Actions lists every action.
 var Actions = []Action{ActionSchedule, ActionOffer, ActionAccept, ActionDecline, ActionStart, ActionPickup,
-	ActionComplete, ActionCancel, ActionNoShow, ActionUnmet}
+	ActionComplete, ActionCancel, ActionNoShow, ActionUnmet, ActionReport}
 
 // Party is who acts on a ride, as far as the lifecycle cares.
 type Party string
@@ -110,6 +113,40 @@ var rules = map[Action]rule{
 		StatusCancelled, []Party{PartyDispatcher, PartyAgent}},
 	ActionNoShow: {[]Status{StatusEnRoute}, StatusNoShow, []Party{PartyAssigned, PartyDispatcher}},
 	ActionUnmet:  {[]Status{StatusRequested, StatusScheduled, StatusOffered}, StatusUnmet, []Party{PartyDispatcher}},
+	ActionReport: {[]Status{StatusAccepted, StatusEnRoute, StatusPickedUp}, "", []Party{PartyAssigned}},
+}
+
+// Problem is what a driver may report from the road.
+type Problem string
+
+// Problems.
+const (
+	ProblemBreakdown   Problem = "breakdown"    // 车辆故障
+	ProblemAccident    Problem = "accident"     // 交通事故
+	ProblemRiderAbsent Problem = "rider_absent" // 联系不上乘车人
+	ProblemRiderUnwell Problem = "rider_unwell" // 乘车人身体不适
+	ProblemDelay       Problem = "delay"        // 路况延误
+	ProblemOther       Problem = "other"        // 其他 (say what)
+)
+
+// Problems lists every problem a driver may report.
+var Problems = []Problem{ProblemBreakdown, ProblemAccident, ProblemRiderAbsent, ProblemRiderUnwell, ProblemDelay, ProblemOther}
+
+// Valid reports whether p is a known problem.
+func (p Problem) Valid() bool { return slices.Contains(Problems, p) }
+
+// CheckProblem checks a driver's report: a known problem, and a note (at
+// most 500 characters) saying what it is when the problem is "other".
+func CheckProblem(p Problem, note string) error {
+	switch {
+	case !p.Valid():
+		return minsheng.FieldError("problem", "choose what happened").Because("choose")
+	case p == ProblemOther && strings.TrimSpace(note) == "":
+		return minsheng.FieldError("note", "say what happened").Because("required")
+	case utf8.RuneCountInString(note) > maxNote:
+		return minsheng.FieldError("note", "the note is at most %d characters", maxNote).Because("too_long")
+	}
+	return nil
 }
 
 // Next returns the status the action leads to from the status: ECONFLICT
@@ -120,8 +157,9 @@ func Next(from Status, a Action) (Status, error) {
 		return "", minsheng.Errorf(minsheng.EINVALID, "unknown ride action %q", a)
 	}
 	if !slices.Contains(r.from, from) {
-		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(from),
-			Message: fmt.Sprintf("cannot %s a ride that is %s", a, from)}
+		// No Status: the API problem's current_status names a ticket's
+		// status (a ride's there failed the OpenAPI document).
+		return "", &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("cannot %s a ride that is %s", a, from)}
 	}
 	if r.to == "" {
 		return from, nil
@@ -186,6 +224,9 @@ type Ride struct {
 	SeriesID int64  `json:"series_id,string,omitempty"` // the first ride of a recurring series
 	ReturnOf int64  `json:"return_of,string,omitempty"` // the outward ride of a round trip
 	TicketID int64  `json:"ticket_id,string,omitempty"` // the hotline work order it came from
+	// PersonID is the rider in the household registry, found by their
+	// phone at booking; 0: not registered.
+	PersonID int64 `json:"person_id,string,omitempty"`
 	Request
 	DriverID      int64      `json:"driver_id,string,omitempty"`
 	VehicleID     int64      `json:"vehicle_id,string,omitempty"`

@@ -38,6 +38,7 @@ func TestLifecycle(t *testing.T) {
 		ride.ActionCancel:   {can, can, can, can, can, no, no, no, no, no},
 		ride.ActionNoShow:   {no, no, no, no, nos, no, no, no, no, no},
 		ride.ActionUnmet:    {unm, unm, unm, no, no, no, no, no, no, no},
+		ride.ActionReport:   {no, no, no, acc, enr, pic, no, no, no, no},
 	}
 	if len(want) != len(ride.Actions) {
 		t.Fatalf("the table covers %d actions of %d", len(want), len(ride.Actions))
@@ -84,6 +85,7 @@ func TestWhoMayAct(t *testing.T) {
 		ride.ActionCancel:   {d, ag},
 		ride.ActionNoShow:   {as, d},
 		ride.ActionUnmet:    {d},
+		ride.ActionReport:   {as},
 	}
 	for _, a := range ride.Actions {
 		for _, p := range []ride.Party{d, ag, od, as, ot} {
@@ -344,5 +346,24 @@ func TestRepeat(t *testing.T) {
 	all := ride.Repeat{Weekdays: []time.Weekday{0, 1, 2, 3, 4, 5, 6}, Until: first.AddDate(0, 0, 80)}
 	if _, err := all.Expand(first); err == nil {
 		t.Error("81 rides in one series accepted")
+	}
+}
+
+func TestCheckProblem(t *testing.T) {
+	for _, tc := range []struct {
+		p     ride.Problem
+		note  string
+		field string
+	}{
+		{ride.ProblemBreakdown, "", ""},
+		{ride.ProblemOther, "", "note"},
+		{ride.ProblemOther, "乘客要求改去别处", ""},
+		{"flat", "", "problem"},
+	} {
+		err := ride.CheckProblem(tc.p, tc.note)
+		e, _ := err.(*minsheng.Error)
+		if (tc.field == "") != (err == nil) || (e != nil && e.Field != tc.field) {
+			t.Errorf("%s %q: %v, want field %q", tc.p, tc.note, err, tc.field)
+		}
 	}
 }

@@ -79,12 +79,12 @@ func ListRideVehicles(ctx context.Context, tx *Tx) ([]*ride.Vehicle, error) {
 	return out, nil
 }
 
-const rideDriverColumns = `id, user_id, name, phone, COALESCE(vehicle_id, 0), documents, availability, areas, active`
+const rideDriverColumns = `id, user_id, name, phone, COALESCE(vehicle_id, 0), documents, availability, areas, team, active`
 
 func scanRideDriver(s scanner) (*ride.Driver, error) {
 	var d ride.Driver
 	var docs, avail, areas string
-	if err := s.Scan(&d.ID, &d.UserID, &d.Name, &d.Phone, &d.VehicleID, &docs, &avail, &areas, &d.Active); err != nil {
+	if err := s.Scan(&d.ID, &d.UserID, &d.Name, &d.Phone, &d.VehicleID, &docs, &avail, &areas, &d.Team, &d.Active); err != nil {
 		return nil, err
 	}
 	if err := json.Unmarshal([]byte(docs), &d.Documents); err != nil {
@@ -124,9 +124,9 @@ func InsertRideDriver(ctx context.Context, tx *Tx, d *ride.Driver, now time.Time
 	if err != nil {
 		return err
 	}
-	_, err = tx.Exec(ctx, `INSERT INTO ride_drivers (id, user_id, name, phone, vehicle_id, documents, availability, areas, active, created_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.UserID, d.Name, d.Phone, nullID(d.VehicleID), docs, avail,
-		strings.Join(d.Areas, ","), d.Active, now.UTC())
+	_, err = tx.Exec(ctx, `INSERT INTO ride_drivers (id, user_id, name, phone, vehicle_id, documents, availability, areas, team, active, created_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, d.ID, d.UserID, d.Name, d.Phone, nullID(d.VehicleID), docs, avail,
+		strings.Join(d.Areas, ","), d.Team, d.Active, now.UTC())
 	if IsUnique(err) {
 		return minsheng.FieldError("user_id", "user %d is already a driver of the fleet", d.UserID)
 	}
@@ -145,8 +145,8 @@ func UpdateRideDriver(ctx context.Context, tx *Tx, d *ride.Driver) error {
 	if err != nil {
 		return err
 	}
-	res, err := tx.Exec(ctx, `UPDATE ride_drivers SET name = ?, phone = ?, vehicle_id = ?, documents = ?, availability = ?, areas = ?, active = ?
-		WHERE id = ?`, d.Name, d.Phone, nullID(d.VehicleID), docs, avail, strings.Join(d.Areas, ","), d.Active, d.ID)
+	res, err := tx.Exec(ctx, `UPDATE ride_drivers SET name = ?, phone = ?, vehicle_id = ?, documents = ?, availability = ?, areas = ?, team = ?,
+		active = ? WHERE id = ?`, d.Name, d.Phone, nullID(d.VehicleID), docs, avail, strings.Join(d.Areas, ","), d.Team, d.Active, d.ID)
 	if IsForeignKey(err) {
 		return minsheng.FieldError("vehicle_id", "no such vehicle")
 	}
@@ -207,7 +207,7 @@ func ListRideDrivers(ctx context.Context, tx *Tx) ([]*ride.Driver, error) {
 const rideColumns = `id, status, version, series_id, return_of, COALESCE(ticket_id, 0), rider_name, rider_phone, pickup, destination,
 	area, pickup_at, appointment_at, passengers, wheelchair, purpose, note, COALESCE(driver_id, 0), COALESCE(vehicle_id, 0),
 	offer_deadline, COALESCE(closed_by, 0), reason, odometer_start, odometer_end, created_at, COALESCE(created_by, 0),
-	updated_at, accepted_at, started_at, completed_at`
+	updated_at, accepted_at, started_at, completed_at, person_id`
 
 func scanRide(s scanner) (*ride.Ride, error) {
 	var r ride.Ride
@@ -216,7 +216,7 @@ func scanRide(s scanner) (*ride.Ride, error) {
 	if err := s.Scan(&r.ID, &r.Status, &r.Version, &r.SeriesID, &r.ReturnOf, &r.TicketID, &r.RiderName, &r.RiderPhone,
 		&r.Pickup, &r.Destination, &r.Area, &r.PickupAt, &appt, &r.Passengers, &r.Wheelchair, &r.Purpose, &r.Note,
 		&r.DriverID, &r.VehicleID, &deadline, &r.ClosedBy, &r.Reason, &odoStart, &odoEnd, &r.CreatedAt, &r.CreatedBy,
-		&r.UpdatedAt, &accepted, &started, &completed); err != nil {
+		&r.UpdatedAt, &accepted, &started, &completed, &r.PersonID); err != nil {
 		return nil, err
 	}
 	r.PickupAt, r.CreatedAt, r.UpdatedAt = r.PickupAt.UTC(), r.CreatedAt.UTC(), r.UpdatedAt.UTC()
@@ -246,13 +246,13 @@ func InsertRide(ctx context.Context, tx *Tx, r *ride.Ride) error {
 	_, err := tx.Exec(ctx, `INSERT INTO rides (id, status, version, series_id, return_of, ticket_id, rider_name,
 		rider_phone, pickup, destination, area, pickup_at, appointment_at, passengers, wheelchair, purpose, note, driver_id,
 		vehicle_id, offer_deadline, closed_by, reason, odometer_start, odometer_end, created_at, created_by, updated_at,
-		accepted_at, started_at, completed_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		accepted_at, started_at, completed_at, person_id)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		r.ID, r.Status, r.Version, r.SeriesID, r.ReturnOf, nullID(r.TicketID), r.RiderName, r.RiderPhone, r.Pickup,
 		r.Destination, r.Area, r.PickupAt.UTC(), nullTime(r.AppointmentAt), r.Passengers, r.Wheelchair, r.Purpose, r.Note,
 		nullID(r.DriverID), nullID(r.VehicleID), nullTime(r.OfferDeadline), nullID(r.ClosedBy), r.Reason,
 		nullInt(r.OdometerStart), nullInt(r.OdometerEnd), r.CreatedAt.UTC(), nullID(r.CreatedBy), r.UpdatedAt.UTC(),
-		nullTime(r.AcceptedAt), nullTime(r.StartedAt), nullTime(r.CompletedAt))
+		nullTime(r.AcceptedAt), nullTime(r.StartedAt), nullTime(r.CompletedAt), r.PersonID)
 	if err != nil {
 		return fmt.Errorf("insert ride: %w", err)
 	}
@@ -489,4 +489,37 @@ func CountTickets(ctx context.Context, tx *Tx) (int, error) {
 		return 0, fmt.Errorf("count tickets: %w", err)
 	}
 	return n, nil
+}
+
+// RegistryPerson returns the member of a household of the registry (not
+// dissolved) with the phone, and their household: the rider of a ride
+// when the registry knows them; 0, 0 when it does not. It only reads the
+// registry (the households capability's tables).
+func RegistryPerson(ctx context.Context, tx *Tx, phone string) (personID, householdID int64, err error) {
+	if phone == "" {
+		return 0, 0, nil
+	}
+	err = tx.QueryRow(ctx, `SELECT p.id, p.household_id FROM household_people p JOIN households h ON h.id = p.household_id
+		WHERE p.phone = ? AND h.dissolved_at IS NULL ORDER BY p.id LIMIT 1`, phone).Scan(&personID, &householdID)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, 0, nil
+	}
+	if err != nil {
+		return 0, 0, fmt.Errorf("registry person: %w", err)
+	}
+	return personID, householdID, nil
+}
+
+// RegistryHousehold returns the household of a person of the registry; 0
+// when the person is gone.
+func RegistryHousehold(ctx context.Context, tx *Tx, personID int64) (int64, error) {
+	var id int64
+	err := tx.QueryRow(ctx, `SELECT household_id FROM household_people WHERE id = ?`, personID).Scan(&id)
+	if errors.Is(err, sql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, fmt.Errorf("registry household: %w", err)
+	}
+	return id, nil
 }

@@ -38,8 +38,7 @@ func (s *Service) act(ctx context.Context, actor *org.User, id int64, a rd.Actio
 		}
 		if err := rd.Check(r.Status, a, ps...); err != nil {
 			if minsheng.IsCode(err, minsheng.EFORBIDDEN) && a == rd.ActionAccept && offeredEver(ctx, tx, d, r.ID) {
-				return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(r.Status),
-					Message: fmt.Sprintf("ride %d was taken by another driver or called off", r.ID)}
+				return &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("ride %d was taken by another driver or called off", r.ID)}
 			}
 			return err
 		}
@@ -59,6 +58,7 @@ type DriverSuggestion struct {
 	rd.Suggestion
 	Name  string `json:"name"`
 	Plate string `json:"plate,omitempty"`
+	Team  string `json:"team,omitempty"`
 }
 
 // Suggest scores the fleet's drivers for a ride (rd.Suggest): available
@@ -79,8 +79,12 @@ func (s *Service) Suggest(ctx context.Context, actor *org.User, id int64) ([]Dri
 		if err != nil {
 			return err
 		}
+		teams := make(map[int64]string, len(cs))
+		for _, c := range cs {
+			teams[c.Driver.ID] = c.Driver.Team
+		}
 		for _, sg := range rd.Suggest(rd.Need{At: r.PickupAt, Area: r.Area, Passengers: r.Passengers, Wheelchair: r.Wheelchair}, cs) {
-			out = append(out, DriverSuggestion{Suggestion: sg, Name: names[sg.DriverID], Plate: plates[sg.VehicleID]})
+			out = append(out, DriverSuggestion{Suggestion: sg, Name: names[sg.DriverID], Plate: plates[sg.VehicleID], Team: teams[sg.DriverID]})
 		}
 		return nil
 	})
@@ -133,47 +137,52 @@ func (s *Service) Offer(ctx context.Context, actor *org.User, id int64, driverID
 		return nil, minsheng.FieldError("driver_ids", "choose between 1 and 20 drivers")
 	}
 	return s.act(ctx, actor, id, rd.ActionOffer, func(tx *store.Tx, r *rd.Ride, _ *rd.Driver) error {
-		now := s.now()
-		deadline := now.Add(s.cfg.OfferWindow)
-		if u := s.unmetAt(r); u.Before(deadline) {
-			deadline = u
-		}
-		if !deadline.After(now) {
-			return minsheng.FieldError("pickup_at", "the ride starts too soon to be offered; call a driver, or mark it unmet")
-		}
-		busy, err := store.BusyRideDrivers(ctx, tx, r.PickupAt, s.cfg.Span, r.ID)
-		if err != nil {
-			return err
-		}
-		var msgs []notify.Message
-		var ids []string
-		for _, did := range slices.Compact(slices.Sorted(slices.Values(driverIDs))) {
-			d, v, err := s.driverFor(ctx, tx, did, r)
-			if err != nil {
-				return err
-			}
-			if busy[d.ID] {
-				return minsheng.FieldError("driver_ids", "driver %d already holds a ride at that time", d.ID)
-			}
-			if err := store.PutRideOffer(ctx, tx, &rd.Offer{RideID: r.ID, DriverID: d.ID, Status: rd.OfferOpen, OfferedAt: now, Deadline: deadline}); err != nil {
-				return err
-			}
-			ids = append(ids, strconv.FormatInt(d.ID, 10))
-			msgs = append(msgs, notify.Message{Channel: notify.ChannelSMS, To: d.Phone, Template: "ride.offer", Lang: "zh", UserID: d.UserID,
-				Body: fmt.Sprintf("【爱心车队】新的出车邀请：%s 从%s出发（%d人%s），请在 %s 前在司机页面答复。车牌 %s。",
-					clockText(r.PickupAt), r.Pickup, r.Passengers, wheelchairText(r.Wheelchair), clockText(deadline), v.Plate)})
-		}
-		err = s.step(ctx, tx, actor, r, rd.ActionOffer, kit.Change{Messages: msgs,
-			Data: map[string]string{"drivers": strings.Join(ids, ","), "deadline": clockText(deadline)}}, func(time.Time) {
-			r.OfferDeadline = &deadline
-		})
-		if err != nil {
-			return err
-		}
-		_, err = jobs.Enqueue(ctx, tx, jobs.Spec{Kind: JobOfferTimeout, Key: fmt.Sprintf("ride:offer:%d:v%d", r.ID, r.Version),
-			Payload: jobPayload{Ride: r.ID, Version: r.Version}, RunAt: deadline})
-		return err
+		return s.offerTx(ctx, tx, actor, r, driverIDs, s.now().Add(s.cfg.OfferWindow))
 	})
+}
+
+// offerTx offers a loaded ride to the drivers with answers due by the
+// deadline (at the latest the ride's unmet time), in tx.
+func (s *Service) offerTx(ctx context.Context, tx *store.Tx, actor *org.User, r *rd.Ride, driverIDs []int64, deadline time.Time) error {
+	now := s.now()
+	if u := s.unmetAt(r); u.Before(deadline) {
+		deadline = u
+	}
+	if !deadline.After(now) {
+		return minsheng.FieldError("pickup_at", "the ride starts too soon to be offered; call a driver, or mark it unmet")
+	}
+	busy, err := store.BusyRideDrivers(ctx, tx, r.PickupAt, s.cfg.Span, r.ID)
+	if err != nil {
+		return err
+	}
+	var msgs []notify.Message
+	var ids []string
+	for _, did := range slices.Compact(slices.Sorted(slices.Values(driverIDs))) {
+		d, v, err := s.driverFor(ctx, tx, did, r)
+		if err != nil {
+			return err
+		}
+		if busy[d.ID] {
+			return minsheng.FieldError("driver_ids", "driver %d already holds a ride at that time", d.ID)
+		}
+		if err := store.PutRideOffer(ctx, tx, &rd.Offer{RideID: r.ID, DriverID: d.ID, Status: rd.OfferOpen, OfferedAt: now, Deadline: deadline}); err != nil {
+			return err
+		}
+		ids = append(ids, strconv.FormatInt(d.ID, 10))
+		msgs = append(msgs, notify.Message{Channel: notify.ChannelSMS, To: d.Phone, Template: "ride.offer", Lang: "zh", UserID: d.UserID,
+			Body: fmt.Sprintf("【爱心车队】新的出车邀请：%s 从%s出发（%d人%s），请在 %s 前在司机页面答复。车牌 %s。",
+				clockText(r.PickupAt), r.Pickup, r.Passengers, wheelchairText(r.Wheelchair), clockText(deadline), v.Plate)})
+	}
+	err = s.step(ctx, tx, actor, r, rd.ActionOffer, kit.Change{Messages: msgs,
+		Data: map[string]string{"drivers": strings.Join(ids, ","), "deadline": clockText(deadline)}}, func(time.Time) {
+		r.OfferDeadline = &deadline
+	})
+	if err != nil {
+		return err
+	}
+	_, err = jobs.Enqueue(ctx, tx, jobs.Spec{Kind: JobOfferTimeout, Key: fmt.Sprintf("ride:offer:%d:v%d", r.ID, r.Version),
+		Payload: jobPayload{Ride: r.ID, Version: r.Version}, RunAt: deadline})
+	return err
 }
 
 // driverFor loads a driver and their vehicle and checks they can take the
@@ -218,7 +227,7 @@ func (s *Service) Accept(ctx context.Context, actor *org.User, id int64) (*View,
 			return err
 		}
 		if busy[d.ID] {
-			return &minsheng.Error{Code: minsheng.ECONFLICT, Status: string(r.Status), Message: "you already hold a ride at that time"}
+			return &minsheng.Error{Code: minsheng.ECONFLICT, Message: "you already hold a ride at that time"}
 		}
 		d, v, err := s.driverFor(ctx, tx, d.ID, r)
 		if err != nil {

@@ -49,6 +49,9 @@ type Figures struct {
 	Total    Count          `json:"total"`
 	Months   []MonthCount   `json:"months"`
 	Purposes []PurposeCount `json:"purposes"`
+	// Teams counts the rides taken on by the drivers of each team (分队),
+	// by team name; drivers of no team under "".
+	Teams []TeamCount `json:"teams"`
 	// MedianAcceptMinutes is the median of the minutes from request to
 	// acceptance over the accepted rides; -1 when there is none.
 	MedianAcceptMinutes int `json:"median_accept_minutes"`
@@ -57,6 +60,14 @@ type Figures struct {
 // MonthCount is the figures of one month ("2026-03").
 type MonthCount struct {
 	Month string `json:"month"`
+	Count
+}
+
+// TeamCount is the figures of one team: its drivers and the rides they
+// took on.
+type TeamCount struct {
+	Team    string `json:"team"`
+	Drivers int    `json:"drivers"`
 	Count
 }
 
@@ -81,19 +92,35 @@ func (s *Service) Figures(ctx context.Context, actor *org.User, from, to time.Ti
 		return nil, minsheng.FieldError("to", "the period must end after it starts, within three years")
 	}
 	var facts []store.RideFact
+	var drivers []*rd.Driver
 	if err := s.kit.Read(ctx, func(tx *store.Tx) error {
 		var err error
-		facts, err = store.ListRideFacts(ctx, tx, from, to)
+		if facts, err = store.ListRideFacts(ctx, tx, from, to); err != nil {
+			return err
+		}
+		drivers, err = store.ListRideDrivers(ctx, tx)
 		return err
 	}); err != nil {
 		return nil, err
 	}
-	out := &Figures{From: from, To: to, MedianAcceptMinutes: -1}
+	out := &Figures{From: from, To: to, MedianAcceptMinutes: -1, Teams: []TeamCount{}}
 	months := map[string]*Count{}
 	purposes := map[rd.Purpose]*Count{}
 	var minutes []int
+	teamOf := map[int64]string{}
+	teams := map[string]*TeamCount{}
+	for _, d := range drivers {
+		teamOf[d.ID] = d.Team
+		if teams[d.Team] == nil {
+			teams[d.Team] = &TeamCount{Team: d.Team}
+		}
+		teams[d.Team].Drivers++
+	}
 	for _, f := range facts {
 		out.Total.add(f)
+		if f.DriverID != 0 {
+			teams[teamOf[f.DriverID]].add(f)
+		}
 		m := calendar.DateOf(f.PickupAt).Start().Format("2006-01")
 		if months[m] == nil {
 			months[m] = &Count{}
@@ -113,6 +140,11 @@ func (s *Service) Figures(ctx context.Context, actor *org.User, from, to time.Ti
 	for _, p := range rd.Purposes {
 		if c := purposes[p]; c != nil {
 			out.Purposes = append(out.Purposes, PurposeCount{p, *c})
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(teams)) {
+		if name != "" || len(teams) > 1 {
+			out.Teams = append(out.Teams, *teams[name])
 		}
 	}
 	if len(minutes) > 0 {

@@ -127,6 +127,9 @@ func (s *Service) SaveDriver(ctx context.Context, actor *org.User, d rd.Driver) 
 		for _, doc := range d.Documents {
 			data["doc_"+doc.Kind] = calendar.DateOf(doc.Until).String()
 		}
+		if d.Team != "" {
+			data["team"] = d.Team
+		}
 		_, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectDriver, ObjectID: d.ID, Action: action, Data: data})
 		return err
 	})

@@ -54,12 +54,23 @@ func (s *Service) Desk(ctx context.Context, actor *org.User) (*Desk, error) {
 			return err
 		}
 		for _, r := range taken {
-			v, err := s.view(ctx, tx, r, false)
+			v, err := s.view(ctx, tx, r, true)
 			if err != nil {
 				return err
 			}
+			v.Timeline, v.Offers = nil, nil
 			out.Upcoming = append(out.Upcoming, v)
 		}
+		// Rides whose driver reported a problem first.
+		slices.SortStableFunc(out.Upcoming, func(a, b *View) int {
+			if (a.Problem != "") != (b.Problem != "") {
+				if a.Problem != "" {
+					return -1
+				}
+				return 1
+			}
+			return 0
+		})
 		return nil
 	})
 	return out, err
@@ -114,10 +125,11 @@ func (s *Service) DriverDay(ctx context.Context, actor *org.User) (*DriverDay, e
 			return err
 		}
 		for _, r := range rides {
-			v, err := s.view(ctx, tx, r, false)
+			v, err := s.view(ctx, tx, r, !r.Status.Final()) // a running ride: the problem its driver reported
 			if err != nil {
 				return err
 			}
+			v.Timeline, v.Offers = nil, nil
 			out.Rides = append(out.Rides, v)
 		}
 		return nil

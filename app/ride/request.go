@@ -104,8 +104,12 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, actor *org.User, t *
 		req.AppointmentAt = &appt
 	}
 	req.ReturnAt = nil
+	person, _, err := store.RegistryPerson(ctx, tx, req.RiderPhone)
+	if err != nil {
+		return nil, err
+	}
 	r := &rd.Ride{ID: id, Status: rd.StatusRequested, Version: 1, SeriesID: series, ReturnOf: returnOf, TicketID: t.ID,
-		Request: req, CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now}
+		PersonID: person, Request: req, CreatedAt: now, CreatedBy: actor.ID, UpdatedAt: now}
 	if err := store.InsertRide(ctx, tx, r); err != nil {
 		return nil, err
 	}
@@ -119,6 +123,9 @@ func (s *Service) insert(ctx context.Context, tx *store.Tx, actor *org.User, t *
 	}
 	if returnOf != 0 {
 		data["return_of"] = strconv.FormatInt(returnOf, 10)
+	}
+	if person != 0 {
+		data["person"] = strconv.FormatInt(person, 10)
 	}
 	if _, err := s.kit.Record(ctx, tx, kit.Change{Actor: actor, Object: ObjectRide, ObjectID: r.ID, Action: "request", Data: data}); err != nil {
 		return nil, err

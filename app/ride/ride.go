@@ -49,6 +49,9 @@ type Config struct {
 	// Span is how long a ride keeps its driver: two rides of one driver
 	// with pickups closer than this overlap. Default 2 hours.
 	Span time.Duration
+	// PreassignOffers is how many drivers the night-before
+	// pre-assignment offers each of tomorrow's rides to. Default 2.
+	PreassignOffers int
 }
 
 // Service runs the fleet's use cases.
@@ -71,6 +74,9 @@ func New(k *kit.Kit, tickets *app.Service, cfg Config) *Service {
 	}
 	if cfg.Span <= 0 {
 		cfg.Span = 2 * time.Hour
+	}
+	if cfg.PreassignOffers <= 0 {
+		cfg.PreassignOffers = 2
 	}
 	return &Service{kit: k, tickets: tickets, db: k.DB(), log: k.Log(), cfg: cfg}
 }
@@ -193,6 +199,10 @@ type View struct {
 	Offers       []*rd.Offer           `json:"offers,omitempty"`
 	Timeline     []store.TimelineEvent `json:"timeline,omitempty"`
 	Escalated    bool                  `json:"escalated,omitempty"` // its offers ran out unanswered
+	// Problem is the last problem its driver reported while it runs.
+	Problem rd.Problem `json:"problem,omitempty"`
+	// HouseholdID is the rider's household in the registry (read only).
+	HouseholdID int64 `json:"household_id,string,omitempty"`
 }
 
 // mask returns a copy of the ride with the rider's name and phone masked.
@@ -231,6 +241,11 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *rd.Ride, full bool)
 		return v, nil
 	}
 	var err error
+	if r.PersonID != 0 {
+		if v.HouseholdID, err = store.RegistryHousehold(ctx, tx, r.PersonID); err != nil {
+			return nil, err
+		}
+	}
 	if v.Offers, err = store.ListRideOffers(ctx, tx, r.ID); err != nil {
 		return nil, err
 	}
@@ -238,6 +253,13 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *rd.Ride, full bool)
 		return nil, err
 	}
 	v.Escalated = slices.ContainsFunc(v.Timeline, func(e store.TimelineEvent) bool { return e.Action == "escalate" }) && r.Status.Open()
+	if !r.Status.Final() {
+		for _, e := range v.Timeline {
+			if e.Action == string(rd.ActionReport) {
+				v.Problem = rd.Problem(e.Data["problem"])
+			}
+		}
+	}
 	return v, nil
 }
 

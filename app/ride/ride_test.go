@@ -14,6 +14,7 @@ import (
 	"github.com/minsheng/minsheng/app/kit"
 	appride "github.com/minsheng/minsheng/app/ride"
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/household"
 	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/ride"
@@ -518,4 +519,79 @@ func mustUser(t *testing.T, db *store.DB, username string) *org.User {
 		t.Fatal(err)
 	}
 	return u
+}
+
+// The driver reports a breakdown from the road: the dispatchers are told,
+// the desk marks the ride first, the ride's status stays; another driver
+// may not report on it, and an unknown problem writes nothing.
+func TestDriverReportsProblem(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFleet(t, db)
+		disp := f.Users["dispatcher"]
+		_, rs := f.request(t, nil)
+		_, other := f.request(t, func(in *appride.NewRide) { in.PickupAt = in.PickupAt.Add(4 * time.Hour); in.AppointmentAt = nil })
+		id := rs[0].ID
+		for _, r := range []int64{id, other[0].ID} {
+			must(t)(f.svc.Schedule(ctx, disp, r, ""))
+			must(t)(f.svc.Offer(ctx, disp, r, []int64{f.drivers[0].ID}))
+			must(t)(f.svc.Accept(ctx, f.users[0], r))
+		}
+		must(t)(f.svc.Start(ctx, f.users[0], id, nil))
+		if _, err := f.svc.ReportProblem(ctx, f.users[0], id, "flat", ""); !minsheng.IsCode(err, minsheng.EINVALID) {
+			t.Errorf("unknown problem: %v", err)
+		}
+		if _, err := f.svc.ReportProblem(ctx, f.users[1], id, ride.ProblemBreakdown, ""); err == nil {
+			t.Error("another driver reported on the ride")
+		}
+		v := must(t)(f.svc.ReportProblem(ctx, f.users[0], id, ride.ProblemBreakdown, "发动机故障灯亮，停在海湖路口"))
+		if v.Status != ride.StatusEnRoute {
+			t.Errorf("status after the report: %s", v.Status)
+		}
+		sms := f.smsTo(t, id, "13800000009")
+		if len(sms) != 1 || !strings.Contains(sms[0], "车辆故障") || !strings.Contains(sms[0], "海湖路口") {
+			t.Errorf("the dispatcher was told %q", sms)
+		}
+		desk, err := f.svc.Desk(ctx, disp)
+		if err != nil || len(desk.Upcoming) != 2 || desk.Upcoming[0].ID != id || desk.Upcoming[0].Problem != ride.ProblemBreakdown ||
+			desk.Upcoming[1].Problem != "" {
+			t.Fatalf("desk %+v %v", desk.Upcoming, err)
+		}
+		// Once the ride ends the mark goes.
+		must(t)(f.svc.Cancel(ctx, disp, id, "车辆故障，改由家属送医"))
+		if v := must(t)(f.svc.Get(ctx, disp, id)); v.Problem != "" {
+			t.Errorf("a cancelled ride still marked %q", v.Problem)
+		}
+	})
+}
+
+// A rider the household registry knows (by phone) is linked to their
+// household when the ride is booked; the registry is only read.
+func TestRiderFromHouseholdRegistry(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		f := newFleet(t, db)
+		now := f.Clock.Now().UTC()
+		err := db.Write(ctx, func(tx *store.Tx) error {
+			hid, _ := tx.NextID(ctx)
+			pid, _ := tx.NextID(ctx)
+			h := &household.Household{ID: hid, UnitID: f.Grid.ID, UnitPath: f.Grid.Path, Address: "胜利路12号", ConsentAt: now,
+				IntervalDays: 30, NextDueAt: now, CreatedAt: now, UpdatedAt: now}
+			if err := store.InsertHousehold(ctx, tx, h); err != nil {
+				return err
+			}
+			return store.InsertPerson(ctx, tx, &household.Person{ID: pid, HouseholdID: hid, Name: "马桂英",
+				IDNumber: household.CompleteIDNumber("63010219450101002"), Phone: riderPhone, Relation: household.RelationHead, CreatedAt: now})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, rs := f.request(t, nil)
+		v := must(t)(f.svc.Get(ctx, f.Users["dispatcher"], rs[0].ID))
+		if v.PersonID == 0 || v.HouseholdID == 0 {
+			t.Errorf("the registered rider is not linked: person %d household %d", v.PersonID, v.HouseholdID)
+		}
+		_, other := f.request(t, func(in *appride.NewRide) { in.RiderPhone = "13997009999" })
+		if v := must(t)(f.svc.Get(ctx, f.Users["dispatcher"], other[0].ID)); v.PersonID != 0 || v.HouseholdID != 0 {
+			t.Errorf("an unknown rider is linked: %+v", v.Ride)
+		}
+	})
 }

@@ -178,6 +178,7 @@ func (s *Service) SeedDemo(ctx context.Context, o SeedOptions) (*SeedResult, err
 			areas = append(areas, streets[(i+1)%len(streets)].Code)
 		}
 		d, err := w.SaveDriver(ctx, sys, rd.Driver{UserID: u.ID, Name: dn, Phone: phone(), VehicleID: v.ID, Active: true, Areas: areas,
+			Team:         streets[i%len(streets)].Name + "分队",
 			Availability: slots, Documents: []rd.Document{{Kind: rd.DocLicense, Until: calendar.DateOf(license).Start()},
 				{Kind: rd.DocVolunteer, Until: calendar.DateOf(now.AddDate(2, 0, 0)).Start()}}})
 		if err != nil {

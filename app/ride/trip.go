@@ -179,3 +179,35 @@ func (s *Service) unmetCheck(ctx context.Context, tx *store.Tx, j *jobs.Job) err
 	}
 	return s.closeTx(ctx, tx, kit.System(), r, rd.ActionUnmet, "无司机在时限内接单", unmetNote)
 }
+
+// ReportProblem records a problem the ride's driver reports from the road
+// (a breakdown, an accident, the rider not there …): an event on the
+// ride's timeline, its status unchanged, and an SMS to the district's
+// dispatchers, who call the driver and decide (another car, a
+// cancellation, a no-show); the desk shows the ride marked until it ends.
+func (s *Service) ReportProblem(ctx context.Context, actor *org.User, id int64, p rd.Problem, note string) (*View, error) {
+	note = strings.TrimSpace(note)
+	if err := rd.CheckProblem(p, note); err != nil {
+		return nil, err
+	}
+	return s.act(ctx, actor, id, rd.ActionReport, func(tx *store.Tx, r *rd.Ride, d *rd.Driver) error {
+		body := fmt.Sprintf("【爱心车队】司机%s报告：%s 从%s出发的用车（%d号）%s。%s", d.Name, clockText(r.PickupAt), r.Pickup, r.ID,
+			problemText[p], note)
+		msgs, err := s.deskMessages(ctx, tx, strings.TrimSpace(body))
+		if err != nil {
+			return err
+		}
+		return s.step(ctx, tx, actor, r, rd.ActionReport, kit.Change{Note: note, Messages: msgs,
+			Data: map[string]string{"problem": string(p)}}, nil)
+	})
+}
+
+// problemText words a problem for the dispatchers' SMS.
+var problemText = map[rd.Problem]string{
+	rd.ProblemBreakdown:   "车辆故障",
+	rd.ProblemAccident:    "发生交通事故",
+	rd.ProblemRiderAbsent: "联系不上乘车人",
+	rd.ProblemRiderUnwell: "乘车人身体不适",
+	rd.ProblemDelay:       "路况延误",
+	rd.ProblemOther:       "遇到问题",
+}

@@ -244,7 +244,6 @@ var EmployMessages = map[string][2]string{
 	"why.salary_required":       {"请填写薪资范围。", "The salary range is required."},
 	"why.seeker_registered":     {"您已登记过求职信息。", "You are registered already."},
 	"why.seeker_unregistered":   {"请先登记求职信息。", "Register as a seeker first."},
-	"why.unknown_action":        {"不认识的操作。", "Unknown action."},
 	"why.verified_already":      {"该单位已核验。", "The employer is verified already."},
 
 	"field.area":         {"区域", "area"},

@@ -741,7 +741,6 @@ var gridsMessages = map[string][2]string{
 	"why.grid_station_staff":    {"驻站人员须为本站所在单位的在岗工作人员，且能登记工单（网格员、坐席或派单员）。", "Staff must be active users of the station's units who may register work orders (grid workers, agents, dispatchers)."},
 	"why.grid_station_closed":   {"该微管站已停用，不能再受理诉求。", "The station is closed and takes no requests."},
 	"why.grid_item_ticket_open": {"该问题的整改工单尚未办结，不能再转一次工单。", "The item's work order is still open."},
-	"field.problem":             {"问题描述", "the problem"},
 	"field.services":            {"服务事项", "the services"},
 	"field.staff_ids":           {"驻站人员", "the staff"},
 	"field.service":             {"服务事项", "the service"},

@@ -52,6 +52,7 @@ func (u *UI) RidePages(svc *appride.Service) []capability.Route {
 		{Pattern: "POST /rides/fleet/drivers", Handler: u.staff(p.saveDriver, desk...)},
 		{Pattern: "POST /rides/fleet/drivers/{id}", Handler: u.staff(p.saveDriver, desk...)},
 		{Pattern: "GET /rides/figures", Handler: u.staff(p.figures, org.RoleDispatcher, org.RoleAdmin, org.RoleLeader)},
+		{Pattern: "GET /rides/export.xlsx", Handler: u.staff(p.export, org.RoleDispatcher, org.RoleAdmin, org.RoleLeader, driver)},
 	}
 }
 
@@ -309,6 +310,9 @@ type driverData struct {
 	Today func(time.Time) bool
 }
 
+// Problems are what a driver may report.
+func (driverData) Problems() []ride.Problem { return ride.Problems }
+
 func (u *ridePages) driverDay(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return u.driverPage(w, r, me, http.StatusOK, nil)
 }
@@ -367,6 +371,8 @@ func (u *ridePages) driverAct(w http.ResponseWriter, r *http.Request, me *org.Us
 		}
 	case "no_show":
 		_, err = u.rides.NoShow(ctx, me, id, vals.Get("reason"))
+	case "report":
+		_, err = u.rides.ReportProblem(ctx, me, id, ride.Problem(vals.Get("problem")), vals.Get("note"))
 	default:
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}
@@ -473,7 +479,7 @@ func (u *ridePages) saveDriver(w http.ResponseWriter, r *http.Request, me *org.U
 		return err
 	}
 	action := "driver"
-	d := ride.Driver{Name: vals.Get("name"), Phone: vals.Get("phone"), Active: vals.Get("active") == "1"}
+	d := ride.Driver{Name: vals.Get("name"), Phone: vals.Get("phone"), Team: vals.Get("team"), Active: vals.Get("active") == "1"}
 	if id := r.PathValue("id"); id != "" {
 		action = "driver:" + id
 		if d.ID, err = strconv.ParseInt(id, 10, 64); err != nil {
@@ -552,4 +558,48 @@ func (u *ridePages) figures(w http.ResponseWriter, r *http.Request, me *org.User
 	p.Data = figuresData{Figures: f, From: calendar.DateOf(from).String(), To: calendar.DateOf(to).String()}
 	u.render(w, http.StatusOK, p, "ride/figures")
 	return nil
+}
+
+// export sends the trips of a period (from, to: days, both included;
+// default this month) as an Excel workbook; with driver (an id), that
+// driver's volunteer record. A driver without the desk's roles gets their
+// own record of the year.
+func (u *ridePages) export(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	q := r.URL.Query()
+	today := calendar.DateOf(u.svc.Clock().Now())
+	from, to := calendar.Date{Year: today.Year, Month: today.Month, Day: 1}, today
+	var driverID int64
+	if !me.HasAny(org.RoleDispatcher, org.RoleAdmin, org.RoleLeader) {
+		day, err := u.rides.DriverDay(r.Context(), me)
+		if err != nil {
+			return err
+		}
+		if day.Driver == nil {
+			return minsheng.Errorf(minsheng.ENOTFOUND, "not a driver of the fleet")
+		}
+		driverID, from = day.Driver.ID, calendar.Date{Year: today.Year, Month: 1, Day: 1}
+	} else if s := q.Get("driver"); s != "" {
+		id, err := strconv.ParseInt(s, 10, 64)
+		if err != nil {
+			return minsheng.FieldError("driver_id", "not a driver").Because("choose")
+		}
+		driverID = id
+	}
+	for name, d := range map[string]*calendar.Date{"from": &from, "to": &to} {
+		if s := q.Get(name); s != "" {
+			v, err := calendar.ParseDate(s)
+			if err != nil {
+				return minsheng.FieldError(name, "not a date").Because("not_a_date")
+			}
+			*d = v
+		}
+	}
+	t, err := u.rides.TripsTable(r.Context(), me, from.Start(), to.Start().AddDate(0, 0, 1), driverID)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", "attachment; filename=\"rides-"+from.String()+".xlsx\"; filename*=UTF-8''"+
+		url.PathEscape(t.Title+".xlsx"))
+	return t.WriteXLSX(w)
 }

@@ -189,6 +189,17 @@ func TestBrowserRide(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#trip-"+id+" .start")), chromedp.WaitVisible(chromedp.CSS("#trip-"+id+" .pickup")))
 	do(driver, "pick up", chromedp.Click(chromedp.CSS("#trip-"+id+" .pickup")), chromedp.WaitVisible(chromedp.CSS("#trip-"+id+" .complete")))
 	shot(driver, "driver-trip-phone")
+	// A delay on the way: reported from the phone, the desk is told.
+	do(driver, "report a delay",
+		chromedp.Click(chromedp.CSS("#trip-"+id+" details.report summary")),
+		chromedp.SetValue(chromedp.CSS("#trip-"+id+` select[name="problem"]`), "delay"),
+		chromedp.SendKeys(chromedp.CSS("#trip-"+id+` details.report input[name="note"]`), "海湖路堵车，预计晚到15分钟"),
+		chromedp.Click(chromedp.CSS("#trip-"+id+" .report-problem")), chromedp.WaitVisible(flash("已报告调度员")))
+	if s := text(driver, "#trip-"+id+" details.report summary"); !strings.Contains(s, "路况延误") {
+		t.Errorf("the trip's report shows %q", s)
+	}
+	shot(driver, "driver-problem-phone")
+	do(disp, "the desk sees the report", chromedp.Navigate(base+"/rides/"+id), chromedp.WaitVisible(chromedp.CSS("#ride-problem")))
 	do(driver, "arrive",
 		chromedp.SendKeys(chromedp.CSS("#trip-"+id+` input[name="odometer"]`), "52018"),
 		chromedp.Click(chromedp.CSS("#trip-"+id+" .complete")), chromedp.WaitVisible(flash("行程已完成")))

@@ -132,5 +132,19 @@ func TestRidePages(t *testing.T) {
 		if r := disp.get("/rides"); r.status != http.StatusOK || !strings.Contains(r.body, "/rides/"+id) {
 			t.Errorf("desk: %d", r.status)
 		}
+
+		// The trips as a workbook, for the desk; a driver's own record.
+		for who, c := range map[string]*browser{"dispatcher": disp, "driver1": d1} {
+			r := c.get("/rides/export.xlsx?from=2026-03-01&to=2026-03-31")
+			if r.status != http.StatusOK || !strings.HasPrefix(r.body, "PK") {
+				t.Errorf("%s's export: %d %.40q", who, r.status, r.body)
+			}
+		}
+		if r := handler.get("/rides/export.xlsx"); r.status != http.StatusForbidden {
+			t.Errorf("a handler exports the trips: %d", r.status)
+		}
+		if r := disp.get("/rides/export.xlsx?from=2026-13-01"); r.status != http.StatusBadRequest {
+			t.Errorf("a bad date: %d", r.status)
+		}
 	})
 }

@@ -1,0 +1,33 @@
+package medicine_test
+
+import (
+	"testing"
+
+	"github.com/minsheng/minsheng"
+	appmed "github.com/minsheng/minsheng/app/medicine"
+	med "github.com/minsheng/minsheng/medicine"
+	"github.com/minsheng/minsheng/store/storetest"
+)
+
+// The demo lives requests to every end through the use cases, leaves
+// today's open at every stage with one delivery for the demo driver, and
+// is seeded once.
+func TestSeedDemo(t *testing.T) {
+	db := storetest.Open(t, "sqlite")
+	p := newPost(t, db)
+	got, err := p.svc.SeedDemo(ctx, appmed.SeedOptions{Days: 40, Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got[med.StatusConfirmed] < 10 || got[med.StatusRequested] != 1 || got[med.StatusSourcing] != 1 || got[med.StatusSourced] != 1 ||
+		got[med.StatusDelivering] != 1 {
+		t.Errorf("demo requests by status: %v", got)
+	}
+	d, err := p.svc.Deliveries(ctx, p.driver)
+	if err != nil || len(d) != 1 {
+		t.Errorf("the demo driver carries %d (%v), want 1", len(d), err)
+	}
+	if _, err := p.svc.SeedDemo(ctx, appmed.SeedOptions{Days: 5}); !minsheng.IsCode(err, minsheng.ECONFLICT) {
+		t.Errorf("second seed: %v", err)
+	}
+}
