@@ -380,7 +380,9 @@ func (s *Service) seedLedger(ctx context.Context, w *seedWorld) error {
 			if finder == nil {
 				finder, verifier = w.leader, w.leader
 			}
-			f := seedFindings[i%len(seedFindings)]
+			// Each grid finds different problems in different buildings.
+			round := i / len(grids)
+			f := seedFindings[(i+round)%len(seedFindings)]
 			sev := grid.SeverityNormal
 			if f.major {
 				sev = grid.SeverityMajor
@@ -389,7 +391,7 @@ func (s *Service) seedLedger(ctx context.Context, w *seedWorld) error {
 			if p.status == grid.ItemRectifying && i%2 == 0 {
 				deadline = now.AddDate(0, 0, -2) // overdue
 			}
-			in := grid.NewItem{Problem: f.problem, Category: f.cat, Severity: sev, Place: fmt.Sprintf("%s%d号楼", community.Name, 1+i%12),
+			in := grid.NewItem{Problem: f.problem, Category: f.cat, Severity: sev, Place: fmt.Sprintf("%s%d号楼", community.Name, 1+round%12),
 				UnitID: g.ID, Deadline: &deadline}
 			it, err := s.AddItem(ctx, finder, c.ID, in)
 			if err != nil {

@@ -161,7 +161,7 @@ func (s *Service) seedGrid(ctx context.Context, users []*org.User, g *org.Unit, 
 	answer := gi%6 == 0 // a concern of every sixth grid was answered
 	for i := range SeedHouseholdsPerGrid {
 		seq := gi*SeedHouseholdsPerGrid + i + 1
-		h, err := s.Register(ctx, sys, seedHousehold(r, g, gi, seq, now))
+		h, err := s.Register(ctx, sys, seedHousehold(r, g, gi, i, seq, now))
 		if err != nil {
 			return fmt.Errorf("household %d: %w", seq, err)
 		}
@@ -229,8 +229,10 @@ func (s *Service) answerSeedTicket(ctx context.Context, users []*org.User, g *or
 	return err
 }
 
-// seedHousehold makes one demo household of the grid.
-func seedHousehold(r *rand.Rand, g *org.Unit, gi, seq int, now time.Time) household.NewHousehold {
+// seedHousehold makes the i-th demo household of the grid. Each grid has
+// its own buildings (grids that share an estate have different ones) and
+// each household its own entrance, so that no address is in two places.
+func seedHousehold(r *rand.Rand, g *org.Unit, gi, i, seq int, now time.Time) household.NewHousehold {
 	name := func(old bool) string {
 		given := seedYoung
 		if old {
@@ -243,7 +245,11 @@ func seedHousehold(r *rand.Rand, g *org.Unit, gi, seq int, now time.Time) househ
 	}
 	phone := func() string { return fmt.Sprintf("13%d%08d", 5+r.IntN(5), r.IntN(100_000_000)) }
 	in := household.NewHousehold{GridID: g.ID, Consent: true,
-		Address: fmt.Sprintf("%s%d号楼%d单元%d0%d室", gridEstate(gi), 1+r.IntN(12), 1+r.IntN(4), 1+r.IntN(6), 1+r.IntN(4))}
+		Address: fmt.Sprintf("%s%d号楼%d单元%d0%d室", gridEstate(gi), 1+(gi/len(seedEstates))*12+i%12, 1+(i/12)%4, 1+r.IntN(6), 1+r.IntN(4))}
+	// Two draws that once chose the building and the entrance, kept so that
+	// the rest of the demo's history (tags, visits, concerns) stays the same.
+	r.IntN(12)
+	r.IntN(4)
 	kind := r.IntN(20)
 	head := household.NewMember{Name: name(true), IDNumber: seedIDNumber(born(62, 25), seq*10), Phone: phone(), Relation: household.RelationHead}
 	in.Members = append(in.Members, head)
@@ -285,7 +291,6 @@ func seedHousehold(r *rand.Rand, g *org.Unit, gi, seq int, now time.Time) househ
 }
 
 // gridEstate names a housing estate of the grid for its addresses.
-func gridEstate(gi int) string {
-	estates := []string{"海湖佳苑", "兴海家园", "光华苑", "福禄花园", "胜利小区", "绿苑小区", "黄河花园", "通海佳园", "海晏新城", "昆仑花园", "虎台新村", "文逸小区", "西川苑", "滨河小区"}
-	return estates[gi%len(estates)]
-}
+func gridEstate(gi int) string { return seedEstates[gi%len(seedEstates)] }
+
+var seedEstates = []string{"海湖佳苑", "兴海家园", "光华苑", "福禄花园", "胜利小区", "绿苑小区", "黄河花园", "通海佳园", "海晏新城", "昆仑花园", "虎台新村", "文逸小区", "西川苑", "滨河小区"}
