@@ -48,6 +48,7 @@ func createUsers(ctx context.Context, svc *app.Service, w *world, hash string) (
 		{"grid_worker", "张永福", org.RoleGridWorker, haihu.grids[0], haihu},
 		{"leader", "王志刚", org.RoleLeader, w.district, nil},
 		{"mediator", "冶秀兰", org.RoleMediator, w.district, nil},
+		{"finance_officer", "杨建国", org.RoleFinanceOfficer, w.district, nil}, // the district finance office (甘霖工程)
 		{"agent2", "赵丽娟", org.RoleAgent, w.district, nil},
 		{"agent3", "才让卓玛", org.RoleAgent, w.district, nil},
 		{"agent4", "陈静", org.RoleAgent, w.district, nil},
