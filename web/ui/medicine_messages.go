@@ -121,4 +121,22 @@ var MedicineMessages = map[string][2]string{
 	"ok.medicine_delivered":     {"已送达，请患者确认。", "Delivered; ask the patient to confirm."},
 	"ok.medicine_confirm":       {"患者已确认，工单已回复，谢谢您！", "Confirmed; the ticket is answered. Thank you!"},
 	"ok.medicine_cancel":        {"已取消。", "Cancelled."},
+	"ok.medicine_photos":        {"照片已保存。", "Photos saved."},
+
+	"medicine.event.photos":            {"上传照片", "photos added"},
+	"medicine.photos.n":                {"%s 张照片", "%s photos"},
+	"medicine.photo.of.prescription":   {"处方", "prescription"},
+	"medicine.photo.of.handover":       {"交接", "handover"},
+	"medicine.photo.of.delivery":       {"送达", "delivery"},
+	"medicine.photo.prescription":      {"处方照片", "Prescription photos"},
+	"medicine.photo.prescription_add":  {"上传处方照片", "Add photos of the prescription"},
+	"medicine.photo.prescription_open": {"处方照片（可不传，也可登记后补传）", "Photos of the prescription (optional, or later)"},
+	"medicine.photo.take":              {"拍照留证（可不拍）", "Photo as proof (optional)"},
+	"medicine.photo.delivery":          {"送达照片", "Delivery photos"},
+	"medicine.photo.save":              {"保存照片", "Save photos"},
+
+	"why.photo_not_here": {"照片只能随交接或送达一起上传。", "Photos go with a handover or the delivery."},
+	"why.no_such_leg":    {"没有这一段交接记录。", "There is no such handover."},
+	"field.leg":          {"交接段", "the handover"},
+	"field.of":           {"照片内容", "what the photo shows"},
 }
