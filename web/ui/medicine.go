@@ -185,6 +185,30 @@ func (d medRequestData) MayPhotos(of string) bool {
 	return med.CheckPhotos(d.Request.Status, med.PhotoOf(of), ps...) == nil
 }
 
+// medLater is the form that adds photos of a handover or of the delivery
+// after the step.
+type medLater struct {
+	ID  int64
+	Of  string
+	Leg int
+	Key string // of the form's state: "photos:42:handover:1"
+}
+
+// Later describes the form that adds photos of the subject (of a
+// handover: of the leg) after the step.
+func (d medRequestData) Later(of string, leg int) medLater {
+	return medLater{ID: d.Request.ID, Of: of, Leg: leg, Key: medPhotosKey(d.Request.ID, of, leg)}
+}
+
+// medPhotosKey names the state of a form that adds photos.
+func medPhotosKey(id int64, of string, leg int) string {
+	k := "photos:" + strconv.FormatInt(id, 10) + ":" + of
+	if of == string(med.PhotoHandover) {
+		k += ":" + strconv.Itoa(leg)
+	}
+	return k
+}
+
 // medStep is a one-field step's form on a request's page.
 type medStep struct {
 	ID     int64

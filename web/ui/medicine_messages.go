@@ -133,6 +133,8 @@ var MedicineMessages = map[string][2]string{
 	"medicine.photo.prescription_open": {"处方照片（可不传，也可登记后补传）", "Photos of the prescription (optional, or later)"},
 	"medicine.photo.take":              {"拍照留证（可不拍）", "Photo as proof (optional)"},
 	"medicine.photo.delivery":          {"送达照片", "Delivery photos"},
+	"medicine.photo.later_handover":    {"补传本段交接照片", "Add photos of this handover"},
+	"medicine.photo.later_delivery":    {"补传送达照片", "Add photos of the delivery"},
 	"medicine.photo.save":              {"保存照片", "Save photos"},
 
 	"why.photo_not_here": {"照片只能随交接或送达一起上传。", "Photos go with a handover or the delivery."},

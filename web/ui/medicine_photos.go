@@ -85,7 +85,7 @@ func (p *medicinePages) addPhotos(w http.ResponseWriter, r *http.Request, me *or
 		_, err = p.med.AddPhotos(r.Context(), me, id, of, leg, ups...)
 	}
 	if err != nil {
-		form, err := medicineRefused("photos:"+strconv.FormatInt(id, 10)+":"+string(of), err, vals)
+		form, err := medicineRefused(medPhotosKey(id, string(of), leg), err, vals)
 		if err != nil {
 			return err
 		}

@@ -100,10 +100,23 @@ func TestMedicinePhotoPages(t *testing.T) {
 		if r := e.browser(t).get(imgs[1][1]); r.status == http.StatusOK && strings.HasPrefix(r.hdr.Get("Content-Type"), "image/") {
 			t.Errorf("someone signed out opens the photo")
 		}
+		// The carrier sends a photo of the first leg later, from the request's
+		// page; a leg that was not is refused in Chinese.
+		if r := driver.get("/medicine/requests/" + id[1]); !strings.Contains(r.body, "补传本段交接照片") {
+			t.Errorf("the carrier is not offered a later photo of the leg")
+		}
+		if r := driver.postFiles("/medicine/requests/"+id[1]+"/photos", url.Values{"of": {"handover"}, "leg": {"9"}},
+			map[string][]byte{"补拍.png": pngBytes}); r.status != http.StatusBadRequest || !strings.Contains(r.body, "没有这一段交接记录") {
+			t.Errorf("a photo of a leg that was not: %d", r.status)
+		}
+		if r := driver.postFiles("/medicine/requests/"+id[1]+"/photos", url.Values{"of": {"handover"}, "leg": {"1"}},
+			map[string][]byte{"补拍.png": pngBytes}); r.status != http.StatusOK || !strings.Contains(r.body, "照片已保存") {
+			t.Errorf("a later photo of the leg: %d", r.status)
+		}
 		// A photo of the prescription added later, from the request's page.
 		r = staff.postFiles("/medicine/requests/"+id[1]+"/photos", url.Values{"of": {"prescription"}}, map[string][]byte{"背面.png": pngBytes})
 		if r.status != http.StatusOK || !strings.Contains(r.body, "照片已保存") ||
-			len(regexp.MustCompile(`<img src="/medicine/requests/\d+/photos/\d+"`).FindAllString(r.body, -1)) != 3 {
+			len(regexp.MustCompile(`<img src="/medicine/requests/\d+/photos/\d+"`).FindAllString(r.body, -1)) != 4 {
 			t.Errorf("a prescription photo added later: %d", r.status)
 		}
 	})
