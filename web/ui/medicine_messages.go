@@ -124,7 +124,7 @@ var MedicineMessages = map[string][2]string{
 	"ok.medicine_photos":        {"照片已保存。", "Photos saved."},
 
 	"medicine.event.photos":            {"上传照片", "photos added"},
-	"medicine.photos.n":                {"%s 张照片", "%s photos"},
+	"medicine.photos.n":                {"%s 张照片", "photos: %s"},
 	"medicine.photo.of.prescription":   {"处方", "prescription"},
 	"medicine.photo.of.handover":       {"交接", "handover"},
 	"medicine.photo.of.delivery":       {"送达", "delivery"},
