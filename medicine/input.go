@@ -32,7 +32,7 @@ type Need struct {
 	Chronic      bool    `json:"chronic"`        // a chronic patient's regular medicine (else one-off)
 	DaysSupply   int     `json:"days_supply,omitempty"`
 	Urgency      Urgency `json:"urgency"`
-	Prescription bool    `json:"prescription"` // a prescription was seen (photo on the ticket)
+	Prescription bool    `json:"prescription"` // a prescription was seen (set by a photo of it)
 	Note         string  `json:"note,omitempty"`
 }
 

@@ -185,3 +185,67 @@ func ListMedicineHandovers(ctx context.Context, tx *Tx, requestID int64) ([]*med
 	}
 	return out, nil
 }
+
+const medicinePhotoColumns = `id, request_id, photo_of, leg, name, content_type, size, sha256, COALESCE(created_by, 0), created_at`
+
+func scanMedicinePhoto(s scanner) (*medicine.Photo, error) {
+	var p medicine.Photo
+	err := s.Scan(&p.ID, &p.RequestID, &p.Of, &p.Leg, &p.Name, &p.ContentType, &p.Size, &p.SHA256, &p.CreatedBy, &p.CreatedAt)
+	p.CreatedAt = p.CreatedAt.UTC()
+	return &p, err
+}
+
+// InsertMedicinePhoto writes a photo of a request (its bytes are in the
+// blob store).
+func InsertMedicinePhoto(ctx context.Context, tx *Tx, p *medicine.Photo) error {
+	_, err := tx.Exec(ctx, `INSERT INTO medicine_photos (`+strings.ReplaceAll(medicinePhotoColumns, "COALESCE(created_by, 0)", "created_by")+`)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, p.ID, p.RequestID, p.Of, p.Leg, p.Name, p.ContentType, p.Size, p.SHA256,
+		nullID(p.CreatedBy), p.CreatedAt.UTC())
+	if err != nil {
+		return fmt.Errorf("insert medicine photo: %w", tx.db.mapError(err))
+	}
+	return nil
+}
+
+// ListMedicinePhotos returns the photos of a request, the oldest first.
+func ListMedicinePhotos(ctx context.Context, tx *Tx, requestID int64) ([]*medicine.Photo, error) {
+	out, err := queryAll(ctx, tx, scanMedicinePhoto, `SELECT `+medicinePhotoColumns+` FROM medicine_photos WHERE request_id = ?
+		ORDER BY created_at, id`, requestID)
+	if err != nil {
+		return nil, fmt.Errorf("list medicine photos: %w", err)
+	}
+	return out, nil
+}
+
+// CountMedicinePhotos returns how many photos of the subject (and leg) a
+// request has.
+func CountMedicinePhotos(ctx context.Context, tx *Tx, requestID int64, of medicine.PhotoOf, leg int) (int, error) {
+	var n int
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM medicine_photos WHERE request_id = ? AND photo_of = ? AND leg = ?`,
+		requestID, of, leg).Scan(&n); err != nil {
+		return 0, fmt.Errorf("count medicine photos: %w", err)
+	}
+	return n, nil
+}
+
+// GetMedicinePhoto returns a photo of a request, or ENOTFOUND.
+func GetMedicinePhoto(ctx context.Context, tx *Tx, requestID, id int64) (*medicine.Photo, error) {
+	p, err := scanMedicinePhoto(tx.QueryRow(ctx, `SELECT `+medicinePhotoColumns+` FROM medicine_photos WHERE request_id = ? AND id = ?`,
+		requestID, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, notFound("photo", id)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("get medicine photo: %w", err)
+	}
+	return p, nil
+}
+
+// SetMedicinePrescription records that a request's prescription was seen
+// (a photo of it was added); the version stays, as no step was taken.
+func SetMedicinePrescription(ctx context.Context, tx *Tx, id int64) error {
+	if _, err := tx.Exec(ctx, `UPDATE medicine_requests SET prescription = ? WHERE id = ?`, true, id); err != nil {
+		return fmt.Errorf("set medicine prescription %d: %w", id, tx.db.mapError(err))
+	}
+	return nil
+}

@@ -3,6 +3,7 @@ package web
 import (
 	_ "embed"
 	"net/http"
+	"strconv"
 
 	"github.com/minsheng/minsheng"
 	appmed "github.com/minsheng/minsheng/app/medicine"
@@ -28,6 +29,10 @@ func (s *Server) MedicineAPI(svc *appmed.Service) []capability.Route {
 		h("GET /api/v1/medicine/requests/{id}", a.get),
 		h("POST /api/v1/medicine/requests/{id}/actions/{action}", a.act),
 		h("POST /api/v1/medicine/requests/{id}/reveal", a.reveal),
+		{Pattern: "POST /api/v1/medicine/requests/{id}/photos", Handler: s.handle(func(w http.ResponseWriter, r *http.Request) error {
+			return a.addPhotos(s, w, r)
+		})},
+		h("GET /api/v1/medicine/requests/{id}/photos/{photo}", a.photo),
 		h("GET /api/v1/medicine/deliveries", a.deliveries),
 		h("GET /api/v1/medicine/carriers", a.carriers),
 		h("GET /api/v1/medicine/figures", a.figures),
@@ -129,4 +134,67 @@ func (a *medicineAPI) figures(w http.ResponseWriter, r *http.Request) error {
 	return answer(w, r, http.StatusOK, func(u *org.User) (*appmed.Figures, error) {
 		return a.svc.Figures(r.Context(), u, from.Start(), to.Start().AddDate(0, 0, 1))
 	})
+}
+
+// addPhotos takes photos of the prescription, of a handover (leg) or of
+// the delivery: multipart, the fields of and leg and the photos as file
+// parts. Who may not see the request is refused before the files are
+// read.
+func (a *medicineAPI) addPhotos(s *Server, w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "medicine request")
+	if err != nil {
+		return err
+	}
+	if _, err := a.svc.Get(r.Context(), u, id); err != nil {
+		return err
+	}
+	f, err := s.readForm(w, r, "of", "leg")
+	if err != nil {
+		return err
+	}
+	leg := 0
+	if v := f.values["leg"]; v != "" {
+		if leg, err = strconv.Atoi(v); err != nil {
+			return minsheng.FieldError("leg", "leg must be the number of a handover").Because("no_such_leg")
+		}
+	}
+	v, err := a.svc.AddPhotos(r.Context(), u, id, med.PhotoOf(f.values["of"]), leg, f.files...)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, v)
+	return nil
+}
+
+// photo answers a photo of a request to whoever may see the request.
+func (a *medicineAPI) photo(w http.ResponseWriter, r *http.Request) error {
+	u, err := currentUser(r)
+	if err != nil {
+		return err
+	}
+	id, err := pathID(r, "id", "medicine request")
+	if err != nil {
+		return err
+	}
+	pid, err := pathID(r, "photo", "photo")
+	if err != nil {
+		return err
+	}
+	p, f, err := a.svc.OpenPhoto(r.Context(), u, id, pid)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := w.Header()
+	h.Set("Content-Type", p.ContentType)
+	h.Set("Content-Security-Policy", "default-src 'none'; sandbox")
+	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("Cache-Control", "private, no-store")
+	h.Set("Content-Disposition", contentDisposition("inline", p.Name))
+	http.ServeContent(w, r, "", p.CreatedAt, f)
+	return nil
 }

@@ -96,6 +96,7 @@ type View struct {
 	RunOutAt     *time.Time            `json:"run_out_at,omitempty"` // a chronic patient's supply runs out
 	Attempts     []*med.Attempt        `json:"attempts,omitempty"`
 	Handovers    []*med.Handover       `json:"handovers,omitempty"`
+	Photos       []*med.Photo          `json:"photos,omitempty"` // of the prescription, the handovers, the delivery
 	Timeline     []store.TimelineEvent `json:"timeline,omitempty"`
 }
 
@@ -129,6 +130,9 @@ func (s *Service) view(ctx context.Context, tx *store.Tx, r *med.Request, full b
 	if v.Handovers, err = store.ListMedicineHandovers(ctx, tx, r.ID); err != nil {
 		return nil, err
 	}
+	if v.Photos, err = store.ListMedicinePhotos(ctx, tx, r.ID); err != nil {
+		return nil, err
+	}
 	v.Timeline, err = store.ListTimeline(ctx, tx, ObjectRequest, r.ID)
 	return v, err
 }
@@ -144,8 +148,10 @@ type NewRequest struct {
 // ticket in one transaction: the ticket named (visible to the actor and
 // still open), or, with none named, a help ticket opened for it through
 // the ticket engine, the patient as its caller. The ticket's timeline
-// says so. Agents and the post open requests; bad input writes nothing.
-func (s *Service) Open(ctx context.Context, actor *org.User, in NewRequest) (*View, error) {
+// says so. Photos of the prescription (PutPhoto) are kept with it, and
+// mark the prescription as seen. Agents and the post open requests; bad
+// input writes nothing.
+func (s *Service) Open(ctx context.Context, actor *org.User, in NewRequest, prescription ...app.Upload) (*View, error) {
 	if err := kit.Require(actor, org.RoleAgent, org.RoleDispatcher); err != nil {
 		return nil, err
 	}
@@ -153,14 +159,25 @@ func (s *Service) Open(ctx context.Context, actor *org.User, in NewRequest) (*Vi
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
+	if err := checkPhotos(prescription, 0); err != nil {
+		return nil, err
+	}
+	var data map[string]string
+	if len(prescription) > 0 {
+		in.Prescription = true
+		data = map[string]string{"photos": strconv.Itoa(len(prescription))}
+	}
 	var out *View
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
 		t, err := s.ticketFor(ctx, tx, actor, in)
 		if err != nil {
 			return err
 		}
-		r, err := s.openTx(ctx, tx, actor, t, in.Need, nil)
+		r, err := s.openTx(ctx, tx, actor, t, in.Need, data)
 		if err != nil {
+			return err
+		}
+		if err := insertPhotosTx(ctx, tx, actor, r, med.PhotoPrescription, 0, prescription, r.CreatedAt); err != nil {
 			return err
 		}
 		out, err = s.view(ctx, tx, r, false)
@@ -317,9 +334,16 @@ func dayText(t time.Time) string { return t.In(calendar.China).Format("1月2日 
 // request guarded by its version, its timeline event and audit entry, the
 // messages (the carrier told of a delivery, the patient told it is on its
 // way) and what the outcome writes to the ticket, in one transaction.
-// Bad input writes nothing.
-func (s *Service) Act(ctx context.Context, actor *org.User, id int64, a med.Action, in med.Step) (*View, error) {
+// A handover and the delivery take photos as proof (PutPhoto), no other
+// step does. Bad input writes nothing.
+func (s *Service) Act(ctx context.Context, actor *org.User, id int64, a med.Action, in med.Step, photos ...app.Upload) (*View, error) {
 	in.Normalize()
+	if len(photos) > 0 && a != med.ActionHandover && a != med.ActionDelivered {
+		return nil, minsheng.FieldError("file", "photos go with a handover or the delivery, not with %s", a).Because("photo_not_here")
+	}
+	if err := checkPhotos(photos, 0); err != nil {
+		return nil, err
+	}
 	var out *View
 	err := s.kit.Write(ctx, func(tx *store.Tx) error {
 		r, ps, err := loadAs(ctx, tx, actor, id)
@@ -333,7 +357,7 @@ func (s *Service) Act(ctx context.Context, actor *org.User, id int64, a med.Acti
 		if err := in.Check(a, r, now); err != nil {
 			return err
 		}
-		if err := s.stepTx(ctx, tx, actor, r, a, in, now); err != nil {
+		if err := s.stepTx(ctx, tx, actor, r, a, in, now, photos); err != nil {
 			return err
 		}
 		out, err = s.view(ctx, tx, r, true)
@@ -347,7 +371,8 @@ func (s *Service) Act(ctx context.Context, actor *org.User, id int64, a med.Acti
 }
 
 // stepTx applies a checked step to a loaded request.
-func (s *Service) stepTx(ctx context.Context, tx *store.Tx, actor *org.User, r *med.Request, a med.Action, in med.Step, now time.Time) error {
+func (s *Service) stepTx(ctx context.Context, tx *store.Tx, actor *org.User, r *med.Request, a med.Action, in med.Step, now time.Time,
+	photos []app.Upload) error {
 	from := r.Status
 	next, err := med.Next(r.Status, a)
 	if err != nil {
@@ -402,12 +427,18 @@ func (s *Service) stepTx(ctx context.Context, tx *store.Tx, actor *org.User, r *
 			return err
 		}
 		c.Data["from"], c.Data["to"], c.Data["leg"] = in.From, in.To, strconv.Itoa(h.Seq)
+		if err := insertPhotosTx(ctx, tx, actor, r, med.PhotoHandover, h.Seq, photos, now); err != nil {
+			return err
+		}
 	case med.ActionDelivered:
 		r.DeliveredQty, r.DeliveredAt = in.Quantity, &now
 		if r.DeliveredQty == 0 {
 			r.DeliveredQty = r.Quantity
 		}
 		c.Data["quantity"] = fmt.Sprintf("%d/%d", r.DeliveredQty, r.Quantity)
+		if err := insertPhotosTx(ctx, tx, actor, r, med.PhotoDelivery, 0, photos, now); err != nil {
+			return err
+		}
 	case med.ActionConfirm:
 		r.ConfirmedAt = &now
 		answer = fmt.Sprintf("特殊用药专岗：%s %d%s 已于%s送达患者并经本人确认。", r.Medicine, r.DeliveredQty, r.Unit, dayText(*r.DeliveredAt))
@@ -424,6 +455,9 @@ func (s *Service) stepTx(ctx context.Context, tx *store.Tx, actor *org.User, r *
 	r.UpdatedAt = now
 	if err := store.UpdateMedicineRequest(ctx, tx, r); err != nil {
 		return err
+	}
+	if len(photos) > 0 {
+		c.Data["photos"] = strconv.Itoa(len(photos))
 	}
 	if from != next {
 		c.Data["status"] = string(from) + " → " + string(next)

@@ -91,6 +91,7 @@ func (s *Service) SeedDemo(ctx context.Context, o SeedOptions) (map[med.Status]i
 	quiet := slog.New(slog.DiscardHandler)
 	tickets := app.New(app.Config{DB: s.kit.DB(), Clock: clock, Logger: quiet})
 	w := New(kit.New(s.kit.DB(), clock, quiet), tickets)
+	demoPhotos := s.seedPhotos() // stored through the server's own blob store
 
 	var disp, agent, demoDriver *org.User
 	var drivers []*org.User
@@ -156,13 +157,17 @@ func (s *Service) SeedDemo(ctx context.Context, o SeedOptions) (map[med.Status]i
 		if err != nil {
 			return nil, err
 		}
+		var prescription []app.Upload
+		if up, ok := demoPhotos["处方.png"]; ok && rng.IntN(2) == 0 {
+			prescription = append(prescription, up) // half the callers send a photo of it
+		}
 		return w.Open(ctx, agent, NewRequest{Ticket: t.Number, Need: med.Need{PatientName: patient, PatientPhone: phoneOf(patient),
 			Address: addr, Medicine: nd.medicine, Spec: nd.spec, Unit: nd.unit, Quantity: nd.quantity, Chronic: nd.days > 0,
-			DaysSupply: nd.days, Urgency: nd.urgency, Prescription: true}})
+			DaysSupply: nd.days, Urgency: nd.urgency, Prescription: true}}, prescription...)
 	}
-	act := func(u *org.User, id int64, a med.Action, st med.Step, after time.Duration) error {
+	act := func(u *org.User, id int64, a med.Action, st med.Step, after time.Duration, photos ...app.Upload) error {
 		clock.Advance(after)
-		_, err := w.Act(ctx, u, id, a, st)
+		_, err := w.Act(ctx, u, id, a, st, photos...)
 		if err != nil {
 			return fmt.Errorf("demo medicine %s: %w", a, err)
 		}
@@ -236,10 +241,18 @@ func (s *Service) SeedDemo(ctx context.Context, o SeedOptions) (map[med.Status]i
 		by := disp
 		if carrier != nil {
 			by = carrier
-			if err := act(carrier, id, med.ActionHandover, med.Step{From: place, To: carrier.Name}, 15*time.Minute); err != nil {
+			// The drivers photograph the handovers, most of the time.
+			var atPharmacy, atHome []app.Upload
+			if up, ok := demoPhotos["药房交接.png"]; ok && dice%5 != 1 {
+				atPharmacy = append(atPharmacy, up)
+			}
+			if up, ok := demoPhotos["入户交接.png"]; ok && dice%5 != 1 {
+				atHome = append(atHome, up)
+			}
+			if err := act(carrier, id, med.ActionHandover, med.Step{From: place, To: carrier.Name}, 15*time.Minute, atPharmacy...); err != nil {
 				return "", err
 			}
-			if err := act(carrier, id, med.ActionHandover, med.Step{From: carrier.Name, To: "患者家属"}, time.Duration(30+rng.IntN(60))*time.Minute); err != nil {
+			if err := act(carrier, id, med.ActionHandover, med.Step{From: carrier.Name, To: "患者家属"}, time.Duration(30+rng.IntN(60))*time.Minute, atHome...); err != nil {
 				return "", err
 			}
 		}

@@ -27,6 +27,29 @@ func TestSeedDemo(t *testing.T) {
 	if err != nil || len(d) != 1 {
 		t.Errorf("the demo driver carries %d (%v), want 1", len(d), err)
 	}
+	// The demo's drivers photograph their handovers; the photos open.
+	var photographed int
+	desk, err := p.svc.List(ctx, p.Users["dispatcher"])
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range desk.Ended {
+		v, err := p.svc.Get(ctx, p.Users["dispatcher"], r.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if ph := v.PhotosOf(med.PhotoHandover, 1); len(ph) > 0 {
+			photographed++
+			_, f, err := p.svc.OpenPhoto(ctx, p.Users["dispatcher"], r.ID, ph[0].ID)
+			if err != nil {
+				t.Fatalf("a demo photo: %v", err)
+			}
+			f.Close()
+		}
+	}
+	if photographed == 0 {
+		t.Errorf("no request of the last week has a photo of its first handover")
+	}
 	if _, err := p.svc.SeedDemo(ctx, appmed.SeedOptions{Days: 5}); !minsheng.IsCode(err, minsheng.ECONFLICT) {
 		t.Errorf("second seed: %v", err)
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng"
+	"github.com/minsheng/minsheng/app"
 	appmed "github.com/minsheng/minsheng/app/medicine"
 	"github.com/minsheng/minsheng/capability"
 	med "github.com/minsheng/minsheng/medicine"
@@ -36,7 +37,7 @@ func (u *UI) MedicinePages(svc *appmed.Service) []capability.Route {
 	p := &medicinePages{UI: u, med: svc}
 	open := []org.Role{org.RoleAgent, org.RoleDispatcher}
 	request := []org.Role{org.RoleDispatcher, org.RoleAdmin, org.RoleAgent, org.RoleDriver}
-	return []capability.Route{
+	return append(p.photoRoutes(request), []capability.Route{
 		{Pattern: "GET /medicine", Handler: u.staff(p.desk, medicineRead...)},
 		{Pattern: "POST /medicine/requests", Handler: u.staff(p.open, open...)},
 		{Pattern: "GET /medicine/requests/{id}", Handler: u.staff(p.request, request...)},
@@ -44,7 +45,7 @@ func (u *UI) MedicinePages(svc *appmed.Service) []capability.Route {
 		{Pattern: "GET /medicine/deliveries", Handler: u.staff(p.deliveries, org.RoleDriver)},
 		{Pattern: "POST /medicine/deliveries/{id}/reveal", Handler: u.staff(p.reveal, org.RoleDriver)},
 		{Pattern: "POST /medicine/deliveries/{id}/{action}", Handler: u.staff(p.deliveryAct, org.RoleDriver)},
-	}
+	}...)
 }
 
 // MedicineNav are the medicine capability's entries in the navigation.
@@ -103,10 +104,11 @@ func (p *medicinePages) deskPage(w http.ResponseWriter, r *http.Request, me *org
 }
 
 func (p *medicinePages) open(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
+	vals, files, err := p.parseForm(w, r)
 	if err != nil {
 		return err
 	}
+	defer removeForm(r)
 	in := appmed.NewRequest{Ticket: strings.TrimSpace(vals.Get("ticket")), Need: med.Need{PatientName: vals.Get("patient_name"),
 		PatientPhone: vals.Get("patient_phone"), Address: vals.Get("address"), Medicine: vals.Get("medicine"), Spec: vals.Get("spec"),
 		Unit: vals.Get("unit"), Chronic: vals.Get("chronic") == "1", Urgency: med.Urgency(vals.Get("urgency")),
@@ -115,8 +117,12 @@ func (p *medicinePages) open(w http.ResponseWriter, r *http.Request, me *org.Use
 		in.DaysSupply, err = formInt(vals, "days_supply")
 	}
 	var v *appmed.View
+	var prescription []app.Upload
 	if err == nil {
-		v, err = p.med.Open(r.Context(), me, in)
+		prescription, err = p.photos(files) // medicine_photos.go
+	}
+	if err == nil {
+		v, err = p.med.Open(r.Context(), me, in, prescription...)
 	}
 	if err != nil {
 		form, err := medicineRefused("open", err, vals)
@@ -161,6 +167,46 @@ func (d medRequestData) May(a string) bool {
 	}
 	return (d.Post && med.MayAct(med.PartyPost, act)) || (d.Carrier && med.MayAct(med.PartyCarrier, act)) ||
 		(d.Agent && med.MayAct(med.PartyAgent, act))
+}
+
+// MayPhotos reports whether the page offers to add photos of the subject
+// (the prescription): the status allows it and the actor may add them.
+func (d medRequestData) MayPhotos(of string) bool {
+	var ps []med.Party
+	if d.Post {
+		ps = append(ps, med.PartyPost)
+	}
+	if d.Carrier {
+		ps = append(ps, med.PartyCarrier)
+	}
+	if d.Agent {
+		ps = append(ps, med.PartyAgent)
+	}
+	return med.CheckPhotos(d.Request.Status, med.PhotoOf(of), ps...) == nil
+}
+
+// medLater is the form that adds photos of a handover or of the delivery
+// after the step.
+type medLater struct {
+	ID  int64
+	Of  string
+	Leg int
+	Key string // of the form's state: "photos:42:handover:1"
+}
+
+// Later describes the form that adds photos of the subject (of a
+// handover: of the leg) after the step.
+func (d medRequestData) Later(of string, leg int) medLater {
+	return medLater{ID: d.Request.ID, Of: of, Leg: leg, Key: medPhotosKey(d.Request.ID, of, leg)}
+}
+
+// medPhotosKey names the state of a form that adds photos.
+func medPhotosKey(id int64, of string, leg int) string {
+	k := "photos:" + strconv.FormatInt(id, 10) + ":" + of
+	if of == string(med.PhotoHandover) {
+		k += ":" + strconv.Itoa(leg)
+	}
+	return k
 }
 
 // medStep is a one-field step's form on a request's page.
@@ -239,10 +285,11 @@ func (p *medicinePages) deliveryAct(w http.ResponseWriter, r *http.Request, me *
 // step shows its page again with the error beside the form and what was
 // typed.
 func (p *medicinePages) runStep(w http.ResponseWriter, r *http.Request, me *org.User, page formPage, next func(int64, string) string) error {
-	vals, _, err := p.parseForm(w, r)
+	vals, files, err := p.parseForm(w, r)
 	if err != nil {
 		return err
 	}
+	defer removeForm(r)
 	id, err := medicineID(r)
 	if err != nil {
 		return err
@@ -252,8 +299,12 @@ func (p *medicinePages) runStep(w http.ResponseWriter, r *http.Request, me *org.
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}
 	s, err := medicineStep(vals)
+	var photos []app.Upload
 	if err == nil {
-		_, err = p.med.Act(r.Context(), me, id, med.Action(action), s)
+		photos, err = p.photos(files)
+	}
+	if err == nil {
+		_, err = p.med.Act(r.Context(), me, id, med.Action(action), s, photos...)
 	}
 	if err != nil {
 		form, err := medicineRefused(action+":"+strconv.FormatInt(id, 10), err, vals)

@@ -3,8 +3,7 @@ package ui_test
 import (
 	"context"
 	"fmt"
-	"os"
-	"path/filepath"
+	"image/color"
 	"strings"
 	"testing"
 
@@ -19,17 +18,14 @@ import (
 )
 
 // TestBrowserMedicine drives Chromium through the special-medicine post's
-// main loop: an agent opens a request from a hotline ticket → the post
-// verifies it, records a pharmacy without stock, finds it at a hospital
-// and sends it with a volunteer driver → the driver, on a 390 px phone,
-// records two handovers, the delivery and the patient's confirmation →
-// the ticket is answered and the desk's figures count it. Screenshots go
-// to testdata/artifacts.
+// main loop: an agent opens a request from a hotline ticket with a photo
+// of the prescription → the post verifies it, records a pharmacy without
+// stock, finds it at a hospital and sends it with a volunteer driver →
+// the driver, on a 390 px phone, records two handovers with a photo each
+// (the phone's camera), the delivery and the patient's confirmation →
+// the request's page shows the photos, the ticket is answered and the
+// desk's figures count it. Screenshots go to testdata/artifacts.
 func TestBrowserMedicine(t *testing.T) {
-	exe := chromium()
-	if exe == "" {
-		t.Skip("Chromium is not installed (apt-get install chromium); the browser test needs it")
-	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()
@@ -40,62 +36,20 @@ func TestBrowserMedicine(t *testing.T) {
 	meds := appmed.New(f.Svc.Kit(), f.Svc)
 	tk := f.Register(t)
 
-	base := servePages(t, f)
-	shots := artifacts(t)
-	browser := startBrowser(t, ctx, exe, 1366)
-	person := func() context.Context {
-		c, cancel := chromedp.NewContext(browser, chromedp.WithNewBrowserContext())
-		t.Cleanup(cancel)
-		return c
-	}
-	n := 0
-	shot := func(c context.Context, name string) {
-		t.Helper()
-		n++
-		img, err := chromedp.Run(c, chromedp.FullScreenshot(100))
-		if err != nil {
-			t.Fatalf("screenshot %s: %v", name, err)
-		}
-		if err := os.WriteFile(filepath.Join(shots, fmt.Sprintf("medicine-%02d-%s.png", n, name)), img, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	do := func(c context.Context, what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(c, steps...); err != nil {
-			loc, _ := chromedp.Run(c, chromedp.Location())
-			html, _ := chromedp.Run(c, chromedp.OuterHTML(chromedp.CSS("main")))
-			t.Fatalf("%s: %v (at %s)\n%s", what, err, loc, html)
-		}
-	}
-	text := func(c context.Context, sel string) string {
-		t.Helper()
-		s, err := chromedp.Run(c, chromedp.Text(chromedp.CSS(sel)))
-		if err != nil {
-			t.Fatalf("text of %s: %v", sel, err)
-		}
-		return strings.TrimSpace(s)
-	}
-	signIn := func(c context.Context, username string) {
-		t.Helper()
-		do(c, "sign in as "+username,
-			chromedp.Navigate(base+"/login"),
-			chromedp.WaitVisible(chromedp.CSS("#username")),
-			chromedp.SendKeys(chromedp.CSS("#username"), username),
-			chromedp.SendKeys(chromedp.CSS("#password"), apptest.Password),
-			chromedp.Click(chromedp.CSS("#login-submit")),
-			chromedp.WaitVisible(chromedp.CSS("#logout")),
-		)
-	}
+	r := newBrowserRun(t, f, "medicine", 1366)
+	base := r.base
 	flash := func(words string) string {
 		return fmt.Sprintf(`//div[contains(@class,"flash")][contains(., %q)]`, words)
 	}
+	prescription := photo(t, "处方.png", color.RGBA{200, 200, 200, 255})
+	atPharmacy := photo(t, "药房交接.png", color.RGBA{40, 160, 90, 255})
+	atHome := photo(t, "入户交接.png", color.RGBA{220, 120, 40, 255})
 
 	// 1. The agent opens the request from the ticket; a 0 quantity is
 	// refused in Chinese and keeps what was typed.
-	agent := person()
-	signIn(agent, "agent")
-	do(agent, "fill the request",
+	agent := r.person()
+	r.signIn(agent, "agent")
+	r.do(agent, "fill the request",
 		chromedp.Navigate(base+"/medicine?ticket="+tk.Number),
 		chromedp.WaitVisible(chromedp.CSS("#open-form")),
 		chromedp.SetValue(chromedp.CSS(`select[name="urgency"]`), "life_threatening"),
@@ -113,17 +67,19 @@ func TestBrowserMedicine(t *testing.T) {
 		chromedp.Click(chromedp.CSS("#open")),
 		chromedp.WaitVisible(chromedp.CSS("p.ferr")),
 	)
-	if msg := text(agent, "p.ferr"); !strings.Contains(msg, "数量") {
+	if msg := r.text(agent, "p.ferr"); !strings.Contains(msg, "数量") {
 		t.Errorf("the refusal of a 0 quantity says %q", msg)
 	}
 	if v, _ := chromedp.Run(agent, chromedp.Value(chromedp.CSS(`input[name="medicine"]`))); v != "注射用重组人促红素" {
 		t.Errorf("the refused form lost the medicine: %q", v)
 	}
-	shot(agent, "refused")
-	do(agent, "open the request",
+	r.shot(agent, "refused")
+	r.do(agent, "open the request with the prescription's photo",
 		chromedp.SetValue(chromedp.CSS(`input[name="quantity"]`), "4"),
+		chromedp.SetUploadFiles(chromedp.CSS(`#open-form input[type="file"]`), []string{prescription}),
 		chromedp.Click(chromedp.CSS("#open")),
 		chromedp.WaitVisible(flash("已登记用药需求")),
+		chromedp.WaitVisible(chromedp.CSS("#prescription-photos img")),
 	)
 	opened, err := meds.TicketRequests(ctx, f.Users["agent"], tk.Number)
 	if err != nil || len(opened) != 1 {
@@ -132,70 +88,94 @@ func TestBrowserMedicine(t *testing.T) {
 	id := fmt.Sprint(opened[0].ID)
 
 	// 2. The post verifies, sources and sends it out.
-	disp := person()
-	signIn(disp, "dispatcher")
-	do(disp, "open the desk", chromedp.Navigate(base+"/medicine"), chromedp.WaitVisible(chromedp.CSS(`a[href="/medicine/requests/`+id+`"]`)))
-	shot(disp, "desk")
-	do(disp, "verify", chromedp.Click(chromedp.CSS(`a[href="/medicine/requests/`+id+`"]`)), chromedp.WaitVisible(chromedp.CSS("#verify")),
+	disp := r.person()
+	r.signIn(disp, "dispatcher")
+	r.do(disp, "open the desk", chromedp.Navigate(base+"/medicine"), chromedp.WaitVisible(chromedp.CSS(`a[href="/medicine/requests/`+id+`"]`)))
+	r.shot(disp, "desk")
+	r.do(disp, "verify", chromedp.Click(chromedp.CSS(`a[href="/medicine/requests/`+id+`"]`)), chromedp.WaitVisible(chromedp.CSS("#verify")),
 		chromedp.Click(chromedp.CSS("#verify")), chromedp.WaitVisible(chromedp.CSS("#source")))
-	do(disp, "source", chromedp.Click(chromedp.CSS("#source")), chromedp.WaitVisible(chromedp.CSS("#attempt-form")))
-	do(disp, "a pharmacy without stock",
+	r.do(disp, "source", chromedp.Click(chromedp.CSS("#source")), chromedp.WaitVisible(chromedp.CSS("#attempt-form")))
+	r.do(disp, "a pharmacy without stock",
 		chromedp.SendKeys(chromedp.CSS(`#attempt-form input[name="place"]`), "仁济大药房海湖店"),
 		chromedp.SendKeys(chromedp.CSS(`#attempt-form input[name="note"]`), "无货"),
 		chromedp.Click(chromedp.CSS("#attempt")), chromedp.WaitVisible(chromedp.CSS("#medicine-attempts")))
-	do(disp, "found at the hospital",
+	r.do(disp, "found at the hospital",
 		chromedp.SendKeys(chromedp.CSS(`#sourced-form input[name="place"]`), "青海省人民医院药剂科"),
 		chromedp.SetValue(chromedp.CSS(`#sourced-form select[name="place_kind"]`), "hospital"),
 		chromedp.SetValue(chromedp.CSS(`#sourced-form input[name="expected_at"]`), "2026-03-03T10:00"),
 		chromedp.Click(chromedp.CSS("#sourced")), chromedp.WaitVisible(chromedp.CSS("#deliver-form")))
-	do(disp, "send with the driver",
+	r.do(disp, "send with the driver",
 		chromedp.SetValue(chromedp.CSS(`#deliver-form select[name="carrier_id"]`), fmt.Sprint(mustUser(t, f, "driver1"))),
 		chromedp.Click(chromedp.CSS("#deliver")), chromedp.WaitVisible(flash("已安排配送")))
-	if s := text(disp, "#medicine-status"); s != "配送中" {
+	if s := r.text(disp, "#medicine-status"); s != "配送中" {
 		t.Errorf("status after sending out: %q", s)
 	}
-	shot(disp, "sent")
+	r.shot(disp, "sent")
 
-	// 3. The driver, on a phone: two handovers, delivered, confirmed.
-	driver := person()
-	do(driver, "phone-sized screen", chromedp.EmulateViewport(390, 844, chromedp.EmulateScale(2), chromedp.EmulateMobile, chromedp.EmulateTouch))
-	signIn(driver, "driver1")
+	// 3. The driver, on a phone: two handovers with a photo each,
+	// delivered, confirmed.
+	driver := r.phone()
+	r.signIn(driver, "driver1")
 	card := "#delivery-" + id
-	do(driver, "see the delivery", chromedp.Navigate(base+"/medicine/deliveries"), chromedp.WaitVisible(chromedp.CSS(card)))
-	if w, err := chromedp.Run(driver, chromedp.Evaluate[int](`document.documentElement.scrollWidth`)); err != nil || w > 390 {
-		t.Errorf("the deliveries page is %d px wide on a 390 px screen (%v)", w, err)
+	r.do(driver, "see the delivery", chromedp.Navigate(base+"/medicine/deliveries"), chromedp.WaitVisible(chromedp.CSS(card)))
+	r.fits(driver, "the deliveries page")
+	if c, err := chromedp.Run(driver, chromedp.Evaluate[string](`document.querySelector("`+card+` .handover-form input[type=file]").getAttribute("capture")`)); err != nil || c != "environment" {
+		t.Errorf("the handover's photo does not open the phone's camera: capture=%q (%v)", c, err)
 	}
-	shot(driver, "delivery-phone")
-	do(driver, "show the patient's phone (recorded)",
+	r.shot(driver, "delivery-phone")
+	r.do(driver, "show the patient's phone (recorded)",
 		chromedp.Click(chromedp.CSS(card+" details.reveal summary")),
 		chromedp.Click(chromedp.CSS(card+" details.reveal button")), chromedp.WaitVisible(chromedp.CSS(card+" .revealed")))
-	if s := text(driver, card+" .revealed"); !strings.Contains(s, "13997001234") {
+	if s := r.text(driver, card+" .revealed"); !strings.Contains(s, "13997001234") {
 		t.Errorf("the revealed patient: %q", s)
 	}
-	do(driver, "back to the list", chromedp.Navigate(base+"/medicine/deliveries"), chromedp.WaitVisible(chromedp.CSS(card)))
-	do(driver, "hospital → driver (prefilled)", chromedp.Click(chromedp.CSS(card+" .handover")), chromedp.WaitVisible(flash("已记录交接")))
-	do(driver, "driver → family",
+	r.do(driver, "back to the list", chromedp.Navigate(base+"/medicine/deliveries"), chromedp.WaitVisible(chromedp.CSS(card)))
+	r.do(driver, "hospital → driver (prefilled), with a photo",
+		chromedp.SetUploadFiles(chromedp.CSS(card+` .handover-form input[type="file"]`), []string{atPharmacy}),
+		chromedp.Click(chromedp.CSS(card+" .handover")), chromedp.WaitVisible(flash("已记录交接")),
+		chromedp.WaitVisible(chromedp.CSS(card+" .legs li:nth-child(1) .medicine-photo img")))
+	r.do(driver, "driver → family, with a photo",
 		chromedp.SetValue(chromedp.CSS(card+` .handover-form input[name="handed_to"]`), "患者家属"),
+		chromedp.SetUploadFiles(chromedp.CSS(card+` .handover-form input[type="file"]`), []string{atHome}),
 		chromedp.Click(chromedp.CSS(card+" .handover")),
-		chromedp.WaitVisible(`//ol[contains(@class,"legs")]/li[contains(., "患者家属")]`))
-	if legs := text(driver, card+" .legs"); !strings.Contains(legs, "青海省人民医院药剂科 → 李建国") || !strings.Contains(legs, "李建国 → 患者家属") {
+		chromedp.WaitVisible(`//ol[contains(@class,"legs")]/li[contains(., "患者家属")]//img`))
+	if legs := r.text(driver, card+" .legs"); !strings.Contains(legs, "青海省人民医院药剂科 → 李建国") || !strings.Contains(legs, "李建国 → 患者家属") {
 		t.Errorf("the legs shown: %q", legs)
 	}
-	do(driver, "delivered", chromedp.Click(chromedp.CSS(card+" .delivered")), chromedp.WaitVisible(chromedp.CSS(card+" .confirm")))
-	shot(driver, "delivered-phone")
-	do(driver, "confirmed",
+	// Each photo is shown, loaded from the server, beside its own leg.
+	loaded, err := chromedp.Run(driver, chromedp.Evaluate[[]int](`Array.from(document.querySelectorAll("`+card+` .legs li")).map(li =>
+		Array.from(li.querySelectorAll("img")).filter(i => i.complete && i.naturalWidth === 160).length)`))
+	if err != nil || len(loaded) != 2 || loaded[0] != 1 || loaded[1] != 1 {
+		t.Errorf("photos loaded per leg on the phone: %v (%v)", loaded, err)
+	}
+	r.fits(driver, "the deliveries page with photos")
+	r.shot(driver, "handovers-phone")
+	r.do(driver, "delivered", chromedp.Click(chromedp.CSS(card+" .delivered")), chromedp.WaitVisible(chromedp.CSS(card+" .confirm")))
+	r.shot(driver, "delivered-phone")
+	r.do(driver, "confirmed",
 		chromedp.SendKeys(chromedp.CSS(card+` input[name="note"]`), "患者本人签收"),
 		chromedp.Click(chromedp.CSS(card+" .confirm")), chromedp.WaitVisible(flash("患者已确认")))
-	shot(driver, "done-phone")
+	r.shot(driver, "done-phone")
 
-	// 4. The ticket is answered; the desk counts the delivery.
-	do(agent, "open the ticket", chromedp.Navigate(base+"/t/"+tk.Number), chromedp.WaitVisible(chromedp.CSS("main")))
-	if body := text(agent, "main"); !strings.Contains(body, "已登记用药需求") || !strings.Contains(body, "送达患者并经本人确认") {
+	// 4. The request's page shows the prescription and both legs' photos;
+	// the ticket is answered; the desk counts the delivery.
+	r.do(disp, "the request's page", chromedp.Navigate(base+"/medicine/requests/"+id), chromedp.WaitVisible(chromedp.CSS("#medicine-handovers")))
+	shown, err := chromedp.Run(disp, chromedp.Evaluate[[]int](`[document.querySelectorAll("#prescription-photos img").length].concat(
+		Array.from(document.querySelectorAll("#medicine-handovers li")).map(li => li.querySelectorAll("img").length))`))
+	if err != nil || fmt.Sprint(shown) != "[1 1 1]" {
+		t.Errorf("photos of the prescription and of each leg on the request's page: %v (%v)", shown, err)
+	}
+	if tl := r.text(disp, "#medicine-timeline"); strings.Count(tl, "1 张照片") != 3 {
+		t.Errorf("the timeline does not show the three uploads: %q", tl)
+	}
+	r.shot(disp, "request-photos")
+	r.do(agent, "open the ticket", chromedp.Navigate(base+"/t/"+tk.Number), chromedp.WaitVisible(chromedp.CSS("main")))
+	if body := r.text(agent, "main"); !strings.Contains(body, "已登记用药需求") || !strings.Contains(body, "送达患者并经本人确认") {
 		t.Errorf("the ticket's page does not show the outcome: %q", body)
 	}
-	shot(agent, "ticket")
-	do(disp, "the desk's figures", chromedp.Navigate(base+"/medicine"), chromedp.WaitVisible(chromedp.CSS("#medicine-figures")))
-	if s := text(disp, "#fig-confirmed"); !strings.HasPrefix(s, "1") {
+	r.shot(agent, "ticket")
+	r.do(disp, "the desk's figures", chromedp.Navigate(base+"/medicine"), chromedp.WaitVisible(chromedp.CSS("#medicine-figures")))
+	if s := r.text(disp, "#fig-confirmed"); !strings.HasPrefix(s, "1") {
 		t.Errorf("confirmed on the desk: %q", s)
 	}
 }

@@ -311,7 +311,7 @@ var errorMessages = map[string][2]string{
 	"why.import_too_many_rows":  {"一个文件最多 10000 户，请分成几个文件上传。", "At most 10,000 households a file; split the list."},
 	"why.coverage_street_level": {"按街道统计只适用于全区或街道；社区和网格请按网格查看。", "The coverage by street is of the district or a street; look by grid below."},
 	"field.photos":              {"照片", "the photos"},
-	"why.too_many_photos":       {"每次走访最多 6 张照片。", "At most 6 photos a visit."},
+	"why.too_many_photos":       {"照片太多：每次走访、每张处方、每次交接或送达最多 6 张。", "Too many photos: at most 6 a visit, a prescription, a handover or a delivery."},
 	"why.photo_type":            {"照片须为 JPEG、PNG、GIF 或 WebP 图片。", "Photos are JPEG, PNG, GIF or WebP images."},
 	"why.photo_required":        {"请选择照片。", "Choose the photos."},
 	"why.import_too_large":      {"文件太大（最大 8 MB）。", "The file is too large (8 MB at most)."},
