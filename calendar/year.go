@@ -1,9 +1,10 @@
 package calendar
 
 import (
-	"github.com/minsheng/minsheng"
 	"sort"
 	"time"
+
+	"github.com/minsheng/minsheng"
 )
 
 // Holiday is one holiday period of a year's notice, first and last day

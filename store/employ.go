@@ -228,7 +228,6 @@ func scanSeeker(s scanner) (*employ.Seeker, error) {
 	return &k, err
 }
 
-
 // InsertSeeker writes a new seeker.
 func InsertSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
 	_, err := tx.Exec(ctx, `INSERT INTO employ_seekers (id, name, phone, id_number, skills, kinds, area, salary_min, hard, consent, subscribed,

@@ -1,11 +1,12 @@
 package web
 
 import (
-	"github.com/minsheng/minsheng/org"
 	"net/http"
 	"net/url"
 	"strconv"
 	"strings"
+
+	"github.com/minsheng/minsheng/org"
 
 	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/app"

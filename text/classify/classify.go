@@ -128,14 +128,14 @@ func (o *Options) fill() {
 type Model struct {
 	opt    Options
 	labels []string
-	table  table     // feature hash → index
+	table  table // feature hash → index
 	// words is the lexicon found in the training text (sequence hashes,
 	// sorted) and lexicon its look-up table; nil when words are off.
 	words   []uint64
 	lexicon *table
-	idf    []float32 // per feature
-	w      []float32 // feature-major: w[f*K+k]
-	b      []float32 // per label
+	idf     []float32 // per feature
+	w       []float32 // feature-major: w[f*K+k]
+	b       []float32 // per label
 	// temp scales scores before the softmax that turns them into
 	// confidences; fitted on held-out scores in Train.
 	temp float32
