@@ -169,7 +169,7 @@ func entropy(m map[uint64]int32) float64 {
 	return e
 }
 
-// words adds the word features of s to c: the words of two characters or
+// addWords adds the word features of s to c: the words of two characters or
 // more, and each pair of adjacent words, found by forward maximum matching
 // against the lexicon.
 func (m *Model) addWords(c *counter, s string, w float32) {

@@ -94,8 +94,11 @@ func (r *browserRun) text(c context.Context, sel string) string {
 func (r *browserRun) fits(c context.Context, page string) {
 	r.t.Helper()
 	w, err := chromedp.Run(c, chromedp.Evaluate[[]float64](`[document.documentElement.scrollWidth, window.innerWidth]`))
-	if err != nil || len(w) != 2 || w[0] > w[1] {
-		r.t.Errorf("%s is wider than the screen: %v px of %v (%v)", page, w[0:min(len(w), 1)], w[min(len(w), 1):], err)
+	switch {
+	case err != nil || len(w) != 2:
+		r.t.Errorf("the width of %s: %v %v", page, w, err)
+	case w[0] > w[1]:
+		r.t.Errorf("%s is %v px wide on a screen of %v px", page, w[0], w[1])
 	}
 }
 
