@@ -180,6 +180,9 @@ type Stats struct {
 	Retried atomic.Int64 // failed attempts that will be tried again
 	Dead    atomic.Int64 // jobs that ran out of attempts or failed permanently
 	Lost    atomic.Int64 // jobs whose lease was lost before they were recorded
+	// RecordRetries counts the tries to record a batch that failed and
+	// were made again.
+	RecordRetries atomic.Int64
 }
 
 // New returns a scheduler over db.
@@ -547,28 +550,7 @@ func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
 	outcomes := make([]outcome, len(batch))
 	s.work(bctx, batch, outcomes, started.Add(s.opts.Lease*3/4))
 
-	// The fast path records the whole batch with one statement and runs the
-	// handlers one after the other; if one fails, that transaction is rolled
-	// back and the batch recorded again with a savepoint around each job.
-	var t tally
-	err := s.db.Write(bctx, func(tx *store.Tx) error {
-		var err error
-		t, err = s.settleFast(bctx, tx, batch, token, outcomes)
-		return err
-	})
-	if errors.Is(err, errSlowPath) {
-		err = s.db.Write(bctx, func(tx *store.Tx) error {
-			t = tally{}
-			for i, j := range batch {
-				res, err := s.settle(bctx, tx, j, token, outcomes[i])
-				if err != nil {
-					return err
-				}
-				t.add(res)
-			}
-			return nil
-		})
-	}
+	t, err := s.record(bctx, batch, token, outcomes)
 	if err != nil {
 		// Nothing of the batch was recorded: its jobs are claimed again
 		// when the lease ends.
@@ -583,6 +565,61 @@ func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
 		s.log.Warn("job leases lost", "jobs", lost)
 	}
 	return len(batch), nil
+}
+
+// record records what became of a batch. The Work is done by then and
+// must not be lost to a passing failure of the database (a refused
+// connection, a deadlock victim), so a transaction that fails is tried
+// again, after a short and growing pause, until the lease's deadline in
+// ctx. Trying again is safe: a try whose commit did succeed finished the
+// jobs under the token, and the next try finds their leases gone and
+// writes nothing.
+func (s *Scheduler) record(ctx context.Context, batch []*Job, token string, outcomes []outcome) (tally, error) {
+	pause := 10 * time.Millisecond
+	for try := 1; ; try++ {
+		t, err := s.recordOnce(ctx, batch, token, outcomes)
+		if err == nil || ctx.Err() != nil {
+			return t, err
+		}
+		s.stats.RecordRetries.Add(1)
+		s.log.Warn("recording a batch failed; trying again", "jobs", len(batch), "try", try, "err", err)
+		timer := time.NewTimer(pause)
+		select {
+		case <-ctx.Done():
+			timer.Stop()
+			return t, err
+		case <-timer.C:
+		}
+		pause = min(2*pause, time.Second)
+	}
+}
+
+// recordOnce is one try of record. The fast path records the whole batch
+// with one statement and runs the handlers one after the other; if one
+// fails, that transaction is rolled back and the batch recorded again with
+// a savepoint around each job.
+func (s *Scheduler) recordOnce(ctx context.Context, batch []*Job, token string, outcomes []outcome) (tally, error) {
+	var t tally
+	err := s.db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		t, err = s.settleFast(ctx, tx, batch, token, outcomes)
+		return err
+	})
+	if !errors.Is(err, errSlowPath) {
+		return t, err
+	}
+	err = s.db.Write(ctx, func(tx *store.Tx) error {
+		t = tally{}
+		for i, j := range batch {
+			res, err := s.settle(ctx, tx, j, token, outcomes[i])
+			if err != nil {
+				return err
+			}
+			t.add(res)
+		}
+		return nil
+	})
+	return t, err
 }
 
 // work runs the Work of the batch's jobs, at most Concurrency at a time,

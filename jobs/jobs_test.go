@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -22,6 +24,19 @@ import (
 var start = time.Date(2026, 3, 2, 7, 0, 0, 0, calendar.China)
 
 var quiet = slog.New(slog.NewTextHandler(io.Discard, nil))
+
+// testLogger passes the scheduler's warnings and errors to the test's log,
+// so that a failure says what the scheduler saw.
+func testLogger(t testing.TB) *slog.Logger {
+	return slog.New(slog.NewTextHandler(testWriter{t}, &slog.HandlerOptions{Level: slog.LevelWarn}))
+}
+
+type testWriter struct{ t testing.TB }
+
+func (w testWriter) Write(p []byte) (int, error) {
+	w.t.Log(strings.TrimSpace(string(p)))
+	return len(p), nil
+}
 
 // newScheduler returns a scheduler on the fake clock with short, testable
 // settings.
@@ -552,7 +567,7 @@ func TestConcurrentSchedulersNeverShareAJob(t *testing.T) {
 		var claimed atomic.Int64
 		for i := 0; i < 4; i++ {
 			node := fmt.Sprint("node", i)
-			s := jobs.New(db, jobs.Options{Node: node, Batch: 7, PollInterval: 5 * time.Millisecond, Logger: quiet})
+			s := jobs.New(db, jobs.Options{Node: node, Batch: 7, PollInterval: 5 * time.Millisecond, Logger: testLogger(t)})
 			s.Register("effect", effect(node))
 			wg.Add(1)
 			go func() {
@@ -579,4 +594,45 @@ func TestConcurrentSchedulersNeverShareAJob(t *testing.T) {
 			t.Fatalf("%d claims for %d jobs: a job was claimed twice", claimed.Load(), n)
 		}
 	})
+}
+
+// TestRecordOutlivesALostConnection kills the database connection under
+// the transaction that records a batch, twice: the batch is recorded on
+// the next try, at once, and its effect is written once. Without the
+// retry the job would wait for its lease to end.
+func TestRecordOutlivesALostConnection(t *testing.T) {
+	if !slices.Contains(storetest.Dialects(), "postgres") {
+		t.Skip("needs PostgreSQL (" + storetest.EnvPostgres + "): the server ends the connection of the recording transaction")
+	}
+	db := storetest.Open(t, "postgres")
+	mustEffects(t, db)
+	clock := minsheng.NewFakeClock(start)
+	s := jobs.New(db, jobs.Options{Clock: clock, Lease: time.Hour, Logger: testLogger(t)})
+	var calls atomic.Int32
+	s.Register("effect", func(ctx context.Context, tx *store.Tx, j *jobs.Job) error {
+		if calls.Add(1) <= 2 {
+			// The first try's fast path, then its slow path: each loses
+			// its connection, so the whole try fails.
+			_, err := tx.Exec(ctx, `SELECT pg_terminate_backend(pg_backend_pid())`)
+			if err == nil {
+				return errors.New("the connection outlived pg_terminate_backend")
+			}
+			return err
+		}
+		return effect("n")(ctx, tx, j)
+	})
+	mustEnqueue(t, db, jobs.Spec{Kind: "effect", Key: "k", RunAt: start})
+	n, err := s.RunOnce(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("RunOnce = %d, %v; want 1 job claimed", n, err)
+	}
+	if rows, distinct := effectCounts(t, db); rows != 1 || distinct != 1 {
+		t.Fatalf("%d effects of %d jobs; want 1 of 1", rows, distinct)
+	}
+	if j := mustJob(t, db, "k"); j.Status != store.JobDone || j.Attempts != 1 {
+		t.Fatalf("job is %s after %d attempts; want done after 1", j.Status, j.Attempts)
+	}
+	if got := s.Stats().RecordRetries.Load(); got != 1 {
+		t.Fatalf("%d record retries; want 1", got)
+	}
 }
