@@ -24,7 +24,7 @@ import (
 // their input and are worded with page.Say.
 
 type employPages struct {
-	*UI
+	forms
 	emp *appemploy.Service
 }
 
@@ -37,7 +37,7 @@ var (
 
 // EmployPages returns the pages of the employ capability.
 func (u *UI) EmployPages(svc *appemploy.Service) []capability.Route {
-	p := &employPages{UI: u, emp: svc}
+	p := &employPages{forms: forms{UI: u}, emp: svc}
 	return []capability.Route{
 		{Pattern: "GET /jobs/employers", Handler: u.staff(p.employers, employEmployers...)},
 		{Pattern: "POST /jobs/employers", Handler: u.staff(p.registerEmployer, employEmployers...)},
@@ -68,27 +68,6 @@ var EmployNav = []capability.NavItem{
 	{Label: "nav.jobs_me", Path: "/jobs/me", Roles: []org.Role{org.RoleWorker}},
 	{Label: "nav.jobs_seekers", Path: "/jobs/seekers", Roles: []org.Role{org.RoleGridWorker}},
 	{Label: "nav.jobs_figures", Path: "/jobs/figures", Roles: []org.Role{org.RoleLeader}},
-}
-
-// refusedForm turns a refused input (invalid, a conflict, a refusal, a
-// limit) into the form state shown beside the form with what the user
-// typed; other errors are returned as they are.
-func refusedForm(action string, err error, vals url.Values) (*formState, int, error) {
-	e := errorOf(err)
-	if e == nil {
-		return nil, 0, err
-	}
-	switch e.Code {
-	case minsheng.EINVALID:
-		return &formState{Action: action, Field: e.Field, Err: err, Values: vals}, http.StatusBadRequest, nil
-	case minsheng.ECONFLICT:
-		return &formState{Action: action, Field: e.Field, Err: err, Values: vals}, http.StatusConflict, nil
-	case minsheng.EFORBIDDEN:
-		return &formState{Action: action, Field: e.Field, Err: err, Values: vals}, http.StatusForbidden, nil
-	case minsheng.ERATELIMIT:
-		return &formState{Action: action, Field: e.Field, Err: err, Values: vals}, http.StatusTooManyRequests, nil
-	}
-	return nil, 0, err
 }
 
 // pathInt reads an id from the path: ENOTFOUND when it is not one.
@@ -168,57 +147,33 @@ func (p *employPages) employers(w http.ResponseWriter, r *http.Request, me *org.
 	return p.employersPage(w, r, me, http.StatusOK, nil)
 }
 
-func (p *employPages) refusedEmployers(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, status, err := refusedForm(action, err, vals)
-	if err != nil {
-		return err
-	}
-	return p.employersPage(w, r, me, status, form)
-}
-
 func (p *employPages) registerEmployer(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	_, err = p.emp.RegisterEmployer(r.Context(), me, appemploy.EmployerInput{Name: vals.Get("name"), CreditCode: vals.Get("credit_code"),
-		ContactName: vals.Get("contact_name"), ContactPhone: vals.Get("contact_phone"), Area: vals.Get("area")})
-	if err != nil {
-		return p.refusedEmployers(w, r, me, "employer", err, vals)
-	}
-	redirect(w, r, "/jobs/employers?ok=emp_registered")
-	return nil
+	return p.submit(w, r, me, p.employersPage, "employer", func(f *sentForm) (string, error) {
+		vals := f.Vals
+		_, err := p.emp.RegisterEmployer(r.Context(), me, appemploy.EmployerInput{Name: vals.Get("name"), CreditCode: vals.Get("credit_code"),
+			ContactName: vals.Get("contact_name"), ContactPhone: vals.Get("contact_phone"), Area: vals.Get("area")})
+		return "/jobs/employers?ok=emp_registered", err
+	})
 }
 
 func (p *employPages) verify(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	if _, _, err := p.parseForm(w, r); err != nil {
-		return err
-	}
-	id, err := pathInt(r, "id", "employer")
-	if err == nil {
-		_, err = p.emp.VerifyEmployer(r.Context(), me, id)
-	}
-	if err != nil {
-		return p.refusedEmployers(w, r, me, "verify:"+r.PathValue("id"), err, nil)
-	}
-	redirect(w, r, "/jobs/employers?ok=emp_verified")
-	return nil
+	return p.submit(w, r, me, p.employersPage, "verify:"+r.PathValue("id"), func(*sentForm) (string, error) {
+		id, err := pathInt(r, "id", "employer")
+		if err == nil {
+			_, err = p.emp.VerifyEmployer(r.Context(), me, id)
+		}
+		return "/jobs/employers?ok=emp_verified", err
+	})
 }
 
 func (p *employPages) arrears(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathInt(r, "id", "employer")
-	if err == nil {
-		_, err = p.emp.FlagArrears(r.Context(), me, id, vals.Get("arrears") == "1", vals.Get("note"))
-	}
-	if err != nil {
-		return p.refusedEmployers(w, r, me, "arrears:"+r.PathValue("id"), err, vals)
-	}
-	redirect(w, r, "/jobs/employers?ok=emp_arrears")
-	return nil
+	return p.submit(w, r, me, p.employersPage, "arrears:"+r.PathValue("id"), func(f *sentForm) (string, error) {
+		id, err := pathInt(r, "id", "employer")
+		if err == nil {
+			_, err = p.emp.FlagArrears(r.Context(), me, id, f.Vals.Get("arrears") == "1", f.Vals.Get("note"))
+		}
+		return "/jobs/employers?ok=emp_arrears", err
+	})
 }
 
 // postInput reads a post's form.
@@ -240,7 +195,7 @@ func (p *employPages) createPost(w http.ResponseWriter, r *http.Request, me *org
 	}
 	post, err := p.emp.CreatePost(r.Context(), me, postInput(vals))
 	if err != nil {
-		return p.refusedEmployers(w, r, me, "post", err, vals)
+		return p.redraw(p.employersPage, w, r, me, "post", err, vals)
 	}
 	if vals.Get("submit") == "1" {
 		if _, err := p.emp.ActPost(r.Context(), me, post.ID, employ.PostSubmit, ""); err != nil {
@@ -335,60 +290,47 @@ func (p *employPages) post(w http.ResponseWriter, r *http.Request, me *org.User)
 	return p.postPage(w, r, me, id, http.StatusOK, nil, nil)
 }
 
-// refusedPost shows a post's page with the refused form, or the error
-// page when the post itself cannot be shown.
-func (p *employPages) refusedPost(w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, status, err := refusedForm(action, err, vals)
+// postForms draws the page of the path's post with a refused form.
+func (p *employPages) postForms(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	id, err := pathInt(r, "id", "post")
 	if err != nil {
 		return err
-	}
-	id, perr := pathInt(r, "id", "post")
-	if perr != nil {
-		return perr
 	}
 	return p.postPage(w, r, me, id, status, form, nil)
 }
 
 func (p *employPages) actPost(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathInt(r, "id", "post")
-	if err != nil {
-		return err
-	}
 	a := r.PathValue("action")
-	if _, err := p.emp.ActPost(r.Context(), me, id, employ.PostAction(a), vals.Get("note")); err != nil {
-		return p.refusedPost(w, r, me, a, err, vals)
-	}
-	redirect(w, r, "/jobs/posts/"+strconv.FormatInt(id, 10)+"?ok=emp_post_"+a)
-	return nil
+	return p.submit(w, r, me, p.postForms, a, func(f *sentForm) (string, error) {
+		id, err := pathInt(r, "id", "post")
+		if err != nil {
+			return "", err
+		}
+		_, err = p.emp.ActPost(r.Context(), me, id, employ.PostAction(a), f.Vals.Get("note"))
+		return "/jobs/posts/" + strconv.FormatInt(id, 10) + "?ok=emp_post_" + a, err
+	})
 }
 
 // editPost rewrites a draft (one sent back by review) and, with
 // submit=1, sends it to review again.
 func (p *employPages) editPost(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathInt(r, "id", "post")
-	if err != nil {
-		return err
-	}
-	if _, err := p.emp.EditPost(r.Context(), me, id, postInput(vals)); err != nil {
-		return p.refusedPost(w, r, me, "edit", err, vals)
-	}
-	ok := "emp_drafted"
-	if vals.Get("submit") == "1" {
-		if _, err := p.emp.ActPost(r.Context(), me, id, employ.PostSubmit, ""); err != nil {
-			return p.refusedPost(w, r, me, "edit", err, vals)
+	return p.submit(w, r, me, p.postForms, "edit", func(f *sentForm) (string, error) {
+		id, err := pathInt(r, "id", "post")
+		if err != nil {
+			return "", err
 		}
-		ok = "emp_submitted"
-	}
-	redirect(w, r, "/jobs/posts/"+strconv.FormatInt(id, 10)+"?ok="+ok)
-	return nil
+		if _, err := p.emp.EditPost(r.Context(), me, id, postInput(f.Vals)); err != nil {
+			return "", err
+		}
+		ok := "emp_drafted"
+		if f.Vals.Get("submit") == "1" {
+			if _, err := p.emp.ActPost(r.Context(), me, id, employ.PostSubmit, ""); err != nil {
+				return "", err
+			}
+			ok = "emp_submitted"
+		}
+		return "/jobs/posts/" + strconv.FormatInt(id, 10) + "?ok=" + ok, nil
+	})
 }
 
 func (p *employPages) apply(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -403,9 +345,9 @@ func (p *employPages) apply(w http.ResponseWriter, r *http.Request, me *org.User
 	seeker, _ := strconv.ParseInt(vals.Get("seeker_id"), 10, 64)
 	if _, err := p.emp.Apply(r.Context(), me, id, seeker, vals.Get("note")); err != nil {
 		if seeker != 0 {
-			return p.refusedSeeker(w, r, me, seeker, "apply:"+strconv.FormatInt(id, 10), err, vals)
+			return p.redraw(p.seekerForms(seeker), w, r, me, "apply:"+strconv.FormatInt(id, 10), err, vals)
 		}
-		return p.refusedPost(w, r, me, "apply", err, vals)
+		return p.redraw(p.postForms, w, r, me, "apply", err, vals)
 	}
 	if seeker != 0 {
 		redirect(w, r, "/jobs/seekers/"+strconv.FormatInt(seeker, 10)+"?ok=emp_applied")
@@ -428,10 +370,11 @@ func (p *employPages) actApplication(w http.ResponseWriter, r *http.Request, me 
 	back := vals.Get("back")
 	app, err := p.emp.ActApplication(r.Context(), me, id, employ.AppAction(a), vals.Get("note"))
 	if err != nil {
-		form, status, err := refusedForm("app:"+strconv.FormatInt(id, 10), err, vals)
+		form, err := refusal("app:"+strconv.FormatInt(id, 10), err, vals)
 		if err != nil {
 			return err
 		}
+		status := formStatus(form)
 		switch {
 		case me.Has(org.RoleWorker) && !me.HasAny(employCaseworkers...):
 			return p.mePage(w, r, me, status, form)
@@ -465,10 +408,11 @@ func (p *employPages) reveal(w http.ResponseWriter, r *http.Request, me *org.Use
 	postID, _ := strconv.ParseInt(vals.Get("post_id"), 10, 64)
 	action := "reveal:" + strconv.FormatInt(id, 10)
 	if err != nil {
-		form, status, err := refusedForm(action, err, vals)
+		form, err := refusal(action, err, vals)
 		if err != nil {
 			return err
 		}
+		status := formStatus(form)
 		if postID != 0 {
 			return p.postPage(w, r, me, postID, status, form, nil)
 		}
@@ -521,19 +465,10 @@ func seekerInput(vals url.Values) appemploy.SeekerInput {
 }
 
 func (p *employPages) registerMe(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if _, err := p.emp.RegisterSeeker(r.Context(), me, seekerInput(vals)); err != nil {
-		form, status, err := refusedForm("seeker", err, vals)
-		if err != nil {
-			return err
-		}
-		return p.mePage(w, r, me, status, form)
-	}
-	redirect(w, r, "/jobs/me?ok=emp_seeker_registered")
-	return nil
+	return p.submit(w, r, me, p.mePage, "seeker", func(f *sentForm) (string, error) {
+		_, err := p.emp.RegisterSeeker(r.Context(), me, seekerInput(f.Vals))
+		return "/jobs/me?ok=emp_seeker_registered", err
+	})
 }
 
 // subscription turns the seeker's pushes on or off (off also when they
@@ -548,11 +483,7 @@ func (p *employPages) subscription(w http.ResponseWriter, r *http.Request, me *o
 		return err
 	}
 	if err := p.emp.Subscribe(r.Context(), me, v.Seeker.ID, vals.Get("consent") == "1", vals.Get("subscribed") == "1"); err != nil {
-		form, status, err := refusedForm("subscription", err, vals)
-		if err != nil {
-			return err
-		}
-		return p.mePage(w, r, me, status, form)
+		return p.redraw(p.mePage, w, r, me, "subscription", err, vals)
 	}
 	redirect(w, r, "/jobs/me?ok=emp_subscription")
 	return nil
@@ -592,20 +523,13 @@ func (p *employPages) seekers(w http.ResponseWriter, r *http.Request, me *org.Us
 }
 
 func (p *employPages) registerSeeker(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	k, err := p.emp.RegisterSeeker(r.Context(), me, seekerInput(vals))
-	if err != nil {
-		form, status, err := refusedForm("seeker", err, vals)
+	return p.submit(w, r, me, p.seekersPage, "seeker", func(f *sentForm) (string, error) {
+		k, err := p.emp.RegisterSeeker(r.Context(), me, seekerInput(f.Vals))
 		if err != nil {
-			return err
+			return "", err
 		}
-		return p.seekersPage(w, r, me, status, form)
-	}
-	redirect(w, r, "/jobs/seekers/"+strconv.FormatInt(k.ID, 10)+"?ok=emp_seeker_registered")
-	return nil
+		return "/jobs/seekers/" + strconv.FormatInt(k.ID, 10) + "?ok=emp_seeker_registered", nil
+	})
 }
 
 type seekerData struct {
@@ -628,12 +552,11 @@ func (p *employPages) seekerPage(w http.ResponseWriter, r *http.Request, me *org
 	return nil
 }
 
-func (p *employPages) refusedSeeker(w http.ResponseWriter, r *http.Request, me *org.User, id int64, action string, err error, vals url.Values) error {
-	form, status, err := refusedForm(action, err, vals)
-	if err != nil {
-		return err
+// seekerForms draws the seeker's page with a refused form.
+func (p *employPages) seekerForms(id int64) formPage {
+	return func(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+		return p.seekerPage(w, r, me, id, status, form, nil)
 	}
-	return p.seekerPage(w, r, me, id, status, form, nil)
 }
 
 func (p *employPages) seeker(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -654,35 +577,26 @@ func (p *employPages) takeSeeker(w http.ResponseWriter, r *http.Request, me *org
 		return err
 	}
 	if _, err := p.emp.AssignCaseworker(r.Context(), me, id, 0); err != nil {
-		return p.refusedSeeker(w, r, me, id, "caseworker", err, nil)
+		return p.redraw(p.seekerForms(id), w, r, me, "caseworker", err, nil)
 	}
 	redirect(w, r, "/jobs/seekers/"+strconv.FormatInt(id, 10)+"?ok=emp_taken")
 	return nil
 }
 
 func (p *employPages) followUp(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := pathInt(r, "id", "application")
-	if err != nil {
-		return err
-	}
-	month, err := strconv.Atoi(r.PathValue("month"))
-	if err != nil {
-		return minsheng.Errorf(minsheng.ENOTFOUND, "follow-up %q not found", r.PathValue("month"))
-	}
-	if _, err := p.emp.RecordFollowUp(r.Context(), me, id, month, appemploy.FollowUpInput{Outcome: employ.Outcome(vals.Get("outcome")),
-		Note: vals.Get("note")}); err != nil {
-		form, status, err := refusedForm("followup:"+r.PathValue("id")+":"+r.PathValue("month"), err, vals)
+	return p.submit(w, r, me, p.seekersPage, "followup:"+r.PathValue("id")+":"+r.PathValue("month"), func(f *sentForm) (string, error) {
+		id, err := pathInt(r, "id", "application")
 		if err != nil {
-			return err
+			return "", err
 		}
-		return p.seekersPage(w, r, me, status, form)
-	}
-	redirect(w, r, "/jobs/seekers?ok=emp_followed_up")
-	return nil
+		month, err := strconv.Atoi(r.PathValue("month"))
+		if err != nil {
+			return "", minsheng.Errorf(minsheng.ENOTFOUND, "follow-up %q not found", r.PathValue("month"))
+		}
+		_, err = p.emp.RecordFollowUp(r.Context(), me, id, month, appemploy.FollowUpInput{Outcome: employ.Outcome(f.Vals.Get("outcome")),
+			Note: f.Vals.Get("note")})
+		return "/jobs/seekers?ok=emp_followed_up", err
+	})
 }
 
 // --- figures ---

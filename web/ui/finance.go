@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"math"
 	"net/http"
 	"net/url"
@@ -26,13 +25,13 @@ import (
 // with their own match only. Amounts are typed in 万元, rates in percent.
 
 type financePages struct {
-	*UI
+	forms
 	fin *finance.Service
 }
 
 // FinancePages returns the pages of the finance capability.
 func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
-	p := &financePages{UI: u, fin: svc}
+	p := &financePages{forms: forms{UI: u, flat: true}, fin: svc}
 	office := []org.Role{dom.RoleOfficer, org.RoleAdmin}
 	read := []org.Role{dom.RoleOfficer, org.RoleAdmin, org.RoleLeader, dom.RoleBank}
 	figures := []org.Role{dom.RoleOfficer, org.RoleAdmin, org.RoleLeader}
@@ -66,18 +65,6 @@ func (u *UI) FinancePages(svc *finance.Service) []capability.Route {
 var FinanceNav = []capability.NavItem{
 	{Label: "nav.finance", Path: "/finance", Roles: []org.Role{dom.RoleOfficer, org.RoleLeader, dom.RoleBank}},
 	{Label: "nav.finance_figures", Path: "/finance/figures", Roles: []org.Role{dom.RoleOfficer, org.RoleLeader}},
-}
-
-// finRefused turns an invalid input, a conflict or a refusal into the form
-// state to show beside the form, worded by page.Say; other errors (not
-// found, faults) are returned as they are.
-func finRefused(action string, err error, vals url.Values) (*formState, error) {
-	var e *minsheng.Error
-	if !errors.As(err, &e) || (e.Code != minsheng.EINVALID && e.Code != minsheng.ECONFLICT && e.Code != minsheng.EFORBIDDEN &&
-		e.Code != minsheng.ERATELIMIT) {
-		return nil, err
-	}
-	return &formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil
 }
 
 // parseWan reads an amount typed in 万元 ("30", "12.5") as yuan; "" is 0.
@@ -209,37 +196,34 @@ func (p *financePages) home(w http.ResponseWriter, r *http.Request, me *org.User
 }
 
 func (p *financePages) createDemand(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	back := func(err error) error {
-		form, err := finRefused("demand", err, vals)
+	return p.submit(w, r, me, p.newDemandForms, "demand", func(f *sentForm) (string, error) {
+		vals := f.Vals
+		amount, err := parseWan("amount", vals.Get("amount"))
 		if err != nil {
-			return err
+			return "", err
 		}
-		if ref := vals.Get("from_business"); ref != "" {
-			r.SetPathValue("ref", ref)
-			return p.businessPage(w, r, me, http.StatusBadRequest, form, nil)
+		term, err := finInt("term_months", vals.Get("term_months"))
+		if err != nil {
+			return "", err
 		}
-		return p.homePage(w, r, me, http.StatusBadRequest, form)
+		biz, _ := strconv.ParseInt(vals.Get("business_id"), 10, 64)
+		v, err := p.fin.CreateDemand(r.Context(), me, dom.NewDemand{BusinessID: biz, Amount: amount, TermMonths: term,
+			Purpose: vals.Get("purpose"), Collateral: dom.Collateral(vals.Get("collateral")), TicketRef: vals.Get("ticket")})
+		if err != nil {
+			return "", err
+		}
+		return "/finance/demands/" + url.PathEscape(v.Demand.Number) + "?ok=fin_matched", nil
+	})
+}
+
+// newDemandForms draws the page the new demand's form was sent from with
+// its refusal: the business's page (from_business) or the home page.
+func (p *financePages) newDemandForms(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	if ref := url.Values(form.Values).Get("from_business"); ref != "" {
+		r.SetPathValue("ref", ref)
+		return p.businessPage(w, r, me, status, form, nil)
 	}
-	amount, err := parseWan("amount", vals.Get("amount"))
-	if err != nil {
-		return back(err)
-	}
-	term, err := finInt("term_months", vals.Get("term_months"))
-	if err != nil {
-		return back(err)
-	}
-	biz, _ := strconv.ParseInt(vals.Get("business_id"), 10, 64)
-	v, err := p.fin.CreateDemand(r.Context(), me, dom.NewDemand{BusinessID: biz, Amount: amount, TermMonths: term,
-		Purpose: vals.Get("purpose"), Collateral: dom.Collateral(vals.Get("collateral")), TicketRef: vals.Get("ticket")})
-	if err != nil {
-		return back(err)
-	}
-	redirect(w, r, "/finance/demands/"+url.PathEscape(v.Demand.Number)+"?ok=fin_matched")
-	return nil
+	return p.homePage(w, r, me, status, form)
 }
 
 // finDemandData is a demand's page.
@@ -265,76 +249,52 @@ func (p *financePages) demand(w http.ResponseWriter, r *http.Request, me *org.Us
 }
 
 func (p *financePages) closeDemand(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if _, err := p.fin.CloseDemand(r.Context(), me, r.PathValue("ref"), dom.DemandStatus(vals.Get("status")), vals.Get("note")); err != nil {
-		form, err := finRefused("close", err, vals)
-		if err != nil {
-			return err
-		}
-		return p.demandPage(w, r, me, http.StatusBadRequest, form)
-	}
-	redirect(w, r, "/finance/demands/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_saved")
-	return nil
+	return p.submit(w, r, me, p.demandPage, "close", func(f *sentForm) (string, error) {
+		_, err := p.fin.CloseDemand(r.Context(), me, r.PathValue("ref"), dom.DemandStatus(f.Vals.Get("status")), f.Vals.Get("note"))
+		return "/finance/demands/" + url.PathEscape(r.PathValue("ref")) + "?ok=fin_saved", err
+	})
 }
 
 func (p *financePages) rematch(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if _, _, err := p.fin.Rematch(r.Context(), me, r.PathValue("ref")); err != nil {
-		form, err := finRefused("rematch", err, vals)
-		if err != nil {
-			return err
-		}
-		return p.demandPage(w, r, me, http.StatusBadRequest, form)
-	}
-	redirect(w, r, "/finance/demands/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_rematched")
-	return nil
+	return p.submit(w, r, me, p.demandPage, "rematch", func(*sentForm) (string, error) {
+		_, _, err := p.fin.Rematch(r.Context(), me, r.PathValue("ref"))
+		return "/finance/demands/" + url.PathEscape(r.PathValue("ref")) + "?ok=fin_rematched", err
+	})
 }
 
 // act takes an action on a match from the demand's page (or a bank's
 // list) and goes back to the demand.
 func (p *financePages) act(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
-	if err != nil || id <= 0 {
-		return minsheng.Errorf(minsheng.ENOTFOUND, "match %q not found", r.PathValue("id")).Because("match_not_found")
-	}
 	action := r.PathValue("action")
-	ref := vals.Get("demand")
-	run := func() error {
+	return p.submit(w, r, me, p.matchForms, action+":"+r.PathValue("id"), func(f *sentForm) (string, error) {
+		id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+		if err != nil || id <= 0 {
+			return "", minsheng.Errorf(minsheng.ENOTFOUND, "match %q not found", r.PathValue("id")).Because("match_not_found")
+		}
+		vals := f.Vals
 		amount, err := parseWan("amount", vals.Get("amount"))
 		if err != nil {
-			return err
+			return "", err
 		}
 		_, err = p.fin.Act(r.Context(), me, id, finance.Step{Action: dom.Action(action), Amount: amount,
 			Reason: dom.DeclineReason(vals.Get("reason")), Date: vals.Get("date"), Note: vals.Get("note")})
-		return err
-	}
-	if err := run(); err != nil {
-		form, ferr := finRefused(action+":"+r.PathValue("id"), err, vals)
-		if ferr != nil {
-			return ferr
+		if ref := vals.Get("demand"); ref != "" {
+			return "/finance/demands/" + url.PathEscape(ref) + "?ok=fin_saved#m-" + r.PathValue("id"), err
 		}
-		if ref == "" {
-			return err
-		}
-		r.SetPathValue("ref", ref)
-		return p.demandPage(w, r, me, http.StatusBadRequest, form)
-	}
+		return "/finance?ok=fin_saved", err
+	})
+}
+
+// matchForms draws the demand's page a match's form was sent from with
+// its refusal; sent from a bank's list (no demand), the refusal is
+// answered with the error's own page.
+func (p *financePages) matchForms(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	ref := url.Values(form.Values).Get("demand")
 	if ref == "" {
-		redirect(w, r, "/finance?ok=fin_saved")
-		return nil
+		return form.Err
 	}
-	redirect(w, r, "/finance/demands/"+url.PathEscape(ref)+"?ok=fin_saved#m-"+r.PathValue("id"))
-	return nil
+	r.SetPathValue("ref", ref)
+	return p.demandPage(w, r, me, status, form)
 }
 
 // finBusinessesData is the list of businesses with the form that registers one.
@@ -362,35 +322,26 @@ func (p *financePages) businesses(w http.ResponseWriter, r *http.Request, me *or
 }
 
 func (p *financePages) registerBusiness(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	run := func() (*dom.Business, error) {
+	return p.submit(w, r, me, p.businessesPage, "business", func(f *sentForm) (string, error) {
+		vals := f.Vals
 		employees, err := finInt("employees", vals.Get("employees"))
 		if err != nil {
-			return nil, err
+			return "", err
 		}
 		revenue, err := parseWan("revenue", vals.Get("revenue"))
 		if err != nil {
-			return nil, err
+			return "", err
 		}
-		return p.fin.RegisterBusiness(r.Context(), me, dom.NewBusiness{CreditCode: vals.Get("credit_code"), Name: vals.Get("name"),
+		b, err := p.fin.RegisterBusiness(r.Context(), me, dom.NewBusiness{CreditCode: vals.Get("credit_code"), Name: vals.Get("name"),
 			Industry: dom.Industry(vals.Get("industry")), Size: dom.Size(vals.Get("size")), FoundedOn: vals.Get("founded_on"),
 			Address: vals.Get("address"), Employees: employees, Revenue: revenue, TaxRating: dom.TaxRating(vals.Get("tax_rating")),
 			OwnerName: vals.Get("owner_name"), OwnerPhone: vals.Get("owner_phone"), OwnerID: vals.Get("owner_id_number"),
 			Consent: vals.Get("consent") != ""})
-	}
-	b, err := run()
-	if err != nil {
-		form, err := finRefused("business", err, vals)
 		if err != nil {
-			return err
+			return "", err
 		}
-		return p.businessesPage(w, r, me, http.StatusBadRequest, form)
-	}
-	redirect(w, r, "/finance/businesses/"+strconv.FormatInt(b.ID, 10)+"?ok=fin_registered")
-	return nil
+		return "/finance/businesses/" + strconv.FormatInt(b.ID, 10) + "?ok=fin_registered", nil
+	})
 }
 
 // finBusinessData is a business's page.
@@ -419,21 +370,23 @@ func (p *financePages) business(w http.ResponseWriter, r *http.Request, me *org.
 	return p.businessPage(w, r, me, http.StatusOK, nil, nil)
 }
 
+// businessForms draws the business's page with a refused form.
+func (p *financePages) businessForms(w http.ResponseWriter, r *http.Request, me *org.User, status int, form *formState) error {
+	return p.businessPage(w, r, me, status, form, nil)
+}
+
 // updateBusiness changes the credit file; the owner's fields left empty
 // keep what is stored (the form never shows them unmasked).
 func (p *financePages) updateBusiness(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	run := func() error {
+	return p.submit(w, r, me, p.businessForms, "edit", func(f *sentForm) (string, error) {
+		vals := f.Vals
 		employees, err := finInt("employees", vals.Get("employees"))
 		if err != nil {
-			return err
+			return "", err
 		}
 		revenue, err := parseWan("revenue", vals.Get("revenue"))
 		if err != nil {
-			return err
+			return "", err
 		}
 		str := func(k string) *string { v := vals.Get(k); return &v }
 		opt := func(k string) *string {
@@ -446,17 +399,8 @@ func (p *financePages) updateBusiness(w http.ResponseWriter, r *http.Request, me
 		_, err = p.fin.UpdateBusiness(r.Context(), me, r.PathValue("ref"), finance.BusinessChange{Name: str("name"), Industry: &ind,
 			Size: &size, FoundedOn: str("founded_on"), Address: str("address"), Employees: &employees, Revenue: &revenue, TaxRating: &tax,
 			OwnerName: opt("owner_name"), OwnerPhone: opt("owner_phone"), OwnerID: opt("owner_id_number")})
-		return err
-	}
-	if err := run(); err != nil {
-		form, ferr := finRefused("edit", err, vals)
-		if ferr != nil {
-			return ferr
-		}
-		return p.businessPage(w, r, me, http.StatusBadRequest, form, nil)
-	}
-	redirect(w, r, "/finance/businesses/"+url.PathEscape(r.PathValue("ref"))+"?ok=fin_saved")
-	return nil
+		return "/finance/businesses/" + url.PathEscape(r.PathValue("ref")) + "?ok=fin_saved", err
+	})
 }
 
 func (p *financePages) consent(w http.ResponseWriter, r *http.Request, me *org.User) error {
@@ -466,8 +410,7 @@ func (p *financePages) consent(w http.ResponseWriter, r *http.Request, me *org.U
 	}
 	c := vals.Get("consent")
 	if c != "yes" && c != "no" {
-		form, _ := finRefused("consent", minsheng.FieldError("consent", "say yes or no").Because("choose"), vals)
-		return p.businessPage(w, r, me, http.StatusBadRequest, form, nil)
+		return p.redraw(p.businessForms, w, r, me, "consent", minsheng.FieldError("consent", "say yes or no").Because("choose"), vals)
 	}
 	if _, err := p.fin.SetConsent(r.Context(), me, r.PathValue("ref"), c == "yes"); err != nil {
 		return err
@@ -485,11 +428,7 @@ func (p *financePages) reveal(w http.ResponseWriter, r *http.Request, me *org.Us
 	}
 	owner, err := p.fin.RevealOwner(r.Context(), me, r.PathValue("ref"), vals.Get("reason"), minsheng.ClientAddr(r.Context()))
 	if err != nil {
-		form, ferr := finRefused("reveal", err, vals)
-		if ferr != nil {
-			return ferr
-		}
-		return p.businessPage(w, r, me, http.StatusBadRequest, form, nil)
+		return p.redraw(p.businessForms, w, r, me, "reveal", err, vals)
 	}
 	return p.businessPage(w, r, me, http.StatusOK, nil, owner)
 }
@@ -523,19 +462,9 @@ func (p *financePages) banks(w http.ResponseWriter, r *http.Request, me *org.Use
 
 // bankChange runs a form of the banks' page.
 func (p *financePages) bankChange(w http.ResponseWriter, r *http.Request, me *org.User, action string, run func(vals url.Values) error) error {
-	vals, _, err := p.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	if err := run(vals); err != nil {
-		form, err := finRefused(action, err, vals)
-		if err != nil {
-			return err
-		}
-		return p.banksPage(w, r, me, http.StatusBadRequest, form)
-	}
-	redirect(w, r, "/finance/banks?ok=fin_saved")
-	return nil
+	return p.submit(w, r, me, p.banksPage, action, func(f *sentForm) (string, error) {
+		return "/finance/banks?ok=fin_saved", run(f.Vals)
+	})
 }
 
 func (p *financePages) createBank(w http.ResponseWriter, r *http.Request, me *org.User) error {

@@ -28,13 +28,13 @@ import (
 // the page's language.
 
 type gridPages struct {
-	*UI
+	forms
 	g *grids.Service
 }
 
 // GridsPages returns the pages of the grids capability.
 func (u *UI) GridsPages(svc *grids.Service) []capability.Route {
-	p := &gridPages{UI: u, g: svc}
+	p := &gridPages{forms: forms{UI: u}, g: svc}
 	gw := org.RoleGridWorker
 	return []capability.Route{
 		{Pattern: "GET /grid", Handler: u.staff(show(p.drawHome), gw)},
@@ -90,48 +90,19 @@ func show(draw gridDraw) func(w http.ResponseWriter, r *http.Request, me *org.Us
 	return func(w http.ResponseWriter, r *http.Request, me *org.User) error { return draw(w, r, me, nil) }
 }
 
-// gridForm is a form sent to the capability: what was typed, the files,
-// and the name of the form (the templates' action) to show a refusal
-// beside.
-type gridForm struct {
-	Action string
-	Vals   url.Values
-	Files  []*multipart.FileHeader
-}
-
-// act is the shape of every form of the capability: read the form, run the
-// use case, and send the browser where it leads; when the input or the
-// object's state refused it, draw the page again with the error worded by
-// page.Say beside the form and what was typed kept. Other errors are
-// returned as they are.
-func (u *gridPages) act(action string, redraw gridDraw, run func(r *http.Request, me *org.User, f *gridForm) (string, error)) func(w http.ResponseWriter, r *http.Request, me *org.User) error {
+// act is the shape of every form of the capability (forms.submit): run
+// the use case and send the browser where it leads, or draw the page again
+// with the refusal beside the form.
+func (u *gridPages) act(action string, redraw gridDraw, run func(r *http.Request, me *org.User, f *sentForm) (string, error)) func(w http.ResponseWriter, r *http.Request, me *org.User) error {
 	return func(w http.ResponseWriter, r *http.Request, me *org.User) error {
-		vals, files, err := u.parseForm(w, r)
-		if err != nil {
-			return err
-		}
-		f := &gridForm{Action: action, Vals: vals, Files: files}
-		to, err := run(r, me, f)
-		if err == nil {
-			redirect(w, r, to)
-			return nil
-		}
-		form, err := refusal(f.Action, err, vals)
-		if err != nil {
-			return err
-		}
-		return redraw(w, r, me, form)
+		return u.submit(w, r, me, redraw.page, action, func(f *sentForm) (string, error) { return run(r, me, f) })
 	}
 }
 
-// refusal returns the refused form of an error the user can correct
-// (invalid input, a state that changed, an action their role may not
-// take); other errors are returned as they are.
-func refusal(action string, err error, vals url.Values) (*formState, error) {
-	if e := errorOf(err); e != nil && (e.Code == minsheng.EINVALID || e.Code == minsheng.ECONFLICT || e.Code == minsheng.EFORBIDDEN) {
-		return &formState{Action: action, Field: e.Field, Err: e, Values: vals}, nil
-	}
-	return nil, err
+// page is the draw as a formPage: a page of the capability works its
+// status out from the form (formStatus).
+func (d gridDraw) page(w http.ResponseWriter, r *http.Request, me *org.User, _ int, form *formState) error {
+	return d(w, r, me, form)
 }
 
 // gridPage starts a page of the capability: its title, refs, the refused
@@ -145,20 +116,6 @@ func (u *gridPages) gridPage(w http.ResponseWriter, r *http.Request, me *org.Use
 	}
 	p.R, p.Form = rf, form
 	return p, nil
-}
-
-// formStatus is the status of a page drawn after a refused form.
-func formStatus(form *formState) int {
-	if form == nil {
-		return http.StatusOK
-	}
-	switch minsheng.ErrorCode(form.Err) {
-	case minsheng.ECONFLICT:
-		return http.StatusConflict
-	case minsheng.EFORBIDDEN:
-		return http.StatusForbidden
-	}
-	return http.StatusBadRequest
 }
 
 // homeData is the grid worker's phone page.
@@ -202,7 +159,7 @@ func floatField(vals url.Values, name string) (*float64, error) {
 	return &f, nil
 }
 
-func (u *gridPages) report(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) report(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	vals := f.Vals
 	in := grids.ReportInput{NewReport: grid.NewReport{Category: vals.Get("category"), Title: vals.Get("title"),
 		Description: vals.Get("description"), Address: vals.Get("address")}}
@@ -221,7 +178,7 @@ func (u *gridPages) report(r *http.Request, me *org.User, f *gridForm) (string, 
 	return "/grid?ok=grid_reported", err
 }
 
-func (u *gridPages) check(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) check(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err
@@ -278,7 +235,7 @@ func (u *gridPages) drawDiary(w http.ResponseWriter, r *http.Request, me *org.Us
 	return nil
 }
 
-func (u *gridPages) saveDiary(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) saveDiary(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	do := f.Vals.Get("do")
 	in := grids.DiaryInput{Day: f.Vals.Get("day"), Text: f.Vals.Get("text"), Submit: do == "submit", Redraft: do == "redraft"}
 	q := url.Values{"ok": {"diary_" + do}}
@@ -322,7 +279,7 @@ func (u *gridPages) drawDiaryPage(w http.ResponseWriter, r *http.Request, me *or
 	return nil
 }
 
-func (u *gridPages) actOnDiary(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) actOnDiary(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err
@@ -414,7 +371,7 @@ func formID(vals url.Values, name string) int64 {
 	return id
 }
 
-func (u *gridPages) createCampaign(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) createCampaign(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	in := grid.NewCampaign{Title: f.Vals.Get("title"), UnitID: formID(f.Vals, "unit_id"), Note: f.Vals.Get("note"),
 		Checklist: grid.ParseChecklist(f.Vals.Get("checklist"))}
 	d, err := dateField(f.Vals, "deadline")
@@ -483,7 +440,7 @@ func percent(n, d int) string {
 	return strconv.FormatFloat(float64(n)*100/float64(d), 'f', 1, 64) + "%"
 }
 
-func (u *gridPages) addItem(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) addItem(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err
@@ -500,7 +457,7 @@ func (u *gridPages) addItem(r *http.Request, me *org.User, f *gridForm) (string,
 
 // inspect records a place checked against the campaign's checklist; the
 // answers showing a problem become items.
-func (u *gridPages) inspect(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) inspect(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err
@@ -585,7 +542,7 @@ func (u *gridPages) drawItem(w http.ResponseWriter, r *http.Request, me *org.Use
 	return nil
 }
 
-func (u *gridPages) actOnItem(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) actOnItem(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err

@@ -83,7 +83,7 @@ func stationInput(vals url.Values) (grid.NewStation, error) {
 	return in, err
 }
 
-func (u *gridPages) createStation(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) createStation(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	in, err := stationInput(f.Vals)
 	if err != nil {
 		return "", err
@@ -155,7 +155,7 @@ func (u *gridPages) drawStation(w http.ResponseWriter, r *http.Request, me *org.
 	return nil
 }
 
-func (u *gridPages) updateStation(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) updateStation(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err
@@ -169,7 +169,7 @@ func (u *gridPages) updateStation(r *http.Request, me *org.User, f *gridForm) (s
 	return "/grid/stations/" + r.PathValue("id") + "?ok=saved", err
 }
 
-func (u *gridPages) takeRequest(r *http.Request, me *org.User, f *gridForm) (string, error) {
+func (u *gridPages) takeRequest(r *http.Request, me *org.User, f *sentForm) (string, error) {
 	id, err := pageID(r)
 	if err != nil {
 		return "", err

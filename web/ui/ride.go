@@ -1,7 +1,6 @@
 package ui
 
 import (
-	"errors"
 	"net/http"
 	"net/url"
 	"strconv"
@@ -25,7 +24,7 @@ import (
 
 // ridePages serves the fleet's pages.
 type ridePages struct {
-	*UI
+	forms
 	rides *appride.Service
 }
 
@@ -34,7 +33,7 @@ var deskRoles = []org.Role{org.RoleDispatcher, org.RoleAdmin}
 
 // RidePages returns the pages of the ride capability.
 func (u *UI) RidePages(svc *appride.Service) []capability.Route {
-	p := &ridePages{UI: u, rides: svc}
+	p := &ridePages{forms: forms{UI: u, flat: true}, rides: svc}
 	desk := deskRoles
 	booking := []org.Role{org.RoleAgent, org.RoleDispatcher}
 	driver := org.RoleDriver
@@ -63,16 +62,16 @@ var RideNav = []capability.NavItem{
 	{Label: "ride.nav.figures", Path: "/rides/figures", Roles: []org.Role{org.RoleLeader}},
 }
 
-// rideForm turns a refused action into the form state shown beside it,
-// worded in the page's language from the error's code and field: input
-// errors, conflicts (another driver was first) and refusals. Other errors
-// are returned.
-func rideForm(p *page, action string, err error, vals url.Values) (*formState, error) {
-	var e *minsheng.Error
-	if !errors.As(err, &e) {
-		return nil, err
+// rideWords words a refused form in the ride pages' own messages
+// (ride.err.*, never the service's English), which the templates show:
+// input errors by their field, conflicts (another driver was first) and
+// refusals.
+func rideWords(p *page, form *formState) *formState {
+	if form == nil || errorOf(form.Err) == nil {
+		return form
 	}
-	var msg string
+	e := errorOf(form.Err)
+	msg := p.Say(e)
 	switch e.Code {
 	case minsheng.EINVALID:
 		msg = p.T("ride.err.invalid")
@@ -87,20 +86,10 @@ func rideForm(p *page, action string, err error, vals url.Values) (*formState, e
 		msg = p.T("ride.err.conflict")
 	case minsheng.EFORBIDDEN:
 		msg = p.T("ride.err.forbidden")
-	default:
-		return nil, err
 	}
-	return &formState{Action: action, Field: e.Field, Message: msg, Values: vals}, nil
-}
-
-// refuse answers a refused form with its page again (400) and the error
-// worded by rideForm; other errors are returned.
-func (u *ridePages) refuse(page formPage, w http.ResponseWriter, r *http.Request, me *org.User, action string, err error, vals url.Values) error {
-	form, err := rideForm(u.newPage(w, r, me, ""), action, err, vals)
-	if err != nil {
-		return err
-	}
-	return page(w, r, me, http.StatusBadRequest, form)
+	worded := *form
+	worded.Message = msg
+	return &worded
 }
 
 // rideID reads the {id} of the path.
@@ -157,49 +146,44 @@ func (u *ridePages) ridePage(w http.ResponseWriter, r *http.Request, me *org.Use
 	}
 	p := u.newPage(w, r, me, "/rides")
 	p.Title = p.T("ride.ride.title", v.ID)
-	p.Form, p.Data = form, d
+	p.Form, p.Data = rideWords(p, form), d
 	u.render(w, status, p, "ride/ride")
 	return nil
 }
 
 // act runs an action of the desk or an agent on a ride's page.
 func (u *ridePages) act(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := rideID(r)
-	if err != nil {
-		return err
-	}
 	ctx, action := r.Context(), r.PathValue("action")
-	switch action {
-	case "schedule":
-		_, err = u.rides.Schedule(ctx, me, id, vals.Get("note"))
-	case "offer":
-		var ids []int64
-		for _, s := range vals["driver_id"] {
-			if n, e := strconv.ParseInt(s, 10, 64); e == nil {
-				ids = append(ids, n)
-			}
+	return u.submit(w, r, me, u.ridePage, action, func(f *sentForm) (string, error) {
+		id, err := rideID(r)
+		if err != nil {
+			return "", err
 		}
-		_, err = u.rides.Offer(ctx, me, id, ids)
-	case "cancel":
-		_, err = u.rides.Cancel(ctx, me, id, vals.Get("reason"))
-	case "unmet":
-		_, err = u.rides.MarkUnmet(ctx, me, id, vals.Get("reason"))
-	case "no_show":
-		_, err = u.rides.NoShow(ctx, me, id, vals.Get("reason"))
-	case "complete":
-		_, err = u.rides.Complete(ctx, me, id, nil, vals.Get("note"))
-	default:
-		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
-	}
-	if err != nil {
-		return u.refuse(u.ridePage, w, r, me, action, err, vals)
-	}
-	redirect(w, r, "/rides/"+strconv.FormatInt(id, 10)+"?ok=ride_"+action)
-	return nil
+		vals := f.Vals
+		switch action {
+		case "schedule":
+			_, err = u.rides.Schedule(ctx, me, id, vals.Get("note"))
+		case "offer":
+			var ids []int64
+			for _, s := range vals["driver_id"] {
+				if n, e := strconv.ParseInt(s, 10, 64); e == nil {
+					ids = append(ids, n)
+				}
+			}
+			_, err = u.rides.Offer(ctx, me, id, ids)
+		case "cancel":
+			_, err = u.rides.Cancel(ctx, me, id, vals.Get("reason"))
+		case "unmet":
+			_, err = u.rides.MarkUnmet(ctx, me, id, vals.Get("reason"))
+		case "no_show":
+			_, err = u.rides.NoShow(ctx, me, id, vals.Get("reason"))
+		case "complete":
+			_, err = u.rides.Complete(ctx, me, id, nil, vals.Get("note"))
+		default:
+			return "", minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
+		}
+		return "/rides/" + strconv.FormatInt(id, 10) + "?ok=ride_" + action, err
+	})
 }
 
 // bookData is the booking form behind a ticket.
@@ -220,7 +204,7 @@ func (u *ridePages) bookPage(w http.ResponseWriter, r *http.Request, me *org.Use
 	}
 	p := u.newPage(w, r, me, "/rides")
 	p.Title = p.T("ride.book.title")
-	p.Form = form
+	p.Form = rideWords(p, form)
 	p.Data = bookData{Ticket: ref, Purposes: ride.Purposes,
 		Days: []time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}}
 	u.render(w, status, p, "ride/book")
@@ -242,20 +226,17 @@ func formTime(vals url.Values, field string) (*time.Time, error) {
 }
 
 func (u *ridePages) book(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	in, err := bookInput(vals)
-	var rs []*appride.View
-	if err == nil {
-		rs, err = u.rides.RequestFromTicket(r.Context(), me, vals.Get("ticket"), in)
-	}
-	if err != nil {
-		return u.refuse(u.bookPage, w, r, me, "book", err, vals)
-	}
-	redirect(w, r, "/t/"+url.PathEscape(rs[0].TicketNumber)+"?ok=ride_booked")
-	return nil
+	return u.submit(w, r, me, u.bookPage, "book", func(f *sentForm) (string, error) {
+		in, err := bookInput(f.Vals)
+		if err != nil {
+			return "", err
+		}
+		rs, err := u.rides.RequestFromTicket(r.Context(), me, f.Vals.Get("ticket"), in)
+		if err != nil {
+			return "", err
+		}
+		return "/t/" + url.PathEscape(rs[0].TicketNumber) + "?ok=ride_booked", nil
+	})
 }
 
 // bookInput reads the booking form.
@@ -324,7 +305,7 @@ func (u *ridePages) driverPage(w http.ResponseWriter, r *http.Request, me *org.U
 	}
 	p := u.newPage(w, r, me, "/rides/driver")
 	p.Title = p.T("ride.driver.title")
-	p.Form, p.Data = form, driverData{Day: d, Today: u.rides.Today}
+	p.Form, p.Data = rideWords(p, form), driverData{Day: d, Today: u.rides.Today}
 	u.render(w, status, p, "ride/driver")
 	return nil
 }
@@ -332,14 +313,18 @@ func (u *ridePages) driverPage(w http.ResponseWriter, r *http.Request, me *org.U
 // driverAct runs a driver's step: accept, decline, start, pickup,
 // complete, no_show.
 func (u *ridePages) driverAct(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	id, err := rideID(r)
-	if err != nil {
-		return err
-	}
+	return u.submit(w, r, me, u.driverPage, "ride:"+r.PathValue("id"), func(f *sentForm) (string, error) {
+		id, err := rideID(r)
+		if err != nil {
+			return "", err
+		}
+		f.Action = "ride:" + strconv.FormatInt(id, 10)
+		return "/rides/driver?ok=ride_" + r.PathValue("action"), u.driverStep(r, me, id, f.Vals)
+	})
+}
+
+// driverStep takes a driver's step on the ride.
+func (u *ridePages) driverStep(r *http.Request, me *org.User, id int64, vals url.Values) (err error) {
 	odometer := func() (*int, error) {
 		s := strings.TrimSpace(vals.Get("odometer"))
 		if s == "" {
@@ -376,11 +361,7 @@ func (u *ridePages) driverAct(w http.ResponseWriter, r *http.Request, me *org.Us
 	default:
 		return minsheng.Errorf(minsheng.ENOTFOUND, "no such page")
 	}
-	if err != nil {
-		return u.refuse(u.driverPage, w, r, me, "ride:"+strconv.FormatInt(id, 10), err, vals)
-	}
-	redirect(w, r, "/rides/driver?ok=ride_"+action)
-	return nil
+	return err
 }
 
 // fleetData is the page of the fleet's vehicles and drivers.
@@ -434,7 +415,7 @@ func (u *ridePages) fleetPage(w http.ResponseWriter, r *http.Request, me *org.Us
 	}
 	p := u.newPage(w, r, me, "/rides")
 	p.Title = p.T("ride.fleet.title")
-	p.Form, p.Data = form, fleetData{Vehicles: vs, Drivers: ds, Plates: plates, Now: u.svc.Clock().Now()}
+	p.Form, p.Data = rideWords(p, form), fleetData{Vehicles: vs, Drivers: ds, Plates: plates, Now: u.svc.Clock().Now()}
 	u.render(w, status, p, "ride/fleet")
 	return nil
 }
@@ -448,83 +429,81 @@ func formDay(vals url.Values, field string) (time.Time, error) {
 	return d.Start(), nil
 }
 
-func (u *ridePages) saveVehicle(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	action := "vehicle"
-	v := ride.Vehicle{Plate: vals.Get("plate"), Owner: vals.Get("owner"), Wheelchair: vals.Get("wheelchair") == "1", Active: vals.Get("active") == "1"}
+// fleetForm names a form of the fleet page: the new one ("vehicle") or
+// the one of a row ("vehicle:12").
+func fleetForm(kind string, r *http.Request) string {
 	if id := r.PathValue("id"); id != "" {
-		action = "vehicle:" + id
-		if v.ID, err = strconv.ParseInt(id, 10, 64); err != nil {
-			return minsheng.Errorf(minsheng.ENOTFOUND, "no vehicle %q", id)
+		return kind + ":" + id
+	}
+	return kind
+}
+
+func (u *ridePages) saveVehicle(w http.ResponseWriter, r *http.Request, me *org.User) error {
+	return u.submit(w, r, me, u.fleetPage, fleetForm("vehicle", r), func(f *sentForm) (string, error) {
+		vals := f.Vals
+		v := ride.Vehicle{Plate: vals.Get("plate"), Owner: vals.Get("owner"), Wheelchair: vals.Get("wheelchair") == "1", Active: vals.Get("active") == "1"}
+		var err error
+		if id := r.PathValue("id"); id != "" {
+			if v.ID, err = strconv.ParseInt(id, 10, 64); err != nil {
+				return "", minsheng.Errorf(minsheng.ENOTFOUND, "no vehicle %q", id)
+			}
 		}
-	}
-	if v.Seats, err = strconv.Atoi(strings.TrimSpace(vals.Get("seats"))); err != nil {
-		err = minsheng.FieldError("seats", "not a number")
-	} else if v.InsuranceUntil, err = formDay(vals, "insurance_until"); err == nil {
-		_, err = u.rides.SaveVehicle(r.Context(), me, v)
-	}
-	if err != nil {
-		return u.refuse(u.fleetPage, w, r, me, action, err, vals)
-	}
-	redirect(w, r, "/rides/fleet?ok=saved")
-	return nil
+		if v.Seats, err = strconv.Atoi(strings.TrimSpace(vals.Get("seats"))); err != nil {
+			err = minsheng.FieldError("seats", "not a number")
+		} else if v.InsuranceUntil, err = formDay(vals, "insurance_until"); err == nil {
+			_, err = u.rides.SaveVehicle(r.Context(), me, v)
+		}
+		return "/rides/fleet?ok=saved", err
+	})
 }
 
 func (u *ridePages) saveDriver(w http.ResponseWriter, r *http.Request, me *org.User) error {
-	vals, _, err := u.parseForm(w, r)
-	if err != nil {
-		return err
-	}
-	action := "driver"
+	return u.submit(w, r, me, u.fleetPage, fleetForm("driver", r), func(f *sentForm) (string, error) {
+		return "/rides/fleet?ok=saved", u.saveDriverForm(r, me, f.Vals)
+	})
+}
+
+// saveDriverForm reads the driver's form and saves the driver.
+func (u *ridePages) saveDriverForm(r *http.Request, me *org.User, vals url.Values) error {
 	d := ride.Driver{Name: vals.Get("name"), Phone: vals.Get("phone"), Team: vals.Get("team"), Active: vals.Get("active") == "1"}
 	if id := r.PathValue("id"); id != "" {
-		action = "driver:" + id
+		var err error
 		if d.ID, err = strconv.ParseInt(id, 10, 64); err != nil {
 			return minsheng.Errorf(minsheng.ENOTFOUND, "no driver %q", id)
 		}
 	}
-	err = func() error {
-		if d.ID == 0 {
-			uid, err := u.rides.DriverUserID(r.Context(), me, strings.TrimSpace(vals.Get("username")))
-			if err != nil {
-				return minsheng.FieldError("username", "no such user")
-			}
-			d.UserID = uid
+	if d.ID == 0 {
+		uid, err := u.rides.DriverUserID(r.Context(), me, strings.TrimSpace(vals.Get("username")))
+		if err != nil {
+			return minsheng.FieldError("username", "no such user")
 		}
-		if s := strings.TrimSpace(vals.Get("vehicle_id")); s != "" {
-			var err error
-			if d.VehicleID, err = strconv.ParseInt(s, 10, 64); err != nil {
-				return minsheng.FieldError("vehicle_id", "not an id")
-			}
-		}
-		for _, kind := range ride.DocKinds {
-			if strings.TrimSpace(vals.Get("doc_"+kind)) == "" {
-				continue
-			}
-			until, err := formDay(vals, "doc_"+kind)
-			if err != nil {
-				return minsheng.FieldError("documents", "not a date")
-			}
-			d.Documents = append(d.Documents, ride.Document{Kind: kind, Until: until})
-		}
-		var err error
-		if d.Availability, err = ride.ParseAvailability(vals.Get("availability")); err != nil {
-			return err
-		}
-		for _, a := range strings.FieldsFunc(vals.Get("areas"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
-			d.Areas = append(d.Areas, a)
-		}
-		_, err = u.rides.SaveDriver(r.Context(), me, d)
-		return err
-	}()
-	if err != nil {
-		return u.refuse(u.fleetPage, w, r, me, action, err, vals)
+		d.UserID = uid
 	}
-	redirect(w, r, "/rides/fleet?ok=saved")
-	return nil
+	if s := strings.TrimSpace(vals.Get("vehicle_id")); s != "" {
+		var err error
+		if d.VehicleID, err = strconv.ParseInt(s, 10, 64); err != nil {
+			return minsheng.FieldError("vehicle_id", "not an id")
+		}
+	}
+	for _, kind := range ride.DocKinds {
+		if strings.TrimSpace(vals.Get("doc_"+kind)) == "" {
+			continue
+		}
+		until, err := formDay(vals, "doc_"+kind)
+		if err != nil {
+			return minsheng.FieldError("documents", "not a date")
+		}
+		d.Documents = append(d.Documents, ride.Document{Kind: kind, Until: until})
+	}
+	var err error
+	if d.Availability, err = ride.ParseAvailability(vals.Get("availability")); err != nil {
+		return err
+	}
+	for _, a := range strings.FieldsFunc(vals.Get("areas"), func(r rune) bool { return r == ',' || r == '，' || r == ' ' }) {
+		d.Areas = append(d.Areas, a)
+	}
+	_, err = u.rides.SaveDriver(r.Context(), me, d)
+	return err
 }
 
 // figuresData is the figures page.
