@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/minsheng/minsheng/ticket"
@@ -53,12 +51,6 @@ func ListAttachments(ctx context.Context, tx *Tx, ticketID int64) ([]ticket.Atta
 
 // GetAttachment returns one attachment of a ticket, or ENOTFOUND.
 func GetAttachment(ctx context.Context, tx *Tx, ticketID, id int64) (*ticket.Attachment, error) {
-	a, err := scanAttachment(tx.QueryRow(ctx, `SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? AND id = ?`, ticketID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("attachment", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get attachment: %w", err)
-	}
-	return a, nil
+	return getOne(ctx, tx, scanAttachment, "attachment", id,
+		`SELECT `+attachmentColumns+` FROM attachments WHERE ticket_id = ? AND id = ?`, ticketID, id)
 }

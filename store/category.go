@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/minsheng/minsheng"
@@ -36,26 +34,13 @@ func InsertCategory(ctx context.Context, tx *Tx, c *ticket.Category) error {
 
 // UpdateCategory writes a category's names and active flag.
 func UpdateCategory(ctx context.Context, tx *Tx, c *ticket.Category) error {
-	res, err := tx.Exec(ctx, `UPDATE categories SET name = ?, name_en = ?, active = ? WHERE id = ?`, c.Name, c.NameEN, c.Active, c.ID)
-	if err != nil {
-		return fmt.Errorf("update category: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("category", c.ID)
-	}
-	return nil
+	return changeOne(ctx, tx, "update category", notFound("category", c.ID),
+		`UPDATE categories SET name = ?, name_en = ?, active = ? WHERE id = ?`, c.Name, c.NameEN, c.Active, c.ID)
 }
 
 // GetCategory returns the category with the id, or ENOTFOUND.
 func GetCategory(ctx context.Context, tx *Tx, id int64) (*ticket.Category, error) {
-	c, err := scanCategory(tx.QueryRow(ctx, `SELECT `+categoryColumns+` FROM categories WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("category", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get category %d: %w", id, err)
-	}
-	return c, nil
+	return getOne(ctx, tx, scanCategory, "category", id, `SELECT `+categoryColumns+` FROM categories WHERE id = ?`, id)
 }
 
 // ListCategories returns the whole tree in tree order.

@@ -75,29 +75,16 @@ func InsertRoutingRule(ctx context.Context, tx *Tx, r *routing.Rule) error {
 
 // UpdateRoutingRule writes a rule's fields.
 func UpdateRoutingRule(ctx context.Context, tx *Tx, r *routing.Rule) error {
-	res, err := tx.Exec(ctx, `UPDATE routing_rules SET name = ?, priority = ?, category_id = ?, kind = ?, area_unit_id = ?,
+	return changeOne(ctx, tx, "update routing rule", notFound("routing rule", r.ID),
+		`UPDATE routing_rules SET name = ?, priority = ?, category_id = ?, kind = ?, area_unit_id = ?,
 		keywords = ?, unit_id = ?, auto_dispatch = ?, active = ? WHERE id = ?`,
 		r.Name, r.Priority, nullID(r.CategoryID), r.Kind, nullID(r.AreaUnitID), strings.Join(r.Keywords, "\n"),
 		r.UnitID, r.AutoDispatch, r.Active, r.ID)
-	if err != nil {
-		return fmt.Errorf("update routing rule: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("routing rule", r.ID)
-	}
-	return nil
 }
 
 // DeleteRoutingRule removes a rule.
 func DeleteRoutingRule(ctx context.Context, tx *Tx, id int64) error {
-	res, err := tx.Exec(ctx, `DELETE FROM routing_rules WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete routing rule: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("routing rule", id)
-	}
-	return nil
+	return changeOne(ctx, tx, "delete routing rule", notFound("routing rule", id), `DELETE FROM routing_rules WHERE id = ?`, id)
 }
 
 // ListRoutingRules returns every rule with the paths of its category and
@@ -143,14 +130,7 @@ func InsertSLARule(ctx context.Context, tx *Tx, r *ticket.SLARule, at time.Time)
 
 // DeleteSLARule removes a deadline rule.
 func DeleteSLARule(ctx context.Context, tx *Tx, id int64) error {
-	res, err := tx.Exec(ctx, `DELETE FROM sla_rules WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete sla rule: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("deadline rule", id)
-	}
-	return nil
+	return changeOne(ctx, tx, "delete sla rule", notFound("deadline rule", id), `DELETE FROM sla_rules WHERE id = ?`, id)
 }
 
 // ListSLARules returns every deadline rule with its category's path.

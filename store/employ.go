@@ -47,34 +47,15 @@ func InsertEmployer(ctx context.Context, tx *Tx, e *employ.Employer) error {
 // UpdateEmployer writes an employer's verification and arrears flag if
 // its version is still e.Version-1: ECONFLICT otherwise.
 func UpdateEmployer(ctx context.Context, tx *Tx, e *employ.Employer) error {
-	res, err := tx.Exec(ctx, `UPDATE employ_employers SET name = ?, contact_name = ?, contact_phone = ?, area = ?, user_id = ?,
+	return changeOne(ctx, tx, "update employer", stale("employer"),
+		`UPDATE employ_employers SET name = ?, contact_name = ?, contact_phone = ?, area = ?, user_id = ?,
 		verified_at = ?, arrears = ?, arrears_note = ?, version = ? WHERE id = ? AND version = ?`,
 		e.Name, e.ContactName, e.ContactPhone, e.Area, e.UserID, nullTime(e.VerifiedAt), e.Arrears, e.ArrearsNote, e.Version, e.ID, e.Version-1)
-	return versioned(res, err, "employer")
-}
-
-// versioned turns an optimistic update's result into ECONFLICT when no
-// row matched.
-func versioned(res sql.Result, err error, what string) error {
-	if err != nil {
-		return fmt.Errorf("update %s: %w", what, err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the %s was changed by someone else; reload it", what)
-	}
-	return nil
 }
 
 // GetEmployer returns an employer by id, or ENOTFOUND.
 func GetEmployer(ctx context.Context, tx *Tx, id int64) (*employ.Employer, error) {
-	e, err := scanEmployer(tx.QueryRow(ctx, `SELECT `+employerColumns+` FROM employ_employers WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("employer", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get employer: %w", err)
-	}
-	return e, nil
+	return getOne(ctx, tx, scanEmployer, "employer", id, `SELECT `+employerColumns+` FROM employ_employers WHERE id = ?`, id)
 }
 
 // ListEmployers returns the employers, newest first; with userID, only the
@@ -124,24 +105,17 @@ func InsertPost(ctx context.Context, tx *Tx, p *employ.Post) error {
 // UpdatePost writes a post if its version is still p.Version-1:
 // ECONFLICT otherwise.
 func UpdatePost(ctx context.Context, tx *Tx, p *employ.Post) error {
-	res, err := tx.Exec(ctx, `UPDATE employ_posts SET title = ?, occupation = ?, kind = ?, salary_min = ?, salary_max = ?, hours = ?,
+	return changeOne(ctx, tx, "update post", stale("post"),
+		`UPDATE employ_posts SET title = ?, occupation = ?, kind = ?, salary_min = ?, salary_max = ?, hours = ?,
 		area = ?, place = ?, openings = ?, requirements = ?, work_day = ?, status = ?, note = ?, published_at = ?, expires_at = ?,
 		reminded = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
 		p.Title, p.Occupation, p.Kind, p.SalaryMin, p.SalaryMax, p.Hours, p.Area, p.Place, p.Openings, p.Needs, nullTime(p.WorkDay),
 		p.Status, p.Note, nullTime(p.Published), nullTime(p.ExpiresAt), p.Reminded, p.UpdatedAt.UTC(), p.Version, p.ID, p.Version-1)
-	return versioned(res, err, "post")
 }
 
 // GetPost returns a post by id, or ENOTFOUND.
 func GetPost(ctx context.Context, tx *Tx, id int64) (*employ.Post, error) {
-	p, err := scanPost(tx.QueryRow(ctx, `SELECT `+postColumns+postFrom+` WHERE p.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("post", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get post: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanPost, "post", id, `SELECT `+postColumns+postFrom+` WHERE p.id = ?`, id)
 }
 
 // PostFilter selects posts; zero fields select all.
@@ -243,23 +217,16 @@ func InsertSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
 // UpdateSeeker writes a seeker if its version is still k.Version-1:
 // ECONFLICT otherwise.
 func UpdateSeeker(ctx context.Context, tx *Tx, k *employ.Seeker) error {
-	res, err := tx.Exec(ctx, `UPDATE employ_seekers SET name = ?, phone = ?, id_number = ?, skills = ?, kinds = ?, area = ?, salary_min = ?, hard = ?,
+	return changeOne(ctx, tx, "update seeker", stale("seeker"),
+		`UPDATE employ_seekers SET name = ?, phone = ?, id_number = ?, skills = ?, kinds = ?, area = ?, salary_min = ?, hard = ?,
 		consent = ?, subscribed = ?, user_id = ?, caseworker_id = ?, placed_at = ?, version = ? WHERE id = ? AND version = ?`,
 		k.Name, k.Phone, k.IDNumber, strings.Join(k.Skills, ","), joinCodes(k.Kinds), k.Area, k.SalaryMin, k.Hard, k.Consent, k.Subscribed, k.UserID,
 		k.Caseworker, nullTime(k.PlacedAt), k.Version, k.ID, k.Version-1)
-	return versioned(res, err, "seeker")
 }
 
 // GetSeeker returns a seeker by id, or ENOTFOUND.
 func GetSeeker(ctx context.Context, tx *Tx, id int64) (*employ.Seeker, error) {
-	k, err := scanSeeker(tx.QueryRow(ctx, `SELECT `+seekerColumns+` FROM employ_seekers WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("seeker", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get seeker: %w", err)
-	}
-	return k, nil
+	return getOne(ctx, tx, scanSeeker, "seeker", id, `SELECT `+seekerColumns+` FROM employ_seekers WHERE id = ?`, id)
 }
 
 // SeekerFilter selects seekers; zero fields select all.
@@ -357,21 +324,14 @@ func InsertApplication(ctx context.Context, tx *Tx, a *employ.Application) error
 // UpdateApplication writes an application if its version is still
 // a.Version-1: ECONFLICT otherwise.
 func UpdateApplication(ctx context.Context, tx *Tx, a *employ.Application) error {
-	res, err := tx.Exec(ctx, `UPDATE employ_applications SET status = ?, note = ?, hired_at = ?, updated_at = ?, version = ?
+	return changeOne(ctx, tx, "update application", stale("application"),
+		`UPDATE employ_applications SET status = ?, note = ?, hired_at = ?, updated_at = ?, version = ?
 		WHERE id = ? AND version = ?`, a.Status, a.Note, nullTime(a.HiredAt), a.UpdatedAt.UTC(), a.Version, a.ID, a.Version-1)
-	return versioned(res, err, "application")
 }
 
 // GetApplication returns an application by id, or ENOTFOUND.
 func GetApplication(ctx context.Context, tx *Tx, id int64) (*employ.Application, error) {
-	a, err := scanApplication(tx.QueryRow(ctx, `SELECT `+applicationColumns+` FROM employ_applications WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("application", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get application: %w", err)
-	}
-	return a, nil
+	return getOne(ctx, tx, scanApplication, "application", id, `SELECT `+applicationColumns+` FROM employ_applications WHERE id = ?`, id)
 }
 
 // ListApplications returns the applications to a post (postID) or of a

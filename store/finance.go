@@ -74,15 +74,8 @@ func scanFinanceBank(s scanner) (*finance.Bank, error) {
 
 // GetFinanceBank returns a bank by id or code, or ENOTFOUND.
 func GetFinanceBank(ctx context.Context, tx *Tx, ref string) (*finance.Bank, error) {
-	b, err := scanFinanceBank(tx.QueryRow(ctx, `SELECT `+financeBankColumns+` FROM finance_banks
-		WHERE code = ? OR CAST(id AS TEXT) = ?`, ref, ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("bank", ref)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get finance bank: %w", err)
-	}
-	return b, nil
+	return getOne(ctx, tx, scanFinanceBank, "bank", ref, `SELECT `+financeBankColumns+` FROM finance_banks
+		WHERE code = ? OR CAST(id AS TEXT) = ?`, ref, ref)
 }
 
 // ListFinanceBanks returns every bank by name.
@@ -120,14 +113,7 @@ func InsertFinanceProduct(ctx context.Context, tx *Tx, p *finance.Product) error
 
 // SetFinanceProductActive offers or withdraws a product.
 func SetFinanceProductActive(ctx context.Context, tx *Tx, id int64, active bool) error {
-	res, err := tx.Exec(ctx, `UPDATE finance_products SET active = ? WHERE id = ?`, active, id)
-	if err != nil {
-		return fmt.Errorf("update finance product: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("product", id)
-	}
-	return nil
+	return changeOne(ctx, tx, "update finance product", notFound("product", id), `UPDATE finance_products SET active = ? WHERE id = ?`, active, id)
 }
 
 func scanFinanceProduct(s scanner) (*finance.Product, error) {
@@ -145,14 +131,7 @@ func scanFinanceProduct(s scanner) (*finance.Product, error) {
 
 // GetFinanceProduct returns a product, or ENOTFOUND.
 func GetFinanceProduct(ctx context.Context, tx *Tx, id int64) (*finance.Product, error) {
-	p, err := scanFinanceProduct(tx.QueryRow(ctx, `SELECT `+financeProductColumns+` FROM finance_products WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("product", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get finance product: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanFinanceProduct, "product", id, `SELECT `+financeProductColumns+` FROM finance_products WHERE id = ?`, id)
 }
 
 // ListFinanceProducts returns the products of a bank (0: of every bank),
@@ -280,15 +259,8 @@ func scanFinanceBusiness(s scanner) (*finance.Business, error) {
 // GetFinanceBusiness returns a business by id or credit code, or
 // ENOTFOUND.
 func GetFinanceBusiness(ctx context.Context, tx *Tx, ref string) (*finance.Business, error) {
-	b, err := scanFinanceBusiness(tx.QueryRow(ctx, `SELECT `+financeBusinessColumns+` FROM finance_businesses
-		WHERE credit_code = ? OR CAST(id AS TEXT) = ?`, strings.ToUpper(ref), ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("business", ref)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get finance business: %w", err)
-	}
-	return b, nil
+	return getOne(ctx, tx, scanFinanceBusiness, "business", ref, `SELECT `+financeBusinessColumns+` FROM finance_businesses
+		WHERE credit_code = ? OR CAST(id AS TEXT) = ?`, strings.ToUpper(ref), ref)
 }
 
 // ListFinanceBusinesses returns the businesses whose name or credit code
@@ -348,15 +320,9 @@ func InsertFinanceDemand(ctx context.Context, tx *Tx, d *finance.Demand) error {
 // UpdateFinanceDemand writes a demand's status, note and times if its
 // version is still d.Version-1: ECONFLICT when another change came first.
 func UpdateFinanceDemand(ctx context.Context, tx *Tx, d *finance.Demand) error {
-	res, err := tx.Exec(ctx, `UPDATE finance_demands SET status = ?, note = ?, updated_at = ?, closed_at = ?, version = ?
+	return changeOne(ctx, tx, "update finance demand", stale("demand").Because("stale"),
+		`UPDATE finance_demands SET status = ?, note = ?, updated_at = ?, closed_at = ?, version = ?
 		WHERE id = ? AND version = ?`, d.Status, d.Note, d.UpdatedAt.UTC(), nullTime(d.ClosedAt), d.Version, d.ID, d.Version-1)
-	if err != nil {
-		return fmt.Errorf("update finance demand: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the demand was changed by someone else; reload it").Because("stale")
-	}
-	return nil
 }
 
 func scanFinanceDemand(s scanner) (*finance.Demand, error) {
@@ -372,15 +338,8 @@ func scanFinanceDemand(s scanner) (*finance.Demand, error) {
 
 // GetFinanceDemand returns a demand by id or number, or ENOTFOUND.
 func GetFinanceDemand(ctx context.Context, tx *Tx, ref string) (*finance.Demand, error) {
-	d, err := scanFinanceDemand(tx.QueryRow(ctx, `SELECT `+financeDemandColumns+` FROM finance_demands
-		WHERE number = ? OR CAST(id AS TEXT) = ?`, ref, ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("demand", ref)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get finance demand: %w", err)
-	}
-	return d, nil
+	return getOne(ctx, tx, scanFinanceDemand, "demand", ref, `SELECT `+financeDemandColumns+` FROM finance_demands
+		WHERE number = ? OR CAST(id AS TEXT) = ?`, ref, ref)
 }
 
 // FinanceDemandFilter selects demands: of a status, of a business, with a
@@ -457,19 +416,13 @@ func InsertFinanceMatch(ctx context.Context, tx *Tx, m *finance.Match) error {
 // UpdateFinanceMatch writes a match's handling if its version is still
 // m.Version-1: ECONFLICT when another change came first.
 func UpdateFinanceMatch(ctx context.Context, tx *Tx, m *finance.Match) error {
-	res, err := tx.Exec(ctx, `UPDATE finance_matches SET status = ?, sent_at = ?, claim_by = ?, claimed_at = ?, answer_by = ?,
+	return changeOne(ctx, tx, "update finance match", stale("match").Because("stale"),
+		`UPDATE finance_matches SET status = ?, sent_at = ?, claim_by = ?, claimed_at = ?, answer_by = ?,
 		answered_at = ?, approved_amount = ?, decline_reason = ?, disbursed_amount = ?, disbursed_on = ?, reminded_at = ?,
 		escalated_at = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
 		m.Status, nullTime(m.SentAt), nullTime(m.ClaimBy), nullTime(m.ClaimedAt), nullTime(m.AnswerBy), nullTime(m.AnsweredAt),
 		m.ApprovedAmount, string(m.DeclineReason), m.DisbursedAmount, m.DisbursedOn, nullTime(m.RemindedAt), nullTime(m.EscalatedAt),
 		m.UpdatedAt.UTC(), m.Version, m.ID, m.Version-1)
-	if err != nil {
-		return fmt.Errorf("update finance match: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the match was changed by someone else; reload it").Because("stale")
-	}
-	return nil
 }
 
 func scanFinanceMatch(s scanner) (*finance.Match, error) {
@@ -490,14 +443,7 @@ func scanFinanceMatch(s scanner) (*finance.Match, error) {
 
 // GetFinanceMatch returns a match, or ENOTFOUND.
 func GetFinanceMatch(ctx context.Context, tx *Tx, id int64) (*finance.Match, error) {
-	m, err := scanFinanceMatch(tx.QueryRow(ctx, `SELECT `+financeMatchColumns+` FROM finance_matches WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("match", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get finance match: %w", err)
-	}
-	return m, nil
+	return getOne(ctx, tx, scanFinanceMatch, "match", id, `SELECT `+financeMatchColumns+` FROM finance_matches WHERE id = ?`, id)
 }
 
 // FinanceMatchFilter selects matches: of a demand, of a bank, in one of

@@ -91,17 +91,11 @@ func InsertGridReport(ctx context.Context, tx *Tx, r *GridReport) error {
 
 // UpdateGridReport writes a report's status and its 核查.
 func UpdateGridReport(ctx context.Context, tx *Tx, r *GridReport) error {
-	res, err := tx.Exec(ctx, `UPDATE grid_reports SET status = ?, updated_at = ?, checked_at = ?, checked_by = ?, check_passed = ?,
+	return changeOne(ctx, tx, "update grid report", notFound("grid report", r.ID),
+		`UPDATE grid_reports SET status = ?, updated_at = ?, checked_at = ?, checked_by = ?, check_passed = ?,
 		check_note = ?, checks = ?, failed_checks = ?, closed_at = ? WHERE id = ?`,
 		r.Status, r.UpdatedAt.UTC(), nullTime(r.CheckedAt), nullID(r.CheckedBy), nullBool(r.CheckPassed), r.CheckNote, r.Checks,
 		r.FailedChecks, nullTime(r.ClosedAt), r.ID)
-	if err != nil {
-		return fmt.Errorf("update grid report: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("grid report", r.ID)
-	}
-	return nil
 }
 
 // GetGridReport returns a report, or ENOTFOUND.
@@ -115,14 +109,7 @@ func GetGridReportByTicket(ctx context.Context, tx *Tx, ticketID int64) (*GridRe
 }
 
 func getGridReport(ctx context.Context, tx *Tx, cond string, arg any) (*GridReport, error) {
-	r, err := scanGridReport(tx.QueryRow(ctx, `SELECT `+gridReportColumns+gridReportFrom+` WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("grid report", arg)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get grid report: %w", tx.db.mapError(err))
-	}
-	return r, nil
+	return getOne(ctx, tx, scanGridReport, "grid report", arg, `SELECT `+gridReportColumns+gridReportFrom+` WHERE `+cond, arg)
 }
 
 // GridReportFilter selects reports; zero fields select all.
@@ -375,14 +362,8 @@ func InsertCampaign(ctx context.Context, tx *Tx, c *LedgerCampaign) error {
 
 // GetCampaign returns a campaign, or ENOTFOUND.
 func GetCampaign(ctx context.Context, tx *Tx, id int64) (*LedgerCampaign, error) {
-	c, err := scanCampaign(tx.QueryRow(ctx, `SELECT `+campaignColumns+` FROM ledger_campaigns c JOIN units n ON n.id = c.unit_id WHERE c.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("campaign", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get campaign: %w", tx.db.mapError(err))
-	}
-	return c, nil
+	return getOne(ctx, tx, scanCampaign, "campaign", id,
+		`SELECT `+campaignColumns+` FROM ledger_campaigns c JOIN units n ON n.id = c.unit_id WHERE c.id = ?`, id)
 }
 
 // ListCampaigns returns the campaigns whose scope lies at or below one of
@@ -597,17 +578,15 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 		return fmt.Errorf("update ledger item: %w", err)
 	}
 	was.responsible, was.dueDay = resp.Int64, countDay(was.status, timePtr(deadline))
-	res, err := tx.Exec(ctx, `UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
+	err = changeOne(ctx, tx, "update ledger item", minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID),
+		`UPDATE ledger_items SET responsible_unit_id = ?, responsible_path = ?, deadline = ?, status = ?,
 		submitted_by = ?, submitted_at = ?, evidence = ?, ticked_off_by = ?, ticked_off_at = ?, tick_off_note = ?, rechecked_at = ?,
 		relapses = ?, updated_at = ?, ticket_id = ?, version = version + 1 WHERE id = ? AND version = ?`,
 		nullID(it.ResponsibleID), it.ResponsiblePath, nullTime(it.Deadline), it.Status, nullID(it.SubmittedBy), nullTime(it.SubmittedAt),
 		it.Evidence, nullID(it.TickedOffBy), nullTime(it.TickedOffAt), it.TickOffNote, nullTime(it.RecheckedAt), it.Relapses,
 		it.UpdatedAt.UTC(), nullID(it.TicketID), it.ID, it.Version)
 	if err != nil {
-		return fmt.Errorf("update ledger item: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "ledger item %d was changed meanwhile; reload it", it.ID)
+		return err
 	}
 	it.Version++
 	if now := countKeyOf(it); now != was {
@@ -622,26 +601,13 @@ func UpdateLedgerItem(ctx context.Context, tx *Tx, it *LedgerItem) error {
 // GetLedgerItemByTicket returns the item that opened a ticket, or
 // ENOTFOUND.
 func GetLedgerItemByTicket(ctx context.Context, tx *Tx, ticketID int64) (*LedgerItem, error) {
-	it, err := scanLedgerItem(tx.QueryRow(ctx, `SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.ticket_id = ?`, ticketID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("ledger item of ticket", ticketID)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get ledger item by ticket: %w", tx.db.mapError(err))
-	}
-	return it, nil
+	return getOne(ctx, tx, scanLedgerItem, "ledger item of ticket", ticketID,
+		`SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.ticket_id = ?`, ticketID)
 }
 
 // GetLedgerItem returns an item, or ENOTFOUND.
 func GetLedgerItem(ctx context.Context, tx *Tx, id int64) (*LedgerItem, error) {
-	it, err := scanLedgerItem(tx.QueryRow(ctx, `SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("ledger item", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get ledger item: %w", tx.db.mapError(err))
-	}
-	return it, nil
+	return getOne(ctx, tx, scanLedgerItem, "ledger item", id, `SELECT `+ledgerItemColumns+ledgerItemFrom+` WHERE i.id = ?`, id)
 }
 
 // LedgerFilter selects a campaign's items.
@@ -834,15 +800,9 @@ func InsertDiary(ctx context.Context, tx *Tx, d *FieldDiary) error {
 
 // UpdateDiary writes a diary's text and status.
 func UpdateDiary(ctx context.Context, tx *Tx, d *FieldDiary) error {
-	res, err := tx.Exec(ctx, `UPDATE field_diaries SET text = ?, status = ?, updated_at = ?, submitted_at = ?, read_by = ?, read_at = ?
+	return changeOne(ctx, tx, "update diary", notFound("diary", d.ID),
+		`UPDATE field_diaries SET text = ?, status = ?, updated_at = ?, submitted_at = ?, read_by = ?, read_at = ?
 		WHERE id = ?`, d.Text, d.Status, d.UpdatedAt.UTC(), nullTime(d.SubmittedAt), nullID(d.ReadBy), nullTime(d.ReadAt), d.ID)
-	if err != nil {
-		return fmt.Errorf("update diary: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("diary", d.ID)
-	}
-	return nil
 }
 
 // GetDiary returns a diary, or ENOTFOUND.
@@ -856,14 +816,7 @@ func GetDiaryOfDay(ctx context.Context, tx *Tx, authorID int64, day string) (*Fi
 }
 
 func getDiary(ctx context.Context, tx *Tx, cond string, args ...any) (*FieldDiary, error) {
-	d, err := scanDiary(tx.QueryRow(ctx, `SELECT `+diaryColumns+diaryFrom+` WHERE `+cond, args...))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("diary", args[len(args)-1])
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get diary: %w", tx.db.mapError(err))
-	}
-	return d, nil
+	return getOne(ctx, tx, scanDiary, "diary", args[len(args)-1], `SELECT `+diaryColumns+diaryFrom+` WHERE `+cond, args...)
 }
 
 // DiaryFilter selects diaries.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -80,14 +79,12 @@ func InsertStation(ctx context.Context, tx *Tx, s *Station) error {
 
 // UpdateStation writes a station's changes and replaces its staff.
 func UpdateStation(ctx context.Context, tx *Tx, s *Station) error {
-	res, err := tx.Exec(ctx, `UPDATE grid_stations SET name = ?, unit_id = ?, unit_path = ?, address = ?, lat = ?, lng = ?, hours = ?,
+	err := changeOne(ctx, tx, "update station", notFound("station", s.ID),
+		`UPDATE grid_stations SET name = ?, unit_id = ?, unit_path = ?, address = ?, lat = ?, lng = ?, hours = ?,
 		services = ?, active = ?, updated_at = ? WHERE id = ?`, s.Name, s.UnitID, s.UnitPath, s.Address, nullFloat(s.Lat), nullFloat(s.Lng),
 		s.Hours, strings.Join(s.Services, "\n"), s.Active, s.UpdatedAt.UTC(), s.ID)
 	if err != nil {
-		return fmt.Errorf("update station: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("station", s.ID)
+		return err
 	}
 	if _, err := tx.Exec(ctx, `DELETE FROM grid_station_staff WHERE station_id = ?`, s.ID); err != nil {
 		return fmt.Errorf("update station staff: %w", err)
@@ -106,12 +103,9 @@ func setStationStaff(ctx context.Context, tx *Tx, s *Station) error {
 
 // GetStation returns a station with its staff, or ENOTFOUND.
 func GetStation(ctx context.Context, tx *Tx, id int64) (*Station, error) {
-	s, err := scanStation(tx.QueryRow(ctx, `SELECT `+stationColumns+stationFrom+` WHERE s.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("station", id)
-	}
+	s, err := getOne(ctx, tx, scanStation, "station", id, `SELECT `+stationColumns+stationFrom+` WHERE s.id = ?`, id)
 	if err != nil {
-		return nil, fmt.Errorf("get station: %w", tx.db.mapError(err))
+		return nil, err
 	}
 	if err := loadStationStaff(ctx, tx, []*Station{s}); err != nil {
 		return nil, err
@@ -229,14 +223,7 @@ func InsertStationRequest(ctx context.Context, tx *Tx, q *StationRequest) error 
 
 // GetStationRequest returns a request, or ENOTFOUND.
 func GetStationRequest(ctx context.Context, tx *Tx, id int64) (*StationRequest, error) {
-	q, err := scanStationRequest(tx.QueryRow(ctx, `SELECT `+stationRequestColumns+stationRequestFrom+` WHERE q.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("station request", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get station request: %w", tx.db.mapError(err))
-	}
-	return q, nil
+	return getOne(ctx, tx, scanStationRequest, "station request", id, `SELECT `+stationRequestColumns+stationRequestFrom+` WHERE q.id = ?`, id)
 }
 
 // StationRequestFilter selects requests; zero fields select all.

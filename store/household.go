@@ -133,23 +133,18 @@ func countKey(h *household.Household) string {
 // UpdateHousehold writes a household's place, address, visit plan and
 // dissolution, and moves it in the day counts of the coverage.
 func UpdateHousehold(ctx context.Context, tx *Tx, h *household.Household) error {
-	old, err := scanHousehold(tx.QueryRow(ctx, `SELECT `+householdColumns+` FROM households WHERE id = ?`, h.ID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return notFound("household", h.ID)
-	}
+	old, err := getOne(ctx, tx, scanHousehold, "household", h.ID, `SELECT `+householdColumns+` FROM households WHERE id = ?`, h.ID)
 	if err != nil {
-		return fmt.Errorf("update household: %w", err)
+		return err
 	}
 	moved := countKey(old) != countKey(h)
-	res, err := tx.Exec(ctx, `UPDATE households SET unit_id = ?, unit_path = ?, address = ?, interval_days = ?, last_visit_at = ?,
+	err = changeOne(ctx, tx, "update household", notFound("household", h.ID),
+		`UPDATE households SET unit_id = ?, unit_path = ?, address = ?, interval_days = ?, last_visit_at = ?,
 		rescheduled_to = ?, next_due_at = ?, updated_at = ?, dissolved_at = ? WHERE id = ?`,
 		h.UnitID, h.UnitPath, h.Address, h.IntervalDays, nullTime(h.LastVisitAt), nullTime(h.RescheduledTo), h.NextDueAt.UTC(),
 		h.UpdatedAt.UTC(), nullTime(h.DissolvedAt), h.ID)
 	if err != nil {
-		return fmt.Errorf("update household: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("household", h.ID)
+		return err
 	}
 	if moved {
 		// One set of changes, in the one order: the old days out, the
@@ -282,14 +277,8 @@ func InsertPerson(ctx context.Context, tx *Tx, p *household.Person) error {
 
 // UpdatePerson writes a member's household and relation.
 func UpdatePerson(ctx context.Context, tx *Tx, p *household.Person) error {
-	res, err := tx.Exec(ctx, `UPDATE household_people SET household_id = ?, relation = ? WHERE id = ?`, p.HouseholdID, p.Relation, p.ID)
-	if err != nil {
-		return fmt.Errorf("update person: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("person", p.ID)
-	}
-	return nil
+	return changeOne(ctx, tx, "update person", notFound("person", p.ID),
+		`UPDATE household_people SET household_id = ?, relation = ? WHERE id = ?`, p.HouseholdID, p.Relation, p.ID)
 }
 
 // DeletePerson removes a member who left the registry, with their tags.
@@ -306,26 +295,12 @@ func DeletePerson(ctx context.Context, tx *Tx, p *household.Person) error {
 // FindPersonByIDNumber returns the member with the ID number, or
 // ENOTFOUND.
 func FindPersonByIDNumber(ctx context.Context, tx *Tx, idNumber string) (*household.Person, error) {
-	p, err := scanPerson(tx.QueryRow(ctx, `SELECT `+personColumns+` FROM household_people WHERE id_number = ?`, idNumber))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("person", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("find person: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanPerson, "person", "", `SELECT `+personColumns+` FROM household_people WHERE id_number = ?`, idNumber)
 }
 
 // GetPerson returns a member by id, or ENOTFOUND.
 func GetPerson(ctx context.Context, tx *Tx, id int64) (*household.Person, error) {
-	p, err := scanPerson(tx.QueryRow(ctx, `SELECT `+personColumns+` FROM household_people WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("person", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get person: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanPerson, "person", id, `SELECT `+personColumns+` FROM household_people WHERE id = ?`, id)
 }
 
 const tagColumns = `household_id, person_id, tag, source, since, recheck_by, created_at`
@@ -599,14 +574,7 @@ func DecideChange(ctx context.Context, tx *Tx, c *household.Change, from househo
 
 // GetChange returns a change request, or ENOTFOUND.
 func GetChange(ctx context.Context, tx *Tx, id int64) (*household.Change, error) {
-	c, err := scanChange(tx.QueryRow(ctx, `SELECT `+changeColumns+` FROM household_changes WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("change request", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get change: %w", err)
-	}
-	return c, nil
+	return getOne(ctx, tx, scanChange, "change request", id, `SELECT `+changeColumns+` FROM household_changes WHERE id = ?`, id)
 }
 
 // ChangeFilter selects change requests.

@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"time"
 
@@ -87,14 +86,7 @@ func UpdateImport(ctx context.Context, tx *Tx, im *household.Import) error {
 
 // GetImport returns an import with its rows, or ENOTFOUND.
 func GetImport(ctx context.Context, tx *Tx, id int64) (*household.Import, error) {
-	im, err := scanImport(tx.QueryRow(ctx, `SELECT `+importColumns+` FROM household_imports WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("import", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get import: %w", err)
-	}
-	return im, nil
+	return getOne(ctx, tx, scanImport, "import", id, `SELECT `+importColumns+` FROM household_imports WHERE id = ?`, id)
 }
 
 // RegisteredIDNumbers returns, of the ID numbers, those of people in a

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,26 +50,13 @@ func CountVisitPhotos(ctx context.Context, tx *Tx, visitID int64) (int, error) {
 
 // GetVisitPhoto returns a photo, or ENOTFOUND.
 func GetVisitPhoto(ctx context.Context, tx *Tx, id int64) (*household.VisitPhoto, error) {
-	p, err := scanVisitPhoto(tx.QueryRow(ctx, `SELECT `+visitPhotoColumns+` FROM household_visit_photos WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("photo", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get visit photo: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanVisitPhoto, "photo", id, `SELECT `+visitPhotoColumns+` FROM household_visit_photos WHERE id = ?`, id)
 }
 
 // GetVisit returns a visit, or ENOTFOUND.
 func GetVisit(ctx context.Context, tx *Tx, id int64) (*household.Visit, error) {
-	v, err := scanVisit(tx.QueryRow(ctx, `SELECT `+visitColumns+` FROM household_visits v LEFT JOIN users u ON u.id = v.cadre_id WHERE v.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("visit", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get visit: %w", err)
-	}
-	return v, nil
+	return getOne(ctx, tx, scanVisit, "visit", id,
+		`SELECT `+visitColumns+` FROM household_visits v LEFT JOIN users u ON u.id = v.cadre_id WHERE v.id = ?`, id)
 }
 
 // InsertNotDuplicate records that two households (a < b) are not

@@ -354,14 +354,7 @@ func RetryJob(ctx context.Context, tx *Tx, id int64, now time.Time) error {
 
 // GetJob returns the job with the id, or ENOTFOUND.
 func GetJob(ctx context.Context, tx *Tx, id int64) (*Job, error) {
-	j, err := scanJob(tx.QueryRow(ctx, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("job", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get job %d: %w", id, err)
-	}
-	return j, nil
+	return getOne(ctx, tx, scanJob, "job", id, `SELECT `+jobColumns+` FROM jobs WHERE id = ?`, id)
 }
 
 // JobFilter selects jobs for a list. Zero fields do not filter.

@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -47,27 +45,14 @@ func InsertArticle(ctx context.Context, tx *Tx, a *Article) error {
 
 // UpdateArticle writes an article's fields, or returns ENOTFOUND.
 func UpdateArticle(ctx context.Context, tx *Tx, a *Article) error {
-	res, err := tx.Exec(ctx, `UPDATE kb_articles SET title = ?, body = ?, category_id = ?, tags = ?, active = ?, updated_at = ?
+	return changeOne(ctx, tx, "update article", notFound("article", a.ID),
+		`UPDATE kb_articles SET title = ?, body = ?, category_id = ?, tags = ?, active = ?, updated_at = ?
 		WHERE id = ?`, a.Title, a.Body, nullID(a.CategoryID), a.Tags, a.Active, a.UpdatedAt.UTC(), a.ID)
-	if err != nil {
-		return fmt.Errorf("update article: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("article", a.ID)
-	}
-	return nil
 }
 
 // GetArticle returns the article with the id, or ENOTFOUND.
 func GetArticle(ctx context.Context, tx *Tx, id int64) (*Article, error) {
-	a, err := scanArticle(tx.QueryRow(ctx, `SELECT `+articleColumns+` FROM kb_articles WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("article", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get article %d: %w", id, err)
-	}
-	return a, nil
+	return getOne(ctx, tx, scanArticle, "article", id, `SELECT `+articleColumns+` FROM kb_articles WHERE id = ?`, id)
 }
 
 // ArticleFilter selects articles. Terms are matched as substrings of the

@@ -79,30 +79,17 @@ func InsertMediationCase(ctx context.Context, tx *Tx, c *mediation.Case) error {
 // if its version is still c.Version-1 (the caller has counted the change):
 // ECONFLICT when another change came first.
 func UpdateMediationCase(ctx context.Context, tx *Tx, c *mediation.Case) error {
-	res, err := tx.Exec(ctx, `UPDATE mediation_cases SET status = ?, mediator_id = ?, outcome = ?, accepted_at = ?,
+	return changeOne(ctx, tx, "update mediation case", stale("case"),
+		`UPDATE mediation_cases SET status = ?, mediator_id = ?, outcome = ?, accepted_at = ?,
 		agreement_at = ?, closed_at = ?, updated_at = ?, version = ?, repeats = ? WHERE id = ? AND version = ?`,
 		c.Status, nullID(c.MediatorID), c.Outcome, nullTime(c.AcceptedAt), nullTime(c.AgreementAt), nullTime(c.ClosedAt),
 		c.UpdatedAt.UTC(), c.Version, repeatsJSON(c.Repeats), c.ID, c.Version-1)
-	if err != nil {
-		return fmt.Errorf("update mediation case: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the case was changed by someone else; reload it")
-	}
-	return nil
 }
 
 // GetMediationCase returns a case by id or number, or ENOTFOUND.
 func GetMediationCase(ctx context.Context, tx *Tx, ref string) (*mediation.Case, error) {
-	c, err := scanMediationCase(tx.QueryRow(ctx, `SELECT `+mediationCaseColumns+` FROM mediation_cases
-		WHERE number = ? OR CAST(id AS TEXT) = ?`, ref, ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("case", ref)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get mediation case: %w", err)
-	}
-	return c, nil
+	return getOne(ctx, tx, scanMediationCase, "case", ref, `SELECT `+mediationCaseColumns+` FROM mediation_cases
+		WHERE number = ? OR CAST(id AS TEXT) = ?`, ref, ref)
 }
 
 // MediationFilter selects cases: within one of the unit subtrees (nil:
@@ -339,15 +326,9 @@ func UpdateMediationAgreement(ctx context.Context, tx *Tx, a *mediation.Agreemen
 // UpdateMediationInstalment writes when an instalment was paid and
 // reminded of.
 func UpdateMediationInstalment(ctx context.Context, tx *Tx, caseID int64, in *mediation.Instalment) error {
-	res, err := tx.Exec(ctx, `UPDATE mediation_instalments SET paid_at = ?, reminded_at = ? WHERE case_id = ? AND seq = ?`,
+	return changeOne(ctx, tx, "update mediation instalment", notFound("instalment", in.Seq),
+		`UPDATE mediation_instalments SET paid_at = ?, reminded_at = ? WHERE case_id = ? AND seq = ?`,
 		nullTime(in.PaidAt), nullTime(in.RemindedAt), caseID, in.Seq)
-	if err != nil {
-		return fmt.Errorf("update mediation instalment: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("instalment", in.Seq)
-	}
-	return nil
 }
 
 // GetMediationAgreement returns a case's agreement with its schedule, or

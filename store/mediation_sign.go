@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -68,13 +67,10 @@ func GetMediationSignatureByLink(ctx context.Context, tx *Tx, linkHash string) (
 	if linkHash == "" {
 		return nil, notFound("signature", "")
 	}
-	g, err := scanMediationSignature(tx.QueryRow(ctx, `SELECT `+mediationSignatureColumns+` FROM mediation_signatures
-		WHERE link_hash = ?`, linkHash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("signature", "")
-	}
+	g, err := getOne(ctx, tx, scanMediationSignature, "signature", "", `SELECT `+mediationSignatureColumns+` FROM mediation_signatures
+		WHERE link_hash = ?`, linkHash)
 	if err != nil {
-		return nil, fmt.Errorf("get mediation signature: %w", err)
+		return nil, err
 	}
 	return &g, nil
 }
@@ -137,13 +133,10 @@ func ListMediationFiles(ctx context.Context, tx *Tx, caseID int64) ([]mediation.
 
 // GetMediationFile returns a file of a case, or ENOTFOUND.
 func GetMediationFile(ctx context.Context, tx *Tx, caseID, id int64) (*mediation.File, error) {
-	f, err := scanMediationFile(tx.QueryRow(ctx, `SELECT `+mediationFileColumns+` FROM mediation_files
-		WHERE case_id = ? AND id = ?`, caseID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("file", id)
-	}
+	f, err := getOne(ctx, tx, scanMediationFile, "file", id, `SELECT `+mediationFileColumns+` FROM mediation_files
+		WHERE case_id = ? AND id = ?`, caseID, id)
 	if err != nil {
-		return nil, fmt.Errorf("get mediation file: %w", err)
+		return nil, err
 	}
 	return &f, nil
 }

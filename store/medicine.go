@@ -3,12 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
 
-	"github.com/minsheng/minsheng"
 	"github.com/minsheng/minsheng/medicine"
 )
 
@@ -54,30 +52,17 @@ func InsertMedicineRequest(ctx context.Context, tx *Tx, r *medicine.Request) err
 // was read at version r.Version-1: when another transaction changed it
 // since, nothing is written and the answer is ECONFLICT.
 func UpdateMedicineRequest(ctx context.Context, tx *Tx, r *medicine.Request) error {
-	res, err := tx.Exec(ctx, `UPDATE medicine_requests SET status = ?, version = ?, place = ?, place_kind = ?, expected_at = ?,
+	return changeOne(ctx, tx, "update medicine request", conflictf("medicine request %d was changed by someone else; reload it", r.ID),
+		`UPDATE medicine_requests SET status = ?, version = ?, place = ?, place_kind = ?, expected_at = ?,
 		mode = ?, carrier_id = ?, delivered_qty = ?, closed_by = ?, reason = ?, updated_at = ?, delivered_at = ?, confirmed_at = ?,
 		refill_id = ? WHERE id = ? AND version = ?`,
 		r.Status, r.Version, r.Place, r.PlaceKind, nullTime(r.ExpectedAt), r.Mode, nullID(r.CarrierID), r.DeliveredQty,
 		nullID(r.ClosedBy), r.Reason, r.UpdatedAt.UTC(), nullTime(r.DeliveredAt), nullTime(r.ConfirmedAt), r.RefillID, r.ID, r.Version-1)
-	if err != nil {
-		return fmt.Errorf("update medicine request %d: %w", r.ID, tx.db.mapError(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("medicine request %d was changed by someone else; reload it", r.ID)}
-	}
-	return nil
 }
 
 // GetMedicineRequest returns a request, or ENOTFOUND.
 func GetMedicineRequest(ctx context.Context, tx *Tx, id int64) (*medicine.Request, error) {
-	r, err := scanMedicine(tx.QueryRow(ctx, `SELECT `+medicineColumns+` FROM medicine_requests WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("medicine request", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get medicine request: %w", err)
-	}
-	return r, nil
+	return getOne(ctx, tx, scanMedicine, "medicine request", id, `SELECT `+medicineColumns+` FROM medicine_requests WHERE id = ?`, id)
 }
 
 // MedicineFilter selects requests; zero fields select all.
@@ -230,15 +215,8 @@ func CountMedicinePhotos(ctx context.Context, tx *Tx, requestID int64, of medici
 
 // GetMedicinePhoto returns a photo of a request, or ENOTFOUND.
 func GetMedicinePhoto(ctx context.Context, tx *Tx, requestID, id int64) (*medicine.Photo, error) {
-	p, err := scanMedicinePhoto(tx.QueryRow(ctx, `SELECT `+medicinePhotoColumns+` FROM medicine_photos WHERE request_id = ? AND id = ?`,
-		requestID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("photo", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get medicine photo: %w", err)
-	}
-	return p, nil
+	return getOne(ctx, tx, scanMedicinePhoto, "photo", id, `SELECT `+medicinePhotoColumns+` FROM medicine_photos WHERE request_id = ? AND id = ?`,
+		requestID, id)
 }
 
 // SetMedicinePrescription records that a request's prescription was seen

@@ -65,15 +65,9 @@ func InsertAPIClient(ctx context.Context, tx *Tx, c *APIClient) error {
 
 // UpdateAPIClient writes a client's key, rate and revocation.
 func UpdateAPIClient(ctx context.Context, tx *Tx, c *APIClient) error {
-	res, err := tx.Exec(ctx, `UPDATE api_clients SET key_hash = ?, key_hint = ?, rate_per_minute = ?, key_issued_at = ?, revoked_at = ?
+	return changeOne(ctx, tx, "update api client", notFound("api client", c.ID),
+		`UPDATE api_clients SET key_hash = ?, key_hint = ?, rate_per_minute = ?, key_issued_at = ?, revoked_at = ?
 		WHERE id = ?`, c.KeyHash, c.KeyHint, c.RatePerMinute, c.KeyIssuedAt.UTC(), nullTime(c.RevokedAt), c.ID)
-	if err != nil {
-		return fmt.Errorf("update api client: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("api client", c.ID)
-	}
-	return nil
 }
 
 // TouchAPIClient records that the client had a request or an update
@@ -123,14 +117,7 @@ func GetAPIClient(ctx context.Context, tx *Tx, id int64) (*APIClient, error) {
 }
 
 func getAPIClient(ctx context.Context, tx *Tx, cond string, arg any) (*APIClient, error) {
-	c, err := scanAPIClient(tx.QueryRow(ctx, `SELECT `+apiClientColumns+` FROM api_clients WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("api client", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get api client: %w", err)
-	}
-	return c, nil
+	return getOne(ctx, tx, scanAPIClient, "api client", "", `SELECT `+apiClientColumns+` FROM api_clients WHERE `+cond, arg)
 }
 
 // ListAPIClients returns every client by name.
@@ -241,30 +228,17 @@ func UpdateCategoryAttribute(ctx context.Context, tx *Tx, a *CategoryAttribute) 
 	if err != nil {
 		return err
 	}
-	res, err := tx.Exec(ctx, `UPDATE category_attributes SET datatype = ?, variable = ?, required = ?, position = ?,
+	return changeOne(ctx, tx, "update category attribute", notFound("attribute", a.Code),
+		`UPDATE category_attributes SET datatype = ?, variable = ?, required = ?, position = ?,
 		description = ?, description_en = ?, datatype_description = ?, datatype_description_en = ?, vals = ?, updated_at = ?
 		WHERE id = ?`, a.Datatype, a.Variable, a.Required, a.Order, a.Description, a.DescriptionEN,
 		a.DatatypeDescription, a.DatatypeDescriptionEN, vals, a.UpdatedAt.UTC(), a.ID)
-	if err != nil {
-		return fmt.Errorf("update category attribute: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("attribute", a.Code)
-	}
-	return nil
 }
 
 // DeleteCategoryAttribute removes an attribute. Values already submitted
 // with requests stay with them.
 func DeleteCategoryAttribute(ctx context.Context, tx *Tx, id int64) error {
-	res, err := tx.Exec(ctx, `DELETE FROM category_attributes WHERE id = ?`, id)
-	if err != nil {
-		return fmt.Errorf("delete category attribute: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("attribute", id)
-	}
-	return nil
+	return changeOne(ctx, tx, "delete category attribute", notFound("attribute", id), `DELETE FROM category_attributes WHERE id = ?`, id)
 }
 
 // ListCategoryAttributes returns a category's attributes in their order.
@@ -305,15 +279,9 @@ type ServiceSettings struct {
 
 // SetServiceSettings writes a category's private flag and description.
 func SetServiceSettings(ctx context.Context, tx *Tx, categoryID int64, s ServiceSettings) error {
-	res, err := tx.Exec(ctx, `UPDATE categories SET private = ?, description = ?, updated_at = ? WHERE id = ?`,
+	return changeOne(ctx, tx, "set service settings", notFound("category", categoryID),
+		`UPDATE categories SET private = ?, description = ?, updated_at = ? WHERE id = ?`,
 		s.Private, s.Description, s.UpdatedAt.UTC(), categoryID)
-	if err != nil {
-		return fmt.Errorf("set service settings: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("category", categoryID)
-	}
-	return nil
 }
 
 // TouchCategory records that something the public sees of the category
@@ -481,14 +449,7 @@ func GetTicketByTrackingHash(ctx context.Context, tx *Tx, hash string) (*ticket.
 	if hash == "" {
 		return nil, notFound("ticket", "token")
 	}
-	t, err := scanTicket(tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE tracking_hash = ?`, hash))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("ticket", "token")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("ticket by token: %w", err)
-	}
-	return t, nil
+	return getOne(ctx, tx, scanTicket, "ticket", "token", `SELECT `+ticketColumns+` FROM tickets WHERE tracking_hash = ?`, hash)
 }
 
 // publicTicketCond selects the tickets the public listing may show: those

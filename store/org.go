@@ -2,8 +2,6 @@ package store
 
 import (
 	"context"
-	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -55,26 +53,12 @@ func UpdateUnit(ctx context.Context, tx *Tx, u *org.Unit) error {
 
 // GetUnit returns the unit with the id, or ENOTFOUND.
 func GetUnit(ctx context.Context, tx *Tx, id int64) (*org.Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("unit", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get unit %d: %w", id, err)
-	}
-	return u, nil
+	return getOne(ctx, tx, scanUnit, "unit", id, `SELECT `+unitColumns+` FROM units WHERE id = ?`, id)
 }
 
 // GetUnitByCode returns the unit with the code, or ENOTFOUND.
 func GetUnitByCode(ctx context.Context, tx *Tx, code string) (*org.Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("unit", code)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get unit %s: %w", code, err)
-	}
-	return u, nil
+	return getOne(ctx, tx, scanUnit, "unit", code, `SELECT `+unitColumns+` FROM units WHERE code = ?`, code)
 }
 
 // ListUnits returns the units at or below the path (all when path is
@@ -256,12 +240,9 @@ func GetUserByUsername(ctx context.Context, tx *Tx, username string) (*org.User,
 }
 
 func getUser(ctx context.Context, tx *Tx, cond string, arg any) (*org.User, error) {
-	u, err := scanUser(tx.QueryRow(ctx, `SELECT `+userColumns+` FROM users u JOIN units n ON n.id = u.unit_id WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("user", arg)
-	}
+	u, err := getOne(ctx, tx, scanUser, "user", arg, `SELECT `+userColumns+` FROM users u JOIN units n ON n.id = u.unit_id WHERE `+cond, arg)
 	if err != nil {
-		return nil, fmt.Errorf("get user: %w", err)
+		return nil, err
 	}
 	if err := loadGrants(ctx, tx, u); err != nil {
 		return nil, err
@@ -324,12 +305,5 @@ func pathsCond(paths []string, cols ...string) (string, []any) {
 // RootUnit returns the root of the unit tree (the district), or ENOTFOUND
 // in an empty database.
 func RootUnit(ctx context.Context, tx *Tx) (*org.Unit, error) {
-	u, err := scanUnit(tx.QueryRow(ctx, `SELECT `+unitColumns+` FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("unit", "root")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("root unit: %w", err)
-	}
-	return u, nil
+	return getOne(ctx, tx, scanUnit, "unit", "root", `SELECT `+unitColumns+` FROM units WHERE parent_id IS NULL ORDER BY id LIMIT 1`)
 }

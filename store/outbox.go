@@ -110,14 +110,7 @@ func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bo
 
 // GetDelivery returns the delivery with the id, or ENOTFOUND.
 func GetDelivery(ctx context.Context, tx *Tx, id int64) (*Delivery, error) {
-	d, err := scanDelivery(tx.QueryRow(ctx, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("delivery", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get delivery %d: %w", id, err)
-	}
-	return d, nil
+	return getOne(ctx, tx, scanDelivery, "delivery", id, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id)
 }
 
 // DeliveryAttempt is the outcome of one try to send a delivery.
@@ -259,14 +252,7 @@ func SetWebhookActive(ctx context.Context, tx *Tx, id int64, active bool) error 
 
 // GetWebhook returns the subscriber with the id, or ENOTFOUND.
 func GetWebhook(ctx context.Context, tx *Tx, id int64) (*Webhook, error) {
-	w, err := scanWebhook(tx.QueryRow(ctx, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("webhook", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get webhook %d: %w", id, err)
-	}
-	return w, nil
+	return getOne(ctx, tx, scanWebhook, "webhook", id, `SELECT `+webhookColumns+` FROM webhooks WHERE id = ?`, id)
 }
 
 // ListWebhooks returns the subscribers by name; only the active ones with
@@ -295,14 +281,8 @@ type Contact struct {
 // SetUserContact writes a user's e-mail address, phone and message
 // language, or returns ENOTFOUND.
 func SetUserContact(ctx context.Context, tx *Tx, userID int64, email, phone, lang string) error {
-	res, err := tx.Exec(ctx, `UPDATE users SET email = ?, phone = ?, lang = ? WHERE id = ?`, email, phone, lang, userID)
-	if err != nil {
-		return fmt.Errorf("set contact: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return notFound("user", userID)
-	}
-	return nil
+	return changeOne(ctx, tx, "set contact", notFound("user", userID),
+		`UPDATE users SET email = ?, phone = ?, lang = ? WHERE id = ?`, email, phone, lang, userID)
 }
 
 // GetUserContact returns a user's contact details, or ENOTFOUND.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/minsheng/minsheng"
@@ -57,13 +56,11 @@ func writeMilestones(ctx context.Context, tx *Tx, p *project.Project) error {
 // UpdateProject writes a project's status, progress, explanation and
 // milestones if its version is still p.Version-1: ECONFLICT otherwise.
 func UpdateProject(ctx context.Context, tx *Tx, p *project.Project) error {
-	res, err := tx.Exec(ctx, `UPDATE projects SET status = ?, progress = ?, explanation = ?, updated_at = ?, version = ?
+	err := changeOne(ctx, tx, "update project", stale("project"),
+		`UPDATE projects SET status = ?, progress = ?, explanation = ?, updated_at = ?, version = ?
 		WHERE id = ? AND version = ?`, p.Status, p.Progress, p.Explanation, p.UpdatedAt.UTC(), p.Version, p.ID, p.Version-1)
 	if err != nil {
-		return fmt.Errorf("update project: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the project was changed by someone else; reload it")
+		return err
 	}
 	return writeMilestones(ctx, tx, p)
 }
@@ -71,13 +68,10 @@ func UpdateProject(ctx context.Context, tx *Tx, p *project.Project) error {
 // GetProject returns a project by code or id, with its milestones, or
 // ENOTFOUND.
 func GetProject(ctx context.Context, tx *Tx, ref string) (*project.Project, error) {
-	p, err := scanProject(tx.QueryRow(ctx, `SELECT `+projectColumns+` FROM projects p LEFT JOIN units u ON u.id = p.unit_id
-		WHERE p.code = ? OR CAST(p.id AS TEXT) = ?`, ref, ref))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("project", ref)
-	}
+	p, err := getOne(ctx, tx, scanProject, "project", ref, `SELECT `+projectColumns+` FROM projects p LEFT JOIN units u ON u.id = p.unit_id
+		WHERE p.code = ? OR CAST(p.id AS TEXT) = ?`, ref, ref)
 	if err != nil {
-		return nil, fmt.Errorf("get project: %w", err)
+		return nil, err
 	}
 	if p.Milestones, err = listMilestones(ctx, tx, p.ID); err != nil {
 		return nil, err

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/minsheng/minsheng/project"
@@ -43,28 +42,14 @@ func SaveFollower(ctx context.Context, tx *Tx, f *project.Follower, isNew bool) 
 
 // GetFollower returns the follow of a project by a phone, or ENOTFOUND.
 func GetFollower(ctx context.Context, tx *Tx, projectID int64, phone string) (*project.Follower, error) {
-	f, err := scanFollower(tx.QueryRow(ctx, `SELECT `+followerColumns+` FROM project_followers WHERE project_id = ? AND phone = ?`,
-		projectID, phone))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("follower", phone)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get project follower: %w", err)
-	}
-	return f, nil
+	return getOne(ctx, tx, scanFollower, "follower", phone, `SELECT `+followerColumns+` FROM project_followers WHERE project_id = ? AND phone = ?`,
+		projectID, phone)
 }
 
 // GetFollowerByUnsubscribe returns the follow an unsubscribe token ends,
 // or ENOTFOUND.
 func GetFollowerByUnsubscribe(ctx context.Context, tx *Tx, token string) (*project.Follower, error) {
-	f, err := scanFollower(tx.QueryRow(ctx, `SELECT `+followerColumns+` FROM project_followers WHERE unsubscribe = ?`, token))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("follower", "")
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get project follower: %w", err)
-	}
-	return f, nil
+	return getOne(ctx, tx, scanFollower, "follower", "", `SELECT `+followerColumns+` FROM project_followers WHERE unsubscribe = ?`, token)
 }
 
 // ListActiveFollowers returns the active follows of a project.

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -52,12 +51,9 @@ func ListProjectPhotos(ctx context.Context, tx *Tx, year int) (map[int64][]proje
 
 // GetProjectPhoto returns a photo of a project, or ENOTFOUND.
 func GetProjectPhoto(ctx context.Context, tx *Tx, projectID, id int64) (*project.Photo, error) {
-	p, err := scanPhoto(tx.QueryRow(ctx, `SELECT `+photoColumns+` FROM project_photos WHERE project_id = ? AND id = ?`, projectID, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("photo", id)
-	}
+	p, err := getOne(ctx, tx, scanPhoto, "photo", id, `SELECT `+photoColumns+` FROM project_photos WHERE project_id = ? AND id = ?`, projectID, id)
 	if err != nil {
-		return nil, fmt.Errorf("get project photo: %w", err)
+		return nil, err
 	}
 	return &p, nil
 }

@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -56,40 +55,26 @@ func InsertResponsibilityMilestone(ctx context.Context, tx *Tx, id int64, m resp
 // DoneResponsibilityMilestone records a milestone done, if it was not:
 // ECONFLICT when it already was, ENOTFOUND when there is no such one.
 func DoneResponsibilityMilestone(ctx context.Context, tx *Tx, id int64, m responsibility.Milestone) error {
-	res, err := tx.Exec(ctx, `UPDATE responsibility_milestones SET done_at = ?, note = ?
+	return changeOne(ctx, tx, "milestone done", minsheng.Errorf(minsheng.ECONFLICT, "milestone %d is already done", m.Seq),
+		`UPDATE responsibility_milestones SET done_at = ?, note = ?
 		WHERE responsibility_id = ? AND seq = ? AND done_at IS NULL`, nullTime(m.DoneAt), m.Note, id, m.Seq)
-	if err != nil {
-		return fmt.Errorf("milestone done: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "milestone %d is already done", m.Seq)
-	}
-	return nil
 }
 
 // UpdateResponsibility writes an assignment's status if its version is
 // still a.Version-1: ECONFLICT otherwise.
 func UpdateResponsibility(ctx context.Context, tx *Tx, a *responsibility.Assignment) error {
-	res, err := tx.Exec(ctx, `UPDATE responsibilities SET status = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
+	return changeOne(ctx, tx, "update responsibility", stale("assignment"),
+		`UPDATE responsibilities SET status = ?, updated_at = ?, version = ? WHERE id = ? AND version = ?`,
 		a.Status, a.UpdatedAt.UTC(), a.Version, a.ID, a.Version-1)
-	if err != nil {
-		return fmt.Errorf("update responsibility: %w", err)
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return minsheng.Errorf(minsheng.ECONFLICT, "the assignment was changed by someone else; reload it")
-	}
-	return nil
 }
 
 // GetResponsibility returns an assignment with its milestones, or
 // ENOTFOUND.
 func GetResponsibility(ctx context.Context, tx *Tx, id int64) (*responsibility.Assignment, error) {
-	a, err := scanResponsibility(tx.QueryRow(ctx, `SELECT `+responsibilityColumns+responsibilityFrom+` WHERE r.id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("responsibility", fmt.Sprint(id))
-	}
+	a, err := getOne(ctx, tx, scanResponsibility, "responsibility", fmt.Sprint(id),
+		`SELECT `+responsibilityColumns+responsibilityFrom+` WHERE r.id = ?`, id)
 	if err != nil {
-		return nil, fmt.Errorf("get responsibility: %w", err)
+		return nil, err
 	}
 	ms, err := responsibilityMilestones(ctx, tx, []int64{a.ID})
 	a.Milestones = orNoMilestones(ms[a.ID])

@@ -60,14 +60,7 @@ func UpdateRideVehicle(ctx context.Context, tx *Tx, v *ride.Vehicle) error {
 
 // GetRideVehicle returns a vehicle, or ENOTFOUND.
 func GetRideVehicle(ctx context.Context, tx *Tx, id int64) (*ride.Vehicle, error) {
-	v, err := scanRideVehicle(tx.QueryRow(ctx, `SELECT `+rideVehicleColumns+` FROM ride_vehicles WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("vehicle", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get ride vehicle: %w", err)
-	}
-	return v, nil
+	return getOne(ctx, tx, scanRideVehicle, "vehicle", id, `SELECT `+rideVehicleColumns+` FROM ride_vehicles WHERE id = ?`, id)
 }
 
 // ListRideVehicles returns the fleet's vehicles by plate.
@@ -185,14 +178,7 @@ func GetRideDriverByUser(ctx context.Context, tx *Tx, userID int64) (*ride.Drive
 }
 
 func getRideDriver(ctx context.Context, tx *Tx, cond string, arg any) (*ride.Driver, error) {
-	d, err := scanRideDriver(tx.QueryRow(ctx, `SELECT `+rideDriverColumns+` FROM ride_drivers WHERE `+cond, arg))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("driver", arg)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get ride driver: %w", err)
-	}
-	return d, nil
+	return getOne(ctx, tx, scanRideDriver, "driver", arg, `SELECT `+rideDriverColumns+` FROM ride_drivers WHERE `+cond, arg)
 }
 
 // ListRideDrivers returns every driver by id.
@@ -263,32 +249,19 @@ func InsertRide(ctx context.Context, tx *Tx, r *ride.Ride) error {
 // another transaction changed it since, nothing is written and the answer
 // is ECONFLICT (the first to accept an offer wins).
 func UpdateRide(ctx context.Context, tx *Tx, r *ride.Ride) error {
-	res, err := tx.Exec(ctx, `UPDATE rides SET status = ?, version = ?, pickup_at = ?, appointment_at = ?, note = ?,
+	return changeOne(ctx, tx, "update ride", conflictf("ride %d was changed by someone else; reload it", r.ID),
+		`UPDATE rides SET status = ?, version = ?, pickup_at = ?, appointment_at = ?, note = ?,
 		driver_id = ?, vehicle_id = ?, offer_deadline = ?, closed_by = ?, reason = ?, odometer_start = ?, odometer_end = ?,
 		updated_at = ?, accepted_at = ?, started_at = ?, completed_at = ?
 		WHERE id = ? AND version = ?`,
 		r.Status, r.Version, r.PickupAt.UTC(), nullTime(r.AppointmentAt), r.Note, nullID(r.DriverID), nullID(r.VehicleID),
 		nullTime(r.OfferDeadline), nullID(r.ClosedBy), r.Reason, nullInt(r.OdometerStart), nullInt(r.OdometerEnd),
 		r.UpdatedAt.UTC(), nullTime(r.AcceptedAt), nullTime(r.StartedAt), nullTime(r.CompletedAt), r.ID, r.Version-1)
-	if err != nil {
-		return fmt.Errorf("update ride %d: %w", r.ID, tx.db.mapError(err))
-	}
-	if n, _ := res.RowsAffected(); n == 0 {
-		return &minsheng.Error{Code: minsheng.ECONFLICT, Message: fmt.Sprintf("ride %d was changed by someone else; reload it", r.ID)}
-	}
-	return nil
 }
 
 // GetRide returns a ride, or ENOTFOUND.
 func GetRide(ctx context.Context, tx *Tx, id int64) (*ride.Ride, error) {
-	r, err := scanRide(tx.QueryRow(ctx, `SELECT `+rideColumns+` FROM rides WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return nil, notFound("ride", id)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("get ride: %w", err)
-	}
-	return r, nil
+	return getOne(ctx, tx, scanRide, "ride", id, `SELECT `+rideColumns+` FROM rides WHERE id = ?`, id)
 }
 
 // RideFilter selects rides; zero fields select all.
