@@ -58,6 +58,22 @@ func withID(r *http.Request, what string) (*org.User, int64, error) {
 	return u, id, err
 }
 
+// oneParam reads the one whole-number query parameter a route takes (0
+// when absent); any other parameter is refused.
+func oneParam(r *http.Request, name string) (int64, error) {
+	q := r.URL.Query()
+	if err := knownParams(q, name); err != nil {
+		return 0, err
+	}
+	return intParam(q, name)
+}
+
+// coverageJSON is a coverage answer: its rows under key, with the days
+// that count a household as visited and as due soon.
+func coverageJSON(key string, rows any) map[string]any {
+	return map[string]any{key: rows, "visited_days": hh.CoverageDays, "due_soon_days": household.DueSoonDays}
+}
+
 func (a *householdAPI) list(w http.ResponseWriter, r *http.Request) error {
 	u, err := currentUser(r)
 	if err != nil {
@@ -139,24 +155,14 @@ func (a *householdAPI) due(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *householdAPI) coverage(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	if err := knownParams(q, "unit_id"); err != nil {
-		return err
-	}
-	unit, err := intParam(q, "unit_id")
-	if err != nil {
-		return err
-	}
-	c, err := a.svc.Coverage(r.Context(), u, unit)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"grids": c, "visited_days": hh.CoverageDays, "due_soon_days": household.DueSoonDays})
-	return nil
+	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
+		unit, err := oneParam(r, "unit_id")
+		if err != nil {
+			return nil, err
+		}
+		c, err := a.svc.Coverage(r.Context(), u, unit)
+		return coverageJSON("grids", c), err
+	})
 }
 
 // act runs a write on the object whose id is in the path with the

@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"net/url"
-	"reflect"
 	"strconv"
 
 	"github.com/minsheng/minsheng"
@@ -16,6 +15,7 @@ import (
 	hh "github.com/minsheng/minsheng/app/household"
 	"github.com/minsheng/minsheng/capability"
 	"github.com/minsheng/minsheng/household"
+	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/ticket"
 )
 
@@ -79,11 +79,7 @@ func (a *householdAPI) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	q := r.URL.Query()
-	if err := knownParams(q, "grid_id"); err != nil {
-		return err
-	}
-	grid, err := intParam(q, "grid_id")
+	grid, err := oneParam(r, "grid_id")
 	if err != nil {
 		return err
 	}
@@ -124,19 +120,10 @@ func (a *householdAPI) upload(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := needContentType(r, "application/json"); err != nil {
-		return err
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxUploadJSON))
-	if err != nil {
-		return readError(err)
-	}
 	var in uploadIn
-	if err := checkKeys(b, reflect.TypeOf(&in)); err != nil {
+	if err := decodeFiles(w, r, maxUploadJSON, &in,
+		minsheng.FieldError("file", "the body is a JSON object whose file is the workbook in base64").Because("import_not_xlsx")); err != nil {
 		return err
-	}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return minsheng.FieldError("file", "the body is a JSON object whose file is the workbook in base64").Because("import_not_xlsx")
 	}
 	im, err := a.svc.Upload(r.Context(), u, in.Filename, in.File, in.Consent)
 	if err != nil {
@@ -152,31 +139,27 @@ func (a *householdAPI) upload(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *householdAPI) getImport(w http.ResponseWriter, r *http.Request) error {
-	u, id, err := withID(r, "import")
-	if err != nil {
-		return err
-	}
-	v, err := a.svc.GetImport(r.Context(), u, id)
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Cache-Control", "no-store")
-	writeJSON(w, http.StatusOK, v)
-	return nil
+	return a.importStep(w, r, nil)
 }
 
-// importStep runs one step of an import and answers its view.
+// importStep runs one step of an import (nil: none, the import is only
+// read, and not kept by caches) and answers its view.
 func (a *householdAPI) importStep(w http.ResponseWriter, r *http.Request, step func(id int64) (*household.Import, error)) error {
 	u, id, err := withID(r, "import")
 	if err != nil {
 		return err
 	}
-	if _, err := step(id); err != nil {
-		return err
+	if step != nil {
+		if _, err := step(id); err != nil {
+			return err
+		}
 	}
 	v, err := a.svc.GetImport(r.Context(), u, id)
 	if err != nil {
 		return err
+	}
+	if step == nil {
+		w.Header().Set("Cache-Control", "no-store")
 	}
 	writeJSON(w, http.StatusOK, v)
 	return nil
@@ -199,45 +182,24 @@ func (a *householdAPI) confirmImport(w http.ResponseWriter, r *http.Request) err
 }
 
 func (a *householdAPI) duplicates(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	if err := knownParams(q, "unit_id"); err != nil {
-		return err
-	}
-	unit, err := intParam(q, "unit_id")
-	if err != nil {
-		return err
-	}
-	d, err := a.svc.Duplicates(r.Context(), u, unit)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, d)
-	return nil
+	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
+		unit, err := oneParam(r, "unit_id")
+		if err != nil {
+			return nil, err
+		}
+		return a.svc.Duplicates(r.Context(), u, unit)
+	})
 }
 
 func (a *householdAPI) coverageByStreet(w http.ResponseWriter, r *http.Request) error {
-	u, err := currentUser(r)
-	if err != nil {
-		return err
-	}
-	q := r.URL.Query()
-	if err := knownParams(q, "unit_id"); err != nil {
-		return err
-	}
-	unit, err := intParam(q, "unit_id")
-	if err != nil {
-		return err
-	}
-	c, err := a.svc.CoverageByStreet(r.Context(), u, unit)
-	if err != nil {
-		return err
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"streets": c, "visited_days": hh.CoverageDays, "due_soon_days": household.DueSoonDays})
-	return nil
+	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
+		unit, err := oneParam(r, "unit_id")
+		if err != nil {
+			return nil, err
+		}
+		c, err := a.svc.CoverageByStreet(r.Context(), u, unit)
+		return coverageJSON("streets", c), err
+	})
 }
 
 // photosIn is the body of photos added to a visit: each file in base64.
@@ -257,19 +219,9 @@ func (a *householdAPI) addPhotos(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	if err := needContentType(r, "application/json"); err != nil {
-		return err
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, maxPhotosJSON))
-	if err != nil {
-		return readError(err)
-	}
 	var in photosIn
-	if err := checkKeys(b, reflect.TypeOf(&in)); err != nil {
+	if err := decodeFiles(w, r, maxPhotosJSON, &in, minsheng.FieldError("photos", "photos is a list of {name, data} with data in base64")); err != nil {
 		return err
-	}
-	if err := json.Unmarshal(b, &in); err != nil {
-		return minsheng.FieldError("photos", "photos is a list of {name, data} with data in base64")
 	}
 	if len(in.Photos) > 3 {
 		return minsheng.FieldError("photos", "at most 3 photos a request").Because("too_many_photos")

@@ -72,6 +72,27 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 	return minsheng.Errorf(minsheng.EINVALID, "malformed JSON")
 }
 
+// decodeFiles reads a JSON body that carries files in base64, of at most
+// max bytes, into v: no unknown or misspelt field, no key twice; a body
+// that is not such an object answers bad, which tells what it should
+// hold.
+func decodeFiles(w http.ResponseWriter, r *http.Request, max int64, v any, bad error) error {
+	if err := needContentType(r, "application/json"); err != nil {
+		return err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		return readError(err)
+	}
+	if err := checkKeys(b, reflect.TypeOf(v)); err != nil {
+		return err
+	}
+	if err := json.Unmarshal(b, v); err != nil {
+		return bad
+	}
+	return nil
+}
+
 // needContentType refuses a body whose Content-Type is set and is none of
 // the media types.
 func needContentType(r *http.Request, types ...string) error {
