@@ -68,6 +68,18 @@ func oneParam(r *http.Request, name string) (int64, error) {
 	return intParam(q, name)
 }
 
+// unitAnswer answers what the signed-in user reads of one unit (the
+// unit_id parameter; 0 when absent).
+func unitAnswer(w http.ResponseWriter, r *http.Request, read func(u *org.User, unit int64) (any, error)) error {
+	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
+		unit, err := oneParam(r, "unit_id")
+		if err != nil {
+			return nil, err
+		}
+		return read(u, unit)
+	})
+}
+
 // coverageJSON is a coverage answer: its rows under key, with the days
 // that count a household as visited and as due soon.
 func coverageJSON(key string, rows any) map[string]any {
@@ -155,11 +167,7 @@ func (a *householdAPI) due(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *householdAPI) coverage(w http.ResponseWriter, r *http.Request) error {
-	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
-		unit, err := oneParam(r, "unit_id")
-		if err != nil {
-			return nil, err
-		}
+	return unitAnswer(w, r, func(u *org.User, unit int64) (any, error) {
 		c, err := a.svc.Coverage(r.Context(), u, unit)
 		return coverageJSON("grids", c), err
 	})

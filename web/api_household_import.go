@@ -182,21 +182,11 @@ func (a *householdAPI) confirmImport(w http.ResponseWriter, r *http.Request) err
 }
 
 func (a *householdAPI) duplicates(w http.ResponseWriter, r *http.Request) error {
-	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
-		unit, err := oneParam(r, "unit_id")
-		if err != nil {
-			return nil, err
-		}
-		return a.svc.Duplicates(r.Context(), u, unit)
-	})
+	return unitAnswer(w, r, func(u *org.User, unit int64) (any, error) { return a.svc.Duplicates(r.Context(), u, unit) })
 }
 
 func (a *householdAPI) coverageByStreet(w http.ResponseWriter, r *http.Request) error {
-	return answer(w, r, http.StatusOK, func(u *org.User) (any, error) {
-		unit, err := oneParam(r, "unit_id")
-		if err != nil {
-			return nil, err
-		}
+	return unitAnswer(w, r, func(u *org.User, unit int64) (any, error) {
 		c, err := a.svc.CoverageByStreet(r.Context(), u, unit)
 		return coverageJSON("streets", c), err
 	})

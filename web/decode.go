@@ -28,14 +28,8 @@ var errEmptyBody = minsheng.Errorf(minsheng.EINVALID, "the body is empty; send a
 // "title"), no key twice in an object, right types, at most MaxBody bytes.
 // Its errors name the field at fault.
 func decode(w http.ResponseWriter, r *http.Request, v any) error {
-	if err := needContentType(r, "application/json"); err != nil {
-		return err
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, MaxBody))
+	b, err := readJSON(w, r, MaxBody, v)
 	if err != nil {
-		return readError(err)
-	}
-	if err := checkKeys(b, reflect.TypeOf(v)); err != nil {
 		return err
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
@@ -77,20 +71,27 @@ func decode(w http.ResponseWriter, r *http.Request, v any) error {
 // that is not such an object answers bad, which tells what it should
 // hold.
 func decodeFiles(w http.ResponseWriter, r *http.Request, max int64, v any, bad error) error {
-	if err := needContentType(r, "application/json"); err != nil {
-		return err
-	}
-	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	b, err := readJSON(w, r, max, v)
 	if err != nil {
-		return readError(err)
-	}
-	if err := checkKeys(b, reflect.TypeOf(v)); err != nil {
 		return err
 	}
 	if err := json.Unmarshal(b, v); err != nil {
 		return bad
 	}
 	return nil
+}
+
+// readJSON reads a JSON body of at most max bytes whose keys are v's
+// (checkKeys), for decode and decodeFiles.
+func readJSON(w http.ResponseWriter, r *http.Request, max int64, v any) ([]byte, error) {
+	if err := needContentType(r, "application/json"); err != nil {
+		return nil, err
+	}
+	b, err := io.ReadAll(http.MaxBytesReader(w, r.Body, max))
+	if err != nil {
+		return nil, readError(err)
+	}
+	return b, checkKeys(b, reflect.TypeOf(v))
 }
 
 // needContentType refuses a body whose Content-Type is set and is none of
