@@ -128,25 +128,14 @@ type PostFilter struct {
 
 // ListPosts returns the posts the filter selects, newest first.
 func ListPosts(ctx context.Context, tx *Tx, f PostFilter) ([]*employ.Post, error) {
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "p.status = ?"), append(args, f.Status)
-	}
-	if f.EmployerID != 0 {
-		where, args = append(where, "p.employer_id = ?"), append(args, f.EmployerID)
-	}
-	if f.UserID != 0 {
-		where, args = append(where, "e.user_id = ?"), append(args, f.UserID)
-	}
-	q := `SELECT ` + postColumns + postFrom
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	var w where
+	w.addIf(f.Status != "", "p.status = ?", f.Status)
+	w.addIf(f.EmployerID != 0, "p.employer_id = ?", f.EmployerID)
+	w.addIf(f.UserID != 0, "e.user_id = ?", f.UserID)
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 1000
 	}
-	ps, err := queryAll(ctx, tx, scanPost, q+fmt.Sprintf(" ORDER BY p.id DESC LIMIT %d", f.Limit), args...)
+	ps, err := queryAll(ctx, tx, scanPost, `SELECT `+postColumns+postFrom+w.String()+fmt.Sprintf(" ORDER BY p.id DESC LIMIT %d", f.Limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list posts: %w", err)
 	}
@@ -240,29 +229,16 @@ type SeekerFilter struct {
 
 // ListSeekers returns the seekers the filter selects, by id.
 func ListSeekers(ctx context.Context, tx *Tx, f SeekerFilter) ([]*employ.Seeker, error) {
-	var where []string
-	var args []any
-	if f.UserID != 0 {
-		where, args = append(where, "user_id = ?"), append(args, f.UserID)
-	}
-	if f.Caseworker != 0 {
-		where, args = append(where, "caseworker_id = ?"), append(args, f.Caseworker)
-	}
-	if f.Subscribed {
-		where = append(where, "subscribed = TRUE AND consent = TRUE")
-	}
-	if f.Hard {
-		where = append(where, "hard = TRUE")
-	}
-	q := `SELECT ` + seekerColumns + ` FROM employ_seekers`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY id"
+	var w where
+	w.addIf(f.UserID != 0, "user_id = ?", f.UserID)
+	w.addIf(f.Caseworker != 0, "caseworker_id = ?", f.Caseworker)
+	w.addIf(f.Subscribed, "subscribed = TRUE AND consent = TRUE")
+	w.addIf(f.Hard, "hard = TRUE")
+	q := `SELECT ` + seekerColumns + ` FROM employ_seekers` + w.String() + " ORDER BY id"
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	ks, err := queryAll(ctx, tx, scanSeeker, q, args...)
+	ks, err := queryAll(ctx, tx, scanSeeker, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list seekers: %w", err)
 	}

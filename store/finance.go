@@ -355,32 +355,16 @@ type FinanceDemandFilter struct {
 
 // ListFinanceDemands returns the demands of the filter, newest first.
 func ListFinanceDemands(ctx context.Context, tx *Tx, f FinanceDemandFilter) ([]*finance.Demand, error) {
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.BusinessID != 0 {
-		where, args = append(where, "business_id = ?"), append(args, f.BusinessID)
-	}
-	if f.BankID != 0 {
-		where, args = append(where, "id IN (SELECT demand_id FROM finance_matches WHERE bank_id = ? AND status <> 'proposed')"), append(args, f.BankID)
-	}
-	if f.Since != nil {
-		where, args = append(where, "created_at >= ?"), append(args, f.Since.UTC())
-	}
-	if f.Until != nil {
-		where, args = append(where, "created_at < ?"), append(args, f.Until.UTC())
-	}
-	q := `SELECT ` + financeDemandColumns + ` FROM finance_demands`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
-	q += ` ORDER BY created_at DESC, id DESC`
+	var w where
+	w.addIf(f.Status != "", "status = ?", f.Status)
+	w.addIf(f.BusinessID != 0, "business_id = ?", f.BusinessID)
+	w.addIf(f.BankID != 0, "id IN (SELECT demand_id FROM finance_matches WHERE bank_id = ? AND status <> 'proposed')", f.BankID)
+	w.between("created_at", f.Since, f.Until)
+	q := `SELECT ` + financeDemandColumns + ` FROM finance_demands` + w.String() + ` ORDER BY created_at DESC, id DESC`
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := tx.Query(ctx, q, args...)
+	rows, err := tx.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list finance demands: %w", err)
 	}
@@ -460,33 +444,15 @@ type FinanceMatchFilter struct {
 // ListFinanceMatches returns the matches of the filter: of a demand by
 // score, else the most recently sent first.
 func ListFinanceMatches(ctx context.Context, tx *Tx, f FinanceMatchFilter) ([]*finance.Match, error) {
-	var where []string
-	var args []any
-	if f.DemandID != 0 {
-		where, args = append(where, "demand_id = ?"), append(args, f.DemandID)
+	if f.Statuses != nil && len(f.Statuses) == 0 {
+		return nil, nil
 	}
-	if f.BankID != 0 {
-		where, args = append(where, "bank_id = ?"), append(args, f.BankID)
-	}
-	if f.Statuses != nil {
-		if len(f.Statuses) == 0 {
-			return nil, nil
-		}
-		where = append(where, "status IN ("+placeholders(len(f.Statuses))+")")
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
-	}
-	if f.SentSince != nil {
-		where, args = append(where, "sent_at >= ?"), append(args, f.SentSince.UTC())
-	}
-	if f.SentUntil != nil {
-		where, args = append(where, "sent_at < ?"), append(args, f.SentUntil.UTC())
-	}
-	q := `SELECT ` + financeMatchColumns + ` FROM finance_matches`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
+	var w where
+	w.addIf(f.DemandID != 0, "demand_id = ?", f.DemandID)
+	w.addIf(f.BankID != 0, "bank_id = ?", f.BankID)
+	whereIn(&w, "status", f.Statuses)
+	w.between("sent_at", f.SentSince, f.SentUntil)
+	q := `SELECT ` + financeMatchColumns + ` FROM finance_matches` + w.String()
 	if f.DemandID != 0 {
 		q += ` ORDER BY score DESC, id`
 	} else {
@@ -495,7 +461,7 @@ func ListFinanceMatches(ctx context.Context, tx *Tx, f FinanceMatchFilter) ([]*f
 	if f.Limit > 0 {
 		q += fmt.Sprintf(` LIMIT %d`, f.Limit)
 	}
-	rows, err := tx.Query(ctx, q, args...)
+	rows, err := tx.Query(ctx, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list finance matches: %w", err)
 	}

@@ -105,40 +105,27 @@ type MediationFilter struct {
 
 // ListMediationCases returns the cases of the filter, newest first.
 func ListMediationCases(ctx context.Context, tx *Tx, f MediationFilter) ([]*mediation.Case, error) {
-	var where []string
-	var args []any
+	var w where
 	if f.UnitPaths != nil {
 		if len(f.UnitPaths) == 0 {
 			return nil, nil
 		}
 		var ors []string
+		var args []any
 		for _, p := range f.UnitPaths {
 			ors = append(ors, "unit_path LIKE ?")
 			args = append(args, p+"%")
 		}
-		where = append(where, "("+strings.Join(ors, " OR ")+")")
+		w.addIf(true, "("+strings.Join(ors, " OR ")+")", args...)
 	}
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Since != nil {
-		where, args = append(where, "registered_at >= ?"), append(args, f.Since.UTC())
-	}
-	if f.Until != nil {
-		where, args = append(where, "registered_at < ?"), append(args, f.Until.UTC())
-	}
-	if f.TicketID != 0 {
-		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
-	}
-	q := `SELECT ` + mediationCaseColumns + ` FROM mediation_cases`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
-	q += " ORDER BY registered_at DESC, id DESC"
+	w.addIf(f.Status != "", "status = ?", f.Status)
+	w.between("registered_at", f.Since, f.Until)
+	w.addIf(f.TicketID != 0, "ticket_id = ?", f.TicketID)
+	q := `SELECT ` + mediationCaseColumns + ` FROM mediation_cases` + w.String() + " ORDER BY registered_at DESC, id DESC"
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d", f.Limit)
 	}
-	out, err := queryAll(ctx, tx, scanMediationCase, q, args...)
+	out, err := queryAll(ctx, tx, scanMediationCase, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list mediation cases: %w", err)
 	}

@@ -76,36 +76,17 @@ type MedicineFilter struct {
 
 // ListMedicineRequests returns the requests of the filter, oldest first.
 func ListMedicineRequests(ctx context.Context, tx *Tx, f MedicineFilter) ([]*medicine.Request, error) {
-	var where []string
-	var args []any
-	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")+")")
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
-	}
-	if f.TicketID != 0 {
-		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
-	}
-	if f.CarrierID != 0 {
-		where, args = append(where, "carrier_id = ?"), append(args, f.CarrierID)
-	}
-	if f.From != nil {
-		where, args = append(where, "created_at >= ?"), append(args, f.From.UTC())
-	}
-	if f.To != nil {
-		where, args = append(where, "created_at < ?"), append(args, f.To.UTC())
-	}
-	q := `SELECT ` + medicineColumns + ` FROM medicine_requests`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	var w where
+	whereIn(&w, "status", f.Statuses)
+	w.addIf(f.TicketID != 0, "ticket_id = ?", f.TicketID)
+	w.addIf(f.CarrierID != 0, "carrier_id = ?", f.CarrierID)
+	w.between("created_at", f.From, f.To)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 500
 	}
-	q += fmt.Sprintf(" ORDER BY created_at, id LIMIT %d", limit)
-	out, err := queryAll(ctx, tx, scanMedicine, q, args...)
+	q := `SELECT ` + medicineColumns + ` FROM medicine_requests` + w.String() + fmt.Sprintf(" ORDER BY created_at, id LIMIT %d", limit)
+	out, err := queryAll(ctx, tx, scanMedicine, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list medicine requests: %w", err)
 	}

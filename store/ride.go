@@ -275,36 +275,17 @@ type RideFilter struct {
 
 // ListRides returns the rides of the filter by pickup time.
 func ListRides(ctx context.Context, tx *Tx, f RideFilter) ([]*ride.Ride, error) {
-	var where []string
-	var args []any
-	if len(f.Statuses) > 0 {
-		where = append(where, "status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")+")")
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
-	}
-	if f.DriverID != 0 {
-		where, args = append(where, "driver_id = ?"), append(args, f.DriverID)
-	}
-	if f.TicketID != 0 {
-		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
-	}
-	if f.From != nil {
-		where, args = append(where, "pickup_at >= ?"), append(args, f.From.UTC())
-	}
-	if f.To != nil {
-		where, args = append(where, "pickup_at < ?"), append(args, f.To.UTC())
-	}
-	q := `SELECT ` + rideColumns + ` FROM rides`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	var w where
+	whereIn(&w, "status", f.Statuses)
+	w.addIf(f.DriverID != 0, "driver_id = ?", f.DriverID)
+	w.addIf(f.TicketID != 0, "ticket_id = ?", f.TicketID)
+	w.between("pickup_at", f.From, f.To)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 500
 	}
-	q += fmt.Sprintf(" ORDER BY pickup_at, id LIMIT %d", limit)
-	out, err := queryAll(ctx, tx, scanRide, q, args...)
+	q := `SELECT ` + rideColumns + ` FROM rides` + w.String() + fmt.Sprintf(" ORDER BY pickup_at, id LIMIT %d", limit)
+	out, err := queryAll(ctx, tx, scanRide, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list rides: %w", err)
 	}
