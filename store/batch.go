@@ -178,7 +178,7 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 				p = &panicked{v}
 			}
 		}()
-		fnErr = fn(tx)
+		fnErr = runWriteFn(fn, tx)
 	}()
 	finished = true
 	if fnErr != nil || p != nil {
@@ -268,10 +268,7 @@ func (b *batcher) runBatch(batch []*writeReq) {
 		// a Write meanwhile, so that a deferred function that opens one
 		// fails with ErrNestedWrite instead of waiting for itself.
 		tx := &Tx{tx: sqlTx, db: db, stmts: db.writeStmts, noCancel: true, write: true}
-		g := goid()
-		db.writers.enter(g)
-		err := runDeferred(tx, deferred)
-		db.writers.leave(g)
+		err := runWriteFn(func(tx *Tx) error { return runDeferred(tx, deferred) }, tx)
 		if err != nil {
 			broken = fmt.Errorf("write: %w", err)
 		}

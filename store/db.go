@@ -34,8 +34,7 @@ type DB struct {
 	dialect Dialect
 	dsn     string
 
-	ids     idAllocator
-	writers writers // goroutines inside a Write (nested.go)
+	ids idAllocator
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 
@@ -159,15 +158,14 @@ func (db *DB) Ping(ctx context.Context) error { return db.mapError(db.read.PingC
 // queue meanwhile are committed together, each in a savepoint of its own
 // (batch.go).
 //
-// A Write called by the fn of another Write, or by anything fn calls in
-// its goroutine, returns ErrNestedWrite at once: fn must pass its *Tx down.
-// Writes from different goroutines run side by side as before.
+// A Write called by the fn of another Write (of this or another handle),
+// or by anything fn calls in its goroutine, returns ErrNestedWrite at once:
+// fn must pass its *Tx down. Writes from different goroutines run side by
+// side as before (nested.go).
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	g := goid()
-	if !db.writers.enter(g) {
+	if insideWrite() {
 		return ErrNestedWrite
 	}
-	defer db.writers.leave(g)
 	if db.batch != nil {
 		return db.batch.write(ctx, fn)
 	}
@@ -206,10 +204,19 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, writ
 		}
 		db.ids.give(tx.ids)
 	}()
-	if err := fn(tx); err != nil {
-		return err
+	if !write {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return runDeferred(tx, tx.deferred)
 	}
-	return runDeferred(tx, tx.deferred)
+	// The deferred work too is inside the Write (nested.go).
+	return runWriteFn(func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return runDeferred(tx, tx.deferred)
+	}, tx)
 }
 
 // Tx is a transaction. Its methods take queries with ? placeholders.
