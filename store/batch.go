@@ -167,7 +167,9 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 		res.missed = tx.missed
 		r.back <- res
 	}()
-	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT `+savepoint); err != nil {
+	// SAVEPOINT and RELEASE, run for every write, are prepared statements
+	// (tx.Exec); the rollbacks are rare.
+	if _, err := tx.Exec(bg, `SAVEPOINT `+savepoint); err != nil {
 		res.broken = err
 		finished = true
 		return fmt.Errorf("savepoint: %w", b.db.mapError(err)), nil
@@ -187,7 +189,7 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 			return fnErr, p
 		}
 	}
-	if _, err := sqlTx.ExecContext(bg, `RELEASE `+savepoint); err != nil {
+	if _, err := tx.Exec(bg, `RELEASE `+savepoint); err != nil {
 		res.broken = err
 	}
 	if fnErr == nil && p == nil {
