@@ -185,7 +185,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, r.now, r.files, r.fileIDs); err != nil {
 		return err
 	}
-	if err := recordStats(ctx, tx, nil, t); err != nil {
+	if err := recordNewStats(ctx, tx, t, catPath); err != nil {
 		return err
 	}
 	if err := s.indexSearch(ctx, tx, nil, t); err != nil {
