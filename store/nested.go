@@ -24,10 +24,10 @@ var writeFns atomic.Int64
 //
 // Go gives a goroutine no identity to hold on to. The check used to read the
 // goroutine's id from runtime.Stack, which formats every frame of the
-// stack: 30-120 µs on the deep stack of an HTTP request, three times per
-// ticket, 6-7% of the process under load (docs/performance.md). A walk of
-// the program counters (runtime.Callers) costs a tenth of that and needs
-// nothing recorded on the way in. A mark in the context was no option: fn
+// stack: 125 µs at the 40 frames of an HTTP request on the shared machine,
+// two or three times per ticket, 6% of the process under load
+// (docs/performance.md). A walk of the program counters (runtime.Callers)
+// costs 7 µs there and needs nothing recorded on the way in. A mark in the context was no option: fn
 // closes over its caller's context, which Write cannot change, and would
 // lose the mark as soon as it derived a context from another root.
 //
