@@ -73,10 +73,10 @@ func (s *Service) TokenUser(ctx context.Context, secret string) (*org.User, erro
 
 // authenticate reads the user of a session or token with find: one query
 // for the session or token, the user and their grants, since every
-// request asks.
+// request asks; one query needs no transaction (store.DB.ReadAlone).
 func (s *Service) authenticate(ctx context.Context, find func(*store.Tx) (*org.User, error)) (*org.User, error) {
 	var u *org.User
-	err := s.db.Read(ctx, func(tx *store.Tx) (err error) {
+	err := s.db.ReadAlone(ctx, func(tx *store.Tx) (err error) {
 		u, err = find(tx)
 		return err
 	})

@@ -39,6 +39,9 @@ func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *
 			return err
 		}
 	}
+	if before == nil {
+		return store.IndexNewTicket(ctx, tx, after)
+	}
 	return store.IndexTicket(ctx, tx, after)
 }
 

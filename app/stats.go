@@ -61,9 +61,20 @@ func (s *Service) RebuildStats(ctx context.Context, actor *org.User) (int, error
 	return n, err
 }
 
+// recordNewStats is recordStats for a ticket registered in tx, whose
+// category's path (empty for none) the registration has read already.
+func recordNewStats(ctx context.Context, tx *store.Tx, t *ticket.Ticket, catPath string) error {
+	root, err := pathRoot(catPath)
+	if err != nil {
+		return err
+	}
+	d := store.StatDeltas{}
+	d.Ticket(t, statsPath(t), root, 1)
+	return store.ApplyStats(ctx, tx, d)
+}
+
 // categoryRoot returns the id of the top-level category above id (itself
-// if top-level), 0 for none. Category paths never change, so the first id
-// of the path is the root.
+// if top-level), 0 for none.
 func categoryRoot(ctx context.Context, tx *store.Tx, id int64) (int64, error) {
 	if id == 0 {
 		return 0, nil
@@ -72,6 +83,16 @@ func categoryRoot(ctx context.Context, tx *store.Tx, id int64) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	first, _, _ := strings.Cut(strings.TrimPrefix(c.Path, "/"), "/")
+	return pathRoot(c.Path)
+}
+
+// pathRoot returns the id of the top-level category of a category's path
+// ("/3/17": 3), 0 for the empty path of no category. Category paths never
+// change, so the first id of the path is the root.
+func pathRoot(path string) (int64, error) {
+	if path == "" {
+		return 0, nil
+	}
+	first, _, _ := strings.Cut(strings.TrimPrefix(path, "/"), "/")
 	return strconv.ParseInt(first, 10, 64)
 }

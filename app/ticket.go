@@ -185,7 +185,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := insertUploads(ctx, tx, t.ID, 1, ik.actorID, r.now, r.files, r.fileIDs); err != nil {
 		return err
 	}
-	if err := recordStats(ctx, tx, nil, t); err != nil {
+	if err := recordNewStats(ctx, tx, t, catPath); err != nil {
 		return err
 	}
 	if err := s.indexSearch(ctx, tx, nil, t); err != nil {
@@ -228,10 +228,20 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	return nil
 }
 
-// replay returns the ticket created earlier with the key.
+// replay returns the ticket created earlier with the key, or ENOTFOUND
+// when the key is new. A new key, the common case, costs one query without
+// a transaction (store.DB.ReadAlone); a known one is read again with its
+// ticket in one transaction.
 func (s *Service) replay(ctx context.Context, scope, key, fp string) (*ticket.Ticket, error) {
+	err := s.db.ReadAlone(ctx, func(tx *store.Tx) error {
+		_, err := store.GetIdempotencyKey(ctx, tx, scope, key)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
 	var t *ticket.Ticket
-	err := s.db.Read(ctx, func(tx *store.Tx) error {
+	err = s.db.Read(ctx, func(tx *store.Tx) error {
 		k, err := store.GetIdempotencyKey(ctx, tx, scope, key)
 		if err != nil {
 			return err

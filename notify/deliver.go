@@ -72,7 +72,10 @@ func (n *Notifier) deliver(ctx context.Context, j *jobs.Job) (jobs.Handler, erro
 	var d *store.Delivery
 	var hook *store.Webhook
 	var hookErr error
-	err := n.db.Read(ctx, func(tx *store.Tx) error {
+	// No transaction: the delivery and its webhook need not be read at one
+	// moment (a webhook deleted just after would be found at the next try
+	// anyway), and one job runs per message.
+	err := n.db.ReadAlone(ctx, func(tx *store.Tx) error {
 		var err error
 		if d, err = store.GetDelivery(ctx, tx, p.Delivery); err != nil {
 			return err

@@ -167,7 +167,9 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 		res.missed = tx.missed
 		r.back <- res
 	}()
-	if _, err := sqlTx.ExecContext(bg, `SAVEPOINT `+savepoint); err != nil {
+	// SAVEPOINT and RELEASE, run for every write, are prepared statements
+	// (tx.Exec); the rollbacks are rare.
+	if _, err := tx.Exec(bg, `SAVEPOINT `+savepoint); err != nil {
 		res.broken = err
 		finished = true
 		return fmt.Errorf("savepoint: %w", b.db.mapError(err)), nil
@@ -178,7 +180,7 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 				p = &panicked{v}
 			}
 		}()
-		fnErr = fn(tx)
+		fnErr = runWriteFn(fn, tx)
 	}()
 	finished = true
 	if fnErr != nil || p != nil {
@@ -187,7 +189,7 @@ func (b *batcher) run(tx *Tx, fn func(*Tx) error, r *writeReq) (fnErr error, p *
 			return fnErr, p
 		}
 	}
-	if _, err := sqlTx.ExecContext(bg, `RELEASE `+savepoint); err != nil {
+	if _, err := tx.Exec(bg, `RELEASE `+savepoint); err != nil {
 		res.broken = err
 	}
 	if fnErr == nil && p == nil {
@@ -268,10 +270,7 @@ func (b *batcher) runBatch(batch []*writeReq) {
 		// a Write meanwhile, so that a deferred function that opens one
 		// fails with ErrNestedWrite instead of waiting for itself.
 		tx := &Tx{tx: sqlTx, db: db, stmts: db.writeStmts, noCancel: true, write: true}
-		g := goid()
-		db.writers.enter(g)
-		err := runDeferred(tx, deferred)
-		db.writers.leave(g)
+		err := runWriteFn(func(tx *Tx) error { return runDeferred(tx, deferred) }, tx)
 		if err != nil {
 			broken = fmt.Errorf("write: %w", err)
 		}

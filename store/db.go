@@ -34,8 +34,7 @@ type DB struct {
 	dialect Dialect
 	dsn     string
 
-	ids     idAllocator
-	writers writers // goroutines inside a Write (nested.go)
+	ids idAllocator
 
 	rebound sync.Map // query with ? → query with $n (PostgreSQL only)
 
@@ -159,15 +158,14 @@ func (db *DB) Ping(ctx context.Context) error { return db.mapError(db.read.PingC
 // queue meanwhile are committed together, each in a savepoint of its own
 // (batch.go).
 //
-// A Write called by the fn of another Write, or by anything fn calls in
-// its goroutine, returns ErrNestedWrite at once: fn must pass its *Tx down.
-// Writes from different goroutines run side by side as before.
+// A Write called by the fn of another Write (of this or another handle),
+// or by anything fn calls in its goroutine, returns ErrNestedWrite at once:
+// fn must pass its *Tx down. Writes from different goroutines run side by
+// side as before (nested.go).
 func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
-	g := goid()
-	if !db.writers.enter(g) {
+	if insideWrite() {
 		return ErrNestedWrite
 	}
-	defer db.writers.leave(g)
 	if db.batch != nil {
 		return db.batch.write(ctx, fn)
 	}
@@ -178,6 +176,24 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 // over several queries.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
 	return db.transact(ctx, db.read, db.readStmts, false, fn)
+}
+
+// ReadAlone runs fn on the read pool without a transaction: each statement
+// sees the database as of its own start. It is for a fn that runs one
+// statement (the user of a session or token, a lookup by key), which
+// needs no transaction to be consistent: it saves Read's BEGIN and
+// COMMIT, which on SQLite are two more statements compiled and run, and
+// under load a tenth of the CPU time of a request that reads one row
+// (docs/performance.md). A fn that reads twice and needs both reads to
+// agree must use Read.
+func (db *DB) ReadAlone(ctx context.Context, fn func(*Tx) error) error {
+	tx := &Tx{pool: db.read, db: db, stmts: db.readStmts}
+	defer func() {
+		if len(tx.missed) > 0 {
+			db.readStmts.prepareLater(tx.missed)
+		}
+	}()
+	return fn(tx)
 }
 
 func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, write bool, fn func(*Tx) error) (err error) {
@@ -206,16 +222,26 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, writ
 		}
 		db.ids.give(tx.ids)
 	}()
-	if err := fn(tx); err != nil {
-		return err
+	if !write {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return runDeferred(tx, tx.deferred)
 	}
-	return runDeferred(tx, tx.deferred)
+	// The deferred work too is inside the Write (nested.go).
+	return runWriteFn(func(tx *Tx) error {
+		if err := fn(tx); err != nil {
+			return err
+		}
+		return runDeferred(tx, tx.deferred)
+	}, tx)
 }
 
 // Tx is a transaction. Its methods take queries with ? placeholders.
 type Tx struct {
-	tx *sql.Tx
-	db *DB
+	tx   *sql.Tx // nil in ReadAlone: each statement runs on its own, on pool
+	pool *sql.DB
+	db   *DB
 
 	stmts   *stmtCache      // nil: statements are not cached
 	missed  []string        // statements not in the cache yet
@@ -271,7 +297,7 @@ func (tx *Tx) Exec(ctx context.Context, query string, args ...any) (sql.Result, 
 		res, err := s.ExecContext(ctx, args...)
 		return res, tx.db.mapError(err)
 	}
-	res, err := tx.tx.ExecContext(ctx, query, args...)
+	res, err := tx.conn().ExecContext(ctx, query, args...)
 	return res, tx.db.mapError(err)
 }
 
@@ -293,7 +319,7 @@ func (tx *Tx) Query(ctx context.Context, query string, args ...any) (*sql.Rows, 
 			return rows, tx.db.mapError(err)
 		}
 	}
-	rows, err := tx.tx.QueryContext(ctx, query, args...)
+	rows, err := tx.conn().QueryContext(ctx, query, args...)
 	return rows, tx.db.mapError(err)
 }
 
@@ -331,7 +357,20 @@ func (tx *Tx) QueryRow(ctx context.Context, query string, args ...any) *sql.Row 
 	if s := tx.stmt(ctx, query); s != nil {
 		return s.QueryRowContext(ctx, args...)
 	}
-	return tx.tx.QueryRowContext(ctx, query, args...)
+	return tx.conn().QueryRowContext(ctx, query, args...)
+}
+
+// conn is what the statements of tx run on: its transaction, or the pool
+// in ReadAlone.
+func (tx *Tx) conn() interface {
+	ExecContext(context.Context, string, ...any) (sql.Result, error)
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+	QueryRowContext(context.Context, string, ...any) *sql.Row
+} {
+	if tx.tx == nil {
+		return tx.pool
+	}
+	return tx.tx
 }
 
 // stmt returns the prepared statement of the query for use in tx, or nil
@@ -347,6 +386,9 @@ func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
 		return nil
 	}
 	if s := tx.stmts.get(query); s != nil {
+		if tx.tx == nil {
+			return s // ReadAlone: the pool's statement, on any connection
+		}
 		return tx.tx.StmtContext(ctx, s)
 	}
 	tx.missed = append(tx.missed, query)

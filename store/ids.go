@@ -86,7 +86,7 @@ func reserveIDs(ctx context.Context, tx *Tx, n int) (idRange, error) {
 func (db *DB) NextID(ctx context.Context) (int64, error) {
 	// Checked even when ids are left, so that a misplaced call fails the
 	// first time and not once in a thousand.
-	if db.writers.current() {
+	if insideWrite() {
 		return 0, fmt.Errorf("next id: %w", ErrNestedWrite)
 	}
 	a := &db.ids

@@ -162,6 +162,12 @@ func IndexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
 	return indexTicket(ctx, tx, t, notes[t.ID])
 }
 
+// IndexNewTicket is IndexTicket for a ticket registered in tx, whose one
+// event (the registration) has no note: it skips reading the notes.
+func IndexNewTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	return indexTicket(ctx, tx, t, nil)
+}
+
 func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) error {
 	var terms [5]string
 	for i, s := range searchFields(t) {

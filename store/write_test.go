@@ -293,3 +293,33 @@ func TestQueuedWriteCancelled(t *testing.T) {
 		}
 	})
 }
+
+// A write on another handle of the same database, opened inside a write's
+// function, is refused as well: it would wait for the outer write's locks.
+func TestNestedWriteOnAnotherHandleFails(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx, cancel := context.WithTimeout(context.Background(), guard)
+		defer cancel()
+		other, err := db.Another(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer other.Close()
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			if err := setCounter(ctx, tx, "n-other", 1); err != nil {
+				return err
+			}
+			return other.Write(ctx, func(tx *store.Tx) error { return setCounter(ctx, tx, "n-other", 2) })
+		})
+		if !errors.Is(err, store.ErrNestedWrite) {
+			t.Fatalf("write on another handle inside a write: %v, want ErrNestedWrite", err)
+		}
+		// Outside, the other handle writes as usual.
+		if err := other.Write(ctx, func(tx *store.Tx) error { return setCounter(ctx, tx, "n-other", 3) }); err != nil {
+			t.Fatal(err)
+		}
+		if got := mustCounter(t, db, "n-other"); got != 3 {
+			t.Errorf("counter %d, want 3", got)
+		}
+	})
+}
