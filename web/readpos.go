@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"strconv"
 
+	"github.com/prometheus/client_golang/prometheus"
+
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 )
@@ -91,3 +93,38 @@ func (w *positionWriter) Write(b []byte) (int, error) {
 }
 
 func (w *positionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// replicaCollector exports the read replicas' state on /metrics.
+type replicaCollector struct{ db *store.DB }
+
+var (
+	replicaUpDesc = prometheus.NewDesc("minsheng_db_replica_up",
+		"1 when reads may go to the read replica: it answers, is a standby and lags less than -db-replica-max-lag.", []string{"replica"}, nil)
+	replicaLagDesc = prometheus.NewDesc("minsheng_db_replica_lag_seconds",
+		"How far the read replica was behind the primary at its last poll.", []string{"replica"}, nil)
+	replicaReadsDesc = prometheus.NewDesc("minsheng_db_replica_reads_total",
+		"Reads served by the read replica.", []string{"replica"}, nil)
+	replicaPrimaryReadsDesc = prometheus.NewDesc("minsheng_db_replica_primary_reads_total",
+		"Reads that could have gone to a replica but ran on the primary (none far enough along, or none up).", nil, nil)
+)
+
+func (c replicaCollector) Describe(ch chan<- *prometheus.Desc) {
+	ch <- replicaUpDesc
+	ch <- replicaLagDesc
+	ch <- replicaReadsDesc
+	ch <- replicaPrimaryReadsDesc
+}
+
+func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
+	stats, primary := c.db.Replicas()
+	for _, s := range stats {
+		up := 0.0
+		if s.Up {
+			up = 1
+		}
+		ch <- prometheus.MustNewConstMetric(replicaUpDesc, prometheus.GaugeValue, up, s.Name)
+		ch <- prometheus.MustNewConstMetric(replicaLagDesc, prometheus.GaugeValue, s.Lag.Seconds(), s.Name)
+		ch <- prometheus.MustNewConstMetric(replicaReadsDesc, prometheus.CounterValue, float64(s.Reads), s.Name)
+	}
+	ch <- prometheus.MustNewConstMetric(replicaPrimaryReadsDesc, prometheus.CounterValue, float64(primary))
+}

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -59,6 +60,10 @@ func TestReplicaReads(t *testing.T) {
 		} else {
 			before = n
 		}
+	}
+
+	if m := e.do(t, "GET", "/metrics", "", nil); !strings.Contains(string(m.body), "minsheng_db_replica_up{replica=") {
+		t.Errorf("/metrics does not show the replica:\n%s", m.body)
 	}
 
 	rep.Exec(`SELECT pg_wal_replay_pause()`)

@@ -84,7 +84,7 @@ func StartReplica(t testing.TB) *Replica {
 	// Debian keeps the configuration outside the data folder; the replica
 	// gets its own.
 	conf := fmt.Sprintf("port = %d\nlisten_addresses = '127.0.0.1'\nunix_socket_directories = '%s'\n"+
-		"hot_standby = on\nhot_standby_feedback = on\nmax_connections = 100\nshared_buffers = 32MB\n"+
+		"hot_standby = on\nhot_standby_feedback = on\nmax_connections = 100\nshared_buffers = 128MB\n"+
 		"fsync = off\nlogging_collector = off\n", r.port, parent)
 	hba := "local all all trust\nhost all all 127.0.0.1/32 trust\n"
 	for name, text := range map[string]string{"postgresql.conf": conf, "pg_hba.conf": hba} {
