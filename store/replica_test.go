@@ -40,14 +40,14 @@ func openWithReplica(t *testing.T, maxLag time.Duration) (*store.DB, *storetest.
 // waitReplica waits until the poller finds the replica up (or down).
 func waitReplica(t *testing.T, db *store.DB, up bool) store.ReplicaStat {
 	t.Helper()
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(storetest.Patience); ; time.Sleep(10 * time.Millisecond) {
 		stats, _ := db.Replicas()
 		if len(stats) != 1 {
 			t.Fatalf("replicas: %+v", stats)
 		}
 		if stats[0].Up == up || time.Now().After(deadline) {
 			if stats[0].Up != up {
-				t.Fatalf("the replica is not up=%v after a minute: %+v", up, stats[0])
+				t.Fatalf("the replica is not up=%v after %s: %+v", up, storetest.Patience, stats[0])
 			}
 			return stats[0]
 		}
@@ -140,12 +140,12 @@ func TestReplicaReads(t *testing.T) {
 	// Replay again: the other user sees the ticket on the replica, and
 	// the writer's reads go to the replica once it has the write.
 	rep.Exec(`SELECT pg_wal_replay_resume()`)
-	for deadline := time.Now().Add(time.Minute); !findTicket(t, other, db, tk.ID); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(storetest.Patience); !findTicket(t, other, db, tk.ID); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("the resumed replica has not replayed the ticket in a minute")
+			t.Fatalf("the resumed replica has not replayed the ticket in %s", storetest.Patience)
 		}
 	}
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(storetest.Patience); ; time.Sleep(10 * time.Millisecond) {
 		before = replicaReads(db)
 		if !listed(t, writer, db, tk.ID) {
 			t.Fatal("the writer's list lost the ticket")
@@ -179,7 +179,7 @@ func TestReplicaReads(t *testing.T) {
 	// Back: in use again.
 	rep.Start()
 	waitReplica(t, db, true)
-	for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(storetest.Patience); ; time.Sleep(10 * time.Millisecond) {
 		before = replicaReads(db)
 		if findTicket(t, other, db, tk2.ID) && replicaReads(db) > before {
 			break

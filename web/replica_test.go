@@ -39,7 +39,7 @@ func TestReplicaReads(t *testing.T) {
 		t.Fatal(err)
 	}
 	replicaReads := func() int64 {
-		for deadline := time.Now().Add(time.Minute); ; time.Sleep(10 * time.Millisecond) {
+		for deadline := time.Now().Add(storetest.Patience); ; time.Sleep(10 * time.Millisecond) {
 			stats, _ := db.Replicas()
 			if stats[0].Up {
 				return stats[0].Reads
@@ -100,9 +100,9 @@ func TestReplicaReads(t *testing.T) {
 	}
 
 	rep.Exec(`SELECT pg_wal_replay_resume()`)
-	for deadline := time.Now().Add(time.Minute); !has(e.list(t, "dispatcher", url.Values{})); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(storetest.Patience); !has(e.list(t, "dispatcher", url.Values{})); time.Sleep(10 * time.Millisecond) {
 		if time.Now().After(deadline) {
-			t.Fatal("the dispatcher does not see the ticket a minute after the replica resumed")
+			t.Fatalf("the dispatcher does not see the ticket %s after the replica resumed", storetest.Patience)
 		}
 	}
 }

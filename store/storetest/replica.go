@@ -16,6 +16,11 @@ import (
 	"time"
 )
 
+// Patience is how long the replica tests wait for a replica to catch up or
+// come back: it replays the WAL of the whole test cluster, which other
+// tests may be loading.
+const Patience = 3 * time.Minute
+
 // Replica is a PostgreSQL streaming replica of the cluster at
 // MINSHENG_TEST_POSTGRES, started by a test in a folder of its own.
 type Replica struct {
@@ -63,7 +68,7 @@ func StartReplica(t testing.TB) *Replica {
 	}
 	r := &Replica{t: t, dir: filepath.Join(parent, "data"), port: freePort(t), bin: bin, primary: base}
 	t.Cleanup(func() {
-		r.Stop()
+		r.stop("immediate") // its data is thrown away
 		os.RemoveAll(parent)
 	})
 	host, port := u.Hostname(), u.Port()
@@ -109,19 +114,24 @@ func (r *Replica) asPostgres(name string, args ...string) (string, error) {
 // Start starts the replica (again) and waits until it accepts reads.
 func (r *Replica) Start() {
 	r.t.Helper()
-	out, err := r.asPostgres(r.bin+"/pg_ctl", "-D", r.dir, "-l", filepath.Join(filepath.Dir(r.dir), "log"), "-w", "-t", "60", "start")
+	out, err := r.asPostgres(r.bin+"/pg_ctl", "-D", r.dir, "-l", filepath.Join(filepath.Dir(r.dir), "log"), "-w", "-t", "300", "start")
 	if err != nil {
 		log, _ := os.ReadFile(filepath.Join(filepath.Dir(r.dir), "log"))
 		r.t.Fatalf("start replica: %v: %s\n%s", err, out, log)
 	}
 }
 
-// Stop stops the replica at once (pg_ctl stop -m immediate).
-func (r *Replica) Stop() {
+// Stop stops the replica, closing its connections (pg_ctl stop -m fast:
+// after an immediate stop it would replay all the WAL since its last
+// restart point when started again, which on the busy shared test
+// cluster can take minutes).
+func (r *Replica) Stop() { r.stop("fast") }
+
+func (r *Replica) stop(mode string) {
 	if _, err := os.Stat(filepath.Join(r.dir, "postmaster.pid")); err != nil {
 		return
 	}
-	r.asPostgres(r.bin+"/pg_ctl", "-D", r.dir, "-m", "immediate", "-w", "stop")
+	r.asPostgres(r.bin+"/pg_ctl", "-D", r.dir, "-m", mode, "-w", "-t", "120", "stop")
 }
 
 // URL is the replica's URL for the database and search_path of the
@@ -166,13 +176,13 @@ func (r *Replica) WaitFor(ctx context.Context) {
 		r.t.Fatal(err)
 	}
 	defer s.Close()
-	for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(Patience); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		var ok bool
 		if err := s.QueryRowContext(ctx, `SELECT pg_last_wal_replay_lsn() >= $1::pg_lsn`, lsn).Scan(&ok); err == nil && ok {
 			return
 		}
 	}
-	r.t.Fatalf("the replica has not replayed %s in a minute", lsn)
+	r.t.Fatalf("the replica has not replayed %s in %s", lsn, Patience)
 }
 
 func freePort(t testing.TB) int {
