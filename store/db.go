@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -51,7 +52,7 @@ type DB struct {
 
 	numbers numberBlocks // PostgreSQL: ticket numbers handed out by this process (numbers.go)
 
-	replicas *replicaSet // PostgreSQL: streaming replicas for reads (replica.go), or nil
+	replicas atomic.Pointer[replicaSet] // PostgreSQL: streaming replicas for reads (replica.go), or nil
 }
 
 // sqliteParams are the connection settings of every SQLite connection.
@@ -131,8 +132,8 @@ func (db *DB) Close() error {
 	if db.folder != nil {
 		db.folder.close()
 	}
-	if db.replicas != nil {
-		errs = append(errs, db.replicas.close())
+	if rs := db.replicas.Load(); rs != nil {
+		errs = append(errs, rs.close())
 	}
 	errs = append(errs, db.numbers.close())
 	if db.ckpt != nil {
@@ -183,8 +184,8 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 // over several queries. With replicas (UseReplicas) and a context that
 // allows it (WithReplicaReads), it may run on a replica instead.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
-	if db.replicas != nil {
-		if done, err := db.readReplica(ctx, fn); done {
+	if rs := db.replicas.Load(); rs != nil {
+		if done, err := db.readReplica(ctx, rs, fn); done {
 			return err
 		}
 	}

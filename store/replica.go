@@ -175,7 +175,7 @@ func (db *DB) UseReplicas(ctx context.Context, dsns []string, opts ReplicaOption
 	if db.dialect != Postgres {
 		return errors.New("read replicas need PostgreSQL: -db is SQLite, which has no replicas")
 	}
-	if db.replicas != nil {
+	if db.replicas.Load() != nil {
 		return errors.New("read replicas are already set")
 	}
 	if opts.MaxLag <= 0 {
@@ -206,7 +206,7 @@ func (db *DB) UseReplicas(ctx context.Context, dsns []string, opts ReplicaOption
 			return fmt.Errorf("read replica %s: %s", r.name, errNotStandby)
 		}
 	}
-	db.replicas = rs
+	db.replicas.Store(rs)
 	go rs.loop()
 	return nil
 }
@@ -229,7 +229,7 @@ func replicaName(dsn string) string {
 // Replicas describes the replicas (none without UseReplicas), and tells
 // how many replica-eligible reads ran on the primary instead.
 func (db *DB) Replicas() (stats []ReplicaStat, primaryReads int64) {
-	rs := db.replicas
+	rs := db.replicas.Load()
 	if rs == nil {
 		return nil, 0
 	}
@@ -247,7 +247,7 @@ func (db *DB) Replicas() (stats []ReplicaStat, primaryReads int64) {
 // key "", gets a fresh one (for key "", not kept). Without replicas it
 // returns nil, which WithPosition ignores.
 func (db *DB) ReaderPosition(key string) *Position {
-	rs := db.replicas
+	rs := db.replicas.Load()
 	if rs == nil {
 		return nil
 	}
@@ -277,18 +277,17 @@ func (db *DB) ReaderPosition(key string) *Position {
 // ReaderPositionTTL is how long a reader's position matters: after it,
 // every replica that reads may go to has replayed it.
 func (db *DB) ReaderPositionTTL() time.Duration {
-	if db.replicas == nil {
-		return 0
+	if rs := db.replicas.Load(); rs != nil {
+		return rs.keep()
 	}
-	return db.replicas.keep()
+	return 0
 }
 
 func (rs *replicaSet) keep() time.Duration { return rs.opts.MaxLag + 3*rs.opts.Poll }
 
 // readReplica runs fn on a replica if ctx allows it and one is far enough
 // along. done is false when the read is left to the primary.
-func (db *DB) readReplica(ctx context.Context, fn func(*Tx) error) (done bool, err error) {
-	rs := db.replicas
+func (db *DB) readReplica(ctx context.Context, rs *replicaSet, fn func(*Tx) error) (done bool, err error) {
 	if ok, _ := ctx.Value(ctxReplicaReads).(bool); !ok {
 		return false, nil
 	}
@@ -333,7 +332,7 @@ func (r *replica) down(err error) {
 // in the Position of ctx: the write's commit record ends at or before it.
 // It returns the Write's error unchanged.
 func (db *DB) wrote(ctx context.Context, err error) error {
-	if err != nil || db.replicas == nil {
+	if err != nil || db.replicas.Load() == nil {
 		return err
 	}
 	p := PositionFrom(ctx)
