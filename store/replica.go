@@ -226,9 +226,13 @@ func replicaName(dsn string) string {
 	return s
 }
 
-// Replicas describes the replicas (none without UseReplicas), and tells
+// Replicas describes the replicas (none without UseReplicas, or on a nil
+// DB), and tells
 // how many replica-eligible reads ran on the primary instead.
 func (db *DB) Replicas() (stats []ReplicaStat, primaryReads int64) {
+	if db == nil {
+		return nil, 0
+	}
 	rs := db.replicas.Load()
 	if rs == nil {
 		return nil, 0
@@ -245,8 +249,11 @@ func (db *DB) Replicas() (stats []ReplicaStat, primaryReads int64) {
 // API client), kept in memory while it may matter: a position older than
 // MaxLag is reached by every replica that is not skipped. A new reader, or
 // key "", gets a fresh one (for key "", not kept). Without replicas it
-// returns nil, which WithPosition ignores.
+// returns nil, which WithPosition ignores; so it does on a nil DB.
 func (db *DB) ReaderPosition(key string) *Position {
+	if db == nil {
+		return nil
+	}
 	rs := db.replicas.Load()
 	if rs == nil {
 		return nil
@@ -277,6 +284,9 @@ func (db *DB) ReaderPosition(key string) *Position {
 // ReaderPositionTTL is how long a reader's position matters: after it,
 // every replica that reads may go to has replayed it.
 func (db *DB) ReaderPositionTTL() time.Duration {
+	if db == nil {
+		return 0
+	}
 	if rs := db.replicas.Load(); rs != nil {
 		return rs.keep()
 	}
