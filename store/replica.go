@@ -91,8 +91,8 @@ const (
 )
 
 // WithPosition returns a context whose Writes record their WAL position in
-// p and whose Reads on a replica wait for (that is, skip replicas behind)
-// it. A nil p changes nothing.
+// p and whose Reads skip the replicas that have not replayed up to it. A
+// nil p changes nothing.
 func WithPosition(ctx context.Context, p *Position) context.Context {
 	if p == nil {
 		return ctx
