@@ -6,6 +6,7 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/minsheng/minsheng/app"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 )
@@ -94,8 +95,9 @@ func (w *positionWriter) Write(b []byte) (int, error) {
 
 func (w *positionWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
 
-// replicaCollector exports the read replicas' state on /metrics.
-type replicaCollector struct{ db *store.DB }
+// replicaCollector exports the read replicas' state on /metrics; without
+// replicas, nothing.
+type replicaCollector struct{ svc *app.Service }
 
 var (
 	replicaUpDesc = prometheus.NewDesc("minsheng_db_replica_up",
@@ -116,7 +118,10 @@ func (c replicaCollector) Describe(ch chan<- *prometheus.Desc) {
 }
 
 func (c replicaCollector) Collect(ch chan<- prometheus.Metric) {
-	stats, primary := c.db.Replicas()
+	stats, primary := c.svc.DB().Replicas()
+	if len(stats) == 0 {
+		return
+	}
 	for _, s := range stats {
 		up := 0.0
 		if s.Up {

@@ -107,9 +107,7 @@ func NewServer(c Config) *Server {
 	s.statsPerIP = newLimiter(c.StatsPerIP, DefaultStatsPerIP, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
-	if stats, _ := c.Service.DB().Replicas(); len(stats) > 0 {
-		s.reg.MustRegister(replicaCollector{c.Service.DB()})
-	}
+	s.reg.MustRegister(replicaCollector{c.Service})
 	s.clock = c.Clock
 	doc, err := parseOpenAPI(openapiJSON)
 	if err != nil {
