@@ -19,6 +19,7 @@ import (
 	"runtime"
 	"strings"
 	"sync"
+	"sync/atomic"
 
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
@@ -49,6 +50,8 @@ type DB struct {
 	folder *statFolder // PostgreSQL: folds the summaries' delta rows (statfold.go)
 
 	numbers numberBlocks // PostgreSQL: ticket numbers handed out by this process (numbers.go)
+
+	replicas atomic.Pointer[replicaSet] // PostgreSQL: streaming replicas for reads (replica.go), or nil
 }
 
 // sqliteParams are the connection settings of every SQLite connection.
@@ -128,6 +131,9 @@ func (db *DB) Close() error {
 	if db.folder != nil {
 		db.folder.close()
 	}
+	if rs := db.replicas.Load(); rs != nil {
+		errs = append(errs, rs.close())
+	}
 	errs = append(errs, db.numbers.close())
 	if db.ckpt != nil {
 		errs = append(errs, db.ckpt.close())
@@ -169,12 +175,18 @@ func (db *DB) Write(ctx context.Context, fn func(*Tx) error) error {
 	if db.batch != nil {
 		return db.batch.write(ctx, fn)
 	}
-	return db.transact(ctx, db.write, db.writeStmts, true, fn)
+	return db.wrote(ctx, db.transact(ctx, db.write, db.writeStmts, true, fn))
 }
 
 // Read runs fn in a transaction on the read pool, for a consistent view
-// over several queries.
+// over several queries. With replicas (UseReplicas) and a context that
+// allows it (WithReplicaReads), it may run on a replica instead.
 func (db *DB) Read(ctx context.Context, fn func(*Tx) error) error {
+	if rs := db.replicas.Load(); rs != nil {
+		if done, err := db.readReplica(ctx, rs, fn); done {
+			return err
+		}
+	}
 	return db.transact(ctx, db.read, db.readStmts, false, fn)
 }
 
@@ -201,6 +213,12 @@ func (db *DB) transact(ctx context.Context, pool *sql.DB, stmts *stmtCache, writ
 	if err != nil {
 		return fmt.Errorf("begin: %w", db.mapError(err))
 	}
+	return db.run(sqlTx, stmts, write, fn)
+}
+
+// run runs fn in the transaction sqlTx, begun on a pool whose statements
+// are stmts, and commits it if fn returns nil.
+func (db *DB) run(sqlTx *sql.Tx, stmts *stmtCache, write bool, fn func(*Tx) error) (err error) {
 	tx := &Tx{tx: sqlTx, db: db, stmts: stmts, write: write}
 	defer func() {
 		if len(tx.missed) > 0 {

@@ -107,6 +107,7 @@ func NewServer(c Config) *Server {
 	s.statsPerIP = newLimiter(c.StatsPerIP, DefaultStatsPerIP, c.Clock)
 	s.reg.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(collectors.ProcessCollectorOpts{}))
 	s.metrics = newMetrics(s.reg)
+	s.reg.MustRegister(replicaCollector{c.Service})
 	s.clock = c.Clock
 	doc, err := parseOpenAPI(openapiJSON)
 	if err != nil {
@@ -124,7 +125,7 @@ func NewServer(c Config) *Server {
 	csrf.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, r, minsheng.Errorf(minsheng.EFORBIDDEN, "cross-origin request refused: a page of another site may not send this request"))
 	}))
-	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withStatsLimit(s.withAuth(csrf.Handler(s.mux))))))
+	s.handler = s.withRequestID(s.withRecover(s.withMetrics(s.withStatsLimit(s.withAuth(s.withReadPosition(csrf.Handler(s.mux)))))))
 	if strings.HasPrefix(c.PublicURL, "https://") {
 		s.handler = withHTTPS(s.handler)
 	}

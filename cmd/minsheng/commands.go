@@ -67,6 +67,9 @@ func cmdServe(ctx context.Context, args []string, getenv func(string) string, st
 		return err
 	}
 	defer db.Close()
+	if err := db.UseReplicas(ctx, c.DBReplicas, store.ReplicaOptions{MaxLag: c.DBReplicaMaxLag}); err != nil {
+		return fmt.Errorf("-db-replica: %w", err)
+	}
 	blobs, err := blob.Open(c.Files)
 	if err != nil {
 		return err

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -33,6 +34,10 @@ type Config struct {
 	RealIPHeader        string // MINSHENG_REAL_IP_HEADER: the proxy's header with the client's address
 	PublicPerIP         string // MINSHENG_PUBLIC_PER_IP: residents' new requests per address, N/PERIOD
 	PublicPerPhone      string // MINSHENG_PUBLIC_PER_PHONE: residents' new requests per phone, N/PERIOD
+
+	// Read replicas (PostgreSQL streaming standbys).
+	DBReplicas      []string      // MINSHENG_DB_REPLICAS (space-separated): -db-replica, repeatable
+	DBReplicaMaxLag time.Duration // MINSHENG_DB_REPLICA_MAX_LAG: a replica further behind is skipped
 }
 
 // DefaultConfig returns the defaults: SQLite in the working directory, on
@@ -46,6 +51,7 @@ func DefaultConfig() Config {
 		LogFormat:       "json",
 		ShutdownTimeout: 30 * time.Second,
 		DemoTickets:     2000,
+		DBReplicaMaxLag: 10 * time.Second,
 	}
 }
 
@@ -91,6 +97,14 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool
 		fs.BoolVar(&c.AllowDemoPublic, "allow-demo-public", envBool("ALLOW_DEMO_PUBLIC", c.AllowDemoPublic),
 			"serve even though demo users (whose password is published) can sign in and the address is not loopback")
 		fs.DurationVar(&c.ShutdownTimeout, "shutdown-timeout", c.ShutdownTimeout, "how long requests in flight may take to finish on SIGTERM")
+		if v := getenv("MINSHENG_DB_REPLICAS"); v != "" {
+			c.DBReplicas = strings.Fields(v)
+		}
+		fs.Var(&replicaFlag{urls: &c.DBReplicas}, "db-replica",
+			"a PostgreSQL streaming replica (postgres:// URL) for reads: lists, dashboards, search, exports, Open311 reads; "+
+				"repeat the flag for several (MINSHENG_DB_REPLICAS: space-separated). Each user reads their own writes")
+		fs.DurationVar(&c.DBReplicaMaxLag, "db-replica-max-lag", c.DBReplicaMaxLag,
+			"a replica further behind the primary than this is skipped until it catches up")
 		fs.StringVar(&c.PublicURL, "public-url", env("PUBLIC_URL", c.PublicURL),
 			"the URL at which clients reach the server, e.g. https://12345.chengxi.gov.cn; links are made from it, and with https "+
 				"the cookies are Secure and HSTS is sent, also behind a TLS proxy (empty: links from the request's Host header, which clients can set)")
@@ -104,6 +118,32 @@ func (c *Config) flags(fs *flag.FlagSet, getenv func(string) string, server bool
 		fs.StringVar(&c.PublicPerPhone, "public-per-phone", env("PUBLIC_PER_PHONE", c.PublicPerPhone),
 			fmt.Sprintf("new requests residents may send without an account per caller phone, as N/PERIOD (default %s)", rateString(web.DefaultPublicPerPhone)))
 	}
+}
+
+// replicaFlag collects the repeated -db-replica flag. The first flag
+// replaces the URLs from the environment.
+type replicaFlag struct {
+	urls *[]string
+	set  bool // a flag has been given
+}
+
+func (f *replicaFlag) String() string {
+	if f.urls == nil {
+		return ""
+	}
+	return strings.Join(*f.urls, " ")
+}
+
+func (f *replicaFlag) Set(v string) error {
+	v = strings.TrimSpace(v)
+	if !strings.HasPrefix(v, "postgres://") && !strings.HasPrefix(v, "postgresql://") {
+		return errors.New("the replica must be a postgres:// URL")
+	}
+	if !f.set {
+		f.set, *f.urls = true, nil
+	}
+	*f.urls = append(*f.urls, v)
+	return nil
 }
 
 // webConfig checks the server's settings and returns the web.Config they

@@ -150,3 +150,35 @@ func TestServeOpen311(t *testing.T) {
 		t.Errorf("serve with a bad setting left %d files", len(entries))
 	}
 }
+
+// -db-replica repeats; the first flag replaces the environment's URLs.
+// Replicas are PostgreSQL's: serve refuses them on SQLite, before it
+// listens.
+func TestServeDBReplica(t *testing.T) {
+	parseReplicas := func(env map[string]string, args ...string) (*Config, error) {
+		c := DefaultConfig()
+		fs := flag.NewFlagSet("serve", flag.ContinueOnError)
+		fs.SetOutput(io.Discard)
+		c.flags(fs, func(k string) string { return env[k] }, true)
+		return &c, parse(fs, args)
+	}
+	env := map[string]string{"MINSHENG_DB_REPLICAS": "postgres://a:5432/x postgres://b:5432/x"}
+	c, err := parseReplicas(env)
+	if err != nil || strings.Join(c.DBReplicas, " ") != env["MINSHENG_DB_REPLICAS"] || c.DBReplicaMaxLag != 10*time.Second {
+		t.Fatalf("from the environment: %q %s %v", c.DBReplicas, c.DBReplicaMaxLag, err)
+	}
+	c, err = parseReplicas(env, "-db-replica", "postgres://c:5432/x", "-db-replica", "postgresql://d:5432/x", "-db-replica-max-lag", "3s")
+	if err != nil || strings.Join(c.DBReplicas, " ") != "postgres://c:5432/x postgresql://d:5432/x" || c.DBReplicaMaxLag != 3*time.Second {
+		t.Fatalf("from flags: %q %s %v", c.DBReplicas, c.DBReplicaMaxLag, err)
+	}
+	if _, err := parseReplicas(nil, "-db-replica", "sqlite:replica.db"); err == nil || !strings.Contains(err.Error(), "postgres://") {
+		t.Fatalf("a replica that is not a postgres:// URL: %v", err)
+	}
+
+	dir := t.TempDir()
+	err = cmdServe(t.Context(), []string{"-db", "sqlite:" + dir + "/m.db", "-no-demo", "-addr", "127.0.0.1:0",
+		"-files", dir + "/files", "-db-replica", "postgres://127.0.0.1:1/test"}, func(string) string { return "" }, io.Discard, io.Discard)
+	if err == nil || !strings.Contains(err.Error(), "-db-replica: read replicas need PostgreSQL") {
+		t.Fatalf("serve on SQLite with a replica: %v", err)
+	}
+}
