@@ -71,16 +71,6 @@ type Options struct {
 	// them into confidences. TrainEvaluated fits it on held-out messages.
 	Temperature float64
 	Seed        uint64 // for the order of coordinate descent
-	// TitleOnly makes the model read titles only (an ensemble member that
-	// is not drowned by long bodies).
-	TitleOnly bool
-	// Ensemble, when not empty, trains one model per entry on the same
-	// examples (each entry's own zero fields take their defaults, and its
-	// Ensemble is ignored) and averages their decision values, weighted by
-	// their Weight (0 means 1). The Temperature of the ensemble is that of
-	// this Options.
-	Ensemble []Options
-	Weight   float64
 }
 
 // DefaultOptions are the settings chosen by 5-fold cross-validation on the
@@ -132,13 +122,6 @@ func (o *Options) fill() {
 		o.Temperature = d.Temperature
 	}
 	o.NBMix = min(max(o.NBMix, 0), 1)
-	if o.Weight <= 0 {
-		o.Weight = 1
-	}
-	for i := range o.Ensemble {
-		o.Ensemble[i].Ensemble = nil
-		o.Ensemble[i].fill()
-	}
 }
 
 // Model is a trained classifier.
@@ -156,10 +139,6 @@ type Model struct {
 	// temp scales scores before the softmax that turns them into
 	// confidences; fitted on held-out scores in Train.
 	temp float32
-	// members, when not nil, are the models of an ensemble: the scores are
-	// the weighted sums of theirs, and the fields above but labels, opt
-	// and temp are unused.
-	members []*Model
 
 	scratch sync.Pool
 }
@@ -172,11 +151,7 @@ var ErrTooFewLabels = errors.New("classify: need examples of at least two labels
 // skipped; a message with no usable text still counts (it teaches the
 // label's prior).
 func Train(examples []Example, opt Options) (*Model, error) {
-	opt.Ensemble = slices.Clone(opt.Ensemble)
 	opt.fill()
-	if len(opt.Ensemble) > 0 {
-		return trainEnsemble(examples, opt)
-	}
 	labelIdx := map[string]int{}
 	var labels []string
 	for _, e := range examples {
@@ -253,23 +228,6 @@ func Train(examples []Example, opt Options) (*Model, error) {
 	m.trainLabels(docs, y, len(keys))
 	if opt.Prune > 0 {
 		m.prune(keys, float32(opt.Prune))
-	}
-	return m, nil
-}
-
-// trainEnsemble trains each member of opt.Ensemble in turn.
-func trainEnsemble(examples []Example, opt Options) (*Model, error) {
-	m := &Model{opt: opt, temp: float32(opt.Temperature)}
-	for _, o := range opt.Ensemble {
-		o.Seed = opt.Seed
-		sub, err := Train(examples, o)
-		if err != nil {
-			return nil, err
-		}
-		if m.labels == nil {
-			m.labels = sub.labels
-		}
-		m.members = append(m.members, sub)
 	}
 	return m, nil
 }
@@ -375,14 +333,8 @@ func (m *Model) setWords(words []uint64) {
 	}
 }
 
-// Words returns how many words the model's lexicon holds (all members').
-func (m *Model) Words() int {
-	n := len(m.words)
-	for _, s := range m.members {
-		n += s.Words()
-	}
-	return n
-}
+// Words returns how many words the model's lexicon holds.
+func (m *Model) Words() int { return len(m.words) }
 
 // Labels returns the labels the model knows, sorted.
 func (m *Model) Labels() []string { return slices.Clone(m.labels) }
@@ -404,23 +356,6 @@ func (m *Model) getScratch() *predictScratch {
 // Scores returns the raw decision value of each label (in the order of
 // Labels) for a message.
 func (m *Model) scores(s *predictScratch, title, body string) []float32 {
-	if m.members != nil {
-		sc := s.scores[:len(m.labels)]
-		clear(sc)
-		var total float32
-		for _, sub := range m.members {
-			total += float32(sub.opt.Weight)
-		}
-		for _, sub := range m.members {
-			ss := sub.getScratch()
-			w := float32(sub.opt.Weight) / total
-			for k, v := range sub.scores(ss, title, body) {
-				sc[k] += w * v
-			}
-			sub.scratch.Put(ss)
-		}
-		return sc
-	}
 	m.extract(&s.c, title, body)
 	s.doc = s.z.vectorize(&s.c, &m.table, m.idf, s.doc)
 	K := len(m.labels)
@@ -490,16 +425,7 @@ func (m *Model) Best(title, body string) (string, float64) {
 
 // String describes the model briefly.
 func (m *Model) String() string {
-	return fmt.Sprintf("classify.Model{%d labels, %d features, %d words, %d members}", len(m.labels), m.features(), m.Words(), len(m.members))
-}
-
-// features is the number of features of the model (all members').
-func (m *Model) features() int {
-	n := len(m.idf)
-	for _, s := range m.members {
-		n += s.features()
-	}
-	return n
+	return fmt.Sprintf("classify.Model{%d labels, %d features, %d words}", len(m.labels), len(m.idf), len(m.words))
 }
 
 // prune drops the features whose weights are all below tau in magnitude.

@@ -1,8 +1,6 @@
 package classify
 
 import (
-	"bytes"
-	"encoding/gob"
 	"errors"
 	"math/rand/v2"
 	"strings"
@@ -119,17 +117,7 @@ func TestTrainNeedsTwoLabels(t *testing.T) {
 }
 
 func TestMarshalRoundTrip(t *testing.T) {
-	single := DefaultOptions()
-	single.Ensemble = nil
-	ensemble := DefaultOptions()
-	ensemble.Ensemble = []Options{{MaxN: 3}, {MaxN: 2, TitleOnly: true, Weight: 0.5}}
-	for name, opt := range map[string]Options{"single": single, "ensemble": ensemble} {
-		t.Run(name, func(t *testing.T) { testRoundTrip(t, opt) })
-	}
-}
-
-func testRoundTrip(t *testing.T, opt Options) {
-	m := mustTrain(t, toy, opt)
+	m := mustTrain(t, toy, DefaultOptions())
 	b, err := m.MarshalBinary()
 	if err != nil {
 		t.Fatal(err)
@@ -150,39 +138,6 @@ func testRoundTrip(t *testing.T, opt Options) {
 		if _, err := Load(bad); !errors.Is(err, ErrFormat) {
 			t.Errorf("Load(%d bytes of junk) err = %v, want ErrFormat", len(bad), err)
 		}
-	}
-}
-
-// TestLoadVersion2 loads a single model stored by the previous format
-// version, which had no ensembles: it must predict as before.
-func TestLoadVersion2(t *testing.T) {
-	opt := DefaultOptions()
-	opt.Ensemble = nil
-	m := mustTrain(t, toy, opt)
-	s := m.snapshot()
-	s.Version = 2
-	var buf bytes.Buffer
-	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	m2, err := Load(buf.Bytes())
-	if err != nil {
-		t.Fatalf("version-2 model: %v", err)
-	}
-	if got, want := m2.Predict("垃圾清运不及时", ""), m.Predict("垃圾清运不及时", ""); got[0] != want[0] {
-		t.Errorf("version-2 model predicts %v, want %v", got[0], want[0])
-	}
-	// An ensemble cannot claim version 2.
-	ens := opt
-	ens.Ensemble = []Options{{}, {TitleOnly: true}}
-	s = mustTrain(t, toy, ens).snapshot()
-	s.Version = 2
-	buf.Reset()
-	if err := gob.NewEncoder(&buf).Encode(s); err != nil {
-		t.Fatal(err)
-	}
-	if _, err := Load(buf.Bytes()); !errors.Is(err, ErrFormat) {
-		t.Errorf("ensemble stored as version 2: err = %v, want ErrFormat", err)
 	}
 }
 

@@ -58,9 +58,6 @@ func grams(c *counter, s string, limit, maxN int, w float32) {
 func (m *Model) extract(c *counter, title, body string) {
 	o := &m.opt
 	c.reset()
-	if o.TitleOnly {
-		body = ""
-	}
 	grams(c, title, o.Limit, o.MaxN, float32(o.TitleWeight))
 	grams(c, body, o.Limit, o.MaxN, 1)
 	m.addWords(c, title, float32(o.TitleWeight))
