@@ -128,6 +128,29 @@ func TestEnsembleExperiment(t *testing.T) {
 		m, sd := meanSD(f1s)
 		t.Logf("%-30s %.4f ± %.4f %s", strings.Join(parts, "+"), m, sd, fmtF(f1s))
 	}
+	// Pairs with the second member down-weighted.
+	for a, na := range names {
+		for b, nb := range names {
+			if a == b {
+				continue
+			}
+			for _, wb := range []float32{0.1, 0.2, 0.35, 0.5} {
+				var f1s []float64
+				for s := range *seedsFlag {
+					sum := make([][]float32, len(ex))
+					for i := range sum {
+						sum[i] = make([]float32, K)
+						for k := range K {
+							sum[i][k] = results[na][s].sc[i][k] + wb*results[nb][s].sc[i][k]
+						}
+					}
+					f1s = append(f1s, macroF1(sum, gold, K))
+				}
+				m, sd := meanSD(f1s)
+				t.Logf("%s + %.2f·%s  %.4f ± %.4f %s", na, wb, nb, m, sd, fmtF(f1s))
+			}
+		}
+	}
 }
 
 func fmtF(xs []float64) string {
