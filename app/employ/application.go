@@ -248,7 +248,7 @@ func (s *Service) FollowUps(ctx context.Context, actor *org.User, all bool) ([]F
 			if err != nil {
 				return err
 			}
-			out = append(out, FollowUpView{FollowUp: fu, Seeker: k.Masked(), Post: p.Employer + " · " + p.Title,
+			out = append(out, FollowUpView{FollowUp: fu, Seeker: seekerFor(actor, k), Post: p.Employer + " · " + p.Title,
 				Overdue: fu.DoneAt == nil && now.After(fu.Due.AddDate(0, 0, 7))})
 		}
 		return nil

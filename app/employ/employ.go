@@ -141,7 +141,7 @@ func (s *Service) RegisterEmployer(ctx context.Context, actor *org.User, in Empl
 	if err != nil {
 		return nil, err
 	}
-	m := e.Masked()
+	m := employerFor(actor, e)
 	return &m, nil
 }
 
@@ -225,7 +225,7 @@ func (s *Service) changeEmployerTx(ctx context.Context, actor *org.User, employe
 	if err != nil {
 		return nil, err
 	}
-	m := e.Masked()
+	m := employerFor(actor, e)
 	return &m, nil
 }
 
@@ -243,7 +243,7 @@ func (s *Service) Employers(ctx context.Context, actor *org.User) ([]employ.Empl
 	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { es, err = store.ListEmployers(ctx, tx, uid); return })
 	out := make([]employ.Employer, len(es))
 	for i, e := range es {
-		out[i] = e.Masked()
+		out[i] = employerFor(actor, e)
 	}
 	return out, err
 }
@@ -265,4 +265,16 @@ func ownEmployerTx(ctx context.Context, tx *store.Tx, actor *org.User, employerI
 		return e, employ.ByEmployer, nil
 	}
 	return nil, "", minsheng.Errorf(minsheng.ENOTFOUND, "employer %d not found", employerID)
+}
+
+// seekerFor returns a seeker as the actor sees them: masked, unless it is
+// the actor's own profile (kit.MaskedFor).
+func seekerFor(actor *org.User, k *employ.Seeker) employ.Seeker {
+	return kit.MaskedFor(actor, k.UserID, *k, employ.Seeker.Masked)
+}
+
+// employerFor returns an employer as the actor sees it: its contact
+// masked, unless it is the actor's own employer account (kit.MaskedFor).
+func employerFor(actor *org.User, e *employ.Employer) employ.Employer {
+	return kit.MaskedFor(actor, e.UserID, *e, employ.Employer.Masked)
 }

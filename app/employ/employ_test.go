@@ -110,8 +110,12 @@ func TestPostToPlacement(t *testing.T) {
 			ContactName: "王经理", ContactPhone: "13897001234"})
 		wantErr(t, err, minsheng.EINVALID, "credit_code", "credit_code_invalid")
 		e := f.employer(t)
-		if e.ContactPhone == "13897001234" || e.UserID != f.boss.ID {
-			t.Errorf("employer not masked or not bound: %+v", e)
+		// The employer's own account sees its contact in full, staff masked.
+		if e.ContactPhone != "13897001234" || e.UserID != f.boss.ID {
+			t.Errorf("employer not shown in full to its own account or not bound: %+v", e)
+		}
+		if es := must[[]employ.Employer](t)(f.svc.Employers(ctx, f.staff)); len(es) != 1 || es[0].ContactPhone != "138****1234" || es[0].ContactName != "王**" {
+			t.Errorf("the employer not masked to staff: %+v", es)
 		}
 		_, err = f.svc.RegisterEmployer(ctx, f.otherBoss, appemploy.EmployerInput{Name: "另一家", CreditCode: strings.ToLower(creditCode),
 			ContactName: "李", ContactPhone: "13897001235"})
@@ -403,8 +407,11 @@ func TestHardFromRegistry(t *testing.T) {
 		wantErr(t, err, minsheng.EINVALID, "id_number", "")
 		in.IDNumber = strings.ToLower(idNumber)
 		k := must[*employ.Seeker](t)(f.svc.RegisterSeeker(ctx, f.worker, in))
-		if !k.Hard || k.IDNumber != "110105********002X" {
-			t.Errorf("the seeker from the registry: hard %v, id %q", k.Hard, k.IDNumber)
+		if !k.Hard || k.IDNumber != idNumber {
+			t.Errorf("the seeker from the registry, as they see themselves: hard %v, id %q", k.Hard, k.IDNumber)
+		}
+		if ks := must[[]employ.Seeker](t)(f.svc.Seekers(ctx, f.cw, false)); len(ks) != 1 || ks[0].IDNumber != "110105********002X" || ks[0].Phone != "139****1237" {
+			t.Errorf("the seeker not masked to a caseworker: %+v", ks)
 		}
 		// Registered by themselves, they have no caseworker until staff assign one.
 		if mine := must[[]employ.Seeker](t)(f.svc.Seekers(ctx, f.cw, true)); len(mine) != 0 {

@@ -312,7 +312,7 @@ func (s *Service) Post(ctx context.Context, actor *org.User, postID int64) (*Pos
 				return err
 			}
 			applied[k.ID] = true
-			v.Applicants = append(v.Applicants, Applicant{Application: a, Seeker: k.Masked(), Match: employ.Score(p, k),
+			v.Applicants = append(v.Applicants, Applicant{Application: a, Seeker: seekerFor(actor, k), Match: employ.Score(p, k),
 				Actions: employ.AppActionsFor(a.Status, by)})
 		}
 		ks, err := store.ListSeekers(ctx, tx, store.SeekerFilter{})

@@ -101,7 +101,7 @@ func (s *Service) RegisterSeeker(ctx context.Context, actor *org.User, in Seeker
 	if err != nil {
 		return nil, err
 	}
-	m := k.Masked()
+	m := seekerFor(actor, k)
 	return &m, nil
 }
 
@@ -191,7 +191,7 @@ func (s *Service) UpdateSeeker(ctx context.Context, actor *org.User, seekerID in
 	if err != nil {
 		return nil, err
 	}
-	m := k.Masked()
+	m := seekerFor(actor, k)
 	return &m, nil
 }
 
@@ -256,7 +256,7 @@ func (s *Service) AssignCaseworker(ctx context.Context, actor *org.User, seekerI
 	if err != nil {
 		return nil, err
 	}
-	m := k.Masked()
+	m := seekerFor(actor, k)
 	return &m, nil
 }
 
@@ -277,7 +277,7 @@ func (s *Service) Seekers(ctx context.Context, actor *org.User, mine bool) ([]em
 	err := s.kit.Read(ctx, func(tx *store.Tx) (err error) { ks, err = store.ListSeekers(ctx, tx, f); return })
 	out := make([]employ.Seeker, len(ks))
 	for i, k := range ks {
-		out[i] = k.Masked()
+		out[i] = seekerFor(actor, k)
 	}
 	return out, err
 }
@@ -332,7 +332,7 @@ func (s *Service) Seeker(ctx context.Context, actor *org.User, seekerID int64) (
 		if err != nil {
 			return err
 		}
-		v = &SeekerView{Seeker: k.Masked(), Openings: []Opening{}, Applications: []Opening{}, AppActions: map[int64][]employ.AppAction{},
+		v = &SeekerView{Seeker: seekerFor(actor, k), Openings: []Opening{}, Applications: []Opening{}, AppActions: map[int64][]employ.AppAction{},
 			Timeline: []store.TimelineEvent{}}
 		as, err := store.ListApplications(ctx, tx, 0, k.ID)
 		if err != nil {

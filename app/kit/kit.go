@@ -135,3 +135,24 @@ func RequireDistrictAdmin(actor *org.User) error {
 	}
 	return nil
 }
+
+// Own reports whether a record of personal data is the actor's own: owner
+// is the user account the record belongs to (a seeker's or an employer's
+// account), 0 when it belongs to none. It is the one rule of who sees
+// personal data as themselves: a person always sees their own name, phone
+// and ID number unmasked, and seeing them is no reveal (nothing audited).
+// The system actor owns nothing.
+func Own(actor *org.User, owner int64) bool {
+	return actor != nil && owner != 0 && actor.ID == owner && !IsSystem(actor)
+}
+
+// MaskedFor returns the record v as the actor sees it: as it is when it is
+// the actor's own (Own), masked by mask otherwise. Use cases return
+// records of people through it, e.g.
+// kit.MaskedFor(actor, k.UserID, *k, employ.Seeker.Masked).
+func MaskedFor[T any](actor *org.User, owner int64, v T, mask func(T) T) T {
+	if Own(actor, owner) {
+		return v
+	}
+	return mask(v)
+}

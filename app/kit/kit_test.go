@@ -114,3 +114,21 @@ func TestRequire(t *testing.T) {
 		t.Error("an account named system is not the system actor")
 	}
 }
+
+// A record is shown in full to the account it belongs to and masked to
+// everyone else: another user, the system actor, and anyone when it
+// belongs to no account.
+func TestMaskedFor(t *testing.T) {
+	mask := func(s string) string { return "*" }
+	me := &org.User{ID: 7, Username: "worker", Active: true}
+	other := &org.User{ID: 8, Username: "boss", Active: true}
+	for _, c := range []struct {
+		actor *org.User
+		owner int64
+		want  string
+	}{{me, 7, "祁小军"}, {other, 7, "*"}, {kit.System(), 0, "*"}, {&org.User{Username: "x"}, 0, "*"}, {nil, 7, "*"}} {
+		if got := kit.MaskedFor(c.actor, c.owner, "祁小军", mask); got != c.want {
+			t.Errorf("%+v owner %d: %q, want %q", c.actor, c.owner, got, c.want)
+		}
+	}
+}

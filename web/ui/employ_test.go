@@ -12,6 +12,7 @@ import (
 	"github.com/minsheng/minsheng/app/apptest"
 	"github.com/minsheng/minsheng/app/kit"
 	"github.com/minsheng/minsheng/org"
+	"github.com/minsheng/minsheng/store"
 )
 
 // employSetup adds an employer's account and a seeker's account.
@@ -104,7 +105,7 @@ func TestEmployPages(t *testing.T) {
 		}
 		r = worker.post("/jobs/me", url.Values{"name": {"祁小军"}, "phone": {"13997001237"}, "skills": {"4-01，6-29"}, "kinds": {"full_time"},
 			"area": {"兴海路街道"}, "consent": {"1"}, "subscribed": {"1"}})
-		if !strings.Contains(r.url, "ok=emp_seeker_registered") || !strings.Contains(r.body, "超市理货员") || strings.Contains(r.body, "13997001237") {
+		if !strings.Contains(r.url, "ok=emp_seeker_registered") || !strings.Contains(r.body, "超市理货员") || !strings.Contains(r.body, "祁小军 · 13997001237") {
 			t.Fatalf("the seeker's page: %s %s", r.url, r.body)
 		}
 		r = worker.get("/jobs/posts/" + id)
@@ -165,5 +166,61 @@ func TestEmployPages(t *testing.T) {
 		if r := worker.get("/jobs/me"); !strings.Contains(r.body, "Posts that match you") || !strings.Contains(r.body, "Hired") {
 			t.Errorf("the seeker's page in English: %s", r.body)
 		}
+	})
+}
+
+// A person sees their own personal data in full and nothing is audited for
+// it; everyone else's stays masked: the employer's account sees its own
+// contact on its page, staff see it masked; the job seeker sees their own
+// name and phone on their page, the employer they applied to sees them
+// masked.
+func TestEmployOwnDataUnmasked(t *testing.T) {
+	eachEnv(t, func(t *testing.T, e *env) {
+		employSetup(t, e)
+		boss, admin, worker := e.signedIn(t, "boss"), e.signedIn(t, "admin"), e.signedIn(t, "worker")
+		if r := boss.post("/jobs/employers", url.Values{"name": {"惠民超市"}, "credit_code": {"91350100M000100Y43"},
+			"contact_name": {"王海燕"}, "contact_phone": {"13897001234"}}); !strings.Contains(r.url, "ok=emp_registered") {
+			t.Fatalf("register: %d %s", r.status, r.body)
+		}
+		if r := boss.get("/jobs/employers"); !strings.Contains(r.body, "王海燕 13897001234") {
+			t.Errorf("the employer's own contact is not shown in full: %s", r.body)
+		}
+		r := admin.get("/jobs/employers")
+		if !strings.Contains(r.body, "王** 138****1234") || strings.Contains(r.body, "13897001234") {
+			t.Errorf("staff see the employer's contact unmasked: %s", r.body)
+		}
+		employer := regexp.MustCompile(`action="/jobs/employers/(\d+)/verify"`).FindStringSubmatch(r.body)
+		if employer == nil {
+			t.Fatalf("no verify form: %s", r.body)
+		}
+		admin.post("/jobs/employers/"+employer[1]+"/verify", nil)
+		r = boss.post("/jobs/posts", url.Values{"employer_id": {employer[1]}, "title": {"超市理货员"}, "occupation": {"4-01-02"},
+			"kind": {"full_time"}, "salary_min": {"3000"}, "salary_max": {"4000"}, "area": {"兴海路街道"}, "openings": {"1"}, "submit": {"1"}})
+		pm := postIDRE.FindStringSubmatch(r.url)
+		if pm == nil {
+			t.Fatalf("post: %s %s", r.url, r.body)
+		}
+		admin.post("/jobs/posts/"+pm[1]+"/act/approve", nil)
+		worker.post("/jobs/me", url.Values{"name": {"祁小军"}, "phone": {"13997001237"}, "skills": {"4-01"}, "kinds": {"full_time"},
+			"area": {"兴海路街道"}, "consent": {"1"}})
+		if r := worker.get("/jobs/me"); !strings.Contains(r.body, "祁小军 · 13997001237") {
+			t.Errorf("the seeker's own name and phone are not shown in full: %s", r.body)
+		}
+		if r := worker.post("/jobs/posts/"+pm[1]+"/apply", nil); !strings.Contains(r.url, "ok=emp_applied") {
+			t.Fatalf("apply: %d %s", r.status, r.body)
+		}
+		r = boss.get("/jobs/posts/" + pm[1])
+		if !strings.Contains(r.body, "<b>祁**</b> 139****1237") || strings.Contains(r.body, "祁小军") || strings.Contains(r.body, "13997001237") {
+			t.Errorf("the employer sees the applicant unmasked: %s", r.body)
+		}
+		e.f.DB.Read(context.Background(), func(tx *store.Tx) error {
+			es, err := store.ListAuditLog(context.Background(), tx, store.AuditFilter{Limit: store.MaxAuditPage})
+			for _, a := range es {
+				if strings.HasPrefix(a.Action, "reveal") {
+					t.Errorf("seeing one's own data was audited as a reveal: %+v", a)
+				}
+			}
+			return err
+		})
 	})
 }

@@ -51,6 +51,7 @@ var FinanceMessages = map[string][2]string{
 	"fin.bank":             {"银行", "Bank"},
 	"fin.product":          {"产品", "Product"},
 	"fin.score":            {"匹配度", "Score"},
+	"fin.points":           {"分", "points"},
 	"fin.reasons":          {"匹配理由", "Why"},
 	"fin.rate":             {"年利率", "Rate"},
 	"fin.claim_by":         {"认领期限", "Claim by"},
