@@ -6,6 +6,7 @@ import (
 	"image/color"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
@@ -142,9 +143,14 @@ func TestBrowserMedicine(t *testing.T) {
 	if legs := r.text(driver, card+" .legs"); !strings.Contains(legs, "青海省人民医院药剂科 → 李建国") || !strings.Contains(legs, "李建国 → 患者家属") {
 		t.Errorf("the legs shown: %q", legs)
 	}
-	// Each photo is shown, loaded from the server, beside its own leg.
-	loaded, err := chromedp.Run(driver, chromedp.Evaluate[[]int](`Array.from(document.querySelectorAll("`+card+` .legs li")).map(li =>
-		Array.from(li.querySelectorAll("img")).filter(i => i.complete && i.naturalWidth === 160).length)`))
+	// Each photo is shown, loaded from the server, beside its own leg. An
+	// image may still be loading when it becomes visible: wait until both
+	// have loaded (or the poll's minute is over), then count.
+	perLeg := `Array.from(document.querySelectorAll("` + card + ` .legs li")).map(li =>
+		Array.from(li.querySelectorAll("img")).filter(i => i.complete && i.naturalWidth === 160).length)`
+	chromedp.Run(driver, chromedp.Poll[bool](`(c => c.length === 2 && c[0] === 1 && c[1] === 1)(`+perLeg+`)`,
+		chromedp.WithPollingInterval(100*time.Millisecond), chromedp.WithPollingTimeout(time.Minute)))
+	loaded, err := chromedp.Run(driver, chromedp.Evaluate[[]int](perLeg))
 	if err != nil || len(loaded) != 2 || loaded[0] != 1 || loaded[1] != 1 {
 		t.Errorf("photos loaded per leg on the phone: %v (%v)", loaded, err)
 	}
