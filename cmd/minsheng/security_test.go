@@ -74,7 +74,7 @@ func TestSecurityDemoOnPublicAddress(t *testing.T) {
 			if !ok {
 				t.Fatalf("the server did not start: %v", <-done)
 			}
-		case <-time.After(2 * time.Minute):
+		case <-time.After(5 * time.Minute):
 			t.Fatal("the server did not start")
 		}
 		cancel()
