@@ -106,7 +106,7 @@ func startServer(t *testing.T, dir string, args ...string) *server {
 	case s.url = <-found:
 	case err := <-s.exited:
 		t.Fatalf("server exited before serving: %v\n%s", err, s.logs.String())
-	case <-time.After(2 * time.Minute):
+	case <-time.After(5 * time.Minute): // seeding the demo on a crowded machine
 		t.Fatalf("server did not start\n%s", s.logs.String())
 	}
 	return s
