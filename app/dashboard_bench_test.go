@@ -14,11 +14,13 @@ package app_test
 import (
 	"context"
 	"crypto/sha256"
+	"database/sql"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
+	"net/url"
 	"os"
 	"path/filepath"
 	"sort"
@@ -34,15 +36,20 @@ import (
 	"github.com/minsheng/minsheng/geo"
 	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
+	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/synth"
+	"github.com/minsheng/minsheng/ticket"
 )
 
 // benchNow is the present of the benchmark database: its tickets fall in
 // the two years before.
 var benchNow = time.Date(2026, 11, 20, 12, 0, 0, 0, calendar.China)
 
-// benchDB opens the benchmark database, building it first if no run has.
-func benchDB(b *testing.B) *store.DB {
+// benchDB opens the benchmark database of the dialect, building it first
+// if no run has: a SQLite file in the temporary folder, or a schema of the
+// PostgreSQL database of MINSHENG_TEST_POSTGRES (where tickets and their
+// events are partitioned by month).
+func benchDB(b *testing.B, dialect string) *store.DB {
 	b.Helper()
 	n := 1_000_000
 	if v := os.Getenv("MINSHENG_BENCH_TICKETS"); v != "" {
@@ -53,7 +60,7 @@ func benchDB(b *testing.B) *store.DB {
 	}
 	h := sha256.New()
 	fmt.Fprintf(h, "tickets %d seed 1 now %s\n", n, benchNow.Format(time.RFC3339))
-	for _, pattern := range []string{"../synth/*.go", "../demo/*.go", "../store/migrations/sqlite/*.sql", "../store/bulk.go", "../store/stats.go", "../stats/stats.go"} {
+	for _, pattern := range []string{"../synth/*.go", "../demo/*.go", "../store/migrations/" + dialect + "/*.sql", "../store/bulk.go", "../store/stats.go", "../stats/stats.go"} {
 		files, _ := filepath.Glob(pattern)
 		sort.Strings(files)
 		for _, f := range files {
@@ -68,15 +75,29 @@ func benchDB(b *testing.B) *store.DB {
 			h.Write(body)
 		}
 	}
-	path := filepath.Join(os.TempDir(), "minsheng-bench-"+strconv.Itoa(n)+"-"+hex.EncodeToString(h.Sum(nil))[:12]+".db")
+	name := "minsheng-bench-" + strconv.Itoa(n) + "-" + hex.EncodeToString(h.Sum(nil))[:12]
 	ctx := context.Background()
-	if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
-		b.Logf("building %s: the demo district and %d synthetic tickets (once; kept for later runs)", path, n)
-		if err := buildBenchDB(ctx, path, n); err != nil {
-			b.Fatal(err)
+	var dsn string
+	if dialect == "postgres" {
+		dsn = benchPostgres(b, "dashbench_"+strconv.Itoa(n)+"_"+hex.EncodeToString(h.Sum(nil))[:12], n)
+	} else {
+		path := filepath.Join(os.TempDir(), name+".db")
+		if _, err := os.Stat(path); errors.Is(err, fs.ErrNotExist) {
+			b.Logf("building %s: the demo district and %d synthetic tickets (once; kept for later runs)", path, n)
+			part := path + ".partial"
+			for _, p := range []string{part, part + "-wal", part + "-shm"} {
+				os.Remove(p)
+			}
+			if err := buildBenchDB(ctx, "sqlite:"+part, n); err != nil {
+				b.Fatal(err)
+			}
+			if err := os.Rename(part, path); err != nil {
+				b.Fatal(err)
+			}
 		}
+		dsn = "sqlite:" + path
 	}
-	db, err := store.Open(ctx, "sqlite:"+path)
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		b.Fatal(err)
 	}
@@ -84,35 +105,80 @@ func benchDB(b *testing.B) *store.DB {
 	return db
 }
 
-// buildBenchDB fills a new database beside path and moves it there when it
+// benchPostgres returns the URL of the schema that holds the benchmark
+// data set, building it under another name first and renaming it when it
 // is complete, so that an interrupted build is never used.
-func buildBenchDB(ctx context.Context, path string, n int) error {
-	part := path + ".partial"
-	for _, p := range []string{part, part + "-wal", part + "-shm"} {
-		os.Remove(p)
+func benchPostgres(b *testing.B, schema string, n int) string {
+	base := os.Getenv(storetest.EnvPostgres)
+	admin, err := sql.Open("pgx", base)
+	if err != nil {
+		b.Fatal(err)
 	}
-	db, err := store.Open(ctx, "sqlite:"+part)
+	defer admin.Close()
+	withPath := func(s string) string {
+		u, err := url.Parse(base)
+		if err != nil {
+			b.Fatal(err)
+		}
+		q := u.Query()
+		q.Set("search_path", s)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	var exists bool
+	if err := admin.QueryRow(`SELECT EXISTS (SELECT 1 FROM information_schema.schemata WHERE schema_name = $1)`, schema).Scan(&exists); err != nil {
+		b.Fatal(err)
+	}
+	if exists {
+		return withPath(schema)
+	}
+	b.Logf("building schema %s: the demo district and %d synthetic tickets (once; kept for later runs)", schema, n)
+	tmp := schema + "_building"
+	for _, q := range []string{`DROP SCHEMA IF EXISTS ` + tmp + ` CASCADE`, `CREATE SCHEMA ` + tmp} {
+		if _, err := admin.Exec(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	if err := buildBenchDB(context.Background(), withPath(tmp), n); err != nil {
+		b.Fatal(err)
+	}
+	for _, q := range []string{`ANALYZE`, `ALTER SCHEMA ` + tmp + ` RENAME TO ` + schema} {
+		if _, err := admin.Exec(q); err != nil {
+			b.Fatal(err)
+		}
+	}
+	return withPath(schema)
+}
+
+// buildBenchDB fills the new database dsn with the demo district and n
+// synthetic tickets.
+func buildBenchDB(ctx context.Context, dsn string, n int) error {
+	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
+	defer db.Close()
 	if err := db.Migrate(ctx); err != nil {
-		db.Close()
 		return err
 	}
 	if _, err := demo.Seed(ctx, db, demo.Options{Tickets: -1, Now: benchNow, Logger: slog.New(slog.DiscardHandler)}); err != nil {
-		db.Close()
 		return err
 	}
 	res, err := synth.Generate(ctx, db, synth.Options{Tickets: n, Now: benchNow, Seed: 1, Progress: os.Stderr})
 	if err != nil {
-		db.Close()
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "generated %d tickets in %.1fs (%.0f tickets/s)\n", res.Tickets, res.Elapsed.Seconds(), float64(res.Tickets)/res.Elapsed.Seconds())
-	if err := db.Close(); err != nil {
-		return err
+	return db.Close()
+}
+
+// benchDialects are the dialects the benchmark runs on:
+// MINSHENG_BENCH_DIALECT (sqlite or postgres) or every one available.
+func benchDialects() []string {
+	if v := os.Getenv("MINSHENG_BENCH_DIALECT"); v != "" {
+		return []string{v}
 	}
-	return os.Rename(part, path)
+	return storetest.Dialects()
 }
 
 // BenchmarkDashboard times each query of the leader's dashboard, of the
@@ -120,7 +186,12 @@ func buildBenchDB(ctx context.Context, path string, n int) error {
 // rates, rankings, series and heat map (the longest period the dashboard
 // offers by default), the current month and a year for the map.
 func BenchmarkDashboard(b *testing.B) {
-	db := benchDB(b)
+	for _, d := range benchDialects() {
+		b.Run(d, func(b *testing.B) { benchDashboard(b, benchDB(b, d)) })
+	}
+}
+
+func benchDashboard(b *testing.B, db *store.DB) {
 	ctx := context.Background()
 	svc := app.New(app.Config{DB: db, Clock: minsheng.NewFakeClock(benchNow), Logger: slog.New(slog.DiscardHandler)})
 	var leader *org.User
@@ -209,6 +280,14 @@ func BenchmarkDashboard(b *testing.B) {
 		}},
 		{"map-year-category", func() error {
 			_, err := svc.MapData(ctx, leader, app.MapQuery{From: yearAgo, To: today, Zoom: 13, Box: &district, CategoryID: topCategory})
+			return err
+		}},
+		{"list-newest-first-page", func() error {
+			_, err := svc.ListTickets(ctx, leader, app.ListQuery{Limit: 50})
+			return err
+		}},
+		{"list-dispatched-first-page", func() error {
+			_, err := svc.ListTickets(ctx, leader, app.ListQuery{Statuses: []ticket.Status{ticket.StatusDispatched}, Limit: 50})
 			return err
 		}},
 		{"drill-street-year-first-page", func() error {

@@ -37,7 +37,8 @@ func (s *Service) OpenTicketTx(ctx context.Context, tx *store.Tx, actor *org.Use
 	if err := in.Validate(); err != nil {
 		return nil, err
 	}
-	id, err := tx.NextID(ctx)
+	now := s.now()
+	id, err := tx.NextTicketID(ctx, now)
 	if err != nil {
 		return nil, err
 	}
@@ -46,7 +47,6 @@ func (s *Service) OpenTicketTx(ctx context.Context, tx *store.Tx, actor *org.Use
 		return nil, err
 	}
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
-	now := s.now()
 	t := newTicket(id, in, ik, now)
 	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, now: now}); err != nil {
 		return nil, err

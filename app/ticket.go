@@ -86,7 +86,8 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	if err != nil {
 		return nil, false, err
 	}
-	id, err := s.db.NextID(ctx)
+	now := s.now()
+	id, err := s.db.NextTicketID(ctx, now)
 	if err != nil {
 		return nil, false, err
 	}
@@ -97,7 +98,6 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	// The classifier's unit, recorded with the ticket, and dispatched to
 	// when it is sure enough (and no routing rule dispatches).
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
-	now := s.now()
 	t := newTicket(id, in, ik, now)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
 		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess,

@@ -551,6 +551,9 @@ func benchFill(tb testing.TB, db *store.DB, o *benchOrg, n int, seed uint64) {
 	g := newBenchGen(o, seed)
 	const days = 730
 	first := calendar.DateOf(benchNow).AddDays(-days + 1).Start()
+	if err := db.MakeTicketMonths(ctx, first, benchNow); err != nil {
+		tb.Fatal(err)
+	}
 	// Weights grow linearly from 2 to 3 over the two years.
 	weight := func(d int) float64 { return 2 + float64(d)/days }
 	var total float64
@@ -576,7 +579,8 @@ func benchFill(tb testing.TB, db *store.DB, o *benchOrg, n int, seed uint64) {
 		}
 		ids := make([]int64, k)
 		for i := range ids {
-			ids[i] = benchID(tb, db)
+			// A day's tickets are all of the day's month.
+			ids[i] = db.TicketIDAt(benchID(tb, db), first.AddDate(0, 0, d))
 		}
 		next := 0
 		ts := g.day(first.AddDate(0, 0, d), k, func() int64 { next++; return ids[next-1] }, prevID)

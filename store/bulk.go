@@ -34,6 +34,9 @@ func BulkInsertTickets(ctx context.Context, tx *Tx, ts []*ticket.Ticket) error {
 		if t.ID == 0 || t.Number == "" {
 			return fmt.Errorf("bulk insert tickets: ticket %q has no id or no number", t.Title)
 		}
+		if err := checkTicketMonth(t); err != nil {
+			return err
+		}
 	}
 	args := make([]any, 0, len(ts)*ticketColumnCount)
 	for _, t := range ts {
@@ -142,6 +145,9 @@ func (db *DB) WriteTickets(ctx context.Context, ts []*ticket.Ticket) error {
 	for _, t := range ts {
 		if t.ID == 0 || t.Number == "" {
 			return fmt.Errorf("bulk insert tickets: ticket %q has no id or no number", t.Title)
+		}
+		if err := checkTicketMonth(t); err != nil {
+			return err
 		}
 	}
 	conn, err := db.write.Conn(ctx)

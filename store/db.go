@@ -51,6 +51,8 @@ type DB struct {
 
 	numbers numberBlocks // PostgreSQL: ticket numbers handed out by this process (numbers.go)
 
+	months ticketMonths // PostgreSQL: the months whose ticket partitions this process has made or seen (partitions.go)
+
 	replicas atomic.Pointer[replicaSet] // PostgreSQL: streaming replicas for reads (replica.go), or nil
 }
 
@@ -134,7 +136,7 @@ func (db *DB) Close() error {
 	if rs := db.replicas.Load(); rs != nil {
 		errs = append(errs, rs.close())
 	}
-	errs = append(errs, db.numbers.close())
+	errs = append(errs, db.numbers.close(), db.months.close())
 	if db.ckpt != nil {
 		errs = append(errs, db.ckpt.close())
 	}

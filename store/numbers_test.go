@@ -40,7 +40,7 @@ func TestTicketNumbersAcrossNodes(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				for range each {
-					id, err := h.NextID(ctx)
+					id, err := h.NextTicketID(ctx, at)
 					if err != nil {
 						errs <- err
 						return

@@ -108,6 +108,9 @@ func nullBool(b *bool) any {
 // InsertTicket writes a new ticket, giving it its number: the day of
 // t.CreatedAt in China and that day's next sequence number.
 func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	if err := checkTicketMonth(t); err != nil {
+		return err
+	}
 	day := calendar.DateOf(t.CreatedAt)
 	seq, err := nextNumber(ctx, tx, "ticket:"+day.String())
 	if err != nil {
@@ -347,6 +350,11 @@ func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket,
 	if f.CreatedTo != nil {
 		addTime("created_at < ?", f.CreatedTo.UTC())
 	}
+	if tx.Dialect() == Postgres {
+		for _, c := range monthConds(f.CreatedFrom, earliest(f.CreatedTo, f.AfterCreated)) {
+			addTime(c.cond, c.args...)
+		}
+	}
 	if f.AfterCreated != nil {
 		// The same as "created_at < ? OR (created_at = ? AND id < ?)", but
 		// with a bound on created_at outside the OR, which SQLite needs to
@@ -383,6 +391,14 @@ func ListTickets(ctx context.Context, tx *Tx, f TicketFilter) ([]*ticket.Ticket,
 		inner += " ORDER BY created_at DESC, id DESC LIMIT " + strconv.Itoa(limit)
 	}
 	q := `SELECT ` + ticketColumns + ` FROM tickets WHERE id IN (` + inner + `) ORDER BY created_at DESC, id DESC LIMIT ` + strconv.Itoa(limit)
+	if tx.Dialect() == Postgres {
+		// Tickets are partitioned by month on PostgreSQL, and the ids of a
+		// deferred join cannot be matched to their months when the query
+		// is planned: it read every month's partition (a hash join over all
+		// of them, 68 ms instead of 1.5 ms for the first page at 20,000
+		// tickets). The rows are read directly.
+		q = strings.Replace(inner, `SELECT id FROM tickets`, `SELECT `+ticketColumns+` FROM tickets`, 1)
+	}
 	out, err := queryAll(ctx, tx, scanTicket, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("list tickets: %w", err)

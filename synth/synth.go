@@ -116,8 +116,11 @@ func Generate(ctx context.Context, db *store.DB, o Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	if err := db.MakeTicketMonths(ctx, o.Now.AddDate(-o.Years, 0, -1), o.Now); err != nil {
+		return nil, err
+	}
 	g := &gen{rng: rand.New(rand.NewPCG(o.Seed, o.Seed^0x9e3779b97f4a7c15)), cal: calendar.China2026(), root: root,
-		handlers: handlers, cats: leaves, now: o.Now, nextID: firstID, perDay: map[calendar.Date]int64{}}
+		handlers: handlers, cats: leaves, now: o.Now, nextID: firstID, db: db, perDay: map[calendar.Date]int64{}}
 	g.places(units, bounds)
 	// Numbers go on after those the day already has.
 	for name, v := range counters {
@@ -281,7 +284,8 @@ type gen struct {
 	handlers []unitRef
 	cats     []catRef
 	now      time.Time
-	nextID   int64
+	nextID   int64 // the allocator's id of the next ticket (db.TicketIDAt makes the ticket's)
+	db       *store.DB
 	perDay   map[calendar.Date]int64
 	roots    map[int64]int64
 }

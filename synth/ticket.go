@@ -51,7 +51,7 @@ func (g *gen) ticket(at time.Time) *ticket.Ticket {
 	cat := g.cats[r.IntN(len(g.cats))]
 	place := places[r.IntN(len(places))]
 	t := &ticket.Ticket{
-		ID: g.nextID, Number: ticket.FormatNumber(day, g.perDay[day]),
+		ID: g.db.TicketIDAt(g.nextID, at), Number: ticket.FormatNumber(day, g.perDay[day]),
 		Title:       fmt.Sprintf("%s：%s%s问题", kindNames[kind], place, cat.name),
 		Description: fmt.Sprintf("市民来电反映%s附近的%s问题（%s类），%s", place, cat.name, cat.rootName, asks[r.IntN(len(asks))]),
 		Kind:        kind, Urgency: weighted(r, urgencies, urgencyWeights), Channel: weighted(r, channels, channelWeights),

@@ -55,7 +55,18 @@ func (k *Kit) Now() time.Time { return k.clock.Now().UTC().Truncate(time.Microse
 // Write runs fn in one read-write transaction, committed if fn returns
 // nil. Pass the *store.Tx down to helpers; a Write opened inside fn fails
 // (store refuses nested writes rather than waiting on itself).
-func (k *Kit) Write(ctx context.Context, fn func(*store.Tx) error) error { return k.db.Write(ctx, fn) }
+//
+// On PostgreSQL the partitions of the present month's tickets are made
+// first (at once when they exist): a ticket opened in fn
+// (app.Service.OpenTicketTx) needs them, and they cannot be made once
+// fn's transaction holds locks (store.Tx.NextTicketID).
+func (k *Kit) Write(ctx context.Context, fn func(*store.Tx) error) error {
+	now := k.Now()
+	if err := k.db.MakeTicketMonths(ctx, now, now); err != nil {
+		return err
+	}
+	return k.db.Write(ctx, fn)
+}
 
 // Read runs fn in one read-only transaction, a consistent view over
 // several queries.
