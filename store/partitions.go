@@ -262,3 +262,152 @@ func earliest(a, b *time.Time) *time.Time {
 	}
 	return b
 }
+
+// ArchiveSchema is the schema the archived months go to: the database's
+// schema with "_archive" after it (public_archive).
+func archiveSchema(ctx context.Context, tx *Tx) (string, error) {
+	var s string
+	err := tx.QueryRow(ctx, `SELECT current_schema()`).Scan(&s)
+	return s + "_archive", err
+}
+
+// Archived tells what ArchiveTicketMonth moved.
+type Archived struct {
+	Month   int64
+	Schema  string           // where the month's tables are now
+	Tickets int64            // tickets in the month's partition
+	Related map[string]int64 // rows of the tables that refer to them, by table
+}
+
+// ArchiveTicketMonth detaches the partitions of a month's tickets and
+// events (PostgreSQL) and moves them, with the rows of other tables that
+// refer to those tickets (attachments, links, Open311 requests, …), to the
+// archive schema, in one transaction: the month's tickets leave the lists
+// and search, their summaries stay in the dashboards' figures, and the
+// archive can be dumped and dropped (pg_dump -n public_archive). A month of
+// the last twelve is refused, and so is a month referred to by a ticket of
+// another month (a ticket merged into or split from one of its tickets).
+func (db *DB) ArchiveTicketMonth(ctx context.Context, month int64, now time.Time) (*Archived, error) {
+	if db.dialect != Postgres {
+		return nil, fmt.Errorf("archive: tickets are kept by month on PostgreSQL only")
+	}
+	if month%100 < 1 || month%100 > 12 || month > ticketMonth(now.AddDate(-1, 0, 0)) {
+		return nil, fmt.Errorf("archive: %d is not a month (YYYYMM) before the last twelve", month)
+	}
+	out := &Archived{Month: month, Related: map[string]int64{}}
+	tickets, events := fmt.Sprintf("tickets_%d", month), fmt.Sprintf("ticket_events_%d", month)
+	from, to := month*monthSpan, (month+1)*monthSpan
+	err := db.Write(ctx, func(tx *Tx) error {
+		var err error
+		if out.Schema, err = archiveSchema(ctx, tx); err != nil {
+			return err
+		}
+		var attached bool
+		if err := tx.QueryRow(ctx, `SELECT EXISTS (SELECT 1 FROM pg_inherits WHERE inhparent = 'tickets'::regclass
+			AND inhrelid = to_regclass(?))`, tickets).Scan(&attached); err != nil {
+			return err
+		}
+		if !attached {
+			return fmt.Errorf("archive: month %d has no tickets' partition (archived already, or no ticket was registered)", month)
+		}
+		var crossing int64
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE parent_id >= ? AND parent_id < ? AND (id < ? OR id >= ?)`,
+			from, to, from, to).Scan(&crossing); err != nil {
+			return err
+		}
+		if crossing > 0 {
+			return fmt.Errorf("archive: %d tickets of other months refer to tickets of %d", crossing, month)
+		}
+		if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM `+tickets).Scan(&out.Tickets); err != nil {
+			return err
+		}
+		type ref struct{ table, col string }
+		refs, err := queryAll(ctx, tx, func(s scanner) (ref, error) {
+			var r ref
+			return r, s.Scan(&r.table, &r.col)
+		}, `SELECT c.conrelid::regclass::text, a.attname FROM pg_constraint c
+			JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = c.conkey[1]
+			WHERE c.contype = 'f' AND c.confrelid = 'tickets'::regclass AND c.conparentid = 0
+			  AND cardinality(c.conkey) = 1
+			  AND c.conrelid NOT IN ('tickets'::regclass, 'ticket_events'::regclass)
+			ORDER BY 1`)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.Exec(ctx, `CREATE SCHEMA IF NOT EXISTS `+out.Schema); err != nil {
+			return err
+		}
+		for _, r := range refs {
+			table, col := r.table, r.col
+			dest := out.Schema + "." + table
+			for _, q := range []string{
+				fmt.Sprintf(`CREATE TABLE IF NOT EXISTS %s (LIKE %s INCLUDING DEFAULTS)`, dest, table),
+				fmt.Sprintf(`INSERT INTO %s SELECT * FROM %s WHERE %s >= %d AND %s < %d`, dest, table, col, from, col, to),
+			} {
+				if _, err := tx.Exec(ctx, q); err != nil {
+					return fmt.Errorf("archive %s: %w", table, err)
+				}
+			}
+			res, err := tx.Exec(ctx, fmt.Sprintf(`DELETE FROM %s WHERE %s >= %d AND %s < %d`, table, col, from, col, to))
+			if err != nil {
+				return fmt.Errorf("archive %s: %w", table, err)
+			}
+			if n, _ := res.RowsAffected(); n > 0 {
+				out.Related[table] = n
+			}
+		}
+		// The events' partition keeps, once detached, its foreign key to
+		// tickets; it would keep the tickets' partition from leaving.
+		stmts := []string{fmt.Sprintf(`ALTER TABLE ticket_events DETACH PARTITION %s`, events)}
+		fks, err := queryAll(ctx, tx, func(s scanner) (string, error) {
+			var n string
+			return n, s.Scan(&n)
+		}, `SELECT conname FROM pg_constraint WHERE contype = 'f' AND conrelid = to_regclass(?) AND confrelid = 'tickets'::regclass`, events)
+		if err != nil {
+			return err
+		}
+		for _, fk := range fks {
+			stmts = append(stmts, fmt.Sprintf(`ALTER TABLE %s DROP CONSTRAINT %q`, events, fk))
+		}
+		stmts = append(stmts,
+			fmt.Sprintf(`ALTER TABLE %s SET SCHEMA %s`, events, out.Schema),
+			fmt.Sprintf(`ALTER TABLE tickets DETACH PARTITION %s`, tickets),
+			fmt.Sprintf(`ALTER TABLE %s SET SCHEMA %s`, tickets, out.Schema))
+		for _, q := range stmts {
+			if _, err := tx.Exec(ctx, q); err != nil {
+				return fmt.Errorf("archive %d: %w", month, err)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	db.months.forget(month)
+	return out, nil
+}
+
+// forget drops month from the months known to have partitions.
+func (p *ticketMonths) forget(month int64) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	delete(p.known, month)
+}
+
+// numberMonth is the month (YYYYMM) a ticket number (20261126-00042)
+// begins with, or 0 if it does not begin with eight digits.
+func numberMonth(number string) int64 {
+	if len(number) < 8 {
+		return 0
+	}
+	var m int64
+	for _, c := range number[:8] {
+		if c < '0' || c > '9' {
+			return 0
+		}
+	}
+	for _, c := range number[:6] {
+		m = m*10 + int64(c-'0')
+	}
+	return m
+}

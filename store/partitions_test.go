@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/minsheng/minsheng/calendar"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -218,5 +219,69 @@ func TestTicketPartitionsMigration(t *testing.T) {
 	})
 	if err != nil || n != 1 {
 		t.Errorf("%d foreign keys from ticket_events to tickets, %v; want 1", n, err)
+	}
+}
+
+// Archiving a month moves its tickets, their events and the rows that
+// refer to them to the archive schema; the other months stay, and a recent
+// month is refused.
+func TestArchiveTicketMonth(t *testing.T) {
+	if os.Getenv(storetest.EnvPostgres) == "" {
+		t.Skip("partitions are PostgreSQL's: set " + storetest.EnvPostgres + " to run this test")
+	}
+	db := storetest.Open(t, "postgres")
+	u := mustUnit(t, db, "chengxi")
+	now := time.Date(2026, 12, 7, 2, 0, 0, 0, time.UTC)
+	var made []*ticket.Ticket
+	for i, at := range []time.Time{time.Date(2025, 10, 9, 2, 0, 0, 0, time.UTC), now.AddDate(0, -1, 0)} {
+		id, err := db.NextTicketID(ctx, at)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tk := &ticket.Ticket{ID: id, Title: "占道经营", Description: "早市摊位占用人行道", Kind: ticket.KindComplaint,
+			Urgency: ticket.UrgencyNormal, Channel: ticket.ChannelPhone, Status: ticket.StatusRegistered,
+			IntakeUnitID: u.ID, IntakeUnitPath: u.Path, CreatedAt: at, UpdatedAt: at, Version: 1,
+			Number: ticket.FormatNumber(calendar.DateOf(at), int64(i+1))}
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			if err := store.BulkInsertTickets(ctx, tx, []*ticket.Ticket{tk}); err != nil {
+				return err
+			}
+			_, err := store.ClaimIdempotencyKey(ctx, tx, store.Idempotency{Scope: "api", Key: fmt.Sprint("k", i),
+				Fingerprint: "f", TicketID: tk.ID}, at)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		made = append(made, tk)
+	}
+	if _, err := db.ArchiveTicketMonth(ctx, 202611, now); err == nil {
+		t.Error("last month was archived")
+	}
+	a, err := db.ArchiveTicketMonth(ctx, 202510, now)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.Tickets != 1 || a.Related["idempotency_keys"] != 1 {
+		t.Errorf("archived %+v; want 1 ticket and its idempotency key", a)
+	}
+	if _, err := readTicketByNumber(db, made[0].Number); err == nil {
+		t.Error("the archived ticket is still found")
+	}
+	if got, err := readTicketByNumber(db, made[1].Number); err != nil || got.ID != made[1].ID {
+		t.Errorf("last month's ticket: %+v, %v", got, err)
+	}
+	var inArchive, events, keys int
+	err = db.Read(ctx, func(tx *store.Tx) error {
+		q := fmt.Sprintf(`SELECT (SELECT COUNT(*) FROM %[1]s.tickets_202510 WHERE id = ?),
+			(SELECT COUNT(*) FROM %[1]s.ticket_events_202510 WHERE ticket_id = ?),
+			(SELECT COUNT(*) FROM %[1]s.idempotency_keys WHERE ticket_id = ?)`, a.Schema)
+		return tx.QueryRow(ctx, q, made[0].ID, made[0].ID, made[0].ID).Scan(&inArchive, &events, &keys)
+	})
+	if err != nil || inArchive != 1 || events != 1 || keys != 1 {
+		t.Errorf("in %s: %d tickets, %d events, %d keys, %v; want 1 each", a.Schema, inArchive, events, keys, err)
+	}
+	if _, err := db.ArchiveTicketMonth(ctx, 202510, now); err == nil {
+		t.Error("a month was archived twice")
 	}
 }

@@ -176,7 +176,14 @@ func GetTicket(ctx context.Context, tx *Tx, id int64) (*ticket.Ticket, error) {
 
 // GetTicketByNumber returns the ticket with the number, or ENOTFOUND.
 func GetTicketByNumber(ctx context.Context, tx *Tx, number string) (*ticket.Ticket, error) {
-	t, err := scanTicket(tx.QueryRow(ctx, `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, number))
+	q, args := `SELECT `+ticketColumns+` FROM tickets WHERE number = ?`, []any{number}
+	if m := numberMonth(number); m != 0 && tx.Dialect() == Postgres {
+		// Only the number's month's partition (and that of the ids made
+		// before partitions) can hold it.
+		q += ` AND (id >= ? AND id < ? OR id < ?)`
+		args = append(args, m*monthSpan, (m+1)*monthSpan, monthSpan)
+	}
+	t, err := scanTicket(tx.QueryRow(ctx, q, args...))
 	if errors.Is(err, sql.ErrNoRows) {
 		return nil, notFound("ticket", number)
 	}

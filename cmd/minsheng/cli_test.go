@@ -38,6 +38,7 @@ func TestCommandHelp(t *testing.T) {
 		{args: "migrate -h", ok: true, stderr: "-db"},
 		{args: "seed -h", ok: true, stderr: "-tickets"},
 		{args: "load -h", ok: true, stderr: "-clients"},
+		{args: "archive -h", ok: true, stderr: "-db"},
 		{args: "user -h", ok: true, stdout: "minsheng user create"},
 		{args: "user", ok: false, stderr: "minsheng user passwd"},
 		{args: "user create -h", ok: true, stderr: "-username"},

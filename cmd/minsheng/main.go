@@ -2,7 +2,7 @@
 // migrations, the demo district, and account administration.
 //
 //	minsheng serve [-addr 127.0.0.1:8080] [-db sqlite:minsheng.db | postgres://…] [-demo]
-//	minsheng migrate | seed | user … | backup … | restore … | load … | calendar … |
+//	minsheng migrate | seed | user … | backup … | restore … | archive … | load … | calendar … |
 //	         jobs … | notify … | classify … | stats … | open311 … | map … | version | help
 //
 // A bare "minsheng" prints the usage and fails: the server starts only
@@ -64,6 +64,8 @@ func commands() []command {
 			"  back the database up with pg_dump or PITR"}, run: cmdBackup},
 		{name: "restore", usage: []string{"[flags] [-force] SRC   check a backup's checksums, then put its database and",
 			"  attachments in place (stop the server first; -force replaces a database)"}, run: cmdRestore},
+		{name: "archive", usage: []string{"[flags] YYYY-MM   PostgreSQL: move a month's tickets, at least a year old, with their",
+			"  events and what refers to them, out of the live tables into the schema …_archive"}, run: cmdArchive},
 		{name: "load", usage: []string{"[flags]   create tickets over HTTP with many clients; print rate and latency"}, run: cmdLoad},
 		{name: "calendar", group: true, subs: []string{"due", "import", "show"}, run: cmdCalendar, usage: []string{
 			"due FROM N       the day on which N working days after FROM (YYYY-MM-DD) end",
