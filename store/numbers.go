@@ -85,12 +85,10 @@ func (b *numberBlocks) next(ctx context.Context, db *DB, name string) (int64, er
 // connection and leave none to reserve it with.
 func (b *numberBlocks) reserve(ctx context.Context, db *DB, name string, n int64) (idRange, error) {
 	if b.conn == nil {
-		c, err := sql.Open("pgx", db.dsn)
+		c, err := db.ownConn()
 		if err != nil {
 			return idRange{}, err
 		}
-		c.SetMaxOpenConns(1)
-		c.SetMaxIdleConns(1)
 		b.conn = c
 	}
 	var hi int64
@@ -112,4 +110,17 @@ func (b *numberBlocks) close() error {
 	err := b.conn.Close()
 	b.conn = nil
 	return err
+}
+
+// ownConn opens a pool of one connection to the database (PostgreSQL), for
+// statements that must not queue behind the shared pool's users: those
+// may be the very transactions waiting for them.
+func (db *DB) ownConn() (*sql.DB, error) {
+	c, err := sql.Open("pgx", db.dsn)
+	if err != nil {
+		return nil, err
+	}
+	c.SetMaxOpenConns(1)
+	c.SetMaxIdleConns(1)
+	return c, nil
 }

@@ -130,12 +130,10 @@ func (p *ticketMonths) ensure(ctx context.Context, db *DB, m int64) error {
 		return nil
 	}
 	if p.conn == nil {
-		c, err := sql.Open("pgx", db.dsn)
+		c, err := db.ownConn()
 		if err != nil {
 			return err
 		}
-		c.SetMaxOpenConns(1)
-		c.SetMaxIdleConns(1)
 		p.conn = c
 		p.known = map[int64]bool{}
 	}

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"github.com/minsheng/minsheng/calendar"
+	"github.com/minsheng/minsheng/org"
 	"github.com/minsheng/minsheng/store"
 	"github.com/minsheng/minsheng/store/storetest"
 	"github.com/minsheng/minsheng/ticket"
@@ -42,20 +43,7 @@ func TestTicketPartitions(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			tk := &ticket.Ticket{ID: id, Title: "路灯不亮", Description: "海湖路路灯坏了", Kind: ticket.KindReport,
-				Urgency: ticket.UrgencyNormal, Channel: ticket.ChannelPhone, Status: ticket.StatusRegistered,
-				IntakeUnitID: u.ID, IntakeUnitPath: u.Path, CreatedAt: at, UpdatedAt: at, Version: 1}
-			err = db.Write(ctx, func(tx *store.Tx) error {
-				if err := store.InsertTicket(ctx, tx, tk); err != nil {
-					return err
-				}
-				return store.InsertEvent(ctx, tx, &ticket.Event{TicketID: tk.ID, Seq: 1, At: at, Action: ticket.ActionRegister,
-					ToStatus: ticket.StatusRegistered, UnitID: u.ID})
-			})
-			if err != nil {
-				t.Fatal(err)
-			}
-			made = append(made, tk)
+			made = append(made, registerAt(t, db, u, id, at, "路灯不亮"))
 		}
 		months := []int64{202612, 202610, 202612}
 		for i, tk := range made {
@@ -154,6 +142,26 @@ func TestTicketPartitions(t *testing.T) {
 	})
 }
 
+// registerAt writes a registered ticket with the id, at at, with its
+// register event.
+func registerAt(t *testing.T, db *store.DB, u *org.Unit, id int64, at time.Time, title string) *ticket.Ticket {
+	t.Helper()
+	tk := &ticket.Ticket{ID: id, Title: title, Description: "市民来电反映：" + title, Kind: ticket.KindReport,
+		Urgency: ticket.UrgencyNormal, Channel: ticket.ChannelPhone, Status: ticket.StatusRegistered,
+		IntakeUnitID: u.ID, IntakeUnitPath: u.Path, CreatedAt: at, UpdatedAt: at, Version: 1}
+	err := db.Write(ctx, func(tx *store.Tx) error {
+		if err := store.InsertTicket(ctx, tx, tk); err != nil {
+			return err
+		}
+		return store.InsertEvent(ctx, tx, &ticket.Event{TicketID: tk.ID, Seq: 1, At: at, Action: ticket.ActionRegister,
+			ToStatus: ticket.StatusRegistered, UnitID: u.ID})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tk
+}
+
 func readTicketByNumber(db *store.DB, number string) (tk *ticket.Ticket, err error) {
 	err = db.Read(ctx, func(tx *store.Tx) error {
 		tk, err = store.GetTicketByNumber(ctx, tx, number)
@@ -179,19 +187,7 @@ func TestTicketPartitionsMigration(t *testing.T) {
 	}
 	u := mustUnit(t, db, "chengxi")
 	at := time.Date(2026, 11, 26, 2, 0, 0, 0, time.UTC)
-	tk := &ticket.Ticket{ID: 77, Title: "噪音扰民", Description: "夜间施工", Kind: ticket.KindComplaint,
-		Urgency: ticket.UrgencyNormal, Channel: ticket.ChannelPhone, Status: ticket.StatusRegistered,
-		IntakeUnitID: u.ID, IntakeUnitPath: u.Path, CreatedAt: at, UpdatedAt: at, Version: 1}
-	err = db.Write(ctx, func(tx *store.Tx) error {
-		if err := store.InsertTicket(ctx, tx, tk); err != nil {
-			return err
-		}
-		return store.InsertEvent(ctx, tx, &ticket.Event{TicketID: tk.ID, Seq: 1, At: at, Action: ticket.ActionRegister,
-			ToStatus: ticket.StatusRegistered, UnitID: u.ID})
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	tk := registerAt(t, db, u, 77, at, "噪音扰民")
 	if err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
 	}
