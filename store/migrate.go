@@ -58,8 +58,16 @@ func (db *DB) migrations() ([]migration, error) {
 // their numbers, each in its own
 // transaction together with its row in schema_migrations. On PostgreSQL the
 // version table is locked for the duration, so that servers starting
-// together do not apply the same migration twice.
-func (db *DB) Migrate(ctx context.Context) error { return db.migrate(ctx, 0) }
+// together do not apply the same migration twice. On PostgreSQL it then
+// makes the partitions of this month's and next month's tickets
+// (partitions.go), so that a server's first tickets find them.
+func (db *DB) Migrate(ctx context.Context) error {
+	if err := db.migrate(ctx, 0); err != nil {
+		return err
+	}
+	now := time.Now()
+	return db.MakeTicketMonths(ctx, now, now)
+}
 
 // migrate applies the migrations up to the version (all for 0); tests use
 // it to make a database of an older schema.
