@@ -221,9 +221,20 @@ func (p *ticketMonths) close() error {
 // checkTicketMonth refuses a ticket whose id carries another month than
 // its registration's: lists find tickets by the month in their ids
 // (monthConds), so the two must agree.
+//
+// A ticket's number must begin with that month too (InsertTicket numbers
+// it so; a bulk load brings its own): a lookup by number reads only the
+// number's month (GetTicketByNumber).
 func checkTicketMonth(t *ticket.Ticket) error {
-	if m := TicketMonthOf(t.ID); m != 0 && m != ticketMonth(t.CreatedAt) {
+	m := TicketMonthOf(t.ID)
+	if m == 0 {
+		return nil
+	}
+	if m != ticketMonth(t.CreatedAt) {
 		return fmt.Errorf("ticket %d: its id is of month %d, but it was registered %s", t.ID, m, t.CreatedAt.Format(time.RFC3339))
+	}
+	if n := numberMonth(t.Number); t.Number != "" && n != m {
+		return fmt.Errorf("ticket %d: its id is of month %d, but its number is %s", t.ID, m, t.Number)
 	}
 	return nil
 }

@@ -125,6 +125,19 @@ func TestTicketPartitions(t *testing.T) {
 				t.Error("a ticket of December with an id of October was written")
 			}
 		}
+		// So is a ticket whose number begins with another month than its id.
+		if db.Dialect() == store.Postgres {
+			id, err := db.NextTicketID(ctx, oct)
+			if err != nil {
+				t.Fatal(err)
+			}
+			odd := *made[1]
+			odd.ID, odd.Number = id, "20261201-00001"
+			err = db.Write(ctx, func(tx *store.Tx) error { return store.BulkInsertTickets(ctx, tx, []*ticket.Ticket{&odd}) })
+			if err == nil {
+				t.Error("a ticket of October numbered in December was written")
+			}
+		}
 		// A number given once is refused a second time, in the same month.
 		id, err := db.NextTicketID(ctx, nov)
 		if err != nil {

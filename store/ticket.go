@@ -108,10 +108,11 @@ func nullBool(b *bool) any {
 // InsertTicket writes a new ticket, giving it its number: the day of
 // t.CreatedAt in China and that day's next sequence number.
 func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	day := calendar.DateOf(t.CreatedAt)
+	t.Number = ""
 	if err := checkTicketMonth(t); err != nil {
 		return err
 	}
-	day := calendar.DateOf(t.CreatedAt)
 	seq, err := nextNumber(ctx, tx, "ticket:"+day.String())
 	if err != nil {
 		return err
