@@ -48,7 +48,7 @@ func (s *Service) OpenTicketTx(ctx context.Context, tx *store.Tx, actor *org.Use
 	}
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	t := newTicket(id, in, ik, now)
-	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, now: now}); err != nil {
+	if err := s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, terms: store.TermsOfNewTicket(t), now: now}); err != nil {
 		return nil, err
 	}
 	return t, nil

@@ -25,12 +25,12 @@ type textState struct {
 
 // indexSearch keeps the search index (and this server's duplicate index)
 // current: called in the transaction of every ticket change, after its
-// event is written (before nil: a new ticket). The ticket's document is
+// event is written (a new ticket: indexNewTicket). The ticket's document is
 // rewritten when a searchable field, a value the SQLite index filters on
 // (status, units, kind, channel) or the notes (the new event has one)
 // changed; other changes cost one look-up of the event.
 func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *ticket.Ticket) error {
-	if before == nil || before.Status.Open() != after.Status.Open() || store.SearchFieldsChanged(before, after) {
+	if before.Status.Open() != after.Status.Open() || store.SearchFieldsChanged(before, after) {
 		s.noteDuplicateIndex(before, after)
 	}
 	if !store.SearchDocumentChanged(tx.Dialect(), before, after) {
@@ -39,10 +39,14 @@ func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *
 			return err
 		}
 	}
-	if before == nil {
-		return store.IndexNewTicket(ctx, tx, after)
-	}
 	return store.IndexTicket(ctx, tx, after)
+}
+
+// indexNewTicket is indexSearch for a ticket registered in tx, with its
+// terms worked out before the transaction.
+func (s *Service) indexNewTicket(ctx context.Context, tx *store.Tx, t *ticket.Ticket, terms store.NewTicketTerms) error {
+	s.noteDuplicateIndex(nil, t)
+	return store.IndexNewTicket(ctx, tx, t, terms)
 }
 
 // reindexBatch is how many tickets one transaction of ReindexSearch indexes.

@@ -99,8 +99,9 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	// when it is sure enough (and no routing rule dispatches).
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	t := newTicket(id, in, ik, now)
+	terms := store.TermsOfNewTicket(t)
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess,
+		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, terms: terms,
 			files: files, fileIDs: fileIDs, fingerprint: fp, now: now})
 	})
 	if errors.Is(err, errKeyTaken) {
@@ -128,6 +129,7 @@ func newTicket(id int64, in ticket.NewTicket, ik intake, now time.Time) *ticket.
 type registration struct {
 	cfg         *dispatchConfig
 	guess       classifierGuess // the classifier's unit, and whether it is sure enough to dispatch to
+	terms       store.NewTicketTerms
 	files       []Upload
 	fileIDs     []int64
 	fingerprint string
@@ -188,7 +190,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := recordNewStats(ctx, tx, t, catPath); err != nil {
 		return err
 	}
-	if err := s.indexSearch(ctx, tx, nil, t); err != nil {
+	if err := s.indexNewTicket(ctx, tx, t, r.terms); err != nil {
 		return err
 	}
 	if ik.within != nil {

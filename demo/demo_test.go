@@ -75,6 +75,9 @@ func mustRead(t *testing.T, db *store.DB, res *demo.Result) *district {
 }
 
 func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		res := mustSeed(t, db, 400, 7)
 		d := mustRead(t, db, res)
@@ -471,6 +474,9 @@ func checkOverdue(t *testing.T, db *store.DB, d *district) {
 
 // TestSeedIsDeterministic seeds twice with one seed and once with another.
 func TestSeedIsDeterministic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	titles := func(seed int64) []string {
 		db := storetest.Open(t, "sqlite")
 		mustSeed(t, db, 120, seed)

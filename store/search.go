@@ -162,10 +162,24 @@ func IndexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
 	return indexTicket(ctx, tx, t, notes[t.ID])
 }
 
+// NewTicketTerms are the search terms of a ticket not yet registered, from
+// its title, description and address (a new ticket has no reply and no
+// notes). They are worked out before the registering transaction, so that
+// SQLite's one writer does not spend its turn tokenising text.
+type NewTicketTerms [3]string
+
+// TermsOfNewTicket returns the search terms of a new ticket.
+func TermsOfNewTicket(t *ticket.Ticket) NewTicketTerms {
+	f := searchFields(t)
+	return NewTicketTerms{text.Terms(f[0]), text.Terms(f[1]), text.Terms(f[2])}
+}
+
 // IndexNewTicket is IndexTicket for a ticket registered in tx, whose one
-// event (the registration) has no note: it skips reading the notes.
-func IndexNewTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
-	return indexTicket(ctx, tx, t, nil)
+// event (the registration) has no note, with its terms (TermsOfNewTicket)
+// worked out before: it reads no notes and, on SQLite, has no entry to
+// remove first.
+func IndexNewTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, terms NewTicketTerms) error {
+	return writeTerms(ctx, tx, t, [5]string{terms[0], terms[1], terms[2], text.Terms(t.Reply)}, true)
 }
 
 func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) error {
@@ -180,30 +194,37 @@ func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) 
 		}
 	}
 	terms[4] = strings.Join(noteTerms, " ")
-	var err error
-	switch tx.Dialect() {
-	case Postgres:
-		_, err = tx.Exec(ctx, `UPDATE tickets SET search_terms = ? WHERE id = ?`,
-			strings.Join(terms[:], " "), t.ID)
-	default:
-		// After the rest of the write, outside the group commit's
-		// savepoints (Tx.Defer).
-		id, tags := t.ID, searchTags(t)
-		tx.Defer(func(tx *Tx) error {
-			_, err := tx.Exec(ctx, `DELETE FROM ticket_search WHERE rowid = ?`, id)
-			if err == nil {
-				_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply, notes, tags)
-					VALUES (?, ?, ?, ?, ?, ?, ?)`, id, terms[0], terms[1], terms[2], terms[3], terms[4], tags)
-			}
-			if err != nil {
-				return fmt.Errorf("index ticket %d: %w", id, err)
-			}
-			return nil
-		})
+	return writeTerms(ctx, tx, t, terms, false)
+}
+
+// writeTerms writes the ticket's search document: its terms (title,
+// description, address, reply, notes) and, on SQLite, its filter tags.
+// fresh says that the ticket has no entry yet.
+func writeTerms(ctx context.Context, tx *Tx, t *ticket.Ticket, terms [5]string, fresh bool) error {
+	if tx.Dialect() == Postgres {
+		if _, err := tx.Exec(ctx, `UPDATE tickets SET search_terms = ? WHERE id = ?`,
+			strings.Join(terms[:], " "), t.ID); err != nil {
+			return fmt.Errorf("index ticket %d: %w", t.ID, err)
+		}
+		return nil
 	}
-	if err != nil {
-		return fmt.Errorf("index ticket %d: %w", t.ID, err)
-	}
+	// After the rest of the write, outside the group commit's savepoints
+	// (Tx.Defer).
+	id, tags := t.ID, searchTags(t)
+	tx.Defer(func(tx *Tx) error {
+		var err error
+		if !fresh {
+			_, err = tx.Exec(ctx, `DELETE FROM ticket_search WHERE rowid = ?`, id)
+		}
+		if err == nil {
+			_, err = tx.Exec(ctx, `INSERT INTO ticket_search (rowid, title, description, address, reply, notes, tags)
+				VALUES (?, ?, ?, ?, ?, ?, ?)`, id, terms[0], terms[1], terms[2], terms[3], terms[4], tags)
+		}
+		if err != nil {
+			return fmt.Errorf("index ticket %d: %w", id, err)
+		}
+		return nil
+	})
 	return nil
 }
 

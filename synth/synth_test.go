@@ -17,6 +17,9 @@ import (
 )
 
 func TestGenerate(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates a large synthetic data set; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		f := apptest.New(t, db)

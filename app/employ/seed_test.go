@@ -21,6 +21,9 @@ import (
 // verified and one flagged, posts published and expired, seekers hired
 // and followed up; the demo logins see their work.
 func TestSeedDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 12, 7, 10, 0, 0, 0, calendar.China)
 		if _, err := demo.Seed(ctx, db, demo.Options{Tickets: 20, Now: now, Seed: 1}); err != nil {

@@ -17,6 +17,9 @@ import (
 // league table, declines with remedies, and this week's demands waiting
 // on the banks; seeding again adds nothing.
 func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		f := apptest.New(t, db)
 		fin := appfin.New(f.Svc.Kit(), f.Svc)

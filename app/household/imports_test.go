@@ -220,6 +220,9 @@ func TestImportRefusedFiles(t *testing.T) {
 // A file larger than a chunk is checked in several steps, each showing
 // its progress, and written in one transaction.
 func TestImportInChunks(t *testing.T) {
+	if testing.Short() {
+		t.Skip("imports a large file in chunks; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		e := newEnv(t, db)
 		n := household.ImportChunk + 20

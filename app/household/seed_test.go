@@ -21,6 +21,9 @@ import (
 // few were answered; the demo grid worker has visits due. The seed's time
 // is logged (go test -v -run TestSeed).
 func TestSeed(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
 		if _, err := demo.Seed(ctx, db, demo.Options{Tickets: -1, Now: now}); err != nil {

@@ -19,6 +19,9 @@ import (
 // story goes: one closed after its return visit, one signed by SMS code
 // and waiting for the worker's confirmation, a party added later.
 func TestSeedDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 12, 7, 10, 0, 0, 0, calendar.China)
 		if _, err := demo.Seed(ctx, db, demo.Options{Tickets: 60, Now: now, Seed: 1}); err != nil {

@@ -13,6 +13,9 @@ import (
 // today's open at every stage with one delivery for the demo driver, and
 // is seeded once.
 func TestSeedDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	db := storetest.Open(t, "sqlite")
 	p := newPost(t, db)
 	got, err := p.svc.SeedDemo(ctx, appmed.SeedOptions{Days: 40, Seed: 1})

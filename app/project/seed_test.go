@@ -19,6 +19,9 @@ import (
 // use cases: completed ones, one delayed with its explanation, and the
 // table reported upward as an XLSX workbook with a row for each.
 func TestSeedAndExport(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	db := storetest.Open(t, "sqlite")
 	f := apptest.New(t, db)
 	ctx := context.Background()

@@ -19,6 +19,9 @@ import (
 // their tickets closed, some cancelled, no-shows and unmet needs, and
 // rides left open for the desk and the demo driver.
 func TestSeedDemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	storetest.Each(t, func(t *testing.T, db *store.DB) {
 		now := time.Date(2026, 12, 7, 10, 0, 0, 0, calendar.China)
 		if _, err := demo.Seed(ctx, db, demo.Options{Tickets: 20, Now: now, Seed: 1}); err != nil {

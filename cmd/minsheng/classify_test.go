@@ -175,6 +175,9 @@ func TestClassifyEvalSharedData(t *testing.T) {
 }
 
 func TestClassifyTrainFromTickets(t *testing.T) {
+	if testing.Short() {
+		t.Skip("trains a classifier on seeded tickets; skipped in -short")
+	}
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
 	var out, errOut bytes.Buffer

@@ -16,6 +16,9 @@ import (
 // database whose users still have the demo's published password, saying
 // how to create the first real admin; -allow-demo-public starts it anyway.
 func TestSecurityDemoOnPublicAddress(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	dir := t.TempDir()
 	noEnv := func(string) string { return "" }
 	serve := func(ctx context.Context, stdout io.Writer, db string, extra ...string) error {

@@ -14,6 +14,9 @@ import (
 // TestStatsRebuild empties the summaries of a seeded database and checks
 // that "minsheng stats rebuild" counts them again from every ticket.
 func TestStatsRebuild(t *testing.T) {
+	if testing.Short() {
+		t.Skip("seeds the demo district; skipped in -short")
+	}
 	ctx := context.Background()
 	dsn := "sqlite:" + filepath.Join(t.TempDir(), "m.db")
 	var out, errOut bytes.Buffer
