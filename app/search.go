@@ -24,11 +24,12 @@ type textState struct {
 }
 
 // indexSearch keeps the search index (and this server's duplicate index)
-// current: called in the transaction of every ticket change, after its
-// event is written (a new ticket: indexNewTicket). The ticket's document is
-// rewritten when a searchable field, a value the SQLite index filters on
-// (status, units, kind, channel) or the notes (the new event has one)
-// changed; other changes cost one look-up of the event.
+// current: called in the transaction of every change of a ticket, after
+// its event is written (a new ticket's document is written with its row,
+// by store.RegisterTicket). The ticket's document is rewritten when a
+// searchable field, a value the SQLite index filters on (status, units,
+// kind, channel) or the notes (the new event has one) changed; other
+// changes cost one look-up of the event.
 func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *ticket.Ticket) error {
 	if before.Status.Open() != after.Status.Open() || store.SearchFieldsChanged(before, after) {
 		s.noteDuplicateIndex(before, after)
@@ -40,13 +41,6 @@ func (s *Service) indexSearch(ctx context.Context, tx *store.Tx, before, after *
 		}
 	}
 	return store.IndexTicket(ctx, tx, after)
-}
-
-// indexNewTicket is indexSearch for a ticket registered in tx, with its
-// terms worked out before the transaction.
-func (s *Service) indexNewTicket(ctx context.Context, tx *store.Tx, t *ticket.Ticket, terms store.NewTicketTerms) error {
-	s.noteDuplicateIndex(nil, t)
-	return store.IndexNewTicket(ctx, tx, t, terms)
 }
 
 // reindexBatch is how many tickets one transaction of ReindexSearch indexes.

@@ -156,7 +156,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 		catPath = c.Path
 	}
 	rule := r.cfg.route(t, catPath)
-	if err := store.InsertTicket(ctx, tx, t); err != nil {
+	if err := store.RegisterTicket(ctx, tx, t, r.terms); err != nil {
 		return err
 	}
 	if ik.tracking != "" {
@@ -190,9 +190,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := recordNewStats(ctx, tx, t, catPath); err != nil {
 		return err
 	}
-	if err := s.indexNewTicket(ctx, tx, t, r.terms); err != nil {
-		return err
-	}
+	s.noteDuplicateIndex(nil, t)
 	if ik.within != nil {
 		if err := ik.within(ctx, tx, t); err != nil {
 			return err

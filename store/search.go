@@ -174,12 +174,11 @@ func TermsOfNewTicket(t *ticket.Ticket) NewTicketTerms {
 	return NewTicketTerms{text.Terms(f[0]), text.Terms(f[1]), text.Terms(f[2])}
 }
 
-// IndexNewTicket is IndexTicket for a ticket registered in tx, whose one
-// event (the registration) has no note, with its terms (TermsOfNewTicket)
-// worked out before: it reads no notes and, on SQLite, has no entry to
-// remove first.
-func IndexNewTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, terms NewTicketTerms) error {
-	return writeTerms(ctx, tx, t, [5]string{terms[0], terms[1], terms[2], text.Terms(t.Reply)}, true)
+// newTicketDocument is the search document of a new ticket: its terms and
+// its reply's (a ticket registered with its answer, an inquiry answered on
+// the spot); a new ticket has no notes.
+func newTicketDocument(t *ticket.Ticket, terms NewTicketTerms) [5]string {
+	return [5]string{terms[0], terms[1], terms[2], text.Terms(t.Reply)}
 }
 
 func indexTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, notes []string) error {

@@ -108,6 +108,21 @@ func nullBool(b *bool) any {
 // InsertTicket writes a new ticket, giving it its number: the day of
 // t.CreatedAt in China and that day's next sequence number.
 func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
+	return insertTicket(ctx, tx, t, nil)
+}
+
+// RegisterTicket is InsertTicket for a newly registered ticket, with its
+// search document from the terms worked out before the transaction
+// (TermsOfNewTicket): on PostgreSQL they go into the ticket's own row (one
+// row version, where an UPDATE after the INSERT wrote the row and every
+// index entry twice); on SQLite the full-text entry is added when the
+// write ends (Tx.Defer), with no entry to remove first. Write the ticket's
+// register event in tx as well, as for InsertTicket.
+func RegisterTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, terms NewTicketTerms) error {
+	return insertTicket(ctx, tx, t, &terms)
+}
+
+func insertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, terms *NewTicketTerms) error {
 	day := calendar.DateOf(t.CreatedAt)
 	t.Number = ""
 	if err := checkTicketMonth(t); err != nil {
@@ -118,7 +133,19 @@ func InsertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket) error {
 		return err
 	}
 	t.Number = ticket.FormatNumber(day, seq)
-	_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES `+valuesList(1, ticketColumnCount), ticketArgs(t)...)
+	switch {
+	case terms == nil:
+		_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES `+valuesList(1, ticketColumnCount), ticketArgs(t)...)
+	case tx.Dialect() == Postgres:
+		doc := newTicketDocument(t, *terms)
+		_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`, search_terms) VALUES `+valuesList(1, ticketColumnCount+1),
+			append(ticketArgs(t), strings.Join(doc[:], " "))...)
+	default:
+		_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES `+valuesList(1, ticketColumnCount), ticketArgs(t)...)
+		if err == nil {
+			writeTerms(ctx, tx, t, newTicketDocument(t, *terms), true)
+		}
+	}
 	if err != nil {
 		return fmt.Errorf("insert ticket: %w", err)
 	}
