@@ -17,14 +17,26 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"syscall"
 )
 
+// gcPercent is the garbage collector's target when GOGC is not set: a new
+// heap of four times the live one before a collection, where Go's default
+// is one. A server's live heap is small beside SQLite's page cache (which
+// is not Go's), and collections cost the one SQLite writer its turn: at
+// 400, 9% more tickets a second under load, resident memory 380 MB instead
+// of 175 MB (docs/performance.md). GOGC in the environment overrides it.
+const gcPercent = 400
+
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(gcPercent)
+	}
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr); err != nil {
 		fmt.Fprintln(os.Stderr, "minsheng:", err)
 		os.Exit(1)
