@@ -153,3 +153,50 @@ func TestSearchFiltersAgreeWithTheTickets(t *testing.T) {
 		}
 	})
 }
+
+// A ticket written by RegisterTicket is found by a search as soon as its
+// transaction commits, with the terms worked out before it; one written by
+// InsertTicket alone waits for the indexer (UnindexedTickets lists it).
+func TestRegisterTicketIsSearchable(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		u := mustUnit(t, db, "district")
+		at := time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)
+		plain := mustTicket(t, db, u, at, func(tk *ticket.Ticket) { tk.Title = "井盖缺失" })
+		id, err := db.NextID(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		reg := &ticket.Ticket{ID: id, Title: "井盖松动", Description: "人民路口井盖松动，行人经过有响声", Address: "人民路12号",
+			Kind: ticket.KindReport, Urgency: ticket.UrgencyNormal, Channel: ticket.ChannelPhone, Status: ticket.StatusRegistered,
+			IntakeUnitID: u.ID, IntakeUnitPath: u.Path, CreatedAt: at, UpdatedAt: at, Version: 1}
+		terms := store.TermsOfNewTicket(reg)
+		err = db.Write(ctx, func(tx *store.Tx) error {
+			if err := store.RegisterTicket(ctx, tx, reg, terms); err != nil {
+				return err
+			}
+			return store.InsertEvent(ctx, tx, &ticket.Event{TicketID: reg.ID, Seq: 1, At: at, Action: ticket.ActionRegister,
+				ToStatus: ticket.StatusRegistered})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if reg.Number == "" {
+			t.Fatal("the registered ticket has no number")
+		}
+		for q, want := range map[string][]int64{"井盖": {reg.ID}, "响声": {reg.ID}, "人民路": {reg.ID}, "缺失": nil} {
+			if got := hitIDs(mustSearchTickets(t, db, store.SearchQuery{Text: q, Limit: 10})); !slices.Equal(got, want) {
+				t.Errorf("%q finds %v, want %v", q, got, want)
+			}
+		}
+		var missing []*ticket.Ticket
+		if err := db.Read(ctx, func(tx *store.Tx) (err error) {
+			missing, err = store.UnindexedTickets(ctx, tx, 0, 10)
+			return err
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if len(missing) != 1 || missing[0].ID != plain.ID {
+			t.Errorf("unindexed %v, want only the ticket written by InsertTicket (%d)", missing, plain.ID)
+		}
+	})
+}

@@ -143,7 +143,7 @@ func insertTicket(ctx context.Context, tx *Tx, t *ticket.Ticket, terms *NewTicke
 	default:
 		_, err = tx.Exec(ctx, `INSERT INTO tickets (`+ticketColumns+`) VALUES `+valuesList(1, ticketColumnCount), ticketArgs(t)...)
 		if err == nil {
-			writeTerms(ctx, tx, t, newTicketDocument(t, *terms), true)
+			err = writeTerms(ctx, tx, t, newTicketDocument(t, *terms), true)
 		}
 	}
 	if err != nil {

@@ -27,8 +27,9 @@ import (
 // heap of four times the live one before a collection, where Go's default
 // is one. A server's live heap is small beside SQLite's page cache (which
 // is not Go's), and collections cost the one SQLite writer its turn: at
-// 400, 9% more tickets a second under load, resident memory 380 MB instead
-// of 175 MB (docs/performance.md). GOGC in the environment overrides it.
+// 400, 9–15% more tickets a second under load, resident memory 380 MB
+// instead of 175 MB (docs/performance.md). GOGC in the environment
+// overrides it.
 const gcPercent = 400
 
 func main() {
