@@ -36,7 +36,7 @@ const (
 // numberBlocks hands out one process's ticket numbers on PostgreSQL.
 type numberBlocks struct {
 	mu   sync.Mutex // held across the reservation: blocks are taken in order
-	conn *sql.DB    // one connection of its own (see reserve)
+	conn ownConn    // one connection of its own (see reserve)
 	name string     // the counter of the block held ("ticket:2026-11-26")
 	cur  idRange
 	size int64
@@ -84,15 +84,12 @@ func (b *numberBlocks) next(ctx context.Context, db *DB, name string) (int64, er
 // shared pool, the registrations waiting for this block could hold every
 // connection and leave none to reserve it with.
 func (b *numberBlocks) reserve(ctx context.Context, db *DB, name string, n int64) (idRange, error) {
-	if b.conn == nil {
-		c, err := db.ownConn()
-		if err != nil {
-			return idRange{}, err
-		}
-		b.conn = c
+	conn, err := b.conn.get(db)
+	if err != nil {
+		return idRange{}, err
 	}
 	var hi int64
-	err := b.conn.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
+	err = conn.QueryRowContext(ctx, `INSERT INTO counters (name, value) VALUES ($1, $2)
 		ON CONFLICT (name) DO UPDATE SET value = counters.value + $2
 		RETURNING value`, name, n).Scan(&hi)
 	if err != nil {
@@ -104,23 +101,33 @@ func (b *numberBlocks) reserve(ctx context.Context, db *DB, name string, n int64
 func (b *numberBlocks) close() error {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	if b.conn == nil {
-		return nil
-	}
-	err := b.conn.Close()
-	b.conn = nil
-	return err
+	return b.conn.close()
 }
 
-// ownConn opens a pool of one connection to the database (PostgreSQL), for
-// statements that must not queue behind the shared pool's users: those
-// may be the very transactions waiting for them.
-func (db *DB) ownConn() (*sql.DB, error) {
-	c, err := sql.Open("pgx", db.dsn)
-	if err != nil {
-		return nil, err
+// ownConn is a pool of one connection to the database (PostgreSQL) of its
+// holder's own, opened on first use, for statements that must not queue
+// behind the shared pool's users: those may be the very transactions
+// waiting for them. The holder's mutex guards it.
+type ownConn struct{ c *sql.DB }
+
+func (o *ownConn) get(db *DB) (*sql.DB, error) {
+	if o.c == nil {
+		c, err := sql.Open("pgx", db.dsn)
+		if err != nil {
+			return nil, err
+		}
+		c.SetMaxOpenConns(1)
+		c.SetMaxIdleConns(1)
+		o.c = c
 	}
-	c.SetMaxOpenConns(1)
-	c.SetMaxIdleConns(1)
-	return c, nil
+	return o.c, nil
+}
+
+func (o *ownConn) close() error {
+	if o.c == nil {
+		return nil
+	}
+	err := o.c.Close()
+	o.c = nil
+	return err
 }

@@ -117,7 +117,7 @@ func (tx *Tx) NextTicketID(ctx context.Context, at time.Time) (int64, error) {
 // ticketMonths makes the months' partitions on PostgreSQL.
 type ticketMonths struct {
 	mu    sync.Mutex
-	conn  *sql.DB // one connection of its own, like numberBlocks's
+	conn  ownConn // one connection of its own, like numberBlocks's
 	known map[int64]bool
 }
 
@@ -129,19 +129,18 @@ func (p *ticketMonths) ensure(ctx context.Context, db *DB, m int64) error {
 	if p.known[m] {
 		return nil
 	}
-	if p.conn == nil {
-		c, err := db.ownConn()
-		if err != nil {
-			return err
-		}
-		p.conn = c
+	conn, err := p.conn.get(db)
+	if err != nil {
+		return err
+	}
+	if p.known == nil {
 		p.known = map[int64]bool{}
 	}
 	for _, month := range []int64{m, nextMonth(m)} {
 		if p.known[month] {
 			continue
 		}
-		if err := p.make(ctx, db, month); err != nil {
+		if err := p.make(ctx, db, conn, month); err != nil {
 			return fmt.Errorf("ticket partitions of %d: %w", month, err)
 		}
 		p.known[month] = true
@@ -158,16 +157,16 @@ func (p *ticketMonths) ensure(ctx context.Context, db *DB, m int64) error {
 // asks for the partition. Processes that make the same month at once take
 // turns by an advisory lock; lock_timeout bounds any wait that is left,
 // so that a registration fails with an error rather than hangs.
-func (p *ticketMonths) make(ctx context.Context, db *DB, month int64) error {
+func (p *ticketMonths) make(ctx context.Context, db *DB, conn *sql.DB, month int64) error {
 	tickets, events := fmt.Sprintf("tickets_%d", month), fmt.Sprintf("ticket_events_%d", month)
 	var have sql.NullString
-	if err := p.conn.QueryRowContext(ctx, `SELECT to_regclass($1)::text`, events).Scan(&have); err != nil {
+	if err := conn.QueryRowContext(ctx, `SELECT to_regclass($1)::text`, events).Scan(&have); err != nil {
 		return db.mapError(err)
 	}
 	if have.Valid {
 		return nil
 	}
-	tx, err := p.conn.BeginTx(ctx, nil)
+	tx, err := conn.BeginTx(ctx, nil)
 	if err != nil {
 		return db.mapError(err)
 	}
@@ -210,12 +209,7 @@ func (p *ticketMonths) make(ctx context.Context, db *DB, month int64) error {
 func (p *ticketMonths) close() error {
 	p.mu.Lock()
 	defer p.mu.Unlock()
-	if p.conn == nil {
-		return nil
-	}
-	err := p.conn.Close()
-	p.conn = nil
-	return err
+	return p.conn.close()
 }
 
 // checkTicketMonth refuses a ticket whose id carries another month than
