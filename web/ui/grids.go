@@ -824,7 +824,7 @@ var gridsMessages = map[string][2]string{
 	"ledger.is_problem":            {"有问题", "A problem"},
 	"ledger.problem_note":          {"问题说明（可选）", "What is wrong (optional)"},
 	"ledger.checklist":             {"排查清单（可选）", "Checklist (optional)"},
-	"ledger.checklist_ph":          {"消防通道是否畅通\n数字|楼道内停放电动车数量\n文字|其他情况", "Is the fire escape clear?\n数字|Electric bikes parked inside\n文字|Anything else"},
+	"ledger.checklist_ph":          {"消防通道是否畅通\n数字|楼道内停放电动车数量\n文字|其他情况", "Is the fire escape clear?\nnumber|Electric bikes parked inside\ntext|Anything else"},
 	"ledger.checklist_help":        {"每行一项；默认为“是/否”题，“数字|”开头为数字题，“文字|”开头为文字题。", "One question a line: yes/no by default, “数字|” for a number, “文字|” for words."},
 	"ok.inspected":                 {"排查结果已记录，发现的问题已登记入台账。", "The check is recorded; the problems it found are on the ledger."},
 	"why.grid_checklist":           {"排查清单有误：每项一行，不超过 200 字，最多 50 项。", "The checklist is at fault: one question a line, at most 200 characters, at most 50 questions."},

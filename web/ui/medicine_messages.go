@@ -57,6 +57,7 @@ var MedicineMessages = map[string][2]string{
 	"medicine.f.delivered":     {"送达", "Delivered"},
 	"medicine.f.run_out":       {"预计用完", "Runs out"},
 	"medicine.f.in_stock":      {"有货", "In stock"},
+	"medicine.f.unit_example":  {"盒", "box"},
 	"medicine.f.collect":       {"取药", "Collect at"},
 	"medicine.f.deliver_to":    {"送至", "Deliver to"},
 	"medicine.f.delivered_qty": {"实际送达数量（共 %d%s，全部送达可不填）", "Quantity handed over (of %d %s; empty: all)"},

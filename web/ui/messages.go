@@ -451,6 +451,8 @@ var catalogue = map[string][2]string{
 	"admin_calendar.replace_hint":                  {"导入已有年份将整体替换该年的日历。", "Loading a year that exists replaces it whole."},
 	"admin_calendar.year_field":                    {"年份", "Year"},
 	"admin_calendar.holidays_hint":                 {"每行一个假期：名称 起始日 结束日（YYYY-MM-DD），单日假期可只写一个日期。", "One holiday a line: name, first day, last day (YYYY-MM-DD); one date for a one-day holiday."},
+	"admin_calendar.holidays_example":              {"元旦 2027-01-01 2027-01-03", "NewYear 2027-01-01 2027-01-03"},
+	"admin_calendar.workdays_example":              {"2027-02-20 春节调休", "2027-02-20 Spring Festival make-up day"},
 	"admin_calendar.workdays_hint":                 {"每行一个调休上班日：日期（YYYY-MM-DD），可加说明。必须是周六或周日。", "One make-up working day a line: the date (YYYY-MM-DD), optionally a note. It must be a Saturday or Sunday."},
 	"admin_calendar.import":                        {"导入", "Load"},
 	"admin_calendar.import_json":                   {"粘贴 JSON 导入", "Load from JSON"},

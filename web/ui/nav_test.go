@@ -82,3 +82,56 @@ func TestStreetAdminSeesNoForbiddenLink(t *testing.T) {
 		t.Logf("street admin: %d nav entries, %d links opened", len(street), len(seen))
 	})
 }
+
+// placeholderRE finds the placeholders of a page's inputs.
+var placeholderRE = regexp.MustCompile(`placeholder="([^"]*)"`)
+
+// On English pages, the examples that inputs show before anything is typed
+// (placeholders) are in English too: every page of each role's
+// navigation, and the pages those link to, is opened in English. Two
+// examples are of data that is Chinese in either language: a licence
+// plate, and an Open311 attribute's values, which carry their Chinese and
+// English names.
+func TestEnglishPlaceholdersOnEnglishPages(t *testing.T) {
+	data := []string{"青A12345", "stopped=停运|Stopped&#10;noisy=异响|Noisy"}
+	eachEnv(t, func(t *testing.T, e *env) {
+		opened := 0
+		for _, user := range []string{"admin", "agent", "dispatcher", "leader", "handler", "grid_worker"} {
+			b := e.signedIn(t, user)
+			b.get("/lang/en")
+			seen := map[string]bool{}
+			var queue []string
+			for _, l := range navLinks(t, b.get("/")) {
+				if !seen[l] {
+					seen[l] = true
+					queue = append(queue, l)
+				}
+			}
+			for depth := 0; depth < 2; depth++ {
+				var next []string
+				for _, p := range queue {
+					r := b.get(p)
+					if r.status != http.StatusOK || !strings.Contains(r.body, `<html lang="en"`) {
+						continue
+					}
+					opened++
+					for _, m := range placeholderRE.FindAllStringSubmatch(r.body, -1) {
+						if hasHan(m[1]) && !slices.Contains(data, m[1]) {
+							t.Errorf("%s, as %s: the placeholder %q is Chinese on an English page", p, user, m[1])
+						}
+					}
+					for _, l := range links(r.body) {
+						if !seen[l] {
+							seen[l] = true
+							next = append(next, l)
+						}
+					}
+				}
+				queue = next
+			}
+		}
+		if opened < 40 {
+			t.Errorf("only %d English pages opened", opened)
+		}
+	})
+}
