@@ -263,6 +263,19 @@ func activeCategory(ctx context.Context, tx *store.Tx, id int64) (*ticket.Catego
 	return c, nil
 }
 
+// usableCategory is activeCategory read on the read pool, before a
+// registration's transaction; nil without a category (id 0).
+func (s *Service) usableCategory(ctx context.Context, id int64) (c *ticket.Category, err error) {
+	if id == 0 {
+		return nil, nil
+	}
+	err = s.db.ReadAlone(ctx, func(tx *store.Tx) error {
+		c, err = activeCategory(ctx, tx, id)
+		return err
+	})
+	return c, err
+}
+
 // TrainingExamples turns closed tickets into the examples of the
 // category model (first-level category codes) and of the unit model
 // (handling unit codes); a ticket without either is left out of that one.

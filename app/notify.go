@@ -33,6 +33,28 @@ import (
 // Each message is sent later by a job on any server process; see package
 // notify for what happens exactly once and what at least once.
 func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
+	return s.notifyEventTo(ctx, tx, t, e, nil)
+}
+
+// webhookList is the active webhooks, read before a transaction so that
+// the one SQLite writer need not (a registration reads them on the read
+// pool first). A subscriber added while the event's transaction runs is
+// told of the next event.
+type webhookList struct{ hooks []*store.Webhook }
+
+// activeWebhooks reads the active webhooks on the read pool.
+func (s *Service) activeWebhooks(ctx context.Context) (*webhookList, error) {
+	var l webhookList
+	err := s.db.ReadAlone(ctx, func(tx *store.Tx) (err error) {
+		l.hooks, err = store.ListWebhooks(ctx, tx, true)
+		return err
+	})
+	return &l, err
+}
+
+// notifyEventTo is notifyEvent with the webhooks read already (nil: read
+// them in tx).
+func (s *Service) notifyEventTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, wl *webhookList) error {
 	var unit string
 	if t.UnitID != 0 {
 		u, err := store.GetUnit(ctx, tx, t.UnitID)
@@ -141,12 +163,16 @@ func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticke
 		}
 	}
 
-	hooks, err := store.ListWebhooks(ctx, tx, true)
-	if err != nil {
-		return err
+	if wl == nil {
+		hooks, err := store.ListWebhooks(ctx, tx, true)
+		if err != nil {
+			return err
+		}
+		wl = &webhookList{hooks}
 	}
 	var body []byte
-	for _, h := range hooks {
+	var err error
+	for _, h := range wl.hooks {
 		if !h.Wants(string(e.Action)) {
 			continue
 		}

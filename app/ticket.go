@@ -99,10 +99,19 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 	// when it is sure enough (and no routing rule dispatches).
 	guess := s.guessUnit(ctx, in.Title, in.Description, cfg.settings.AutoDispatchConfidence)
 	t := newTicket(id, in, ik, now)
-	terms := store.TermsOfNewTicket(t)
+	r := registration{cfg: cfg, guess: guess, terms: store.TermsOfNewTicket(t),
+		files: files, fileIDs: fileIDs, fingerprint: fp, now: now}
+	// What can be read before the transaction is, on the read pool: on
+	// SQLite the transaction's time is the one writer's, which every
+	// registration waits for (docs/performance.md, "8 December").
+	if r.category, err = s.usableCategory(ctx, in.CategoryID); err != nil {
+		return nil, false, err
+	}
+	if r.webhooks, err = s.activeWebhooks(ctx); err != nil {
+		return nil, false, err
+	}
 	err = s.db.Write(ctx, func(tx *store.Tx) error {
-		return s.registerTx(ctx, tx, t, in, ik, registration{cfg: cfg, guess: guess, terms: terms,
-			files: files, fileIDs: fileIDs, fingerprint: fp, now: now})
+		return s.registerTx(ctx, tx, t, in, ik, r)
 	})
 	if errors.Is(err, errKeyTaken) {
 		t, err := s.replay(ctx, ik.scope, ik.key, fp)
@@ -134,6 +143,8 @@ type registration struct {
 	fileIDs     []int64
 	fingerprint string
 	now         time.Time
+	category    *ticket.Category // the request's category, checked before the transaction; nil: check it in it
+	webhooks    *webhookList     // read before the transaction; nil: read them in it
 }
 
 // registerTx writes a new ticket t with its register event, files,
@@ -148,7 +159,10 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 		t.IntakeUnitID, t.IntakeUnitPath = root.ID, root.Path
 	}
 	var catPath string
-	if in.CategoryID != 0 {
+	switch {
+	case r.category != nil:
+		catPath = r.category.Path
+	case in.CategoryID != 0:
 		c, err := activeCategory(ctx, tx, in.CategoryID)
 		if err != nil {
 			return err
@@ -178,7 +192,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := store.InsertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
-	if err := s.notifyEvent(ctx, tx, t, ev); err != nil {
+	if err := s.notifyEventTo(ctx, tx, t, ev, r.webhooks); err != nil {
 		return err
 	}
 	if err := s.runHooks(ctx, tx, t, ev); err != nil {
