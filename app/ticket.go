@@ -103,7 +103,7 @@ func (s *Service) register(ctx context.Context, in ticket.NewTicket, ik intake, 
 		files: files, fileIDs: fileIDs, fingerprint: fp, now: now}
 	// What can be read before the transaction is, on the read pool: on
 	// SQLite the transaction's time is the one writer's, which every
-	// registration waits for (docs/performance.md, "8 December").
+	// registration waits for (docs/performance.md, "7 December, night").
 	if r.category, err = s.usableCategory(ctx, in.CategoryID); err != nil {
 		return nil, false, err
 	}

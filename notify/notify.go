@@ -112,7 +112,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
 // the new keys of the unique index land at its right-hand end, on the page
 // the last ones went to, instead of each on a page of its own (a key of
 // hash alone cost a registration 3–5% under load; docs/performance.md,
-// "8 December"). Keys written before this format have no prefix: a message
+// "7 December, night"). Keys written before this format have no prefix: a message
 // written before an upgrade and again after it would not be recognised as
 // the same (messages are written in their event's transaction, once).
 func dedupKey(m Message) string {
