@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 )
 
@@ -31,40 +30,29 @@ const (
 // (by time, then id), with the actor's username and name. From is
 // inclusive, To exclusive.
 func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, error) {
-	var where []string
-	var args []any
-	add := func(cond string, a ...any) { where, args = append(where, cond), append(args, a...) }
-	if f.Object != "" {
-		add("a.object = ?", f.Object)
-	}
+	var w where
+	w.addIf(f.Object != "", "a.object = ?", f.Object)
 	if f.ObjectID != nil {
-		add("a.object_id = ?", *f.ObjectID)
+		w.addIf(true, "a.object_id = ?", *f.ObjectID)
 	}
 	if f.ActorID != nil {
 		if *f.ActorID == 0 {
-			add("a.actor_id IS NULL")
+			w.addIf(true, "a.actor_id IS NULL")
 		} else {
-			add("a.actor_id = ?", *f.ActorID)
+			w.addIf(true, "a.actor_id = ?", *f.ActorID)
 		}
 	}
-	if f.From != nil {
-		add("a.at >= ?", f.From.UTC())
-	}
-	if f.To != nil {
-		add("a.at < ?", f.To.UTC())
-	}
+	w.between("a.at", f.From, f.To)
 	if f.BeforeAt != nil {
 		// "at < ? OR (at = ? AND id < ?)", with the bound on at outside
 		// the OR so that the index on at starts the scan at the cursor
 		// (ListTickets does the same).
-		add("a.at <= ? AND (a.at < ? OR a.id < ?)", f.BeforeAt.UTC(), f.BeforeAt.UTC(), f.BeforeID)
+		w.addIf(true, "a.at <= ? AND (a.at < ? OR a.id < ?)", f.BeforeAt.UTC(), f.BeforeAt.UTC(), f.BeforeID)
 	}
+	args := w.args
 	q := `SELECT a.id, a.at, COALESCE(a.actor_id, 0), COALESCE(u.username, ''), COALESCE(u.name, ''),
 		a.action, a.object, a.object_id, a.detail, a.ip
-		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
+		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id` + w.String()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = DefaultAuditPage

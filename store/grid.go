@@ -137,30 +137,13 @@ func ListGridReports(ctx context.Context, tx *Tx, f GridReportFilter) ([]*GridRe
 }
 
 func gridReportWhere(f GridReportFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if c, a := pathsCond(f.Paths, "r.grid_path"); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if f.ReporterID != 0 {
-		conds, args = append(conds, "r.reporter_id = ?"), append(args, f.ReporterID)
-	}
-	if len(f.Statuses) > 0 {
-		conds = append(conds, "r.status IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.Statuses)), ", ")+")")
-		for _, s := range f.Statuses {
-			args = append(args, s)
-		}
-	}
-	if !f.From.IsZero() {
-		conds, args = append(conds, "r.reported_at >= ?"), append(args, f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		conds, args = append(conds, "r.reported_at < ?"), append(args, f.To.UTC())
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	var w where
+	w.paths(f.Paths, "r.grid_path")
+	w.addIf(f.ReporterID != 0, "r.reporter_id = ?", f.ReporterID)
+	whereIn(&w, "r.status", f.Statuses)
+	w.addIf(!f.From.IsZero(), "r.reported_at >= ?", f.From.UTC())
+	w.addIf(!f.To.IsZero(), "r.reported_at < ?", f.To.UTC())
+	return w.String(), w.args
 }
 
 // GridChecks returns the reports a user checked (核查) in [from, to), for
@@ -621,20 +604,15 @@ type LedgerFilter struct {
 }
 
 func ledgerWhere(f LedgerFilter) (string, []any) {
-	conds, args := []string{"i.campaign_id = ?"}, []any{f.CampaignID}
-	if c, a := pathsCond(f.Paths, "i.unit_path", "i.responsible_path"); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if f.Status != "" {
-		conds, args = append(conds, "i.status = ?"), append(args, f.Status)
-	}
-	if f.ResponsibleID != 0 {
-		conds, args = append(conds, "i.responsible_unit_id = ?"), append(args, f.ResponsibleID)
-	}
+	var w where
+	w.addIf(true, "i.campaign_id = ?", f.CampaignID)
+	w.paths(f.Paths, "i.unit_path", "i.responsible_path")
+	w.addIf(f.Status != "", "i.status = ?", f.Status)
+	w.addIf(f.ResponsibleID != 0, "i.responsible_unit_id = ?", f.ResponsibleID)
 	if f.OverdueAt != nil {
-		conds, args = append(conds, "i.status <> ? AND i.deadline < ?"), append(args, grid.ItemTickedOff, f.OverdueAt.UTC())
+		w.addIf(true, "i.status <> ? AND i.deadline < ?", grid.ItemTickedOff, f.OverdueAt.UTC())
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return w.String(), w.args
 }
 
 // ListLedgerItems returns a campaign's items in ledger order.
@@ -829,26 +807,15 @@ type DiaryFilter struct {
 
 // ListDiaries returns diaries, newest day first.
 func ListDiaries(ctx context.Context, tx *Tx, f DiaryFilter) ([]*FieldDiary, error) {
-	var conds []string
-	var args []any
-	if c, a := pathsCond(f.Paths, "d.grid_path"); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if f.AuthorID != 0 {
-		conds, args = append(conds, "d.author_id = ?"), append(args, f.AuthorID)
-	}
-	if f.Submitted {
-		conds, args = append(conds, "d.status <> ?"), append(args, grid.DiaryDraft)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
+	var w where
+	w.paths(f.Paths, "d.grid_path")
+	w.addIf(f.AuthorID != 0, "d.author_id = ?", f.AuthorID)
+	w.addIf(f.Submitted, "d.status <> ?", grid.DiaryDraft)
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
-	out, err := queryAll(ctx, tx, scanDiary, `SELECT `+diaryColumns+diaryFrom+where+fmt.Sprintf(` ORDER BY d.day DESC, d.id DESC LIMIT %d`, limit), args...)
+	out, err := queryAll(ctx, tx, scanDiary, `SELECT `+diaryColumns+diaryFrom+w.String()+fmt.Sprintf(` ORDER BY d.day DESC, d.id DESC LIMIT %d`, limit), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list diaries: %w", err)
 	}

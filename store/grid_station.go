@@ -122,22 +122,11 @@ type StationFilter struct {
 
 // ListStations returns stations with their staff, by unit and name.
 func ListStations(ctx context.Context, tx *Tx, f StationFilter) ([]*Station, error) {
-	var conds []string
-	var args []any
-	if c, a := pathsCond(f.Paths, "s.unit_path"); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if f.ActiveOnly {
-		conds = append(conds, "s.active")
-	}
-	if f.StaffID != 0 {
-		conds, args = append(conds, "EXISTS (SELECT 1 FROM grid_station_staff st WHERE st.station_id = s.id AND st.user_id = ?)"), append(args, f.StaffID)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
-	out, err := queryAll(ctx, tx, scanStation, `SELECT `+stationColumns+stationFrom+where+` ORDER BY s.unit_path, s.name, s.id`, args...)
+	var w where
+	w.paths(f.Paths, "s.unit_path")
+	w.addIf(f.ActiveOnly, "s.active")
+	w.addIf(f.StaffID != 0, "EXISTS (SELECT 1 FROM grid_station_staff st WHERE st.station_id = s.id AND st.user_id = ?)", f.StaffID)
+	out, err := queryAll(ctx, tx, scanStation, `SELECT `+stationColumns+stationFrom+w.String()+` ORDER BY s.unit_path, s.name, s.id`, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list stations: %w", err)
 	}
@@ -236,27 +225,13 @@ type StationRequestFilter struct {
 }
 
 func stationRequestWhere(f StationRequestFilter) (string, []any) {
-	var conds []string
-	var args []any
-	if f.StationID != 0 {
-		conds, args = append(conds, "q.station_id = ?"), append(args, f.StationID)
-	}
-	if c, a := pathsCond(f.Paths, "q.station_path"); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if f.TakenBy != 0 {
-		conds, args = append(conds, "q.taken_by = ?"), append(args, f.TakenBy)
-	}
-	if !f.From.IsZero() {
-		conds, args = append(conds, "q.taken_at >= ?"), append(args, f.From.UTC())
-	}
-	if !f.To.IsZero() {
-		conds, args = append(conds, "q.taken_at < ?"), append(args, f.To.UTC())
-	}
-	if len(conds) == 0 {
-		return "", nil
-	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	var w where
+	w.addIf(f.StationID != 0, "q.station_id = ?", f.StationID)
+	w.paths(f.Paths, "q.station_path")
+	w.addIf(f.TakenBy != 0, "q.taken_by = ?", f.TakenBy)
+	w.addIf(!f.From.IsZero(), "q.taken_at >= ?", f.From.UTC())
+	w.addIf(!f.To.IsZero(), "q.taken_at < ?", f.To.UTC())
+	return w.String(), w.args
 }
 
 // ListStationRequests returns requests, the latest first.

@@ -368,25 +368,15 @@ type JobFilter struct {
 // ListJobs returns jobs matching the filter, the most recently changed
 // first.
 func ListJobs(ctx context.Context, tx *Tx, f JobFilter) ([]*Job, error) {
-	var where []string
-	var args []any
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Kind != "" {
-		where, args = append(where, "kind = ?"), append(args, f.Kind)
-	}
-	if f.Key != "" {
-		where, args = append(where, "job_key = ?"), append(args, f.Key)
-	}
-	q := `SELECT ` + jobColumns + ` FROM jobs`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
+	var w where
+	w.addIf(f.Status != "", "status = ?", f.Status)
+	w.addIf(f.Kind != "", "kind = ?", f.Kind)
+	w.addIf(f.Key != "", "job_key = ?", f.Key)
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	out, err := queryAll(ctx, tx, scanJob, q+` ORDER BY updated_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	out, err := queryAll(ctx, tx, scanJob, `SELECT `+jobColumns+` FROM jobs`+w.String()+
+		` ORDER BY updated_at DESC, id DESC LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list jobs: %w", err)
 	}

@@ -68,29 +68,21 @@ type ArticleFilter struct {
 // ListArticles returns articles matching the filter, most recently
 // updated first.
 func ListArticles(ctx context.Context, tx *Tx, f ArticleFilter) ([]*Article, error) {
-	var where []string
-	var args []any
-	if f.ActiveOnly {
-		where = append(where, "active = ?")
-		args = append(args, true)
-	}
-	if f.CategoryID != 0 {
-		where = append(where, "category_id = ?")
-		args = append(args, f.CategoryID)
-	}
+	var w where
+	w.addIf(f.ActiveOnly, "active = ?", true)
+	w.addIf(f.CategoryID != 0, "category_id = ?", f.CategoryID)
 	if len(f.Terms) > 0 {
 		var or []string
+		var args []any
 		for _, t := range f.Terms {
 			p := "%" + likeEscape(strings.ToLower(t)) + "%"
 			or = append(or, `(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(body) LIKE ? ESCAPE '\' OR LOWER(tags) LIKE ? ESCAPE '\')`)
 			args = append(args, p, p, p)
 		}
-		where = append(where, "("+strings.Join(or, " OR ")+")")
+		w.addIf(true, "("+strings.Join(or, " OR ")+")", args...)
 	}
-	q := `SELECT ` + articleColumns + ` FROM kb_articles`
-	if len(where) > 0 {
-		q += " WHERE " + strings.Join(where, " AND ")
-	}
+	args := w.args
+	q := `SELECT ` + articleColumns + ` FROM kb_articles` + w.String()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100

@@ -154,28 +154,16 @@ type DeliveryFilter struct {
 
 // ListDeliveries returns deliveries matching the filter, newest first.
 func ListDeliveries(ctx context.Context, tx *Tx, f DeliveryFilter) ([]*Delivery, error) {
-	var where []string
-	var args []any
-	if f.TicketID != 0 {
-		where, args = append(where, "ticket_id = ?"), append(args, f.TicketID)
-	}
-	if f.Object != "" {
-		where, args = append(where, "object_type = ? AND object_id = ?"), append(args, f.Object, f.ObjectID)
-	}
-	if f.Status != "" {
-		where, args = append(where, "status = ?"), append(args, f.Status)
-	}
-	if f.Channel != "" {
-		where, args = append(where, "channel = ?"), append(args, f.Channel)
-	}
-	q := `SELECT ` + deliveryColumns + ` FROM deliveries`
-	if len(where) > 0 {
-		q += ` WHERE ` + strings.Join(where, " AND ")
-	}
+	var w where
+	w.addIf(f.TicketID != 0, "ticket_id = ?", f.TicketID)
+	w.addIf(f.Object != "", "object_type = ? AND object_id = ?", f.Object, f.ObjectID)
+	w.addIf(f.Status != "", "status = ?", f.Status)
+	w.addIf(f.Channel != "", "channel = ?", f.Channel)
 	if f.Limit <= 0 {
 		f.Limit = 100
 	}
-	out, err := queryAll(ctx, tx, scanDelivery, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
+	out, err := queryAll(ctx, tx, scanDelivery, `SELECT `+deliveryColumns+` FROM deliveries`+w.String()+
+		` ORDER BY created_at DESC, id DESC LIMIT ?`, append(w.args, f.Limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list deliveries: %w", err)
 	}

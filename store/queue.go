@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
 	"github.com/minsheng/minsheng/ticket"
@@ -39,46 +38,42 @@ type QueueFilter struct {
 	Offset, Limit int
 }
 
-// queueWhere returns the conditions of a queue.
-func queueWhere(f QueueFilter) (string, []any, string, error) {
-	var where []string
-	var args []any
+// queueWhere returns the conditions of a queue and its order.
+func queueWhere(f QueueFilter) (where, string, error) {
+	var w where
 	order := "created_at, id"
 	inHand := "status IN ('dispatched', 'acknowledged', 'reopened')"
 	switch f.Queue {
 	case QueueNew:
-		where = append(where, "status = 'registered'")
+		w.addIf(true, "status = 'registered'")
 	case QueueReturned:
-		where = append(where, "status = 'returned'")
+		w.addIf(true, "status = 'returned'")
 	case QueueReview:
-		where = append(where, "status = 'replied' AND callback_at IS NULL")
+		w.addIf(true, "status = 'replied' AND callback_at IS NULL")
 		order = "replied_at, id"
 	case QueueCallback:
-		where = append(where, "(status = 'resolved_at_intake' OR (status = 'replied' AND (callback_at IS NOT NULL OR callback_by < ?)))")
-		args = append(args, f.Now.UTC())
+		w.addIf(true, "(status = 'resolved_at_intake' OR (status = 'replied' AND (callback_at IS NOT NULL OR callback_by < ?)))", f.Now.UTC())
 		order = "callback_by IS NULL, callback_by, created_at, id"
 	case QueueExtension:
-		where = append(where, inHand+" AND extension_days > 0")
+		w.addIf(true, inHand+" AND extension_days > 0")
 		order = "reply_by IS NULL, reply_by, id"
 	case QueueInbox:
-		where = append(where, inHand)
+		w.addIf(true, inHand)
 		order = "reply_by IS NULL, reply_by, created_at, id"
 	default:
-		return "", nil, "", fmt.Errorf("unknown queue %q", f.Queue)
+		return w, "", fmt.Errorf("unknown queue %q", f.Queue)
 	}
 	cols := []string{"intake_unit_path", "unit_path"}
 	if f.Queue == QueueInbox {
 		cols = []string{"unit_path"}
 	}
-	if cond, a := pathsCond(f.VisiblePaths, cols...); cond != "" {
-		where, args = append(where, cond), append(args, a...)
-	}
-	return strings.Join(where, " AND "), args, order, nil
+	w.paths(f.VisiblePaths, cols...)
+	return w, order, nil
 }
 
 // ListQueue returns the tickets of a queue, the most pressing first.
 func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, error) {
-	where, args, order, err := queueWhere(f)
+	w, order, err := queueWhere(f)
 	if err != nil {
 		return nil, err
 	}
@@ -86,8 +81,8 @@ func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, er
 	if limit <= 0 {
 		limit = 100
 	}
-	out, err := queryAll(ctx, tx, scanTicket, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets WHERE %s ORDER BY %s LIMIT %d OFFSET %d`,
-		where, order, limit, max(f.Offset, 0)), args...)
+	out, err := queryAll(ctx, tx, scanTicket, fmt.Sprintf(`SELECT `+ticketColumns+` FROM tickets%s ORDER BY %s LIMIT %d OFFSET %d`,
+		w.String(), order, limit, max(f.Offset, 0)), w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list queue %s: %w", f.Queue, err)
 	}
@@ -96,12 +91,12 @@ func ListQueue(ctx context.Context, tx *Tx, f QueueFilter) ([]*ticket.Ticket, er
 
 // CountQueue returns the number of tickets in a queue.
 func CountQueue(ctx context.Context, tx *Tx, f QueueFilter) (int, error) {
-	where, args, _, err := queueWhere(f)
+	w, _, err := queueWhere(f)
 	if err != nil {
 		return 0, err
 	}
 	var n int
-	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets WHERE `+where, args...).Scan(&n); err != nil {
+	if err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM tickets`+w.String(), w.args...).Scan(&n); err != nil {
 		return 0, fmt.Errorf("count queue %s: %w", f.Queue, err)
 	}
 	return n, nil

@@ -29,6 +29,14 @@ func (w *where) between(col string, from, to *time.Time) {
 	}
 }
 
+// paths adds the condition that one of the columns lies at or below one of
+// the unit paths (pathsCond), when there are any.
+func (w *where) paths(paths []string, cols ...string) {
+	if c, a := pathsCond(paths, cols...); c != "" {
+		w.addIf(true, c, a...)
+	}
+}
+
 // whereIn adds col IN (the values) when there are any.
 func whereIn[T any](w *where, col string, vals []T) {
 	if len(vals) == 0 {
