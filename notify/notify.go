@@ -108,13 +108,13 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
 
 // dedupKey names a message by what it tells of and to whom, hashed so that
 // no phone number or address is kept in it a second time. The hash follows
-// the ticket's or object's id, in fixed-width hex: ids grow with time, so
-// the new keys of the unique index land at its right-hand end, on the page
-// the last ones went to, instead of each on a page of its own (a key of
-// hash alone cost a registration 3–5% under load; docs/performance.md,
-// "7 December, night"). Keys written before this format have no prefix: a message
-// written before an upgrade and again after it would not be recognised as
-// the same (messages are written in their event's transaction, once).
+// the ticket's or object's id in fixed-width hex: ids grow with time, so new
+// keys land at the right-hand end of the unique index, on the page the last
+// ones went to, instead of each on a random page that the commit must write
+// (docs/performance.md, "7 December, night"). Keys written before this
+// format have no prefix: a message written before an upgrade and again
+// after it would not be recognised as the same (messages are written once,
+// in their event's transaction).
 func dedupKey(m Message) string {
 	parts := []any{m.Template, m.TicketID, m.EventSeq, m.Channel, m.To, m.WebhookID, m.UserID}
 	prefix := fmt.Sprintf("t%016x", m.TicketID)
