@@ -163,12 +163,13 @@ type Scheduler struct {
 	opts Options
 	log  *slog.Logger
 
-	kinds    map[string]kind
-	names    []string // registered kinds, sorted
-	periodic []periodic
-	started  atomic.Bool
-	claims   atomic.Int64 // numbers the claims of this process, for tokens
-	lastFull atomic.Bool  // the last claim filled a whole batch
+	kinds     map[string]kind
+	names     []string // registered kinds, sorted
+	periodic  []periodic
+	started   atomic.Bool
+	claims    atomic.Int64 // numbers the claims of this process, for tokens
+	lastFull  atomic.Bool  // the last claim of jobs filled a whole batch
+	rowQueues []rowQueue
 
 	stats Stats
 }
@@ -502,11 +503,26 @@ type outcome struct {
 	err    error
 }
 
-// runBatch claims one batch and runs it: the Work of its jobs in parallel,
+// runBatch runs one batch of jobs and one of each row queue, and returns
+// the number of jobs and items claimed.
+func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
+	n, err := s.runJobBatch(ctx)
+	for _, q := range s.rowQueues {
+		if err != nil {
+			break
+		}
+		var m int
+		m, err = q.runBatch(ctx, s)
+		n += m
+	}
+	return n, err
+}
+
+// runJobBatch claims one batch and runs it: the Work of its jobs in parallel,
 // then one transaction that records every job of the batch, each inside a
 // savepoint so that one job's failure or lost lease undoes only its own
 // writes. It returns the number of jobs claimed.
-func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
+func (s *Scheduler) runJobBatch(ctx context.Context) (int, error) {
 	if len(s.names) == 0 {
 		return 0, nil
 	}
@@ -548,9 +564,17 @@ func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
 	defer cancel()
 
 	outcomes := make([]outcome, len(batch))
-	s.work(bctx, batch, outcomes, started.Add(s.opts.Lease*3/4))
+	s.parallel(bctx, len(batch), started.Add(s.opts.Lease*3/4), func(ctx context.Context, i int) {
+		if w := s.kinds[batch[i].Kind].work; w != nil {
+			outcomes[i].commit, outcomes[i].err = safeWork(ctx, w, batch[i])
+		}
+	})
 
-	t, err := s.record(bctx, batch, token, outcomes)
+	var t tally
+	err := s.record(bctx, len(batch), func(ctx context.Context) (err error) {
+		t, err = s.recordOnce(ctx, batch, token, outcomes)
+		return err
+	})
 	if err != nil {
 		// Nothing of the batch was recorded: its jobs are claimed again
 		// when the lease ends.
@@ -567,27 +591,27 @@ func (s *Scheduler) runBatch(ctx context.Context) (int, error) {
 	return len(batch), nil
 }
 
-// record records what became of a batch. The Work is done by then and
-// must not be lost to a passing failure of the database (a refused
-// connection, a deadlock victim), so a transaction that fails is tried
-// again, after a short and growing pause, until the lease's deadline in
-// ctx. Trying again is safe: a try whose commit did succeed finished the
-// jobs under the token, and the next try finds their leases gone and
-// writes nothing.
-func (s *Scheduler) record(ctx context.Context, batch []*Job, token string, outcomes []outcome) (tally, error) {
+// record runs once, the transaction that records what became of a batch
+// of n jobs or items. The work is done by then and must not be lost to a
+// passing failure of the database (a refused connection, a deadlock
+// victim), so a transaction that fails is tried again, after a short and
+// growing pause, until the lease's deadline in ctx. Trying again is safe: a
+// try whose commit did succeed finished the batch under its token, and the
+// next try finds the leases gone and writes nothing.
+func (s *Scheduler) record(ctx context.Context, n int, once func(context.Context) error) error {
 	pause := 10 * time.Millisecond
 	for try := 1; ; try++ {
-		t, err := s.recordOnce(ctx, batch, token, outcomes)
+		err := once(ctx)
 		if err == nil || ctx.Err() != nil {
-			return t, err
+			return err
 		}
 		s.stats.RecordRetries.Add(1)
-		s.log.Warn("recording a batch failed; trying again", "jobs", len(batch), "try", try, "err", err)
+		s.log.Warn("recording a batch failed; trying again", "size", n, "try", try, "err", err)
 		timer := time.NewTimer(pause)
 		select {
 		case <-ctx.Done():
 			timer.Stop()
-			return t, err
+			return err
 		case <-timer.C:
 		}
 		pause = min(2*pause, time.Second)
@@ -622,16 +646,12 @@ func (s *Scheduler) recordOnce(ctx context.Context, batch []*Job, token string, 
 	return t, err
 }
 
-// work runs the Work of the batch's jobs, at most Concurrency at a time,
-// each with the deadline.
-func (s *Scheduler) work(ctx context.Context, batch []*Job, out []outcome, deadline time.Time) {
+// parallel runs fn for 0 ≤ i < n, at most Concurrency at a time, each
+// with the deadline, and waits for them all.
+func (s *Scheduler) parallel(ctx context.Context, n int, deadline time.Time, fn func(ctx context.Context, i int)) {
 	sem := make(chan struct{}, s.opts.Concurrency)
 	var wg sync.WaitGroup
-	for i, j := range batch {
-		w := s.kinds[j.Kind].work
-		if w == nil {
-			continue
-		}
+	for i := range n {
 		wg.Add(1)
 		sem <- struct{}{}
 		go func() {
@@ -639,7 +659,7 @@ func (s *Scheduler) work(ctx context.Context, batch []*Job, out []outcome, deadl
 			defer func() { <-sem }()
 			wctx, cancel := context.WithDeadline(ctx, deadline)
 			defer cancel()
-			out[i].commit, out[i].err = safeWork(wctx, w, j)
+			fn(wctx, i)
 		}()
 	}
 	wg.Wait()

@@ -53,85 +53,84 @@ func New(c Config) *Notifier {
 	return n
 }
 
-// Register makes the scheduler send deliveries.
+// Register makes the scheduler send the deliveries of the outbox, which
+// is a queue of its own (jobs.RowQueue): due deliveries are claimed in
+// batches, sent, and their outcomes recorded in one transaction.
 func (n *Notifier) Register(s *jobs.Scheduler) {
-	s.RegisterWork(JobKind, n.deliver)
+	q := &jobs.RowQueue[*store.Delivery]{
+		Name:     "deliveries",
+		Due:      store.AnyDeliveryDue,
+		Claim:    store.ClaimDeliveries,
+		Attempts: func(d *store.Delivery) int { return d.Attempts },
+		Work:     n.deliver,
+		Settle:   n.settle,
+	}
+	q.Register(s)
 }
 
 // errSkip means there is nothing to send the delivery with.
 var errSkip = errors.New("skipped")
 
-// deliver is the Work of a delivery job: read the delivery, send it unless
-// it was sent already, and return the commit step that writes the outcome
-// to the delivery log.
-func (n *Notifier) deliver(ctx context.Context, j *jobs.Job) (jobs.Handler, error) {
-	var p jobPayload
-	if err := jobs.Decode(j, &p); err != nil {
-		return nil, err
-	}
-	var d *store.Delivery
+// deliver sends one claimed delivery. It notes the response code on d, and
+// a delivery there is nothing to send with as skipped (with the reason),
+// which is no failure: it is not tried again.
+func (n *Notifier) deliver(ctx context.Context, d *store.Delivery) error {
 	var hook *store.Webhook
-	var hookErr error
-	// No transaction: the delivery and its webhook need not be read at one
-	// moment (a webhook deleted just after would be found at the next try
-	// anyway), and one job runs per message.
-	err := n.db.ReadAlone(ctx, func(tx *store.Tx) error {
-		var err error
-		if d, err = store.GetDelivery(ctx, tx, p.Delivery); err != nil {
+	if d.Channel == ChannelWebhook {
+		err := n.db.ReadAlone(ctx, func(tx *store.Tx) error {
+			var err error
+			hook, err = store.GetWebhook(ctx, tx, d.WebhookID)
+			return err
+		})
+		if minsheng.IsCode(err, minsheng.ENOTFOUND) {
+			return jobs.Permanent(err)
+		}
+		if err != nil {
 			return err
 		}
-		if d.Channel == ChannelWebhook {
-			hook, hookErr = store.GetWebhook(ctx, tx, d.WebhookID)
-			if minsheng.IsCode(hookErr, minsheng.ENOTFOUND) {
-				hookErr = jobs.Permanent(hookErr)
-			} else if hookErr != nil {
-				return hookErr
-			}
-		}
+	}
+	code, err := n.send(ctx, d, hook)
+	d.ResponseCode = code
+	log := n.log.With("delivery", d.ID, "channel", d.Channel, "template", d.Template, "attempt", d.Attempts)
+	switch {
+	case errors.Is(err, errSkip):
+		log.Info("delivery skipped", "reason", err.Error())
+		d.Status, d.LastError = store.DeliverySkipped, err.Error()
 		return nil
-	})
-	if minsheng.IsCode(err, minsheng.ENOTFOUND) {
-		return nil, jobs.Permanent(err)
-	}
-	if err != nil {
-		return nil, err
-	}
-	switch d.Status {
-	case store.DeliverySent, store.DeliveryDead, store.DeliverySkipped:
-		// Finished already (by a run of this job whose own record was lost,
-		// or by hand): never send twice.
-		return nil, nil
-	}
-	code, sendErr := 0, hookErr
-	if sendErr == nil {
-		code, sendErr = n.send(ctx, d, hook)
-	}
-	at := n.clock.Now()
-	log := n.log.With("delivery", d.ID, "channel", d.Channel, "template", d.Template, "attempt", j.Attempts)
-	commit := func(ctx context.Context, tx *store.Tx, j *jobs.Job) error {
-		a := store.DeliveryAttempt{Status: store.DeliverySent, ResponseCode: code, At: at}
-		switch {
-		case errors.Is(sendErr, errSkip):
-			a.Status, a.Error = store.DeliverySkipped, sendErr.Error()
-		case sendErr != nil:
-			a.Status, a.Error = store.DeliveryRetrying, sendErr.Error()
-			if j.Status == store.JobDead || jobs.IsPermanent(sendErr) {
-				a.Status = store.DeliveryDead
-			}
-		}
-		_, err := store.RecordDeliveryAttempt(ctx, tx, d.ID, a)
+	case err != nil:
+		log.Warn("delivery failed", "code", code, "err", err)
 		return err
 	}
-	switch {
-	case errors.Is(sendErr, errSkip):
-		log.Info("delivery skipped", "reason", sendErr.Error())
-		return commit, nil
-	case sendErr != nil:
-		log.Warn("delivery failed", "code", code, "err", sendErr)
-		return commit, sendErr
-	}
 	log.Info("delivery sent", "code", code)
-	return commit, nil
+	d.Status, d.LastError = store.DeliverySent, ""
+	return nil
+}
+
+// settle records the outcomes of a batch of deliveries in the delivery log.
+func (n *Notifier) settle(ctx context.Context, tx *store.Tx, token string, ds []*store.Delivery, out []jobs.Outcome) (int, error) {
+	for i, d := range ds {
+		o := out[i]
+		switch {
+		case o.Err == nil:
+			// deliver set sent or skipped.
+		case o.Dead:
+			d.Status, d.LastError, d.NextAt = store.DeliveryDead, errorText(o.Err), nil
+		default:
+			at := o.RetryAt
+			d.Status, d.LastError, d.NextAt = store.DeliveryRetrying, errorText(o.Err), &at
+		}
+	}
+	held, err := store.SettleDeliveries(ctx, tx, token, ds, n.clock.Now())
+	return len(held), err
+}
+
+// errorText is an error as the delivery log keeps it: at most 2,000 bytes.
+func errorText(err error) string {
+	msg := err.Error()
+	if len(msg) > 2000 {
+		msg = msg[:2000]
+	}
+	return msg
 }
 
 // send sends a delivery by its channel.

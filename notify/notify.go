@@ -5,19 +5,20 @@
 //
 // Notifications go through an outbox: Enqueue writes the message (rendered
 // from the templates in Chinese or English) as a row of the deliveries
-// table, with one job to send it, in the same transaction as the ticket
-// event it tells of. So a message exists exactly when its event does, and
-// is written once (a dedup key refuses the same message twice). The job
-// (kind JobKind) runs on any server process (package jobs): it sends the
-// message outside any transaction, then records the outcome in the
-// delivery log (status, attempts, response code) in the transaction that
-// ends the job. A delivery recorded as sent is never sent again.
+// table, due at once, in the same transaction as the ticket event it tells
+// of. So a message exists exactly when its event does, and is written once
+// (a dedup key refuses the same message twice). The deliveries table is
+// its own queue (a jobs.RowQueue, see Notifier.Register): the scheduler of
+// any server process claims due deliveries in batches under a lease, sends
+// them outside any transaction, then records the outcomes in the delivery
+// log (status, attempts, response code, next try) in one transaction. A
+// delivery recorded as sent is never claimed again.
 //
-// What is exactly-once and what is at-least-once: the delivery row, its
-// job, and each record in the delivery log are database writes and happen
-// exactly once. The send itself is outside the database: if a process dies
-// after the receiver accepted a message and before the record was
-// committed, the job runs again when its lease ends and the message is sent
+// What is exactly-once and what is at-least-once: the delivery row and
+// each record in the delivery log are database writes and happen exactly
+// once. The send itself is outside the database: if a process dies after
+// the receiver accepted a message and before the record was committed, the
+// delivery is claimed again when its lease ends and the message is sent
 // again. Receivers de-duplicate by the delivery id, which every send
 // carries (the X-Minsheng-Delivery header of webhooks, the Message-ID and
 // X-Minsheng-Delivery headers of e-mail, the reference of an SMS).
@@ -32,7 +33,6 @@ import (
 	"fmt"
 	"time"
 
-	"github.com/minsheng/minsheng/jobs"
 	"github.com/minsheng/minsheng/store"
 )
 
@@ -42,9 +42,6 @@ const (
 	ChannelEmail   = "email"
 	ChannelSMS     = "sms"
 )
-
-// JobKind is the kind of the job that sends one delivery.
-const JobKind = "notify.deliver"
 
 // Message is one notification to one recipient.
 type Message struct {
@@ -70,13 +67,8 @@ type Message struct {
 	At time.Time
 }
 
-// jobPayload is the payload of a delivery job.
-type jobPayload struct {
-	Delivery int64 `json:"delivery,string"`
-}
-
-// Enqueue writes the message to the outbox and enqueues the job that sends
-// it, in the caller's transaction. It returns the delivery's id, or 0 and
+// Enqueue writes the message to the outbox, due at m.At, in the caller's
+// transaction. It returns the delivery's id, or 0 and
 // no error when the same message (same template, event, channel and
 // recipient) was written before.
 func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
@@ -95,12 +87,6 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (int64, error) {
 	}
 	ok, err := store.InsertDelivery(ctx, tx, d, m.At)
 	if err != nil || !ok {
-		return 0, err
-	}
-	// No job key: the delivery is new, so is its job, and a key would
-	// cost two index entries written and removed for each message.
-	_, err = jobs.Enqueue(ctx, tx, jobs.Spec{Kind: JobKind, Payload: jobPayload{Delivery: d.ID}, RunAt: m.At})
-	if err != nil {
 		return 0, err
 	}
 	return d.ID, nil
@@ -128,9 +114,9 @@ func dedupKey(m Message) string {
 }
 
 // SkipHistory marks the messages of the outbox due before the time and not
-// yet tried as skipped, with the reason, and cancels the jobs that would
-// send them: for history loaded into a new database (the demo district),
-// whose residents must not get year-old texts.
+// yet tried as skipped, with the reason, so that they are never sent: for
+// history loaded into a new database (the demo district), whose residents
+// must not get year-old texts.
 func SkipHistory(ctx context.Context, tx *store.Tx, before time.Time, reason string) (int64, error) {
-	return store.SkipDeliveries(ctx, tx, before, reason, JobKind)
+	return store.SkipDeliveries(ctx, tx, before, reason)
 }

@@ -285,21 +285,11 @@ func TestWebhookDeliveryRetriesWithoutDuplicates(t *testing.T) {
 		if d.Status != store.DeliverySent || d.Attempts != 2 || d.ResponseCode != 200 || d.SentAt == nil {
 			t.Fatalf("after the retry: %+v", d)
 		}
-		// A delivery marked sent is never sent again, even if its job runs
-		// again (as it would after a crash between the send and the record).
-		err = db.Write(context.Background(), func(tx *store.Tx) error {
-			_, err := jobs.Enqueue(context.Background(), tx, jobs.Spec{Kind: notify.JobKind, Key: "delivery:" + strconv.FormatInt(id, 10),
-				Payload: map[string]string{"delivery": strconv.FormatInt(id, 10)}, RunAt: e.clock.Now()})
-			return err
-		})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if e.run(t) != 1 {
-			t.Fatal("the repeated job did not run")
-		}
+		// A delivery recorded as sent is never claimed again.
 		e.clock.Advance(time.Hour)
-		e.run(t)
+		if n := e.run(t); n != 0 {
+			t.Fatalf("%d claimed after the delivery was sent", n)
+		}
 
 		rcv.mu.Lock()
 		defer rcv.mu.Unlock()
@@ -408,6 +398,82 @@ func TestSMSDeliveryAndSkipWithoutGateway(t *testing.T) {
 		}
 		if e.run(t) != 0 {
 			t.Fatal("a skipped delivery's job is still due")
+		}
+	})
+}
+
+// TestDeliveryLeaseEndsAfterACrash: a delivery claimed by a process that
+// dies before recording the outcome is claimed again when the lease ends,
+// and the dead claim's late record changes nothing.
+func TestDeliveryLeaseEndsAfterACrash(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		gw := &recordingSMS{}
+		e := newEnv(t, db, notify.Config{SMS: gw})
+		id := e.enqueue(t, notify.Message{Channel: notify.ChannelSMS, To: "13897001234", Template: notify.ResidentAcknowledged, Lang: "zh", Body: "已签收"})
+		var claimed []*store.Delivery
+		err := db.Write(ctx, func(tx *store.Tx) (err error) {
+			claimed, err = store.ClaimDeliveries(ctx, tx, store.Claim{Now: e.clock.Now(), LeaseUntil: e.clock.Now().Add(time.Minute), Token: "gone/1", Limit: 10})
+			return err
+		})
+		if err != nil || len(claimed) != 1 || claimed[0].ID != id || claimed[0].Attempts != 1 {
+			t.Fatalf("claim: %v %+v", err, claimed)
+		}
+		if n := e.run(t); n != 0 {
+			t.Fatalf("%d claimed while another process's lease holds", n)
+		}
+		e.clock.Advance(2 * time.Minute)
+		if n := e.run(t); n != 1 {
+			t.Fatalf("%d claimed after the lease ended, want 1", n)
+		}
+		d := e.delivery(t, id)
+		if d.Status != store.DeliverySent || d.Attempts != 2 || d.NextAt != nil || len(gw.sent) != 1 {
+			t.Fatalf("after the lease ended: %+v; gateway got %d", d, len(gw.sent))
+		}
+		// The process that died comes back and records a failure: its
+		// claim is gone, and nothing is written.
+		claimed[0].Status, claimed[0].LastError = store.DeliveryDead, "late"
+		var held map[int64]bool
+		err = db.Write(ctx, func(tx *store.Tx) (err error) {
+			held, err = store.SettleDeliveries(ctx, tx, "gone/1", claimed, e.clock.Now())
+			return err
+		})
+		if err != nil || len(held) != 0 {
+			t.Fatalf("late record: %v, held %v", err, held)
+		}
+		if d := e.delivery(t, id); d.Status != store.DeliverySent || d.LastError != "" {
+			t.Fatalf("the late record changed the delivery: %+v", d)
+		}
+	})
+}
+
+// TestDeadDeliveryRetried: a dead delivery can be made pending again, and
+// is then sent; one that is not dead cannot.
+func TestDeadDeliveryRetried(t *testing.T) {
+	storetest.Each(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		gw := &recordingSMS{fail: jobs.Permanent(errors.New("number unknown to the gateway"))}
+		e := newEnv(t, db, notify.Config{SMS: gw})
+		id := e.enqueue(t, notify.Message{Channel: notify.ChannelSMS, To: "13897001234", Template: notify.ResidentAcknowledged, Lang: "zh", Body: "已签收"})
+		e.run(t)
+		if d := e.delivery(t, id); d.Status != store.DeliveryDead || d.Attempts != 1 || d.NextAt != nil {
+			t.Fatalf("after a permanent failure: %+v", d)
+		}
+		gw.mu.Lock()
+		gw.fail = nil
+		gw.mu.Unlock()
+		retry := func() error {
+			return db.Write(ctx, func(tx *store.Tx) error { return store.RetryDelivery(ctx, tx, id, e.clock.Now()) })
+		}
+		if err := retry(); err != nil {
+			t.Fatal(err)
+		}
+		e.run(t)
+		if d := e.delivery(t, id); d.Status != store.DeliverySent || d.Attempts != 1 || len(gw.sent) != 1 {
+			t.Fatalf("after the retry: %+v", d)
+		}
+		if err := retry(); !minsheng.IsCode(err, minsheng.ECONFLICT) {
+			t.Fatalf("retry of a sent delivery: %v, want a conflict", err)
 		}
 	})
 }

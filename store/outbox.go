@@ -56,26 +56,29 @@ type Delivery struct {
 	CreatedAt    time.Time      `json:"created_at"`
 	UpdatedAt    time.Time      `json:"updated_at"`
 	SentAt       *time.Time     `json:"sent_at,omitempty"`
+	// NextAt is when a pending or retrying delivery is due; while it is
+	// being sent, when its sender's lease ends. Nil once finished.
+	NextAt *time.Time `json:"next_at,omitempty"`
 }
 
 const deliveryColumns = `id, dedup_key, channel, recipient, COALESCE(webhook_id, 0), COALESCE(user_id, 0),
 	COALESCE(ticket_id, 0), event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
-	created_at, updated_at, sent_at, object_type, object_id`
+	created_at, updated_at, sent_at, object_type, object_id, next_at`
 
 func scanDelivery(s scanner) (*Delivery, error) {
 	var d Delivery
-	var sent sql.NullTime
+	var sent, next sql.NullTime
 	if err := s.Scan(&d.ID, &d.DedupKey, &d.Channel, &d.Recipient, &d.WebhookID, &d.UserID, &d.TicketID, &d.EventSeq,
 		&d.Template, &d.Lang, &d.Subject, &d.Body, &d.Status, &d.Attempts, &d.ResponseCode, &d.LastError,
-		&d.CreatedAt, &d.UpdatedAt, &sent, &d.ObjectType, &d.ObjectID); err != nil {
+		&d.CreatedAt, &d.UpdatedAt, &sent, &d.ObjectType, &d.ObjectID, &next); err != nil {
 		return nil, err
 	}
-	d.CreatedAt, d.UpdatedAt, d.SentAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sent)
+	d.CreatedAt, d.UpdatedAt, d.SentAt, d.NextAt = d.CreatedAt.UTC(), d.UpdatedAt.UTC(), timePtr(sent), timePtr(next)
 	return &d, nil
 }
 
-// InsertDelivery writes a pending delivery and sets its ID, status and
-// times. It returns false, writing nothing, when a delivery with the same
+// InsertDelivery writes a pending delivery, due at now, and sets its ID,
+// status and times. It returns false, writing nothing, when a delivery with the same
 // DedupKey exists.
 func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bool, error) {
 	if d.DedupKey == "" {
@@ -86,15 +89,15 @@ func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bo
 		id := newRowID()
 		res, err := tx.Exec(ctx, `INSERT INTO deliveries (id, dedup_key, channel, recipient, webhook_id, user_id,
 			ticket_id, event_seq, template, lang, subject, body, status, attempts, response_code, last_error,
-			created_at, updated_at, object_type, object_id)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, '', ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+			created_at, updated_at, object_type, object_id, next_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'pending', 0, 0, '', ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
 			id, d.DedupKey, d.Channel, d.Recipient, nullID(d.WebhookID), nullID(d.UserID), nullID(d.TicketID), d.EventSeq,
-			d.Template, d.Lang, d.Subject, d.Body, now, now, d.ObjectType, d.ObjectID)
+			d.Template, d.Lang, d.Subject, d.Body, now, now, d.ObjectType, d.ObjectID, now)
 		if err != nil {
 			return false, fmt.Errorf("insert delivery: %w", err)
 		}
 		if n, _ := res.RowsAffected(); n == 1 {
-			d.ID, d.Status, d.CreatedAt, d.UpdatedAt = id, DeliveryPending, now, now
+			d.ID, d.Status, d.CreatedAt, d.UpdatedAt, d.NextAt = id, DeliveryPending, now, now, &now
 			return true, nil
 		}
 		var n int
@@ -113,31 +116,135 @@ func GetDelivery(ctx context.Context, tx *Tx, id int64) (*Delivery, error) {
 	return getOne(ctx, tx, scanDelivery, "delivery", id, `SELECT `+deliveryColumns+` FROM deliveries WHERE id = ?`, id)
 }
 
-// DeliveryAttempt is the outcome of one try to send a delivery.
-type DeliveryAttempt struct {
-	Status       DeliveryStatus // sent, retrying, dead or skipped
-	ResponseCode int            // HTTP or SMTP status; 0 if none came
-	Error        string
-	At           time.Time
+// AnyDeliveryDue reports whether a delivery can be claimed at now: a cheap
+// read that lets an idle sender skip the write transaction of a claim.
+func AnyDeliveryDue(ctx context.Context, tx *Tx, now time.Time) (bool, error) {
+	if err := queuePlan(ctx, tx); err != nil {
+		return false, err
+	}
+	var n int
+	err := tx.QueryRow(ctx, `SELECT COUNT(*) FROM (SELECT id FROM deliveries
+		WHERE status IN ('pending', 'retrying') AND next_at <= ? ORDER BY next_at LIMIT 1) due`, now.UTC()).Scan(&n)
+	if err != nil {
+		return false, fmt.Errorf("deliveries due: %w", err)
+	}
+	return n > 0, nil
 }
 
-// RecordDeliveryAttempt writes the outcome of an attempt to the delivery
-// log. A delivery already sent is never changed again, so a late duplicate
-// attempt cannot undo the record; it returns false then.
-func RecordDeliveryAttempt(ctx context.Context, tx *Tx, id int64, a DeliveryAttempt) (bool, error) {
-	at := a.At.UTC().Truncate(time.Microsecond)
-	var sent any
-	if a.Status == DeliverySent {
-		sent = at
+// ClaimDeliveries takes up to c.Limit due deliveries, the longest due
+// first: pending or retrying ones whose time has come, including those
+// whose sender's lease ended (it died or stalled). Each is leased to
+// c.Token until c.LeaseUntil and has its attempts counted up; c.Kinds and
+// c.Node are not used. As with ClaimJobs, the outer WHERE repeats the test
+// of the subquery, so that two PostgreSQL processes never claim one
+// delivery at once.
+func ClaimDeliveries(ctx context.Context, tx *Tx, c Claim) ([]*Delivery, error) {
+	if c.Limit <= 0 {
+		return nil, nil
 	}
-	res, err := tx.Exec(ctx, `UPDATE deliveries SET status = ?, attempts = attempts + 1, response_code = ?,
-		last_error = ?, updated_at = ?, sent_at = ?
-		WHERE id = ? AND status <> 'sent'`, a.Status, a.ResponseCode, a.Error, at, sent, id)
+	if err := queuePlan(ctx, tx); err != nil {
+		return nil, err
+	}
+	now := c.Now.UTC()
+	out, err := queryAll(ctx, tx, scanDelivery, `UPDATE deliveries SET attempts = attempts + 1, lease_token = ?,
+		next_at = ?, updated_at = ?
+		WHERE id IN (SELECT id FROM deliveries WHERE status IN ('pending', 'retrying') AND next_at <= ?
+			ORDER BY next_at LIMIT ?)
+		AND status IN ('pending', 'retrying') AND next_at <= ?
+		RETURNING `+deliveryColumns,
+		c.Token, c.LeaseUntil.UTC().Truncate(time.Microsecond), now.Truncate(time.Microsecond), now, c.Limit, now)
 	if err != nil {
-		return false, fmt.Errorf("record delivery %d: %w", id, err)
+		return nil, fmt.Errorf("claim deliveries: %w", err)
 	}
-	n, err := res.RowsAffected()
-	return n == 1, err
+	return out, nil
+}
+
+// SettleDeliveries records what became of claimed deliveries, as each one's
+// Status says (sent, skipped, retrying with NextAt, or dead) with its
+// ResponseCode and LastError, provided the claim with the token still
+// holds it. It returns the ids it recorded; a delivery left out had its
+// lease lost (it was claimed again after the lease ended) and is left as
+// the other claim has it. Deliveries with the same outcome are written
+// with one statement.
+func SettleDeliveries(ctx context.Context, tx *Tx, token string, ds []*Delivery, now time.Time) (map[int64]bool, error) {
+	now = now.UTC().Truncate(time.Microsecond)
+	type outcome struct {
+		status DeliveryStatus
+		code   int
+		err    string
+		next   time.Time
+	}
+	groups := map[outcome][]any{}
+	var order []outcome
+	for _, d := range ds {
+		o := outcome{status: d.Status, code: d.ResponseCode, err: d.LastError}
+		switch d.Status {
+		case DeliveryRetrying:
+			if d.NextAt == nil {
+				return nil, fmt.Errorf("settle delivery %d: retrying without a time", d.ID)
+			}
+			o.next = d.NextAt.UTC().Truncate(time.Microsecond)
+		case DeliverySent, DeliverySkipped, DeliveryDead:
+		default:
+			return nil, fmt.Errorf("settle delivery %d: %q is not an outcome", d.ID, d.Status)
+		}
+		if _, ok := groups[o]; !ok {
+			order = append(order, o)
+		}
+		groups[o] = append(groups[o], d.ID)
+	}
+	held := make(map[int64]bool, len(ds))
+	for _, o := range order {
+		ids := groups[o]
+		var next, sent any
+		if o.status == DeliveryRetrying {
+			next = o.next
+		}
+		if o.status == DeliverySent {
+			sent = now
+		}
+		args := append([]any{o.status, o.code, o.err, now, sent, next, token}, ids...)
+		rows, err := tx.Query(ctx, `UPDATE deliveries SET status = ?, response_code = ?, last_error = ?, updated_at = ?,
+			sent_at = ?, next_at = ?, lease_token = NULL
+			WHERE lease_token = ? AND status IN ('pending', 'retrying') AND id IN (`+placeholders(len(ids))+`)
+			RETURNING id`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("settle deliveries: %w", err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("settle deliveries: %w", err)
+			}
+			held[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, fmt.Errorf("settle deliveries: %w", err)
+		}
+	}
+	return held, nil
+}
+
+// RetryDelivery makes a dead delivery pending again, due at now, with its
+// attempts counted from zero. Others are refused with ECONFLICT: a
+// delivery sent, skipped or still being tried needs no retry.
+func RetryDelivery(ctx context.Context, tx *Tx, id int64, now time.Time) error {
+	d, err := GetDelivery(ctx, tx, id)
+	if err != nil {
+		return err
+	}
+	if d.Status != DeliveryDead {
+		return conflictf("delivery %d is %s; only a dead delivery can be retried", id, d.Status)
+	}
+	now = now.UTC().Truncate(time.Microsecond)
+	_, err = tx.Exec(ctx, `UPDATE deliveries SET status = 'pending', attempts = 0, next_at = ?, updated_at = ?
+		WHERE id = ? AND status = 'dead'`, now, now, id)
+	if err != nil {
+		return fmt.Errorf("retry delivery %d: %w", id, err)
+	}
+	return nil
 }
 
 // DeliveryFilter selects deliveries for a list. Zero fields do not filter.
@@ -342,24 +449,15 @@ func ListOpenWork(ctx context.Context, tx *Tx, now, dayStart, dayEnd time.Time) 
 }
 
 // SkipDeliveries marks every delivery due before the time that has not
-// been tried yet (pending) as skipped with the reason, and cancels the
-// pending jobs of the kind due before it, which would send them. It
-// returns how many deliveries it skipped. It is for history loaded into a
-// new database, whose messages were due long ago.
-func SkipDeliveries(ctx context.Context, tx *Tx, before time.Time, reason, jobKind string) (int64, error) {
+// been tried yet (pending) as skipped with the reason, and returns how many
+// it skipped. It is for history loaded into a new database, whose messages
+// were due long ago.
+func SkipDeliveries(ctx context.Context, tx *Tx, before time.Time, reason string) (int64, error) {
 	now := time.Now().UTC()
-	res, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'skipped', last_error = ?, updated_at = ?
+	res, err := tx.Exec(ctx, `UPDATE deliveries SET status = 'skipped', last_error = ?, updated_at = ?, next_at = NULL
 		WHERE status = 'pending' AND created_at < ?`, reason, now, before.UTC())
 	if err != nil {
 		return 0, fmt.Errorf("skip deliveries: %w", err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil {
-		return 0, err
-	}
-	if _, err := tx.Exec(ctx, `UPDATE jobs SET status = 'cancelled', updated_at = ?, done_at = ?
-		WHERE kind = ? AND status = 'pending' AND run_at < ?`, now, now, jobKind, before.UTC()); err != nil {
-		return 0, fmt.Errorf("skip deliveries: cancel jobs: %w", err)
-	}
-	return n, nil
+	return res.RowsAffected()
 }

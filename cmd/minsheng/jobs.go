@@ -260,7 +260,7 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 // cmdNotify is `minsheng notify …`: webhook subscribers, staff contacts,
 // and the delivery log.
 func cmdNotify(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
-	const want = "notify: want webhook add|list|on|off, contact or deliveries"
+	const want = "notify: want webhook add|list|on|off, contact, deliveries or retry"
 	if len(args) == 0 {
 		return errors.New(want)
 	}
@@ -371,6 +371,19 @@ func cmdNotify(ctx context.Context, args []string, getenv func(string) string, s
 				d.ResponseCode, d.CreatedAt.Local().Format("2006-01-02 15:04:05"), oneLine(d.LastError, 60))
 		}
 		return w.Flush()
+	case "retry":
+		if len(rest) != 1 {
+			return errors.New("notify retry: give the id of a dead delivery")
+		}
+		id, err := strconv.ParseInt(rest[0], 10, 64)
+		if err != nil {
+			return fmt.Errorf("notify retry: %q is not a delivery id", rest[0])
+		}
+		if err := db.Write(ctx, func(tx *store.Tx) error { return store.RetryDelivery(ctx, tx, id, time.Now()) }); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "delivery %d is pending again\n", id)
+		return nil
 	}
 	return errors.New(want)
 }

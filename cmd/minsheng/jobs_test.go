@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -177,6 +178,31 @@ func TestJobsAndNotifyCommands(t *testing.T) {
 	}
 	if _, err = runCmd(cmdJobs, "retry", id); err == nil {
 		t.Fatal("retry of a pending job accepted")
+	}
+
+	// A message that died is tried again with notify retry.
+	var did int64
+	err = db.Write(ctx, func(tx *store.Tx) error {
+		var err error
+		did, err = notify.Enqueue(ctx, tx, notify.Message{Channel: notify.ChannelSMS, To: "13897001234", Template: notify.ResidentAcknowledged, Body: "已签收", At: time.Now()})
+		if err != nil {
+			return err
+		}
+		_, err = tx.Exec(ctx, `UPDATE deliveries SET status = 'dead', next_at = NULL WHERE id = ?`, did)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	sid := strconv.FormatInt(did, 10)
+	if out, err = runCmd(cmdNotify, "retry", sid); err != nil || !strings.Contains(out, "pending again") {
+		t.Fatalf("notify retry %s: %v\n%s", sid, err, out)
+	}
+	if out, err = runCmd(cmdNotify, "deliveries", "-status", "pending"); err != nil || !strings.Contains(out, sid) || strings.Contains(out, "13897001234") {
+		t.Fatalf("notify deliveries after the retry: %v\n%s", err, out)
+	}
+	if _, err = runCmd(cmdNotify, "retry", sid); err == nil {
+		t.Fatal("retry of a pending delivery accepted")
 	}
 }
 

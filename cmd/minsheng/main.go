@@ -89,10 +89,11 @@ func commands() []command {
 			"stats                                how many jobs of each kind in each status",
 			"retry ID | cancel KEY                run a dead job again; cancel a pending one",
 			"work                                 run the jobs without serving"}},
-		{name: "notify", group: true, subs: []string{"webhook", "contact", "deliveries"}, run: cmdNotify, usage: []string{
+		{name: "notify", group: true, subs: []string{"webhook", "contact", "deliveries", "retry"}, run: cmdNotify, usage: []string{
 			"webhook add|list|on|off …   the webhooks that receive ticket events",
 			"contact …                   a user's email, phone and language for notices",
-			"deliveries                  the outbox: messages sent, waiting or failed"}},
+			"deliveries                  the outbox: messages sent, waiting or failed",
+			"retry ID                    try a dead message again"}},
 		{name: "classify", group: true, subs: []string{"eval", "train"}, run: cmdClassify, usage: []string{
 			"eval  -train A.csv -test B.csv   evaluate the dispatch classifier",
 			"train [-db …] [-csv A.csv]       train it on closed tickets (or a labelled CSV)"}},
