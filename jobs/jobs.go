@@ -174,13 +174,14 @@ type Scheduler struct {
 	stats Stats
 }
 
-// Stats counts what a scheduler has done since it started.
+// Stats counts what a scheduler has done since it started, jobs and the
+// items of row queues together.
 type Stats struct {
-	Claimed atomic.Int64 // jobs claimed
-	Done    atomic.Int64 // jobs done
+	Claimed atomic.Int64 // jobs and items claimed
+	Done    atomic.Int64 // jobs and items done
 	Retried atomic.Int64 // failed attempts that will be tried again
-	Dead    atomic.Int64 // jobs that ran out of attempts or failed permanently
-	Lost    atomic.Int64 // jobs whose lease was lost before they were recorded
+	Dead    atomic.Int64 // those that ran out of attempts or failed permanently
+	Lost    atomic.Int64 // those whose lease was lost before they were recorded
 	// RecordRetries counts the tries to record a batch that failed and
 	// were made again.
 	RecordRetries atomic.Int64
