@@ -227,6 +227,28 @@ func SettleDeliveries(ctx context.Context, tx *Tx, token string, ds []*Delivery,
 	return held, nil
 }
 
+// CountUnsent counts the deliveries not sent or skipped, by status
+// (pending, retrying, dead): the outbox's backlog and what needs a look.
+// The status index serves it; sent deliveries are not read.
+func CountUnsent(ctx context.Context, tx *Tx) (map[DeliveryStatus]int, error) {
+	rows, err := tx.Query(ctx, `SELECT status, COUNT(*) FROM deliveries
+		WHERE status IN ('pending', 'retrying', 'dead') GROUP BY status`)
+	if err != nil {
+		return nil, fmt.Errorf("count deliveries: %w", err)
+	}
+	defer rows.Close()
+	out := map[DeliveryStatus]int{}
+	for rows.Next() {
+		var st DeliveryStatus
+		var n int
+		if err := rows.Scan(&st, &n); err != nil {
+			return nil, fmt.Errorf("count deliveries: %w", err)
+		}
+		out[st] = n
+	}
+	return out, rows.Err()
+}
+
 // RetryDelivery makes a dead delivery pending again, due at now, with its
 // attempts counted from zero. Others are refused with ECONFLICT: a
 // delivery sent, skipped or still being tried needs no retry.

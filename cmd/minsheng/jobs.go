@@ -194,9 +194,13 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 		return w.Flush()
 	case "stats":
 		var counts map[store.JobStatus]int
+		var unsent map[store.DeliveryStatus]int
 		err := db.Read(ctx, func(tx *store.Tx) error {
 			var err error
-			counts, err = store.CountJobs(ctx, tx)
+			if counts, err = store.CountJobs(ctx, tx); err != nil {
+				return err
+			}
+			unsent, err = store.CountUnsent(ctx, tx)
 			return err
 		})
 		if err != nil {
@@ -204,6 +208,11 @@ func cmdJobs(ctx context.Context, args []string, getenv func(string) string, std
 		}
 		for _, s := range store.JobStatuses {
 			fmt.Fprintf(stdout, "%-10s %d\n", s, counts[s])
+		}
+		// The outbox is a queue of its own (docs/jobs.md).
+		fmt.Fprintln(stdout, "\nmessages (minsheng notify deliveries):")
+		for _, s := range []store.DeliveryStatus{store.DeliveryPending, store.DeliveryRetrying, store.DeliveryDead} {
+			fmt.Fprintf(stdout, "%-10s %d\n", s, unsent[s])
 		}
 		return nil
 	case "retry":

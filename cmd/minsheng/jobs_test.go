@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"regexp"
 	"strconv"
 	"strings"
 	"sync"
@@ -195,6 +196,9 @@ func TestJobsAndNotifyCommands(t *testing.T) {
 		t.Fatal(err)
 	}
 	sid := strconv.FormatInt(did, 10)
+	if out, err = runCmd(cmdJobs, "stats"); err != nil || !strings.Contains(out, "messages") || !regexp.MustCompile(`\ndead +1\n`).MatchString(out) {
+		t.Fatalf("jobs stats with a dead message: %v\n%s", err, out)
+	}
 	if out, err = runCmd(cmdNotify, "retry", sid); err != nil || !strings.Contains(out, "pending again") {
 		t.Fatalf("notify retry %s: %v\n%s", sid, err, out)
 	}

@@ -1,7 +1,7 @@
 -- The outbox is its own queue. A message used to be sent by a job of its
 -- own (kind notify.deliver): one more row per message, written with the
 -- event, claimed, finished and pruned, which on SQLite was a tenth of what
--- the one writer did per registration (docs/performance.md, "8 December").
+-- the one writer did per registration (docs/performance.md, "7 December, late night").
 -- Now the scheduler claims due deliveries themselves, in batches, with the
 -- jobs' lease, back-off and attempts (jobs.RowQueue, notify.Notifier):
 -- next_at is when a pending or retrying delivery is due, and while it is
