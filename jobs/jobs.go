@@ -17,8 +17,10 @@
 // Failed jobs are tried again after an exponential back-off with jitter,
 // up to Options.MaxAttempts; then they are dead, with the last error, until
 // someone retries them. Periodic jobs (Every) are ordinary jobs whose
-// handler enqueues the next occurrence. The design and the figures are in
-// docs/jobs.md.
+// handler enqueues the next occurrence. A RowQueue is work kept in rows of
+// its own table instead (the outbox's messages), which the scheduler claims,
+// works and records in batches beside the jobs, by the same rules. The
+// design and the figures are in docs/jobs.md.
 package jobs
 
 import (
@@ -592,11 +594,11 @@ func (s *Scheduler) runJobBatch(ctx context.Context) (int, error) {
 	return len(batch), nil
 }
 
-// record runs once, the transaction that records what became of a batch
-// of n jobs or items. The work is done by then and must not be lost to a
-// passing failure of the database (a refused connection, a deadlock
-// victim), so a transaction that fails is tried again, after a short and
-// growing pause, until the lease's deadline in ctx. Trying again is safe: a
+// record runs once, which records in one transaction what became of a
+// batch of n jobs or items. The work is done by then and must not be lost
+// to a passing failure of the database (a refused connection, a deadlock
+// victim), so when once fails it is tried again, after a short and growing
+// pause, until the lease's deadline in ctx. Trying again is safe: a
 // try whose commit did succeed finished the batch under its token, and the
 // next try finds the leases gone and writes nothing.
 func (s *Scheduler) record(ctx context.Context, n int, once func(context.Context) error) error {
