@@ -33,7 +33,7 @@ import (
 // Each message is sent later by a job on any server process; see package
 // notify for what happens exactly once and what at least once.
 func (s *Service) notifyEvent(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event) error {
-	return s.notifyEventTo(ctx, tx, t, e, nil)
+	return s.notifyEventWith(ctx, tx, t, e, nil)
 }
 
 // webhookList is the active webhooks, read before a transaction so that
@@ -52,9 +52,9 @@ func (s *Service) activeWebhooks(ctx context.Context) (*webhookList, error) {
 	return &l, err
 }
 
-// notifyEventTo is notifyEvent with the webhooks read already (nil: read
+// notifyEventWith is notifyEvent with the webhooks read already (nil: read
 // them in tx).
-func (s *Service) notifyEventTo(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, wl *webhookList) error {
+func (s *Service) notifyEventWith(ctx context.Context, tx *store.Tx, t *ticket.Ticket, e *ticket.Event, wl *webhookList) error {
 	var unit string
 	if t.UnitID != 0 {
 		u, err := store.GetUnit(ctx, tx, t.UnitID)

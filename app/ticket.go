@@ -192,7 +192,7 @@ func (s *Service) registerTx(ctx context.Context, tx *store.Tx, t *ticket.Ticket
 	if err := store.InsertEvent(ctx, tx, ev); err != nil {
 		return err
 	}
-	if err := s.notifyEventTo(ctx, tx, t, ev, r.webhooks); err != nil {
+	if err := s.notifyEventWith(ctx, tx, t, ev, r.webhooks); err != nil {
 		return err
 	}
 	if err := s.runHooks(ctx, tx, t, ev); err != nil {

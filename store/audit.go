@@ -33,13 +33,13 @@ func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, err
 	var w where
 	w.addIf(f.Object != "", "a.object = ?", f.Object)
 	if f.ObjectID != nil {
-		w.addIf(true, "a.object_id = ?", *f.ObjectID)
+		w.add("a.object_id = ?", *f.ObjectID)
 	}
 	if f.ActorID != nil {
 		if *f.ActorID == 0 {
-			w.addIf(true, "a.actor_id IS NULL")
+			w.add("a.actor_id IS NULL")
 		} else {
-			w.addIf(true, "a.actor_id = ?", *f.ActorID)
+			w.add("a.actor_id = ?", *f.ActorID)
 		}
 	}
 	w.between("a.at", f.From, f.To)
@@ -47,7 +47,7 @@ func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, err
 		// "at < ? OR (at = ? AND id < ?)", with the bound on at outside
 		// the OR so that the index on at starts the scan at the cursor
 		// (ListTickets does the same).
-		w.addIf(true, "a.at <= ? AND (a.at < ? OR a.id < ?)", f.BeforeAt.UTC(), f.BeforeAt.UTC(), f.BeforeID)
+		w.add("a.at <= ? AND (a.at < ? OR a.id < ?)", f.BeforeAt.UTC(), f.BeforeAt.UTC(), f.BeforeID)
 	}
 	args := w.args
 	q := `SELECT a.id, a.at, COALESCE(a.actor_id, 0), COALESCE(u.username, ''), COALESCE(u.name, ''),

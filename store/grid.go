@@ -605,12 +605,12 @@ type LedgerFilter struct {
 
 func ledgerWhere(f LedgerFilter) (string, []any) {
 	var w where
-	w.addIf(true, "i.campaign_id = ?", f.CampaignID)
+	w.add("i.campaign_id = ?", f.CampaignID)
 	w.paths(f.Paths, "i.unit_path", "i.responsible_path")
 	w.addIf(f.Status != "", "i.status = ?", f.Status)
 	w.addIf(f.ResponsibleID != 0, "i.responsible_unit_id = ?", f.ResponsibleID)
 	if f.OverdueAt != nil {
-		w.addIf(true, "i.status <> ? AND i.deadline < ?", grid.ItemTickedOff, f.OverdueAt.UTC())
+		w.add("i.status <> ? AND i.deadline < ?", grid.ItemTickedOff, f.OverdueAt.UTC())
 	}
 	return w.String(), w.args
 }

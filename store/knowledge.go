@@ -79,7 +79,7 @@ func ListArticles(ctx context.Context, tx *Tx, f ArticleFilter) ([]*Article, err
 			or = append(or, `(LOWER(title) LIKE ? ESCAPE '\' OR LOWER(body) LIKE ? ESCAPE '\' OR LOWER(tags) LIKE ? ESCAPE '\')`)
 			args = append(args, p, p, p)
 		}
-		w.addIf(true, "("+strings.Join(or, " OR ")+")", args...)
+		w.add("("+strings.Join(or, " OR ")+")", args...)
 	}
 	args := w.args
 	q := `SELECT ` + articleColumns + ` FROM kb_articles` + w.String()

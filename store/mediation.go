@@ -116,7 +116,7 @@ func ListMediationCases(ctx context.Context, tx *Tx, f MediationFilter) ([]*medi
 			ors = append(ors, "unit_path LIKE ?")
 			args = append(args, p+"%")
 		}
-		w.addIf(true, "("+strings.Join(ors, " OR ")+")", args...)
+		w.add("("+strings.Join(ors, " OR ")+")", args...)
 	}
 	w.addIf(f.Status != "", "status = ?", f.Status)
 	w.between("registered_at", f.Since, f.Until)

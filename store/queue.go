@@ -45,20 +45,20 @@ func queueWhere(f QueueFilter) (where, string, error) {
 	inHand := "status IN ('dispatched', 'acknowledged', 'reopened')"
 	switch f.Queue {
 	case QueueNew:
-		w.addIf(true, "status = 'registered'")
+		w.add("status = 'registered'")
 	case QueueReturned:
-		w.addIf(true, "status = 'returned'")
+		w.add("status = 'returned'")
 	case QueueReview:
-		w.addIf(true, "status = 'replied' AND callback_at IS NULL")
+		w.add("status = 'replied' AND callback_at IS NULL")
 		order = "replied_at, id"
 	case QueueCallback:
-		w.addIf(true, "(status = 'resolved_at_intake' OR (status = 'replied' AND (callback_at IS NOT NULL OR callback_by < ?)))", f.Now.UTC())
+		w.add("(status = 'resolved_at_intake' OR (status = 'replied' AND (callback_at IS NOT NULL OR callback_by < ?)))", f.Now.UTC())
 		order = "callback_by IS NULL, callback_by, created_at, id"
 	case QueueExtension:
-		w.addIf(true, inHand+" AND extension_days > 0")
+		w.add(inHand + " AND extension_days > 0")
 		order = "reply_by IS NULL, reply_by, id"
 	case QueueInbox:
-		w.addIf(true, inHand)
+		w.add(inHand)
 		order = "reply_by IS NULL, reply_by, created_at, id"
 	default:
 		return w, "", fmt.Errorf("unknown queue %q", f.Queue)

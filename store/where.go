@@ -15,17 +15,22 @@ type where struct {
 // addIf adds the condition with its arguments when on.
 func (w *where) addIf(on bool, cond string, args ...any) {
 	if on {
-		w.conds, w.args = append(w.conds, cond), append(w.args, args...)
+		w.add(cond, args...)
 	}
+}
+
+// add adds a condition and its arguments.
+func (w *where) add(cond string, args ...any) {
+	w.conds, w.args = append(w.conds, cond), append(w.args, args...)
 }
 
 // between adds col >= from and col < to for the bounds that are set.
 func (w *where) between(col string, from, to *time.Time) {
 	if from != nil {
-		w.addIf(true, col+" >= ?", from.UTC())
+		w.add(col+" >= ?", from.UTC())
 	}
 	if to != nil {
-		w.addIf(true, col+" < ?", to.UTC())
+		w.add(col+" < ?", to.UTC())
 	}
 }
 
@@ -33,7 +38,7 @@ func (w *where) between(col string, from, to *time.Time) {
 // the unit paths (pathsCond), when there are any.
 func (w *where) paths(paths []string, cols ...string) {
 	if c, a := pathsCond(paths, cols...); c != "" {
-		w.addIf(true, c, a...)
+		w.add(c, a...)
 	}
 }
 
@@ -46,7 +51,7 @@ func whereIn[T any](w *where, col string, vals []T) {
 	for i, v := range vals {
 		args[i] = v
 	}
-	w.addIf(true, col+" IN ("+placeholders(len(vals))+")", args...)
+	w.add(col+" IN ("+placeholders(len(vals))+")", args...)
 }
 
 // String is the clause: " WHERE a AND b", or "" without a condition.
