@@ -49,7 +49,6 @@ func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, err
 		// (ListTickets does the same).
 		w.add("a.at <= ? AND (a.at < ? OR a.id < ?)", f.BeforeAt.UTC(), f.BeforeAt.UTC(), f.BeforeID)
 	}
-	args := w.args
 	q := `SELECT a.id, a.at, COALESCE(a.actor_id, 0), COALESCE(u.username, ''), COALESCE(u.name, ''),
 		a.action, a.object, a.object_id, a.detail, a.ip
 		FROM audit_log a LEFT JOIN users u ON u.id = a.actor_id` + w.String()
@@ -63,7 +62,7 @@ func ListAuditLog(ctx context.Context, tx *Tx, f AuditFilter) ([]AuditEntry, err
 		err := s.Scan(&e.ID, &e.At, &e.ActorID, &e.ActorUsername, &e.ActorName, &e.Action, &e.Object, &e.ObjectID, &e.Detail, &e.IP)
 		e.At = e.At.UTC()
 		return e, err
-	}, q+` ORDER BY a.at DESC, a.id DESC LIMIT ?`, append(args, limit)...)
+	}, q+` ORDER BY a.at DESC, a.id DESC LIMIT ?`, append(w.args, limit)...)
 	if err != nil {
 		return nil, fmt.Errorf("list audit log: %w", err)
 	}

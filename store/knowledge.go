@@ -81,14 +81,13 @@ func ListArticles(ctx context.Context, tx *Tx, f ArticleFilter) ([]*Article, err
 		}
 		w.add("("+strings.Join(or, " OR ")+")", args...)
 	}
-	args := w.args
 	q := `SELECT ` + articleColumns + ` FROM kb_articles` + w.String()
 	limit := f.Limit
 	if limit <= 0 {
 		limit = 100
 	}
 	q += fmt.Sprintf(" ORDER BY updated_at DESC, id DESC LIMIT %d", limit)
-	out, err := queryAll(ctx, tx, scanArticle, q, args...)
+	out, err := queryAll(ctx, tx, scanArticle, q, w.args...)
 	if err != nil {
 		return nil, fmt.Errorf("list articles: %w", err)
 	}
