@@ -78,8 +78,8 @@ func scanDelivery(s scanner) (*Delivery, error) {
 }
 
 // InsertDelivery writes a pending delivery, due at now, and sets its ID,
-// status and times. It returns false, writing nothing, when a delivery with the same
-// DedupKey exists.
+// status and times. It returns false, writing nothing, when a delivery
+// with the same DedupKey exists.
 func InsertDelivery(ctx context.Context, tx *Tx, d *Delivery, now time.Time) (bool, error) {
 	if d.DedupKey == "" {
 		return false, errors.New("insert delivery: no dedup key")
